@@ -1,0 +1,5 @@
+"""``python -m spacenews``."""
+
+from spacenews.cli import main
+
+main()

@@ -1,0 +1,197 @@
+"""Walk the corpus paths, read every file safely, merge what they say into events, index them."""
+
+from __future__ import annotations
+
+import os
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from spacenews.model import Document, Event, EventRecord, Problem, event_id
+from spacenews.parse import Parsed, parse_text
+from spacenews.text import fold
+
+MAX_FILE_BYTES = 16 * 1024 * 1024  # larger files are skipped with a warning
+_BINARY_PROBE = 8192  # a NUL byte in this many leading bytes marks a binary file
+T = TypeVar("T")
+
+
+class CorpusError(Exception):
+    """A corpus path that cannot be used at all (it does not exist)."""
+
+
+def seeds_path() -> Path:
+    """The built-in corpus: inside the installed package, or beside it in a source checkout."""
+    package = Path(__file__).resolve().parent
+    installed = package / "seeds"
+    return installed if installed.is_dir() else package.parent / "seeds"
+
+
+class Corpus:
+    """Every event and document of the corpus, with the indexes the queries need."""
+
+    def __init__(
+        self,
+        events: Iterable[Event],
+        documents: Iterable[Document] = (),
+        problems: Iterable[Problem] = (),
+    ) -> None:
+        self.events: tuple[Event, ...] = tuple(sorted(events, key=_event_order))
+        self.documents: tuple[Document, ...] = tuple(documents)
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self._dates = [event.date for event in self.events]
+        self._by_id = {event.id: event for event in self.events}
+        self._names: dict[str, str] = {}  # folded name -> the spelling first seen
+        self._by_entity: dict[str, list[Event]] = {}
+        for event in self.events:
+            for name in event.entities:
+                self._names.setdefault(fold(name), name)
+                self._by_entity.setdefault(fold(name), []).append(event)
+
+    def get(self, event_id: str) -> Event | None:
+        """The event with that id, if any."""
+        return self._by_id.get(event_id)
+
+    def between(self, start: date | None, end: date | None) -> list[Event]:
+        """Events from start to end, both included; None leaves that side open."""
+        low = 0 if start is None else bisect_left(self._dates, start)
+        high = len(self._dates) if end is None else bisect_right(self._dates, end)
+        return list(self.events[low:high])
+
+    def entity_names(self) -> dict[str, str]:
+        """Every entity name, keyed by its folded form."""
+        return dict(self._names)
+
+    def with_entity(self, name: str) -> list[Event]:
+        """Events that name this entity, compared case-insensitively, in date order."""
+        return list(self._by_entity.get(fold(name), ()))
+
+
+def load_corpus(paths: Sequence[Path] | None = None) -> Corpus:
+    """Read every file under the paths (the built-in seeds when none are given)."""
+    roots = list(paths) if paths else [seeds_path()]
+    for root in roots:
+        if not root.exists() and not root.is_symlink():
+            raise CorpusError(f"corpus path does not exist: {root}")
+    parsed = [read_file(file, root) for root in roots for file in walk(root)]
+    return build(parsed)
+
+
+def build(results: Iterable[Parsed]) -> Corpus:
+    """Merge the records of every file into events, one per id."""
+    groups: dict[str, list[EventRecord]] = {}
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    for result in results:
+        for record in result.records:
+            groups.setdefault(event_id(record.date, record.headline), []).append(record)
+        documents.extend(result.documents)
+        problems.extend(result.problems)
+    events = (merge(key, records) for key, records in groups.items())
+    return Corpus(events, documents, problems)
+
+
+def merge(key: str, records: list[EventRecord]) -> Event:
+    """One event keeping everything each record said of it."""
+    main = next((r for r in records if r.body or r.sources or r.related), records[0])
+    return Event(
+        id=key,
+        date=main.date,
+        headline=main.headline,
+        body=max((r.body for r in records), key=len),
+        sources=_unique(records, lambda r: r.sources, lambda s: s.url),
+        entities=_unique(records, lambda r: r.entities, fold),
+        related=_unique(records, lambda r: r.related, lambda link: link.id),
+        documents=tuple(dict.fromkeys(r.document for r in records if r.document)),
+        ties=tuple(dict.fromkeys((fold(name), r.via) for r in records for name in r.entities)),
+    )
+
+
+def _unique(
+    records: list[EventRecord],
+    items: Callable[[EventRecord], Iterable[T]],
+    key: Callable[[T], object],
+) -> tuple[T, ...]:
+    seen: dict[object, T] = {}
+    for record in records:
+        for item in items(record):
+            seen.setdefault(key(item), item)
+    return tuple(seen.values())
+
+
+def walk(root: Path) -> Iterator[Path]:
+    """The files under root in a stable order, skipping hidden ones; links to folders are not
+    followed, so a link loop cannot trap the walk."""
+    if not root.is_dir():
+        yield root
+        return
+    for folder, subfolders, files in os.walk(root, followlinks=False):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(folder, name)
+
+
+def read_file(path: Path, root: Path) -> Parsed:
+    """Parse one file; anything wrong with it becomes a problem, never an exception."""
+    relative = _relative(path, root)
+    try:
+        text, problems = _read_text(path, relative)
+    except OSError as error:
+        reason = f"cannot read: {error.strerror or error}"
+        return Parsed(problems=[Problem(relative, 0, reason, skipped=True)])
+    if text is None:
+        return Parsed(problems=problems)
+    try:
+        parsed = parse_text(text, relative)
+    except Exception as error:
+        reason = f"could not be parsed ({type(error).__name__})"
+        return Parsed(problems=[*problems, Problem(relative, 0, reason, skipped=True)])
+    parsed.problems[:0] = problems
+    return parsed
+
+
+def _read_text(path: Path, relative: str) -> tuple[str | None, list[Problem]]:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        reason = f"larger than {MAX_FILE_BYTES // 2**20} MiB ({size} bytes)"
+        return None, [Problem(relative, 0, reason, skipped=True)]
+    with path.open("rb") as stream:
+        data = stream.read(MAX_FILE_BYTES + 1)
+    if b"\0" in data[:_BINARY_PROBE]:
+        return None, [Problem(relative, 0, "binary file", skipped=True)]
+    text, warning = decode(data)
+    problems = [Problem(relative, 0, warning)] if warning else []
+    if not text.strip():
+        return None, [*problems, Problem(relative, 0, "empty file", skipped=True)]
+    return text, problems
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text with normalised line ends, and a warning when the bytes were not clean UTF-8."""
+    warning = ""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="replace")
+        if any(char > "\x7f" and char != "\ufffd" for char in text):
+            warning = "invalid UTF-8 bytes replaced"
+        else:  # no valid multi-byte sequence at all: a legacy single-byte encoding
+            text = data.decode("cp1252", errors="replace")
+            warning = "not UTF-8: read as Windows-1252"
+    return text.replace("\r\n", "\n").replace("\r", "\n"), warning
+
+
+def _relative(path: Path, root: Path) -> str:
+    if path == root:
+        return path.name
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _event_order(event: Event) -> tuple[date, str, str]:
+    return event.date, event.headline.casefold(), event.id

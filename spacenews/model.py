@@ -1,0 +1,130 @@
+"""What the corpus is made of: events, their sources and links, documents, and problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from spacenews.text import slugify
+
+
+def event_id(day: date, headline: str) -> str:
+    """The stable id of the event of that day with that headline."""
+    return f"{day.isoformat()}/{slugify(headline)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A link given as the source of an event."""
+
+    title: str
+    url: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of a source."""
+        return {"title": self.title, "url": self.url}
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A link from one event to another, with the entities the two share."""
+
+    id: str
+    date: date
+    headline: str
+    context: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of a related link."""
+        return {
+            "id": self.id,
+            "date": self.date.isoformat(),
+            "headline": self.headline,
+            "context": list(self.context),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happened on a day, merged from every place the corpus mentions it."""
+
+    id: str  # "YYYY-MM-DD/slug", stable across runs and corpora
+    date: date
+    headline: str
+    body: str = ""
+    sources: tuple[Source, ...] = ()
+    entities: tuple[str, ...] = ()
+    related: tuple[Related, ...] = ()
+    documents: tuple[str, ...] = ()  # files it was read from, relative to their corpus root
+    # (entity, how the corpus tied it to this event: "context" or "tag"); not part of the JSON
+    ties: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of an event: the public contract of ``--json``."""
+        return {
+            "id": self.id,
+            "date": self.date.isoformat(),
+            "headline": self.headline,
+            "body": self.body,
+            "sources": [source.to_dict() for source in self.sources],
+            "entities": list(self.entities),
+            "related": [link.to_dict() for link in self.related],
+            "documents": list(self.documents),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A file of the corpus that is not an event page: a prose page or an undated post."""
+
+    path: str  # relative to its corpus root
+    title: str
+    format: str  # the handler that read it
+    text: str = ""
+    tags: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of a document."""
+        return {
+            "path": self.path,
+            "title": self.title,
+            "format": self.format,
+            "tags": list(self.tags),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with a file: where, and why."""
+
+    path: str
+    line: int  # 1-based; 0 when the problem concerns the whole file
+    reason: str
+    skipped: bool = False  # True when nothing could be read from the file
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.reason}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of a problem."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "reason": self.reason,
+            "skipped": self.skipped,
+        }
+
+
+@dataclass(slots=True)
+class EventRecord:
+    """What one place in one file says about an event; the corpus merges records into events."""
+
+    date: date
+    headline: str
+    body: str = ""
+    sources: list[Source] = field(default_factory=list)
+    entities: list[str] = field(default_factory=list)
+    related: list[Related] = field(default_factory=list)
+    document: str = ""
+    via: str = "context"  # how its entities were given: "context" lines or front-matter "tag"s

@@ -1,0 +1,115 @@
+"""Markdown with YAML front matter, as Hugo, Jekyll and Eleventy sites write it.
+
+A post with a date is an event; without one it is a document. The YAML is loaded safely
+(python-frontmatter uses ``yaml.SafeLoader``), and only fields of the expected types are read,
+so a hostile header can neither run code nor blow up through aliases.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import PurePath
+from typing import Any
+
+from spacenews.dates import DateError, make_date
+from spacenews.model import Document, EventRecord, Problem, Source
+from spacenews.parse import Handler, Parsed, plaintext
+from spacenews.text import clean_inline, strip_controls
+
+_OPENING = re.compile(r"---[ \t]*\n")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+# Fields that carry the date of the event itself, in order of preference.
+DATE_FIELDS = ("date", "eventdate", "launch_date")
+
+
+def detect(text: str) -> bool:
+    """A text that opens with a ``---`` line and closes the header with another."""
+    return _OPENING.match(text) is not None and "\n---" in text[3:]
+
+
+def parse(text: str, path: str) -> Parsed:
+    """An event when the post has a date, a document otherwise."""
+    try:
+        metadata, content = _split(text)
+    except Exception as error:
+        parsed = plaintext.parse(text, path)
+        reason = f"invalid front matter, read as plain text: {_first_line(error)}"
+        parsed.problems.append(Problem(path, _error_line(error), reason))
+        return parsed
+    title = _text_field(metadata, "title") or _first_line_of(content) or PurePath(path).stem
+    day = post_date(metadata, path)
+    tags = _tags(metadata.get("tags"))
+    body = strip_controls(content).strip()
+    if day is None:
+        return Parsed(documents=[Document(path, title, "front-matter", body, tags)])
+    record = EventRecord(day, title, body, _sources(metadata), list(tags), document=path, via="tag")
+    return Parsed(records=[record])
+
+
+def post_date(metadata: dict[str, Any], path: str) -> date | None:
+    """The post's date: a date field of the header, else a date opening the file name."""
+    for name in DATE_FIELDS:
+        day = _as_date(metadata.get(name))
+        if day is not None:
+            return day
+    return _as_date(PurePath(path).name)
+
+
+def _split(text: str) -> tuple[dict[str, Any], str]:
+    import frontmatter
+
+    metadata, content = frontmatter.parse(text)
+    if not isinstance(metadata, dict):
+        raise ValueError("the header is not a mapping")
+    return metadata, content
+
+
+def _as_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and (match := _ISO_DATE.match(value.strip())):
+        try:
+            return make_date(*(int(part) for part in match.groups()))
+        except DateError:
+            return None
+    return None
+
+
+def _text_field(metadata: dict[str, Any], name: str) -> str:
+    value = metadata.get(name)
+    return clean_inline(str(value)) if isinstance(value, str | int | float) else ""
+
+
+def _tags(value: object) -> tuple[str, ...]:
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list):
+        return ()
+    tags = (clean_inline(item) for item in items if isinstance(item, str))
+    return tuple(dict.fromkeys(tag for tag in tags if tag))
+
+
+def _sources(metadata: dict[str, Any]) -> list[Source]:
+    url = _text_field(metadata, "sourceurl")
+    if not url:
+        return []
+    return [Source(_text_field(metadata, "source") or url, url)]
+
+
+def _first_line_of(content: str) -> str:
+    return next((clean_inline(line) for line in content.splitlines() if line.strip()), "")
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines() or [type(error).__name__]
+    return clean_inline(lines[0])
+
+
+def _error_line(error: BaseException) -> int:
+    mark = getattr(error, "problem_mark", None)
+    return int(getattr(mark, "line", -1)) + 2 if mark is not None else 1
+
+
+HANDLER = Handler("front-matter", detect, parse)

@@ -1,0 +1,1 @@
+"""Renderers: pure functions from results to a Rich renderable or a string. They never print."""

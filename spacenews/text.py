@@ -1,0 +1,45 @@
+"""Cleaning text that came from a document before it is stored or shown."""
+
+from __future__ import annotations
+
+import html
+import re
+
+# C0 and C1 control characters, DEL, and the bidi overrides that can disguise text on a terminal.
+# Newline and tab survive: they are layout, not commands.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# A whole escape sequence (CSI or OSC), so that its parameters do not remain as text.
+_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+_WIKI_EMPHASIS = re.compile(r"'{2,}")
+_SPACES = re.compile(r"\s+")
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+SLUG_LENGTH = 140  # the news corpus cuts its slugs at this many characters of the headline
+
+
+def strip_controls(text: str) -> str:
+    """Remove escape sequences and control characters, keeping newlines and tabs."""
+    if "\x1b" in text:
+        text = _ESCAPE.sub("", text)
+    return _CONTROL.sub("", text)
+
+
+def clean_inline(text: str) -> str:
+    """One line of document text: entities decoded, wiki emphasis dropped, spaces folded."""
+    text = html.unescape(text)
+    text = _WIKI_EMPHASIS.sub("", text)
+    return _SPACES.sub(" ", strip_controls(text)).strip()
+
+
+def slugify(text: str) -> str:
+    """The URL slug the news corpus derives from a headline."""
+    return _NON_SLUG.sub("-", text[:SLUG_LENGTH].lower()).strip("-")
+
+
+def fold(name: str) -> str:
+    """The key under which names compare: case- and space-insensitive."""
+    return _SPACES.sub(" ", name).strip().casefold()
+
+
+def printable(text: str) -> str:
+    """Text with every control character shown as an escape, for names such as file paths."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text.replace("\n", "\\n"))

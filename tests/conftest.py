@@ -1,0 +1,34 @@
+"""Shared fixtures: paths to the test corpora and a CLI runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from spacenews.cli import app
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEEDS = Path(__file__).parent.parent / "seeds"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner(env={"SPACENEWS_CORPUS": None, "NO_COLOR": "1", "COLUMNS": "100"})
+
+
+def run(runner: CliRunner, *args: str) -> Result:
+    """Invoke the app; the test fails on any crash, whatever the exit code."""
+    result = runner.invoke(app, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def run_json(runner: CliRunner, *args: str) -> Any:
+    """Invoke the app with --json and parse what it printed."""
+    result = run(runner, *args, "--json")
+    return json.loads(result.stdout)

@@ -1,0 +1,206 @@
+"""The commands, through typer's CliRunner: what they print, where, and with which exit code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spacenews.cli import app
+
+from .conftest import FIXTURES, run, run_json
+
+MARS_EXPRESS = ["2003-06-02", "2003-12-19", "2004-01-19", "2004-01-23"]
+FIELDS = {"id", "date", "headline", "body", "sources", "entities", "related", "documents"}
+
+
+def test_timeline_lists_the_ten_seed_events_in_order(runner: CliRunner) -> None:
+    events = run_json(runner, "timeline")
+    dates = [event["date"] for event in events]
+    assert len(events) == 10
+    assert dates == sorted(dates)
+    assert len({event["id"] for event in events}) == 10
+    assert all(set(event) == FIELDS for event in events)
+
+
+def test_timeline_table(runner: CliRunner) -> None:
+    result = run(runner, "timeline", "--limit", "2")
+    assert result.exit_code == 0
+    assert "2003-06-02" in result.stdout and "2003-12-19" in result.stdout
+    assert "2004-01-19" not in result.stdout
+    assert "2 events" in result.stdout
+    assert result.stderr == ""
+
+
+def test_timeline_filters(runner: CliRunner) -> None:
+    dates = [e["date"] for e in run_json(runner, "timeline", "--from", "2004", "--to", "2014-04")]
+    assert dates == ["2004-01-19", "2004-01-23", "2012-12-19", "2013-07-02", "2014-04-16"]
+    mars = run_json(runner, "timeline", "--entity", "mars express", "--reverse", "--limit", "3")
+    assert [e["date"] for e in mars] == ["2004-01-23", "2004-01-19", "2003-12-19"]
+
+
+def test_timeline_unknown_entity_suggests(runner: CliRunner) -> None:
+    result = run(runner, "timeline", "--entity", "Mars Expres", "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == []
+    assert "did you mean 'Mars Express'" in result.stderr
+
+
+def test_timeline_rejects_an_inverted_range(runner: CliRunner) -> None:
+    result = run(runner, "timeline", "--from", "2016", "--to", "2010")
+    assert result.exit_code == 2
+    assert "--from 2016 is after --to 2010" in result.stderr
+
+
+@pytest.mark.parametrize("day", ["2003-06-2", "2003-06-02"])
+def test_show_day_padded_or_not(runner: CliRunner, day: str) -> None:
+    events = run_json(runner, "show", day)
+    assert [e["date"] for e in events] == ["2003-06-02"]
+    assert "Mars Express probe launches" in events[0]["headline"]
+
+
+def test_show_carries_body_sources_and_related(runner: CliRunner) -> None:
+    (event,) = run_json(runner, "show", "2016-03-14")
+    assert event["body"] == "Europe and Russia have launched a joint mission to the Red Planet."
+    assert [s["url"] for s in event["sources"]] == [
+        "http://www.bbc.com/news/science-environment-35800975",
+        "http://ichef-1.bbci.co.uk/news/1024/cpsprodpb/B603/production/_88759564_88759563.jpg",
+    ]
+    assert len(event["related"]) == 5
+    assert event["related"][0]["context"] == [
+        "Baikonur Cosmodrome",
+        "European Space Agency",
+        "Russian Federal Space Agency",
+    ]
+    assert event["documents"] == ["000_76f20314677eaf20.txt", "001_b02bc1e1bd4a287c.txt"]
+
+
+def test_show_table_prints_body_sources_and_related(runner: CliRunner) -> None:
+    result = run(runner, "show", "2016-03-14")
+    assert result.exit_code == 0
+    for text in (
+        "Europe and Russia",
+        "Sources",
+        "http://www.bbc.com/news",
+        "Related",
+        "2015-12-15",
+    ):
+        assert text in result.stdout
+
+
+def test_show_month_and_year(runner: CliRunner) -> None:
+    assert [e["date"] for e in run_json(runner, "show", "2016-03")] == ["2016-03-14"]
+    assert [e["date"] for e in run_json(runner, "show", "2016")] == ["2016-03-14", "2016-10-16"]
+
+
+def test_show_empty_period_exits_1(runner: CliRunner) -> None:
+    result = run(runner, "show", "2016-03-15", "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == []
+    assert "no events in 2016-03-15" in result.stderr
+
+
+@pytest.mark.parametrize("day", ["2016-13-45", "2016-02-30", "16-03-14", "soon"])
+def test_show_invalid_date_is_one_line_usage_error(runner: CliRunner, day: str) -> None:
+    result = run(runner, "show", day)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("spacenews: error: invalid date")
+
+
+@pytest.mark.parametrize("name", ["Mars Express", "mars express", "MARS  EXPRESS"])
+def test_related_mars_express(runner: CliRunner, name: str) -> None:
+    matches = run_json(runner, "related", name)
+    assert [m["date"] for m in matches] == MARS_EXPRESS
+    assert all(m["via"] == ["context"] for m in matches)
+    assert set(matches[0]) == FIELDS | {"via"}
+
+
+def test_related_table(runner: CliRunner) -> None:
+    result = run(runner, "related", "Kazakhstan")
+    assert result.exit_code == 0
+    assert "context" in result.stdout and "2014-04-16" in result.stdout
+
+
+def test_related_unknown_entity(runner: CliRunner) -> None:
+    result = run(runner, "related", "mars expres")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "no entity named 'mars expres'; did you mean 'Mars Express'" in result.stderr
+
+
+def test_jsonl_prints_one_object_per_line(runner: CliRunner) -> None:
+    result = run(runner, "related", "Mars Express", "--jsonl")
+    lines = result.stdout.splitlines()
+    assert [json.loads(line)["date"] for line in lines] == MARS_EXPRESS
+
+
+def test_json_and_jsonl_together_is_a_usage_error(runner: CliRunner) -> None:
+    result = run(runner, "timeline", "--json", "--jsonl")
+    assert result.exit_code == 2
+    assert "cannot be used together" in result.stderr
+
+
+def test_corpus_option_and_environment(runner: CliRunner, tmp_path: Path) -> None:
+    post = FIXTURES / "parse" / "front_matter_post.md"
+    by_option = run_json(runner, "--corpus", str(post), "timeline")
+    assert [e["headline"] for e in by_option] == ["ISS crew tests ham radio"]
+    env = {"SPACENEWS_CORPUS": f"{post}:{FIXTURES / 'parse' / 'day_page.md'}"}
+    result = runner.invoke(app, ["timeline", "--json"], env=env)
+    assert len(json.loads(result.stdout)) == 3
+
+
+def test_missing_corpus_path_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = run(runner, "--corpus", str(tmp_path / "nowhere"), "timeline")
+    assert result.exit_code == 2
+    assert "corpus path does not exist" in result.stderr
+
+
+def test_problems_are_summed_up_on_stderr_and_listed_by_check(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "good.md").write_bytes((FIXTURES / "parse" / "day_page.md").read_bytes())
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "blob.bin").write_bytes(b"\x00\x01binary")
+    result = run(runner, "--corpus", str(tmp_path), "timeline", "--json")
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)) == 2
+    assert "2 files skipped: run `spacenews check` for details" in result.stderr
+    check = run(runner, "--corpus", str(tmp_path), "check")
+    assert check.exit_code == 1
+    assert check.stdout.splitlines() == [
+        "blob.bin:0: binary file (skipped)",
+        "empty.txt:0: empty file (skipped)",
+    ]
+    problems = run_json(runner, "--corpus", str(tmp_path), "check")
+    assert {p["path"] for p in problems} == {"blob.bin", "empty.txt"}
+
+
+def test_check_on_clean_corpus(runner: CliRunner) -> None:
+    result = run(runner, "check")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "no problems in 10 events and 2 documents" in result.stderr
+
+
+def test_document_text_is_never_markup(runner: CliRunner, tmp_path: Path) -> None:
+    page = "### [2020-01-02](/news/2020/01/2/index.md)\n\n# [bold red]Boom[/] \x1b[31mred\n"
+    (tmp_path / "page.md").write_text(page)
+    result = run(runner, "--corpus", str(tmp_path), "timeline")
+    assert "[bold red]Boom[/] red" in result.stdout
+    assert "\x1b" not in result.stdout
+
+
+def test_piped_output_has_no_colour(runner: CliRunner) -> None:
+    result = CliRunner(env={"NO_COLOR": None, "COLUMNS": "100"}).invoke(app, ["show", "2016-03-14"])
+    assert "\x1b" not in result.stdout
+
+
+def test_version_and_help(runner: CliRunner) -> None:
+    assert run(runner, "--version").stdout.startswith("spacenews ")
+    help_text = run(runner, "--help").stdout
+    for command in ("timeline", "show", "related", "check"):
+        assert command in help_text

@@ -1,0 +1,112 @@
+"""Golden tests: every fixture in fixtures/parse has a .json beside it holding what it parses to.
+
+Set SPACENEWS_UPDATE_GOLDEN=1 to write missing or changed golden files, then read the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from spacenews.corpus import decode
+from spacenews.model import EventRecord
+from spacenews.parse import Parsed, handlers, parse_text
+
+from .conftest import FIXTURES
+
+CASES = sorted(p for p in (FIXTURES / "parse").iterdir() if p.suffix != ".json")
+
+
+def as_data(parsed: Parsed) -> dict[str, Any]:
+    """The whole parse result as plain data."""
+    return {
+        "records": [_record(record) for record in parsed.records],
+        "documents": [{**d.to_dict(), "text": d.text} for d in parsed.documents],
+        "problems": [problem.to_dict() for problem in parsed.problems],
+    }
+
+
+def _record(record: EventRecord) -> dict[str, Any]:
+    return {
+        "date": record.date.isoformat(),
+        "headline": record.headline,
+        "body": record.body,
+        "sources": [source.to_dict() for source in record.sources],
+        "entities": record.entities,
+        "related": [link.to_dict() for link in record.related],
+        "document": record.document,
+        "via": record.via,
+    }
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
+def test_golden(path: Path) -> None:
+    text, _ = decode(path.read_bytes())
+    actual = as_data(parse_text(text, path.name))
+    golden = path.with_name(path.name + ".json")
+    if os.environ.get("SPACENEWS_UPDATE_GOLDEN"):
+        golden.write_text(json.dumps(actual, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    assert golden.exists(), f"no golden file for {path.name}"
+    assert actual == json.loads(golden.read_text("utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("name", "handler"),
+    [
+        ("000_76f20314677eaf20.txt", "event-page"),
+        ("001_b02bc1e1bd4a287c.txt", "event-page"),
+        ("002_efe6a678f375d53d.txt", "text"),
+        ("003_e1b96d0c7dd0baf8.txt", "text"),
+        ("event_page_variants.md", "event-page"),
+        ("day_page.md", "event-page"),
+        ("front_matter_post.md", "front-matter"),
+        ("front_matter_undated.md", "front-matter"),
+    ],
+)
+def test_format_is_detected_from_content(name: str, handler: str) -> None:
+    text, _ = decode((FIXTURES / "parse" / name).read_bytes())
+    assert next(h.name for h in handlers() if h.detect(text)) == handler
+
+
+@settings(max_examples=200)
+@given(st.text())
+def test_every_parser_survives_any_text(text: str) -> None:
+    for handler in handlers():
+        if handler.detect(text):
+            handler.parse(text, "fuzz.txt")
+
+
+_LINE = st.sampled_from(
+    [
+        "### [2016-03-14](/news/2016/03/14/index.md)",
+        "## [2016-3-4](/news/2016/3/4/index.md)",
+        "### [2016-02-30](/news/2016/02/30/index.md)",
+        "# A headline",
+        "#",
+        "### Sources:",
+        "### Related:",
+        "1. [BBC](http://bbc.com)",
+        "1. [x](/news/2016/10/16/x.md) _Context: A, B_",
+        "1. [](/news/2016/10/16/x.md)",
+        "### [y](/news/0000/13/40/y.md)",
+        "_Context: _",
+        "---",
+        "title: [",
+        "date: 2023-05-08",
+        "",
+    ]
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.one_of(_LINE, st.text(max_size=20)), max_size=25))
+def test_parsers_survive_shuffled_real_lines(lines: list[str]) -> None:
+    parsed = parse_text("\n".join(lines), "fuzz.md")
+    for record in parsed.records:
+        assert record.headline
