@@ -1,0 +1,131 @@
+"""Loading: walking the paths, reading any bytes, merging records into events."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from spacenews.corpus import CorpusError, build, decode, load_corpus, read_file, walk
+from spacenews.model import EventRecord, Related
+from spacenews.parse import Parsed
+
+from .conftest import FIXTURES, SEEDS
+
+
+def test_seeds_hold_ten_distinct_events() -> None:
+    corpus = load_corpus()
+    assert len(corpus.events) == 10
+    assert len({event.id for event in corpus.events}) == 10
+    assert [d.path for d in corpus.documents] == [
+        "002_efe6a678f375d53d.txt",
+        "003_e1b96d0c7dd0baf8.txt",
+    ]
+    assert corpus.problems == ()
+
+
+def test_an_event_seen_twice_keeps_what_each_place_said() -> None:
+    corpus = load_corpus([SEEDS])
+    (launch,) = corpus.between(date(2016, 3, 14), date(2016, 3, 14))
+    assert launch.body.startswith("Europe and Russia")
+    assert len(launch.sources) == 2 and len(launch.related) == 5
+    # Kazakhstan comes from seed 000's related link, the rest from the page's own links.
+    assert "Kazakhstan" in launch.entities and "Russian Federal Space Agency" in launch.entities
+    assert launch.documents == ("000_76f20314677eaf20.txt", "001_b02bc1e1bd4a287c.txt")
+
+
+def test_context_gives_entities_to_both_linked_events() -> None:
+    corpus = load_corpus([SEEDS])
+    (mars_express,) = corpus.between(date(2003, 6, 2), date(2003, 6, 2))
+    assert set(mars_express.entities) == {
+        "European Space Agency",
+        "Mars",
+        "Mars Express",
+        "Kazakhstan",
+    }
+    (beagle,) = corpus.between(date(2003, 12, 19), date(2003, 12, 19))
+    assert set(beagle.entities) == {"European Space Agency", "Mars", "Mars Express"}
+
+
+def test_day_page_and_event_page_merge(tmp_path: Path) -> None:
+    (tmp_path / "day.md").write_bytes((FIXTURES / "parse" / "day_page.md").read_bytes())
+    (tmp_path / "page.txt").write_bytes((SEEDS / "001_b02bc1e1bd4a287c.txt").read_bytes())
+    corpus = load_corpus([tmp_path])
+    events = corpus.between(date(2016, 3, 14), date(2016, 3, 14))
+    assert len(events) == 2
+    launch = next(e for e in events if e.headline.startswith("The joint"))
+    assert launch.documents == ("day.md", "page.txt")
+    assert len(launch.sources) == 2
+
+
+def test_merge_unions_case_insensitively() -> None:
+    day = date(2020, 1, 1)
+    link = Related("2020-01-02/x", date(2020, 1, 2), "x")
+    records = [
+        EventRecord(day, "Same  headline", entities=["ESA", "Mars"], document="a"),
+        EventRecord(day, "Same headline!", "Body", entities=["esa"], related=[link], document="b"),
+    ]
+    (event,) = build([Parsed(records=records)]).events
+    assert event.entities == ("ESA", "Mars")
+    assert event.body == "Body" and event.headline == "Same headline!"
+    assert event.related == (link,) and event.documents == ("a", "b")
+
+
+def test_walk_is_sorted_skips_hidden_and_does_not_follow_folder_links(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "2.md").write_text("two")
+    (tmp_path / "a.md").write_text("one")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "x").write_text("hidden")
+    (tmp_path / ".hidden.md").write_text("hidden")
+    (tmp_path / "loop").symlink_to(tmp_path)
+    names = [p.relative_to(tmp_path).as_posix() for p in walk(tmp_path)]
+    assert names == ["a.md", "b/2.md"]
+
+
+def test_missing_path_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="does not exist"):
+        load_corpus([tmp_path / "missing"])
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "warning"),
+    [
+        (b"plain", "plain", ""),
+        (b"\xef\xbb\xbfBOM", "BOM", ""),
+        (b"a\r\nb\rc", "a\nb\nc", ""),
+        ("planète".encode(), "planète", ""),
+        ("planète".encode("cp1252"), "planète", "not UTF-8: read as Windows-1252"),
+        ("planète ".encode() + b"\xff\xfe", "planète \ufffd\ufffd", "invalid UTF-8 bytes replaced"),
+    ],
+)
+def test_decode(data: bytes, text: str, warning: str) -> None:
+    assert decode(data) == (text, warning)
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [(b"", "empty file"), (b" \n\t\n", "empty file"), (b"GIF89a\x00\x01", "binary file")],
+)
+def test_unreadable_content_is_skipped_with_a_reason(
+    tmp_path: Path, data: bytes, reason: str
+) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(data)
+    (problem,) = read_file(path, tmp_path).problems
+    assert (problem.path, problem.reason, problem.skipped) == ("f", reason, True)
+
+
+def test_dangling_link_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "gone").symlink_to(tmp_path / "nowhere")
+    corpus = load_corpus([tmp_path])
+    (problem,) = corpus.problems
+    assert problem.path == "gone" and problem.skipped and "cannot read" in problem.reason
+
+
+def test_real_jekyll_post(tmp_path: Path) -> None:
+    corpus = load_corpus([FIXTURES / "corpus"])
+    (post,) = [e for e in corpus.events if "AMSAT" in e.entities]
+    assert post.date == date(2023, 5, 7) and post.headline == "AMSAT at Hamvention 2023"
+    assert post.sources[0].title == "AMSAT"
