@@ -98,12 +98,16 @@ def timeline(
         str | None, typer.Option("--to", metavar="DATE", help="Latest period, included whole.")
     ] = None,
     entity: Annotated[
-        str | None, typer.Option("--entity", "-e", help="Only events tied to this entity.")
+        str | None,
+        typer.Option("--entity", "-e", help="Only events tied to this entity or naming it."),
     ] = None,
     limit: Annotated[
-        int | None, typer.Option("--limit", "-n", min=0, help="At most this many events.")
+        int | None, typer.Option("--limit", "-n", min=0, help="At most this many items.")
     ] = None,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
+    with_mentions: Annotated[
+        bool, typer.Option("--mentions", "-m", help="Also list dates that prose pages mention.")
+    ] = False,
     json_: JsonFlag = False,
     jsonl: JsonlFlag = False,
 ) -> None:
@@ -114,6 +118,8 @@ def timeline(
         spacenews timeline
 
         spacenews timeline --from 2004 --to 2014-04 --entity Mars
+
+        spacenews timeline --mentions --entity ExoMars
 
         spacenews timeline --reverse --limit 5 --json
     """
@@ -126,18 +132,18 @@ def timeline(
     if first and last and first > last:
         _fail(f"--from {start} is after --to {end}")
     corpus = _load(ctx)
-    events = run(corpus, Query(first, last, entity, limit, reverse))
+    items = run(corpus, Query(first, last, entity, limit, reverse, with_mentions))
     empty = "no events match"
-    if not events and entity is not None and not corpus.with_entity(entity):
+    if not items and entity is not None and not _known(corpus, entity):
         empty = _unknown(corpus, entity)
-    caption = _caption(len(events), "event", first, last)
+    caption = _caption(len(items), "item" if with_mentions else "event", first, last)
 
     def table() -> RenderableType:
         from spacenews.render.table import timeline_table
 
-        return timeline_table(events, caption)
+        return timeline_table(items, caption)
 
-    _emit(events, fmt, table, empty)
+    _emit(items, fmt, table, empty)
 
 
 @app.command()
@@ -147,7 +153,10 @@ def show(
     json_: JsonFlag = False,
     jsonl: JsonlFlag = False,
 ) -> None:
-    """Show every event of a day, month or year in full: body, sources and related events.
+    """Show every event of a day, month or year in full, and the prose that mentions it.
+
+    Each event comes with its body, entities, sources and related events; then, under
+    "Also mentioned", the sentences of prose pages that give a date in that period.
 
     Examples:
 
@@ -157,41 +166,52 @@ def show(
 
         spacenews show 2016-03-14 --json
     """
-    from spacenews.query import Query, timeline
+    from spacenews.query import Query, events, mentions
 
     fmt = _format(json_, jsonl)
     period = _period(day, "date")
-    events = timeline(_load(ctx), Query(period.start, period.end))
+    corpus = _load(ctx)
+    found = events(corpus, Query(period.start, period.end))
+    mentioned = mentions(corpus, period.start, period.end)
 
     def details() -> RenderableType:
         from spacenews.render.table import event_details
 
-        return event_details(events)
+        return event_details(found, mentioned)
 
-    _emit(events, fmt, details, f"no events in {period}")
+    _emit([*found, *mentioned], fmt, details, f"nothing happened or is mentioned in {period}")
 
 
 @app.command()
 def related(
     ctx: typer.Context,
-    entity: Annotated[str, typer.Argument(help="An entity name, in any case.")],
+    entity: Annotated[str, typer.Argument(help="An entity name or alias, in any case.")],
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=0, help="At most this many results.")
+    ] = None,
     json_: JsonFlag = False,
     jsonl: JsonlFlag = False,
 ) -> None:
-    """List the events tied to an entity, and how each is tied.
+    """List the events and documents tied to an entity or naming it, strongest first.
+
+    VIA says how each is tied: context (a _Context:_ line), tag (front matter), mention (the
+    text names it), and alias or part when it was through another name of the entity or
+    through one of its parts.
 
     Examples:
 
         spacenews related "Mars Express"
 
-        spacenews related kazakhstan --jsonl
+        spacenews related roscosmos --limit 5
+
+        spacenews related ExoMars --jsonl
     """
     from spacenews.query import related as run
 
     fmt = _format(json_, jsonl)
     corpus = _load(ctx)
-    matches = run(corpus, entity)
-    caption = _caption(len(matches), "event", None, None)
+    matches = run(corpus, entity)[:limit]
+    caption = _caption(len(matches), "result", None, None)
 
     def table() -> RenderableType:
         from spacenews.render.table import related_table
@@ -199,6 +219,72 @@ def related(
         return related_table(matches, caption)
 
     _emit(matches, fmt, table, "" if matches else _unknown(corpus, entity))
+
+
+@app.command()
+def entities(
+    ctx: typer.Context,
+    json_: JsonFlag = False,
+    jsonl: JsonlFlag = False,
+) -> None:
+    """List every entity with its aliases, how many events and documents name it, and when.
+
+    Examples:
+
+        spacenews entities
+
+        spacenews entities --json | jq '.[] | select(.aliases | length > 0)'
+    """
+    from spacenews.query import entities as run
+
+    fmt = _format(json_, jsonl)
+    rows = run(_load(ctx))
+
+    def table() -> RenderableType:
+        from spacenews.render.table import entity_table
+
+        return entity_table(rows, _plural(len(rows), "entity"))
+
+    _emit(rows, fmt, table, "the corpus names no entity")
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[list[str], typer.Argument(help='Words, and "quoted phrases".')],
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=0, help="At most this many results.")
+    ] = 10,
+    json_: JsonFlag = False,
+    jsonl: JsonlFlag = False,
+) -> None:
+    """Search the text of every event and document, best match first (BM25).
+
+    Case and accents do not matter: "planete rouge" finds "planète rouge". A quoted phrase must
+    appear as written.
+
+    Examples:
+
+        spacenews search Olympus Mons
+
+        spacenews search planete rouge
+
+        spacenews search '"red planet"' water --limit 3
+
+        spacenews search Schiaparelli --json
+    """
+    from spacenews.search import SearchIndex
+
+    fmt = _format(json_, jsonl)
+    text = " ".join(query)
+    results = SearchIndex.of(_load(ctx)).search(text, limit)
+
+    def table() -> RenderableType:
+        from spacenews.render.table import search_table
+
+        return search_table(results, _plural(len(results), "result"))
+
+    _emit(results, fmt, table, f"nothing matches {text!r}")
 
 
 @app.command()
@@ -282,6 +368,10 @@ def _emit(
     if not items and empty is not None:
         _say(empty)
         raise typer.Exit(ExitCode.NO_RESULTS)
+
+
+def _known(corpus: Corpus, entity: str) -> bool:
+    return corpus.gazetteer.resolve(entity) is not None
 
 
 def _unknown(corpus: Corpus, entity: str) -> str:

@@ -9,7 +9,16 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from spacenews.model import Document, Event, EventRecord, Problem, event_id
+from spacenews.dates import period_of
+from spacenews.entities import (
+    USER_FILE,
+    AliasFileError,
+    AliasTable,
+    Gazetteer,
+    build_gazetteer,
+    read_alias_table,
+)
+from spacenews.model import Document, Event, EventRecord, Mention, Problem, event_id
 from spacenews.parse import Parsed, parse_text
 from spacenews.text import fold
 
@@ -37,10 +46,16 @@ class Corpus:
         events: Iterable[Event],
         documents: Iterable[Document] = (),
         problems: Iterable[Problem] = (),
+        alias_tables: Iterable[AliasTable] = (),
     ) -> None:
         self.events: tuple[Event, ...] = tuple(sorted(events, key=_event_order))
         self.documents: tuple[Document, ...] = tuple(documents)
         self.problems: tuple[Problem, ...] = tuple(problems)
+        self.mentions: tuple[Mention, ...] = tuple(
+            sorted((m for d in self.documents for m in d.mentions), key=lambda m: m.date)
+        )
+        self._alias_tables = tuple(alias_tables)
+        self._gazetteer: Gazetteer | None = None
         self._dates = [event.date for event in self.events]
         self._by_id = {event.id: event for event in self.events}
         self._names: dict[str, str] = {}  # folded name -> the spelling first seen
@@ -60,6 +75,26 @@ class Corpus:
         high = len(self._dates) if end is None else bisect_right(self._dates, end)
         return list(self.events[low:high])
 
+    def mentions_within(self, start: date | None, end: date | None) -> list[Mention]:
+        """Dated mentions whose whole period lies from start to end."""
+        return [
+            mention
+            for mention in self.mentions
+            if (start is None or mention.date >= start)
+            and (end is None or period_of(mention.date, mention.precision).end <= end)
+        ]
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """Every entity the corpus knows of, built on first use: plain listings never need it."""
+        if self._gazetteer is None:
+            names = [name for event in self.events for name in event.entities]
+            names += [tag for document in self.documents for tag in document.tags]
+            texts = [event.headline for event in self.events]
+            texts += [p.text for document in self.documents for p in document.paragraphs]
+            self._gazetteer = build_gazetteer(self._alias_tables, names, texts)
+        return self._gazetteer
+
     def entity_names(self) -> dict[str, str]:
         """Every entity name, keyed by its folded form."""
         return dict(self._names)
@@ -76,10 +111,24 @@ def load_corpus(paths: Sequence[Path] | None = None) -> Corpus:
         if not root.exists() and not root.is_symlink():
             raise CorpusError(f"corpus path does not exist: {root}")
     parsed = [read_file(file, root) for root in roots for file in walk(root)]
-    return build(parsed)
+    tables, problems = _alias_tables(roots)
+    return build([*parsed, Parsed(problems=problems)], tables)
 
 
-def build(results: Iterable[Parsed]) -> Corpus:
+def _alias_tables(roots: Iterable[Path]) -> tuple[list[AliasTable], list[Problem]]:
+    tables, problems = [], []
+    for root in roots:
+        path = root / USER_FILE
+        if not path.is_file():
+            continue
+        try:
+            tables.append(read_alias_table(path.read_bytes()))
+        except (OSError, AliasFileError) as error:
+            problems.append(Problem(USER_FILE, 0, f"alias file not used: {error}"))
+    return tables, problems
+
+
+def build(results: Iterable[Parsed], alias_tables: Iterable[AliasTable] = ()) -> Corpus:
     """Merge the records of every file into events, one per id."""
     groups: dict[str, list[EventRecord]] = {}
     documents: list[Document] = []
@@ -90,7 +139,7 @@ def build(results: Iterable[Parsed]) -> Corpus:
         documents.extend(result.documents)
         problems.extend(result.problems)
     events = (merge(key, records) for key, records in groups.items())
-    return Corpus(events, documents, problems)
+    return Corpus(events, documents, problems, alias_tables)
 
 
 def merge(key: str, records: list[EventRecord]) -> Event:
@@ -105,6 +154,7 @@ def merge(key: str, records: list[EventRecord]) -> Event:
         entities=_unique(records, lambda r: r.entities, fold),
         related=_unique(records, lambda r: r.related, lambda link: link.id),
         documents=tuple(dict.fromkeys(r.document for r in records if r.document)),
+        date_source=main.date_source,
         ties=tuple(dict.fromkeys((fold(name), r.via) for r in records for name in r.entities)),
     )
 
@@ -130,7 +180,7 @@ def walk(root: Path) -> Iterator[Path]:
     for folder, subfolders, files in os.walk(root, followlinks=False):
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
         for name in sorted(files):
-            if not name.startswith("."):
+            if not name.startswith(".") and not (name == USER_FILE and folder == str(root)):
                 yield Path(folder, name)
 
 

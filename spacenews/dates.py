@@ -72,6 +72,15 @@ def _period(year_s: str, month_s: str | None, day_s: str | None) -> Period:
     return Period(day, day, "day")
 
 
+def period_of(day: date, precision: Precision) -> Period:
+    """The whole year, month or day that a date of that precision stands for."""
+    if precision == "year":
+        return _period(f"{day.year}", None, None)
+    if precision == "month":
+        return _period(f"{day.year}", f"{day.month}", None)
+    return Period(day, day, "day")
+
+
 def parse_day(text: str) -> date:
     """Parse a full date, padded or not (``2003-06-2``)."""
     period = parse_period(text)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from spacenews.dates import Precision
 from spacenews.text import slugify
 
 
@@ -38,10 +39,45 @@ class Related:
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of a related link."""
         return {
+            "kind": "event",
             "id": self.id,
             "date": self.date.isoformat(),
             "headline": self.headline,
             "context": list(self.context),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of a prose page, with the title of the item it belongs to."""
+
+    text: str
+    lang: str  # ISO 639-1 code, or "und" when it cannot be told
+    title: str = ""  # the title of the listing item it belongs to; "" when none
+    kind: str = "text"  # "heading", "caption" or "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A date written in the prose of a document."""
+
+    date: date
+    precision: Precision  # how much of the date the prose gave: "year", "month" or "day"
+    snippet: str  # the sentence that gives the date
+    document: str  # the document's path, relative to its corpus root
+    title: str  # the title of the item or document the sentence belongs to
+    lang: str = "und"
+
+    def to_dict(self, entities: tuple[str, ...] = ()) -> dict[str, Any]:
+        """The JSON form of a mention, with the entities its sentence names."""
+        return {
+            "kind": "mention",
+            "date": self.date.isoformat(),
+            "precision": self.precision,
+            "title": self.title,
+            "snippet": self.snippet,
+            "document": self.document,
+            "entities": list(entities),
         }
 
 
@@ -57,12 +93,14 @@ class Event:
     entities: tuple[str, ...] = ()
     related: tuple[Related, ...] = ()
     documents: tuple[str, ...] = ()  # files it was read from, relative to their corpus root
+    date_source: str = ""  # where the date came from: "heading", "link", "date", "filename", ...
     # (entity, how the corpus tied it to this event: "context" or "tag"); not part of the JSON
     ties: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of an event: the public contract of ``--json``."""
         return {
+            "kind": "event",
             "id": self.id,
             "date": self.date.isoformat(),
             "headline": self.headline,
@@ -71,6 +109,7 @@ class Event:
             "entities": list(self.entities),
             "related": [link.to_dict() for link in self.related],
             "documents": list(self.documents),
+            "date_source": self.date_source,
         }
 
 
@@ -83,10 +122,13 @@ class Document:
     format: str  # the handler that read it
     text: str = ""
     tags: tuple[str, ...] = ()
+    paragraphs: tuple[Paragraph, ...] = ()
+    mentions: tuple[Mention, ...] = ()  # the dates its prose gives
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of a document."""
         return {
+            "kind": "document",
             "path": self.path,
             "title": self.title,
             "format": self.format,
@@ -128,3 +170,4 @@ class EventRecord:
     related: list[Related] = field(default_factory=list)
     document: str = ""
     via: str = "context"  # how its entities were given: "context" lines or front-matter "tag"s
+    date_source: str = "heading"  # where its date came from

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from spacenews.corpus import Corpus
-from spacenews.model import Event
+from spacenews.entities import pattern
+from spacenews.model import Document, Event, Mention, Paragraph
+from spacenews.prose import sentence_at
 from spacenews.text import fold
+
+TIE_SCORE = 3.0  # the corpus itself says the entity belongs to the event (context, tag)
+MENTION_SCORE = 1.0  # the text names the entity
+TITLE_SCORE = 1.0  # ... in the headline or title
+REPEAT_SCORE = 0.25  # each further naming, up to REPEAT_CAP of them
+REPEAT_CAP = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,42 +27,213 @@ class Query:
 
     start: date | None = None  # earliest day included; None for no lower bound
     end: date | None = None  # latest day included; None for no upper bound
-    entity: str | None = None  # only events naming this entity, compared case-insensitively
-    limit: int | None = None  # at most this many events, counted after ordering
+    entity: str | None = None  # only events tied to this entity, its aliases or its parts
+    limit: int | None = None  # at most this many items, counted after ordering
     reverse: bool = False  # newest first
+    mentions: bool = False  # also list the dates that prose pages mention
 
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """An event found for an entity, and why it matched."""
+    """An event or document found for an entity, why it matched, and how strongly."""
 
-    event: Event
-    via: tuple[str, ...]  # how the corpus ties the entity to the event: "context", "tag"
+    item: Event | Document
+    via: tuple[str, ...]  # "context", "tag", "mention", and "alias" or "part" when not by name
+    score: float
+    snippet: str = ""  # for a document: the sentence naming the entity
 
-    def to_dict(self) -> dict[str, object]:
-        """The event's JSON form with ``via`` added."""
-        return {**self.event.to_dict(), "via": list(self.via)}
+    @property
+    def event(self) -> Event | None:
+        """The event matched, or None for a document."""
+        return self.item if isinstance(self.item, Event) else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The item's JSON form with ``via`` and ``score`` added (and ``snippet`` for documents)."""
+        extra: dict[str, Any] = {"via": list(self.via), "score": round(self.score, 3)}
+        if isinstance(self.item, Document):
+            extra["snippet"] = self.snippet
+        return {**self.item.to_dict(), **extra}
 
 
-def timeline(corpus: Corpus, query: Query) -> list[Event]:
-    """Events in date order that satisfy every filter of the query."""
-    events = corpus.between(query.start, query.end)
+@dataclass(frozen=True, slots=True)
+class Mentioned:
+    """A dated mention, with the entities its sentence names."""
+
+    mention: Mention
+    entities: tuple[str, ...]
+
+    @property
+    def date(self) -> date:
+        """The mentioned date."""
+        return self.mention.date
+
+    def to_dict(self) -> dict[str, Any]:
+        """The mention's JSON form."""
+        return self.mention.to_dict(self.entities)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityInfo:
+    """One entity of the corpus: its names and how much the corpus says of it."""
+
+    name: str
+    aliases: tuple[str, ...]
+    parts: tuple[str, ...]
+    events: int  # events tied to it or naming it
+    documents: int  # documents tagging it or naming it
+    first: date | None  # date of its first event
+    last: date | None  # date of its last event
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of an entity."""
+        return {
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "parts": list(self.parts),
+            "events": self.events,
+            "documents": self.documents,
+            "first": self.first.isoformat() if self.first else None,
+            "last": self.last.isoformat() if self.last else None,
+        }
+
+
+class Relation:
+    """How items relate to one entity: ties the corpus states, and names in the text."""
+
+    def __init__(self, corpus: Corpus, entity: str) -> None:
+        gazetteer = corpus.gazetteer
+        canonical = gazetteer.resolve(entity)
+        self.known = canonical is not None
+        forms = gazetteer.forms(canonical) if canonical else {entity.strip(): "name"}
+        self._how = {fold(name): how for name, how in forms.items()}
+        self._how[fold(entity)] = "name"  # the name asked for is no alias of itself
+        # A name the corpus does not know is looked for in any case, as the user typed it.
+        self._pattern = pattern(forms, any_case=not self.known)
+
+    def event(self, event: Event) -> Match | None:
+        """The event's match, or None."""
+        via = {kind for name, kind in event.ties if name in self._how}
+        via |= {self._how[name] for name, _ in event.ties if name in self._how}
+        score = TIE_SCORE if via else 0.0
+        named = len(self._pattern.findall(event.headline))
+        count = named + len(self._pattern.findall(event.body))
+        if count:
+            via.add("mention")
+            score += MENTION_SCORE + TITLE_SCORE * bool(named) + _repeats(count)
+        return Match(event, _via(via), score) if via else None
+
+    def document(self, document: Document) -> Match | None:
+        """The document's match, or None."""
+        via = {"tag"} if any(fold(tag) in self._how for tag in document.tags) else set()
+        via |= {self._how[fold(tag)] for tag in document.tags if fold(tag) in self._how}
+        score = TIE_SCORE if via else 0.0
+        count, snippet = 0, ""
+        for paragraph in _english_first(document):
+            found = list(self._pattern.finditer(paragraph.text))
+            if found and not snippet:
+                snippet = sentence_at(paragraph.text, found[0].start())
+            count += len(found)
+        if count:
+            via.add("mention")
+            score += MENTION_SCORE + TITLE_SCORE * bool(self._pattern.search(document.title))
+            score += _repeats(count)
+        return Match(document, _via(via), score, snippet) if via else None
+
+    def names_in(self, text: str) -> bool:
+        """Whether the text names the entity."""
+        return self._pattern.search(text) is not None
+
+
+def _english_first(document: Document) -> list[Paragraph]:
+    # A page that says everything twice gives its snippet in English when it can.
+    return sorted(document.paragraphs, key=lambda paragraph: paragraph.lang != "en")
+
+
+def _via(kinds: set[str]) -> tuple[str, ...]:
+    return tuple(sorted(kinds - {"name"}))
+
+
+def _repeats(count: int) -> float:
+    return REPEAT_SCORE * min(count - 1, REPEAT_CAP)
+
+
+def timeline(corpus: Corpus, query: Query) -> list[Event | Mentioned]:
+    """Events (and, if asked, dated mentions) in date order that satisfy every filter."""
+    items: list[Event | Mentioned] = list(corpus.between(query.start, query.end))
+    if query.mentions:
+        items += [_mentioned(corpus, m) for m in corpus.mentions_within(query.start, query.end)]
+        items.sort(key=lambda item: item.date)
     if query.entity is not None:
-        wanted = fold(query.entity)
-        events = [event for event in events if wanted in {fold(name) for name in event.entities}]
+        relation = Relation(corpus, query.entity)
+        items = [item for item in items if _relates(relation, item)]
     if query.reverse:
-        events.reverse()
-    return events if query.limit is None else events[: query.limit]
+        items.reverse()
+    return items if query.limit is None else items[: query.limit]
+
+
+def events(corpus: Corpus, query: Query) -> list[Event]:
+    """The events alone of a timeline."""
+    return [item for item in timeline(corpus, query) if isinstance(item, Event)]
+
+
+def _relates(relation: Relation, item: Event | Mentioned) -> bool:
+    if isinstance(item, Event):
+        return relation.event(item) is not None
+    return relation.names_in(item.mention.snippet)
 
 
 def related(corpus: Corpus, entity: str) -> list[Match]:
-    """Events tied to the entity, in date order, each with the ways it is tied."""
-    wanted = fold(entity)
-    matches = []
-    for event in corpus.with_entity(entity):
-        via = tuple(sorted({kind for name, kind in event.ties if name == wanted}))
-        matches.append(Match(event, via))
-    return matches
+    """Events and documents tied to the entity or naming it, strongest first."""
+    relation = Relation(corpus, entity)
+    matches = [m for event in corpus.events if (m := relation.event(event))]
+    matches += [m for document in corpus.documents if (m := relation.document(document))]
+    return sorted(matches, key=_rank)
+
+
+def _rank(match: Match) -> tuple[float, date, str]:
+    when = match.item.date if isinstance(match.item, Event) else date.max
+    title = match.item.headline if isinstance(match.item, Event) else match.item.title
+    return -match.score, when, title
+
+
+def mentions(corpus: Corpus, start: date | None, end: date | None) -> list[Mentioned]:
+    """The dated mentions within a period, with the entities they name."""
+    return [_mentioned(corpus, mention) for mention in corpus.mentions_within(start, end)]
+
+
+def _mentioned(corpus: Corpus, mention: Mention) -> Mentioned:
+    return Mentioned(mention, tuple(corpus.gazetteer.find(mention.snippet)))
+
+
+def entities(corpus: Corpus) -> list[EntityInfo]:
+    """Every entity the corpus ties to or names in an event or document, most events first."""
+    gazetteer = corpus.gazetteer
+    found: dict[str, tuple[list[date], int]] = {}
+    for event in corpus.events:
+        names = {gazetteer.resolve(name) or name for name in event.entities}
+        names |= set(gazetteer.find(f"{event.headline}\n{event.body}"))
+        for name in names:
+            found.setdefault(name, ([], 0))[0].append(event.date)
+    for document in corpus.documents:
+        names = {gazetteer.resolve(tag) or tag for tag in document.tags}
+        for paragraph in document.paragraphs:
+            names |= set(gazetteer.find(paragraph.text))
+        for name in names:
+            days, count = found.setdefault(name, ([], 0))
+            found[name] = (days, count + 1)
+    rows = [
+        EntityInfo(
+            name,
+            tuple(gazetteer.aliases(name)),
+            tuple(gazetteer.parts(name)),
+            len(days),
+            count,
+            min(days, default=None),
+            max(days, default=None),
+        )
+        for name, (days, count) in found.items()
+    ]
+    return sorted(rows, key=lambda row: (-row.events, -row.documents, row.name.casefold()))
 
 
 def suggest(corpus: Corpus, name: str, count: int = 3) -> list[str]:
@@ -60,5 +241,5 @@ def suggest(corpus: Corpus, name: str, count: int = 3) -> list[str]:
     names = corpus.entity_names()
     wanted = fold(name)
     close = difflib.get_close_matches(wanted, names, n=count, cutoff=0.6)
-    containing = sorted(key for key in names if wanted and wanted in key)
+    containing = sorted(key for key in names if wanted and re.search(re.escape(wanted), key))
     return [names[key] for key in dict.fromkeys([*close, *containing])][:count]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -13,7 +14,18 @@ from spacenews.cli import app
 from .conftest import FIXTURES, run, run_json
 
 MARS_EXPRESS = ["2003-06-02", "2003-12-19", "2004-01-19", "2004-01-23"]
-FIELDS = {"id", "date", "headline", "body", "sources", "entities", "related", "documents"}
+FIELDS = {
+    "kind",
+    "id",
+    "date",
+    "headline",
+    "body",
+    "sources",
+    "entities",
+    "related",
+    "documents",
+    "date_source",
+}
 
 
 def test_timeline_lists_the_ten_seed_events_in_order(runner: CliRunner) -> None:
@@ -57,12 +69,16 @@ def test_timeline_rejects_an_inverted_range(runner: CliRunner) -> None:
 @pytest.mark.parametrize("day", ["2003-06-2", "2003-06-02"])
 def test_show_day_padded_or_not(runner: CliRunner, day: str) -> None:
     events = run_json(runner, "show", day)
-    assert [e["date"] for e in events] == ["2003-06-02"]
+    assert [(e["kind"], e["date"]) for e in events] == [("event", "2003-06-02")]
     assert "Mars Express probe launches" in events[0]["headline"]
 
 
+def events_only(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [item for item in items if item["kind"] == "event"]
+
+
 def test_show_carries_body_sources_and_related(runner: CliRunner) -> None:
-    (event,) = run_json(runner, "show", "2016-03-14")
+    (event,) = events_only(run_json(runner, "show", "2016-03-14"))
     assert event["body"] == "Europe and Russia have launched a joint mission to the Red Planet."
     assert [s["url"] for s in event["sources"]] == [
         "http://www.bbc.com/news/science-environment-35800975",
@@ -91,15 +107,17 @@ def test_show_table_prints_body_sources_and_related(runner: CliRunner) -> None:
 
 
 def test_show_month_and_year(runner: CliRunner) -> None:
-    assert [e["date"] for e in run_json(runner, "show", "2016-03")] == ["2016-03-14"]
-    assert [e["date"] for e in run_json(runner, "show", "2016")] == ["2016-03-14", "2016-10-16"]
+    march = [(e["kind"], e["date"]) for e in run_json(runner, "show", "2016-03")]
+    assert march == [("event", "2016-03-14"), ("mention", "2016-03-14")]
+    year = [e["date"] for e in events_only(run_json(runner, "show", "2016"))]
+    assert year == ["2016-03-14", "2016-10-16"]
 
 
 def test_show_empty_period_exits_1(runner: CliRunner) -> None:
     result = run(runner, "show", "2016-03-15", "--json")
     assert result.exit_code == 1
     assert json.loads(result.stdout) == []
-    assert "no events in 2016-03-15" in result.stderr
+    assert "nothing happened or is mentioned in 2016-03-15" in result.stderr
 
 
 @pytest.mark.parametrize("day", ["2016-13-45", "2016-02-30", "16-03-14", "soon"])
@@ -114,9 +132,11 @@ def test_show_invalid_date_is_one_line_usage_error(runner: CliRunner, day: str) 
 @pytest.mark.parametrize("name", ["Mars Express", "mars express", "MARS  EXPRESS"])
 def test_related_mars_express(runner: CliRunner, name: str) -> None:
     matches = run_json(runner, "related", name)
-    assert [m["date"] for m in matches] == MARS_EXPRESS
-    assert all(m["via"] == ["context"] for m in matches)
-    assert set(matches[0]) == FIELDS | {"via"}
+    events = events_only(matches)
+    assert sorted(m["date"] for m in events) == MARS_EXPRESS
+    assert all(m["via"] == ["context", "mention"] for m in events)
+    assert set(events[0]) == FIELDS | {"via", "score"}
+    assert matches[: len(events)] == events  # events tied by context rank above documents
 
 
 def test_related_table(runner: CliRunner) -> None:
@@ -133,7 +153,7 @@ def test_related_unknown_entity(runner: CliRunner) -> None:
 
 
 def test_jsonl_prints_one_object_per_line(runner: CliRunner) -> None:
-    result = run(runner, "related", "Mars Express", "--jsonl")
+    result = run(runner, "timeline", "--entity", "Mars Express", "--jsonl")
     lines = result.stdout.splitlines()
     assert [json.loads(line)["date"] for line in lines] == MARS_EXPRESS
 
@@ -204,3 +224,19 @@ def test_version_and_help(runner: CliRunner) -> None:
     help_text = run(runner, "--help").stdout
     for command in ("timeline", "show", "related", "check"):
         assert command in help_text
+
+
+def test_real_front_matter_corpora(runner: CliRunner) -> None:
+    events = run_json(runner, "--corpus", str(FIXTURES / "corpus"), "timeline")
+    by_date = {event["date"]: event for event in events}
+    # Every dated post is an event, whatever its date field or file name looks like.
+    assert len(events) == 7
+    assert by_date["2016-03-14"]["date_source"] == "launch_date"  # "March 14, 2016" and "14 Mart"
+    assert len(by_date["2016-03-14"]["documents"]) == 2  # the English and Turkish pages merge
+    assert by_date["2018-05-05"]["headline"] == "InSight"  # a Turkish CRLF file
+    assert by_date["2024-08-08"]["documents"] == ["arw/2024-08-8-m17-activity-day.md"]
+    assert "copy.md" in by_date["2023-05-28"]["documents"][0]
+    assert by_date["2023-05-07"]["sources"][0]["title"] == "AMSAT"
+    assert "post" not in by_date["2023-05-07"]["entities"]
+    amsat = run_json(runner, "--corpus", str(FIXTURES / "corpus"), "related", "amsat")
+    assert [(m["date"], m["via"]) for m in amsat] == [("2023-05-07", ["mention", "tag"])]

@@ -38,7 +38,7 @@ def test_every_command_is_documented_and_has_help(command: str) -> None:
 
 def test_every_json_field_is_documented() -> None:
     fields = Event(id="x", date=date(2000, 1, 1), headline="h").to_dict()
-    for name in [*fields, "via"]:
+    for name in [*fields, "via", "score", "snippet"]:
         assert f"| `{name}` |" in README
 
 

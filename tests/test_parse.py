@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spacenews.corpus import decode
-from spacenews.model import EventRecord
+from spacenews.model import Document, EventRecord
 from spacenews.parse import Parsed, handlers, parse_text
 
 from .conftest import FIXTURES
@@ -27,8 +28,17 @@ def as_data(parsed: Parsed) -> dict[str, Any]:
     """The whole parse result as plain data."""
     return {
         "records": [_record(record) for record in parsed.records],
-        "documents": [{**d.to_dict(), "text": d.text} for d in parsed.documents],
+        "documents": [_document(document) for document in parsed.documents],
         "problems": [problem.to_dict() for problem in parsed.problems],
+    }
+
+
+def _document(document: Document) -> dict[str, Any]:
+    return {
+        **document.to_dict(),
+        "text": document.text,
+        "paragraphs": [asdict(paragraph) for paragraph in document.paragraphs],
+        "mentions": [mention.to_dict() for mention in document.mentions],
     }
 
 
@@ -42,6 +52,7 @@ def _record(record: EventRecord) -> dict[str, Any]:
         "related": [link.to_dict() for link in record.related],
         "document": record.document,
         "via": record.via,
+        "date_source": record.date_source,
     }
 
 

@@ -105,9 +105,9 @@ def _parse_event_page(day: date, lines: _Lines, path: str, parsed: Parsed) -> No
         page = EventRecord(day, headline, "\n\n".join(body), sources, shared, related, path)
         parsed.records.append(page)
     for link in related:
-        parsed.records.append(
-            EventRecord(link.date, link.headline, entities=list(link.context), document=path)
-        )
+        record = EventRecord(link.date, link.headline, entities=list(link.context), document=path)
+        record.date_source = "link"
+        parsed.records.append(record)
 
 
 def _parse_day_page(day: date, lines: _Lines, path: str, parsed: Parsed) -> None:
@@ -118,6 +118,7 @@ def _parse_day_page(day: date, lines: _Lines, path: str, parsed: Parsed) -> None
             link = _news_link(item.group(1), path, number, parsed)
             if link is not None:
                 current = EventRecord(link.date, link.headline, document=path)
+                current.date_source = "link"
                 parsed.records.append(current)
         elif line.startswith("#"):
             current = None  # "## [Previous Day...]" and any other heading end the item

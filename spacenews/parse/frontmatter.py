@@ -13,14 +13,18 @@ from pathlib import PurePath
 from typing import Any
 
 from spacenews.dates import DateError, make_date
-from spacenews.model import Document, EventRecord, Problem, Source
+from spacenews.model import EventRecord, Problem, Source
 from spacenews.parse import Handler, Parsed, plaintext
+from spacenews.parse.plaintext import prose_document
+from spacenews.prose import parse_prose_date
 from spacenews.text import clean_inline, strip_controls
 
 _OPENING = re.compile(r"---[ \t]*\n")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 # Fields that carry the date of the event itself, in order of preference.
 DATE_FIELDS = ("date", "eventdate", "launch_date")
+# Tags that Jekyll and Eleventy sites use to gather posts into a collection, not to name a topic.
+COLLECTION_TAGS = frozenset({"post", "posts"})
 
 
 def detect(text: str) -> bool:
@@ -38,22 +42,24 @@ def parse(text: str, path: str) -> Parsed:
         parsed.problems.append(Problem(path, _error_line(error), reason))
         return parsed
     title = _text_field(metadata, "title") or _first_line_of(content) or PurePath(path).stem
-    day = post_date(metadata, path)
+    day, source = post_date(metadata, path)
     tags = _tags(metadata.get("tags"))
-    body = strip_controls(content).strip()
     if day is None:
-        return Parsed(documents=[Document(path, title, "front-matter", body, tags)])
-    record = EventRecord(day, title, body, _sources(metadata), list(tags), document=path, via="tag")
+        return Parsed(documents=[prose_document(path, title, "front-matter", content, tags)])
+    body = strip_controls(content).strip()
+    record = EventRecord(day, title, body, _sources(metadata), list(tags), document=path)
+    record.via, record.date_source = "tag", source
     return Parsed(records=[record])
 
 
-def post_date(metadata: dict[str, Any], path: str) -> date | None:
-    """The post's date: a date field of the header, else a date opening the file name."""
+def post_date(metadata: dict[str, Any], path: str) -> tuple[date | None, str]:
+    """The post's date and where it came from: a date field of the header (ISO or prose),
+    else a date opening the file name (``2024-08-8-title.md``)."""
     for name in DATE_FIELDS:
         day = _as_date(metadata.get(name))
         if day is not None:
-            return day
-    return _as_date(PurePath(path).name)
+            return day, name
+    return _as_date(PurePath(path).name), "filename"
 
 
 def _split(text: str) -> tuple[dict[str, Any], str]:
@@ -70,12 +76,15 @@ def _as_date(value: object) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and (match := _ISO_DATE.match(value.strip())):
+    if not isinstance(value, str):
+        return None
+    if match := _ISO_DATE.match(value.strip()):
         try:
             return make_date(*(int(part) for part in match.groups()))
         except DateError:
             return None
-    return None
+    prose = parse_prose_date(value)
+    return prose[0] if prose and prose[1] == "day" else None
 
 
 def _text_field(metadata: dict[str, Any], name: str) -> str:
@@ -88,7 +97,7 @@ def _tags(value: object) -> tuple[str, ...]:
     if not isinstance(items, list):
         return ()
     tags = (clean_inline(item) for item in items if isinstance(item, str))
-    return tuple(dict.fromkeys(tag for tag in tags if tag))
+    return tuple(dict.fromkeys(tag for tag in tags if tag and tag.lower() not in COLLECTION_TAGS))
 
 
 def _sources(metadata: dict[str, Any]) -> list[Source]:

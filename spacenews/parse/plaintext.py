@@ -1,10 +1,16 @@
-"""Plain-text pages: anything no other handler claims. The first line is the title."""
+"""Plain-text pages: anything no other handler claims, read as paragraphs of prose."""
 
 from __future__ import annotations
 
-from spacenews.model import Document
+from dataclasses import replace
+
+from spacenews.model import Document, Mention
 from spacenews.parse import Handler, Parsed
+from spacenews.prose import find_dates, paragraphs
 from spacenews.text import clean_inline, strip_controls
+
+TITLE_CHARS = 120
+_PREFERRED_LANG = "en"  # when a page says a thing in several languages, mentions keep this one
 
 
 def detect(text: str) -> bool:
@@ -13,12 +19,48 @@ def detect(text: str) -> bool:
 
 
 def parse(text: str, path: str) -> Parsed:
-    """A document titled by its first line with a word in it; a file without one yields nothing."""
+    """A document titled by its first line with a word in it, or by a heading close after it
+    when that line is a caption; a file without a word in it yields nothing."""
     for line in text.splitlines():
         title = clean_inline(line)
         if any(char.isalnum() for char in title):
-            return Parsed(documents=[Document(path, title, "text", strip_controls(text).strip())])
+            document = prose_document(path, _first_sentence(title), "text", text)
+            return Parsed(documents=[_retitled(document)])
     return Parsed()
+
+
+def _retitled(document: Document) -> Document:
+    first = document.paragraphs[:3]
+    if first and first[0].kind == "caption":
+        heading = next((p.text for p in first if p.kind == "heading"), "")
+        if heading:
+            return replace(document, title=heading)
+    return document
+
+
+def prose_document(
+    path: str, title: str, fmt: str, text: str, tags: tuple[str, ...] = ()
+) -> Document:
+    """A document with its paragraphs and the dates they mention."""
+    found = paragraphs(text)
+    mentions: dict[tuple[object, ...], Mention] = {}
+    ordered = sorted(found, key=lambda paragraph: paragraph.lang != _PREFERRED_LANG)
+    for paragraph in ordered:
+        for match in find_dates(paragraph.text):
+            item = paragraph.title or title
+            mention = Mention(
+                match.date, match.precision, match.sentence, path, item, paragraph.lang
+            )
+            mentions.setdefault((match.date, match.precision, item), mention)
+    ordered_mentions = sorted(mentions.values(), key=lambda m: (m.date, m.snippet))
+    body = strip_controls(text).strip()
+    return Document(path, title, fmt, body, tags, tuple(found), tuple(ordered_mentions))
+
+
+def _first_sentence(line: str) -> str:
+    end = line.find(". ")
+    title = line[: end + 1] if end > 0 else line
+    return title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1] + "…"
 
 
 HANDLER = Handler("text", detect, parse)

@@ -11,46 +11,126 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from spacenews.model import Event, Problem, Related, Source
-from spacenews.query import Match
+from spacenews.dates import period_of
+from spacenews.model import Event, Mention, Problem, Related, Source
+from spacenews.query import EntityInfo, Match, Mentioned
+from spacenews.search import Result, highlights
 from spacenews.text import printable
 
 DATE_STYLE = "cyan"
 ENTITY_STYLE = "green"
 QUIET_STYLE = "dim"
+MENTION_STYLE = "magenta"
+HIGHLIGHT_STYLE = "bold yellow"
 
 
-def timeline_table(events: Sequence[Event], caption: str) -> Table:
-    """Date, headline and entities, one row per event."""
+def timeline_table(items: Sequence[Event | Mentioned], caption: str) -> Table:
+    """Date, headline and entities, one row per event; mentions marked as such."""
     table = _table(caption)
     table.add_column("Date", style=DATE_STYLE, no_wrap=True)
     table.add_column("Headline", ratio=3)
     table.add_column("Entities", style=ENTITY_STYLE, ratio=1)
-    for event in events:
-        table.add_row(event.date.isoformat(), Text(event.headline), Text(", ".join(event.entities)))
+    for item in items:
+        if isinstance(item, Event):
+            table.add_row(
+                item.date.isoformat(), Text(item.headline), Text(", ".join(item.entities))
+            )
+        else:
+            table.add_row(
+                _mention_date(item.mention),
+                _mention_text(item.mention),
+                Text(", ".join(item.entities)),
+            )
     return table
 
 
 def related_table(matches: Sequence[Match], caption: str) -> Table:
-    """Date, headline and why each event matched."""
+    """Date, headline or title, and why each event or document matched."""
     table = _table(caption)
     table.add_column("Date", style=DATE_STYLE, no_wrap=True)
-    table.add_column("Headline", ratio=3)
-    table.add_column("Via", style=QUIET_STYLE, no_wrap=True)
+    table.add_column("Headline or document", ratio=3)
+    table.add_column("Via", style=QUIET_STYLE)
     for match in matches:
-        row = (match.event.date.isoformat(), Text(match.event.headline), ", ".join(match.via))
-        table.add_row(*row)
+        item = match.item
+        if isinstance(item, Event):
+            row = (item.date.isoformat(), Text(item.headline))
+        else:
+            title = Text(printable(item.path), style=QUIET_STYLE)
+            title.append("\n")
+            title.append(match.snippet or item.title, style="")
+            row = ("", title)
+        table.add_row(*row, ", ".join(match.via))
     return table
 
 
-def event_details(events: Sequence[Event]) -> Group:
-    """Each event in full: headline, body, entities, sources and related events."""
+def entity_table(rows: Sequence[EntityInfo], caption: str) -> Table:
+    """Every entity with its aliases, counts and first and last dates."""
+    table = _table(caption)
+    table.add_column("Entity", style=ENTITY_STYLE, ratio=2)
+    table.add_column("Aliases", ratio=2)
+    table.add_column("Events", justify="right")
+    table.add_column("Docs", justify="right")
+    table.add_column("First", style=DATE_STYLE, no_wrap=True)
+    table.add_column("Last", style=DATE_STYLE, no_wrap=True)
+    for row in rows:
+        first = row.first.isoformat() if row.first else ""
+        last = row.last.isoformat() if row.last else ""
+        cells = (Text(row.name), Text(", ".join(row.aliases)), str(row.events), str(row.documents))
+        table.add_row(*cells, first, last)
+    return table
+
+
+def search_table(results: Sequence[Result], caption: str) -> Table:
+    """Each result's date, title and snippet, the query's words highlighted."""
+    table = _table(caption)
+    table.add_column("Date", style=DATE_STYLE, no_wrap=True)
+    table.add_column("Result", ratio=1)
+    table.add_column("Score", justify="right", style=QUIET_STYLE)
+    for result in results:
+        cell = Text(result.unit.title, style="bold")
+        if result.unit.kind == "document":
+            cell.append(f"  {printable(result.unit.key)}", style=QUIET_STYLE)
+        snippet = Text(result.snippet)
+        for start, end in highlights(result.snippet, result.terms):
+            snippet.stylize(HIGHLIGHT_STYLE, start, end)
+        cell.append("\n")
+        cell.append_text(snippet)
+        day = result.unit.date.isoformat() if result.unit.date else ""
+        table.add_row(day, cell, f"{result.score:.2f}")
+    return table
+
+
+def event_details(events: Sequence[Event], mentions: Sequence[Mentioned] = ()) -> Group:
+    """Each event in full: headline, body, entities, sources and related events; then the
+    mentions of the period."""
     parts: list[RenderableType] = []
     for index, event in enumerate(events):
         if index:
             parts.append(Rule(style=QUIET_STYLE))
         parts.extend(_event(event))
+    if mentions:
+        if parts:
+            parts.append(Rule(style=QUIET_STYLE))
+        rows = [[_mention_date(m.mention), _mention_source(m.mention)] for m in mentions]
+        parts.append(_section("Also mentioned", rows))
     return Group(*parts)
+
+
+def _mention_date(mention: Mention) -> Text:
+    return Text(str(period_of(mention.date, mention.precision)), style=DATE_STYLE)
+
+
+def _mention_text(mention: Mention) -> Text:
+    text = Text("mentioned: ", style=MENTION_STYLE)
+    text.append(mention.snippet)
+    return text
+
+
+def _mention_source(mention: Mention) -> Text:
+    text = Text(mention.title, style="bold")
+    text.append(f"  {printable(mention.document)}\n", style=QUIET_STYLE)
+    text.append(mention.snippet)
+    return text
 
 
 def problem_lines(problems: Sequence[Problem]) -> Text:

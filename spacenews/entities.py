@@ -1,0 +1,194 @@
+"""Entity names: which names mean the same thing, which are part of which, and finding them in text.
+
+Names come from the corpus (``_Context:_`` lines, front-matter tags, acronyms it defines such as
+"The European Space Agency (ESA)"), from the table shipped in ``data/entities.toml``, and from a
+``spacenews.toml`` at the root of a corpus folder. Matching ignores case and spacing.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from spacenews.text import fold
+
+USER_FILE = "spacenews.toml"
+# "The European Space Agency (ESA)": capitalised words, then an acronym of their initials.
+_ACRONYM = re.compile(
+    r"((?:[A-Z][\w'’.-]*\s+(?:(?:of|for|and|the|de|du|des|la|le)\s+)?){2,8})\(([A-Z][A-Z0-9]{1,7})\)"
+)
+_SMALL_WORDS = frozenset(["of", "for", "and", "the", "de", "du", "des", "la", "le"])
+
+
+class AliasFileError(ValueError):
+    """A spacenews.toml that cannot be read as an alias table."""
+
+
+@dataclass(frozen=True, slots=True)
+class AliasTable:
+    """Aliases and parts, as read from a TOML file."""
+
+    aliases: dict[str, list[str]] = field(default_factory=dict)  # canonical -> other names
+    parts: dict[str, list[str]] = field(default_factory=dict)  # whole -> its parts
+
+
+def read_alias_table(data: bytes) -> AliasTable:
+    """Parse an alias table; raise AliasFileError saying what is wrong."""
+    try:
+        document = tomllib.loads(data.decode("utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise AliasFileError(str(error)) from None
+    return AliasTable(_table(document, "aliases"), _table(document, "parts"))
+
+
+def shipped_table() -> AliasTable:
+    """The table of well-known space names that comes with spacenews."""
+    data = resources.files("spacenews").joinpath("data/entities.toml").read_bytes()
+    return read_alias_table(data)
+
+
+def _table(document: dict[str, Any], key: str) -> dict[str, list[str]]:
+    section = document.get(key, {})
+    if not isinstance(section, dict):
+        raise AliasFileError(f"[{key}] must be a table")
+    table: dict[str, list[str]] = {}
+    for name, values in section.items():
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise AliasFileError(f"[{key}] {name!r} must be a list of strings")
+        table[name] = values
+    return table
+
+
+def acronyms(text: str) -> Iterable[tuple[str, str]]:
+    """(long name, acronym) pairs a text defines, such as ("European Space Agency", "ESA")."""
+    if "(" not in text:
+        return
+    for match in _ACRONYM.finditer(text):
+        words, acronym = match.group(1).split(), match.group(2)
+        for start in range(len(words)):
+            long_words = words[start:]
+            initials = "".join(w[0] for w in long_words if w.lower() not in _SMALL_WORDS)
+            if initials.upper() == acronym and long_words[0].lower() not in _SMALL_WORDS:
+                yield " ".join(long_words), acronym
+                break
+
+
+class Gazetteer:
+    """Every known entity: its canonical name, its aliases, its parts."""
+
+    def __init__(self) -> None:
+        self._canonical: dict[str, str] = {}  # folded name or alias -> canonical name
+        self._aliases: dict[str, list[str]] = {}  # folded canonical -> its other names
+        self._parts: dict[str, list[str]] = {}  # folded canonical -> canonical names of parts
+        self._spellings: set[str] = set()  # every name and alias as written, to find in text
+        self._pattern: re.Pattern[str] | None = None
+
+    def add(self, name: str, aliases: Iterable[str] = ()) -> str:
+        """Know a name and its aliases; a name already known keeps its canonical form."""
+        canonical = self._canonical.setdefault(fold(name), name)
+        known = self._aliases.setdefault(fold(canonical), [])
+        self._spellings.add(name)
+        for alias in aliases:
+            if fold(alias) not in self._canonical:
+                self._canonical[fold(alias)] = canonical
+                known.append(alias)
+                self._spellings.add(alias)
+        self._pattern = None
+        return canonical
+
+    def add_table(self, table: AliasTable) -> None:
+        """Know every name of an alias table."""
+        for name, aliases in table.aliases.items():
+            self.add(name, aliases)
+        for whole, parts in table.parts.items():
+            key = fold(self.add(whole))
+            for part in parts:
+                canonical = self.add(part)
+                if canonical not in self._parts.setdefault(key, []):
+                    self._parts[key].append(canonical)
+
+    def resolve(self, name: str) -> str | None:
+        """The canonical name for a name or alias, or None when it is unknown."""
+        return self._canonical.get(fold(name))
+
+    def aliases(self, canonical: str) -> list[str]:
+        """The other names of an entity."""
+        return list(self._aliases.get(fold(canonical), ()))
+
+    def parts(self, canonical: str) -> list[str]:
+        """The entities that are part of this one, and their parts in turn."""
+        found: list[str] = []
+        queue = list(self._parts.get(fold(canonical), ()))
+        while queue:
+            part = queue.pop(0)
+            if part not in found and fold(part) != fold(canonical):
+                found.append(part)
+                queue.extend(self._parts.get(fold(part), ()))
+        return found
+
+    def names(self) -> list[str]:
+        """Every canonical name."""
+        return list(dict.fromkeys(self._canonical.values()))
+
+    def forms(self, canonical: str) -> dict[str, str]:
+        """Every spelling that stands for the entity, with how: "name", "alias" or "part"."""
+        forms = {canonical: "name"}
+        forms.update((alias, "alias") for alias in self.aliases(canonical))
+        for part in self.parts(canonical):
+            for name in [part, *self.aliases(part)]:
+                forms.setdefault(name, "part")
+        return forms
+
+    def find(self, text: str) -> Counter[str]:
+        """How often each known entity is named in a text, by canonical name."""
+        if self._pattern is None:
+            self._pattern = pattern(self._spellings)
+        found: Counter[str] = Counter()
+        for match in self._pattern.finditer(text):
+            found[self._canonical[fold(match.group())]] += 1
+        return found
+
+
+def pattern(names: Iterable[str], *, any_case: bool = False) -> re.Pattern[str]:
+    """One regex finding any of the names on word boundaries.
+
+    A one-word name must match its case ("Mars" is not the French month "mars"), unless
+    any_case is set; longer names match in any case and across any run of white space.
+    """
+    names = [name.strip() for name in names if name.strip()]
+    single = sorted({n for n in names if " " not in n and not any_case}, key=len, reverse=True)
+    multi = sorted({n for n in names if " " in n or any_case}, key=len, reverse=True)
+    single_cs = [re.escape(n) for n in single]
+    multi_ci = [r"\s+".join(map(re.escape, n.split())) for n in multi]
+    branches = []  # multi-word names first: "Mars Express" must win over "Mars"
+    if multi_ci:
+        branches.append("(?i:" + "|".join(multi_ci) + ")")
+    if single_cs:
+        branches.append("|".join(single_cs))
+    if not branches:
+        return re.compile(r"(?!x)x")
+    return re.compile(r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)")
+
+
+def build_gazetteer(
+    user_tables: Iterable[AliasTable],
+    corpus_names: Iterable[str],
+    texts: Iterable[str],
+) -> Gazetteer:
+    """The gazetteer of a corpus: the user's tables first, so they win, then the shipped table,
+    the acronyms the texts define, and the names the corpus gives."""
+    gazetteer = Gazetteer()
+    for table in user_tables:
+        gazetteer.add_table(table)
+    gazetteer.add_table(shipped_table())
+    for text in texts:
+        for long_name, acronym in acronyms(text):
+            gazetteer.add(long_name, [acronym])
+    for name in corpus_names:
+        gazetteer.add(name)
+    return gazetteer

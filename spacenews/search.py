@@ -1,0 +1,158 @@
+"""Ranked full-text search (BM25) over events and documents, blind to case and diacritics."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from spacenews.corpus import Corpus
+from spacenews.model import Document
+from spacenews.prose import sentence_at
+
+K1 = 1.2  # BM25 term-frequency saturation
+B = 0.75  # BM25 length normalisation
+_WORD = re.compile(r"\w+")
+_QUERY_PART = re.compile(r'"([^"]*)"?|(\S+)')
+
+
+def normalise(text: str) -> str:
+    """Lower case without diacritics: "Planète" and "planete" become the same."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of a text."""
+    return _WORD.findall(normalise(text))
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """What to look for: words, and phrases that must appear as written."""
+
+    terms: tuple[str, ...]  # every normalised word, those of the phrases included
+    phrases: tuple[tuple[str, ...], ...]  # quoted phrases, each as its normalised words
+
+    @classmethod
+    def parse(cls, text: str) -> SearchQuery:
+        """Read a query: words, and "quoted phrases"."""
+        terms: list[str] = []
+        phrases: list[tuple[str, ...]] = []
+        for quoted, bare in _QUERY_PART.findall(text):
+            found = words(quoted if quoted else bare)
+            terms += found
+            if quoted and len(found) > 1:
+                phrases.append(tuple(found))
+        return cls(tuple(dict.fromkeys(terms)), tuple(phrases))
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One searchable item: an event or a document."""
+
+    kind: str  # "event" or "document"
+    key: str  # event id or document path
+    date: date | None
+    title: str
+    paragraphs: tuple[str, ...]  # the text, title first
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A unit that matched, with its score and the sentence that best shows why."""
+
+    unit: Unit
+    score: float
+    snippet: str
+    terms: tuple[str, ...]  # the query's words, for highlighting
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of a search result."""
+        key = "id" if self.unit.kind == "event" else "path"
+        return {
+            "kind": self.unit.kind,
+            key: self.unit.key,
+            "date": self.unit.date.isoformat() if self.unit.date else None,
+            "title": self.unit.title,
+            "snippet": self.snippet,
+            "score": round(self.score, 3),
+        }
+
+
+class SearchIndex:
+    """An inverted index of every event and document of a corpus."""
+
+    def __init__(self, units: list[Unit]) -> None:
+        self.units = units
+        self._postings: dict[str, dict[int, int]] = {}
+        self._joined: list[str] = []  # each unit's words joined by spaces, for phrases
+        self._lengths: list[int] = []
+        for index, unit in enumerate(units):
+            tokens = words("\n".join(unit.paragraphs))
+            self._joined.append(f" {' '.join(tokens)} ")
+            self._lengths.append(len(tokens))
+            for token, count in Counter(tokens).items():
+                self._postings.setdefault(token, {})[index] = count
+        self._average = sum(self._lengths) / len(units) if units else 0.0
+
+    @classmethod
+    def of(cls, corpus: Corpus) -> SearchIndex:
+        """The index of a corpus."""
+        units = [
+            Unit("event", e.id, e.date, e.headline, (e.headline, e.body, ", ".join(e.entities)))
+            for e in corpus.events
+        ]
+        units += [
+            Unit("document", d.path, None, d.title, (d.title, *_english_first(d)))
+            for d in corpus.documents
+        ]
+        return cls(units)
+
+    def search(self, text: str, limit: int | None = None) -> list[Result]:
+        """Units matching any word of the query (and every phrase), best first."""
+        query = SearchQuery.parse(text)
+        scores: defaultdict[int, float] = defaultdict(float)
+        for term in query.terms:
+            postings = self._postings.get(term, {})
+            idf = math.log(1 + (len(self.units) - len(postings) + 0.5) / (len(postings) + 0.5))
+            for index, count in postings.items():
+                norm = K1 * (1 - B + B * self._lengths[index] / (self._average or 1))
+                scores[index] += idf * count * (K1 + 1) / (count + norm)
+        ranked = [
+            (index, score)
+            for index, score in scores.items()
+            if all(f" {' '.join(phrase)} " in self._joined[index] for phrase in query.phrases)
+        ]
+        ranked.sort(key=lambda pair: (-pair[1], pair[0]))
+        return [
+            Result(self.units[i], score, snippet(self.units[i], query), query.terms)
+            for i, score in ranked[:limit]
+        ]
+
+
+def _english_first(document: Document) -> list[str]:
+    # Where a page says everything twice, the snippet is English when both versions match.
+    paragraphs = sorted(document.paragraphs, key=lambda paragraph: paragraph.lang != "en")
+    return [paragraph.text for paragraph in paragraphs]
+
+
+def snippet(unit: Unit, query: SearchQuery) -> str:
+    """The sentence of the unit that holds the most of the query's words."""
+    best, best_hits, offset = "", 0, 0
+    for paragraph in unit.paragraphs:
+        hits = [m for m in _WORD.finditer(paragraph) if normalise(m.group()) in query.terms]
+        distinct = len({normalise(m.group()) for m in hits})
+        if distinct > best_hits:
+            best, best_hits, offset = paragraph, distinct, hits[0].start()
+    return sentence_at(best, offset) if best else unit.title
+
+
+def highlights(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where the query's words stand in a text, as (start, end) spans."""
+    wanted = set(terms)
+    return [m.span() for m in _WORD.finditer(text) if normalise(m.group()) in wanted]

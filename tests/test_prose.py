@@ -1,0 +1,77 @@
+"""Prose: paragraphs, listing items, languages and dates written in words."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from spacenews.prose import find_dates, language, paragraphs, parse_prose_date
+
+from .conftest import SEEDS
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("liftoff from Baikonur, 14 March 2016, 09:31 GMT", (date(2016, 3, 14), "day")),
+        ("On 29 April 2016, ESA astronaut Tim Peake", (date(2016, 4, 29), "day")),
+        ("launch of Soyuz flight VS15 on 24 May 2016.", (date(2016, 5, 24), "day")),
+        ("Launched in 2003, ESA's Mars Express", (date(2003, 1, 1), "year")),
+        ("Lancée en 2003, la mission", (date(2003, 1, 1), "year")),
+        ("launch_date: March 14, 2016", (date(2016, 3, 14), "day")),
+        ("14 Mart 2016", (date(2016, 3, 14), "day")),
+        ("3 Aralık 2015", (date(2015, 12, 3), "day")),
+        ("le 19 octobre 2016", (date(2016, 10, 19), "day")),
+        ("in March 2016 it flew", (date(2016, 3, 1), "month")),
+        ("the 2nd of June 2003", (date(2003, 6, 2), "day")),
+    ],
+)
+def test_prose_dates(text: str, found: tuple[date, str]) -> None:
+    assert parse_prose_date(text) == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["UPDATE 31 March: the call", "2m-diameter", "in 12345", "Room 2016", "Smarch 2016", ""],
+)
+def test_not_dates(text: str) -> None:
+    assert parse_prose_date(text) is None
+
+
+def test_an_impossible_day_still_names_its_month() -> None:
+    assert parse_prose_date("30 February 2016") == (date(2016, 2, 1), "month")
+
+
+def test_each_place_is_read_once() -> None:
+    found = list(find_dates("On 14 March 2016 and in March 2016."))
+    assert [(m.date, m.precision) for m in found] == [
+        (date(2016, 3, 14), "day"),
+        (date(2016, 3, 1), "month"),
+    ]
+
+
+def test_listing_items_take_their_post_title() -> None:
+    found = paragraphs((SEEDS / "003_e1b96d0c7dd0baf8.txt").read_text())
+    rover = next(p for p in found if p.text.startswith("On 29 April 2016"))
+    assert rover.title == "Rover driving done!"
+    caption = found[0]
+    assert caption.kind == "caption" and caption.title == "Behind the scenes at a rocket launch"
+
+
+def test_languages_of_the_bilingual_page() -> None:
+    found = paragraphs((SEEDS / "002_efe6a678f375d53d.txt").read_text())
+    olympus = [p.lang for p in found if p.text.startswith("Olympus Mons")]
+    assert olympus == ["fr", "en"]
+    assert language("Bu sonda Mars için ilk ve en önemli görevdir") == "tr"
+    assert language("Mars") == "und"
+
+
+@given(st.text())
+def test_prose_never_fails(text: str) -> None:
+    for paragraph in paragraphs(text):
+        assert paragraph.text and "\n" not in paragraph.text
+    for match in find_dates(text):
+        assert 1000 <= match.date.year < 3000

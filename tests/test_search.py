@@ -1,0 +1,69 @@
+"""Ranked search over events and documents."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from spacenews import load_corpus
+from spacenews.search import SearchIndex, SearchQuery, highlights, normalise
+
+from .conftest import run, run_json
+
+SEED_002 = "002_efe6a678f375d53d.txt"
+SEED_003 = "003_e1b96d0c7dd0baf8.txt"
+
+
+def test_normalise_drops_case_and_accents() -> None:
+    assert normalise("Planète ROUGE, Système") == "planete rouge, systeme"
+
+
+def test_query_parsing() -> None:
+    query = SearchQuery.parse('"Red  Planet" water "x')
+    assert query.terms == ("red", "planet", "water", "x")
+    assert query.phrases == (("red", "planet"),)
+
+
+def test_olympus_mons_ranks_the_esa_page_first(runner: CliRunner) -> None:
+    results = run_json(runner, "search", "Olympus Mons")
+    assert results[0]["path"] == SEED_002
+    assert "Olympus Mons" in results[0]["snippet"]
+    assert set(results[0]) == {"kind", "path", "date", "title", "snippet", "score"}
+
+
+def test_search_ignores_diacritics(runner: CliRunner) -> None:
+    for query in (["planète rouge"], ["planete", "rouge"]):
+        assert run_json(runner, "search", *query)[0]["path"] == SEED_002
+
+
+def test_schiaparelli_finds_the_blog_and_the_event(runner: CliRunner) -> None:
+    results = run_json(runner, "search", "Schiaparelli")
+    keys = {result.get("path") or result.get("id") for result in results}
+    assert SEED_003 in keys
+    assert any(key.startswith("2016-10-16/") for key in keys)
+
+
+def test_phrases_must_appear_as_written() -> None:
+    index = SearchIndex.of(load_corpus())
+    assert index.search('"red planet"')
+    assert index.search('"planet red"') == []
+    assert len(index.search("mars", limit=2)) == 2
+
+
+def test_search_table_and_no_match(runner: CliRunner) -> None:
+    result = run(runner, "search", "Olympus")
+    assert result.exit_code == 0 and "Olympus Mons" in result.stdout
+    missing = run(runner, "search", "zzzzqqq")
+    assert missing.exit_code == 1 and "nothing matches 'zzzzqqq'" in missing.stderr
+
+
+def test_highlights() -> None:
+    assert highlights("La planète rouge", ("planete",)) == [(3, 10)]
+
+
+@given(st.text(max_size=40))
+def test_search_takes_any_query(text: str) -> None:
+    index = SearchIndex.of(load_corpus())
+    for result in index.search(text, limit=3):
+        assert result.score > 0
