@@ -38,7 +38,8 @@ class Match:
     """An event or document found for an entity, why it matched, and how strongly."""
 
     item: Event | Document
-    via: tuple[str, ...]  # "context", "tag", "mention", and "alias" or "part" when not by name
+    # "context", "tag", "mention", "source", and "alias" or "part" when not by the name asked
+    via: tuple[str, ...]
     score: float
     snippet: str = ""  # for a document: the sentence naming the entity
 
@@ -120,6 +121,9 @@ class Relation:
         if count:
             via.add("mention")
             score += MENTION_SCORE + TITLE_SCORE * bool(named) + _repeats(count)
+        if any(self._pattern.search(source.title) for source in event.sources):
+            via.add("source")
+            score += MENTION_SCORE
         return Match(event, _via(via), score) if via else None
 
     def document(self, document: Document) -> Match | None:

@@ -13,6 +13,8 @@ from spacenews.cli import app
 
 from .conftest import FIXTURES, run, run_json
 
+SEED_002 = "002_efe6a678f375d53d.txt"
+SEED_003 = "003_e1b96d0c7dd0baf8.txt"
 MARS_EXPRESS = ["2003-06-02", "2003-12-19", "2004-01-19", "2004-01-23"]
 FIELDS = {
     "kind",
@@ -239,4 +241,37 @@ def test_real_front_matter_corpora(runner: CliRunner) -> None:
     assert by_date["2023-05-07"]["sources"][0]["title"] == "AMSAT"
     assert "post" not in by_date["2023-05-07"]["entities"]
     amsat = run_json(runner, "--corpus", str(FIXTURES / "corpus"), "related", "amsat")
-    assert [(m["date"], m["via"]) for m in amsat] == [("2023-05-07", ["mention", "tag"])]
+    assert [(m["date"], m["via"]) for m in amsat] == [("2023-05-07", ["mention", "source", "tag"])]
+
+
+def test_show_lists_mentions_of_the_period(runner: CliRunner) -> None:
+    items = run_json(runner, "show", "2016-03-14")
+    (mention,) = [item for item in items if item["kind"] == "mention"]
+    assert "ExoMars liftoff" in mention["snippet"] and "09:31 GMT" in mention["snippet"]
+    assert mention["document"] == "003_e1b96d0c7dd0baf8.txt"
+    rover = run(runner, "show", "2016-04-29")
+    assert rover.exit_code == 0
+    assert "Also mentioned" in rover.stdout and "Rover driving done!" in rover.stdout
+
+
+def test_timeline_mentions_are_marked(runner: CliRunner) -> None:
+    items = run_json(runner, "timeline", "--mentions", "--from", "2016-04", "--to", "2016-05")
+    assert [(i["kind"], i["date"]) for i in items] == [
+        ("mention", "2016-04-29"),
+        ("mention", "2016-05-24"),
+    ]
+    table = run(runner, "timeline", "--mentions", "--from", "2016-04", "--to", "2016-05").stdout
+    assert "mentioned: On 29 April 2016" in table
+
+
+@pytest.mark.parametrize(
+    ("entity", "expected"),
+    [
+        ("ExoMars", {"2016-03-14", "2016-10-16", SEED_002, SEED_003}),
+        ("Tim Peake", {"2015-12-15", SEED_003}),
+        ("Roscosmos", {"2015-12-15", "2016-03-14", "2016-10-16", SEED_002}),
+    ],
+)
+def test_related_reaches_documents(runner: CliRunner, entity: str, expected: set[str]) -> None:
+    found = {m.get("path") or m["date"] for m in run_json(runner, "related", entity)}
+    assert found == expected
