@@ -338,10 +338,10 @@ def _load(ctx: typer.Context, *, summary: bool = True) -> Corpus:
     except CorpusError as error:
         _fail(str(error))
     if summary and corpus.problems:
-        skipped = sum(problem.skipped for problem in corpus.problems)
-        warned = len(corpus.problems) - skipped
-        counts = [_plural(skipped, "file") + " skipped"] if skipped else []
-        counts += [_plural(warned, "warning")] if warned else []
+        skipped = {problem.path for problem in corpus.problems if problem.skipped}
+        warned = {problem.path for problem in corpus.problems} - skipped
+        counts = [_plural(len(skipped), "file") + " skipped"] if skipped else []
+        counts += [_plural(len(warned), "file") + " with warnings"] if warned else []
         _say(f"{', '.join(counts)}: run `spacenews check` for details")
     return corpus
 
@@ -357,7 +357,11 @@ def _emit(
     No items means exit 1 with the ``empty`` message on stderr, unless ``empty`` is None.
     """
     if fmt == "table" and items:
-        _stdout().print(table())
+        from rich.text import Text
+
+        rendered = table()
+        # Plain lines (check's path:line: reason) stay whole, for grep and editors.
+        _stdout().print(rendered, soft_wrap=isinstance(rendered, Text))
     elif fmt != "table":
         from spacenews.render.data import to_json, to_jsonl
 
@@ -430,4 +434,5 @@ def _stdout() -> Console:
 def _stderr() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, markup=False, emoji=False)
+    # Messages are one line each, however narrow the terminal: never wrapped.
+    return Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
@@ -23,7 +24,7 @@ from spacenews.parse import Parsed, parse_text
 from spacenews.text import fold
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # larger files are skipped with a warning
-_BINARY_PROBE = 8192  # a NUL byte in this many leading bytes marks a binary file
+MAX_LINE_CHARS = 100_000  # longer lines are cut, with a warning
 T = TypeVar("T")
 
 
@@ -110,9 +111,10 @@ def load_corpus(paths: Sequence[Path] | None = None) -> Corpus:
     for root in roots:
         if not root.exists() and not root.is_symlink():
             raise CorpusError(f"corpus path does not exist: {root}")
-    parsed = [read_file(file, root) for root in roots for file in walk(root)]
-    tables, problems = _alias_tables(roots)
-    return build([*parsed, Parsed(problems=problems)], tables)
+    problems: list[Problem] = []
+    parsed = [read_file(file, root) for root in roots for file in walk(root, problems)]
+    tables, table_problems = _alias_tables(roots)
+    return build([*parsed, Parsed(problems=problems + table_problems)], tables)
 
 
 def _alias_tables(roots: Iterable[Path]) -> tuple[list[AliasTable], list[Problem]]:
@@ -171,17 +173,45 @@ def _unique(
     return tuple(seen.values())
 
 
-def walk(root: Path) -> Iterator[Path]:
-    """The files under root in a stable order, skipping hidden ones; links to folders are not
-    followed, so a link loop cannot trap the walk."""
+def walk(root: Path, problems: list[Problem] | None = None) -> Iterator[Path]:
+    """The files under root in a stable order, skipping hidden ones.
+
+    Links to folders are not followed, so a link loop cannot trap the walk, and the walk keeps
+    its own stack, so no depth of folders can exhaust Python's recursion limit. A folder that
+    cannot be listed is added to problems.
+    """
     if not root.is_dir():
         yield root
         return
-    for folder, subfolders, files in os.walk(root, followlinks=False):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        for name in sorted(files):
-            if not name.startswith(".") and not (name == USER_FILE and folder == str(root)):
-                yield Path(folder, name)
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except OSError as error:
+            if problems is not None:
+                reason = f"cannot list folder: {error.strerror or error}"
+                problems.append(Problem(_relative(folder, root), 0, reason, skipped=True))
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                subfolders.append(Path(entry.path))
+            elif _is_folder_link(entry):
+                continue
+            elif not (entry.name == USER_FILE and folder == root):
+                yield Path(entry.path)
+        stack.extend(reversed(subfolders))
+
+
+def _is_folder_link(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink() and entry.is_dir()
+    except OSError:
+        return False
 
 
 def read_file(path: Path, root: Path) -> Parsed:
@@ -196,7 +226,7 @@ def read_file(path: Path, root: Path) -> Parsed:
         return Parsed(problems=problems)
     try:
         parsed = parse_text(text, relative)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - one broken file must not hide the others
         reason = f"could not be parsed ({type(error).__name__})"
         return Parsed(problems=[*problems, Problem(relative, 0, reason, skipped=True)])
     parsed.problems[:0] = problems
@@ -204,19 +234,34 @@ def read_file(path: Path, root: Path) -> Parsed:
 
 
 def _read_text(path: Path, relative: str) -> tuple[str | None, list[Problem]]:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        reason = f"larger than {MAX_FILE_BYTES // 2**20} MiB ({size} bytes)"
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+        return None, [Problem(relative, 0, "not a regular file", skipped=True)]
+    if info.st_size > MAX_FILE_BYTES:
+        reason = f"larger than {MAX_FILE_BYTES // 2**20} MiB ({info.st_size} bytes)"
         return None, [Problem(relative, 0, reason, skipped=True)]
     with path.open("rb") as stream:
         data = stream.read(MAX_FILE_BYTES + 1)
-    if b"\0" in data[:_BINARY_PROBE]:
-        return None, [Problem(relative, 0, "binary file", skipped=True)]
+    if b"\0" in data:
+        return None, [Problem(relative, 0, "binary file (it holds NUL bytes)", skipped=True)]
     text, warning = decode(data)
     problems = [Problem(relative, 0, warning)] if warning else []
     if not text.strip():
         return None, [*problems, Problem(relative, 0, "empty file", skipped=True)]
+    if len(text) > MAX_LINE_CHARS:
+        text, cut = _cut_long_lines(text)
+        if cut:
+            reason = f"{cut} lines longer than {MAX_LINE_CHARS} characters were cut"
+            problems.append(Problem(relative, 0, reason))
     return text, problems
+
+
+def _cut_long_lines(text: str) -> tuple[str, int]:
+    lines = text.split("\n")
+    cut = sum(len(line) > MAX_LINE_CHARS for line in lines)
+    if cut:
+        text = "\n".join(line[:MAX_LINE_CHARS] for line in lines)
+    return text, cut
 
 
 def decode(data: bytes) -> tuple[str, str]:

@@ -194,7 +194,7 @@ def test_problems_are_summed_up_on_stderr_and_listed_by_check(
     check = run(runner, "--corpus", str(tmp_path), "check")
     assert check.exit_code == 1
     assert check.stdout.splitlines() == [
-        "blob.bin:0: binary file (skipped)",
+        "blob.bin:0: binary file (it holds NUL bytes) (skipped)",
         "empty.txt:0: empty file (skipped)",
     ]
     problems = run_json(runner, "--corpus", str(tmp_path), "check")

@@ -106,7 +106,11 @@ def test_decode(data: bytes, text: str, warning: str) -> None:
 
 @pytest.mark.parametrize(
     ("data", "reason"),
-    [(b"", "empty file"), (b" \n\t\n", "empty file"), (b"GIF89a\x00\x01", "binary file")],
+    [
+        (b"", "empty file"),
+        (b" \n\t\n", "empty file"),
+        (b"GIF89a\x00\x01", "binary file (it holds NUL bytes)"),
+    ],
 )
 def test_unreadable_content_is_skipped_with_a_reason(
     tmp_path: Path, data: bytes, reason: str

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from spacenews.corpus import decode
@@ -85,7 +85,6 @@ def test_format_is_detected_from_content(name: str, handler: str) -> None:
     assert next(h.name for h in handlers() if h.detect(text)) == handler
 
 
-@settings(max_examples=200)
 @given(st.text())
 def test_every_parser_survives_any_text(text: str) -> None:
     for handler in handlers():
@@ -115,7 +114,6 @@ _LINE = st.sampled_from(
 )
 
 
-@settings(max_examples=300)
 @given(st.lists(st.one_of(_LINE, st.text(max_size=20)), max_size=25))
 def test_parsers_survive_shuffled_real_lines(lines: list[str]) -> None:
     parsed = parse_text("\n".join(lines), "fuzz.md")

@@ -60,6 +60,9 @@ def parse(text: str, path: str) -> Parsed:
         _parse_event_page(day, rest, path, parsed)
     else:
         _parse_day_page(day, rest, path, parsed)
+        if not parsed.records:
+            reason = "a date heading, but neither a # headline nor ### event items"
+            parsed.problems.append(Problem(path, start + 1, reason))
     return parsed
 
 

@@ -36,7 +36,7 @@ def parse(text: str, path: str) -> Parsed:
     """An event when the post has a date, a document otherwise."""
     try:
         metadata, content = _split(text)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - YAML raises many kinds; any means "no header"
         parsed = plaintext.parse(text, path)
         reason = f"invalid front matter, read as plain text: {_first_line(error)}"
         parsed.problems.append(Problem(path, _error_line(error), reason))
@@ -63,11 +63,15 @@ def post_date(metadata: dict[str, Any], path: str) -> tuple[date | None, str]:
 
 
 def _split(text: str) -> tuple[dict[str, Any], str]:
-    import frontmatter
+    from frontmatter.default_handlers import YAMLHandler  # yaml is slow to import: only here
 
-    metadata, content = frontmatter.parse(text)
+    handler = YAMLHandler()  # loads with yaml.SafeLoader: no tag can construct a Python object
+    header, content = handler.split(text)
+    metadata = handler.load(header)
+    if metadata is None:
+        metadata = {}
     if not isinstance(metadata, dict):
-        raise ValueError("the header is not a mapping")
+        raise ValueError(f"the header is a {type(metadata).__name__}, not a mapping")
     return metadata, content
 
 

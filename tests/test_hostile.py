@@ -1,0 +1,264 @@
+"""Hostile input: any file, any bytes. Never a traceback, never an injection, never a lost result.
+
+The corpus mixes one fixture per kind of bad input (tests/fixtures/hostile, plus the kinds a
+repository cannot hold, made here: huge files, long lines, thousands of links, links that loop
+or dangle, unreadable files, FIFOs, names with control characters, very deep trees) with two
+good event pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from spacenews import corpus as corpus_module
+from spacenews.cli import app
+from spacenews.corpus import MAX_FILE_BYTES, load_corpus, read_file
+from spacenews.parse.eventpage import MAX_LINKS
+
+from .conftest import FIXTURES
+
+GOOD = ["Good event one reaches orbit.", "Good event two lands on the Moon."]
+MARKUP_HEADLINE = "[bold red]Boom[/]"
+DEPTH = 1100
+
+
+def build_hostile(folder: Path) -> Path:
+    """Copy the fixtures and add the kinds of bad input a repository cannot hold."""
+    shutil.copytree(FIXTURES / "hostile", folder)
+    (folder / "huge.txt").write_bytes(b"x" * (MAX_FILE_BYTES + 1))
+    long_line = "### [2020-04-01](/news/2020/04/1/index.md)\n\n# Long line.\n\n" + "[" * 300_000
+    (folder / "long_line.txt").write_text(long_line)
+    related = "\n".join(
+        f"1. [Linked event {n}.](/news/2019/01/1/e{n}.md) _Context: Crowd_" for n in range(3000)
+    )
+    page = (
+        f"### [2020-04-02](/news/2020/04/2/index.md)\n\n# Thousands.\n\n### Related:\n\n{related}\n"
+    )
+    (folder / "thousands_of_related.txt").write_text(page)
+    (folder / "loop_a").symlink_to(folder / "loop_b")
+    (folder / "loop_b").symlink_to(folder / "loop_a")
+    (folder / "folder_loop").symlink_to(folder)
+    (folder / "dangling").symlink_to(folder / "nowhere")
+    (folder / "unreadable.txt").write_text("secret")
+    (folder / "unreadable.txt").chmod(0)
+    os.mkfifo(folder / "fifo")
+    (folder / "bad\nname\x1b[31m.txt").write_bytes(
+        (FIXTURES / "hostile" / "good_one.txt").read_bytes()
+    )
+    deep = folder
+    for _ in range(DEPTH):  # deeper than Python's recursion limit; made without recursion
+        deep = deep / "d"
+        deep.mkdir()
+    (deep / "deep.txt").write_text("A page at the bottom of a very deep tree.\n")
+    return folder
+
+
+def remove_deep_tree(folder: Path) -> None:
+    """shutil.rmtree recurses; take the deep tree down from the bottom instead."""
+    deep = folder.joinpath(*["d"] * DEPTH)
+    (deep / "deep.txt").unlink()
+    for _ in range(DEPTH):
+        deep.rmdir()
+        deep = deep.parent
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    folder = build_hostile(tmp_path_factory.mktemp("hostile") / "corpus")
+    yield folder
+    remove_deep_tree(folder)
+
+
+@pytest.fixture(autouse=True)
+def unreadable_even_for_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """chmod 0 does not stop root: make the open fail as it would for anyone else."""
+    real = Path.open
+
+    def guarded(self: Path, *args: object, **kwargs: object) -> object:
+        if self.name == "unreadable.txt":
+            raise PermissionError(13, "Permission denied")
+        return real(self, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "open", guarded)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
+    """Every file's content hash and modification time, links not followed."""
+    state = {}
+    for path in _every_path(folder):
+        info = path.lstat()
+        if path.is_symlink() or not path.is_file() or path.name in ("fifo", "unreadable.txt"):
+            state[str(path)] = ("", info.st_mtime_ns)
+        else:
+            state[str(path)] = (hashlib.sha256(path.read_bytes()).hexdigest(), info.st_mtime_ns)
+    return state
+
+
+def _every_path(folder: Path) -> Iterator[Path]:
+    stack = [folder]
+    while stack:
+        for entry in os.scandir(stack.pop()):
+            yield Path(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+
+
+COMMANDS = [
+    ["timeline"],
+    ["timeline", "--mentions"],
+    ["show", "2020"],
+    ["show", "2020-01-02"],
+    ["related", "Good Agency"],
+    ["related", "nobody at all"],
+    ["search", "good", "event"],
+    ["entities"],
+    ["check"],
+]
+
+
+@pytest.mark.parametrize("output", [[], ["--json"], ["--jsonl"]], ids=["table", "json", "jsonl"])
+@pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
+def test_every_command_survives_the_hostile_corpus(
+    hostile: Path, command: list[str], output: list[str]
+) -> None:
+    before = snapshot(hostile)
+    result = CliRunner().invoke(app, ["--corpus", str(hostile), *command, *output])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code in (0, 1)
+    assert "Traceback" not in result.output
+    assert "\x1b" not in result.stdout and "\x9b" not in result.stdout
+    if output == ["--json"]:
+        json.loads(result.stdout)
+    elif output == ["--jsonl"]:
+        for line in result.stdout.splitlines():
+            json.loads(line)
+    assert snapshot(hostile) == before
+
+
+def test_good_events_are_listed_and_markup_is_literal(hostile: Path) -> None:
+    result = CliRunner().invoke(app, ["--corpus", str(hostile), "timeline", "--json"])
+    headlines = [event["headline"] for event in json.loads(result.stdout)]
+    assert set(GOOD) <= set(headlines)
+    assert any(h.startswith(MARKUP_HEADLINE) for h in headlines)
+    assert re.fullmatch(
+        r"spacenews: \d+ files skipped, \d+ files with warnings: "
+        r"run `spacenews check` for details\n",
+        result.stderr,
+    )
+    table = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["--corpus", str(hostile), "timeline"])
+    assert (
+        MARKUP_HEADLINE in table.stdout and "[link=file:///etc/passwd]open[/link]" in table.stdout
+    )
+
+
+def test_check_names_every_bad_file(hostile: Path) -> None:
+    result = CliRunner().invoke(app, ["--corpus", str(hostile), "check", "--json"])
+    assert result.exit_code == 1
+    problems = json.loads(result.stdout)
+    reasons: dict[str, str] = {}
+    for problem in problems:
+        reasons[problem["path"]] = reasons.get(problem["path"], "") + problem["reason"] + "; "
+    expected = {
+        "binary.png": "binary file",
+        "nul_bytes.txt": "binary file",
+        "empty.txt": "empty file",
+        "whitespace_only.txt": "empty file",
+        "huge.txt": "larger than 16 MiB",
+        "long_line.txt": "longer than 100000 characters were cut",
+        "thousands_of_related.txt": f"past the first {MAX_LINKS} were not read",
+        "invalid_utf8.txt": "invalid UTF-8 bytes replaced",
+        "legacy_cp1252.txt": "read as Windows-1252",
+        "date_february_30.txt": "names no real day",
+        "date_month_13.txt": "names no real day",
+        "date_year_0.txt": "names no real day",
+        "date_five_digit_year.txt": "names no real day",
+        "no_headline.txt": "neither a # headline",
+        "malformed_lines.txt": "source line without a link",
+        "yaml_invalid.md": "invalid front matter",
+        "yaml_not_mapping.md": "invalid front matter",
+        "yaml_python_tag.md": "invalid front matter",
+        "loop_a": "cannot read",
+        "dangling": "cannot read",
+        "unreadable.txt": "cannot read: Permission denied",
+        "fifo": "not a regular file",
+    }
+    for path, reason in expected.items():
+        assert reason in reasons.get(path, ""), (path, reasons.get(path))
+    lines = CliRunner().invoke(app, ["--corpus", str(hostile), "check"]).stdout.splitlines()
+    assert all(line.count(":") >= 2 for line in lines)
+    assert not Path("/tmp/spacenews-pwned").exists()
+
+
+def test_the_strangest_files_still_answer(hostile: Path) -> None:
+    corpus = load_corpus([hostile])
+    paths = {p for e in corpus.events for p in e.documents} | {d.path for d in corpus.documents}
+    assert "bad\nname\x1b[31m.txt" in paths
+    assert "/".join(["d"] * DEPTH) + "/deep.txt" in paths
+    headlines = {e.headline for e in corpus.events}
+    assert "A BOM and CRLF page." in headlines
+    assert "Bad bytes \ufffd\ufffd in a café headline." in headlines
+    assert "Billion laughs" in headlines  # the aliases are never expanded
+    assert "Wrong types everywhere." in {d.title for d in corpus.documents}
+    thousands = next(e for e in corpus.events if e.headline == "Thousands.")
+    assert len(thousands.related) == MAX_LINKS
+
+
+def test_terminal_sees_no_escape_from_a_document(hostile: Path) -> None:
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(
+        app, ["--corpus", str(hostile), "show", "2020-03-10"]
+    )
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "file:///etc/passwd" in result.stdout  # shown as text, never as a link
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=2000))
+def test_any_bytes_in_any_file(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "fuzz.txt"
+    path.write_bytes(data)
+    parsed = read_file(path, tmp_path)
+    for record in parsed.records:
+        assert record.headline and "\x1b" not in record.headline
+
+
+_PAGE_PARTS = st.sampled_from(
+    [
+        "### [2016-03-14](/news/2016/03/14/index.md)\n",
+        "## [2016-03-14](/news/2016/03/14/index.md)\n",
+        "---\n",
+        "title: x\n",
+        "date: 2016-99-99\n",
+        "# headline\n",
+        "### Related:\n",
+        "1. [a](/news/2016/03/14/a.md) _Context: A, B_\n",
+        "### [b](/news/2016/3/1/b.md)\n",
+        "\r\n",
+        "\x1b[31m",
+        "&#39;''",
+        "\ufeff",
+    ]
+)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.one_of(_PAGE_PARTS, st.text(max_size=10)), max_size=30))
+def test_any_mix_of_real_lines_as_bytes(tmp_path: Path, parts: list[str]) -> None:
+    path = tmp_path / "fuzz.md"
+    path.write_bytes("".join(parts).encode("utf-8", errors="surrogatepass"))
+    read_file(path, tmp_path)
+
+
+def test_module_has_no_second_reader() -> None:
+    # The hostile tests patch Path.open: the loader must read files through it alone.
+    assert "open(" not in Path(corpus_module.__file__).read_text().replace("path.open(", "")
