@@ -9,19 +9,20 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Protocol
 
 import typer
 
 from spacenews import __version__
-from spacenews.dates import DateError, Period, parse_period
+from spacenews.dates import DateError, Period, Range, parse_period
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from spacenews.corpus import Corpus
+    from spacenews.query import Query
 
 ENV_CORPUS = "SPACENEWS_CORPUS"
 
@@ -44,11 +45,27 @@ class Settings:
     """The global options, shared by every command."""
 
     corpus: tuple[Path, ...]  # empty: the built-in seeds
+    pager: bool = False  # page long tables on a terminal
+
+
+class Chart(StrEnum):
+    """The periods of a timeline chart."""
+
+    year = "year"
+    month = "month"
+    decade = "decade"
+
+
+class ExportFormat(StrEnum):
+    """What export writes."""
+
+    ics = "ics"
+    csv = "csv"
+    markdown = "markdown"
 
 
 app = typer.Typer(
     name="spacenews",
-    help="Explore space news: a timeline of events, a day in detail, everything about an entity.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -78,78 +95,257 @@ def _global(
             show_default=False,
         ),
     ] = None,
+    pager: Annotated[
+        bool, typer.Option("--pager", help="Show tables through a pager, on a terminal.")
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
-    """Explore space news: a timeline of events, a day in detail, everything about an entity."""
-    paths = corpus or [Path(p) for p in os.environ.get(ENV_CORPUS, "").split(os.pathsep) if p]
-    ctx.obj = Settings(tuple(paths))
+    """Explore space news: a timeline of events, a day in detail, everything about an entity.
+
+    Examples:
+
+        spacenews timeline --from 2010 --entity Mars
+
+        spacenews show 2016-03-14
+
+        spacenews related "Mars Express"
+
+        spacenews --corpus ~/news search "red planet"
+    """
+    ctx.obj = Settings(_corpus_paths(corpus), pager)
+
+
+def _corpus_paths(given: list[Path] | None) -> tuple[Path, ...]:
+    """--corpus, else $SPACENEWS_CORPUS, else nothing (the seeds)."""
+    if given:
+        return tuple(given)
+    return tuple(Path(p) for p in os.environ.get(ENV_CORPUS, "").split(os.pathsep) if p)
+
+
+def _complete_entity(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Entity names of the corpus that start with what was typed, for shell completion."""
+    from spacenews.query import entities
+
+    corpus = _completion_corpus(ctx)
+    wanted = incomplete.casefold()
+    names = [row.name for row in entities(corpus)] if corpus else []
+    return [name for name in names if name.casefold().startswith(wanted)]
+
+
+def _complete_date(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Years, months and days that have events, for shell completion."""
+    corpus = _completion_corpus(ctx)
+    days = [event.date for event in corpus.events] if corpus else []
+    periods = {f"{day:%Y}" for day in days} | {f"{day:%Y-%m}" for day in days}
+    periods |= {day.isoformat() for day in days}
+    return sorted(period for period in periods if period.startswith(incomplete))
+
+
+def _completion_corpus(ctx: typer.Context) -> Corpus | None:
+    from spacenews.corpus import CorpusError, load_corpus
+
+    root = ctx.find_root()
+    try:
+        return load_corpus(_corpus_paths(root.params.get("corpus")))
+    except CorpusError:
+        return None
+
+
+PeriodArgument = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[PERIOD]",
+        help="A period or a range: 2016, 2016-03, 2016-03..2016-06, ..2014, 2010..",
+        show_default=False,
+        autocompletion=_complete_date,
+    ),
+]
+FromOption = Annotated[
+    str | None,
+    typer.Option(
+        "--from", metavar="DATE", help="Earliest period (YYYY[-MM[-DD]]), included whole."
+    ),
+]
+ToOption = Annotated[
+    str | None,
+    typer.Option(
+        "--to", metavar="DATE", help="Latest period, included whole: --to 2014-04 reaches April 30."
+    ),
+]
+EntityOption = Annotated[
+    str | None,
+    typer.Option(
+        "--entity",
+        "-e",
+        help="Only events tied to this entity or naming it.",
+        autocompletion=_complete_entity,
+    ),
+]
+OnOption = Annotated[
+    str | None, typer.Option("--on", metavar="MM-DD", help="Only this day of the year, any year.")
+]
+LimitOption = Annotated[
+    int | None, typer.Option("--limit", "-n", min=0, help="At most this many items.")
+]
+ReverseOption = Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")]
+
+
+def _query(
+    period: str | None,
+    start: str | None,
+    end: str | None,
+    **filters: Any,
+) -> tuple[Query, Range]:
+    """The query and the date range that the shared timeline options describe."""
+    from spacenews.dates import Range
+    from spacenews.query import Query
+
+    wanted = _range(period, "period") if period else Range(None, None)
+    bounds = Range(
+        _period(start, "--from date").start if start else None,
+        _period(end, "--to date").end if end else None,
+    )
+    if bounds.start and bounds.end and bounds.start > bounds.end:
+        _fail(f"--from {start} is after --to {end}")
+    wanted = wanted.intersect(bounds)
+    if filters.get("on") is not None:
+        filters["on"] = _month_day(filters["on"])
+    return Query(wanted.start, wanted.end, **filters), wanted
 
 
 @app.command()
 def timeline(
     ctx: typer.Context,
-    start: Annotated[
-        str | None, typer.Option("--from", metavar="DATE", help="Earliest period (YYYY[-MM[-DD]]).")
-    ] = None,
-    end: Annotated[
-        str | None, typer.Option("--to", metavar="DATE", help="Latest period, included whole.")
-    ] = None,
-    entity: Annotated[
-        str | None,
-        typer.Option("--entity", "-e", help="Only events tied to this entity or naming it."),
-    ] = None,
-    limit: Annotated[
-        int | None, typer.Option("--limit", "-n", min=0, help="At most this many items.")
-    ] = None,
-    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
+    period: PeriodArgument = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    entity: EntityOption = None,
+    on: OnOption = None,
+    limit: LimitOption = None,
+    reverse: ReverseOption = False,
     with_mentions: Annotated[
         bool, typer.Option("--mentions", "-m", help="Also list dates that prose pages mention.")
     ] = False,
+    by: Annotated[
+        Chart | None,
+        typer.Option("--by", help="Count events per year, month or decade, as a chart."),
+    ] = None,
     json_: JsonFlag = False,
     jsonl: JsonlFlag = False,
 ) -> None:
-    """List events in date order.
+    """List events in date order, or chart how many there are per period.
 
     Examples:
 
         spacenews timeline
 
-        spacenews timeline --from 2004 --to 2014-04 --entity Mars
+        spacenews timeline --from 2010 --entity Mars
 
-        spacenews timeline --mentions --entity ExoMars
+        spacenews timeline 2016-03..2016-06 --mentions
+
+        spacenews timeline --on 03-14
+
+        spacenews timeline --by year
 
         spacenews timeline --reverse --limit 5 --json
     """
-    from spacenews.query import Query
+    from spacenews.query import counts
     from spacenews.query import timeline as run
 
     fmt = _format(json_, jsonl)
-    first = _period(start, "--from date").start if start else None
-    last = _period(end, "--to date").end if end else None
-    if first and last and first > last:
-        _fail(f"--from {start} is after --to {end}")
+    query, wanted = _query(
+        period,
+        start,
+        end,
+        entity=entity,
+        on=on,
+        limit=limit,
+        reverse=reverse,
+        mentions=with_mentions,
+    )
     corpus = _load(ctx)
-    items = run(corpus, Query(first, last, entity, limit, reverse, with_mentions))
+    items = run(corpus, query)
     empty = "no events match"
     if not items and entity is not None and not _known(corpus, entity):
         empty = _unknown(corpus, entity)
-    caption = _caption(len(items), "item" if with_mentions else "event", first, last)
+    noun = "item" if with_mentions else "event"
+    caption = _caption(len(items), noun, wanted)
+    if by is not None:
+        chart = counts(items, by.value)
+
+        def bars() -> RenderableType:
+            from spacenews.render.table import bar_chart
+
+            return bar_chart(chart, caption)
+
+        _emit(ctx, chart, fmt, bars, empty)
+        return
 
     def table() -> RenderableType:
         from spacenews.render.table import timeline_table
 
         return timeline_table(items, caption)
 
-    _emit(items, fmt, table, empty)
+    _emit(ctx, items, fmt, table, empty)
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    period: PeriodArgument = None,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="ics (a calendar), csv or markdown.")
+    ] = ExportFormat.ics,
+    start: FromOption = None,
+    end: ToOption = None,
+    entity: EntityOption = None,
+    on: OnOption = None,
+    limit: LimitOption = None,
+    reverse: ReverseOption = False,
+) -> None:
+    """Export the events of a timeline as a calendar (ics), a spreadsheet (csv) or a report.
+
+    Takes the same filters as timeline.
+
+    Examples:
+
+        spacenews export --format ics > space.ics
+
+        spacenews export 2016 --format csv --entity ExoMars > exomars.csv
+
+        spacenews export --format markdown --from 2003 --to 2004 > report.md
+    """
+    from spacenews.query import events
+    from spacenews.render import export as exporters
+
+    query, wanted = _query(period, start, end, entity=entity, on=on, limit=limit, reverse=reverse)
+    found = events(_load(ctx), query)
+    if fmt is ExportFormat.ics:
+        text = exporters.to_ics(found)
+    elif fmt is ExportFormat.csv:
+        text = exporters.to_csv(found)
+    else:
+        text = exporters.to_markdown(found, _caption(len(found), "event", wanted))
+    sys.stdout.write(text)
+    if not found:
+        _say("no events match")
+        raise typer.Exit(ExitCode.NO_RESULTS)
 
 
 @app.command()
 def show(
     ctx: typer.Context,
-    day: Annotated[str, typer.Argument(metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD.")],
+    day: Annotated[
+        str,
+        typer.Argument(
+            metavar="DATE",
+            help="YYYY, YYYY-MM or YYYY-MM-DD, or a range: 2016-03..2016-06, ..2014, 2010..",
+            autocompletion=_complete_date,
+        ),
+    ],
     json_: JsonFlag = False,
     jsonl: JsonlFlag = False,
 ) -> None:
@@ -164,12 +360,14 @@ def show(
 
         spacenews show 2016-03
 
+        spacenews show 2016-03..2016-06
+
         spacenews show 2016-03-14 --json
     """
     from spacenews.query import Query, events, mentions
 
     fmt = _format(json_, jsonl)
-    period = _period(day, "date")
+    period = _range(day, "date")
     corpus = _load(ctx)
     found = events(corpus, Query(period.start, period.end))
     mentioned = mentions(corpus, period.start, period.end)
@@ -179,13 +377,18 @@ def show(
 
         return event_details(found, mentioned)
 
-    _emit([*found, *mentioned], fmt, details, f"nothing happened or is mentioned in {period}")
+    _emit(ctx, [*found, *mentioned], fmt, details, f"nothing happened or is mentioned in {period}")
 
 
 @app.command()
 def related(
     ctx: typer.Context,
-    entity: Annotated[str, typer.Argument(help="An entity name or alias, in any case.")],
+    entity: Annotated[
+        str,
+        typer.Argument(
+            help="An entity name or alias, in any case.", autocompletion=_complete_entity
+        ),
+    ],
     limit: Annotated[
         int | None, typer.Option("--limit", "-n", min=0, help="At most this many results.")
     ] = None,
@@ -211,14 +414,14 @@ def related(
     fmt = _format(json_, jsonl)
     corpus = _load(ctx)
     matches = run(corpus, entity)[:limit]
-    caption = _caption(len(matches), "result", None, None)
+    caption = _caption(len(matches), "result")
 
     def table() -> RenderableType:
         from spacenews.render.table import related_table
 
         return related_table(matches, caption)
 
-    _emit(matches, fmt, table, "" if matches else _unknown(corpus, entity))
+    _emit(ctx, matches, fmt, table, "" if matches else _unknown(corpus, entity))
 
 
 @app.command()
@@ -245,7 +448,7 @@ def entities(
 
         return entity_table(rows, _plural(len(rows), "entity"))
 
-    _emit(rows, fmt, table, "the corpus names no entity")
+    _emit(ctx, rows, fmt, table, "the corpus names no entity")
 
 
 @app.command()
@@ -284,7 +487,7 @@ def search(
 
         return search_table(results, _plural(len(results), "result"))
 
-    _emit(results, fmt, table, f"nothing matches {text!r}")
+    _emit(ctx, results, fmt, table, f"nothing matches {text!r}")
 
 
 @app.command()
@@ -311,10 +514,33 @@ def check(
 
         return problem_lines(corpus.problems)
 
-    _emit(corpus.problems, fmt, lines, None)
+    _emit(ctx, corpus.problems, fmt, lines, None)
     if corpus.problems:
         raise typer.Exit(ExitCode.NO_RESULTS)
     _say(f"no problems in {len(corpus.events)} events and {len(corpus.documents)} documents")
+
+
+@app.command()
+def schema(
+    command: Annotated[
+        str, typer.Argument(help="timeline, show, related, search, entities or check.")
+    ],
+) -> None:
+    """Print the JSON Schema of what a command prints with --json.
+
+    Examples:
+
+        spacenews schema timeline
+
+        spacenews schema related > related.schema.json
+    """
+    import json
+
+    from spacenews.schema import SCHEMAS
+
+    if command not in SCHEMAS:
+        _fail(f"no schema for {command!r}: choose from {', '.join(SCHEMAS)}")
+    sys.stdout.write(json.dumps(SCHEMAS[command], indent=2) + "\n")
 
 
 def main() -> None:
@@ -329,12 +555,16 @@ def main() -> None:
         sys.exit(ExitCode.INTERNAL)
 
 
+def _settings(ctx: typer.Context) -> Settings:
+    settings = ctx.find_object(Settings)
+    return settings if settings is not None else Settings(_corpus_paths(None))
+
+
 def _load(ctx: typer.Context, *, summary: bool = True) -> Corpus:
     from spacenews.corpus import CorpusError, load_corpus
 
-    settings: Settings = ctx.ensure_object(Settings) if ctx.obj is None else ctx.obj
     try:
-        corpus = load_corpus(settings.corpus)
+        corpus = load_corpus(_settings(ctx).corpus)
     except CorpusError as error:
         _fail(str(error))
     if summary and corpus.problems:
@@ -347,6 +577,7 @@ def _load(ctx: typer.Context, *, summary: bool = True) -> Corpus:
 
 
 def _emit(
+    ctx: typer.Context,
     items: Sequence[_Dict],
     fmt: str,
     table: Callable[[], RenderableType],
@@ -360,8 +591,14 @@ def _emit(
         from rich.text import Text
 
         rendered = table()
+        console = _stdout()
         # Plain lines (check's path:line: reason) stay whole, for grep and editors.
-        _stdout().print(rendered, soft_wrap=isinstance(rendered, Text))
+        whole = isinstance(rendered, Text)
+        if _settings(ctx).pager and console.is_terminal:
+            with console.pager(styles=True):
+                console.print(rendered, soft_wrap=whole)
+        else:
+            console.print(rendered, soft_wrap=whole)
     elif fmt != "table":
         from spacenews.render.data import to_json, to_jsonl
 
@@ -403,10 +640,28 @@ def _period(text: str, name: str) -> Period:
         _fail(f"invalid {name}: {error}")
 
 
-def _caption(count: int, noun: str, first: object, last: object) -> str:
+def _range(text: str, name: str) -> Range:
+    from spacenews.dates import parse_range
+
+    try:
+        return parse_range(text)
+    except DateError as error:
+        _fail(f"invalid {name}: {error}")
+
+
+def _month_day(text: str) -> tuple[int, int]:
+    from spacenews.dates import parse_month_day
+
+    try:
+        return parse_month_day(text)
+    except DateError as error:
+        _fail(f"invalid --on day: {error}")
+
+
+def _caption(count: int, noun: str, wanted: Range | None = None) -> str:
     caption = _plural(count, noun)
-    if first or last:
-        caption += f", {first or '…'} to {last or '…'}"
+    if wanted is not None and (wanted.start or wanted.end):
+        caption += f", {wanted}"
     return caption
 
 

@@ -81,6 +81,60 @@ def period_of(day: date, precision: Precision) -> Period:
     return Period(day, day, "day")
 
 
+@dataclass(frozen=True, slots=True)
+class Range:
+    """Days from start to end, both included; None leaves that side open."""
+
+    start: date | None
+    end: date | None
+
+    def __str__(self) -> str:
+        if self.start == self.end and self.start is not None:
+            return self.start.isoformat()
+        first = self.start.isoformat() if self.start else "…"
+        last = self.end.isoformat() if self.end else "…"
+        return f"{first} to {last}"
+
+    def __contains__(self, day: object) -> bool:
+        if not isinstance(day, date):
+            return False
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def intersect(self, other: Range) -> Range:
+        """The days both ranges hold."""
+        starts = [day for day in (self.start, other.start) if day is not None]
+        ends = [day for day in (self.end, other.end) if day is not None]
+        return Range(max(starts, default=None), min(ends, default=None))
+
+
+def parse_range(text: str) -> Range:
+    """A period or a range of periods: ``2016``, ``2016-03..2016-06``, ``..2014``, ``2010..``.
+
+    Each end includes its whole period: ``..2014-04`` reaches April 30.
+    """
+    if ".." not in text:
+        period = parse_period(text)
+        return Range(period.start, period.end)
+    first, _, last = text.partition("..")
+    if not first.strip() and not last.strip():
+        raise DateError(f"{text!r} is not a range: give at least one end (2010.., ..2014)")
+    start = parse_period(first).start if first.strip() else None
+    end = parse_period(last).end if last.strip() else None
+    if start and end and start > end:
+        raise DateError(f"{text!r} ends before it starts")
+    return Range(start, end)
+
+
+def parse_month_day(text: str) -> tuple[int, int]:
+    """``MM-DD`` (padded or not) for "on this day": any day that exists in some year."""
+    match = re.fullmatch(r"(\d{1,2})-(\d{1,2})", text.strip())
+    if match is None:
+        raise DateError(f"{text!r} is not a day of the year: use MM-DD")
+    month, day = int(match.group(1)), int(match.group(2))
+    make_date(2000, month, day)  # a leap year, so that 02-29 is a day of the year
+    return month, day
+
+
 def parse_day(text: str) -> date:
     """Parse a full date, padded or not (``2003-06-2``)."""
     period = parse_period(text)

@@ -39,7 +39,6 @@ class Related:
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of a related link."""
         return {
-            "kind": "event",
             "id": self.id,
             "date": self.date.isoformat(),
             "headline": self.headline,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -31,6 +32,7 @@ class Query:
     limit: int | None = None  # at most this many items, counted after ordering
     reverse: bool = False  # newest first
     mentions: bool = False  # also list the dates that prose pages mention
+    on: tuple[int, int] | None = None  # (month, day): only that day of the year, any year
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +169,11 @@ def timeline(corpus: Corpus, query: Query) -> list[Event | Mentioned]:
     if query.mentions:
         items += [_mentioned(corpus, m) for m in corpus.mentions_within(query.start, query.end)]
         items.sort(key=lambda item: item.date)
+    if query.on is not None:
+        items = [item for item in items if (item.date.month, item.date.day) == query.on]
+        items = [
+            item for item in items if isinstance(item, Event) or item.mention.precision == "day"
+        ]
     if query.entity is not None:
         relation = Relation(corpus, query.entity)
         items = [item for item in items if _relates(relation, item)]
@@ -178,6 +185,49 @@ def timeline(corpus: Corpus, query: Query) -> list[Event | Mentioned]:
 def events(corpus: Corpus, query: Query) -> list[Event]:
     """The events alone of a timeline."""
     return [item for item in timeline(corpus, query) if isinstance(item, Event)]
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """How many items fall in one period of a chart."""
+
+    period: str  # "2016", "2016-03" or "2010s"
+    count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of a count."""
+        return {"period": self.period, "count": self.count}
+
+
+def counts(items: list[Event | Mentioned], by: str) -> list[Count]:
+    """Items per year, month or decade, from the first to the last, empty periods included."""
+    if not items:
+        return []
+    days = sorted(item.date for item in items)
+    found = Counter(_period_key(day, by) for day in days)
+    keys = _period_keys(days[0], days[-1], by)
+    return [Count(_period_label(key, by), found.get(key, 0)) for key in keys]
+
+
+def _period_key(day: date, by: str) -> tuple[int, int]:
+    if by == "month":
+        return day.year, day.month
+    return (day.year // 10 * 10 if by == "decade" else day.year), 0
+
+
+def _period_keys(first: date, last: date, by: str) -> list[tuple[int, int]]:
+    start, end = _period_key(first, by), _period_key(last, by)
+    if by == "month":
+        months = range(start[0] * 12 + start[1] - 1, end[0] * 12 + end[1])
+        return [(index // 12, index % 12 + 1) for index in months]
+    step = 10 if by == "decade" else 1
+    return [(year, 0) for year in range(start[0], end[0] + 1, step)]
+
+
+def _period_label(key: tuple[int, int], by: str) -> str:
+    if by == "month":
+        return f"{key[0]:04d}-{key[1]:02d}"
+    return f"{key[0]:04d}" + ("s" if by == "decade" else "")
 
 
 def _relates(relation: Relation, item: Event | Mentioned) -> bool:

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from spacenews.dates import period_of
 from spacenews.model import Event, Mention, Problem, Related, Source
-from spacenews.query import EntityInfo, Match, Mentioned
+from spacenews.query import Count, EntityInfo, Match, Mentioned
 from spacenews.search import Result, highlights
 from spacenews.text import printable
 
@@ -22,6 +22,8 @@ ENTITY_STYLE = "green"
 QUIET_STYLE = "dim"
 MENTION_STYLE = "magenta"
 HIGHLIGHT_STYLE = "bold yellow"
+BAR_STYLE = "blue"
+BAR_WIDTH = 40  # characters for the longest bar of a chart
 
 
 def timeline_table(items: Sequence[Event | Mentioned], caption: str) -> Table:
@@ -41,6 +43,19 @@ def timeline_table(items: Sequence[Event | Mentioned], caption: str) -> Table:
                 _mention_text(item.mention),
                 Text(", ".join(item.entities)),
             )
+    return table
+
+
+def bar_chart(counts: Sequence[Count], caption: str) -> Table:
+    """One bar per period, as long as its count is large."""
+    table = _table(caption)
+    table.add_column("Period", style=DATE_STYLE, no_wrap=True)
+    table.add_column("Events", justify="right")
+    table.add_column("", no_wrap=True, overflow="crop")
+    most = max((count.count for count in counts), default=0) or 1
+    for count in counts:
+        length = round(BAR_WIDTH * count.count / most) or (1 if count.count else 0)
+        table.add_row(count.period, str(count.count), Text("█" * length, style=BAR_STYLE))
     return table
 
 

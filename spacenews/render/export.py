@@ -1,0 +1,99 @@
+"""Exports: a calendar (iCalendar, RFC 5545), a spreadsheet (CSV) and a Markdown report."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime, time, timedelta
+
+from spacenews import __version__
+from spacenews.model import Event
+
+CSV_COLUMNS = ["date", "headline", "entities", "url", "body", "id", "documents"]
+# Inside a list item only these can start a link, emphasis, code or HTML.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+
+
+def to_ics(events: Sequence[Event]) -> str:
+    """A calendar with one all-day VEVENT per event; UIDs come from the event ids, so they
+    stay the same from one export to the next."""
+    from icalendar import Calendar
+    from icalendar import Event as CalendarEvent
+
+    calendar = Calendar()
+    calendar.add("prodid", f"-//spacenews//spacenews {__version__}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "spacenews")
+    for event in events:
+        entry = CalendarEvent()
+        entry.add("uid", f"{event.id}@spacenews")
+        # DTSTAMP is required; the event's own day keeps exports identical run after run.
+        entry.add("dtstamp", datetime.combine(event.date, time(), UTC))
+        entry.add("dtstart", event.date)
+        entry.add("dtend", event.date + timedelta(days=1))
+        entry.add("summary", event.headline)
+        if description := _description(event):
+            entry.add("description", description)
+        if event.sources:
+            entry.add("url", event.sources[0].url)
+        if event.entities:
+            entry.add("categories", list(event.entities))
+        calendar.add_component(entry)
+    ical: bytes = calendar.to_ical()
+    return ical.decode("utf-8")
+
+
+def _description(event: Event) -> str:
+    parts = [event.body] if event.body else []
+    parts += [f"{source.title}: {source.url}" for source in event.sources]
+    return "\n\n".join(parts)
+
+
+def to_csv(events: Sequence[Event]) -> str:
+    """One row per event under a header row; lists are joined with "; "."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for event in events:
+        url = event.sources[0].url if event.sources else ""
+        entities, documents = "; ".join(event.entities), "; ".join(event.documents)
+        row = [
+            event.date.isoformat(),
+            event.headline,
+            entities,
+            url,
+            event.body,
+            event.id,
+            documents,
+        ]
+        writer.writerow([_defused(cell) for cell in row])
+    return out.getvalue()
+
+
+def _defused(cell: str) -> str:
+    # A cell that starts with = + - @ is a formula to a spreadsheet: keep it text.
+    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def to_markdown(events: Sequence[Event], caption: str) -> str:
+    """A readable report: a heading per year, an entry per event with its sources."""
+    lines = ["# Space news", "", f"_{caption}_"]
+    year = None
+    for event in events:
+        if event.date.year != year:
+            year = event.date.year
+            lines += ["", f"## {year}", ""]
+        entry = f"- **{event.date.isoformat()}** {_escape(event.headline)}"
+        if event.entities:
+            entry += f" _({_escape(', '.join(event.entities))})_"
+        lines.append(entry)
+        for source in event.sources:
+            lines.append(f"  - [{_escape(source.title)}](<{source.url.replace('>', '%3E')}>)")
+    return "\n".join(lines) + "\n"
+
+
+def _escape(text: str) -> str:
+    """Document text as literal Markdown: no link, emphasis or HTML can come from it."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)

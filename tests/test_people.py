@@ -1,0 +1,183 @@
+"""Made for people: period grammar, on this day, charts, exports, completion, schemas, pager."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import pytest
+from icalendar import Calendar
+from jsonschema import Draft202012Validator
+from typer.testing import CliRunner
+
+from spacenews.cli import _complete_date, _complete_entity, app
+from spacenews.schema import SCHEMAS
+
+from .conftest import FIXTURES, run, run_json
+
+
+def dates(items: list[dict[str, Any]]) -> list[str]:
+    return [item["date"] for item in items]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["--from", "2004", "--to", "2014-04"],
+            ["2004-01-19", "2004-01-23", "2012-12-19", "2013-07-02", "2014-04-16"],
+        ),
+        (["2004..2014-04"], ["2004-01-19", "2004-01-23", "2012-12-19", "2013-07-02", "2014-04-16"]),
+        (["..2003"], ["2003-06-02", "2003-12-19"]),
+        (["2016.."], ["2016-03-14", "2016-10-16"]),
+        (["2016-3..2016-6"], ["2016-03-14"]),
+        (["2010..", "--to", "2013"], ["2012-12-19", "2013-07-02"]),
+        (["--on", "03-14"], ["2016-03-14"]),
+        (["--on", "12-19"], ["2003-12-19", "2012-12-19"]),
+    ],
+)
+def test_period_grammar(runner: CliRunner, args: list[str], expected: list[str]) -> None:
+    assert dates(run_json(runner, "timeline", *args)) == expected
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["2016-13"], ["2016..2010"], [".."], ["--from", "soon"], ["--on", "02-30"], ["--on", "3/14"]],
+)
+def test_invalid_periods_are_errors_not_match_all(runner: CliRunner, args: list[str]) -> None:
+    result = run(runner, "timeline", *args, "--json")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("spacenews: error: invalid")
+
+
+def test_show_takes_ranges(runner: CliRunner) -> None:
+    items = run_json(runner, "show", "2003-12..2004-01")
+    assert dates(items) == ["2003-12-19", "2004-01-19", "2004-01-23"]
+
+
+def test_caption_says_range_and_count(runner: CliRunner) -> None:
+    result = run(runner, "timeline", "--from", "2004", "--to", "2014-04")
+    assert "5 events, 2004-01-01 to 2014-04-30" in result.stdout
+
+
+def test_chart_by_year(runner: CliRunner) -> None:
+    counts = run_json(runner, "timeline", "--by", "year")
+    assert counts[0] == {"period": "2003", "count": 2}
+    assert counts[-1] == {"period": "2016", "count": 2}
+    assert len(counts) == 14  # 2003 to 2016, empty years included
+    table = run(runner, "timeline", "--by", "year").stdout
+    bars = [line for line in table.splitlines() if "█" in line]
+    assert len(bars) == 7  # one bar per year that has events
+    assert {"period": "2000s", "count": 4} in run_json(runner, "timeline", "--by", "decade")
+    months = run_json(runner, "timeline", "--by", "month", "2016")
+    assert [m["period"] for m in months][:2] == ["2016-03", "2016-04"]
+
+
+def test_export_ics_is_a_valid_calendar(runner: CliRunner) -> None:
+    result = run(runner, "export", "--format", "ics")
+    assert result.exit_code == 0
+    assert b"\r\n" in result.stdout_bytes  # RFC 5545 lines end in CRLF
+    calendar = Calendar.from_ical(result.stdout)
+    events = calendar.walk("VEVENT")
+    assert len(events) == 10
+    launch = next(e for e in events if str(e["UID"]).startswith("2016-03-14/"))
+    assert launch.decoded("DTSTART").isoformat() == "2016-03-14"
+    assert launch.decoded("DTEND").isoformat() == "2016-03-15"
+    assert str(launch["URL"]) == "http://www.bbc.com/news/science-environment-35800975"
+    again = run(runner, "export", "--format", "ics").stdout
+    assert again == result.stdout  # stable UIDs and stamps
+
+
+def test_export_csv(runner: CliRunner) -> None:
+    rows = list(csv.reader(io.StringIO(run(runner, "export", "--format", "csv").stdout)))
+    assert rows[0] == ["date", "headline", "entities", "url", "body", "id", "documents"]
+    assert len(rows) == 11
+    assert rows[9][0] == "2016-03-14" and rows[9][3].startswith("http://www.bbc.com")
+
+
+def test_export_takes_the_timeline_filters(runner: CliRunner) -> None:
+    rows = list(
+        csv.reader(
+            io.StringIO(run(runner, "export", "-f", "csv", "--entity", "Mars Express").stdout)
+        )
+    )
+    assert len(rows) == 5
+    report = run(runner, "export", "--format", "markdown", "2016").stdout
+    assert report.startswith("# Space news\n") and "## 2016" in report and "## 2003" not in report
+    assert "[BBC](<http://www.bbc.com/news/science-environment-35800975>)" in report
+
+
+def test_export_csv_and_markdown_defuse_document_text(runner: CliRunner, tmp_path: Any) -> None:
+    page = (
+        '### [2020-01-02](/news/2020/01/2/index.md)\n\n# =HYPERLINK("x") [click](http://evil) *x*\n'
+    )
+    (tmp_path / "p.md").write_text(page)
+    rows = list(
+        csv.reader(io.StringIO(run(runner, "-c", str(tmp_path), "export", "-f", "csv").stdout))
+    )
+    assert rows[1][1].startswith("'=")
+    report = run(runner, "-c", str(tmp_path), "export", "-f", "markdown").stdout
+    assert "\\[click\\]" in report and "\\*x\\*" in report
+
+
+def test_completion_of_entities_and_dates(runner: CliRunner) -> None:
+    ctx = app_context()
+    assert "Mars Express" in _complete_entity(ctx, "Mars")
+    assert "Mars Express" in _complete_entity(ctx, "mars e")
+    assert _complete_date(ctx, "2016-0") == ["2016-03", "2016-03-14"]
+
+
+def test_completion_through_the_shell_protocol(runner: CliRunner) -> None:
+    env = {
+        "_SPACENEWS_COMPLETE": "complete_bash",
+        "COMP_WORDS": "spacenews related Mars",
+        "COMP_CWORD": "2",
+    }
+    result = CliRunner(env=env).invoke(app, [], prog_name="spacenews")
+    assert "Mars Express" in result.stdout
+
+
+def app_context() -> Any:
+    import typer.main
+
+    command = typer.main.get_command(app)
+    return command.make_context("spacenews", ["timeline"], resilient_parsing=True)
+
+
+@pytest.mark.parametrize(
+    ("command", "args"),
+    [
+        ("timeline", []),
+        ("timeline", ["--mentions"]),
+        ("timeline", ["--by", "year"]),
+        ("show", ["2016-03-14"]),
+        ("related", ["ExoMars"]),
+        ("search", ["Mars"]),
+        ("entities", []),
+        ("check", []),
+    ],
+)
+def test_json_output_follows_its_schema(runner: CliRunner, command: str, args: list[str]) -> None:
+    output = run_json(runner, command, *args)
+    assert output or command == "check"
+    Draft202012Validator(SCHEMAS[command]).validate(output)
+
+
+def test_schemas_are_valid_and_printed(runner: CliRunner) -> None:
+    for name, schema in SCHEMAS.items():
+        Draft202012Validator.check_schema(schema)
+        assert json.loads(run(runner, "schema", name).stdout) == schema
+    assert run(runner, "schema", "nope").exit_code == 2
+
+
+def test_front_matter_output_follows_schema(runner: CliRunner) -> None:
+    output = run_json(runner, "-c", str(FIXTURES / "corpus"), "related", "AMSAT")
+    Draft202012Validator(SCHEMAS["related"]).validate(output)
+
+
+def test_pager_only_on_a_terminal(runner: CliRunner) -> None:
+    result = run(runner, "--pager", "timeline")
+    assert result.exit_code == 0 and "2016-10-16" in result.stdout
