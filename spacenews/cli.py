@@ -595,6 +595,7 @@ def _emit(
         # Plain lines (check's path:line: reason) stay whole, for grep and editors.
         whole = isinstance(rendered, Text)
         if _settings(ctx).pager and console.is_terminal:
+            os.environ.setdefault("LESS", "-R")  # let less show the colours, not their codes
             with console.pager(styles=True):
                 console.print(rendered, soft_wrap=whole)
         else:

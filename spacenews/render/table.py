@@ -22,6 +22,7 @@ ENTITY_STYLE = "green"
 QUIET_STYLE = "dim"
 MENTION_STYLE = "magenta"
 HIGHLIGHT_STYLE = "bold yellow"
+SNIPPET_STYLE = "italic"
 BAR_STYLE = "blue"
 BAR_WIDTH = 40  # characters for the longest bar of a chart
 
@@ -49,6 +50,7 @@ def timeline_table(items: Sequence[Event | Mentioned], caption: str) -> Table:
 def bar_chart(counts: Sequence[Count], caption: str) -> Table:
     """One bar per period, as long as its count is large."""
     table = _table(caption)
+    table.expand = False
     table.add_column("Period", style=DATE_STYLE, no_wrap=True)
     table.add_column("Events", justify="right")
     table.add_column("", no_wrap=True, overflow="crop")
@@ -61,7 +63,7 @@ def bar_chart(counts: Sequence[Count], caption: str) -> Table:
 
 def related_table(matches: Sequence[Match], caption: str) -> Table:
     """Date, headline or title, and why each event or document matched."""
-    table = _table(caption)
+    table = _table(caption, lines=True)
     table.add_column("Date", style=DATE_STYLE, no_wrap=True)
     table.add_column("Headline or document", ratio=3)
     table.add_column("Via", style=QUIET_STYLE)
@@ -97,7 +99,7 @@ def entity_table(rows: Sequence[EntityInfo], caption: str) -> Table:
 
 def search_table(results: Sequence[Result], caption: str) -> Table:
     """Each result's date, title and snippet, the query's words highlighted."""
-    table = _table(caption)
+    table = _table(caption, lines=True)
     table.add_column("Date", style=DATE_STYLE, no_wrap=True)
     table.add_column("Result", ratio=1)
     table.add_column("Score", justify="right", style=QUIET_STYLE)
@@ -105,11 +107,15 @@ def search_table(results: Sequence[Result], caption: str) -> Table:
         cell = Text(result.unit.title, style="bold")
         if result.unit.kind == "document":
             cell.append(f"  {printable(result.unit.key)}", style=QUIET_STYLE)
-        snippet = Text(result.snippet)
-        for start, end in highlights(result.snippet, result.terms):
-            snippet.stylize(HIGHLIGHT_STYLE, start, end)
-        cell.append("\n")
-        cell.append_text(snippet)
+        if result.snippet not in result.unit.title:
+            snippet = Text(result.snippet, style=SNIPPET_STYLE)
+            for start, end in highlights(result.snippet, result.terms):
+                snippet.stylize(HIGHLIGHT_STYLE, start, end)
+            cell.append("\n")
+            cell.append_text(snippet)
+        else:
+            for start, end in highlights(cell.plain, result.terms):
+                cell.stylize(HIGHLIGHT_STYLE, start, end)
         day = result.unit.date.isoformat() if result.unit.date else ""
         table.add_row(day, cell, f"{result.score:.2f}")
     return table
@@ -203,5 +209,11 @@ def _link_style(url: str) -> Style:
     return Style(color="blue")
 
 
-def _table(caption: str) -> Table:
-    return Table(caption=caption, caption_justify="left", header_style="bold", expand=False)
+def _table(caption: str, *, lines: bool = False) -> Table:
+    return Table(
+        caption=caption,
+        caption_justify="left",
+        header_style="bold",
+        expand=True,
+        show_lines=lines,  # rows of several lines read better apart
+    )
