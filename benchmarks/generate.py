@@ -32,9 +32,14 @@ DAYS = (date(2026, 1, 1) - START).days
 class Generator:
     """Draws entities, days and sentences from one seeded random source."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, count: int) -> None:
         self.random = random.Random(seed)
         self.weights = [1 / rank for rank in range(1, len(ENTITIES) + 1)]  # Zipf, s = 1
+        # The events the event pages will tell, planned first so that pages can link to each
+        # other as the real corpus does: most related links name an event with a page of its own.
+        self.planned = [(self.day(), self.entities(3)) for _ in range(count)]
+        self.headlines = [self.headline(names) for _, names in self.planned]
+        self.next_event = 0
 
     def entities(self, count: int) -> list[str]:
         return list(dict.fromkeys(self.random.choices(ENTITIES, self.weights, k=count)))
@@ -49,17 +54,28 @@ class Generator:
         return f"The {subject} mission {number} {self.random.choice(VERBS)} {target}."
 
     def event_page(self) -> str:
-        day, names = self.day(), self.entities(3)
-        lines = [f"### [{day.year}-{day.month:02d}-{day.day}](/news/{day:%Y/%m}/{day.day}/index.md)"]
-        lines += ["", f"# {self.headline(names)}", ""]
+        index = self.next_event
+        self.next_event += 1
+        day, names = self.planned[index]
+        lines = [
+            f"### [{day.year}-{day.month:02d}-{day.day}](/news/{day:%Y/%m}/{day.day}/index.md)"
+        ]
+        lines += ["", f"# {self.headlines[index]}", ""]
         lines += [f"Officials said the {names[0]} team was pleased with the result.", ""]
         lines += ["### Source:", ""]
         for n in range(self.random.randrange(1, 3)):
-            lines.append(f"1. [Agency {n}](https://news.example.org/{self.random.getrandbits(40):x})")
+            lines.append(
+                f"1. [Agency {n}](https://news.example.org/{self.random.getrandbits(40):x})"
+            )
         lines += ["", "### Related:", ""]
         for n in range(self.random.randrange(1, 6)):
-            other, shared = self.day(), self.entities(2)
-            headline = self.headline(shared)
+            if self.random.random() < 0.9:  # an event with a page of its own
+                target = self.random.randrange(len(self.planned))
+                other, headline = self.planned[target][0], self.headlines[target]
+                shared = [name for name in self.planned[target][1] if name in names] or names[:1]
+            else:
+                other, shared = self.day(), self.entities(2)
+                headline = self.headline(shared)
             lines.append(
                 f"{n + 1}. [{headline}](/news/{other:%Y/%m}/{other.day}/x.md) "
                 f"_Context: {', '.join(shared)}_"
@@ -96,7 +112,7 @@ class Generator:
 
 def generate(count: int, folder: Path, seed: int = 20161016) -> None:
     """Write count documents into folder (which should be empty)."""
-    generator = Generator(seed)
+    generator = Generator(seed, count)
     for index in range(count):
         text = generator.document()
         digest = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from pathlib import Path
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from spacenews.corpus import Corpus
+    from spacenews.loader import Progress
     from spacenews.query import Query
 
 ENV_CORPUS = "SPACENEWS_CORPUS"
@@ -46,6 +48,7 @@ class Settings:
 
     corpus: tuple[Path, ...]  # empty: the built-in seeds
     pager: bool = False  # page long tables on a terminal
+    cache: bool = True  # keep and use the parse cache
 
 
 class Chart(StrEnum):
@@ -98,6 +101,12 @@ def _global(
     pager: Annotated[
         bool, typer.Option("--pager", help="Show tables through a pager, on a terminal.")
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache", help="Parse every file, without the cache (also $SPACENEWS_NO_CACHE=1)."
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
@@ -115,7 +124,13 @@ def _global(
 
         spacenews --corpus ~/news search "red planet"
     """
-    ctx.obj = Settings(_corpus_paths(corpus), pager)
+    ctx.obj = Settings(_corpus_paths(corpus), pager, _cache_on(no_cache))
+
+
+def _cache_on(no_cache: bool) -> bool:
+    from spacenews.cache import disabled_by_environment
+
+    return not no_cache and not disabled_by_environment()
 
 
 def _corpus_paths(given: list[Path] | None) -> tuple[Path, ...]:
@@ -145,11 +160,13 @@ def _complete_date(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 def _completion_corpus(ctx: typer.Context) -> Corpus | None:
-    from spacenews.corpus import CorpusError, load_corpus
+    from spacenews.corpus import CorpusError
+    from spacenews.loader import load_corpus
 
     root = ctx.find_root()
     try:
-        return load_corpus(_corpus_paths(root.params.get("corpus")))
+        paths = _corpus_paths(root.params.get("corpus"))
+        return load_corpus(paths, cache=bool(paths) and not root.params.get("no_cache"))
     except CorpusError:
         return None
 
@@ -520,6 +537,49 @@ def check(
     _say(f"no problems in {len(corpus.events)} events and {len(corpus.documents)} documents")
 
 
+cache_app = typer.Typer(help="Look at or clear the parse cache.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+def cache_info(json_: JsonFlag = False) -> None:
+    """Show where the cache lives and what it holds: a file per corpus folder.
+
+    Examples:
+
+        spacenews cache info
+
+        spacenews cache info --json
+    """
+    import json
+
+    from spacenews.cache import cache_dir, describe
+
+    rows = describe()
+    if json_:
+        sys.stdout.write(json.dumps({"folder": str(cache_dir()), "caches": rows}, indent=2) + "\n")
+        return
+    print(f"folder: {cache_dir()}")
+    for row in rows:
+        print(f"{row['root']}: {row['files']} files, {row['bytes']} bytes ({row['path']})")
+    if not rows:
+        _say("the cache is empty")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Remove every cache file; the next run parses every file again.
+
+    Examples:
+
+        spacenews cache clear
+    """
+    from spacenews.cache import cache_dir, clear
+
+    removed = clear()
+    _say(f"removed {_plural(removed, 'cache file')} from {cache_dir()}")
+
+
 @app.command()
 def schema(
     command: Annotated[
@@ -557,16 +617,25 @@ def main() -> None:
 
 def _settings(ctx: typer.Context) -> Settings:
     settings = ctx.find_object(Settings)
-    return settings if settings is not None else Settings(_corpus_paths(None))
+    return (
+        settings if settings is not None else Settings(_corpus_paths(None), cache=_cache_on(False))
+    )
 
 
 def _load(ctx: typer.Context, *, summary: bool = True) -> Corpus:
-    from spacenews.corpus import CorpusError, load_corpus
+    from spacenews.corpus import CorpusError
+    from spacenews.loader import load_corpus
 
+    settings = _settings(ctx)
+    # The built-in seeds parse quicker than a cache reads.
+    cache = settings.cache and bool(settings.corpus)
     try:
-        corpus = load_corpus(_settings(ctx).corpus)
+        with _progress() as progress:
+            corpus = load_corpus(settings.corpus, cache=cache, progress=progress)
     except CorpusError as error:
         _fail(str(error))
+    for notice in corpus.notices:
+        _say(notice)
     if summary and corpus.problems:
         skipped = {problem.path for problem in corpus.problems if problem.skipped}
         warned = {problem.path for problem in corpus.problems} - skipped
@@ -574,6 +643,27 @@ def _load(ctx: typer.Context, *, summary: bool = True) -> Corpus:
         counts += [_plural(len(warned), "file") + " with warnings"] if warned else []
         _say(f"{', '.join(counts)}: run `spacenews check` for details")
     return corpus
+
+
+@contextmanager
+def _progress() -> Iterator[Progress | None]:
+    """A progress bar on stderr while many files are parsed, only when stderr is a terminal."""
+    console = _stderr()
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import Progress as Bar
+
+    with Bar(console=console, transient=True) as bar:
+        task = None
+
+        def report(done: int, total: int) -> None:
+            nonlocal task
+            if task is None:
+                task = bar.add_task("Reading the corpus", total=total)
+            bar.update(task, completed=done)
+
+        yield report
 
 
 def _emit(

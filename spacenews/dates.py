@@ -38,6 +38,10 @@ class Period:
 
 def make_date(year: int, month: int, day: int) -> date:
     """Return the date, or raise DateError naming what is wrong with it."""
+    try:
+        return date(year, month, day)  # the common case, fast; the checks below say why not
+    except ValueError:
+        pass
     if not 1 <= year <= 9999:
         raise DateError(f"year {year} is out of range")
     if not 1 <= month <= 12:

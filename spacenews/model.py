@@ -170,3 +170,11 @@ class EventRecord:
     document: str = ""
     via: str = "context"  # how its entities were given: "context" lines or front-matter "tag"s
     date_source: str = "heading"  # where its date came from
+
+
+def link_record(link: Related, document: str) -> EventRecord:
+    """What a related link on a page says of the event it links to: its day, its headline,
+    and the entities it shares with the page."""
+    record = EventRecord(link.date, link.headline, entities=list(link.context), document=document)
+    record.date_source = "link"
+    return record

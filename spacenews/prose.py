@@ -58,8 +58,12 @@ _STOPWORDS = {
     "it": "il la le gli e è una per con del della che di un sono nel alla",
     "tr": "ve bir bu ile için da de olan olarak ilk en çok gibi daha sonra",
 }
-_STOPWORD_SETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
+_LANGS_OF: dict[str, list[str]] = {}  # a common word -> the languages it is common in
+for _lang, _words in _STOPWORDS.items():
+    for _word in _words.split():
+        _LANGS_OF.setdefault(_word, []).append(_lang)
 _WORD = re.compile(r"[^\W\d_]+")
+_FOUR_DIGITS = re.compile(r"\d{4}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +93,10 @@ def paragraphs(text: str) -> list[Paragraph]:
 
 def language(text: str) -> str:
     """The language whose common words the text uses most; "und" when none stands out."""
-    words = [word.lower() for word in _WORD.findall(text)]
-    scores = {lang: sum(word in stop for word in words) for lang, stop in _STOPWORD_SETS.items()}
+    scores = dict.fromkeys(_STOPWORDS, 0)
+    for word in _WORD.findall(text.lower()):
+        for lang in _LANGS_OF.get(word, ()):
+            scores[lang] += 1
     best = max(scores, key=lambda lang: scores[lang])
     ranked = sorted(scores.values(), reverse=True)
     return best if ranked[0] >= 2 and ranked[0] > ranked[1] else "und"
@@ -98,6 +104,8 @@ def language(text: str) -> str:
 
 def find_dates(text: str) -> Iterator[DateMatch]:
     """Every date written in prose in the text, most precise reading first for each place."""
+    if not _FOUR_DIGITS.search(text):
+        return
     taken: list[range] = []
     for pattern, precision in (
         (_DAY_MONTH_YEAR, "day"),

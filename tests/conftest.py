@@ -22,6 +22,17 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = Path(__file__).parent.parent / "seeds"
 
 
+@pytest.fixture(autouse=True)
+def private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test caches into a folder of its own, never the user's cache."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("SPACENEWS_CACHE_DIR", str(folder))
+    monkeypatch.delenv("SPACENEWS_NO_CACHE", raising=False)
+    return folder
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner(env={"SPACENEWS_CORPUS": None, "NO_COLOR": "1", "COLUMNS": "100"})

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from spacenews.corpus import CorpusError, build, decode, load_corpus, read_file, walk
+from spacenews.corpus import CorpusError, build
+from spacenews.loader import decode_bytes as decode
+from spacenews.loader import load_corpus, read_file, walk
 from spacenews.model import EventRecord, Related
 from spacenews.parse import Parsed
 
@@ -66,7 +68,8 @@ def test_merge_unions_case_insensitively() -> None:
         EventRecord(day, "Same  headline", entities=["ESA", "Mars"], document="a"),
         EventRecord(day, "Same headline!", "Body", entities=["esa"], related=[link], document="b"),
     ]
-    (event,) = build([Parsed(records=records)]).events
+    event, linked = build([Parsed(records=records)]).events
+    assert (linked.id, linked.documents, linked.date_source) == ("2020-01-02/x", ("b",), "link")
     assert event.entities == ("ESA", "Mars")
     assert event.body == "Body" and event.headline == "Same headline!"
     assert event.related == (link,) and event.documents == ("a", "b")

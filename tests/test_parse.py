@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spacenews.corpus import decode
+from spacenews.loader import decode_bytes as decode
 from spacenews.model import Document, EventRecord
 from spacenews.parse import Parsed, handlers, parse_text
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from spacenews.dates import DateError, make_date
-from spacenews.model import EventRecord, Problem, Related, Source, event_id
+from spacenews.model import EventRecord, Problem, Related, Source, event_id, link_record
 from spacenews.parse import Handler, Parsed
 from spacenews.text import clean_inline
 
@@ -105,12 +105,11 @@ def _parse_event_page(day: date, lines: _Lines, path: str, parsed: Parsed) -> No
     related = list(dict.fromkeys(related))
     shared = list(dict.fromkeys(name for link in related for name in link.context))
     if headline:
+        # The events it links to are told by its related list: build() makes them events.
         page = EventRecord(day, headline, "\n\n".join(body), sources, shared, related, path)
         parsed.records.append(page)
-    for link in related:
-        record = EventRecord(link.date, link.headline, entities=list(link.context), document=path)
-        record.date_source = "link"
-        parsed.records.append(record)
+    else:
+        parsed.records.extend(link_record(link, path) for link in related)
 
 
 def _parse_day_page(day: date, lines: _Lines, path: str, parsed: Parsed) -> None:

@@ -63,11 +63,13 @@ def post_date(metadata: dict[str, Any], path: str) -> tuple[date | None, str]:
 
 
 def _split(text: str) -> tuple[dict[str, Any], str]:
+    import yaml
     from frontmatter.default_handlers import YAMLHandler  # yaml is slow to import: only here
 
-    handler = YAMLHandler()  # loads with yaml.SafeLoader: no tag can construct a Python object
+    handler = YAMLHandler()
     header, content = handler.split(text)
-    metadata = handler.load(header)
+    # The safe loader (in C when libyaml is there): no tag can construct a Python object.
+    metadata = handler.load(header, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if metadata is None:
         metadata = {}
     if not isinstance(metadata, dict):

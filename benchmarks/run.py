@@ -1,0 +1,128 @@
+"""Time spacenews against the floors it should be judged by, at several corpus sizes.
+
+    python benchmarks/run.py                 # 1k, 10k and 100k documents
+    python benchmarks/run.py --sizes 1000    # quicker
+
+For each size it generates a corpus (benchmarks/generate.py, kept in --work between runs) and
+prints, as a Markdown table, the median of --repeat runs of:
+
+- read: Python merely reading every file (the floor for a cold load);
+- grep: ``grep -rlF`` for one name;
+- cold: ``spacenews --corpus C timeline --entity "European Space Agency" --json --no-cache``;
+- warm: the same with the cache filled;
+- peak memory of the cold and warm runs (maximum resident set size);
+and the ratios to the read floor. Then the start-up on the built-in seeds against
+``python -c "import typer"``. Times are wall-clock seconds on whatever else the machine is
+doing: compare the ratios, not the seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import generate
+
+ENTITY = "European Space Agency"
+READ_ALL = """
+import os, sys
+for folder, _, files in os.walk(sys.argv[1]):
+    for name in files:
+        with open(os.path.join(folder, name), "rb") as stream:
+            stream.read()
+"""
+
+
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall time in seconds and peak resident memory in MiB of one run."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def median(command: list[str], env: dict[str, str], repeat: int) -> tuple[float, int]:
+    """The median time and the largest peak memory of several runs."""
+    runs = [measure(command, env) for _ in range(repeat)]
+    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+
+
+def corpus(size: int, work: Path) -> Path:
+    """The generated corpus of that size, made once."""
+    folder = work / f"corpus-{size}"
+    if not folder.is_dir():
+        generate(size, folder)
+    return folder
+
+
+def bench_size(size: int, work: Path, repeat: int) -> dict[str, float]:
+    folder = corpus(size, work)
+    env = {**os.environ, "SPACENEWS_CACHE_DIR": str(work / "cache")}
+    spacenews = [sys.executable, "-m", "spacenews", "--corpus", str(folder)]
+    query = ["timeline", "--entity", ENTITY, "--json"]
+    read, _ = median([sys.executable, "-c", READ_ALL, str(folder)], env, repeat)
+    grep, _ = median(["grep", "-rlF", ENTITY, str(folder)], env, repeat)
+    cold, cold_mem = median([*spacenews, "--no-cache", *query], env, repeat)
+    shutil.rmtree(work / "cache", ignore_errors=True)
+    fill, _ = measure([*spacenews, *query], env)
+    warm, warm_mem = median([*spacenews, *query], env, repeat)
+    return {
+        "size": size,
+        "read": read,
+        "grep": grep,
+        "cold": cold,
+        "fill": fill,
+        "warm": warm,
+        "cold_mem": cold_mem,
+        "warm_mem": warm_mem,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--work", type=Path, default=Path(tempfile.gettempdir()) / "spacenews-bench"
+    )
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    print(
+        "| documents | read (floor) | grep -rlF | cold | cold / read "
+        "| first run, filling the cache | warm | warm / read | peak MiB cold / warm |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size in args.sizes:
+        r = bench_size(size, args.work, args.repeat)
+        print(
+            f"| {size:,} | {r['read']:.2f} s | {r['grep']:.2f} s | {r['cold']:.2f} s "
+            f"| {r['cold'] / r['read']:.1f}x | {r['fill']:.2f} s | {r['warm']:.2f} s "
+            f"| {r['warm'] / r['read']:.2f}x | {r['cold_mem']} / {r['warm_mem']} |",
+            flush=True,
+        )
+    env = dict(os.environ)
+    typer, _ = median([sys.executable, "-c", "import typer"], env, max(args.repeat, 10))
+    seeds, _ = median(
+        [sys.executable, "-m", "spacenews", "timeline", "--json"], env, max(args.repeat, 10)
+    )
+    print()
+    print(
+        f'built-in seeds: `spacenews timeline --json` {seeds:.3f} s; `python -c "import typer"` '
+        f"{typer:.3f} s; ratio {seeds / typer:.2f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()

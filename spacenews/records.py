@@ -1,0 +1,90 @@
+"""What a file yields, as plain lists of strings and numbers: the form that crosses process
+boundaries and lives in the parse cache. ``encode`` and ``decode`` are exact inverses.
+
+A record is ``[ordinal, id, headline, body, sources, entities, related, via, date_source]``
+with dates as proleptic ordinals; the file's own path is not repeated inside its records.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from spacenews.model import Document, EventRecord, Mention, Paragraph, Problem, Related, Source
+from spacenews.parse import Parsed
+
+Encoded = list[Any]  # [records, documents, problems]
+
+
+def encode(parsed: Parsed) -> Encoded:
+    """The plain form of a file's parse result."""
+    return [
+        [_record(record) for record in parsed.records],
+        [_document(document) for document in parsed.documents],
+        [[p.line, p.reason, p.skipped] for p in parsed.problems],
+    ]
+
+
+def decode(data: Encoded, path: str) -> Parsed:
+    """The parse result of the file at path, from its plain form."""
+    records, documents, problems = data
+    return Parsed(
+        [_event_record(item, path) for item in records],
+        [_document_of(item, path) for item in documents],
+        [Problem(path, line, reason, skipped) for line, reason, skipped in problems],
+    )
+
+
+def _record(record: EventRecord) -> list[Any]:
+    return [
+        record.date.toordinal(),
+        record.headline,
+        record.body,
+        [[source.title, source.url] for source in record.sources],
+        list(record.entities),
+        [[r.id, r.date.toordinal(), r.headline, list(r.context)] for r in record.related],
+        record.via,
+        record.date_source,
+    ]
+
+
+def _event_record(item: list[Any], path: str) -> EventRecord:
+    ordinal, headline, body, sources, entities, related, via, date_source = item
+    return EventRecord(
+        date.fromordinal(ordinal),
+        headline,
+        body,
+        [Source(title, url) for title, url in sources],
+        entities,
+        [Related(i, date.fromordinal(o), h, tuple(c)) for i, o, h, c in related],
+        path,
+        via,
+        date_source,
+    )
+
+
+def _document(document: Document) -> list[Any]:
+    return [
+        document.title,
+        document.format,
+        document.text,
+        list(document.tags),
+        [[p.text, p.lang, p.title, p.kind] for p in document.paragraphs],
+        [[m.date.toordinal(), m.precision, m.snippet, m.title, m.lang] for m in document.mentions],
+    ]
+
+
+def _document_of(item: list[Any], path: str) -> Document:
+    title, fmt, text, tags, paragraphs, mentions = item
+    return Document(
+        path,
+        title,
+        fmt,
+        text,
+        tuple(tags),
+        tuple(Paragraph(*paragraph) for paragraph in paragraphs),
+        tuple(
+            Mention(date.fromordinal(o), precision, snippet, path, item_title, lang)
+            for o, precision, snippet, item_title, lang in mentions
+        ),
+    )

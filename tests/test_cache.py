@@ -1,0 +1,214 @@
+"""The parse cache: only what changed is read again, a bad cache is rebuilt, same results."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+from typer.testing import CliRunner
+
+from spacenews import loader
+from spacenews.cache import cache_file, parser_fingerprint
+from spacenews.cli import app
+from spacenews.corpus import Corpus
+from spacenews.loader import CACHE_MIN_FILES, load_corpus
+
+from .conftest import SEEDS
+
+_spec = importlib.util.spec_from_file_location(
+    "generate", Path(__file__).parent.parent / "benchmarks" / "generate.py"
+)
+assert _spec and _spec.loader
+generate_module = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(generate_module)
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    generate_module.generate(CACHE_MIN_FILES + 30, folder)
+    for seed in SEEDS.iterdir():
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    return folder
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the loader reads, in order."""
+    seen: list[str] = []
+    real = loader.read_bytes
+
+    def counting(path: str, limit: int) -> bytes:
+        seen.append(Path(path).name)
+        return real(path, limit)
+
+    monkeypatch.setattr(loader, "read_bytes", counting)
+    return seen
+
+
+def state(corpus: Corpus) -> dict[str, Any]:
+    """Everything a corpus holds, as plain data."""
+    return {
+        "events": [event.to_dict() for event in corpus.events],
+        "ties": [event.ties for event in corpus.events],
+        "documents": [(d.to_dict(), d.text, d.paragraphs, d.mentions) for d in corpus.documents],
+        "problems": [problem.to_dict() for problem in corpus.problems],
+    }
+
+
+def test_results_are_identical_with_and_without_cache(corpus_dir: Path) -> None:
+    plain = state(load_corpus([corpus_dir]))
+    filling = load_corpus([corpus_dir], cache=True)
+    assert cache_file(corpus_dir).is_file()
+    assert state(filling) == plain
+    assert state(load_corpus([corpus_dir], cache=True)) == plain
+    assert state(load_corpus([corpus_dir], workers=2)) == plain  # parsed in two processes
+
+
+def test_only_changed_added_and_removed_files_are_read_again(
+    corpus_dir: Path, reads: list[str]
+) -> None:
+    load_corpus([corpus_dir], cache=True)
+    assert len(reads) == CACHE_MIN_FILES + 34
+    reads.clear()
+    load_corpus([corpus_dir], cache=True)
+    assert reads == []
+
+    page = corpus_dir / "001_b02bc1e1bd4a287c.txt"
+    page.write_text(page.read_text().replace("joint mission", "shared mission"))
+    (corpus_dir / "new.md").write_text(
+        "### [2030-01-01](/news/2030/01/1/index.md)\n\n# A new event.\n"
+    )
+    (corpus_dir / "000_76f20314677eaf20.txt").unlink()
+    corpus = load_corpus([corpus_dir], cache=True)
+    assert sorted(reads) == ["001_b02bc1e1bd4a287c.txt", "new.md"]
+    launch = next(e for e in corpus.events if e.date.isoformat() == "2016-03-14")
+    assert "shared mission" in launch.body
+    assert any(e.headline == "A new event." for e in corpus.events)
+    assert not any(e.headline.startswith("Europe launches") for e in corpus.events)
+    entries = msgspec.msgpack.decode(cache_file(corpus_dir).read_bytes())[1]
+    assert "000_76f20314677eaf20.txt" not in entries and "new.md" in entries
+
+
+@pytest.mark.parametrize(
+    ("spoil", "reason"),
+    [
+        (lambda path: path.write_bytes(b"\x00garbage\xff" * 10), "corrupt"),
+        (lambda path: path.write_bytes(path.read_bytes()[: path.stat().st_size // 2]), "corrupt"),
+        (
+            lambda path: path.write_bytes(msgspec.msgpack.encode([{"format": "x"}, {}])),
+            "not a spacenews cache",
+        ),
+        (lambda path: path.write_bytes(msgspec.msgpack.encode([1, 2, 3])), "corrupt"),
+        (
+            lambda path: path.write_bytes(
+                msgspec.msgpack.encode(
+                    [{"format": "spacenews parse cache", "fingerprint": "old"}, {}]
+                )
+            ),
+            "another version",
+        ),
+        (lambda path: path.chmod(0o666), "others may write to it"),
+    ],
+    ids=["garbage", "truncated", "foreign", "wrong shape", "old version", "writable by others"],
+)
+def test_a_bad_cache_is_ignored_and_rebuilt(
+    corpus_dir: Path, spoil: Any, reason: str, reads: list[str]
+) -> None:
+    expected = state(load_corpus([corpus_dir], cache=True))
+    path = cache_file(corpus_dir)
+    spoil(path)
+    reads.clear()
+    corpus = load_corpus([corpus_dir], cache=True)
+    assert state(corpus) == expected
+    assert len(reads) == CACHE_MIN_FILES + 34  # everything read again
+    (notice,) = corpus.notices
+    assert "ignored and rebuilt" in notice and reason in notice
+    path.chmod(0o600)
+    assert load_corpus([corpus_dir], cache=True).notices == ()  # rebuilt, usable again
+
+
+def test_entries_of_the_wrong_shape_never_crash(corpus_dir: Path) -> None:
+    load_corpus([corpus_dir], cache=True)
+    path = cache_file(corpus_dir)
+    header, entries = msgspec.msgpack.decode(path.read_bytes())
+    name = next(iter(entries))
+    entries[name][2] = [[["not", "a", "record"]], [], []]
+    path.write_bytes(msgspec.msgpack.encode([header, entries]))
+    corpus = load_corpus([corpus_dir], cache=True)
+    assert any("cache entry unreadable" in problem.reason for problem in corpus.problems)
+
+
+def test_concurrent_runs_never_corrupt_the_cache(corpus_dir: Path, private_cache: Path) -> None:
+    command = [sys.executable, "-m", "spacenews", "--corpus", str(corpus_dir), "timeline", "--json"]
+    env = {**os.environ, "SPACENEWS_CACHE_DIR": str(private_cache)}
+    for round_ in range(3):
+        day = round_ + 1
+        page = f"### [2031-01-{day}](/news/2031/01/{day}/index.md)\n\n# Round {round_}.\n"
+        (corpus_dir / f"round{round_}.md").write_text(page)
+        runs = [
+            subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for _ in range(4)
+        ]
+        outputs = [run.communicate() for run in runs]
+        assert all(run.returncode == 0 for run in runs), outputs[0][1]
+        assert len({out for out, _ in outputs}) == 1  # every run saw the same corpus
+        assert all(b"cache" not in err for _, err in outputs)
+    header, entries = msgspec.msgpack.decode(cache_file(corpus_dir).read_bytes())
+    assert header["fingerprint"] == parser_fingerprint() and "round2.md" in entries
+    assert not list(private_cache.glob(".tmp-*"))  # no temporary file left behind
+
+
+def test_cache_is_never_written_inside_the_corpus(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = sorted(p.name for p in corpus_dir.rglob("*"))
+    monkeypatch.setenv("SPACENEWS_CACHE_DIR", str(corpus_dir / "cache"))
+    corpus = load_corpus([corpus_dir], cache=True)
+    assert "inside the corpus" in corpus.notices[0]
+    assert sorted(p.name for p in corpus_dir.rglob("*")) == before
+
+
+def test_no_cache_flag_and_environment(corpus_dir: Path, private_cache: Path) -> None:
+    runner = CliRunner()
+    assert (
+        runner.invoke(
+            app, ["--corpus", str(corpus_dir), "--no-cache", "timeline", "--json"]
+        ).exit_code
+        == 0
+    )
+    assert not cache_file(corpus_dir, private_cache).exists()
+    env = {"SPACENEWS_NO_CACHE": "1", "SPACENEWS_CACHE_DIR": str(private_cache)}
+    assert (
+        runner.invoke(app, ["--corpus", str(corpus_dir), "timeline", "--json"], env=env).exit_code
+        == 0
+    )
+    assert not cache_file(corpus_dir, private_cache).exists()
+    result = runner.invoke(app, ["--corpus", str(corpus_dir), "timeline", "--json"])
+    assert result.exit_code == 0 and cache_file(corpus_dir, private_cache).exists()
+
+
+def test_cache_info_and_clear(corpus_dir: Path, private_cache: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(app, ["--corpus", str(corpus_dir), "timeline", "--json"])
+    info = json.loads(runner.invoke(app, ["cache", "info", "--json"]).stdout)
+    assert info["folder"] == str(private_cache)
+    (row,) = info["caches"]
+    assert row["root"] == str(corpus_dir) and row["files"] == CACHE_MIN_FILES + 34
+    table = runner.invoke(app, ["cache", "info"]).stdout
+    assert str(corpus_dir) in table
+    cleared = runner.invoke(app, ["cache", "clear"])
+    assert "removed 1 cache file" in cleared.stderr
+    assert not list(private_cache.iterdir())
+
+
+def test_the_seeds_are_never_cached(private_cache: Path) -> None:
+    CliRunner().invoke(app, ["timeline", "--json"])
+    assert not list(private_cache.iterdir())
