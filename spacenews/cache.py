@@ -12,10 +12,8 @@ whole cache, never a torn one.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +21,6 @@ from typing import Any
 from spacenews import __version__
 
 ENV_DIR = "SPACENEWS_CACHE_DIR"
-ENV_OFF = "SPACENEWS_NO_CACHE"
 FORMAT = "spacenews parse cache"
 SUFFIX = ".msgpack"
 # The modules whose code decides what a file yields: any change to them is a new cache.
@@ -46,11 +43,6 @@ class CacheError(Exception):
     """A cache file that cannot be used: the reason says why."""
 
 
-def disabled_by_environment() -> bool:
-    """Whether SPACENEWS_NO_CACHE asks for no cache."""
-    return os.environ.get(ENV_OFF, "").strip().lower() not in ("", "0", "false", "no")
-
-
 def cache_dir() -> Path:
     """$SPACENEWS_CACHE_DIR, else the user cache folder of the platform."""
     if configured := os.environ.get(ENV_DIR):
@@ -62,6 +54,8 @@ def cache_dir() -> Path:
 
 def parser_fingerprint() -> str:
     """A digest of spacenews's version and of the code of its parsers."""
+    import hashlib
+
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).parent
     for name in _PARSER_MODULES:
@@ -71,6 +65,8 @@ def parser_fingerprint() -> str:
 
 def cache_file(root: Path, folder: Path | None = None) -> Path:
     """Where the cache of a corpus root lives."""
+    import hashlib
+
     key = hashlib.sha256(os.fsencode(os.path.realpath(root))).hexdigest()[:32]
     return (folder or cache_dir()) / f"{key}{SUFFIX}"
 
@@ -124,6 +120,8 @@ def open_cache(root: Path, fingerprint: str, folder: Path | None = None) -> Pars
 
 def save_cache(cache: ParseCache, fingerprint: str) -> None:
     """Write the cache atomically: a temporary file beside it, then a rename."""
+    import tempfile
+
     import msgspec
 
     folder = cache.path.parent

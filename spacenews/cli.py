@@ -9,10 +9,9 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, Protocol
 
 import typer
 
@@ -42,8 +41,7 @@ class _Dict(Protocol):
     def to_dict(self) -> dict[str, Any]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     """The global options, shared by every command."""
 
     corpus: tuple[Path, ...]  # empty: the built-in seeds
@@ -128,9 +126,9 @@ def _global(
 
 
 def _cache_on(no_cache: bool) -> bool:
-    from spacenews.cache import disabled_by_environment
-
-    return not no_cache and not disabled_by_environment()
+    # The cache module is imported only when a corpus is loaded with it: start-up counts.
+    off = os.environ.get("SPACENEWS_NO_CACHE", "").strip().lower() not in ("", "0", "false", "no")
+    return not no_cache and not off
 
 
 def _corpus_paths(given: list[Path] | None) -> tuple[Path, ...]:
@@ -648,12 +646,12 @@ def _load(ctx: typer.Context, *, summary: bool = True) -> Corpus:
 @contextmanager
 def _progress() -> Iterator[Progress | None]:
     """A progress bar on stderr while many files are parsed, only when stderr is a terminal."""
-    console = _stderr()
-    if not console.is_terminal:
+    if not sys.stderr.isatty():  # checked before importing rich: start-up time counts
         yield None
         return
     from rich.progress import Progress as Bar
 
+    console = _stderr()
     with Bar(console=console, transient=True) as bar:
         task = None
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Precision = Literal["year", "month", "day"]
 
@@ -17,8 +16,7 @@ class DateError(ValueError):
     """A date that cannot be read or does not exist."""
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
+class Period(NamedTuple):
     """A whole year, month or day, as the inclusive range of days it covers."""
 
     start: date  # first day of the period
@@ -85,8 +83,7 @@ def period_of(day: date, precision: Precision) -> Period:
     return Period(day, day, "day")
 
 
-@dataclass(frozen=True, slots=True)
-class Range:
+class Range(NamedTuple):
     """Days from start to end, both included; None leaves that side open."""
 
     start: date | None

@@ -8,16 +8,13 @@ Names come from the corpus (``_Context:_`` lines, front-matter tags, acronyms it
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 from spacenews.text import fold
 
-USER_FILE = "spacenews.toml"
 # "The European Space Agency (ESA)": capitalised words, then an acronym of their initials.
 _ACRONYM = re.compile(
     r"((?:[A-Z][\w'’.-]*\s+(?:(?:of|for|and|the|de|du|des|la|le)\s+)?){2,8})\(([A-Z][A-Z0-9]{1,7})\)"
@@ -39,6 +36,8 @@ class AliasTable:
 
 def read_alias_table(data: bytes) -> AliasTable:
     """Parse an alias table; raise AliasFileError saying what is wrong."""
+    import tomllib
+
     try:
         document = tomllib.loads(data.decode("utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
@@ -48,6 +47,8 @@ def read_alias_table(data: bytes) -> AliasTable:
 
 def shipped_table() -> AliasTable:
     """The table of well-known space names that comes with spacenews."""
+    from importlib import resources
+
     data = resources.files("spacenews").joinpath("data/entities.toml").read_bytes()
     return read_alias_table(data)
 

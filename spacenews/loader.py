@@ -7,10 +7,8 @@ import gc
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from spacenews.corpus import Corpus, CorpusError, build
 from spacenews.model import Problem
@@ -22,6 +20,7 @@ MAX_LINE_CHARS = 100_000  # longer lines are cut, with a warning
 PARALLEL_MIN_FILES = 2000  # below this, starting worker processes costs more than it saves
 CACHE_MIN_FILES = 50  # below this, parsing is quicker than reading a cache
 CHUNK_FILES = 500  # files a worker parses between two reports
+USER_FILE = "spacenews.toml"  # a corpus root's own alias table: read as such, not as a document
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -32,8 +31,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]  # (files parsed so far, files to parse)
 
 
-@dataclass(frozen=True, slots=True)
-class SourceFile:
+class SourceFile(NamedTuple):
     """A file of the corpus, as the walk found it."""
 
     path: str  # as it is opened
@@ -96,8 +94,6 @@ def walk_files(root: Path, index: int, problems: list[Problem]) -> Iterator[Sour
     its own stack, so no depth of folders can exhaust Python's recursion limit. A folder that
     cannot be listed is added to problems.
     """
-    from spacenews.entities import USER_FILE
-
     top = os.fspath(root)
     if not root.is_dir():
         yield SourceFile(top, root.name, index)
@@ -261,6 +257,8 @@ def _parse_parallel(
         [(file.path, file.relative) for file in files[start : start + CHUNK_FILES]]
         for start in range(0, len(files), CHUNK_FILES)
     ]
+    from concurrent.futures import ProcessPoolExecutor
+
     results: list[Encoded] = []
     count = _worker_count(len(files), workers)
     with ProcessPoolExecutor(max_workers=count, mp_context=_fork_context()) as pool:
@@ -366,7 +364,7 @@ def _save_cache(store: ParseCache, fingerprint: str, notices: list[str]) -> None
 
 
 def _alias_tables(roots: Iterable[Path]) -> tuple[list[AliasTable], list[Problem]]:
-    from spacenews.entities import USER_FILE, AliasFileError, read_alias_table
+    from spacenews.entities import AliasFileError, read_alias_table
 
     tables: list[AliasTable] = []
     problems = []

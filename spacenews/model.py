@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from spacenews.dates import Precision
 from spacenews.text import slugify
@@ -15,8 +15,7 @@ def event_id(day: date, headline: str) -> str:
     return f"{day.isoformat()}/{slugify(headline)}"
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """A link given as the source of an event."""
 
     title: str
@@ -27,8 +26,7 @@ class Source:
         return {"title": self.title, "url": self.url}
 
 
-@dataclass(frozen=True, slots=True)
-class Related:
+class Related(NamedTuple):
     """A link from one event to another, with the entities the two share."""
 
     id: str
@@ -46,8 +44,7 @@ class Related:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     """A paragraph of a prose page, with the title of the item it belongs to."""
 
     text: str
@@ -56,8 +53,7 @@ class Paragraph:
     kind: str = "text"  # "heading", "caption" or "text"
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):
     """A date written in the prose of a document."""
 
     date: date
@@ -80,8 +76,7 @@ class Mention:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """Something that happened on a day, merged from every place the corpus mentions it."""
 
     id: str  # "YYYY-MM-DD/slug", stable across runs and corpora
@@ -94,7 +89,7 @@ class Event:
     documents: tuple[str, ...] = ()  # files it was read from, relative to their corpus root
     date_source: str = ""  # where the date came from: "heading", "link", "date", "filename", ...
     # (entity, how the corpus tied it to this event: "context" or "tag"); not part of the JSON
-    ties: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
+    ties: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of an event: the public contract of ``--json``."""
@@ -112,8 +107,7 @@ class Event:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(NamedTuple):
     """A file of the corpus that is not an event page: a prose page or an undated post."""
 
     path: str  # relative to its corpus root
@@ -135,8 +129,7 @@ class Document:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """Something wrong with a file: where, and why."""
 
     path: str

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from spacenews.dates import DateError, Precision, make_date
 from spacenews.model import Paragraph
@@ -66,8 +66,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 _FOUR_DIGITS = re.compile(r"\d{4}")
 
 
-@dataclass(frozen=True, slots=True)
-class DateMatch:
+class DateMatch(NamedTuple):
     """A date written in prose."""
 
     date: date

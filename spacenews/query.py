@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from spacenews.corpus import Corpus
-from spacenews.entities import pattern
 from spacenews.model import Document, Event, Mention, Paragraph
-from spacenews.prose import sentence_at
 from spacenews.text import fold
 
 TIE_SCORE = 3.0  # the corpus itself says the entity belongs to the event (context, tag)
@@ -22,8 +19,7 @@ REPEAT_SCORE = 0.25  # each further naming, up to REPEAT_CAP of them
 REPEAT_CAP = 8
 
 
-@dataclass(frozen=True, slots=True)
-class Query:
+class Query(NamedTuple):
     """Which events a timeline lists, and in which order."""
 
     start: date | None = None  # earliest day included; None for no lower bound
@@ -35,8 +31,7 @@ class Query:
     on: tuple[int, int] | None = None  # (month, day): only that day of the year, any year
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     """An event or document found for an entity, why it matched, and how strongly."""
 
     item: Event | Document
@@ -58,8 +53,7 @@ class Match:
         return {**self.item.to_dict(), **extra}
 
 
-@dataclass(frozen=True, slots=True)
-class Mentioned:
+class Mentioned(NamedTuple):
     """A dated mention, with the entities its sentence names."""
 
     mention: Mention
@@ -75,8 +69,7 @@ class Mentioned:
         return self.mention.to_dict(self.entities)
 
 
-@dataclass(frozen=True, slots=True)
-class EntityInfo:
+class EntityInfo(NamedTuple):
     """One entity of the corpus: its names and how much the corpus says of it."""
 
     name: str
@@ -104,6 +97,8 @@ class Relation:
     """How items relate to one entity: ties the corpus states, and names in the text."""
 
     def __init__(self, corpus: Corpus, entity: str) -> None:
+        from spacenews.entities import pattern
+
         gazetteer = corpus.gazetteer
         canonical = gazetteer.resolve(entity)
         self.known = canonical is not None
@@ -133,6 +128,8 @@ class Relation:
         via = {"tag"} if any(fold(tag) in self._how for tag in document.tags) else set()
         via |= {self._how[fold(tag)] for tag in document.tags if fold(tag) in self._how}
         score = TIE_SCORE if via else 0.0
+        from spacenews.prose import sentence_at
+
         count, snippet = 0, ""
         for paragraph in _english_first(document):
             found = list(self._pattern.finditer(paragraph.text))
@@ -292,6 +289,8 @@ def entities(corpus: Corpus) -> list[EntityInfo]:
 
 def suggest(corpus: Corpus, name: str, count: int = 3) -> list[str]:
     """Known entity names close to a name that matched nothing, best first."""
+    import difflib
+
     names = corpus.entity_names()
     wanted = fold(name)
     close = difflib.get_close_matches(wanted, names, n=count, cutoff=0.6)

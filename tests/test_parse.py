@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,7 @@ def _document(document: Document) -> dict[str, Any]:
     return {
         **document.to_dict(),
         "text": document.text,
-        "paragraphs": [asdict(paragraph) for paragraph in document.paragraphs],
+        "paragraphs": [paragraph._asdict() for paragraph in document.paragraphs],
         "mentions": [mention.to_dict() for mention in document.mentions],
     }
 

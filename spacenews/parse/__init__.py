@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from spacenews.model import Document, EventRecord, Problem
 
@@ -22,8 +23,7 @@ class Parsed:
     problems: list[Problem] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class Handler:
+class Handler(NamedTuple):
     """A document format: a cheap test of the text, and the parser for it."""
 
     name: str

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 
 from spacenews.dates import DateError, make_date
@@ -55,9 +54,9 @@ def parse(text: str, path: str) -> Parsed:
     if day is None:
         parsed.problems.append(Problem(path, start + 1, "the date heading names no real day"))
         return parsed
-    rest = _Lines(lines, start + 1)
+    rest = _numbered(lines, start + 1)
     if any(_HEADLINE.match(line) and line.strip() != "#" for line in lines[start + 1 :]):
-        _parse_event_page(day, rest, path, parsed)
+        _parse_event_page(day, rest, path, parsed, start + 1)
     else:
         _parse_day_page(day, rest, path, parsed)
         if not parsed.records:
@@ -66,19 +65,15 @@ def parse(text: str, path: str) -> Parsed:
     return parsed
 
 
-@dataclass(slots=True)
-class _Lines:
-    """The lines after the date heading, with their 1-based numbers."""
-
-    lines: list[str]
-    start: int
-
-    def __iter__(self) -> Iterator[tuple[int, str]]:
-        for index in range(self.start, len(self.lines)):
-            yield index + 1, self.lines[index].strip()
+def _numbered(lines: list[str], start: int) -> Iterator[tuple[int, str]]:
+    """The lines from index start on, stripped, with their 1-based numbers."""
+    for index in range(start, len(lines)):
+        yield index + 1, lines[index].strip()
 
 
-def _parse_event_page(day: date, lines: _Lines, path: str, parsed: Parsed) -> None:
+def _parse_event_page(
+    day: date, lines: Iterator[tuple[int, str]], path: str, parsed: Parsed, heading: int
+) -> None:
     headline, body = "", []
     sources: list[Source] = []
     related: list[Related] = []
@@ -101,7 +96,7 @@ def _parse_event_page(day: date, lines: _Lines, path: str, parsed: Parsed) -> No
         reason = f"{dropped} related links past the first {MAX_LINKS} were not read"
         parsed.problems.append(Problem(path, 0, reason))
     if not headline:
-        parsed.problems.append(Problem(path, lines.start, "event page without a headline"))
+        parsed.problems.append(Problem(path, heading, "event page without a headline"))
     related = list(dict.fromkeys(related))
     shared = list(dict.fromkeys(name for link in related for name in link.context))
     if headline:
@@ -112,7 +107,7 @@ def _parse_event_page(day: date, lines: _Lines, path: str, parsed: Parsed) -> No
         parsed.records.extend(link_record(link, path) for link in related)
 
 
-def _parse_day_page(day: date, lines: _Lines, path: str, parsed: Parsed) -> None:
+def _parse_day_page(day: date, lines: Iterator[tuple[int, str]], path: str, parsed: Parsed) -> None:
     current: EventRecord | None = None
     for number, line in lines:
         if item := _DAY_ITEM.match(line):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from spacenews.model import Document, Mention
 from spacenews.parse import Handler, Parsed
 from spacenews.prose import find_dates, paragraphs
@@ -34,7 +32,7 @@ def _retitled(document: Document) -> Document:
     if first and first[0].kind == "caption":
         heading = next((p.text for p in first if p.kind == "heading"), "")
         if heading:
-            return replace(document, title=heading)
+            return document._replace(title=heading)
     return document
 
 
