@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, Protocol, TypeVar
 
 import typer
 
 from spacenews import __version__
-from spacenews.dates import DateError, Period, Range, parse_period
+from spacenews.dates import DateError, Range, parse_month_day, parse_period, parse_range
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from spacenews.query import Query
 
 ENV_CORPUS = "SPACENEWS_CORPUS"
+T = TypeVar("T")
 
 
 class ExitCode(IntEnum):
@@ -218,16 +219,16 @@ def _query(
     from spacenews.dates import Range
     from spacenews.query import Query
 
-    wanted = _range(period, "period") if period else Range(None, None)
+    wanted = _parsed(parse_range, period, "period") if period else Range(None, None)
     bounds = Range(
-        _period(start, "--from date").start if start else None,
-        _period(end, "--to date").end if end else None,
+        _parsed(parse_period, start, "--from date").start if start else None,
+        _parsed(parse_period, end, "--to date").end if end else None,
     )
     if bounds.start and bounds.end and bounds.start > bounds.end:
         _fail(f"--from {start} is after --to {end}")
     wanted = wanted.intersect(bounds)
     if filters.get("on") is not None:
-        filters["on"] = _month_day(filters["on"])
+        filters["on"] = _parsed(parse_month_day, filters["on"], "--on day")
     return Query(wanted.start, wanted.end, **filters), wanted
 
 
@@ -382,7 +383,7 @@ def show(
     from spacenews.query import Query, events, mentions
 
     fmt = _format(json_, jsonl)
-    period = _range(day, "date")
+    period = _parsed(parse_range, day, "date")
     corpus = _load(ctx)
     found = events(corpus, Query(period.start, period.end))
     mentioned = mentions(corpus, period.start, period.end)
@@ -608,8 +609,10 @@ def main() -> None:
     except Exception as error:
         if os.environ.get("SPACENEWS_DEBUG"):
             raise
+        from spacenews.text import printable
+
         name = type(error).__name__
-        _stderr().print(f"spacenews: internal error ({name}): {error}", markup=False)
+        _stderr().print(f"spacenews: internal error ({name}): {printable(str(error))}")
         sys.exit(ExitCode.INTERNAL)
 
 
@@ -722,29 +725,12 @@ def _format(json_: bool, jsonl: bool) -> str:
     return "json" if json_ else "jsonl" if jsonl else "table"
 
 
-def _period(text: str, name: str) -> Period:
+def _parsed(parse: Callable[[str], T], text: str, name: str) -> T:
+    """A date, period or range the user gave; a usage error, never a guess, when it is wrong."""
     try:
-        return parse_period(text)
+        return parse(text)
     except DateError as error:
         _fail(f"invalid {name}: {error}")
-
-
-def _range(text: str, name: str) -> Range:
-    from spacenews.dates import parse_range
-
-    try:
-        return parse_range(text)
-    except DateError as error:
-        _fail(f"invalid {name}: {error}")
-
-
-def _month_day(text: str) -> tuple[int, int]:
-    from spacenews.dates import parse_month_day
-
-    try:
-        return parse_month_day(text)
-    except DateError as error:
-        _fail(f"invalid --on day: {error}")
 
 
 def _caption(count: int, noun: str, wanted: Range | None = None) -> str:

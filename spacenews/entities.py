@@ -19,6 +19,7 @@ from spacenews.text import fold
 _ACRONYM = re.compile(
     r"((?:[A-Z][\w'’.-]*\s+(?:(?:of|for|and|the|de|du|des|la|le)\s+)?){2,8})\(([A-Z][A-Z0-9]{1,7})\)"
 )
+MAX_NAME_CHARS = 200  # a longer "name" (a runaway tag) is not looked for in text
 _SMALL_WORDS = frozenset(["of", "for", "and", "the", "de", "du", "des", "la", "le"])
 
 
@@ -159,21 +160,47 @@ def pattern(names: Iterable[str], *, any_case: bool = False) -> re.Pattern[str]:
     """One regex finding any of the names on word boundaries.
 
     A one-word name must match its case ("Mars" is not the French month "mars"), unless
-    any_case is set; longer names match in any case and across any run of white space.
+    any_case is set; longer names match in any case and across any run of white space. The
+    names are laid out as a trie, so that the regex tries one branch per character rather than
+    every name at every place: thousands of names stay fast.
     """
-    names = [name.strip() for name in names if name.strip()]
-    single = sorted({n for n in names if " " not in n and not any_case}, key=len, reverse=True)
-    multi = sorted({n for n in names if " " in n or any_case}, key=len, reverse=True)
-    single_cs = [re.escape(n) for n in single]
-    multi_ci = [r"\s+".join(map(re.escape, n.split())) for n in multi]
+    spaced = {" ".join(name.split()) for name in names}
+    spaced = {name for name in spaced if 0 < len(name) <= MAX_NAME_CHARS}
+    exact = {name for name in spaced if " " not in name and not any_case}
+    folded = {name.lower() for name in spaced - exact}
     branches = []  # multi-word names first: "Mars Express" must win over "Mars"
-    if multi_ci:
-        branches.append("(?i:" + "|".join(multi_ci) + ")")
-    if single_cs:
-        branches.append("|".join(single_cs))
+    if folded:
+        branches.append("(?i:" + _trie(folded) + ")")
+    if exact:
+        branches.append(_trie(exact))
     if not branches:
         return re.compile(r"(?!x)x")
     return re.compile(r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)")
+
+
+def _trie(words: Iterable[str]) -> str:
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a name ends here
+    return _branch(root)
+
+
+def _branch(node: dict[str, Any]) -> str:
+    ends = "" in node
+    alternatives = [_char(char) + _branch(child) for char, child in sorted(node.items()) if char]
+    if not alternatives:
+        return ""
+    if len(alternatives) == 1 and not ends:
+        return alternatives[0]
+    group = "(?:" + "|".join(alternatives) + ")"
+    return group + "?" if ends else group  # greedy: the longer name is tried first
+
+
+def _char(char: str) -> str:
+    return r"\s+" if char == " " else re.escape(char)
 
 
 def build_gazetteer(

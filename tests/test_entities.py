@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from spacenews import load_corpus
@@ -90,3 +93,24 @@ def test_entities_command(runner: CliRunner) -> None:
     assert "ExoMars Trace Gas Orbiter" in rows["ExoMars"]["parts"]
     table = run(runner, "entities").stdout
     assert "European Space Agency" in table and "Roskosmos" in table
+
+
+def _flat(names: list[str]) -> re.Pattern[str]:
+    """The plain alternation the trie replaces: slow, obviously right."""
+    spaced = sorted({" ".join(n.split()) for n in names if n.split()}, key=len, reverse=True)
+    multi = [r"\s+".join(map(re.escape, n.lower().split())) for n in spaced if " " in n]
+    single = [re.escape(n) for n in spaced if " " not in n]
+    branches = (["(?i:" + "|".join(multi) + ")"] if multi else []) + (
+        ["|".join(single)] if single else []
+    )
+    return re.compile(r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)")
+
+
+_NAME = st.text(alphabet="abcAB -", min_size=1, max_size=8).filter(lambda n: n.split())
+
+
+@given(
+    names=st.lists(_NAME, min_size=1, max_size=8), text=st.text(alphabet="abcAB -.", max_size=60)
+)
+def test_trie_finds_what_a_plain_alternation_finds(names: list[str], text: str) -> None:
+    assert pattern(names).findall(text) == _flat(names).findall(text)
