@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shlex
 from datetime import date
 from pathlib import Path
 
 import pytest
 import typer
+from typer.testing import CliRunner
 
 from spacenews.cli import app
 from spacenews.model import Event
@@ -45,3 +49,33 @@ def test_every_json_field_is_documented() -> None:
 def test_there_are_commands() -> None:
     assert {"timeline", "show", "related", "check"} <= set(COMMANDS)
     assert isinstance(app, typer.Typer)
+
+
+def _console_blocks(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the body of every ```console block."""
+    return [(m.start(1), m.end(1)) for m in re.finditer(r"```console\n(.*?)```", text, re.S)]
+
+
+def _transcript(block: str) -> str:
+    """The block as the commands it shows print them now, 90 columns wide."""
+    runner = CliRunner(env={"COLUMNS": "90", "NO_COLOR": "1", "SPACENEWS_CORPUS": None})
+    out = []
+    for line in block.splitlines():
+        if line.startswith("$ spacenews "):
+            out.append(line)
+            result = runner.invoke(app, shlex.split(line)[2:])
+            out += [printed.rstrip() for printed in result.output.splitlines()]
+    return "".join(f"{line}\n" for line in out)
+
+
+def test_readme_shows_real_output() -> None:
+    """Every console transcript in the README is what the command prints today.
+
+    Set SPACENEWS_UPDATE_README=1 to rewrite them, then read the diff.
+    """
+    text = README
+    for start, end in reversed(_console_blocks(text)):
+        text = text[:start] + _transcript(text[start:end]) + text[end:]
+    if os.environ.get("SPACENEWS_UPDATE_README"):
+        (Path(__file__).parent.parent / "README.md").write_text(text, "utf-8")
+    assert text == README
