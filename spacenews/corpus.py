@@ -42,8 +42,7 @@ class Corpus:
         self.notices: tuple[str, ...] = ()  # what the user should know of the load itself
         self._gazetteer: Gazetteer | None = None
         self._dates = [event.date for event in self.events]
-        self._names: dict[str, str] = {}  # folded name -> the spelling first seen
-        self._by_entity: dict[str, list[Event]] | None = None  # built on first use
+        self._names: dict[str, str] = {}  # folded name -> the spelling first seen, on first use
 
     def between(self, start: date | None, end: date | None) -> list[Event]:
         """Events from start to end, both included; None leaves that side open."""
@@ -74,24 +73,12 @@ class Corpus:
         return self._gazetteer
 
     def entity_names(self) -> dict[str, str]:
-        """Every entity name, keyed by its folded form."""
-        self._entity_index()
-        return dict(self._names)
-
-    def with_entity(self, name: str) -> list[Event]:
-        """Events that name this entity, compared case-insensitively, in date order."""
-        return list(self._entity_index().get(fold(name), ()))
-
-    def _entity_index(self) -> dict[str, list[Event]]:
-        if self._by_entity is None:
-            self._by_entity = {}
-            for event in self.events:
-                for name in {name for name, _ in event.ties}:
-                    self._by_entity.setdefault(name, []).append(event)
+        """Every entity name the events carry, keyed by its folded form: the first spelling."""
+        if not self._names:
             for event in self.events:
                 for name in event.entities:
                     self._names.setdefault(fold(name), name)
-        return self._by_entity
+        return dict(self._names)
 
 
 def build(results: Iterable[Parsed], alias_tables: Iterable[AliasTable] = ()) -> Corpus:
