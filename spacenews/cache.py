@@ -1,5 +1,6 @@
 """The parse cache: what each file of a corpus yielded, so that a run re-reads only the files
-that changed, were added or were removed since the last one.
+that changed, were added or were removed since the last one; and a snapshot of the merged
+corpus, so that a run over an unchanged corpus need not merge it again.
 
 One file per corpus root in the user's cache folder (never inside a corpus), in MessagePack
 (msgspec: fast, and it builds nothing but plain values from its input). Each file of the corpus
@@ -120,23 +121,27 @@ def open_cache(root: Path, fingerprint: str, folder: Path | None = None) -> Pars
 
 def save_cache(cache: ParseCache, fingerprint: str) -> None:
     """Write the cache atomically: a temporary file beside it, then a rename."""
-    import tempfile
-
     import msgspec
 
-    folder = cache.path.parent
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     header = {"format": FORMAT, "fingerprint": fingerprint, "root": cache.root}
     data = msgspec.msgpack.encode([header, {k: list(v) for k, v in cache.entries.items()}])
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=folder)
+    _write_atomically(cache.path, data)
+    cache.changed = False
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """A temporary file beside path, then a rename: readers see the old file or the new one."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        Path(temporary).replace(cache.path)
+        Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    cache.changed = False
 
 
 def _check_owner(info: os.stat_result) -> None:
@@ -170,6 +175,64 @@ def _entries(data: bytes, fingerprint: str, root: str) -> dict[str, Entry]:
     return entries
 
 
+SNAPSHOT_FORMAT = "spacenews corpus snapshot"
+SNAPSHOT_SUFFIX = ".snapshot"
+
+
+def snapshot_file(roots: list[Path], folder: Path | None = None) -> Path:
+    """Where the merged corpus of these roots is kept between runs."""
+    import hashlib
+
+    joined = b"\0".join(os.fsencode(os.path.realpath(root)) for root in roots)
+    return (folder or cache_dir()) / f"{hashlib.sha256(joined).hexdigest()[:32]}{SNAPSHOT_SUFFIX}"
+
+
+def manifest(entries: list[tuple[int, str, int, int]]) -> str:
+    """A digest of every file's (root, path, size, mtime_ns): any change to the corpus
+    changes it."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=20)
+    for root, relative, size, mtime_ns in entries:
+        digest.update(f"{root}\0{relative}\0{size}\0{mtime_ns}\n".encode(errors="surrogatepass"))
+    return digest.hexdigest()
+
+
+def load_snapshot(path: Path, fingerprint: str, digest: str) -> Any | None:
+    """The (events, documents, problems) kept for this exact state of the corpus, or None
+    when there is none; CacheError when the file exists but cannot be used."""
+    import msgspec
+
+    from spacenews.model import Document, Event, Problem
+
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    _check_owner(info)
+    try:
+        header, body = msgspec.msgpack.decode(
+            path.read_bytes(), type=tuple[dict[str, str], msgspec.Raw]
+        )
+        if header.get("format") != SNAPSHOT_FORMAT:
+            raise CacheError("it is not a spacenews snapshot")
+        if header.get("fingerprint") != fingerprint or header.get("manifest") != digest:
+            return None  # another version, or the corpus changed: build afresh
+        kinds = tuple[list[Event], list[Document], list[Problem]]
+        return msgspec.msgpack.decode(body, type=kinds)
+    except (msgspec.DecodeError, ValueError, TypeError, OSError) as error:
+        raise CacheError(f"it is corrupt ({error})") from None
+
+
+def save_snapshot(path: Path, fingerprint: str, digest: str, content: Any) -> None:
+    """Keep the merged corpus for the next run, written atomically."""
+    import msgspec
+
+    header = {"format": SNAPSHOT_FORMAT, "fingerprint": fingerprint, "manifest": digest}
+    body = msgspec.Raw(msgspec.msgpack.encode(content))
+    _write_atomically(path, msgspec.msgpack.encode((header, body)))
+
+
 def inside(folder: Path, root: Path) -> bool:
     """Whether folder is root or lies under it (the cache must never be in a corpus)."""
     folder_real, root_real = os.path.realpath(folder), os.path.realpath(root)
@@ -180,24 +243,29 @@ def clear(folder: Path | None = None) -> int:
     """Remove every cache file; return how many there were."""
     folder = folder or cache_dir()
     removed = 0
-    for path in folder.glob(f"*{SUFFIX}") if folder.is_dir() else ():
-        path.unlink(missing_ok=True)
-        removed += 1
+    for suffix in (SUFFIX, SNAPSHOT_SUFFIX):
+        for path in folder.glob(f"*{suffix}") if folder.is_dir() else ():
+            path.unlink(missing_ok=True)
+            removed += 1
     return removed
 
 
 def describe(folder: Path | None = None) -> list[dict[str, Any]]:
-    """Each cache file with the corpus root it serves, its size and how many files it holds."""
+    """Each cache file: a parse cache (the corpus root it serves, how many files it holds)
+    or a snapshot of a merged corpus; with its size."""
+    import msgspec
+
     folder = folder or cache_dir()
     rows = []
     for path in sorted(folder.glob(f"*{SUFFIX}")) if folder.is_dir() else ():
-        row: dict[str, Any] = {"path": str(path), "bytes": path.stat().st_size}
+        row: dict[str, Any] = {"kind": "parse cache", "path": str(path)}
+        row["bytes"] = path.stat().st_size
         try:
-            import msgspec
-
             header, files = msgspec.msgpack.decode(path.read_bytes())
             row.update(root=header.get("root"), files=len(files))
         except Exception:  # noqa: BLE001 - a listing must not fail on one bad file
             row.update(root=None, files=None)
         rows.append(row)
+    for path in sorted(folder.glob(f"*{SNAPSHOT_SUFFIX}")) if folder.is_dir() else ():
+        rows.append({"kind": "snapshot", "path": str(path), "bytes": path.stat().st_size})
     return rows

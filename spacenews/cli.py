@@ -560,7 +560,10 @@ def cache_info(json_: JsonFlag = False) -> None:
         return
     print(f"folder: {cache_dir()}")
     for row in rows:
-        print(f"{row['root']}: {row['files']} files, {row['bytes']} bytes ({row['path']})")
+        if row["kind"] == "snapshot":
+            print(f"snapshot of a merged corpus: {row['bytes']} bytes ({row['path']})")
+        else:
+            print(f"{row['root']}: {row['files']} files, {row['bytes']} bytes ({row['path']})")
     if not rows:
         _say("the cache is empty")
 

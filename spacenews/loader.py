@@ -65,15 +65,15 @@ def load_corpus(
     problems: list[Problem] = []
     notices: list[str] = []
     files = [f for index, root in enumerate(roots) for f in walk_files(root, index, problems)]
+    tables, table_problems = _alias_tables(roots)
     collecting = gc.isenabled()
     gc.disable()  # the loader makes millions of objects and no cycles: collecting is waste
     try:
         if cache and len(files) >= CACHE_MIN_FILES:
-            parsed = _cached(roots, files, notices, workers, progress)
+            corpus = _cached_corpus(roots, files, tables, notices, workers, progress)
         else:
-            parsed = _parse_all(files, workers, progress)
-        tables, table_problems = _alias_tables(roots)
-        corpus = build([*parsed, Parsed(problems=problems + table_problems)], tables)
+            corpus = build(_parse_all(files, workers, progress), tables)
+        corpus.problems += tuple(problems + table_problems)
         corpus.notices = tuple(notices)
         return corpus
     finally:
@@ -286,40 +286,80 @@ def _parse_chunk(job: list[tuple[str, str]]) -> list[Encoded]:
     return results
 
 
+def _cached_corpus(
+    roots: list[Path],
+    files: list[SourceFile],
+    tables: list[AliasTable],
+    notices: list[str],
+    workers: int | None,
+    progress: Progress | None,
+) -> Corpus:
+    """The corpus from its snapshot when no file changed since it was taken; else built from
+    the parse cache (parsing the files that changed), and a new snapshot taken."""
+    from spacenews import cache as caching
+
+    fingerprint = caching.parser_fingerprint()
+    stats = [_stat(file) for file in files]
+    digest = caching.manifest([_key(file, info) for file, info in zip(files, stats, strict=True)])
+    folder = caching.cache_dir()
+    if any(caching.inside(folder, root) for root in roots):
+        notices.append(f"cache not used: its folder {folder} is inside the corpus")
+        return build(_parse_all(files, workers, progress), tables)
+    path = caching.snapshot_file(roots, folder)
+    try:
+        kept = caching.load_snapshot(path, fingerprint, digest)
+    except caching.CacheError as error:
+        notices.append(f"snapshot {path} ignored and rebuilt: {error}")
+        kept = None
+    if kept is not None:
+        events, documents, problems = kept
+        return Corpus(events, documents, problems, tables)
+    parsed = _cached(roots, files, stats, fingerprint, notices, workers, progress)
+    corpus = build(parsed, tables)
+    content = (corpus.events, corpus.documents, corpus.problems)
+    try:
+        caching.save_snapshot(path, fingerprint, digest, content)
+    except OSError as error:
+        notices.append(f"snapshot not written to {path}: {error.strerror or error}")
+    return corpus
+
+
+def _key(file: SourceFile, info: os.stat_result | OSError) -> tuple[int, str, int, int]:
+    if isinstance(info, OSError):
+        return file.root, file.relative, -1, -1
+    return file.root, file.relative, info.st_size, info.st_mtime_ns
+
+
 def _cached(
     roots: list[Path],
     files: list[SourceFile],
+    stats: list[os.stat_result | OSError],
+    fingerprint: str,
     notices: list[str],
     workers: int | None,
     progress: Progress | None,
 ) -> list[Parsed]:
     """Parse results, from the cache for the files that did not change."""
-    from spacenews import cache as caching
-
-    fingerprint = caching.parser_fingerprint()
     caches = [_open_cache(root, fingerprint, notices) for root in roots]
     found: list[Encoded | None] = []
-    stats: list[os.stat_result | OSError] = []
-    for file in files:
-        info = _stat(file)
-        stats.append(info)
-        store = caches[file.root]
+    for file, info in zip(files, stats, strict=True):
         hit = None
-        if store is not None and not isinstance(info, OSError):
-            hit = store.get(file.relative, info.st_size, info.st_mtime_ns)
+        if not isinstance(info, OSError):
+            hit = caches[file.root].get(file.relative, info.st_size, info.st_mtime_ns)
         found.append(hit)
     todo = [index for index, hit in enumerate(found) if hit is None]
     fresh = _parse_encoded([files[index] for index in todo], workers, progress)
     for index, data in zip(todo, fresh, strict=True):
         found[index] = data
-        info, store = stats[index], caches[files[index].root]
-        if store is not None and not isinstance(info, OSError):
-            store.put(files[index].relative, info.st_size, info.st_mtime_ns, data)
+        info = stats[index]
+        if not isinstance(info, OSError):
+            caches[files[index].root].put(
+                files[index].relative, info.st_size, info.st_mtime_ns, data
+            )
     for index, store in enumerate(caches):
-        if store is not None:
-            store.keep_only({file.relative for file in files if file.root == index})
-            if store.changed:
-                _save_cache(store, fingerprint, notices)
+        store.keep_only({file.relative for file in files if file.root == index})
+        if store.changed:
+            _save_cache(store, fingerprint, notices)
     return [_decoded(data, file) for file, data in zip(files, found, strict=True)]
 
 
@@ -340,13 +380,10 @@ def _parse_encoded(
     return [encode(_read_stat(file, _stat(file))) for file in files]
 
 
-def _open_cache(root: Path, fingerprint: str, notices: list[str]) -> ParseCache | None:
+def _open_cache(root: Path, fingerprint: str, notices: list[str]) -> ParseCache:
     from spacenews import cache as caching
 
     folder = caching.cache_dir()
-    if caching.inside(folder, root):
-        notices.append(f"cache not used: its folder {folder} is inside the corpus")
-        return None
     try:
         return caching.open_cache(root, fingerprint, folder)
     except caching.CacheError as error:

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from spacenews import loader
-from spacenews.cache import cache_file, parser_fingerprint
+from spacenews.cache import cache_file, parser_fingerprint, snapshot_file
 from spacenews.cli import app
 from spacenews.corpus import Corpus
 from spacenews.loader import CACHE_MIN_FILES, load_corpus
@@ -125,6 +125,7 @@ def test_a_bad_cache_is_ignored_and_rebuilt(
     expected = state(load_corpus([corpus_dir], cache=True))
     path = cache_file(corpus_dir)
     spoil(path)
+    snapshot_file([corpus_dir]).unlink()  # so that the parse cache is read
     reads.clear()
     corpus = load_corpus([corpus_dir], cache=True)
     assert state(corpus) == expected
@@ -135,8 +136,49 @@ def test_a_bad_cache_is_ignored_and_rebuilt(
     assert load_corpus([corpus_dir], cache=True).notices == ()  # rebuilt, usable again
 
 
+@pytest.mark.parametrize(
+    ("spoil", "reason"),
+    [
+        (lambda path: path.write_bytes(b"\x00garbage\xff" * 10), "corrupt"),
+        (lambda path: path.write_bytes(path.read_bytes()[: path.stat().st_size // 2]), "corrupt"),
+        (
+            lambda path: path.write_bytes(msgspec.msgpack.encode(({"format": "x"}, b""))),
+            "not a spacenews snapshot",
+        ),
+        (lambda path: path.chmod(0o666), "others may write to it"),
+    ],
+    ids=["garbage", "truncated", "foreign", "writable by others"],
+)
+def test_a_bad_snapshot_is_ignored_and_rebuilt(
+    corpus_dir: Path, spoil: Any, reason: str, reads: list[str]
+) -> None:
+    expected = state(load_corpus([corpus_dir], cache=True))
+    path = snapshot_file([corpus_dir])
+    spoil(path)
+    reads.clear()
+    corpus = load_corpus([corpus_dir], cache=True)
+    assert state(corpus) == expected
+    assert reads == []  # the parse cache still serves every file
+    (notice,) = corpus.notices
+    assert "snapshot" in notice and "ignored and rebuilt" in notice and reason in notice
+    path.chmod(0o600)
+    assert load_corpus([corpus_dir], cache=True).notices == ()
+
+
+def test_an_unchanged_corpus_comes_from_its_snapshot(corpus_dir: Path, reads: list[str]) -> None:
+    expected = state(load_corpus([corpus_dir], cache=True))
+    cache_file(corpus_dir).unlink()  # the parse cache is not even needed
+    reads.clear()
+    assert state(load_corpus([corpus_dir], cache=True)) == expected
+    assert reads == []
+    (corpus_dir / "001_b02bc1e1bd4a287c.txt").touch()  # a new mtime: the snapshot is stale
+    assert state(load_corpus([corpus_dir], cache=True)) == expected
+    assert len(reads) == CACHE_MIN_FILES + 34  # the parse cache was gone: all read again
+
+
 def test_entries_of_the_wrong_shape_never_crash(corpus_dir: Path) -> None:
     load_corpus([corpus_dir], cache=True)
+    snapshot_file([corpus_dir]).unlink()
     path = cache_file(corpus_dir)
     header, entries = msgspec.msgpack.decode(path.read_bytes())
     name = next(iter(entries))
@@ -200,12 +242,13 @@ def test_cache_info_and_clear(corpus_dir: Path, private_cache: Path) -> None:
     runner.invoke(app, ["--corpus", str(corpus_dir), "timeline", "--json"])
     info = json.loads(runner.invoke(app, ["cache", "info", "--json"]).stdout)
     assert info["folder"] == str(private_cache)
-    (row,) = info["caches"]
+    row, snapshot = info["caches"]
     assert row["root"] == str(corpus_dir) and row["files"] == CACHE_MIN_FILES + 34
+    assert snapshot["kind"] == "snapshot" and snapshot["bytes"] > 0
     table = runner.invoke(app, ["cache", "info"]).stdout
     assert str(corpus_dir) in table
     cleared = runner.invoke(app, ["cache", "clear"])
-    assert "removed 1 cache file" in cleared.stderr
+    assert "removed 2 cache files" in cleared.stderr
     assert not list(private_cache.iterdir())
 
 
