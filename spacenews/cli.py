@@ -638,6 +638,11 @@ def _load(ctx: typer.Context, *, summary: bool = True) -> Corpus:
             corpus = load_corpus(settings.corpus, cache=cache, progress=progress)
     except CorpusError as error:
         _fail(str(error))
+    import gc
+
+    # The corpus lives as long as the command and holds no cycles: the collector need not
+    # walk its millions of objects again and again.
+    gc.freeze()
     for notice in corpus.notices:
         _say(notice)
     if summary and corpus.problems:

@@ -217,6 +217,6 @@ def build_gazetteer(
     for text in texts:
         for long_name, acronym in acronyms(text):
             gazetteer.add(long_name, [acronym])
-    for name in corpus_names:
+    for name in dict.fromkeys(corpus_names):  # each name once: a corpus repeats them a lot
         gazetteer.add(name)
     return gazetteer
