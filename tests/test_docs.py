@@ -7,6 +7,7 @@ import re
 import shlex
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -16,10 +17,22 @@ from spacenews.cli import app
 from spacenews.model import Event
 
 README = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
-COMMANDS = [
-    info.name or (info.callback.__name__ if info.callback else "")
-    for info in app.registered_commands
-]
+
+
+def _commands(typer_app: typer.Typer, prefix: str = "") -> dict[str, Any]:
+    """Every command line the app has ("timeline", "cache info", ...) with its function."""
+    found = {
+        prefix + (info.name or info.callback.__name__): info.callback
+        for info in typer_app.registered_commands
+        if info.callback is not None
+    }
+    for group in typer_app.registered_groups:
+        assert group.typer_instance is not None and group.name
+        found.update(_commands(group.typer_instance, f"{prefix}{group.name} "))
+    return found
+
+
+COMMANDS = _commands(app)
 
 
 def test_readme_opens_with_the_two_setup_commands() -> None:
@@ -33,11 +46,9 @@ def test_readme_opens_with_the_two_setup_commands() -> None:
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_is_documented_and_has_help(command: str) -> None:
     assert f"spacenews {command}" in README
-    info = next(
-        i for i in app.registered_commands if (i.callback and i.callback.__name__) == command
-    )
-    assert info.callback is not None and info.callback.__doc__
-    assert "Examples:" in info.callback.__doc__
+    assert COMMANDS[command].__doc__ and "Examples:" in COMMANDS[command].__doc__
+    result = CliRunner().invoke(app, [*command.split(), "--help"])
+    assert result.exit_code == 0 and "Examples:" in result.stdout
 
 
 def test_every_json_field_is_documented() -> None:
@@ -47,7 +58,7 @@ def test_every_json_field_is_documented() -> None:
 
 
 def test_there_are_commands() -> None:
-    assert {"timeline", "show", "related", "check"} <= set(COMMANDS)
+    assert {"timeline", "show", "related", "check", "cache info", "cache clear"} <= set(COMMANDS)
     assert isinstance(app, typer.Typer)
 
 
