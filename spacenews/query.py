@@ -113,11 +113,11 @@ class Relation:
         via = {kind for name, kind in event.ties if name in self._how}
         via |= {self._how[name] for name, _ in event.ties if name in self._how}
         score = TIE_SCORE if via else 0.0
-        named = len(self._pattern.findall(event.headline))
-        count = named + len(self._pattern.findall(event.body))
-        if count:
-            via.add("mention")
-            score += MENTION_SCORE + TITLE_SCORE * bool(named) + _repeats(count)
+        named = self._pattern.findall(event.headline)
+        found = named + self._pattern.findall(event.body)
+        if found:
+            via |= {"mention", *self._ways(found)}
+            score += MENTION_SCORE + TITLE_SCORE * bool(named) + _repeats(len(found))
         if any(self._pattern.search(source.title) for source in event.sources):
             via.add("source")
             score += MENTION_SCORE
@@ -130,17 +130,22 @@ class Relation:
         score = TIE_SCORE if via else 0.0
         from spacenews.prose import sentence_at
 
-        count, snippet = 0, ""
+        names: list[str] = []
+        snippet = ""
         for paragraph in _english_first(document):
             found = list(self._pattern.finditer(paragraph.text))
             if found and not snippet:
                 snippet = sentence_at(paragraph.text, found[0].start())
-            count += len(found)
-        if count:
-            via.add("mention")
+            names += [match.group() for match in found]
+        if names:
+            via |= {"mention", *self._ways(names)}
             score += MENTION_SCORE + TITLE_SCORE * bool(self._pattern.search(document.title))
-            score += _repeats(count)
+            score += _repeats(len(names))
         return Match(document, _via(via), score, snippet) if via else None
+
+    def _ways(self, found: list[str]) -> set[str]:
+        """How the names found stand for the entity: "alias" or "part" ("name" is dropped)."""
+        return {self._how.get(fold(name), "name") for name in found}
 
     def names_in(self, text: str) -> bool:
         """Whether the text names the entity."""
