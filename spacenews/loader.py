@@ -137,10 +137,20 @@ def read_file(path: Path, root: Path) -> Parsed:
     """Parse one file; anything wrong with it becomes a problem, never an exception."""
     top = os.fspath(root)
     relative = Path(path).name if os.fspath(path) == top else _relative(os.fspath(path), top)
-    return _read(os.fspath(path), relative, os.stat(path) if os.path.exists(path) else None)
+    return _parse_file(SourceFile(os.fspath(path), relative, 0))
 
 
-def _read(path: str, relative: str, info: os.stat_result | None) -> Parsed:
+def _parse_file(file: SourceFile) -> Parsed:
+    """Stat, read and parse one file of the walk: the loader's single way to do it."""
+    try:
+        info = os.stat(file.path)
+    except OSError as error:
+        reason = f"cannot read: {error.strerror or error}"
+        return Parsed(problems=[Problem(file.relative, 0, reason, skipped=True)])
+    return _read(file.path, file.relative, info)
+
+
+def _read(path: str, relative: str, info: os.stat_result) -> Parsed:
     try:
         text, problems = _read_text(path, relative, info)
     except OSError as error:
@@ -163,11 +173,7 @@ def read_bytes(path: str, limit: int) -> bytes:
         return stream.read(limit)
 
 
-def _read_text(
-    path: str, relative: str, info: os.stat_result | None
-) -> tuple[str | None, list[Problem]]:
-    if info is None:
-        info = os.stat(path)
+def _read_text(path: str, relative: str, info: os.stat_result) -> tuple[str | None, list[Problem]]:
     if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
         return None, [Problem(relative, 0, "not a regular file", skipped=True)]
     if info.st_size > MAX_FILE_BYTES:
@@ -227,20 +233,12 @@ def _parse_all(
     if _worker_count(len(files), workers) <= 1:
         results = []
         for done, file in enumerate(files, 1):
-            info = _stat(file)
-            results.append(_read_stat(file, info))
+            results.append(_parse_file(file))
             if progress and done % CHUNK_FILES == 0:
                 progress(done, len(files))
         return results
     encoded = _parse_parallel(files, workers, progress)
     return [decode(data, file.relative) for file, data in zip(files, encoded, strict=True)]
-
-
-def _read_stat(file: SourceFile, info: os.stat_result | OSError) -> Parsed:
-    if isinstance(info, OSError):
-        reason = f"cannot read: {info.strerror or info}"
-        return Parsed(problems=[Problem(file.relative, 0, reason, skipped=True)])
-    return _read(file.path, file.relative, info)
 
 
 def _worker_count(files: int, workers: int | None) -> int:
@@ -279,11 +277,7 @@ def _fork_context() -> BaseContext | None:
 
 def _parse_chunk(job: list[tuple[str, str]]) -> list[Encoded]:
     gc.disable()
-    results = []
-    for path, relative in job:
-        info = _stat(SourceFile(path, relative, 0))
-        results.append(encode(_read_stat(SourceFile(path, relative, 0), info)))
-    return results
+    return [encode(_parse_file(SourceFile(path, relative, 0))) for path, relative in job]
 
 
 def _cached_corpus(
@@ -377,7 +371,7 @@ def _parse_encoded(
 ) -> list[Encoded]:
     if _worker_count(len(files), workers) > 1:
         return _parse_parallel(files, workers, progress)
-    return [encode(_read_stat(file, _stat(file))) for file in files]
+    return [encode(_parse_file(file)) for file in files]
 
 
 def _open_cache(root: Path, fingerprint: str, notices: list[str]) -> ParseCache:

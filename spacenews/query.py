@@ -110,8 +110,9 @@ class Relation:
 
     def event(self, event: Event) -> Match | None:
         """The event's match, or None."""
-        via = {kind for name, kind in event.ties if name in self._how}
-        via |= {self._how[name] for name, _ in event.ties if name in self._how}
+        via = {
+            way for name, kind in event.ties if name in self._how for way in (kind, self._how[name])
+        }
         score = TIE_SCORE if via else 0.0
         named = self._pattern.findall(event.headline)
         found = named + self._pattern.findall(event.body)
@@ -125,8 +126,8 @@ class Relation:
 
     def document(self, document: Document) -> Match | None:
         """The document's match, or None."""
-        via = {"tag"} if any(fold(tag) in self._how for tag in document.tags) else set()
-        via |= {self._how[fold(tag)] for tag in document.tags if fold(tag) in self._how}
+        tagged = [self._how[fold(tag)] for tag in document.tags if fold(tag) in self._how]
+        via = {"tag", *tagged} if tagged else set()
         score = TIE_SCORE if via else 0.0
         from spacenews.prose import sentence_at
 
