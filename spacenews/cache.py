@@ -106,17 +106,24 @@ def open_cache(root: Path, fingerprint: str, folder: Path | None = None) -> Pars
     exists but cannot be used (the caller warns and starts afresh)."""
     path = cache_file(root, folder)
     cache = ParseCache(path, os.fspath(root))
+    data = _read_own(path)
+    if data is not None:
+        cache.entries = _entries(data, fingerprint, os.fspath(root))
+    return cache
+
+
+def _read_own(path: Path) -> bytes | None:
+    """A cache file's bytes; None when there is none; CacheError when it is not ours alone
+    or cannot be read."""
     try:
         info = path.stat()
     except FileNotFoundError:
-        return cache
+        return None
     _check_owner(info)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise CacheError(f"cannot read {path}: {error.strerror or error}") from None
-    cache.entries = _entries(data, fingerprint, os.fspath(root))
-    return cache
 
 
 def save_cache(cache: ParseCache, fingerprint: str) -> None:
@@ -205,22 +212,18 @@ def load_snapshot(path: Path, fingerprint: str, digest: str) -> Any | None:
 
     from spacenews.model import Document, Event, Problem
 
-    try:
-        info = path.stat()
-    except FileNotFoundError:
+    data = _read_own(path)
+    if data is None:
         return None
-    _check_owner(info)
     try:
-        header, body = msgspec.msgpack.decode(
-            path.read_bytes(), type=tuple[dict[str, str], msgspec.Raw]
-        )
+        header, body = msgspec.msgpack.decode(data, type=tuple[dict[str, str], msgspec.Raw])
         if header.get("format") != SNAPSHOT_FORMAT:
             raise CacheError("it is not a spacenews snapshot")
         if header.get("fingerprint") != fingerprint or header.get("manifest") != digest:
             return None  # another version, or the corpus changed: build afresh
         kinds = tuple[list[Event], list[Document], list[Problem]]
         return msgspec.msgpack.decode(body, type=kinds)
-    except (msgspec.DecodeError, ValueError, TypeError, OSError) as error:
+    except (msgspec.DecodeError, ValueError, TypeError) as error:
         raise CacheError(f"it is corrupt ({error})") from None
 
 
