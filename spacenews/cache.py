@@ -15,11 +15,19 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, overload
 
 from spacenews import __version__
+from spacenews.corpus import Corpus, Index, Names
+from spacenews.model import Document, Event, Problem
+
+if TYPE_CHECKING:
+    import msgspec
+
+T = TypeVar("T")
 
 ENV_DIR = "SPACENEWS_CACHE_DIR"
 FORMAT = "spacenews parse cache"
@@ -36,6 +44,9 @@ _PARSER_MODULES = (
     "parse/frontmatter.py",
     "parse/plaintext.py",
 )
+
+# ... and of a snapshot: the merge, the index and names, the JSON, the layout, the survey.
+_SNAPSHOT_MODULES = ("cache.py", "corpus.py", "entities.py", "render/data.py", "survey.py")
 
 Entry = tuple[int, int, Any]  # size, mtime_ns, the file's encoded parse result
 
@@ -55,13 +66,23 @@ def cache_dir() -> Path:
 
 def parser_fingerprint() -> str:
     """A digest of spacenews's version and of the code of its parsers."""
+    return _fingerprint(_PARSER_MODULES)
+
+
+def _fingerprint(modules: tuple[str, ...]) -> str:
     import hashlib
 
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).parent
-    for name in _PARSER_MODULES:
+    for name in modules:
         digest.update((package / name).read_bytes())
     return digest.hexdigest()[:24]
+
+
+def snapshot_fingerprint() -> str:
+    """A digest of spacenews's version and of the code that decides what a snapshot holds:
+    the parsers, the merge, the index, the names, the JSON, and the snapshot's own layout."""
+    return _fingerprint((*_PARSER_MODULES, *_SNAPSHOT_MODULES))
 
 
 def cache_file(root: Path, folder: Path | None = None) -> Path:
@@ -182,7 +203,7 @@ def _entries(data: bytes, fingerprint: str, root: str) -> dict[str, Entry]:
     return entries
 
 
-SNAPSHOT_FORMAT = "spacenews corpus snapshot"
+SNAPSHOT_FORMAT = "spacenews corpus snapshot 2"
 SNAPSHOT_SUFFIX = ".snapshot"
 
 
@@ -194,46 +215,175 @@ def snapshot_file(roots: list[Path], folder: Path | None = None) -> Path:
     return (folder or cache_dir()) / f"{hashlib.sha256(joined).hexdigest()[:32]}{SNAPSHOT_SUFFIX}"
 
 
-def manifest(entries: list[tuple[int, str, int, int]]) -> str:
-    """A digest of every file's (root, path, size, mtime_ns): any change to the corpus
-    changes it."""
-    import hashlib
+class Snapshot(NamedTuple):
+    """A merged corpus as a run left it: its events and documents are decoded one by one,
+    when first looked at; the index, the names and the JSON of every event come ready."""
 
-    digest = hashlib.blake2b(digest_size=20)
-    for root, relative, size, mtime_ns in entries:
-        digest.update(f"{root}\0{relative}\0{size}\0{mtime_ns}\n".encode(errors="surrogatepass"))
-    return digest.hexdigest()
+    manifest: str  # the digest of the corpus it was taken of (see manifest)
+    events: Sequence[Event]
+    documents: Sequence[Document]
+    problems: list[Problem]
+    columns: Index  # the corpus index
+    names: Names
+    encoded: _Slices  # each event's JSON
 
 
-def load_snapshot(path: Path, fingerprint: str, digest: str) -> Any | None:
-    """The (events, documents, problems) kept for this exact state of the corpus, or None
-    when there is none; CacheError when the file exists but cannot be used."""
+class _Head(NamedTuple):
+    # The start of a snapshot file, after the magic line and its own length (8 bytes, little
+    # endian). Then come three sections: the events, one MessagePack value each; the
+    # documents, the same; the JSON of each event. *_ends say where each item ends in its
+    # section.
+    header: dict[str, str]
+    problems: list[Problem]
+    columns: Index  # the corpus index
+    names: Names
+    event_ends: list[int]
+    document_ends: list[int]
+    json_ends: list[int]
+
+
+_MAGIC = b"spacenews corpus snapshot\n"
+
+
+def load_snapshot(path: Path, fingerprint: str) -> Snapshot | None:
+    """The snapshot kept at path, or None when there is none or another version of spacenews
+    wrote it; CacheError when the file exists but cannot be used.
+
+    The file is mapped, not read: only the pages a query touches are brought in.
+    """
+    import mmap
+
     import msgspec
 
-    from spacenews.model import Document, Event, Problem
-
-    data = _read_own(path)
-    if data is None:
-        return None
     try:
-        header, body = msgspec.msgpack.decode(data, type=tuple[dict[str, str], msgspec.Raw])
-        if header.get("format") != SNAPSHOT_FORMAT:
-            raise CacheError("it is not a spacenews snapshot")
-        if header.get("fingerprint") != fingerprint or header.get("manifest") != digest:
-            return None  # another version, or the corpus changed: build afresh
-        kinds = tuple[list[Event], list[Document], list[Problem]]
-        return msgspec.msgpack.decode(body, type=kinds)
+        with path.open("rb") as stream:
+            _check_owner(os.fstat(stream.fileno()))
+            size = os.fstat(stream.fileno()).st_size
+            if size == 0:
+                raise CacheError("it is not a spacenews snapshot")
+            mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise CacheError(f"cannot read {path}: {error.strerror or error}") from None
+    if mapped[: len(_MAGIC)] != _MAGIC:
+        raise CacheError("it is not a spacenews snapshot")
+    start = len(_MAGIC) + 8
+    length = int.from_bytes(mapped[len(_MAGIC) : start], "little")
+    try:
+        head = msgspec.msgpack.decode(memoryview(mapped)[start : start + length], type=_Head)
     except (msgspec.DecodeError, ValueError, TypeError) as error:
         raise CacheError(f"it is corrupt ({error})") from None
+    if head.header.get("fingerprint") != fingerprint:
+        return None  # another version: build afresh
+    sections = [head.event_ends, head.document_ends, head.json_ends]
+    starts = [start + length]
+    for ends in sections:
+        starts.append(starts[-1] + (ends[-1] if ends else 0))
+    if starts[-1] != size or any(ends != sorted(ends) for ends in sections):
+        raise CacheError("it is corrupt (truncated, or its sections do not add up)")
+    view = memoryview(mapped)
+    return Snapshot(
+        head.header.get("manifest", ""),
+        _Decoded(view[starts[0] : starts[1]], head.event_ends, msgspec.msgpack.Decoder(Event)),
+        _Decoded(
+            view[starts[1] : starts[2]], head.document_ends, msgspec.msgpack.Decoder(Document)
+        ),
+        head.problems,
+        head.columns,
+        head.names,
+        _Slices(view[starts[2] : starts[3]], head.json_ends),
+    )
 
 
-def save_snapshot(path: Path, fingerprint: str, digest: str, content: Any) -> None:
+def save_snapshot(path: Path, fingerprint: str, digest: str, corpus: Corpus) -> None:
     """Keep the merged corpus for the next run, written atomically."""
     import msgspec
 
+    encode = msgspec.msgpack.Encoder().encode
+    events = [encode(event) for event in corpus.events]
+    documents = [encode(document) for document in corpus.documents]
+    encoded = [bytes(item) for item in corpus.encoded(range(len(corpus.events)))]
     header = {"format": SNAPSHOT_FORMAT, "fingerprint": fingerprint, "manifest": digest}
-    body = msgspec.Raw(msgspec.msgpack.encode(content))
-    _write_atomically(path, msgspec.msgpack.encode((header, body)))
+    head = encode(
+        _Head(
+            header,
+            list(corpus.problems),
+            corpus.index,
+            corpus.names,
+            _ends(events),
+            _ends(documents),
+            _ends(encoded),
+        )
+    )
+    length = len(head).to_bytes(8, "little")
+    _write_atomically(path, b"".join([_MAGIC, length, head, *events, *documents, *encoded]))
+
+
+def _ends(items: list[bytes]) -> list[int]:
+    ends, total = [], 0
+    for item in items:
+        total += len(item)
+        ends.append(total)
+    return ends
+
+
+class _Slices:
+    """Items laid end to end in a buffer, handed out as views of it (nothing copied)."""
+
+    def __init__(self, buffer: memoryview, ends: list[int]) -> None:
+        self._buffer = buffer
+        self._ends = ends
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def view(self, position: int) -> memoryview:
+        """The item at position."""
+        if position < 0:
+            position += len(self._ends)
+        start = self._ends[position - 1] if position > 0 else 0
+        return self._buffer[start : self._ends[position]]
+
+    def views(self, positions: Iterable[int]) -> list[memoryview]:
+        """The items at the positions."""
+        buffer, ends = self._buffer, self._ends
+        return [buffer[ends[p - 1] if p > 0 else 0 : ends[p]] for p in positions]
+
+
+class _Decoded(Sequence[T]):
+    """Items decoded from their MessagePack form when first looked at, then kept."""
+
+    def __init__(
+        self, buffer: memoryview, ends: list[int], decoder: msgspec.msgpack.Decoder[T]
+    ) -> None:
+        self._raw = _Slices(buffer, ends)
+        self._items: list[T | None] = [None] * len(ends)
+        self._decode = decoder.decode
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, position: int) -> T: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> list[T]: ...
+
+    def __getitem__(self, position: int | slice) -> T | list[T]:
+        if isinstance(position, slice):
+            return [self[i] for i in range(len(self))[position]]
+        item = self._items[position]
+        if item is None:
+            import msgspec
+
+            try:
+                item = self._items[position] = self._decode(self._raw.view(position))
+            except (msgspec.DecodeError, ValueError, TypeError) as error:
+                raise CacheError(
+                    f"the snapshot is corrupt ({error}): run `spacenews cache clear`"
+                ) from None
+        return item
 
 
 def inside(folder: Path, root: Path) -> bool:

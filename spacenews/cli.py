@@ -151,8 +151,10 @@ def _complete_entity(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def _complete_date(ctx: typer.Context, incomplete: str) -> list[str]:
     """Years, months and days that have events, for shell completion."""
+    from datetime import date
+
     corpus = _completion_corpus(ctx)
-    days = [event.date for event in corpus.events] if corpus else []
+    days = [date.fromordinal(day) for day in corpus.index.days] if corpus else []
     periods = {f"{day:%Y}" for day in days} | {f"{day:%Y-%m}" for day in days}
     periods |= {day.isoformat() for day in days}
     return sorted(period for period in periods if period.startswith(incomplete))
@@ -268,8 +270,7 @@ def timeline(
 
         spacenews timeline --reverse --limit 5 --json
     """
-    from spacenews.query import counts
-    from spacenews.query import timeline as run
+    from spacenews.query import counts, select
 
     fmt = _format(json_, jsonl)
     query, wanted = _query(
@@ -283,14 +284,14 @@ def timeline(
         mentions=with_mentions,
     )
     corpus = _load(ctx)
-    items = run(corpus, query)
+    items = select(corpus, query)
     empty = "no events match"
     if not items and entity is not None and not _known(corpus, entity):
         empty = _unknown(corpus, entity)
     noun = "item" if with_mentions else "event"
     caption = _caption(len(items), noun, wanted)
     if by is not None:
-        chart = counts(items, by.value)
+        chart = counts(items.dates(), by.value)
 
         def bars() -> RenderableType:
             from spacenews.render.table import bar_chart
@@ -700,12 +701,12 @@ def _emit(
         else:
             console.print(rendered, soft_wrap=whole)
     elif fmt != "table":
-        from spacenews.render.data import to_json, to_jsonl
+        from spacenews.render.data import lines, write_json, write_jsonl
 
-        dump = to_json if fmt == "json" else to_jsonl
-        text = dump(item.to_dict() for item in items)
-        if text:
-            sys.stdout.write(text + "\n")
+        write = write_json if fmt == "json" else write_jsonl
+        sys.stdout.flush()
+        write(sys.stdout.buffer, lines(items))
+        sys.stdout.buffer.flush()
     if not items and empty is not None:
         _say(empty)
         raise typer.Exit(ExitCode.NO_RESULTS)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar
 
 from spacenews.dates import period_of
 from spacenews.model import Document, Event, EventRecord, Mention, Problem, event_id, link_record
@@ -13,42 +13,154 @@ from spacenews.parse import Parsed
 from spacenews.text import fold
 
 if TYPE_CHECKING:
-    from spacenews.entities import AliasTable, Gazetteer
+    from spacenews.entities import AliasTable, Finder, Gazetteer
 
 T = TypeVar("T")
+# Trying a regex at one place costs about as much as a search running over this many characters.
+PLACES_PER_SCAN = 30
 
 
 class CorpusError(Exception):
     """A corpus path that cannot be used at all (it does not exist)."""
 
 
+class Index(NamedTuple):
+    """What the filters read, one entry per event in the corpus's order. It is kept apart from
+    the events (and kept in the snapshot) so that a filter need not rebuild a single event."""
+
+    days: list[int]  # each event's day, as a proleptic ordinal
+    text: str  # each event's headline, body and source titles, a NUL between any two texts
+    starts: list[int]  # where each event's texts start in text
+    ties: dict[str, list[int]]  # folded entity name -> the events the corpus ties it to
+
+
+class Encoded(Protocol):
+    """The JSON of every event, kept ready (by a snapshot)."""
+
+    def views(self, positions: Iterable[int]) -> list[memoryview]:
+        """The JSON of the events at these positions."""
+        ...
+
+
+class Names(NamedTuple):
+    """What the gazetteer of a corpus is built from, besides the alias tables."""
+
+    names: list[str]  # every entity name of the events, then every tag of the documents
+    acronyms: list[tuple[str, str]]  # the (long name, acronym) pairs the texts define
+
+
 class Corpus:
-    """Every event and document of the corpus, with the indexes the queries need."""
+    """Every event and document of the corpus, with the indexes the queries need.
+
+    The events come in date order. They (and the documents) may be any sequence: a snapshot
+    hands in lazy ones that build each item when it is first looked at, with the index, the
+    names and the JSON of every event already made.
+    """
 
     def __init__(
         self,
-        events: Iterable[Event],
-        documents: Iterable[Document] = (),
+        events: Sequence[Event],
+        documents: Sequence[Document] = (),
         problems: Iterable[Problem] = (),
         alias_tables: Iterable[AliasTable] = (),
+        *,
+        index: Index | None = None,
+        names: Names | None = None,
+        encoded: Encoded | None = None,
     ) -> None:
-        self.events: tuple[Event, ...] = tuple(sorted(events, key=_event_order))
-        self.documents: tuple[Document, ...] = tuple(documents)
+        self.events = events
+        self.documents = documents
         self.problems: tuple[Problem, ...] = tuple(problems)
-        self.mentions: tuple[Mention, ...] = tuple(
-            sorted((m for d in self.documents for m in d.mentions), key=lambda m: m.date)
-        )
-        self._alias_tables = tuple(alias_tables)
         self.notices: tuple[str, ...] = ()  # what the user should know of the load itself
+        self._alias_tables = tuple(alias_tables)
+        self._index = index
+        self._names = names
+        self._encoded = encoded
         self._gazetteer: Gazetteer | None = None
-        self._dates = [event.date for event in self.events]
-        self._names: dict[str, str] = {}  # folded name -> the spelling first seen, on first use
+        self._mentions: tuple[Mention, ...] | None = None
+        self._spellings: dict[str, str] = {}  # folded name -> the spelling first seen
+        self._folded: str | None = None  # the index text, as fold_case gives it
+
+    @property
+    def index(self) -> Index:
+        """The filters' view of the events, made on first use."""
+        if self._index is None:
+            self._index = index_of(self.events)
+        return self._index
+
+    @property
+    def names(self) -> Names:
+        """What the gazetteer is built from, gathered on first use."""
+        if self._names is None:
+            self._names = names_of(self.events, self.documents)
+        return self._names
+
+    @property
+    def mentions(self) -> tuple[Mention, ...]:
+        """Every dated mention of the documents, in date order."""
+        if self._mentions is None:
+            found = (m for document in self.documents for m in document.mentions)
+            self._mentions = tuple(sorted(found, key=lambda m: m.date))
+        return self._mentions
+
+    def span(self, start: date | None, end: date | None) -> range:
+        """The positions of the events from start to end, both included; None leaves that
+        side open."""
+        days = self.index.days
+        low = 0 if start is None else bisect_left(days, start.toordinal())
+        high = len(days) if end is None else bisect_right(days, end.toordinal())
+        return range(low, high)
 
     def between(self, start: date | None, end: date | None) -> list[Event]:
         """Events from start to end, both included; None leaves that side open."""
-        low = 0 if start is None else bisect_left(self._dates, start)
-        high = len(self._dates) if end is None else bisect_right(self._dates, end)
-        return list(self.events[low:high])
+        return [self.events[position] for position in self.span(start, end)]
+
+    def encoded(self, positions: Iterable[int]) -> Sequence[bytes | memoryview]:
+        """The JSON of the events at these positions."""
+        if self._encoded is not None:
+            return self._encoded.views(positions)
+        from spacenews.render.data import encode
+
+        return [encode(self.events[position].to_dict()) for position in positions]
+
+    def naming(self, finder: Finder) -> set[int]:
+        """The positions of the events whose headline, body or source titles the finder
+        matches in.
+
+        Plain string searches find where a match could start; the regex is tried there
+        only. When that would mean trying it at very many places, one regex search over the
+        whole index text is quicker, and gives the same answer."""
+        index = self.index
+        text, starts = index.text, index.starts
+        places = _places(text, finder.exact)
+        if places is not None and finder.folded:
+            folded = self._folded_text()
+            more = None if folded is None else _places(folded, finder.folded)
+            places = None if more is None else places + more
+        found: set[int] = set()
+        if places is None or len(places) > len(text) // PLACES_PER_SCAN:
+            search = finder.pattern.search
+            match = search(text)
+            while match is not None:
+                position = bisect_right(starts, match.start()) - 1
+                found.add(position)
+                if position + 1 == len(starts):
+                    break
+                match = search(text, starts[position + 1])  # the next event's texts
+            return found
+        attempt = finder.pattern.match
+        for place in sorted(places):
+            position = bisect_right(starts, place) - 1
+            if position not in found and attempt(text, place):
+                found.add(position)
+        return found
+
+    def _folded_text(self) -> str | None:
+        if self._folded is None:
+            from spacenews.entities import fold_case
+
+            self._folded = fold_case(self.index.text) or ""
+        return self._folded if len(self._folded) == len(self.index.text) else None
 
     def mentions_within(self, start: date | None, end: date | None) -> list[Mention]:
         """Dated mentions whose whole period lies from start to end."""
@@ -65,20 +177,64 @@ class Corpus:
         if self._gazetteer is None:
             from spacenews.entities import build_gazetteer
 
-            names = [name for event in self.events for name in event.entities]
-            names += [tag for document in self.documents for tag in document.tags]
-            texts = [event.headline for event in self.events]
-            texts += [p.text for document in self.documents for p in document.paragraphs]
-            self._gazetteer = build_gazetteer(self._alias_tables, names, texts)
+            names, acronyms = self.names
+            self._gazetteer = build_gazetteer(self._alias_tables, names, acronyms)
         return self._gazetteer
 
     def entity_names(self) -> dict[str, str]:
         """Every entity name the events carry, keyed by its folded form: the first spelling."""
-        if not self._names:
+        if not self._spellings:
             for event in self.events:
                 for name in event.entities:
-                    self._names.setdefault(fold(name), name)
-        return dict(self._names)
+                    self._spellings.setdefault(fold(name), name)
+        return dict(self._spellings)
+
+
+def _places(text: str, words: Iterable[str]) -> list[int] | None:
+    """Where each word stands in the text; None when there are too many places to bother."""
+    places: list[int] = []
+    limit = len(text) // PLACES_PER_SCAN
+    for word in words:
+        if not word or text.count(word) > limit:
+            return None
+        find = text.find
+        place = find(word)
+        while place != -1:
+            places.append(place)
+            place = find(word, place + 1)
+    return places
+
+
+def index_of(events: Iterable[Event]) -> Index:
+    """The index of events in their order."""
+    days: list[int] = []
+    texts: list[str] = []
+    starts: list[int] = []
+    ties: dict[str, list[int]] = {}
+    offset = 0
+    for position, event in enumerate(events):
+        days.append(event.date.toordinal())
+        text = "\0".join([event.headline, event.body, *(s.title for s in event.sources)])
+        texts.append(text)
+        starts.append(offset)
+        offset += len(text) + 1
+        for name, _ in event.ties:
+            found = ties.setdefault(name, [])
+            if not found or found[-1] != position:
+                found.append(position)
+    return Index(days, "\0".join(texts), starts, ties)
+
+
+def names_of(events: Iterable[Event], documents: Iterable[Document]) -> Names:
+    """What the gazetteer of these events and documents is built from."""
+    from spacenews.entities import defined_acronyms
+
+    events, documents = list(events), list(documents)
+    names = [name for event in events for name in event.entities]
+    names += [tag for document in documents for tag in document.tags]
+    texts = [event.headline for event in events]
+    texts += [p.text for document in documents for p in document.paragraphs]
+    return Names(list(dict.fromkeys(names)), defined_acronyms(texts))
 
 
 def build(results: Iterable[Parsed], alias_tables: Iterable[AliasTable] = ()) -> Corpus:
@@ -93,7 +249,7 @@ def build(results: Iterable[Parsed], alias_tables: Iterable[AliasTable] = ()) ->
                 groups.setdefault(link.id, []).append(link_record(link, record.document))
         documents.extend(result.documents)
         problems.extend(result.problems)
-    events = (merge(key, records) for key, records in groups.items())
+    events = sorted((merge(key, records) for key, records in groups.items()), key=_event_order)
     return Corpus(events, documents, problems, alias_tables)
 
 

@@ -7,11 +7,12 @@ Names come from the corpus (``_Context:_`` lines, front-matter tags, acronyms it
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from spacenews.text import fold
 
@@ -156,7 +157,21 @@ class Gazetteer:
         return found
 
 
+class Finder(NamedTuple):
+    """A regex finding names, and the words any of its matches must start with: a text
+    holding none of them holds no match, which plain string searches tell quickly."""
+
+    pattern: re.Pattern[str]
+    exact: frozenset[str]  # a match starts with one of these, as written...
+    folded: frozenset[str]  # ... or with one of these, in the text as fold_case gives it
+
+
 def pattern(names: Iterable[str], *, any_case: bool = False) -> re.Pattern[str]:
+    """One regex finding any of the names on word boundaries (see finder)."""
+    return finder(names, any_case=any_case).pattern
+
+
+def finder(names: Iterable[str], *, any_case: bool = False) -> Finder:
     """One regex finding any of the names on word boundaries.
 
     A one-word name must match its case ("Mars" is not the French month "mars"), unless
@@ -165,7 +180,9 @@ def pattern(names: Iterable[str], *, any_case: bool = False) -> re.Pattern[str]:
     every name at every place: thousands of names stay fast.
     """
     spaced = {" ".join(name.split()) for name in names}
-    spaced = {name for name in spaced if 0 < len(name) <= MAX_NAME_CHARS}
+    # A NUL can stand in no text (files holding one are not read), and the corpus index
+    # separates texts with it: a name holding one could only match across two texts.
+    spaced = {name for name in spaced if 0 < len(name) <= MAX_NAME_CHARS and "\0" not in name}
     exact = {name for name in spaced if " " not in name and not any_case}
     folded = {name.lower() for name in spaced - exact}
     branches = []  # multi-word names first: "Mars Express" must win over "Mars"
@@ -174,8 +191,45 @@ def pattern(names: Iterable[str], *, any_case: bool = False) -> re.Pattern[str]:
     if exact:
         branches.append(_trie(exact))
     if not branches:
-        return re.compile(r"(?!x)x")
-    return re.compile(r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)")
+        return Finder(re.compile(r"(?!x)x"), frozenset(), frozenset())
+    regex = re.compile(r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)")
+    firsts = {fold_case(name.split(" ")[0]) for name in folded}
+    if None in firsts:
+        firsts = {""}  # a word fold_case cannot keep: every place may start a match
+    return Finder(regex, frozenset(exact), frozenset(word for word in firsts if word is not None))
+
+
+def fold_case(text: str) -> str | None:
+    """The text with each character replaced by the one the regex engine's ignore-case
+    matching takes it for, position for position: a (?i:...) match of a word can only start
+    where the folded text holds the folded word. None when it cannot be done."""
+    folded = text.replace("\u0130", "i") if "\u0130" in text else text
+    folded = folded.lower()  # its one longer lower case form, of U+0130, is gone
+    if len(folded) != len(text):
+        return None
+    classes = _case_classes()
+    if classes is None:
+        return None
+    table, present = classes
+    return folded.translate(table) if present.search(folded) else folded
+
+
+@functools.cache
+def _case_classes() -> tuple[dict[int, int], re.Pattern[str]] | None:
+    # Letters that the regex engine's ignore-case matching takes for one another though their
+    # lower cases differ ("s" and the long s, "i" and the dotless i...): each becomes the
+    # least of its class. The engine keeps them in a private table; without it, give up.
+    try:
+        from re._casefix import _EXTRA_CASES  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    table: dict[int, int] = {}
+    for key, others in _EXTRA_CASES.items():
+        members = {key, *others}
+        least = min(members)
+        table.update((member, least) for member in members if member != least)
+    chars = "".join(re.escape(chr(member)) for member in table)
+    return table, re.compile(f"[{chars}]")
 
 
 def _trie(words: Iterable[str]) -> str:
@@ -203,20 +257,24 @@ def _char(char: str) -> str:
     return r"\s+" if char == " " else re.escape(char)
 
 
+def defined_acronyms(texts: Iterable[str]) -> list[tuple[str, str]]:
+    """Every (long name, acronym) pair the texts define, in order, each once."""
+    return list(dict.fromkeys(pair for text in texts for pair in acronyms(text)))
+
+
 def build_gazetteer(
     user_tables: Iterable[AliasTable],
     corpus_names: Iterable[str],
-    texts: Iterable[str],
+    defined: Iterable[tuple[str, str]],
 ) -> Gazetteer:
     """The gazetteer of a corpus: the user's tables first, so they win, then the shipped table,
-    the acronyms the texts define, and the names the corpus gives."""
+    the acronyms the corpus defines (see defined_acronyms), and the names the corpus gives."""
     gazetteer = Gazetteer()
     for table in user_tables:
         gazetteer.add_table(table)
     gazetteer.add_table(shipped_table())
-    for text in texts:
-        for long_name, acronym in acronyms(text):
-            gazetteer.add(long_name, [acronym])
+    for long_name, acronym in defined:
+        gazetteer.add(long_name, [acronym])
     for name in dict.fromkeys(corpus_names):  # each name once: a corpus repeats them a lot
         gazetteer.add(name)
     return gazetteer

@@ -6,37 +6,31 @@ from __future__ import annotations
 import gc
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from spacenews.corpus import Corpus, CorpusError, build
 from spacenews.model import Problem
 from spacenews.parse import Parsed, parse_text
 from spacenews.records import Encoded, decode, encode
+from spacenews.walk import USER_FILE, SourceFile, relative_to, walk_files
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # larger files are skipped with a warning
 MAX_LINE_CHARS = 100_000  # longer lines are cut, with a warning
 PARALLEL_MIN_FILES = 2000  # below this, starting worker processes costs more than it saves
+PARALLEL_MIN_SNAPSHOT_BYTES = 5_000_000  # the snapshot of about PARALLEL_MIN_FILES files
 CACHE_MIN_FILES = 50  # below this, parsing is quicker than reading a cache
 CHUNK_FILES = 500  # files a worker parses between two reports
-USER_FILE = "spacenews.toml"  # a corpus root's own alias table: read as such, not as a document
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
+    from spacenews import survey
     from spacenews.cache import ParseCache
     from spacenews.entities import AliasTable
 
 Progress = Callable[[int, int], None]  # (files parsed so far, files to parse)
-
-
-class SourceFile(NamedTuple):
-    """A file of the corpus, as the walk found it."""
-
-    path: str  # as it is opened
-    relative: str  # relative to its corpus root: how results name it
-    root: int  # index of its root among the corpus paths
 
 
 def seeds_path() -> Path:
@@ -62,18 +56,21 @@ def load_corpus(
     for root in roots:
         if not root.exists() and not root.is_symlink():
             raise CorpusError(f"corpus path does not exist: {root}")
-    problems: list[Problem] = []
     notices: list[str] = []
-    files = [f for index, root in enumerate(roots) for f in walk_files(root, index, problems)]
     tables, table_problems = _alias_tables(roots)
     collecting = gc.isenabled()
     gc.disable()  # the loader makes millions of objects and no cycles: collecting is waste
     try:
-        if cache and len(files) >= CACHE_MIN_FILES:
-            corpus = _cached_corpus(roots, files, tables, notices, workers, progress)
-        else:
-            corpus = build(_parse_all(files, workers, progress), tables)
-        corpus.problems += tuple(problems + table_problems)
+        corpus = _from_snapshot(roots, tables, notices, workers) if cache else None
+        if corpus is None:
+            problems: list[Problem] = []
+            files = [f for i, root in enumerate(roots) for f in walk_files(root, i, problems)]
+            if cache and len(files) >= CACHE_MIN_FILES:
+                corpus = _cached_corpus(roots, files, tables, notices, workers, progress)
+            else:
+                corpus = build(_parse_all(files, workers, progress), tables)
+            corpus.problems += tuple(problems)
+        corpus.problems += tuple(table_problems)
         corpus.notices = tuple(notices)
         return corpus
     finally:
@@ -81,62 +78,10 @@ def load_corpus(
             gc.enable()
 
 
-def walk(root: Path, problems: list[Problem] | None = None) -> Iterator[Path]:
-    """The files under root in a stable order (see walk_files)."""
-    for found in walk_files(root, 0, problems if problems is not None else []):
-        yield Path(found.path)
-
-
-def walk_files(root: Path, index: int, problems: list[Problem]) -> Iterator[SourceFile]:
-    """The files under root in a stable order, skipping hidden ones.
-
-    Links to folders are not followed, so a link loop cannot trap the walk, and the walk keeps
-    its own stack, so no depth of folders can exhaust Python's recursion limit. A folder that
-    cannot be listed is added to problems.
-    """
-    top = os.fspath(root)
-    if not root.is_dir():
-        yield SourceFile(top, root.name, index)
-        return
-    stack = [top]
-    while stack:
-        folder = stack.pop()
-        try:
-            with os.scandir(folder) as scan:
-                entries = sorted(scan, key=lambda entry: entry.name)
-        except OSError as error:
-            reason = f"cannot list folder: {error.strerror or error}"
-            problems.append(Problem(_relative(folder, top), 0, reason, skipped=True))
-            continue
-        subfolders = []
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                subfolders.append(entry.path)
-            elif _is_folder_link(entry):
-                continue
-            elif not (entry.name == USER_FILE and folder == top):
-                yield SourceFile(entry.path, _relative(entry.path, top), index)
-        stack.extend(reversed(subfolders))
-
-
-def _is_folder_link(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_symlink() and entry.is_dir()
-    except OSError:
-        return False
-
-
-def _relative(path: str, top: str) -> str:
-    relative = path[len(top) :].lstrip(os.sep) if path.startswith(top) else path
-    return relative.replace(os.sep, "/") if os.sep != "/" else relative
-
-
 def read_file(path: Path, root: Path) -> Parsed:
     """Parse one file; anything wrong with it becomes a problem, never an exception."""
     top = os.fspath(root)
-    relative = Path(path).name if os.fspath(path) == top else _relative(os.fspath(path), top)
+    relative = Path(path).name if os.fspath(path) == top else relative_to(os.fspath(path), top)
     return _parse_file(SourceFile(os.fspath(path), relative, 0))
 
 
@@ -219,13 +164,6 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     return text, warning
 
 
-def _stat(file: SourceFile) -> os.stat_result | OSError:
-    try:
-        return os.stat(file.path)
-    except OSError as error:
-        return error
-
-
 def _parse_all(
     files: list[SourceFile], workers: int | None, progress: Progress | None
 ) -> list[Parsed]:
@@ -280,6 +218,45 @@ def _parse_chunk(job: list[tuple[str, str]]) -> list[Encoded]:
     return [encode(_parse_file(SourceFile(path, relative, 0))) for path, relative in job]
 
 
+def _from_snapshot(
+    roots: list[Path], tables: list[AliasTable], notices: list[str], workers: int | None
+) -> Corpus | None:
+    """The corpus as its snapshot keeps it, if no file changed since it was taken.
+
+    Whether files changed takes a stat of each: when there are many, other processes make
+    them while this one opens the snapshot."""
+    from spacenews import cache as caching
+    from spacenews import survey
+
+    folder = caching.cache_dir()
+    if any(caching.inside(folder, root) for root in roots):
+        return None  # the cache is not used at all (see _cached_corpus)
+    path = caching.snapshot_file(roots, folder)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    many = size >= PARALLEL_MIN_SNAPSHOT_BYTES
+    manifest = survey.start(roots, _worker_count(PARALLEL_MIN_FILES if many else 0, workers))
+    try:
+        kept = caching.load_snapshot(path, caching.snapshot_fingerprint())
+    except caching.CacheError as error:
+        notices.append(f"snapshot {path} ignored and rebuilt: {error}")
+        kept = None
+    digest = manifest()
+    if kept is None or digest is None or kept.manifest != digest:
+        return None
+    return Corpus(
+        kept.events,
+        kept.documents,
+        kept.problems,
+        tables,
+        index=kept.columns,
+        names=kept.names,
+        encoded=kept.encoded,
+    )
+
+
 def _cached_corpus(
     roots: list[Path],
     files: list[SourceFile],
@@ -288,68 +265,51 @@ def _cached_corpus(
     workers: int | None,
     progress: Progress | None,
 ) -> Corpus:
-    """The corpus from its snapshot when no file changed since it was taken; else built from
-    the parse cache (parsing the files that changed), and a new snapshot taken."""
+    """The corpus built from the parse cache, parsing the files that changed; and a new
+    snapshot of it taken."""
     from spacenews import cache as caching
+    from spacenews import survey
 
-    fingerprint = caching.parser_fingerprint()
-    stats = [_stat(file) for file in files]
-    digest = caching.manifest([_key(file, info) for file, info in zip(files, stats, strict=True)])
     folder = caching.cache_dir()
     if any(caching.inside(folder, root) for root in roots):
         notices.append(f"cache not used: its folder {folder} is inside the corpus")
         return build(_parse_all(files, workers, progress), tables)
+    keys = survey.keys(files)
+    fingerprint = caching.parser_fingerprint()
+    parsed = _cached(roots, files, keys, fingerprint, notices, workers, progress)
+    corpus = build(parsed, tables)
     path = caching.snapshot_file(roots, folder)
     try:
-        kept = caching.load_snapshot(path, fingerprint, digest)
-    except caching.CacheError as error:
-        notices.append(f"snapshot {path} ignored and rebuilt: {error}")
-        kept = None
-    if kept is not None:
-        events, documents, problems = kept
-        return Corpus(events, documents, problems, tables)
-    parsed = _cached(roots, files, stats, fingerprint, notices, workers, progress)
-    corpus = build(parsed, tables)
-    content = (corpus.events, corpus.documents, corpus.problems)
-    try:
-        caching.save_snapshot(path, fingerprint, digest, content)
+        digest = survey.manifest(files, keys)
+        caching.save_snapshot(path, caching.snapshot_fingerprint(), digest, corpus)
     except OSError as error:
         notices.append(f"snapshot not written to {path}: {error.strerror or error}")
     return corpus
 
 
-def _key(file: SourceFile, info: os.stat_result | OSError) -> tuple[int, str, int, int]:
-    if isinstance(info, OSError):
-        return file.root, file.relative, -1, -1
-    return file.root, file.relative, info.st_size, info.st_mtime_ns
-
-
 def _cached(
     roots: list[Path],
     files: list[SourceFile],
-    stats: list[os.stat_result | OSError],
+    keys: list[survey.Key],
     fingerprint: str,
     notices: list[str],
     workers: int | None,
     progress: Progress | None,
 ) -> list[Parsed]:
     """Parse results, from the cache for the files that did not change."""
+    from spacenews.survey import NO_KEY
+
     caches = [_open_cache(root, fingerprint, notices) for root in roots]
-    found: list[Encoded | None] = []
-    for file, info in zip(files, stats, strict=True):
-        hit = None
-        if not isinstance(info, OSError):
-            hit = caches[file.root].get(file.relative, info.st_size, info.st_mtime_ns)
-        found.append(hit)
+    found: list[Encoded | None] = [
+        None if key == NO_KEY else caches[file.root].get(file.relative, *key)
+        for file, key in zip(files, keys, strict=True)
+    ]
     todo = [index for index, hit in enumerate(found) if hit is None]
     fresh = _parse_encoded([files[index] for index in todo], workers, progress)
     for index, data in zip(todo, fresh, strict=True):
         found[index] = data
-        info = stats[index]
-        if not isinstance(info, OSError):
-            caches[files[index].root].put(
-                files[index].relative, info.st_size, info.st_mtime_ns, data
-            )
+        if keys[index] != NO_KEY:
+            caches[files[index].root].put(files[index].relative, *keys[index], data)
     for index, store in enumerate(caches):
         store.keep_only({file.relative for file in files if file.root == index})
         if store.changed:

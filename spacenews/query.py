@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 from spacenews.corpus import Corpus
 from spacenews.model import Document, Event, Mention, Paragraph
@@ -97,7 +98,7 @@ class Relation:
     """How items relate to one entity: ties the corpus states, and names in the text."""
 
     def __init__(self, corpus: Corpus, entity: str) -> None:
-        from spacenews.entities import pattern
+        from spacenews.entities import finder
 
         gazetteer = corpus.gazetteer
         canonical = gazetteer.resolve(entity)
@@ -106,7 +107,8 @@ class Relation:
         self._how = {fold(name): how for name, how in forms.items()}
         self._how[fold(entity)] = "name"  # the name asked for is no alias of itself
         # A name the corpus does not know is looked for in any case, as the user typed it.
-        self._pattern = pattern(forms, any_case=not self.known)
+        self._finder = finder(forms, any_case=not self.known)
+        self._pattern = self._finder.pattern
 
     def event(self, event: Event) -> Match | None:
         """The event's match, or None."""
@@ -152,6 +154,13 @@ class Relation:
         """Whether the text names the entity."""
         return self._pattern.search(text) is not None
 
+    def positions(self, corpus: Corpus) -> set[int]:
+        """The positions of the corpus's events that ``event`` would match, found in the
+        corpus index at once rather than event by event."""
+        ties = corpus.index.ties
+        found = {position for name in self._how for position in ties.get(name, ())}
+        return found | corpus.naming(self._finder)
+
 
 def _english_first(document: Document) -> list[Paragraph]:
     # A page that says everything twice gives its snippet in English when it can.
@@ -166,23 +175,90 @@ def _repeats(count: int) -> float:
     return REPEAT_SCORE * min(count - 1, REPEAT_CAP)
 
 
-def timeline(corpus: Corpus, query: Query) -> list[Event | Mentioned]:
+class Selection(Sequence["Event | Mentioned"]):
+    """The items of a timeline, in order. Its events stay in the corpus, by position, until
+    they are looked at: JSON output takes their encoded form from the corpus instead."""
+
+    def __init__(self, corpus: Corpus, entries: list[int | Mentioned]) -> None:
+        self._corpus = corpus
+        self._entries = entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @overload
+    def __getitem__(self, position: int) -> Event | Mentioned: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> list[Event | Mentioned]: ...
+
+    def __getitem__(self, position: int | slice) -> Event | Mentioned | list[Event | Mentioned]:
+        if isinstance(position, slice):
+            return [self._item(entry) for entry in self._entries[position]]
+        return self._item(self._entries[position])
+
+    def _item(self, entry: int | Mentioned) -> Event | Mentioned:
+        return self._corpus.events[entry] if isinstance(entry, int) else entry
+
+    def dates(self) -> list[date]:
+        """The date of each item."""
+        days = self._corpus.index.days
+        return [
+            date.fromordinal(days[entry]) if isinstance(entry, int) else entry.date
+            for entry in self._entries
+        ]
+
+    def encoded(self) -> Iterator[bytes | memoryview]:
+        """The JSON of each item."""
+        from spacenews.render.data import encode
+
+        events = iter(self._corpus.encoded(e for e in self._entries if isinstance(e, int)))
+        for entry in self._entries:
+            yield next(events) if isinstance(entry, int) else encode(entry.to_dict())
+
+
+def select(corpus: Corpus, query: Query) -> Selection:
     """Events (and, if asked, dated mentions) in date order that satisfy every filter."""
-    items: list[Event | Mentioned] = list(corpus.between(query.start, query.end))
+    days = corpus.index.days
+
+    def day(entry: int | Mentioned) -> int:
+        return days[entry] if isinstance(entry, int) else entry.date.toordinal()
+
+    entries: list[int | Mentioned] = list(corpus.span(query.start, query.end))
     if query.mentions:
-        items += [_mentioned(corpus, m) for m in corpus.mentions_within(query.start, query.end)]
-        items.sort(key=lambda item: item.date)
+        entries += [_mentioned(corpus, m) for m in corpus.mentions_within(query.start, query.end)]
+        entries.sort(key=day)
     if query.on is not None:
-        items = [item for item in items if (item.date.month, item.date.day) == query.on]
-        items = [
-            item for item in items if isinstance(item, Event) or item.mention.precision == "day"
+        entries = [
+            entry
+            for entry in entries
+            if _month_day(date.fromordinal(day(entry))) == query.on
+            and (isinstance(entry, int) or entry.mention.precision == "day")
         ]
     if query.entity is not None:
         relation = Relation(corpus, query.entity)
-        items = [item for item in items if _relates(relation, item)]
+        matching = relation.positions(corpus)
+        entries = [
+            entry
+            for entry in entries
+            if (
+                entry in matching
+                if isinstance(entry, int)
+                else relation.names_in(entry.mention.snippet)
+            )
+        ]
     if query.reverse:
-        items.reverse()
-    return items if query.limit is None else items[: query.limit]
+        entries.reverse()
+    return Selection(corpus, entries if query.limit is None else entries[: query.limit])
+
+
+def _month_day(day: date) -> tuple[int, int]:
+    return day.month, day.day
+
+
+def timeline(corpus: Corpus, query: Query) -> list[Event | Mentioned]:
+    """Events (and, if asked, dated mentions) in date order that satisfy every filter."""
+    return list(select(corpus, query))
 
 
 def events(corpus: Corpus, query: Query) -> list[Event]:
@@ -202,11 +278,12 @@ class Count:
         return {"period": self.period, "count": self.count}
 
 
-def counts(items: list[Event | Mentioned], by: str) -> list[Count]:
-    """Items per year, month or decade, from the first to the last, empty periods included."""
-    if not items:
+def counts(dates: Iterable[date], by: str) -> list[Count]:
+    """Items per year, month or decade (given their dates), from the first to the last, empty
+    periods included."""
+    days = sorted(dates)
+    if not days:
         return []
-    days = sorted(item.date for item in items)
     found = Counter(_period_key(day, by) for day in days)
     keys = _period_keys(days[0], days[-1], by)
     return [Count(_period_label(key, by), found.get(key, 0)) for key in keys]
@@ -231,12 +308,6 @@ def _period_label(key: tuple[int, int], by: str) -> str:
     if by == "month":
         return f"{key[0]:04d}-{key[1]:02d}"
     return f"{key[0]:04d}" + ("s" if by == "decade" else "")
-
-
-def _relates(relation: Relation, item: Event | Mentioned) -> bool:
-    if isinstance(item, Event):
-        return relation.event(item) is not None
-    return relation.names_in(item.mention.snippet)
 
 
 def related(corpus: Corpus, entity: str) -> list[Match]:

@@ -14,11 +14,12 @@ import msgspec
 import pytest
 from typer.testing import CliRunner
 
-from spacenews import loader
+from spacenews import loader, survey
 from spacenews.cache import cache_file, parser_fingerprint, snapshot_file
 from spacenews.cli import app
 from spacenews.corpus import Corpus
 from spacenews.loader import CACHE_MIN_FILES, load_corpus
+from spacenews.walk import walk_files
 
 from .conftest import SEEDS
 
@@ -60,6 +61,9 @@ def state(corpus: Corpus) -> dict[str, Any]:
         "ties": [event.ties for event in corpus.events],
         "documents": [(d.to_dict(), d.text, d.paragraphs, d.mentions) for d in corpus.documents],
         "problems": [problem.to_dict() for problem in corpus.problems],
+        "index": corpus.index,
+        "names": corpus.names,
+        "json": [bytes(data) for data in corpus.encoded(range(len(corpus.events)))],
     }
 
 
@@ -70,6 +74,41 @@ def test_results_are_identical_with_and_without_cache(corpus_dir: Path) -> None:
     assert state(filling) == plain
     assert state(load_corpus([corpus_dir], cache=True)) == plain
     assert state(load_corpus([corpus_dir], workers=2)) == plain  # parsed in two processes
+    assert state(load_corpus([corpus_dir], cache=True, workers=2)) == plain  # surveyed in two
+
+
+def test_json_is_the_same_from_a_snapshot(corpus_dir: Path, reads: list[str]) -> None:
+    runner = CliRunner()
+    command = ["timeline", "--entity", "NASA", "--mentions"]
+    for output in ["--json", "--jsonl"]:
+        plain = runner.invoke(app, ["--corpus", str(corpus_dir), "--no-cache", *command, output])
+        assert plain.exit_code == 0 and plain.stdout.count("NASA") > 10
+        cached = ["--corpus", str(corpus_dir), *command, output]
+        runner.invoke(app, cached)  # fills the cache
+        cache_file(corpus_dir).unlink(missing_ok=True)  # so that only the snapshot can answer
+        reads.clear()
+        assert runner.invoke(app, cached).stdout == plain.stdout
+        assert reads == []
+
+
+def test_the_survey_gives_the_manifest_of_the_walk(corpus_dir: Path, tmp_path: Path) -> None:
+    (corpus_dir / "deep" / "er").mkdir(parents=True)
+    (corpus_dir / "deep" / "er" / "page.md").write_text("# A page.\n")
+    (corpus_dir / "empty").mkdir()
+    other = tmp_path / "other.txt"
+    other.write_text("Another root, a file.\n")
+    roots = [corpus_dir, other]
+
+    def walked() -> str:
+        files = [f for i, root in enumerate(roots) for f in walk_files(root, i, [])]
+        return survey.manifest(files, survey.keys(files))
+
+    before = walked()
+    assert {survey.start(roots, processes)() for processes in [1, 2, 3]} == {before}
+    (corpus_dir / "empty" / "inner").mkdir()  # no file: nothing changed
+    assert survey.start(roots, 2)() == before
+    os.utime(corpus_dir / "deep" / "er" / "page.md", ns=(1, 1))
+    assert survey.start(roots, 2)() == walked() != before
 
 
 def test_only_changed_added_and_removed_files_are_read_again(
@@ -139,15 +178,29 @@ def test_a_bad_cache_is_ignored_and_rebuilt(
 @pytest.mark.parametrize(
     ("spoil", "reason"),
     [
-        (lambda path: path.write_bytes(b"\x00garbage\xff" * 10), "corrupt"),
+        (lambda path: path.write_bytes(b"\x00garbage\xff" * 10), "not a spacenews snapshot"),
+        (
+            lambda path: path.write_bytes(path.read_bytes()[:40] + b"\x00garbage\xff" * 10),
+            "corrupt",
+        ),
         (lambda path: path.write_bytes(path.read_bytes()[: path.stat().st_size // 2]), "corrupt"),
+        (lambda path: path.write_bytes(path.read_bytes() + b"\x00"), "corrupt"),
         (
             lambda path: path.write_bytes(msgspec.msgpack.encode(({"format": "x"}, b""))),
             "not a spacenews snapshot",
         ),
+        (lambda path: path.write_bytes(b""), "not a spacenews snapshot"),
         (lambda path: path.chmod(0o666), "others may write to it"),
     ],
-    ids=["garbage", "truncated", "foreign", "writable by others"],
+    ids=[
+        "garbage",
+        "garbage head",
+        "truncated",
+        "too long",
+        "foreign",
+        "empty",
+        "writable by others",
+    ],
 )
 def test_a_bad_snapshot_is_ignored_and_rebuilt(
     corpus_dir: Path, spoil: Any, reason: str, reads: list[str]

@@ -9,9 +9,10 @@ import pytest
 
 from spacenews.corpus import CorpusError, build
 from spacenews.loader import decode_bytes as decode
-from spacenews.loader import load_corpus, read_file, walk
+from spacenews.loader import load_corpus, read_file
 from spacenews.model import EventRecord, Related
 from spacenews.parse import Parsed
+from spacenews.walk import walk
 
 from .conftest import FIXTURES, SEEDS
 

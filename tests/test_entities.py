@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,16 +11,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from spacenews import corpus as corpus_module
 from spacenews import load_corpus
+from spacenews.corpus import Corpus
 from spacenews.entities import (
     AliasFileError,
     AliasTable,
     Gazetteer,
     acronyms,
+    finder,
+    fold_case,
     pattern,
     read_alias_table,
     shipped_table,
 )
+from spacenews.model import Event, Source
 
 from .conftest import SEEDS, run, run_json
 
@@ -114,3 +120,52 @@ _NAME = st.text(alphabet="abcAB -", min_size=1, max_size=8).filter(lambda n: n.s
 )
 def test_trie_finds_what_a_plain_alternation_finds(names: list[str], text: str) -> None:
     assert pattern(names).findall(text) == _flat(names).findall(text)
+
+
+# Letters whose cases the regex engine matches in its own ways: the dotless and dotted i, the
+# long s, the Kelvin sign, the final sigma, the micro sign, and a combining dot.
+_TRICKY = "aeiksIKSıİſKσςΣµμ\u0307"
+_WORDS = st.text(alphabet=_TRICKY + "ab", min_size=1, max_size=5)
+_TEXT = st.text(alphabet=_TRICKY + "ab .-_\n", max_size=40)
+
+
+def _event(headline: str, body: str, titles: list[str]) -> Event:
+    sources = tuple(Source(title, f"https://example.org/{n}") for n, title in enumerate(titles))
+    return Event(f"2020-01-01/{headline}", date(2020, 1, 1), headline, body, sources)
+
+
+@given(
+    names=st.lists(st.lists(_WORDS, min_size=1, max_size=3).map(" ".join), min_size=1, max_size=4),
+    texts=st.lists(st.tuples(_TEXT, _TEXT, st.lists(_TEXT, max_size=2)), max_size=6),
+    any_case=st.booleans(),
+    places_per_scan=st.sampled_from([1, 30, 10_000]),
+)
+def test_the_index_finds_the_events_a_search_of_each_finds(
+    names: list[str],
+    texts: list[tuple[str, str, list[str]]],
+    any_case: bool,
+    places_per_scan: int,
+) -> None:
+    events = [_event(*text) for text in texts]
+    found = finder(names, any_case=any_case)
+    expected = {
+        position
+        for position, event in enumerate(events)
+        if any(
+            found.pattern.search(text)
+            for text in [event.headline, event.body, *(s.title for s in event.sources)]
+        )
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(corpus_module, "PLACES_PER_SCAN", places_per_scan)
+        assert Corpus(events).naming(found) == expected
+
+
+@given(_TEXT)
+def test_fold_case_keeps_places_and_case_blind_matches(text: str) -> None:
+    folded = fold_case(text)
+    if folded is None:
+        return
+    assert len(folded) == len(text)
+    for place, char in enumerate(text):
+        assert re.fullmatch(f"(?i:{re.escape(folded[place])})", char)

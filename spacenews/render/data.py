@@ -1,31 +1,58 @@
-"""JSON and JSON Lines: the machine-readable outputs."""
+"""JSON and JSON Lines: the machine-readable outputs, built from compact encoded items."""
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO, Protocol, runtime_checkable
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-# JSON leaves these unescaped, but a terminal may act on C1 controls and bidi overrides.
-_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+import msgspec
 
-
-def to_json(items: Iterable[dict[str, Any]]) -> str:
-    """A JSON array with one compact item per line: readable, and quick to write (the C
-    encoder does all the work; an indented dump runs in Python, several times slower)."""
-    lines = ",\n".join(map(_ENCODE, items))
-    return _safe(f"[\n{lines}\n]" if lines else "[]")
+_ENCODE = msgspec.json.Encoder().encode
+# JSON leaves these unescaped, but a terminal may act on C1 controls and bidi overrides. As
+# UTF-8 they are DEL, \xc2 + \x80..\x9f, and \xe2\x80 or \xe2\x81 + a third byte; in valid
+# UTF-8 these bytes stand for nothing else.
+_UNSAFE = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
 
 
-def to_jsonl(items: Iterable[dict[str, Any]]) -> str:
-    """One compact JSON object per line."""
-    return _safe("\n".join(map(_ENCODE, items)))
+Buffer = bytes | memoryview  # an item's JSON, perhaps a view of a snapshot
 
 
-def _safe(text: str) -> str:
+@runtime_checkable
+class Encodable(Protocol):
+    """A sequence of items that knows their encoded JSON already (the corpus keeps it)."""
+
+    def encoded(self) -> Iterator[Buffer]: ...
+
+
+def encode(item: dict[str, Any]) -> bytes:
+    """One item as compact JSON (UTF-8), safe to reach a terminal."""
+    data = _ENCODE(item)
+    if not _UNSAFE.search(data):
+        return data
     # The characters can only stand inside JSON strings, where \u escapes mean the same.
-    if not _UNSAFE.search(text):
-        return text
-    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return _UNSAFE.sub(lambda match: b"\\u%04x" % ord(match.group().decode()), data)
+
+
+def lines(items: Iterable[Any]) -> Iterator[Buffer]:
+    """The encoded form of each item (anything with ``to_dict``)."""
+    if isinstance(items, Encodable):
+        return items.encoded()
+    return (encode(item.to_dict()) for item in items)
+
+
+def write_json(out: BinaryIO, encoded: Iterable[Buffer]) -> None:
+    """A JSON array with one compact item per line: readable, and written as it comes."""
+    first = True
+    for item in encoded:
+        out.write(b"[\n" if first else b",\n")
+        out.write(item)
+        first = False
+    out.write(b"[]\n" if first else b"\n]\n")
+
+
+def write_jsonl(out: BinaryIO, encoded: Iterable[Buffer]) -> None:
+    """One compact JSON object per line."""
+    for item in encoded:
+        out.write(item)
+        out.write(b"\n")
