@@ -1,9 +1,11 @@
 """Typer commands: options become a query, the library answers it, a renderer shows the answer.
 
 This is the one module that writes to the streams: results to stdout, everything else to stderr.
-"""
 
-from __future__ import annotations
+It has no ``from __future__ import annotations``: Typer reads the annotations of every command
+on each start, and evaluating hundreds of them from strings costs milliseconds that start-up
+cannot spare. The names imported only for type checking are quoted instead.
+"""
 
 import os
 import sys
@@ -35,7 +37,7 @@ class ExitCode(IntEnum):
     OK = 0  # results were found
     NO_RESULTS = 1  # the command ran but found nothing (or `check` found problems)
     USAGE = 2  # the command line or a corpus path is wrong
-    INTERNAL = 3  # a bug in spacenews: please report it
+    INTERNAL = 3  # a bug in spacenews (please report it), or a damaged snapshot
 
 
 class _Dict(Protocol):
@@ -160,7 +162,7 @@ def _complete_date(ctx: typer.Context, incomplete: str) -> list[str]:
     return sorted(period for period in periods if period.startswith(incomplete))
 
 
-def _completion_corpus(ctx: typer.Context) -> Corpus | None:
+def _completion_corpus(ctx: typer.Context) -> "Corpus | None":
     from spacenews.corpus import CorpusError
     from spacenews.loader import load_corpus
 
@@ -216,7 +218,7 @@ def _query(
     start: str | None,
     end: str | None,
     **filters: Any,
-) -> tuple[Query, Range]:
+) -> "tuple[Query, Range]":
     """The query and the date range that the shared timeline options describe."""
     from spacenews.dates import Range
     from spacenews.query import Query
@@ -293,7 +295,7 @@ def timeline(
     if by is not None:
         chart = counts(items.dates(), by.value)
 
-        def bars() -> RenderableType:
+        def bars() -> "RenderableType":
             from spacenews.render.table import bar_chart
 
             return bar_chart(chart, caption)
@@ -301,7 +303,7 @@ def timeline(
         _emit(ctx, chart, fmt, bars, empty)
         return
 
-    def table() -> RenderableType:
+    def table() -> "RenderableType":
         from spacenews.render.table import timeline_table
 
         return timeline_table(items, caption)
@@ -389,7 +391,7 @@ def show(
     found = events(corpus, Query(period.start, period.end))
     mentioned = mentions(corpus, period.start, period.end)
 
-    def details() -> RenderableType:
+    def details() -> "RenderableType":
         from spacenews.render.table import event_details
 
         return event_details(found, mentioned)
@@ -433,7 +435,7 @@ def related(
     matches = run(corpus, entity)[:limit]
     caption = _caption(len(matches), "result")
 
-    def table() -> RenderableType:
+    def table() -> "RenderableType":
         from spacenews.render.table import related_table
 
         return related_table(matches, caption)
@@ -460,7 +462,7 @@ def entities(
     fmt = _format(json_, jsonl)
     rows = run(_load(ctx))
 
-    def table() -> RenderableType:
+    def table() -> "RenderableType":
         from spacenews.render.table import entity_table
 
         return entity_table(rows, _plural(len(rows), "entity"))
@@ -499,7 +501,7 @@ def search(
     text = " ".join(query)
     results = SearchIndex.of(_load(ctx)).search(text, limit)
 
-    def table() -> RenderableType:
+    def table() -> "RenderableType":
         from spacenews.render.table import search_table
 
         return search_table(results, _plural(len(results), "result"))
@@ -526,7 +528,7 @@ def check(
     fmt = _format(json_, jsonl)
     corpus = _load(ctx, summary=False)
 
-    def lines() -> RenderableType:
+    def lines() -> "RenderableType":
         from spacenews.render.table import problem_lines
 
         return problem_lines(corpus.problems)
@@ -613,10 +615,14 @@ def main() -> None:
     except Exception as error:
         if os.environ.get("SPACENEWS_DEBUG"):
             raise
+        from spacenews.cache import CacheError
         from spacenews.text import printable
 
-        name = type(error).__name__
-        _stderr().print(f"spacenews: internal error ({name}): {printable(str(error))}")
+        if isinstance(error, CacheError):  # a snapshot damaged after it was opened
+            _say(f"error: {printable(str(error))}")
+        else:
+            name = type(error).__name__
+            _say(f"internal error ({name}): {printable(str(error))}")
         sys.exit(ExitCode.INTERNAL)
 
 
@@ -627,7 +633,7 @@ def _settings(ctx: typer.Context) -> Settings:
     )
 
 
-def _load(ctx: typer.Context, *, summary: bool = True) -> Corpus:
+def _load(ctx: typer.Context, *, summary: bool = True) -> "Corpus":
     from spacenews.corpus import CorpusError
     from spacenews.loader import load_corpus
 
@@ -656,7 +662,7 @@ def _load(ctx: typer.Context, *, summary: bool = True) -> Corpus:
 
 
 @contextmanager
-def _progress() -> Iterator[Progress | None]:
+def _progress() -> "Iterator[Progress | None]":
     """A progress bar on stderr while many files are parsed, only when stderr is a terminal."""
     if not sys.stderr.isatty():  # checked before importing rich: start-up time counts
         yield None
@@ -680,7 +686,7 @@ def _emit(
     ctx: typer.Context,
     items: Sequence[_Dict],
     fmt: str,
-    table: Callable[[], RenderableType],
+    table: "Callable[[], RenderableType]",
     empty: str | None,
 ) -> None:
     """The one output switch: a table for people, JSON or JSON Lines for programs.
@@ -712,11 +718,11 @@ def _emit(
         raise typer.Exit(ExitCode.NO_RESULTS)
 
 
-def _known(corpus: Corpus, entity: str) -> bool:
+def _known(corpus: "Corpus", entity: str) -> bool:
     return corpus.gazetteer.resolve(entity) is not None
 
 
-def _unknown(corpus: Corpus, entity: str) -> str:
+def _unknown(corpus: "Corpus", entity: str) -> str:
     """The message for an entity the corpus does not know, with the names closest to it."""
     from spacenews.query import suggest
     from spacenews.text import printable
@@ -764,13 +770,13 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(ExitCode.USAGE)
 
 
-def _stdout() -> Console:
+def _stdout() -> "Console":
     from rich.console import Console
 
     return Console(highlight=False, markup=False, emoji=False)
 
 
-def _stderr() -> Console:
+def _stderr() -> "Console":
     from rich.console import Console
 
     # Messages are one line each, however narrow the terminal: never wrapped.

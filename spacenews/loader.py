@@ -355,14 +355,14 @@ def _save_cache(store: ParseCache, fingerprint: str, notices: list[str]) -> None
 
 
 def _alias_tables(roots: Iterable[Path]) -> tuple[list[AliasTable], list[Problem]]:
-    from spacenews.entities import AliasFileError, read_alias_table
-
     tables: list[AliasTable] = []
     problems = []
     for root in roots:
         path = root / USER_FILE
         if not path.is_file():
             continue
+        from spacenews.entities import AliasFileError, read_alias_table
+
         try:
             tables.append(read_alias_table(path.read_bytes()))
         except (OSError, AliasFileError) as error:

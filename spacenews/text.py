@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 
 # C0 and C1 control characters, DEL, and the bidi overrides that can disguise text on a terminal.
@@ -30,7 +29,9 @@ def clean_inline(text: str) -> str:
     """One line of document text: entities decoded, wiki emphasis dropped, spaces folded."""
     # Each step runs only when a cheap test says it has work: this is the loader's hot path.
     if "&" in text:
-        text = html.unescape(text)
+        from html import unescape  # on first need: its table of entities is slow to import
+
+        text = unescape(text)
     if "''" in text:
         text = _WIKI_EMPHASIS.sub("", text)
     if _UNCLEAN.search(text):

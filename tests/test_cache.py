@@ -308,3 +308,22 @@ def test_cache_info_and_clear(corpus_dir: Path, private_cache: Path) -> None:
 def test_the_seeds_are_never_cached(private_cache: Path) -> None:
     CliRunner().invoke(app, ["timeline", "--json"])
     assert not list(private_cache.iterdir())
+
+
+def test_a_snapshot_damaged_in_its_events_fails_in_one_line(
+    corpus_dir: Path, private_cache: Path
+) -> None:
+    load_corpus([corpus_dir], cache=True)
+    path = snapshot_file([corpus_dir])
+    data = bytearray(path.read_bytes())
+    magic = b"spacenews corpus snapshot\n"
+    head = int.from_bytes(data[len(magic) : len(magic) + 8], "little")
+    events = len(magic) + 8 + head
+    data[events : events + 64] = b"\xc1" * 64  # a byte MessagePack never uses
+    path.write_bytes(bytes(data))
+    command = [sys.executable, "-m", "spacenews", "--corpus", str(corpus_dir), "timeline"]
+    env = {**os.environ, "SPACENEWS_CACHE_DIR": str(private_cache)}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 3
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "snapshot is corrupt" in done.stderr and "spacenews cache clear" in done.stderr

@@ -8,6 +8,7 @@ good event pages.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -56,6 +57,10 @@ def build_hostile(folder: Path) -> Path:
     (folder / "bad\nname\x1b[31m.txt").write_bytes(
         (FIXTURES / "hostile" / "good_one.txt").read_bytes()
     )
+    with contextlib.suppress(OSError):  # some file systems take UTF-8 names only
+        (folder / os.fsdecode(b"not utf-8 \xff.txt")).write_bytes(
+            (FIXTURES / "hostile" / "good_one.txt").read_bytes()
+        )
     deep = folder
     for _ in range(DEPTH):  # deeper than Python's recursion limit; made without recursion
         deep = deep / "d"

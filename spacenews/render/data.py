@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO, Protocol, runtime_checkable
 
-import msgspec
-
-_ENCODE = msgspec.json.Encoder().encode
+# The C encoder of the standard library: msgspec's is quicker, but importing it costs more
+# than a small corpus takes to encode.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 # JSON leaves these unescaped, but a terminal may act on C1 controls and bidi overrides. As
 # UTF-8 they are DEL, \xc2 + \x80..\x9f, and \xe2\x80 or \xe2\x81 + a third byte; in valid
 # UTF-8 these bytes stand for nothing else.
@@ -27,7 +28,8 @@ class Encodable(Protocol):
 
 def encode(item: dict[str, Any]) -> bytes:
     """One item as compact JSON (UTF-8), safe to reach a terminal."""
-    data = _ENCODE(item)
+    # A file name that is not UTF-8 keeps its odd bytes as lone surrogates: JSON escapes them.
+    data = _ENCODE(item).encode(errors="backslashreplace")
     if not _UNSAFE.search(data):
         return data
     # The characters can only stand inside JSON strings, where \u escapes mean the same.
