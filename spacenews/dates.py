@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date
 from typing import Literal, NamedTuple
@@ -44,10 +43,16 @@ def make_date(year: int, month: int, day: int) -> date:
         raise DateError(f"year {year} is out of range")
     if not 1 <= month <= 12:
         raise DateError(f"month {month} does not exist")
-    last = calendar.monthrange(year, month)[1]
+    last = _month_days(year, month)
     if not 1 <= day <= last:
         raise DateError(f"{year:04d}-{month:02d} has no day {day}")
     return date(year, month, day)
+
+
+def _month_days(year: int, month: int) -> int:
+    import calendar  # only when it is needed: start-up counts
+
+    return calendar.monthrange(year, month)[1]
 
 
 def parse_period(text: str) -> Period:
@@ -68,7 +73,7 @@ def _period(year_s: str, month_s: str | None, day_s: str | None) -> Period:
     month = int(month_s)
     if day_s is None:
         first = make_date(year, month, 1)
-        last = calendar.monthrange(year, month)[1]
+        last = _month_days(year, month)
         return Period(first, first.replace(day=last), "month")
     day = make_date(year, month, int(day_s))
     return Period(day, day, "day")

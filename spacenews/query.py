@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple, overload
 
@@ -266,16 +265,15 @@ def events(corpus: Corpus, query: Query) -> list[Event]:
     return [item for item in timeline(corpus, query) if isinstance(item, Event)]
 
 
-@dataclass(frozen=True, slots=True)
-class Count:
+class Count(NamedTuple):
     """How many items fall in one period of a chart."""
 
     period: str  # "2016", "2016-03" or "2010s"
-    count: int
+    total: int
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of a count."""
-        return {"period": self.period, "count": self.count}
+        return {"period": self.period, "count": self.total}
 
 
 def counts(dates: Iterable[date], by: str) -> list[Count]:

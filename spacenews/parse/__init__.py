@@ -8,19 +8,25 @@ text accepts everything, so every readable file yields something.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from spacenews.model import Document, EventRecord, Problem
 
 
-@dataclass(slots=True)
 class Parsed:
-    """Everything one file yielded."""
+    """Everything one file yielded (a plain class, as EventRecord is)."""
 
-    records: list[EventRecord] = field(default_factory=list)
-    documents: list[Document] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    __slots__ = ("documents", "problems", "records")
+
+    def __init__(
+        self,
+        records: list[EventRecord] | None = None,
+        documents: list[Document] | None = None,
+        problems: list[Problem] | None = None,
+    ) -> None:
+        self.records = [] if records is None else records
+        self.documents = [] if documents is None else documents
+        self.problems = [] if problems is None else problems
 
 
 class Handler(NamedTuple):

@@ -54,10 +54,10 @@ def bar_chart(counts: Sequence[Count], caption: str) -> Table:
     table.add_column("Period", style=DATE_STYLE, no_wrap=True)
     table.add_column("Events", justify="right")
     table.add_column("", no_wrap=True, overflow="crop")
-    most = max((count.count for count in counts), default=0) or 1
+    most = max((count.total for count in counts), default=0) or 1
     for count in counts:
-        length = round(BAR_WIDTH * count.count / most) or (1 if count.count else 0)
-        table.add_row(count.period, str(count.count), Text("█" * length, style=BAR_STYLE))
+        length = round(BAR_WIDTH * count.total / most) or (1 if count.total else 0)
+        table.add_row(count.period, str(count.total), Text("█" * length, style=BAR_STYLE))
     return table
 
 
