@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 # Trying a regex at one place costs about as much as a search running over this many characters.
 PLACES_PER_SCAN = 30
+ENCODE_ALL_MIN = 2000  # events; below this, importing the quicker JSON encoder costs more
 
 
 class CorpusError(Exception):
@@ -120,9 +121,11 @@ class Corpus:
         """The JSON of the events at these positions."""
         if self._encoded is not None:
             return self._encoded.views(positions)
-        from spacenews.render.data import encode
+        from spacenews.render.data import encode, encode_all
 
-        return [encode(self.events[position].to_dict()) for position in positions]
+        wanted = list(positions)
+        items = (self.events[position].to_dict() for position in wanted)
+        return encode_all(items) if len(wanted) >= ENCODE_ALL_MIN else [encode(i) for i in items]
 
     def naming(self, finder: Finder) -> set[int]:
         """The positions of the events whose headline, body or source titles the finder

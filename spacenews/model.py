@@ -98,9 +98,13 @@ class Event(NamedTuple):
             "date": self.date.isoformat(),
             "headline": self.headline,
             "body": self.body,
-            "sources": [source.to_dict() for source in self.sources],
+            # The sources' and links' own to_dict, inlined: this runs for every event.
+            "sources": [{"title": title, "url": url} for title, url in self.sources],
             "entities": list(self.entities),
-            "related": [link.to_dict() for link in self.related],
+            "related": [
+                {"id": i, "date": day.isoformat(), "headline": headline, "context": list(context)}
+                for i, day, headline, context in self.related
+            ],
             "documents": list(self.documents),
             "date_source": self.date_source,
         }

@@ -7,9 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from spacenews.cli import app
+from spacenews.render.data import encode, encode_all
 
 from .conftest import FIXTURES, run, run_json
 
@@ -277,3 +280,13 @@ def test_timeline_mentions_are_marked(runner: CliRunner) -> None:
 def test_related_reaches_documents(runner: CliRunner, entity: str, expected: set[str]) -> None:
     found = {m.get("path") or m["date"] for m in run_json(runner, "related", entity)}
     assert found == expected
+
+
+_JSON_TEXT = st.text(
+    alphabet=st.characters(codec="utf-8") | st.sampled_from("\x00\x1b\x7f\x85\u2028\u202e\ud800")
+)
+
+
+@given(st.lists(st.dictionaries(st.text(max_size=3), _JSON_TEXT | st.lists(_JSON_TEXT))))
+def test_the_quick_json_encoder_gives_the_same_bytes(items: list[dict[str, Any]]) -> None:
+    assert encode_all(items) == [encode(item) for item in items]

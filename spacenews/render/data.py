@@ -29,7 +29,26 @@ class Encodable(Protocol):
 def encode(item: dict[str, Any]) -> bytes:
     """One item as compact JSON (UTF-8), safe to reach a terminal."""
     # A file name that is not UTF-8 keeps its odd bytes as lone surrogates: JSON escapes them.
-    data = _ENCODE(item).encode(errors="backslashreplace")
+    return _safe(_ENCODE(item).encode(errors="backslashreplace"))
+
+
+def encode_all(items: Iterable[dict[str, Any]]) -> list[bytes]:
+    """Many items, each as encode gives it, by msgspec's encoder: three times quicker, which
+    pays for importing it when there are thousands. Its bytes are the standard library's
+    (a property test says so), but for lone surrogates, which it refuses: encode does those."""
+    import msgspec
+
+    quick = msgspec.json.Encoder().encode
+    found = []
+    for item in items:
+        try:
+            found.append(_safe(quick(item)))
+        except UnicodeEncodeError:
+            found.append(encode(item))
+    return found
+
+
+def _safe(data: bytes) -> bytes:
     if not _UNSAFE.search(data):
         return data
     # The characters can only stand inside JSON strings, where \u escapes mean the same.
