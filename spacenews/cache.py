@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, overload
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, TypeVar, overload
 
 from spacenews import __version__
 from spacenews.corpus import Corpus, Index, Names
@@ -153,11 +153,11 @@ def save_cache(cache: ParseCache, fingerprint: str) -> None:
 
     header = {"format": FORMAT, "fingerprint": fingerprint, "root": cache.root}
     data = msgspec.msgpack.encode([header, {k: list(v) for k, v in cache.entries.items()}])
-    _write_atomically(cache.path, data)
+    _write_atomically(cache.path, lambda stream: stream.write(data))
     cache.changed = False
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def _write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """A temporary file beside path, then a rename: readers see the old file or the new one."""
     import tempfile
 
@@ -165,7 +165,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            write(stream)
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -229,10 +229,10 @@ class Snapshot(NamedTuple):
 
 
 class _Head(NamedTuple):
-    # The start of a snapshot file, after the magic line and its own length (8 bytes, little
-    # endian). Then come three sections: the events, one MessagePack value each; the
-    # documents, the same; the JSON of each event. *_ends say where each item ends in its
-    # section.
+    # A snapshot file is a magic line, then three sections: the events, one MessagePack
+    # value each; the documents, the same; the JSON of each event. Then this head, then its
+    # length (8 bytes, little endian): it comes last, so the sections can be written as they
+    # are made. *_ends say where each item ends in its section.
     header: dict[str, str]
     problems: list[Problem]
     columns: Index  # the corpus index
@@ -268,19 +268,20 @@ def load_snapshot(path: Path, fingerprint: str) -> Snapshot | None:
         raise CacheError(f"cannot read {path}: {error.strerror or error}") from None
     if mapped[: len(_MAGIC)] != _MAGIC:
         raise CacheError("it is not a spacenews snapshot")
-    start = len(_MAGIC) + 8
-    length = int.from_bytes(mapped[len(_MAGIC) : start], "little")
+    length = int.from_bytes(mapped[-8:], "little")
+    if length > size - 8 - len(_MAGIC):
+        raise CacheError("it is corrupt (truncated, or its head is)")
     try:
-        head = msgspec.msgpack.decode(memoryview(mapped)[start : start + length], type=_Head)
+        head = msgspec.msgpack.decode(memoryview(mapped)[-8 - length : -8], type=_Head)
     except (msgspec.DecodeError, ValueError, TypeError) as error:
         raise CacheError(f"it is corrupt ({error})") from None
     if head.header.get("fingerprint") != fingerprint:
         return None  # another version: build afresh
     sections = [head.event_ends, head.document_ends, head.json_ends]
-    starts = [start + length]
+    starts = [len(_MAGIC)]
     for ends in sections:
         starts.append(starts[-1] + (ends[-1] if ends else 0))
-    if starts[-1] != size or any(ends != sorted(ends) for ends in sections):
+    if starts[-1] != size - 8 - length or any(ends != sorted(ends) for ends in sections):
         raise CacheError("it is corrupt (truncated, or its sections do not add up)")
     view = memoryview(mapped)
     return Snapshot(
@@ -301,29 +302,29 @@ def save_snapshot(path: Path, fingerprint: str, digest: str, corpus: Corpus) -> 
     import msgspec
 
     encode = msgspec.msgpack.Encoder().encode
-    events = [encode(event) for event in corpus.events]
-    documents = [encode(document) for document in corpus.documents]
-    encoded = [bytes(item) for item in corpus.encoded(range(len(corpus.events)))]
-    header = {"format": SNAPSHOT_FORMAT, "fingerprint": fingerprint, "manifest": digest}
-    head = encode(
-        _Head(
-            header,
-            list(corpus.problems),
-            corpus.index,
-            corpus.names,
-            _ends(events),
-            _ends(documents),
-            _ends(encoded),
-        )
-    )
-    length = len(head).to_bytes(8, "little")
-    _write_atomically(path, b"".join([_MAGIC, length, head, *events, *documents, *encoded]))
+    count = len(corpus.events)
+    blocks = (range(low, min(low + 5000, count)) for low in range(0, count, 5000))
+
+    def write(stream: BinaryIO) -> None:  # each item written as it is made: memory stays flat
+        stream.write(_MAGIC)
+        event_ends = _write_all(stream, (encode(event) for event in corpus.events))
+        document_ends = _write_all(stream, (encode(item) for item in corpus.documents))
+        json_ends = _write_all(stream, (data for b in blocks for data in corpus.encoded(b)))
+        header = {"format": SNAPSHOT_FORMAT, "fingerprint": fingerprint, "manifest": digest}
+        index, names, problems = corpus.index, corpus.names, list(corpus.problems)
+        head = _Head(header, problems, index, names, event_ends, document_ends, json_ends)
+        data = encode(head)
+        stream.write(data)
+        stream.write(len(data).to_bytes(8, "little"))
+
+    _write_atomically(path, write)
 
 
-def _ends(items: list[bytes]) -> list[int]:
+def _write_all(stream: BinaryIO, items: Iterable[bytes | memoryview]) -> list[int]:
+    """Write the items one after another; where each ends, counted from the first."""
     ends, total = [], 0
     for item in items:
-        total += len(item)
+        total += stream.write(item)
         ends.append(total)
     return ends
 

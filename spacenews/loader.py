@@ -303,8 +303,9 @@ def _cached(
     notices: list[str],
     workers: int | None,
     progress: Progress | None,
-) -> list[Parsed]:
-    """Parse results, from the cache for the files that did not change."""
+) -> Iterator[Parsed]:
+    """Parse results, from the cache for the files that did not change; each decoded when
+    it is wanted and then let go, so that they never all stand in memory twice."""
     from spacenews.survey import NO_KEY
 
     caches = [_open_cache(root, fingerprint, notices) for root in roots]
@@ -322,7 +323,10 @@ def _cached(
         store.keep_only({file.relative for file in files if file.root == index})
         if store.changed:
             _save_cache(store, fingerprint, notices)
-    return [_decoded(data, file) for file, data in zip(files, found, strict=True)]
+    del caches, fresh  # found alone holds the results now
+    for index, file in enumerate(files):
+        entry, found[index] = found[index], None
+        yield _decoded(entry, file)
 
 
 def _decoded(data: Encoded | None, file: SourceFile) -> Parsed:
