@@ -311,7 +311,9 @@ def _period_label(key: tuple[int, int], by: str) -> str:
 def related(corpus: Corpus, entity: str) -> list[Match]:
     """Events and documents tied to the entity or naming it, strongest first."""
     relation = Relation(corpus, entity)
-    matches = [m for event in corpus.events if (m := relation.event(event))]
+    # The index says which events match: only those are built and scored.
+    found = (relation.event(corpus.events[p]) for p in sorted(relation.positions(corpus)))
+    matches = [match for match in found if match]
     matches += [m for document in corpus.documents if (m := relation.document(document))]
     return sorted(matches, key=_rank)
 
