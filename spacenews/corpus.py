@@ -274,7 +274,7 @@ def merge(key: str, records: list[EventRecord]) -> Event:
         related=_unique(records, lambda r: r.related, lambda link: link.id),
         documents=tuple(dict.fromkeys(r.document for r in records if r.document)),
         date_source=main.date_source,
-        ties=tuple(dict.fromkeys((fold(name), r.via) for r in records for name in r.entities)),
+        ties=tuple(dict.fromkeys(_tie(fold(name), r.via) for r in records for name in r.entities)),
     )
 
 
@@ -299,8 +299,18 @@ def _single(key: str, record: EventRecord) -> Event:
         else _unique([record], lambda r: r.related, lambda link: link.id),
         documents=(record.document,) if record.document else (),
         date_source=record.date_source,
-        ties=tuple((name, record.via) for name in dict.fromkeys(folded)),
+        ties=tuple(_tie(name, record.via) for name in dict.fromkeys(folded)),
     )
+
+
+def _tie(name: str, via: str) -> tuple[str, str]:
+    # A few hundred names, tied in two ways, for a hundred thousand events: each pair is
+    # kept once.
+    pair = (name, via)
+    return _TIES.setdefault(pair, pair)
+
+
+_TIES: dict[tuple[str, str], tuple[str, str]] = {}
 
 
 def _unique(

@@ -60,7 +60,7 @@ def _event_record(item: list[Any], path: str) -> EventRecord:
         body,
         [Source(title, url) for title, url in sources],
         [intern(name) for name in entities],
-        [Related(intern(i), _day(o), intern(h), tuple(map(intern, c))) for i, o, h, c in related],
+        [Related(intern(i), _day(o), intern(h), _names(c)) for i, o, h, c in related],
         path,
         via,
         date_source,
@@ -68,6 +68,14 @@ def _event_record(item: list[Any], path: str) -> EventRecord:
 
 
 _day = functools.cache(date.fromordinal)
+
+
+def _names(names: list[str]) -> tuple[str, ...]:
+    kept = tuple(map(intern, names))
+    return _NAMES.setdefault(kept, kept)
+
+
+_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 def _document(document: Document) -> list[Any]:
