@@ -211,6 +211,8 @@ def fold_case(text: str) -> str | None:
     if classes is None:
         return None
     table, present = classes
+    if folded.isascii():  # known at once: no letter of the table is ASCII
+        return folded
     return folded.translate(table) if present.search(folded) else folded
 
 
