@@ -44,10 +44,13 @@ for folder, _, files in os.walk(sys.argv[1]):
 
 def measure(command: list[str], env: dict[str, str]) -> tuple[float, int]:
     """Wall time in seconds and peak resident memory in MiB of one run."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
+    # The output goes to a file, as a real run's does: sent to /dev/null, the warm run at
+    # 100,000 documents measured a peak 97 MiB lower (125 against 222 MiB).
+    with tempfile.TemporaryFile() as output:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()}")
