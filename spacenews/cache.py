@@ -302,14 +302,12 @@ def save_snapshot(path: Path, fingerprint: str, digest: str, corpus: Corpus) -> 
     import msgspec
 
     encode = msgspec.msgpack.Encoder().encode
-    count = len(corpus.events)
-    blocks = (range(low, min(low + 5000, count)) for low in range(0, count, 5000))
 
     def write(stream: BinaryIO) -> None:  # each item written as it is made: memory stays flat
         stream.write(_MAGIC)
         event_ends = _write_all(stream, (encode(event) for event in corpus.events))
         document_ends = _write_all(stream, (encode(item) for item in corpus.documents))
-        json_ends = _write_all(stream, (data for b in blocks for data in corpus.encoded(b)))
+        json_ends = _write_all(stream, corpus.encoded(range(len(corpus.events))))
         header = {"format": SNAPSHOT_FORMAT, "fingerprint": fingerprint, "manifest": digest}
         index, names, problems = corpus.index, corpus.names, list(corpus.problems)
         head = _Head(header, problems, index, names, event_ends, document_ends, json_ends)

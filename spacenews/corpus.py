@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from sys import intern
 from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar
@@ -20,6 +20,7 @@ T = TypeVar("T")
 # Trying a regex at one place costs about as much as a search running over this many characters.
 PLACES_PER_SCAN = 30
 ENCODE_ALL_MIN = 2000  # events; below this, importing the quicker JSON encoder costs more
+ENCODE_BLOCK = 5000  # events encoded at once
 
 
 class CorpusError(Exception):
@@ -117,15 +118,19 @@ class Corpus:
         """Events from start to end, both included; None leaves that side open."""
         return [self.events[position] for position in self.span(start, end)]
 
-    def encoded(self, positions: Iterable[int]) -> Sequence[bytes | memoryview]:
-        """The JSON of the events at these positions."""
-        if self._encoded is not None:
-            return self._encoded.views(positions)
+    def encoded(self, positions: Sequence[int]) -> Iterator[bytes | memoryview]:
+        """The JSON of the events at these positions, made a block at a time: a long answer
+        never stands in memory whole."""
         from spacenews.render.data import encode, encode_all
 
-        wanted = list(positions)
-        items = (self.events[position].to_dict() for position in wanted)
-        return encode_all(items) if len(wanted) >= ENCODE_ALL_MIN else [encode(i) for i in items]
+        many = len(positions) >= ENCODE_ALL_MIN
+        for low in range(0, len(positions), ENCODE_BLOCK):
+            block = positions[low : low + ENCODE_BLOCK]
+            if self._encoded is not None:
+                yield from self._encoded.views(block)
+                continue
+            items = [self.events[position].to_dict() for position in block]
+            yield from encode_all(items) if many else map(encode, items)
 
     def naming(self, finder: Finder) -> set[int]:
         """The positions of the events whose headline, body or source titles the finder

@@ -17,7 +17,6 @@ MENTION_SCORE = 1.0  # the text names the entity
 TITLE_SCORE = 1.0  # ... in the headline or title
 REPEAT_SCORE = 0.25  # each further naming, up to REPEAT_CAP of them
 REPEAT_CAP = 8
-BLOCK = 5000  # events encoded at once for JSON output
 
 
 class Query(NamedTuple):
@@ -212,10 +211,7 @@ class Selection(Sequence["Event | Mentioned"]):
         """The JSON of each item."""
         from spacenews.render.data import encode
 
-        positions = [entry for entry in self._entries if isinstance(entry, int)]
-        blocks = (positions[low : low + BLOCK] for low in range(0, len(positions), BLOCK))
-        # Encoded a block at a time, so that a long answer never stands in memory whole.
-        events = (data for block in blocks for data in self._corpus.encoded(block))
+        events = self._corpus.encoded([e for e in self._entries if isinstance(e, int)])
         for entry in self._entries:
             yield next(events) if isinstance(entry, int) else encode(entry.to_dict())
 
