@@ -156,7 +156,7 @@ def _complete_date(ctx: typer.Context, incomplete: str) -> list[str]:
     from datetime import date
 
     corpus = _completion_corpus(ctx)
-    days = [date.fromordinal(day) for day in corpus.index.days] if corpus else []
+    days = [date.fromordinal(day) for day in corpus.days] if corpus else []
     periods = {f"{day:%Y}" for day in days} | {f"{day:%Y-%m}" for day in days}
     periods |= {day.isoformat() for day in days}
     return sorted(period for period in periods if period.startswith(incomplete))

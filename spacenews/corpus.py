@@ -77,6 +77,7 @@ class Corpus:
         self.notices: tuple[str, ...] = ()  # what the user should know of the load itself
         self._alias_tables = tuple(alias_tables)
         self._index = index
+        self._days = index.days if index is not None else None
         self._names = names
         self._encoded = encoded
         self._gazetteer: Gazetteer | None = None
@@ -88,8 +89,16 @@ class Corpus:
     def index(self) -> Index:
         """The filters' view of the events, made on first use."""
         if self._index is None:
-            self._index = index_of(self.events)
+            self._index = index_of(self.events, self.days)
         return self._index
+
+    @property
+    def days(self) -> list[int]:
+        """Each event's day, as a proleptic ordinal: all that a date filter needs, without
+        the rest of the index."""
+        if self._days is None:
+            self._days = [event.date.toordinal() for event in self.events]
+        return self._days
 
     @property
     def names(self) -> Names:
@@ -109,7 +118,7 @@ class Corpus:
     def span(self, start: date | None, end: date | None) -> range:
         """The positions of the events from start to end, both included; None leaves that
         side open."""
-        days = self.index.days
+        days = self.days
         low = 0 if start is None else bisect_left(days, start.toordinal())
         high = len(days) if end is None else bisect_right(days, end.toordinal())
         return range(low, high)
@@ -214,15 +223,13 @@ def _places(text: str, words: Iterable[str]) -> list[int] | None:
     return places
 
 
-def index_of(events: Iterable[Event]) -> Index:
-    """The index of events in their order."""
-    days: list[int] = []
+def index_of(events: Iterable[Event], days: list[int]) -> Index:
+    """The index of events in their order, whose days are given."""
     texts: list[str] = []
     starts: list[int] = []
     ties: dict[str, list[int]] = {}
     offset = 0
     for position, event in enumerate(events):
-        days.append(event.date.toordinal())
         text = "\0".join([event.headline, event.body, *(s.title for s in event.sources)])
         texts.append(text)
         starts.append(offset)

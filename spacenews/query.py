@@ -201,7 +201,7 @@ class Selection(Sequence["Event | Mentioned"]):
 
     def dates(self) -> list[date]:
         """The date of each item."""
-        days = self._corpus.index.days
+        days = self._corpus.days
         return [
             date.fromordinal(days[entry]) if isinstance(entry, int) else entry.date
             for entry in self._entries
@@ -218,7 +218,7 @@ class Selection(Sequence["Event | Mentioned"]):
 
 def select(corpus: Corpus, query: Query) -> Selection:
     """Events (and, if asked, dated mentions) in date order that satisfy every filter."""
-    days = corpus.index.days
+    days = corpus.days
 
     def day(entry: int | Mentioned) -> int:
         return days[entry] if isinstance(entry, int) else entry.date.toordinal()
