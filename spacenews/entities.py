@@ -207,12 +207,12 @@ def fold_case(text: str) -> str | None:
     folded = folded.lower()  # its one longer lower case form, of U+0130, is gone
     if len(folded) != len(text):
         return None
+    if folded.isascii():  # known at once: no letter of the table below is ASCII
+        return folded
     classes = _case_classes()
     if classes is None:
         return None
     table, present = classes
-    if folded.isascii():  # known at once: no letter of the table is ASCII
-        return folded
     return folded.translate(table) if present.search(folded) else folded
 
 
