@@ -257,8 +257,9 @@ def load_snapshot(path: Path, fingerprint: str) -> Snapshot | None:
 
     try:
         with path.open("rb") as stream:
-            _check_owner(os.fstat(stream.fileno()))
-            size = os.fstat(stream.fileno()).st_size
+            info = os.fstat(stream.fileno())
+            _check_owner(info)
+            size = info.st_size
             if size == 0:
                 raise CacheError("it is not a spacenews snapshot")
             mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
