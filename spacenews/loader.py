@@ -174,14 +174,9 @@ def _parse_all(
             if progress and done % CHUNK_FILES == 0:
                 progress(done, len(files))
         return
-    import msgspec
-
-    # Each chunk is decoded as it comes, while the workers parse the next ones, and let go.
-    start = 0
-    for chunk in _parse_parallel(files, workers, progress):
-        for data in msgspec.msgpack.decode(chunk):
-            yield decode(data, files[start].relative)
-            start += 1
+    # Each result is decoded as it comes, while the workers parse the next ones, and let go.
+    for file, data in zip(files, _parse_parallel(files, workers, progress), strict=True):
+        yield decode(data, file.relative)
 
 
 def _worker_count(files: int, workers: int | None) -> int:
@@ -192,20 +187,22 @@ def _worker_count(files: int, workers: int | None) -> int:
 
 def _parse_parallel(
     files: list[SourceFile], workers: int | None, progress: Progress | None
-) -> Iterator[bytes]:
+) -> Iterator[Encoded]:
     """The encoded results of files parsed by worker processes, in the files' order, as they
-    come: one MessagePack list for every CHUNK_FILES files (far smaller, and quicker to pass
-    between processes, than the lists themselves)."""
+    come. A worker hands back one MessagePack list for every CHUNK_FILES files: far smaller,
+    and quicker to pass between processes, than the lists themselves."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    import msgspec
+
     jobs = [
         [(file.path, file.relative) for file in files[start : start + CHUNK_FILES]]
         for start in range(0, len(files), CHUNK_FILES)
     ]
-    from concurrent.futures import ProcessPoolExecutor
-
     count = _worker_count(len(files), workers)
     with ProcessPoolExecutor(max_workers=count, mp_context=_fork_context()) as pool:
         for done, chunk in enumerate(pool.map(_parse_chunk, jobs), 1):
-            yield chunk
+            yield from msgspec.msgpack.decode(chunk)
             if progress:
                 progress(min(done * CHUNK_FILES, len(files)), len(files))
 
@@ -342,10 +339,7 @@ def _parse_encoded(
     files: list[SourceFile], workers: int | None, progress: Progress | None
 ) -> list[Encoded]:
     if _worker_count(len(files), workers) > 1:
-        import msgspec
-
-        chunks = _parse_parallel(files, workers, progress)
-        return [data for chunk in chunks for data in msgspec.msgpack.decode(chunk)]
+        return list(_parse_parallel(files, workers, progress))
     return [encode(_parse_file(file)) for file in files]
 
 
