@@ -52,7 +52,7 @@ def _record(record: EventRecord) -> list[Any]:
 
 def _event_record(item: list[Any], path: str) -> EventRecord:
     # The same ids, headlines, names and days come back from file after file (an event and
-    # every link to it): each is kept once, which saves a third of a large corpus's memory.
+    # every link to it): each is kept once (100,000 documents built in 407 MB, not 473).
     ordinal, headline, body, sources, entities, related, via, date_source = item
     return EventRecord(
         _day(ordinal),
