@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from spacenews.corpus import CorpusError, build
+from spacenews.loader import Unreadable, load_corpus, read_bytes, read_file
 from spacenews.loader import decode_bytes as decode
-from spacenews.loader import load_corpus, read_file
 from spacenews.model import EventRecord, Related
 from spacenews.parse import Parsed
 from spacenews.walk import walk
@@ -123,6 +124,38 @@ def test_unreadable_content_is_skipped_with_a_reason(
     path.write_bytes(data)
     (problem,) = read_file(path, tmp_path).problems
     assert (problem.path, problem.reason, problem.skipped) == ("f", reason, True)
+
+
+def _fstat_says(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    """Make fstat give a size the file no longer has, as if it changed in between."""
+    real = os.fstat
+
+    def fstat(fd: int) -> os.stat_result:
+        fields = list(real(fd))
+        fields[6] = size
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(os, "fstat", fstat)
+
+
+@pytest.mark.parametrize("told", [0, 10, 99, 101, 1000])
+def test_a_file_that_changed_after_fstat_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, told: int
+) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(b"x" * 100)
+    _fstat_says(monkeypatch, told)
+    assert read_bytes(str(path), 1000) == b"x" * 100
+
+
+def test_a_file_that_grew_past_the_limit_after_fstat_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(b"x" * 100)
+    _fstat_says(monkeypatch, 10)
+    with pytest.raises(Unreadable, match="grew"):
+        read_bytes(str(path), 50)
 
 
 def test_dangling_link_is_skipped(tmp_path: Path) -> None:
