@@ -92,7 +92,7 @@ def bench_size(size: int, work: Path, repeat: int) -> dict[str, float]:
     query = ["timeline", "--entity", ENTITY, "--json"]
     read, _ = median([sys.executable, "-c", READ_ALL, str(folder)], env, repeat, folder)
     grep, _ = median(["grep", "-rlF", ENTITY, str(folder)], env, repeat, folder)
-    cold, cold_mem = median([*spacenews, "--no-cache", *query], env, repeat, folder)
+    cold, cold_mem = median([*spacenews, *query, "--no-cache"], env, repeat, folder)
     shutil.rmtree(work / "cache", ignore_errors=True)
     fill, _ = median([*spacenews, *query], env, 1, folder)
     warm, warm_mem = median([*spacenews, *query], env, repeat, folder)

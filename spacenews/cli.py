@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, Protocol, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from spacenews import __version__
 from spacenews.dates import DateError, Range, parse_month_day, parse_period, parse_range
@@ -68,8 +69,44 @@ class ExportFormat(StrEnum):
     markdown = "markdown"
 
 
+_GLOBAL_FLAGS = ("--no-cache", "--pager")
+_GLOBAL_VALUES = ("--corpus", "-c")  # the global options followed by a value
+
+
+def globals_first(args: list[str]) -> list[str]:
+    """The arguments with the global options moved in front, in their order, so that they may
+    also come after the command (``spacenews timeline --json --no-cache``). What follows
+    ``--`` is left alone: it is never an option."""
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest += args[index:]
+            break
+        if arg in _GLOBAL_FLAGS or arg.startswith("--corpus="):
+            front.append(arg)
+        elif arg in _GLOBAL_VALUES and index + 1 < len(args):
+            front += args[index : index + 2]
+            index += 1
+        else:
+            rest.append(arg)
+        index += 1
+    return front + rest
+
+
+class _Group(TyperGroup):
+    """The app's command group: it reads the global options wherever they are."""
+
+    # Any: the Context class is click's, vendored or not depending on the version of Typer.
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, globals_first(args))
+
+
 app = typer.Typer(
     name="spacenews",
+    cls=_Group,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},

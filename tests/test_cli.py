@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from spacenews.cli import app
+from spacenews.cli import app, globals_first
 from spacenews.render.data import encode, encode_all
 
 from .conftest import FIXTURES, run, run_json
@@ -178,6 +178,31 @@ def test_corpus_option_and_environment(runner: CliRunner, tmp_path: Path) -> Non
     env = {"SPACENEWS_CORPUS": f"{post}:{FIXTURES / 'parse' / 'day_page.md'}"}
     result = runner.invoke(app, ["timeline", "--json"], env=env)
     assert len(json.loads(result.stdout)) == 3
+
+
+def test_global_options_may_follow_the_command(runner: CliRunner) -> None:
+    post = str(FIXTURES / "parse" / "front_matter_post.md")
+    before = run(runner, "--corpus", post, "-c", post, "timeline", "--json")
+    after = run(runner, "timeline", "--corpus", post, "--json", f"--corpus={post}")
+    assert after.exit_code == 0 and after.stdout == before.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["-c", "a", "timeline", "--json"], ["-c", "a", "timeline", "--json"]),
+        (["timeline", "--json", "--no-cache"], ["--no-cache", "timeline", "--json"]),
+        (
+            ["show", "2016", "--corpus", "a", "--pager"],
+            ["--corpus", "a", "--pager", "show", "2016"],
+        ),
+        (["--corpus=a", "search", "x", "-c", "b"], ["--corpus=a", "-c", "b", "search", "x"]),
+        (["search", "--", "--no-cache", "-c"], ["search", "--", "--no-cache", "-c"]),
+        (["search", "-c"], ["search", "-c"]),  # left for click to say the value is missing
+    ],
+)
+def test_globals_first(args: list[str], expected: list[str]) -> None:
+    assert globals_first(args) == expected
 
 
 def test_missing_corpus_path_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
