@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -176,9 +177,9 @@ class EventRecord:
         date: date,
         headline: str,
         body: str = "",
-        sources: list[Source] | None = None,
-        entities: list[str] | None = None,
-        related: list[Related] | None = None,
+        sources: Sequence[Source] = (),
+        entities: Sequence[str] = (),
+        related: Sequence[Related] = (),
         document: str = "",
         via: str = "context",  # how its entities were given: "context" lines or "tag"s
         date_source: str = "heading",  # where its date came from
@@ -186,9 +187,9 @@ class EventRecord:
         self.date = date
         self.headline = headline
         self.body = body
-        self.sources = [] if sources is None else sources
-        self.entities = [] if entities is None else entities
-        self.related = [] if related is None else related
+        self.sources = sources
+        self.entities = entities
+        self.related = related
         self.document = document
         self.via = via
         self.date_source = date_source
@@ -197,6 +198,7 @@ class EventRecord:
 def link_record(link: Related, document: str) -> EventRecord:
     """What a related link on a page says of the event it links to: its day, its headline,
     and the entities it shares with the page."""
-    record = EventRecord(link.date, link.headline, entities=list(link.context), document=document)
-    record.date_source = "link"
-    return record
+    # The link's own names, not a copy: there is a record for each of the corpus's links.
+    return EventRecord(
+        link.date, link.headline, entities=link.context, document=document, date_source="link"
+    )

@@ -62,8 +62,8 @@ def _event_record(item: list[Any], path: str) -> EventRecord:
         [intern(name) for name in entities],
         [Related(intern(i), _day(o), intern(h), _names(c)) for i, o, h, c in related],
         path,
-        via,
-        date_source,
+        intern(via),
+        intern(date_source),
     )
 
 
@@ -90,16 +90,18 @@ def _document(document: Document) -> list[Any]:
 
 
 def _document_of(item: list[Any], path: str) -> Document:
+    # Languages, kinds and precisions are a handful of words, and a document's paragraphs and
+    # mentions share their few item titles: each is kept once.
     title, fmt, text, tags, paragraphs, mentions = item
     return Document(
         path,
         title,
-        fmt,
+        intern(fmt),
         text,
         tuple(tags),
-        tuple(Paragraph(*paragraph) for paragraph in paragraphs),
+        tuple(Paragraph(t, intern(lang), intern(i), intern(k)) for t, lang, i, k in paragraphs),
         tuple(
-            Mention(date.fromordinal(o), precision, snippet, path, item_title, lang)
+            Mention(_day(o), intern(precision), snippet, path, intern(item_title), intern(lang))
             for o, precision, snippet, item_title, lang in mentions
         ),
     )

@@ -47,7 +47,7 @@ def _record(record: EventRecord) -> dict[str, Any]:
         "headline": record.headline,
         "body": record.body,
         "sources": [source.to_dict() for source in record.sources],
-        "entities": record.entities,
+        "entities": list(record.entities),
         "related": [link.to_dict() for link in record.related],
         "document": record.document,
         "via": record.via,

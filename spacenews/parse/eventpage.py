@@ -120,7 +120,7 @@ def _parse_day_page(day: date, lines: Iterator[tuple[int, str]], path: str, pars
         elif line.startswith("#"):
             current = None  # "## [Previous Day...]" and any other heading end the item
         elif current is not None and (context := _CONTEXT.match(line)):
-            current.entities.extend(_names(context.group(1)))
+            current.entities = [*current.entities, *_names(context.group(1))]
         elif current is not None and line:
             text = clean_inline(line)
             current.body = f"{current.body}\n\n{text}" if current.body else text
