@@ -12,6 +12,7 @@ from datetime import date
 from sys import intern
 from typing import Any
 
+from spacenews.dates import Precision
 from spacenews.model import Document, EventRecord, Mention, Paragraph, Problem, Related, Source
 from spacenews.parse import Parsed
 
@@ -76,6 +77,7 @@ def _names(names: list[str]) -> tuple[str, ...]:
 
 
 _NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
+_PRECISIONS: dict[str, Precision] = {"year": "year", "month": "month", "day": "day"}
 
 
 def _document(document: Document) -> list[Any]:
@@ -101,7 +103,9 @@ def _document_of(item: list[Any], path: str) -> Document:
         tuple(tags),
         tuple(Paragraph(t, intern(lang), intern(i), intern(k)) for t, lang, i, k in paragraphs),
         tuple(
-            Mention(_day(o), intern(precision), snippet, path, intern(item_title), intern(lang))
+            Mention(
+                _day(o), _PRECISIONS[precision], snippet, path, intern(item_title), intern(lang)
+            )
             for o, precision, snippet, item_title, lang in mentions
         ),
     )
