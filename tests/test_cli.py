@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -256,6 +259,27 @@ def test_version_and_help(runner: CliRunner) -> None:
     help_text = run(runner, "--help").stdout
     for command in ("timeline", "show", "related", "check"):
         assert command in help_text
+
+
+def _console(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the installed console script's code, as a shell would."""
+    command = [sys.executable, "-c", "from spacenews.cli import main; main()", *args]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as users run it
+    env |= {"SPACENEWS_CORPUS": "", "NO_COLOR": "1"}
+    return subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+
+
+def test_the_console_script_says_everything_before_it_leaves(runner: CliRunner) -> None:
+    # Once a corpus is loaded, main() ends the process at once (os._exit): what was written
+    # must all come out, and the exit codes stay those of the table in the README.
+    for args in (["timeline", "--jsonl"], ["export", "--format", "csv"]):
+        done = _console(*args)
+        assert done.returncode == 0 and done.stderr == ""
+        assert done.stdout == run(runner, *args).stdout
+    nobody = _console("timeline", "--entity", "Nobody")
+    assert (nobody.returncode, nobody.stdout) == (1, "")
+    assert nobody.stderr == "spacenews: no entity named 'Nobody'\n"
+    assert _console("show", "soon").returncode == 2
 
 
 def test_real_front_matter_corpora(runner: CliRunner) -> None:
