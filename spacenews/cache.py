@@ -157,7 +157,7 @@ def save_cache(cache: ParseCache, fingerprint: str) -> None:
     cache.changed = False
 
 
-def _write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
+def _write_atomically(path: Path, write: Callable[[BinaryIO], T]) -> T:
     """A temporary file beside path, then a rename: readers see the old file or the new one."""
     import tempfile
 
@@ -165,11 +165,12 @@ def _write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=SUFFIX, dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
-            write(stream)
+            written = write(stream)
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return written
 
 
 def _check_owner(info: os.stat_result) -> None:
@@ -298,16 +299,20 @@ def load_snapshot(path: Path, fingerprint: str) -> Snapshot | None:
     )
 
 
-def save_snapshot(path: Path, fingerprint: str, digest: str, corpus: Corpus) -> None:
-    """Keep the merged corpus for the next run, written atomically."""
+def save_snapshot(path: Path, fingerprint: str, digest: str, corpus: Corpus) -> _Slices:
+    """Keep the merged corpus for the next run, written atomically. Returns the JSON of its
+    events as the file now holds it: the run that wrote it need not make it again."""
+    import mmap
+
     import msgspec
 
     encode = msgspec.msgpack.Encoder().encode
 
-    def write(stream: BinaryIO) -> None:  # each item written as it is made: memory stays flat
+    def write(stream: BinaryIO) -> _Slices:  # each item written as it is made: memory stays flat
         stream.write(_MAGIC)
         event_ends = _write_all(stream, (encode(event) for event in corpus.events))
         document_ends = _write_all(stream, (encode(item) for item in corpus.documents))
+        start = stream.tell()
         json_ends = _write_all(stream, corpus.encoded(range(len(corpus.events))))
         header = {"format": SNAPSHOT_FORMAT, "fingerprint": fingerprint, "manifest": digest}
         index, names, problems = corpus.index, corpus.names, list(corpus.problems)
@@ -315,8 +320,12 @@ def save_snapshot(path: Path, fingerprint: str, digest: str, corpus: Corpus) -> 
         data = encode(head)
         stream.write(data)
         stream.write(len(data).to_bytes(8, "little"))
+        stream.flush()
+        # Mapped from this file, not from path: another run may replace that one meanwhile.
+        mapped = memoryview(mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ))
+        return _Slices(mapped[start : start + (json_ends[-1] if json_ends else 0)], json_ends)
 
-    _write_atomically(path, write)
+    return _write_atomically(path, write)
 
 
 def _write_all(stream: BinaryIO, items: Iterable[bytes | memoryview]) -> list[int]:

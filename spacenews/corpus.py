@@ -141,6 +141,11 @@ class Corpus:
             items = [self.events[position].to_dict() for position in block]
             yield from encode_all(items) if many else map(encode, items)
 
+    def keep_json(self, encoded: Encoded) -> None:
+        """Take the JSON of the events from there from now on: a snapshot of this very corpus,
+        which holds it ready."""
+        self._encoded = encoded
+
     def naming(self, finder: Finder) -> set[int]:
         """The positions of the events whose headline, body or source titles the finder
         matches in.

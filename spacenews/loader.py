@@ -304,7 +304,9 @@ def _cached_corpus(
     path = caching.snapshot_file(roots, folder)
     try:
         digest = survey.manifest(files, keys)
-        caching.save_snapshot(path, caching.snapshot_fingerprint(), digest, corpus)
+        corpus.keep_json(
+            caching.save_snapshot(path, caching.snapshot_fingerprint(), digest, corpus)
+        )
     except OSError as error:
         notices.append(f"snapshot not written to {path}: {error.strerror or error}")
     return corpus

@@ -84,7 +84,7 @@ def test_json_is_the_same_from_a_snapshot(corpus_dir: Path, reads: list[str]) ->
         plain = runner.invoke(app, ["--corpus", str(corpus_dir), "--no-cache", *command, output])
         assert plain.exit_code == 0 and plain.stdout.count("NASA") > 10
         cached = ["--corpus", str(corpus_dir), *command, output]
-        runner.invoke(app, cached)  # fills the cache
+        assert runner.invoke(app, cached).stdout == plain.stdout  # fills the cache
         cache_file(corpus_dir).unlink(missing_ok=True)  # so that only the snapshot can answer
         reads.clear()
         assert runner.invoke(app, cached).stdout == plain.stdout
