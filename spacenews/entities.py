@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -149,12 +149,30 @@ class Gazetteer:
 
     def find(self, text: str) -> Counter[str]:
         """How often each known entity is named in a text, by canonical name."""
+        return Counter(name for _, name in self.places(text))
+
+    def places(self, text: str) -> Iterator[tuple[int, str]]:
+        """Where a known entity is named in a text, and its canonical name, for each naming."""
         if self._pattern is None:
             self._pattern = pattern(self._spellings)
-        found: Counter[str] = Counter()
+        canonical: dict[str, str] = {}  # spelling -> canonical name: a text repeats spellings
         for match in self._pattern.finditer(text):
-            found[self._canonical[fold(match.group())]] += 1
-        return found
+            spelling = match.group()
+            name = canonical.get(spelling)
+            if name is None:
+                name = canonical[spelling] = self._canonical_of(spelling)
+            yield match.start(), name
+
+    def _canonical_of(self, spelling: str) -> str:
+        """The canonical name of a spelling that the pattern matched.
+
+        Ignoring case, the regex engine takes some letters for others that casefold keeps
+        apart (a dotless i for an i): then the known name that matches it is sought."""
+        name = self._canonical.get(fold(spelling))
+        if name is None:
+            known = sorted(self._spellings)
+            name = next(self._canonical[fold(k)] for k in known if pattern([k]).fullmatch(spelling))
+        return name
 
 
 class Finder(NamedTuple):

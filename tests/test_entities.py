@@ -101,6 +101,22 @@ def test_entities_command(runner: CliRunner) -> None:
     assert "European Space Agency" in table and "Roskosmos" in table
 
 
+def test_a_name_matched_through_the_regex_engines_own_cases(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # "M\u0131ssion" (a dotless i) matches "Mission" ignoring case, but casefolds apart: the
+    # lookup of its canonical name raised KeyError, and entities ended in an internal error.
+    (tmp_path / "page.md").write_text(
+        "### [2020-01-02](/news/2020/01/2/index.md)\n\n# A test of M\u0131ssion Control.\n\n"
+        "### Related:\n\n1. [Other](/news/2020/01/3/x.md) _Context: Mission Control_\n"
+    )
+    (row,) = run_json(runner, "--corpus", str(tmp_path), "entities")
+    assert (row["name"], row["events"]) == ("Mission Control", 2)
+    gazetteer = Gazetteer()
+    gazetteer.add("Mission Control")
+    assert gazetteer.find("M\u0131ssion control, MISSION CONTROL") == {"Mission Control": 2}
+
+
 def _flat(names: list[str]) -> re.Pattern[str]:
     """The plain alternation the trie replaces: slow, obviously right."""
     spaced = sorted({" ".join(n.split()) for n in names if n.split()}, key=len, reverse=True)
