@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
@@ -336,32 +337,57 @@ def _mentioned(corpus: Corpus, mention: Mention) -> Mentioned:
 def entities(corpus: Corpus) -> list[EntityInfo]:
     """Every entity the corpus ties to or names in an event or document, most events first."""
     gazetteer = corpus.gazetteer
-    found: dict[str, tuple[list[date], int]] = {}
-    for event in corpus.events:
-        names = {gazetteer.resolve(name) or name for name in event.entities}
-        names |= set(gazetteer.find(f"{event.headline}\n{event.body}"))
-        for name in names:
-            found.setdefault(name, ([], 0))[0].append(event.date)
+    # The events are read through the index, which says which are tied to each name and
+    # holds their texts: not one of them need be built.
+    index = corpus.index
+    events = _events_naming(corpus)
+    for key, tied in index.ties.items():
+        events.setdefault(gazetteer.resolve(key) or key, set()).update(tied)
+    documents: Counter[str] = Counter()
     for document in corpus.documents:
         names = {gazetteer.resolve(tag) or tag for tag in document.tags}
         for paragraph in document.paragraphs:
-            names |= set(gazetteer.find(paragraph.text))
-        for name in names:
-            days, count = found.setdefault(name, ([], 0))
-            found[name] = (days, count + 1)
+            names.update(gazetteer.find(paragraph.text))
+        documents.update(names)
+    days = index.days  # in the events' order, which is the dates' order
     rows = [
         EntityInfo(
             name,
             tuple(gazetteer.aliases(name)),
             tuple(gazetteer.parts(name)),
-            len(days),
-            count,
-            min(days, default=None),
-            max(days, default=None),
+            len(positions),
+            documents[name],
+            date.fromordinal(days[min(positions)]) if positions else None,
+            date.fromordinal(days[max(positions)]) if positions else None,
         )
-        for name, (days, count) in found.items()
+        for name in dict.fromkeys([*events, *documents])
+        for positions in [events.get(name, set())]
     ]
     return sorted(rows, key=lambda row: (-row.events, -row.documents, row.name.casefold()))
+
+
+def _events_naming(corpus: Corpus) -> dict[str, set[int]]:
+    """The positions of the events whose headline or body names each entity (by canonical
+    name), from one search of the index text."""
+    text, starts = corpus.index.text, corpus.index.starts
+    found: dict[str, set[int]] = {}
+    ends: dict[int, int] = {}  # position -> where the event's body ends in the text
+    for place, name in corpus.gazetteer.places(text):
+        position = bisect_right(starts, place) - 1
+        end = ends.get(position)
+        if end is None:
+            end = ends[position] = _body_end(text, starts[position])
+        if place < end:  # not in a source title
+            found.setdefault(name, set()).add(position)
+    return found
+
+
+def _body_end(text: str, start: int) -> int:
+    """Where the body of the event whose texts start there ends: at the second NUL, which
+    ends the body or the event (see Index)."""
+    headline_end = text.find("\0", start)
+    body_end = text.find("\0", headline_end + 1) if headline_end != -1 else -1
+    return len(text) if body_end == -1 else body_end
 
 
 def suggest(corpus: Corpus, name: str, count: int = 3) -> list[str]:

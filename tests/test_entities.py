@@ -26,6 +26,8 @@ from spacenews.entities import (
     shipped_table,
 )
 from spacenews.model import Event, Source
+from spacenews.query import entities
+from spacenews.text import fold
 
 from .conftest import SEEDS, run, run_json
 
@@ -175,6 +177,50 @@ def test_the_index_finds_the_events_a_search_of_each_finds(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(corpus_module, "PLACES_PER_SCAN", places_per_scan)
         assert Corpus(events).naming(found) == expected
+
+
+def _entities_event_by_event(corpus: Corpus) -> dict[str, tuple[int, date, date]]:
+    """What the entities command counts, found by building and searching every event."""
+    gazetteer = corpus.gazetteer
+    found: dict[str, list[date]] = {}
+    for event in corpus.events:
+        names = {gazetteer.resolve(name) or name for name in event.entities}
+        names |= set(gazetteer.find(event.headline)) | set(gazetteer.find(event.body))
+        for name in names:
+            found.setdefault(name, []).append(event.date)
+    return {name: (len(days), min(days), max(days)) for name, days in found.items()}
+
+
+# Few words, so that the names turn up in the texts, across their ends and in any case.
+_WORD = st.sampled_from(["ab", "Ab", "AB", "ıs", "IS", "ſk", "K", "σς"])
+_PHRASE = st.lists(st.one_of(_WORD, st.sampled_from(["\n", ".", "-", "a-b"])), max_size=8)
+
+
+@given(
+    names=st.lists(st.lists(_WORD, min_size=1, max_size=3).map(" ".join), min_size=1, max_size=4),
+    events=st.lists(
+        st.tuples(
+            st.dates(date(2000, 1, 1), date(2000, 12, 31)),
+            _PHRASE.map(" ".join).filter(str.strip),
+            _PHRASE.map(" ".join),
+            st.lists(_PHRASE.map(" ".join), max_size=2),
+            st.lists(st.integers(0, 3), max_size=2),
+        ),
+        max_size=6,
+    ),
+)
+def test_entities_from_the_index_are_those_of_each_event(
+    names: list[str], events: list[tuple[date, str, str, list[str], list[int]]]
+) -> None:
+    built = []
+    for n, (day, headline, body, titles, tied) in enumerate(sorted(events)):
+        event = _event(headline, body, titles)
+        tags = tuple(dict.fromkeys(names[i % len(names)] for i in tied))
+        ties = tuple(dict.fromkeys((fold(tag), "context") for tag in tags))
+        built.append(event._replace(id=f"{n}", date=day, entities=tags, ties=ties))
+    corpus = Corpus(built)
+    rows = {row.name: (row.events, row.first, row.last) for row in entities(corpus)}
+    assert rows == _entities_event_by_event(corpus)
 
 
 @given(_TEXT)
