@@ -713,7 +713,7 @@ def _load(ctx: typer.Context, *, summary: bool = True) -> "Corpus":
     finally:
         gc.freeze()
         gc.enable()
-    _loaded.append(corpus)
+    _loaded[:] = [corpus]  # one at most: tests run many commands in one process
     for notice in corpus.notices:
         _say(notice)
     if summary and corpus.problems:
