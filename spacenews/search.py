@@ -22,6 +22,8 @@ _QUERY_PART = re.compile(r'"([^"]*)"?|(\S+)')
 
 def normalise(text: str) -> str:
     """Lower case without diacritics: "Planète" and "planete" become the same."""
+    if text.isascii():  # nothing to decompose or drop: most text, and search's hot path
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -60,6 +62,13 @@ def test_search_table_and_no_match(runner: CliRunner) -> None:
 
 def test_highlights() -> None:
     assert highlights("La planète rouge", ("planete",)) == [(3, 10)]
+
+
+@given(st.text(max_size=40) | st.text(alphabet=st.characters(max_codepoint=127)))
+def test_normalise_of_ascii_takes_the_short_way_to_the_same_words(text: str) -> None:
+    decomposed = unicodedata.normalize("NFKD", text)
+    slow = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    assert normalise(text) == slow
 
 
 @given(st.text(max_size=40))
