@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from bisect import bisect_right
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from itertools import accumulate
+from typing import Any, NamedTuple
 
 from spacenews.corpus import Corpus
 from spacenews.model import Document
@@ -53,9 +55,9 @@ class SearchQuery:
         return cls(tuple(dict.fromkeys(terms)), tuple(phrases))
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
-    """One searchable item: an event or a document."""
+class Unit(NamedTuple):
+    """One searchable item: an event or a document (a tuple: a search makes one of each item
+    of the corpus, and a frozen dataclass is several times slower to make)."""
 
     kind: str  # "event" or "document"
     key: str  # event id or document path
@@ -87,20 +89,34 @@ class Result:
 
 
 class SearchIndex:
-    """An inverted index of every event and document of a corpus."""
+    """Every event and document of a corpus, ready to be searched.
+
+    Each unit's text is kept normalised, end to end in one string, with its length in words.
+    A query's few words are then found by one regex search each over that string, rather than
+    by an inverted index of every word of the corpus, which took most of a search's time to
+    build and was used for a handful of its words."""
 
     def __init__(self, units: list[Unit]) -> None:
         self.units = units
-        self._postings: dict[str, dict[int, int]] = {}
-        self._joined: list[str] = []  # each unit's words joined by spaces, for phrases
-        self._lengths: list[int] = []
-        for index, unit in enumerate(units):
-            tokens = words("\n".join(unit.paragraphs))
-            self._joined.append(f" {' '.join(tokens)} ")
-            self._lengths.append(len(tokens))
-            for token, count in Counter(tokens).items():
-                self._postings.setdefault(token, {})[index] = count
+        texts = [normalise("\n".join(unit.paragraphs)) for unit in units]
+        self._lengths = [len(_WORD.findall(text)) for text in texts]
+        self._starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
+        self._text = "\n".join(texts)  # no word runs across a line end: units stay apart
         self._average = sum(self._lengths) / len(units) if units else 0.0
+
+    def _postings(self, term: str) -> dict[int, int]:
+        """Unit -> how many of its words are the term (a query word: a run of word
+        characters, so a match bounded by non-word characters is one of the unit's words)."""
+        found: dict[int, int] = {}
+        starts = self._starts
+        for match in re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", self._text):
+            unit = bisect_right(starts, match.start()) - 1
+            found[unit] = found.get(unit, 0) + 1
+        return found
+
+    def _holds(self, unit: int, phrase: re.Pattern[str]) -> bool:
+        """Whether the unit's text matches a phrase's pattern (see _phrase)."""
+        return phrase.search(self._text, self._starts[unit], self._starts[unit + 1] - 1) is not None
 
     @classmethod
     def of(cls, corpus: Corpus) -> SearchIndex:
@@ -118,9 +134,10 @@ class SearchIndex:
     def search(self, text: str, limit: int | None = None) -> list[Result]:
         """Units matching any word of the query (and every phrase), best first."""
         query = SearchQuery.parse(text)
+        phrases = [_phrase(phrase) for phrase in query.phrases]
         scores: defaultdict[int, float] = defaultdict(float)
         for term in query.terms:
-            postings = self._postings.get(term, {})
+            postings = self._postings(term)
             idf = math.log(1 + (len(self.units) - len(postings) + 0.5) / (len(postings) + 0.5))
             for index, count in postings.items():
                 norm = K1 * (1 - B + B * self._lengths[index] / (self._average or 1))
@@ -128,13 +145,19 @@ class SearchIndex:
         ranked = [
             (index, score)
             for index, score in scores.items()
-            if all(f" {' '.join(phrase)} " in self._joined[index] for phrase in query.phrases)
+            if all(self._holds(index, phrase) for phrase in phrases)
         ]
         ranked.sort(key=lambda pair: (-pair[1], pair[0]))
         return [
             Result(self.units[i], score, snippet(self.units[i], query), query.terms)
             for i, score in ranked[:limit]
         ]
+
+
+def _phrase(phrase: tuple[str, ...]) -> re.Pattern[str]:
+    """A phrase's words one after the other, with nothing but non-word characters between
+    them: in a normalised text, that is the words of the text holding them in a row."""
+    return re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, phrase)) + r"(?!\w)")
 
 
 def _english_first(document: Document) -> list[str]:
