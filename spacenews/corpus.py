@@ -9,7 +9,16 @@ from sys import intern
 from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar
 
 from spacenews.dates import period_of
-from spacenews.model import Document, Event, EventRecord, Mention, Problem, event_id, link_record
+from spacenews.model import (
+    Document,
+    Event,
+    EventRecord,
+    EventText,
+    Mention,
+    Problem,
+    event_id,
+    link_record,
+)
 from spacenews.parse import Parsed
 from spacenews.text import fold
 
@@ -70,6 +79,7 @@ class Corpus:
         index: Index | None = None,
         names: Names | None = None,
         encoded: Encoded | None = None,
+        texts: Callable[[], Iterable[EventText]] | None = None,
     ) -> None:
         self.events = events
         self.documents = documents
@@ -80,6 +90,7 @@ class Corpus:
         self._days = index.days if index is not None else None
         self._names = names
         self._encoded = encoded
+        self._texts = texts
         self._gazetteer: Gazetteer | None = None
         self._mentions: tuple[Mention, ...] | None = None
         self._spellings: dict[str, str] = {}  # folded name -> the spelling first seen
@@ -140,6 +151,13 @@ class Corpus:
                 continue
             items = [self.events[position].to_dict() for position in block]
             yield from encode_all(items) if many else map(encode, items)
+
+    def event_texts(self) -> Iterable[EventText]:
+        """Each event's id, date, headline, body and entities, in order: from a snapshot,
+        without building the events."""
+        if self._texts is not None:
+            return self._texts()
+        return (EventText(e.id, e.date, e.headline, e.body, e.entities) for e in self.events)
 
     def keep_json(self, encoded: Encoded) -> None:
         """Take the JSON of the events from there from now on: a snapshot of this very corpus,

@@ -277,6 +277,7 @@ def _from_snapshot(
         index=kept.columns,
         names=kept.names,
         encoded=kept.encoded,
+        texts=kept.texts,
     )
 
 

@@ -111,6 +111,16 @@ class Event(NamedTuple):
         }
 
 
+class EventText(NamedTuple):
+    """What a search reads of an event: a snapshot gives it without building the event."""
+
+    id: str
+    date: date
+    headline: str
+    body: str
+    entities: tuple[str, ...]
+
+
 class Document(NamedTuple):
     """A file of the corpus that is not an event page: a prose page or an undated post."""
 

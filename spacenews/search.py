@@ -123,7 +123,7 @@ class SearchIndex:
         """The index of a corpus."""
         units = [
             Unit("event", e.id, e.date, e.headline, (e.headline, e.body, ", ".join(e.entities)))
-            for e in corpus.events
+            for e in corpus.event_texts()
         ]
         units += [
             Unit("document", d.path, None, d.title, (d.title, *_english_first(d)))

@@ -64,6 +64,7 @@ def state(corpus: Corpus) -> dict[str, Any]:
         "index": corpus.index,
         "names": corpus.names,
         "json": [bytes(data) for data in corpus.encoded(range(len(corpus.events)))],
+        "texts": list(corpus.event_texts()),
     }
 
 
