@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 # Trying a regex at one place costs about as much as a search running over this many characters.
 PLACES_PER_SCAN = 30
-ENCODE_ALL_MIN = 2000  # events; below this, importing the quicker JSON encoder costs more
-ENCODE_BLOCK = 5000  # events encoded at once
 
 
 class CorpusError(Exception):
@@ -141,16 +139,13 @@ class Corpus:
     def encoded(self, positions: Sequence[int]) -> Iterator[bytes | memoryview]:
         """The JSON of the events at these positions, made a block at a time: a long answer
         never stands in memory whole."""
-        from spacenews.render.data import encode, encode_all
+        from spacenews.render.data import BLOCK, encode_each
 
-        many = len(positions) >= ENCODE_ALL_MIN
-        for low in range(0, len(positions), ENCODE_BLOCK):
-            block = positions[low : low + ENCODE_BLOCK]
-            if self._encoded is not None:
-                yield from self._encoded.views(block)
-                continue
-            items = [self.events[position].to_dict() for position in block]
-            yield from encode_all(items) if many else map(encode, items)
+        if self._encoded is None:
+            yield from encode_each(positions, lambda position: self.events[position].to_dict())
+            return
+        for low in range(0, len(positions), BLOCK):
+            yield from self._encoded.views(positions[low : low + BLOCK])
 
     def event_texts(self) -> Iterable[EventText]:
         """Each event's id, date, headline, body and entities, in order: from a snapshot,
