@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -280,6 +281,16 @@ def test_the_console_script_says_everything_before_it_leaves(runner: CliRunner) 
     assert (nobody.returncode, nobody.stdout) == (1, "")
     assert nobody.stderr == "spacenews: no entity named 'Nobody'\n"
     assert _console("show", "soon").returncode == 2
+
+
+def test_the_collector_is_back_on_after_a_command(runner: CliRunner, tmp_path: Path) -> None:
+    # It is off while a command answers (see cli._load), and must come back for whatever runs
+    # next in the process, as the next tests do here, even when the command fails.
+    assert gc.isenabled()
+    run(runner, "timeline", "--json")
+    assert gc.isenabled()
+    run(runner, "--corpus", str(tmp_path / "nowhere"), "timeline")
+    assert gc.isenabled()
 
 
 def test_real_front_matter_corpora(runner: CliRunner) -> None:
