@@ -326,16 +326,17 @@ def _texts(events: _Decoded[Event]) -> Iterator[EventText]:
         yield EventText(id_, day, headline, body, entities)
 
 
-def save_snapshot(path: Path, fingerprint: str, digest: str, corpus: Corpus) -> _Slices:
+def save_snapshot(path: Path, fingerprint: str, digest: str, corpus: Corpus) -> _Slices | None:
     """Keep the merged corpus for the next run, written atomically. Returns the JSON of its
-    events as the file now holds it: the run that wrote it need not make it again."""
+    events as the file now holds it, so that the run that wrote it need not make it again
+    (None on Windows, where a file mapped in memory cannot be renamed)."""
     import mmap
 
     import msgspec
 
     encode = msgspec.msgpack.Encoder().encode
 
-    def write(stream: BinaryIO) -> _Slices:  # each item written as it is made: memory stays flat
+    def write(stream: BinaryIO) -> _Slices | None:  # each item written as it is made
         stream.write(_MAGIC)
         event_ends = _write_all(stream, (encode(event) for event in corpus.events))
         document_ends = _write_all(stream, (encode(item) for item in corpus.documents))
@@ -347,6 +348,8 @@ def save_snapshot(path: Path, fingerprint: str, digest: str, corpus: Corpus) -> 
         data = encode(head)
         stream.write(data)
         stream.write(len(data).to_bytes(8, "little"))
+        if os.name == "nt":
+            return None
         stream.flush()
         # Mapped from this file, not from path: another run may replace that one meanwhile.
         mapped = memoryview(mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ))

@@ -305,9 +305,9 @@ def _cached_corpus(
     path = caching.snapshot_file(roots, folder)
     try:
         digest = survey.manifest(files, keys)
-        corpus.keep_json(
-            caching.save_snapshot(path, caching.snapshot_fingerprint(), digest, corpus)
-        )
+        written = caching.save_snapshot(path, caching.snapshot_fingerprint(), digest, corpus)
+        if written is not None:
+            corpus.keep_json(written)
     except OSError as error:
         notices.append(f"snapshot not written to {path}: {error.strerror or error}")
     return corpus
