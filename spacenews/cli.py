@@ -25,8 +25,7 @@ from spacenews.dates import DateError, Range, parse_month_day, parse_period, par
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from spacenews.corpus import Corpus
-    from spacenews.loader import Progress
+    from spacenews.corpus import Corpus, Progress
     from spacenews.query import Query
 
 ENV_CORPUS = "SPACENEWS_CORPUS"
@@ -733,21 +732,22 @@ def _collect_again() -> None:
 
 @contextmanager
 def _progress() -> "Iterator[Progress | None]":
-    """A progress bar on stderr while many files are parsed, only when stderr is a terminal."""
+    """Progress bars on stderr while a corpus loads (files parsed, cached results read, events
+    merged), only when stderr is a terminal."""
     if not sys.stderr.isatty():  # checked before importing rich: start-up time counts
         yield None
         return
     from rich.progress import Progress as Bar
+    from rich.progress import TaskID
 
     console = _stderr()
     with Bar(console=console, transient=True) as bar:
-        task = None
+        tasks: dict[str, TaskID] = {}  # a bar for each thing the load does
 
-        def report(done: int, total: int) -> None:
-            nonlocal task
-            if task is None:
-                task = bar.add_task("Reading the corpus", total=total)
-            bar.update(task, completed=done)
+        def report(what: str, done: int, total: int) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(what, total=total)
+            bar.update(tasks[what], completed=done, total=total)
 
         yield report
 

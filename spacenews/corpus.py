@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 # Trying a regex at one place costs about as much as a search running over this many characters.
 PLACES_PER_SCAN = 30
+MERGE_STEP = 5000  # events merged between two reports of progress
+Progress = Callable[[str, int, int], None]  # (what is being done, how much is done, of how much)
 
 
 class CorpusError(Exception):
@@ -271,8 +273,13 @@ def names_of(events: Iterable[Event], documents: Iterable[Document]) -> Names:
     return Names(list(dict.fromkeys(names)), defined_acronyms(texts))
 
 
-def build(results: Iterable[Parsed], alias_tables: Iterable[AliasTable] = ()) -> Corpus:
-    """Merge the records of every file into events, one per id."""
+def build(
+    results: Iterable[Parsed],
+    alias_tables: Iterable[AliasTable] = (),
+    progress: Progress | None = None,
+) -> Corpus:
+    """Merge the records of every file into events, one per id, telling progress how many
+    are merged as it goes."""
     groups: dict[str, list[EventRecord]] = {}
     documents: list[Document] = []
     problems: list[Problem] = []
@@ -284,7 +291,12 @@ def build(results: Iterable[Parsed], alias_tables: Iterable[AliasTable] = ()) ->
                 groups.setdefault(link.id, []).append(link_record(link, record.document))
         documents.extend(result.documents)
         problems.extend(result.problems)
-    events = [merge(*groups.popitem()) for _ in range(len(groups))]  # records go as merged
+    events: list[Event] = []
+    total = len(groups)
+    while groups:  # the records go as they are merged
+        events += [merge(*groups.popitem()) for _ in range(min(MERGE_STEP, len(groups)))]
+        if progress:
+            progress("Merging events", len(events), total)
     events.sort(key=_event_order)
     return Corpus(events, documents, problems, alias_tables)
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import gc
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from spacenews.corpus import Corpus, CorpusError, build
+from spacenews.corpus import Corpus, CorpusError, Progress, build
 from spacenews.model import Problem
 from spacenews.parse import Parsed, parse_text
 from spacenews.records import Encoded, decode, encode
@@ -22,6 +22,7 @@ PARALLEL_MIN_FILES = 2000  # below this, starting worker processes costs more th
 PARALLEL_MIN_SNAPSHOT_BYTES = 5_000_000  # the snapshot of about PARALLEL_MIN_FILES files
 CACHE_MIN_FILES = 50  # below this, parsing is quicker than reading a cache
 CHUNK_FILES = 500  # files a worker parses between two reports
+PARSING = "Parsing files"  # what progress is told while files are parsed
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
     from spacenews import survey
     from spacenews.cache import ParseCache
     from spacenews.entities import AliasTable
-
-Progress = Callable[[int, int], None]  # (files parsed so far, files to parse)
 
 
 def seeds_path() -> Path:
@@ -68,7 +67,7 @@ def load_corpus(
             if cache and len(files) >= CACHE_MIN_FILES:
                 corpus = _cached_corpus(roots, files, tables, notices, workers, progress)
             else:
-                corpus = build(_parse_all(files, workers, progress), tables)
+                corpus = build(_parse_all(files, workers, progress), tables, progress)
             corpus.problems += tuple(problems)
         corpus.problems += tuple(table_problems)
         corpus.notices = tuple(notices)
@@ -187,14 +186,19 @@ def _parse_all(
 ) -> Iterator[Parsed]:
     """Parse files, in parallel when there are many; results in the files' order."""
     if _worker_count(len(files), workers) <= 1:
-        for done, file in enumerate(files, 1):
-            yield _parse_file(file)
-            if progress and done % CHUNK_FILES == 0:
-                progress(done, len(files))
+        yield from _parse_here(files, progress)
         return
     # Each result is decoded as it comes, while the workers parse the next ones, and let go.
     for file, data in zip(files, _parse_parallel(files, workers, progress), strict=True):
         yield decode(data, file.relative)
+
+
+def _parse_here(files: list[SourceFile], progress: Progress | None) -> Iterator[Parsed]:
+    """Parse files in this process, one after the other."""
+    for done, file in enumerate(files, 1):
+        yield _parse_file(file)
+        if progress and (done % CHUNK_FILES == 0 or done == len(files)):
+            progress(PARSING, done, len(files))
 
 
 def _worker_count(files: int, workers: int | None) -> int:
@@ -222,7 +226,7 @@ def _parse_parallel(
         for done, chunk in enumerate(pool.map(_parse_chunk, jobs), 1):
             yield from msgspec.msgpack.decode(chunk)
             if progress:
-                progress(min(done * CHUNK_FILES, len(files)), len(files))
+                progress(PARSING, min(done * CHUNK_FILES, len(files)), len(files))
 
 
 def _fork_context() -> BaseContext | None:
@@ -297,11 +301,11 @@ def _cached_corpus(
     folder = caching.cache_dir()
     if any(caching.inside(folder, root) for root in roots):
         notices.append(f"cache not used: its folder {folder} is inside the corpus")
-        return build(_parse_all(files, workers, progress), tables)
+        return build(_parse_all(files, workers, progress), tables, progress)
     keys = survey.keys(files)
     fingerprint = caching.parser_fingerprint()
     parsed = _cached(roots, files, keys, fingerprint, notices, workers, progress)
-    corpus = build(parsed, tables)
+    corpus = build(parsed, tables, progress)
     path = caching.snapshot_file(roots, folder)
     try:
         digest = survey.manifest(files, keys)
@@ -342,9 +346,11 @@ def _cached(
         if store.changed:
             _save_cache(store, fingerprint, notices)
     del caches, fresh  # found alone holds the results now
-    for index, file in enumerate(files):
-        entry, found[index] = found[index], None
+    for done, file in enumerate(files, 1):
+        entry, found[done - 1] = found[done - 1], None
         yield _decoded(entry, file)
+        if progress and (done % CHUNK_FILES == 0 or done == len(files)):
+            progress("Reading the cache", done, len(files))
 
 
 def _decoded(data: Encoded | None, file: SourceFile) -> Parsed:
@@ -361,7 +367,7 @@ def _parse_encoded(
 ) -> list[Encoded]:
     if _worker_count(len(files), workers) > 1:
         return list(_parse_parallel(files, workers, progress))
-    return [encode(_parse_file(file)) for file in files]
+    return [encode(parsed) for parsed in _parse_here(files, progress)]
 
 
 def _open_cache(root: Path, fingerprint: str, notices: list[str]) -> ParseCache:

@@ -14,6 +14,7 @@ import msgspec
 import pytest
 from typer.testing import CliRunner
 
+from spacenews import corpus as corpus_module
 from spacenews import loader, survey
 from spacenews.cache import cache_file, parser_fingerprint, snapshot_file
 from spacenews.cli import app
@@ -76,6 +77,28 @@ def test_results_are_identical_with_and_without_cache(corpus_dir: Path) -> None:
     assert state(load_corpus([corpus_dir], cache=True)) == plain
     assert state(load_corpus([corpus_dir], workers=2)) == plain  # parsed in two processes
     assert state(load_corpus([corpus_dir], cache=True, workers=2)) == plain  # surveyed in two
+
+
+def test_a_load_tells_how_far_it_is(corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "CHUNK_FILES", 20)
+    monkeypatch.setattr(corpus_module, "MERGE_STEP", 25)
+    told: list[tuple[str, int, int]] = []
+
+    def steps(what: str) -> list[tuple[int, int]]:
+        return [(done, total) for doing, done, total in told if doing == what]
+
+    files = len(list(walk_files(corpus_dir, 0, [])))
+    for cache in (False, True):  # parsed alone, then parsed to fill the cache
+        corpus = load_corpus([corpus_dir], cache=cache, progress=lambda *step: told.append(step))
+        parsed, merged = steps("Parsing files"), steps("Merging events")
+        assert len(parsed) > 2 and parsed == sorted(parsed) and parsed[-1] == (files, files)
+        assert len(merged) > 2 and merged[-1] == (len(corpus.events),) * 2
+        told.clear()
+    (corpus_dir / "new.md").write_text("### [2031-01-1](/news/2031/01/1/index.md)\n\n# New.\n")
+    load_corpus([corpus_dir], cache=True, progress=lambda *step: told.append(step))
+    assert steps("Parsing files") == [(1, 1)]  # only the new file
+    assert steps("Reading the cache")[-1] == (files + 1, files + 1)
+    assert steps("Merging events")
 
 
 def test_json_is_the_same_from_a_snapshot(corpus_dir: Path, reads: list[str]) -> None:
