@@ -109,7 +109,7 @@ class SearchIndex:
         characters, so a match bounded by non-word characters is one of the unit's words)."""
         found: dict[int, int] = {}
         starts = self._starts
-        for match in re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", self._text):
+        for match in _phrase((term,)).finditer(self._text):
             unit = bisect_right(starts, match.start()) - 1
             found[unit] = found.get(unit, 0) + 1
         return found
