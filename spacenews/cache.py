@@ -48,9 +48,16 @@ _PARSER_MODULES = (
 )
 
 # ... and of a snapshot: the merge, the index and names, the JSON, the layout, the survey.
-_SNAPSHOT_MODULES = ("cache.py", "corpus.py", "entities.py", "render/data.py", "survey.py")
+_SNAPSHOT_MODULES = (
+    "cache.py",
+    "corpus.py",
+    "entities.py",
+    "refresh.py",
+    "render/data.py",
+    "survey.py",
+)
 
-Entry = tuple[int, int, Any]  # size, mtime_ns, the file's encoded parse result
+Entry = tuple[int, int, Any]  # size, mtime_ns, the file's packed parse result (msgspec.Raw)
 
 
 class CacheError(Exception):
@@ -105,15 +112,17 @@ class ParseCache:
     changed: bool = False  # whether it must be written back
 
     def get(self, relative: str, size: int, mtime_ns: int) -> Any | None:
-        """The encoded result of a file, if the file has not changed since it was cached."""
+        """The packed result of a file, if the file has not changed since it was cached."""
         entry = self.entries.get(relative)
         if entry is None or entry[0] != size or entry[1] != mtime_ns:
             return None
         return entry[2]
 
-    def put(self, relative: str, size: int, mtime_ns: int, encoded: Any) -> None:
-        """Remember what a file yielded."""
-        self.entries[relative] = (size, mtime_ns, encoded)
+    def put(self, relative: str, size: int, mtime_ns: int, packed: bytes | memoryview) -> None:
+        """Remember what a file yielded (its MessagePack, see records.pack)."""
+        import msgspec
+
+        self.entries[relative] = (size, mtime_ns, msgspec.Raw(packed))
         self.changed = True
 
     def keep_only(self, relatives: set[str]) -> None:
@@ -154,7 +163,7 @@ def save_cache(cache: ParseCache, fingerprint: str) -> None:
     import msgspec
 
     header = {"format": FORMAT, "fingerprint": fingerprint, "root": cache.root}
-    data = msgspec.msgpack.encode([header, {k: list(v) for k, v in cache.entries.items()}])
+    data = msgspec.msgpack.encode([header, cache.entries])
     _write_atomically(cache.path, lambda stream: stream.write(data))
     cache.changed = False
 
@@ -183,31 +192,29 @@ def _check_owner(info: os.stat_result) -> None:
 
 
 def _entries(data: bytes, fingerprint: str, root: str) -> dict[str, Entry]:
+    """The entries of a cache file: each file's result is left packed, a view of the data,
+    until it is wanted (most runs want a few; opening a large cache costs ten times less)."""
     import msgspec
 
+    shape = tuple[dict[str, Any], dict[str, tuple[int, int, msgspec.Raw]]]
     try:
-        header, files = msgspec.msgpack.decode(data)
+        decoded: tuple[dict[str, Any], dict[str, Entry]] = msgspec.msgpack.decode(data, type=shape)
     except (msgspec.DecodeError, ValueError, TypeError) as error:
         raise CacheError(f"it is corrupt ({error})") from None
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
+    header, files = decoded
+    if header.get("format") != FORMAT:
         raise CacheError("it is not a spacenews cache")
     if header.get("fingerprint") != fingerprint:
         raise CacheError("it was written by another version of spacenews")
-    if header.get("root") != root or not isinstance(files, dict):
+    if header.get("root") != root:
         raise CacheError("it belongs to another corpus")
-    entries: dict[str, Entry] = {}
-    for relative, entry in files.items():
-        if not (isinstance(entry, list) and len(entry) == 3):
-            raise CacheError("it is corrupt (a malformed entry)")
-        size, mtime_ns, encoded = entry
-        if not (isinstance(relative, str) and isinstance(size, int) and isinstance(mtime_ns, int)):
-            raise CacheError("it is corrupt (a malformed entry)")
-        entries[relative] = (size, mtime_ns, encoded)
-    return entries
+    return files
 
 
-SNAPSHOT_FORMAT = "spacenews corpus snapshot 2"
+SNAPSHOT_FORMAT = "spacenews corpus snapshot 3"
+FileKey = tuple[int, str, int, int]  # a file's root index, relative path, size and mtime_ns
 SNAPSHOT_SUFFIX = ".snapshot"
+WRITE_BLOCK = 1000  # items joined into one write: a write call per item cost 1.4 s at 100k
 
 
 def snapshot_file(roots: list[Path], folder: Path | None = None) -> Path:
@@ -230,13 +237,15 @@ class Snapshot(NamedTuple):
     names: Names
     encoded: _Slices  # each event's JSON
     texts: Callable[[], Iterator[EventText]]  # each event's texts, the events left unbuilt
+    files: Callable[[], list[FileKey]]  # the files it was taken of, in walk order, with keys
 
 
 class _Head(NamedTuple):
-    # A snapshot file is a magic line, then three sections: the events, one MessagePack
-    # value each; the documents, the same; the JSON of each event. Then this head, then its
-    # length (8 bytes, little endian): it comes last, so the sections can be written as they
-    # are made. *_ends say where each item ends in its section.
+    # A snapshot file is a magic line, then four sections: the events, one MessagePack
+    # value each; the documents, the same; the JSON of each event; the files it was taken of,
+    # one MessagePack list, files_size bytes. Then this head, then its length (8 bytes, little
+    # endian): it comes last, so the sections can be written as they are made. *_ends say
+    # where each item ends in its section.
     header: dict[str, str]
     problems: list[Problem]
     columns: Index  # the corpus index
@@ -244,6 +253,7 @@ class _Head(NamedTuple):
     event_ends: list[int]
     document_ends: list[int]
     json_ends: list[int]
+    files_size: int
 
 
 _MAGIC = b"spacenews corpus snapshot\n"
@@ -282,7 +292,7 @@ def load_snapshot(path: Path, fingerprint: str) -> Snapshot | None:
         raise CacheError(f"it is corrupt ({error})") from None
     if head.header.get("fingerprint") != fingerprint:
         return None  # another version: build afresh
-    sections = [head.event_ends, head.document_ends, head.json_ends]
+    sections = [head.event_ends, head.document_ends, head.json_ends, [head.files_size]]
     starts = [len(_MAGIC)]
     for ends in sections:
         starts.append(starts[-1] + (ends[-1] if ends else 0))
@@ -301,6 +311,9 @@ def load_snapshot(path: Path, fingerprint: str) -> Snapshot | None:
         head.names,
         _Slices(view[starts[2] : starts[3]], head.json_ends),
         lambda: _texts(events),
+        lambda: _decoded(
+            msgspec.msgpack.Decoder(list[FileKey]).decode, view[starts[3] : starts[4]]
+        ),
     )
 
 
@@ -326,10 +339,12 @@ def _texts(events: _Decoded[Event]) -> Iterator[EventText]:
         yield EventText(id_, day, headline, body, entities)
 
 
-def save_snapshot(path: Path, fingerprint: str, digest: str, corpus: Corpus) -> _Slices | None:
-    """Keep the merged corpus for the next run, written atomically. Returns the JSON of its
-    events as the file now holds it, so that the run that wrote it need not make it again
-    (None on Windows, where a file mapped in memory cannot be renamed)."""
+def save_snapshot(
+    path: Path, fingerprint: str, digest: str, corpus: Corpus, files: Sequence[FileKey]
+) -> _Slices | None:
+    """Keep the merged corpus of these files for the next run, written atomically. Returns
+    the JSON of its events as the file now holds it, so that the run that wrote it need not
+    make it again (None on Windows, where a file mapped in memory cannot be renamed)."""
     import mmap
 
     import msgspec
@@ -342,9 +357,11 @@ def save_snapshot(path: Path, fingerprint: str, digest: str, corpus: Corpus) -> 
         document_ends = _write_all(stream, (encode(item) for item in corpus.documents))
         start = stream.tell()
         json_ends = _write_all(stream, corpus.encoded(range(len(corpus.events))))
+        files_size = stream.write(encode(files))
         header = {"format": SNAPSHOT_FORMAT, "fingerprint": fingerprint, "manifest": digest}
         index, names, problems = corpus.index, corpus.names, list(corpus.problems)
-        head = _Head(header, problems, index, names, event_ends, document_ends, json_ends)
+        ends = (event_ends, document_ends, json_ends)
+        head = _Head(header, problems, index, names, *ends, files_size)
         data = encode(head)
         stream.write(data)
         stream.write(len(data).to_bytes(8, "little"))
@@ -360,10 +377,15 @@ def save_snapshot(path: Path, fingerprint: str, digest: str, corpus: Corpus) -> 
 
 def _write_all(stream: BinaryIO, items: Iterable[bytes | memoryview]) -> list[int]:
     """Write the items one after another; where each ends, counted from the first."""
-    ends, total = [], 0
+    ends, total, block = [], 0, []
     for item in items:
-        total += stream.write(item)
+        total += len(item)  # bytes, or a view of bytes: its length in bytes
         ends.append(total)
+        block.append(item)
+        if len(block) == WRITE_BLOCK:
+            stream.write(b"".join(block))
+            block.clear()
+    stream.write(b"".join(block))
     return ends
 
 

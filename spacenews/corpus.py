@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from datetime import date
 from sys import intern
 from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar
@@ -284,11 +284,7 @@ def build(
     documents: list[Document] = []
     problems: list[Problem] = []
     for result in results:
-        for record in result.records:
-            key = intern(event_id(record.date, record.headline))  # one string with its links'
-            groups.setdefault(key, []).append(record)
-            for link in record.related:
-                groups.setdefault(link.id, []).append(link_record(link, record.document))
+        group(result.records, groups)
         documents.extend(result.documents)
         problems.extend(result.problems)
     events: list[Event] = []
@@ -297,8 +293,24 @@ def build(
         events += [merge(*groups.popitem()) for _ in range(min(MERGE_STEP, len(groups)))]
         if progress:
             progress("Merging events", len(events), total)
-    events.sort(key=_event_order)
+    events.sort(key=event_order)
     return Corpus(events, documents, problems, alias_tables)
+
+
+def group(
+    records: Iterable[EventRecord],
+    groups: dict[str, list[EventRecord]],
+    wanted: Container[str] | None = None,
+) -> None:
+    """Add each record to the group of its event, and a record for each of its links to the
+    group of the event linked to; only the groups of the wanted events, when told which."""
+    for record in records:
+        key = intern(event_id(record.date, record.headline))  # one string with its links'
+        if wanted is None or key in wanted:
+            groups.setdefault(key, []).append(record)
+        for link in record.related:
+            if wanted is None or link.id in wanted:
+                groups.setdefault(link.id, []).append(link_record(link, record.document))
 
 
 def merge(key: str, records: list[EventRecord]) -> Event:
@@ -367,5 +379,6 @@ def _unique(
     return tuple(seen.values())
 
 
-def _event_order(event: Event) -> tuple[date, str, str]:
+def event_order(event: Event) -> tuple[date, str, str]:
+    """The key the events of a corpus are sorted by."""
     return event.date, event.headline.casefold(), event.id

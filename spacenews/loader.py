@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from spacenews.corpus import Corpus, CorpusError, Progress, build
 from spacenews.model import Problem
 from spacenews.parse import Parsed, parse_text
-from spacenews.records import Encoded, decode, encode
+from spacenews.records import Packed, encode, pack, unpack
 from spacenews.walk import USER_FILE, SourceFile, relative_to, walk_files
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # larger files are skipped with a warning
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
     from spacenews import survey
-    from spacenews.cache import ParseCache
+    from spacenews.cache import ParseCache, Snapshot
     from spacenews.entities import AliasTable
 
 
@@ -60,12 +60,12 @@ def load_corpus(
     collecting = gc.isenabled()
     gc.disable()  # the loader makes millions of objects and no cycles: collecting is waste
     try:
-        corpus = _from_snapshot(roots, tables, notices, workers) if cache else None
+        corpus, stale = _from_snapshot(roots, tables, notices, workers) if cache else (None, None)
         if corpus is None:
             problems: list[Problem] = []
             files = [f for i, root in enumerate(roots) for f in walk_files(root, i, problems)]
             if cache and len(files) >= CACHE_MIN_FILES:
-                corpus = _cached_corpus(roots, files, tables, notices, workers, progress)
+                corpus = _cached_corpus(roots, files, tables, notices, workers, progress, stale)
             else:
                 corpus = build(_parse_all(files, workers, progress), tables, progress)
             corpus.problems += tuple(problems)
@@ -190,7 +190,7 @@ def _parse_all(
         return
     # Each result is decoded as it comes, while the workers parse the next ones, and let go.
     for file, data in zip(files, _parse_parallel(files, workers, progress), strict=True):
-        yield decode(data, file.relative)
+        yield unpack(data, file.relative)
 
 
 def _parse_here(files: list[SourceFile], progress: Progress | None) -> Iterator[Parsed]:
@@ -209,10 +209,11 @@ def _worker_count(files: int, workers: int | None) -> int:
 
 def _parse_parallel(
     files: list[SourceFile], workers: int | None, progress: Progress | None
-) -> Iterator[Encoded]:
-    """The encoded results of files parsed by worker processes, in the files' order, as they
+) -> Iterator[Packed]:
+    """The packed results of files parsed by worker processes, in the files' order, as they
     come. A worker hands back one MessagePack list for every CHUNK_FILES files: far smaller,
-    and quicker to pass between processes, than the lists themselves."""
+    and quicker to pass between processes, than the lists themselves; each file's item of it
+    is a view, not a copy."""
     from concurrent.futures import ProcessPoolExecutor
 
     import msgspec
@@ -224,7 +225,8 @@ def _parse_parallel(
     count = _worker_count(len(files), workers)
     with ProcessPoolExecutor(max_workers=count, mp_context=_fork_context()) as pool:
         for done, chunk in enumerate(pool.map(_parse_chunk, jobs), 1):
-            yield from msgspec.msgpack.decode(chunk)
+            for item in msgspec.msgpack.decode(chunk, type=list[msgspec.Raw]):
+                yield memoryview(item)
             if progress:
                 progress(PARSING, min(done * CHUNK_FILES, len(files)), len(files))
 
@@ -247,8 +249,9 @@ def _parse_chunk(job: list[tuple[str, str]]) -> bytes:
 
 def _from_snapshot(
     roots: list[Path], tables: list[AliasTable], notices: list[str], workers: int | None
-) -> Corpus | None:
-    """The corpus as its snapshot keeps it, if no file changed since it was taken.
+) -> tuple[Corpus | None, Snapshot | None]:
+    """The corpus as its snapshot keeps it, if no file changed since it was taken; else the
+    snapshot, if there is one, for the new corpus to be made from.
 
     Whether files changed takes a stat of each: when there are many, other processes make
     them while this one opens the snapshot."""
@@ -257,12 +260,12 @@ def _from_snapshot(
 
     folder = caching.cache_dir()
     if any(caching.inside(folder, root) for root in roots):
-        return None  # the cache is not used at all (see _cached_corpus)
+        return None, None  # the cache is not used at all (see _cached_corpus)
     path = caching.snapshot_file(roots, folder)
     try:
         size = path.stat().st_size
     except OSError:
-        return None
+        return None, None
     many = size >= PARALLEL_MIN_SNAPSHOT_BYTES
     manifest = survey.start(roots, _worker_count(PARALLEL_MIN_FILES if many else 0, workers))
     try:
@@ -272,8 +275,8 @@ def _from_snapshot(
         kept = None
     digest = manifest()
     if kept is None or digest is None or kept.manifest != digest:
-        return None
-    return Corpus(
+        return None, kept
+    corpus = Corpus(
         kept.events,
         kept.documents,
         kept.problems,
@@ -283,6 +286,7 @@ def _from_snapshot(
         encoded=kept.encoded,
         texts=kept.texts,
     )
+    return corpus, None
 
 
 def _cached_corpus(
@@ -292,9 +296,10 @@ def _cached_corpus(
     notices: list[str],
     workers: int | None,
     progress: Progress | None,
+    stale: Snapshot | None,
 ) -> Corpus:
-    """The corpus built from the parse cache, parsing the files that changed; and a new
-    snapshot of it taken."""
+    """The corpus built from the parse cache, parsing the files that changed, or brought up
+    to date from the stale snapshot when few did; and a new snapshot of it taken."""
     from spacenews import cache as caching
     from spacenews import survey
 
@@ -304,12 +309,23 @@ def _cached_corpus(
         return build(_parse_all(files, workers, progress), tables, progress)
     keys = survey.keys(files)
     fingerprint = caching.parser_fingerprint()
-    parsed = _cached(roots, files, keys, fingerprint, notices, workers, progress)
-    corpus = build(parsed, tables, progress)
+    found = _cached(roots, files, keys, fingerprint, notices, workers, progress)
+    corpus = None
+    if stale is not None:
+        from spacenews.refresh import refresh
+
+        try:
+            corpus = refresh(stale, files, keys, lambda i: _decoded(found[i], files[i]), tables)
+        except caching.CacheError as error:
+            notices.append(f"snapshot {caching.snapshot_file(roots, folder)} not used: {error}")
+    if corpus is None:
+        corpus = build(_each_decoded(found, files, progress), tables, progress)
     path = caching.snapshot_file(roots, folder)
     try:
         digest = survey.manifest(files, keys)
-        written = caching.save_snapshot(path, caching.snapshot_fingerprint(), digest, corpus)
+        listed = [(f.root, f.relative, *key) for f, key in zip(files, keys, strict=True)]
+        fingerprint = caching.snapshot_fingerprint()
+        written = caching.save_snapshot(path, fingerprint, digest, corpus, listed)
         if written is not None:
             corpus.keep_json(written)
     except OSError as error:
@@ -325,13 +341,13 @@ def _cached(
     notices: list[str],
     workers: int | None,
     progress: Progress | None,
-) -> Iterator[Parsed]:
-    """Parse results, from the cache for the files that did not change; each decoded when
-    it is wanted and then let go, so that they never all stand in memory twice."""
+) -> list[Packed | None]:
+    """The packed parse result of each file: from the cache for the files that did not
+    change, parsed for the others (and cached)."""
     from spacenews.survey import NO_KEY
 
     caches = [_open_cache(root, fingerprint, notices) for root in roots]
-    found: list[Encoded | None] = [
+    found: list[Packed | None] = [
         None if key == NO_KEY else caches[file.root].get(file.relative, *key)
         for file, key in zip(files, keys, strict=True)
     ]
@@ -345,7 +361,14 @@ def _cached(
         store.keep_only({file.relative for file in files if file.root == index})
         if store.changed:
             _save_cache(store, fingerprint, notices)
-    del caches, fresh  # found alone holds the results now
+    return found
+
+
+def _each_decoded(
+    found: list[Packed | None], files: list[SourceFile], progress: Progress | None
+) -> Iterator[Parsed]:
+    """Each file's parse result, decoded when it is wanted and then let go, so that they
+    never all stand in memory twice."""
     for done, file in enumerate(files, 1):
         entry, found[done - 1] = found[done - 1], None
         yield _decoded(entry, file)
@@ -353,10 +376,10 @@ def _cached(
             progress("Reading the cache", done, len(files))
 
 
-def _decoded(data: Encoded | None, file: SourceFile) -> Parsed:
+def _decoded(data: Packed | None, file: SourceFile) -> Parsed:
     assert data is not None
     try:
-        return decode(data, file.relative)
+        return unpack(data, file.relative)
     except (TypeError, ValueError) as error:  # a cache entry of the wrong shape
         reason = f"cache entry unreadable ({type(error).__name__}): run `spacenews cache clear`"
         return Parsed(problems=[Problem(file.relative, 0, reason)])
@@ -364,10 +387,10 @@ def _decoded(data: Encoded | None, file: SourceFile) -> Parsed:
 
 def _parse_encoded(
     files: list[SourceFile], workers: int | None, progress: Progress | None
-) -> list[Encoded]:
+) -> list[Packed]:
     if _worker_count(len(files), workers) > 1:
         return list(_parse_parallel(files, workers, progress))
-    return [encode(parsed) for parsed in _parse_here(files, progress)]
+    return [pack(parsed) for parsed in _parse_here(files, progress)]
 
 
 def _open_cache(root: Path, fingerprint: str, notices: list[str]) -> ParseCache:

@@ -17,6 +17,26 @@ from spacenews.model import Document, EventRecord, Mention, Paragraph, Problem, 
 from spacenews.parse import Parsed
 
 Encoded = list[Any]  # [records, documents, problems]
+Packed = bytes | memoryview  # an Encoded as MessagePack: how results travel and are cached
+
+
+def pack(parsed: Parsed) -> bytes:
+    """The MessagePack of a file's parse result."""
+    import msgspec
+
+    return msgspec.msgpack.encode(encode(parsed))
+
+
+def unpack(data: Packed, path: str) -> Parsed:
+    """The parse result of the file at path, from its MessagePack; ValueError (or TypeError)
+    when the data is not such a result."""
+    import msgspec
+
+    try:
+        encoded = msgspec.msgpack.decode(data)
+    except msgspec.DecodeError as error:
+        raise ValueError(str(error)) from None
+    return decode(encoded, path)
 
 
 def encode(parsed: Parsed) -> Encoded:
