@@ -6,7 +6,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from datetime import date
 from sys import intern
-from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from spacenews.dates import period_of
 from spacenews.model import (
@@ -16,6 +16,8 @@ from spacenews.model import (
     EventText,
     Mention,
     Problem,
+    Related,
+    Source,
     event_id,
     link_record,
 )
@@ -25,7 +27,6 @@ from spacenews.text import fold
 if TYPE_CHECKING:
     from spacenews.entities import AliasTable, Finder, Gazetteer
 
-T = TypeVar("T")
 # Trying a regex at one place costs about as much as a search running over this many characters.
 PLACES_PER_SCAN = 30
 MERGE_STEP = 5000  # events merged between two reports of progress
@@ -314,69 +315,54 @@ def group(
 
 
 def merge(key: str, records: list[EventRecord]) -> Event:
-    """One event keeping everything each record said of it."""
-    if len(records) == 1:
-        return _single(key, records[0])
-    main = next((r for r in records if r.body or r.sources or r.related), records[0])
-    return Event(
-        id=key,
-        date=main.date,
-        headline=main.headline,
-        body=max((r.body for r in records), key=len),
-        sources=_unique(records, lambda r: r.sources, lambda s: s.url),
-        entities=_unique(records, lambda r: r.entities, fold),
-        related=_unique(records, lambda r: r.related, lambda link: link.id),
-        documents=tuple(dict.fromkeys(r.document for r in records if r.document)),
-        date_source=main.date_source,
-        ties=tuple(dict.fromkeys(_tie(fold(name), r.via) for r in records for name in r.entities)),
-    )
-
-
-def _single(key: str, record: EventRecord) -> Event:
-    # Most events are told in one place only: the general merge is not needed, and skipping
-    # it is felt at scale. Each field is the general merge's answer when nothing repeats.
-    folded = [fold(name) for name in record.entities]
-    sources, related = record.sources, record.related
-    return Event(
-        id=key,
-        date=record.date,
-        headline=record.headline,
-        body=record.body,
-        sources=tuple(sources)
-        if len({source.url for source in sources}) == len(sources)
-        else _unique([record], lambda r: r.sources, lambda source: source.url),
-        entities=tuple(record.entities)
-        if len(set(folded)) == len(folded)
-        else _unique([record], lambda r: r.entities, fold),
-        related=tuple(related)
-        if len({link.id for link in related}) == len(related)
-        else _unique([record], lambda r: r.related, lambda link: link.id),
-        documents=(record.document,) if record.document else (),
-        date_source=record.date_source,
-        ties=tuple(_tie(name, record.via) for name in dict.fromkeys(folded)),
-    )
-
-
-def _tie(name: str, via: str) -> tuple[str, str]:
-    # A few hundred names, tied in two ways, for a hundred thousand events: each pair is
-    # kept once.
-    pair = (name, via)
-    return _TIES.setdefault(pair, pair)
-
-
-_TIES: dict[tuple[str, str], tuple[str, str]] = {}
-
-
-def _unique(
-    records: list[EventRecord],
-    items: Callable[[EventRecord], Iterable[T]],
-    key: Callable[[T], object],
-) -> tuple[T, ...]:
-    seen: dict[object, T] = {}
+    """One event keeping everything each record said of it: the day, headline and date
+    source of the first record with a body, sources or links (else of the first record),
+    the longest body (the first of them), and each source, entity, link, file and tie once,
+    in the order the records give them (entities are the same when fold says so)."""
+    # One pass over the records: this runs for every event of the corpus.
+    main = None
+    body = ""
+    sources: dict[str, Source] = {}
+    entities: dict[str, str] = {}
+    related: dict[str, Related] = {}
+    documents: dict[str, None] = {}
+    ties: dict[tuple[str, str], None] = {}
     for record in records:
-        for item in items(record):
-            seen.setdefault(key(item), item)
-    return tuple(seen.values())
+        if main is None and (record.body or record.sources or record.related):
+            main = record
+        if len(record.body) > len(body):
+            body = record.body
+        for source in record.sources:
+            sources.setdefault(source.url, source)
+        known = _TIED.get(record.via) or _TIED.setdefault(record.via, {})
+        for name in record.entities:
+            tie = known.get(name)
+            if tie is None:
+                tie = known[name] = (fold(name), record.via)
+            entities.setdefault(tie[0], name)
+            ties[tie] = None
+        for link in record.related:
+            related.setdefault(link.id, link)
+        if record.document:
+            documents[record.document] = None
+    main = main or records[0]
+    return Event(
+        key,
+        main.date,
+        main.headline,
+        body,
+        tuple(sources.values()),
+        tuple(entities.values()),
+        tuple(related.values()),
+        tuple(documents),
+        main.date_source,
+        tuple(ties),
+    )
+
+
+# A few hundred names, tied in two ways, for a hundred thousand events: each (folded name,
+# how it is tied) pair is made once, and found from the name as written and the way.
+_TIED: dict[str, dict[str, tuple[str, str]]] = {}  # way -> name as written -> its pair
 
 
 def event_order(event: Event) -> tuple[date, str, str]:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from spacenews.corpus import CorpusError, build
+from spacenews.corpus import CorpusError, build, merge
 from spacenews.loader import Unreadable, load_corpus, read_bytes, read_file
 from spacenews.loader import decode_bytes as decode
-from spacenews.model import EventRecord, Related
+from spacenews.model import Event, EventRecord, Related, Source
 from spacenews.parse import Parsed
+from spacenews.text import fold
 from spacenews.walk import walk
 
 from .conftest import FIXTURES, SEEDS
@@ -170,3 +175,57 @@ def test_real_jekyll_post(tmp_path: Path) -> None:
     (post,) = [e for e in corpus.events if "AMSAT" in e.entities]
     assert post.date == date(2023, 5, 7) and post.headline == "AMSAT at Hamvention 2023"
     assert post.sources[0].title == "AMSAT"
+
+
+_NAMES = st.sampled_from(["ESA", "esa", "E S A", "Mars", "MARS ", "Moon", "İzmir", "izmir"])
+_RECORDS = st.lists(
+    st.builds(
+        EventRecord,
+        st.sampled_from([date(2020, 1, 1), date(2020, 1, 2)]),
+        st.sampled_from(["A", "B"]),
+        st.sampled_from(["", "short", "longer", "equal!"]),
+        st.lists(st.builds(Source, st.sampled_from(["t1", "t2"]), st.sampled_from(["u1", "u2"]))),
+        st.lists(_NAMES, max_size=4),
+        st.lists(
+            st.builds(
+                Related,
+                st.sampled_from(["2020-01-03/x", "2020-01-04/y"]),
+                st.just(date(2020, 1, 3)),
+                st.sampled_from(["x", "y"]),
+            ),
+            max_size=2,
+        ),
+        st.sampled_from(["", "a.md", "b.md"]),
+        st.sampled_from(["context", "tag"]),
+        st.sampled_from(["heading", "link", "date"]),
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@given(_RECORDS)
+def test_merge_keeps_the_first_telling_record_and_everything_once(
+    records: list[EventRecord],
+) -> None:
+    def unique(items: list[Any], key: Callable[[Any], object]) -> tuple[Any, ...]:
+        seen: dict[object, Any] = {}
+        for item in items:
+            seen.setdefault(key(item), item)
+        return tuple(seen.values())
+
+    main = next((r for r in records if r.body or r.sources or r.related), records[0])
+    expected = Event(
+        "key",
+        main.date,
+        main.headline,
+        max((r.body for r in records), key=len),
+        unique([s for r in records for s in r.sources], lambda s: s.url),
+        unique([n for r in records for n in r.entities], fold),
+        unique([link for r in records for link in r.related], lambda link: link.id),
+        tuple(dict.fromkeys(r.document for r in records if r.document)),
+        main.date_source,
+        tuple(dict.fromkeys((fold(n), r.via) for r in records for n in r.entities)),
+    )
+    event = merge("key", records)
+    assert event == expected and event.ties == expected.ties
