@@ -63,7 +63,15 @@ for _lang, _words in _STOPWORDS.items():
     for _word in _words.split():
         _LANGS_OF.setdefault(_word, []).append(_lang)
 _WORD = re.compile(r"[^\W\d_]+")
-_FOUR_DIGITS = re.compile(r"\d{4}")
+# Where a year can stand in a date: every pattern above has white space before its year and
+# a word boundary after.
+_YEAR_PLACE = re.compile(r"(?<=\s)\d{4}\b")
+_PATTERNS: tuple[tuple[re.Pattern[str], Precision], ...] = (
+    (_DAY_MONTH_YEAR, "day"),
+    (_MONTH_DAY_YEAR, "day"),
+    (_MONTH_YEAR, "month"),
+    (_IN_YEAR, "year"),
+)
 
 
 class DateMatch(NamedTuple):
@@ -103,15 +111,12 @@ def language(text: str) -> str:
 
 def find_dates(text: str) -> Iterator[DateMatch]:
     """Every date written in prose in the text, most precise reading first for each place."""
-    if not _FOUR_DIGITS.search(text):
-        return
+    years = [match.start() for match in _YEAR_PLACE.finditer(text)]
     taken: list[range] = []
-    for pattern, precision in (
-        (_DAY_MONTH_YEAR, "day"),
-        (_MONTH_DAY_YEAR, "day"),
-        (_MONTH_YEAR, "month"),
-        (_IN_YEAR, "year"),
-    ):
+    for pattern, precision in _PATTERNS:
+        # Each date holds one of the years: once each is in a date found, no other can be.
+        if all(any(year in span for span in taken) for year in years):
+            return
         for match in pattern.finditer(text):
             span = range(*match.span())
             if any(span.start < other.stop and other.start < span.stop for other in taken):
@@ -119,7 +124,7 @@ def find_dates(text: str) -> Iterator[DateMatch]:
             day = _date(match.groupdict(), precision)
             if day is not None:
                 taken.append(span)
-                yield DateMatch(day, precision, sentence_at(text, span.start))  # type: ignore[arg-type]
+                yield DateMatch(day, precision, sentence_at(text, span.start))
 
 
 def parse_prose_date(text: str) -> tuple[date, Precision] | None:

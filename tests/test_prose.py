@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
+from spacenews import prose
 from spacenews.prose import find_dates, language, paragraphs, parse_prose_date
 
 from .conftest import SEEDS
@@ -75,3 +76,36 @@ def test_prose_never_fails(text: str) -> None:
         assert paragraph.text and "\n" not in paragraph.text
     for match in find_dates(text):
         assert 1000 <= match.date.year < 3000
+
+
+def _find_dates_plainly(text: str) -> list[prose.DateMatch]:
+    """find_dates as first written: every pattern run over the whole text."""
+    taken: list[range] = []
+    found = []
+    for pattern, precision in prose._PATTERNS:
+        for match in pattern.finditer(text):
+            span = range(*match.span())
+            if any(span.start < other.stop and other.start < span.stop for other in taken):
+                continue
+            day = prose._date(match.groupdict(), precision)
+            if day is not None:
+                taken.append(span)
+                found.append(prose.DateMatch(day, precision, prose.sentence_at(text, span.start)))
+    return found
+
+
+_DATE_WORDS = st.sampled_from(
+    ["14", "3", "2016", "1999", "12345", "0999", "2nd", "of", "in", "en", "since", "March",
+     "mars", "Mart", "Aralık", "sept", "Smarch", "May", "ESA", "٢٠١٦", "x2016", "2016x"]
+)  # fmt: skip
+_GAPS = st.sampled_from([" ", "  ", ", ", ". ", ".", "\n", "\t", "\u00a0", "", "-", "("])
+
+
+@given(st.lists(st.tuples(_DATE_WORDS, _GAPS), max_size=12))
+@example([("14", " "), ("March", " "), ("2016", " "), ("in", " "), ("1999", "")])
+def test_dates_are_those_every_pattern_finds_over_the_whole_text(
+    parts: list[tuple[str, str]],
+) -> None:
+    # find_dates stops once every place a year can stand is in a date found: the same dates.
+    text = "".join(word + gap for word, gap in parts)
+    assert list(find_dates(text)) == _find_dates_plainly(text)
