@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -109,3 +110,22 @@ def test_dates_are_those_every_pattern_finds_over_the_whole_text(
     # find_dates stops once every place a year can stand is in a date found: the same dates.
     text = "".join(word + gap for word, gap in parts)
     assert list(find_dates(text)) == _find_dates_plainly(text)
+
+
+_COMMON_WORDS = st.sampled_from(["the", "The", "and", "le", "la", "de", "en", "il", "ve", "çok"])
+_BETWEEN = st.sampled_from([" ", ", ", "2", "_", "é"])
+
+
+@given(st.lists(st.tuples(_COMMON_WORDS, _BETWEEN), max_size=9))
+def test_the_language_is_the_one_whose_common_words_stand_out(
+    parts: list[tuple[str, str]],
+) -> None:
+    text = "".join(word + gap for word, gap in parts)
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    scores = {
+        lang: sum(word in common.split() for word in words)
+        for lang, common in prose._STOPWORDS.items()
+    }
+    ranked = sorted(scores.values(), reverse=True)
+    best = max(scores, key=lambda lang: scores[lang])
+    assert language(text) == (best if ranked[0] >= 2 and ranked[0] > ranked[1] else "und")
