@@ -11,7 +11,8 @@ prints, as a Markdown table, the median of --repeat runs of:
 - grep: ``grep -rlF`` for one name;
 - cold: ``spacenews --corpus C timeline --entity "European Space Agency" --json --no-cache``;
 - warm: the same with the cache filled;
-- peak memory of the cold and warm runs (maximum resident set size);
+- changed: the same after one file was touched (a new mtime): the snapshot is refreshed;
+- peak memory of the cold, warm and changed runs (maximum resident set size);
 and the ratios to the read floor. Then the start-up on the built-in seeds against
 ``python -c "import typer"``. Times are wall-clock seconds on whatever else the machine is
 doing: compare the ratios, not the seconds.
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -53,20 +55,26 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, int]:
         elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in (0, 1):
+        assert process.stderr is not None
         raise SystemExit(f"{' '.join(command)} failed: {process.stderr.read().decode()}")
     return elapsed, usage.ru_maxrss // 1024
 
 
 def median(
-    command: list[str], env: dict[str, str], repeat: int, warm: Path | None = None
+    command: list[str],
+    env: dict[str, str],
+    repeat: int,
+    warm: Path | None = None,
+    before: Callable[[], object] = lambda: None,
 ) -> tuple[float, int]:
     """The median time and the largest peak memory of several runs, each after reading the
     corpus once untimed: the page cache is warm for every run, as the targets assume (this
-    machine's memory manager drops it between runs otherwise)."""
+    machine's memory manager drops it between runs otherwise). before runs before each."""
     runs = []
     for _ in range(repeat):
         if warm is not None:
             subprocess.run([sys.executable, "-c", READ_ALL, str(warm)], check=True)
+        before()
         runs.append(measure(command, env))
     return statistics.median(t for t, _ in runs), max(m for _, m in runs)
 
@@ -96,6 +104,8 @@ def bench_size(size: int, work: Path, repeat: int) -> dict[str, float]:
     shutil.rmtree(work / "cache", ignore_errors=True)
     fill, _ = median([*spacenews, *query], env, 1, folder)
     warm, warm_mem = median([*spacenews, *query], env, repeat, folder)
+    page = min(folder.rglob("*.txt"))
+    changed, changed_mem = median([*spacenews, *query], env, repeat, folder, lambda: page.touch())
     return {
         "size": size,
         "read": read,
@@ -103,8 +113,10 @@ def bench_size(size: int, work: Path, repeat: int) -> dict[str, float]:
         "cold": cold,
         "fill": fill,
         "warm": warm,
+        "changed": changed,
         "cold_mem": cold_mem,
         "warm_mem": warm_mem,
+        "changed_mem": changed_mem,
     }
 
 
@@ -119,15 +131,17 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     print(
         "| documents | read (floor) | grep -rlF | cold | cold / read "
-        "| first run, filling the cache | warm | warm / read | peak MiB cold / warm |"
+        "| first run, filling the cache | warm | warm / read | one file changed "
+        "| peak MiB cold / warm / changed |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size in args.sizes:
         r = bench_size(size, args.work, args.repeat)
         print(
             f"| {size:,} | {r['read']:.2f} s | {r['grep']:.2f} s | {r['cold']:.2f} s "
             f"| {r['cold'] / r['read']:.1f}x | {r['fill']:.2f} s | {r['warm']:.2f} s "
-            f"| {r['warm'] / r['read']:.2f}x | {r['cold_mem']} / {r['warm_mem']} |",
+            f"| {r['warm'] / r['read']:.2f}x | {r['changed']:.2f} s "
+            f"| {r['cold_mem']} / {r['warm_mem']} / {r['changed_mem']} |",
             flush=True,
         )
     typer, seeds = startup(max(args.repeat * 10, 30))
