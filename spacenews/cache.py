@@ -237,6 +237,7 @@ class Snapshot(NamedTuple):
     names: Names
     encoded: _Slices  # each event's JSON
     texts: Callable[[], Iterator[EventText]]  # each event's texts, the events left unbuilt
+    summaries: Callable[[], Iterator[Summary]]  # what a refresh reads of each event
     files: Callable[[], list[FileKey]]  # the files it was taken of, in walk order, with keys
 
 
@@ -311,32 +312,93 @@ def load_snapshot(path: Path, fingerprint: str) -> Snapshot | None:
         head.names,
         _Slices(view[starts[2] : starts[3]], head.json_ends),
         lambda: _texts(events),
+        lambda: _summaries(events),
         lambda: _decoded(
             msgspec.msgpack.Decoder(list[FileKey]).decode, view[starts[3] : starts[4]]
         ),
     )
 
 
+class _Lazy(Sequence[T]):
+    """A sequence whose items are found or made when looked at, by _at."""
+
+    _items: list[Any]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, position: int) -> T: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> list[T]: ...
+
+    def __getitem__(self, position: int | slice) -> T | list[T]:
+        if isinstance(position, slice):
+            return [self._at(i) for i in range(len(self))[position]]
+        return self._at(position)
+
+    def _at(self, position: int) -> T:
+        raise NotImplementedError
+
+
 def _texts(events: _Decoded[Event]) -> Iterator[EventText]:
-    """Each event's texts, decoding only them: the rest of each event is skipped over, eight
-    times quicker than building it. The shape is Event's, field for field."""
+    """Each event's texts, decoding only them: eight times quicker than building it."""
+    return (EventText(*fields) for fields in _fields(events, EventText._fields))
+
+
+class Summary(NamedTuple):
+    """What a refresh reads of each event of a snapshot (see refresh)."""
+
+    id: str
+    date: date
+    headline: str
+    entities: tuple[str, ...]
+    documents: tuple[str, ...]
+    ties: tuple[tuple[str, str], ...]
+
+
+def _summaries(events: _Decoded[Event]) -> Iterator[Summary]:
+    return (Summary(*fields) for fields in _fields(events, Summary._fields))
+
+
+def _fields(events: _Decoded[Event], names: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
+    """These fields of each event, in this order; the others are skipped over undecoded."""
+    import operator
+    import typing
+
     import msgspec
 
-    # id, date, headline, body, sources (skipped), entities, then four fields skipped
-    shape = tuple[
-        str,
-        date,
-        str,
-        str,
-        msgspec.Raw,
-        tuple[str, ...],
-        msgspec.Raw,
-        msgspec.Raw,
-        msgspec.Raw,
-        msgspec.Raw,
-    ]
-    for id_, day, headline, body, _, entities, *_ in events.each(msgspec.msgpack.Decoder(shape)):
-        yield EventText(id_, day, headline, body, entities)
+    types = typing.get_type_hints(Event)
+    shape = tuple.__class_getitem__(
+        tuple(types[name] if name in names else msgspec.Raw for name in Event._fields)
+    )
+    pick = operator.itemgetter(*(Event._fields.index(name) for name in names))
+    return map(pick, events.each(msgspec.msgpack.Decoder(shape)))
+
+
+class _Spliced(_Lazy[Event]):
+    """The events of a refreshed snapshot: each either a position in the old snapshot, decoded
+    when first looked at, or a new event."""
+
+    def __init__(self, old: _Decoded[Event], items: list[int | Event]) -> None:
+        self._old = old
+        self._items = items
+
+    def _at(self, position: int) -> Event:
+        item = self._items[position]
+        return self._old[item] if isinstance(item, int) else item
+
+    def packed(self, encode: Callable[[Event], bytes]) -> Iterator[bytes | memoryview]:
+        """Each event's MessagePack: the old snapshot's bytes, or encoded afresh."""
+        raw = self._old.raw
+        return (raw.view(item) if isinstance(item, int) else encode(item) for item in self._items)
+
+
+def spliced(snapshot: Snapshot, items: list[int | Event]) -> Sequence[Event]:
+    """The events of the snapshot at the positions given, and new events among them."""
+    assert isinstance(snapshot.events, _Decoded)
+    return _Spliced(snapshot.events, items)
 
 
 def save_snapshot(
@@ -353,7 +415,9 @@ def save_snapshot(
 
     def write(stream: BinaryIO) -> _Slices | None:  # each item written as it is made
         stream.write(_MAGIC)
-        event_ends = _write_all(stream, (encode(event) for event in corpus.events))
+        events = corpus.events
+        packed = events.packed(encode) if isinstance(events, _Spliced) else map(encode, events)
+        event_ends = _write_all(stream, packed)
         document_ends = _write_all(stream, (encode(item) for item in corpus.documents))
         start = stream.tell()
         json_ends = _write_all(stream, corpus.encoded(range(len(corpus.events))))
@@ -412,37 +476,26 @@ class _Slices:
         return [buffer[ends[p - 1] if p > 0 else 0 : ends[p]] for p in positions]
 
 
-class _Decoded(Sequence[T]):
+class _Decoded(_Lazy[T]):
     """Items decoded from their MessagePack form when first looked at, then kept."""
 
     def __init__(
         self, buffer: memoryview, ends: list[int], decoder: msgspec.msgpack.Decoder[T]
     ) -> None:
-        self._raw = _Slices(buffer, ends)
+        self.raw = _Slices(buffer, ends)  # each item's MessagePack
         self._items: list[T | None] = [None] * len(ends)
         self._decode = decoder.decode
 
-    def __len__(self) -> int:
-        return len(self._items)
-
-    @overload
-    def __getitem__(self, position: int) -> T: ...
-
-    @overload
-    def __getitem__(self, position: slice) -> list[T]: ...
-
-    def __getitem__(self, position: int | slice) -> T | list[T]:
-        if isinstance(position, slice):
-            return [self[i] for i in range(len(self))[position]]
+    def _at(self, position: int) -> T:
         item = self._items[position]
         if item is None:
-            item = self._items[position] = _decoded(self._decode, self._raw.view(position))
+            item = self._items[position] = _decoded(self._decode, self.raw.view(position))
         return item
 
     def each(self, decoder: msgspec.msgpack.Decoder[U]) -> Iterator[U]:
         """Every item decoded afresh by another decoder, which may read only part of it."""
         for position in range(len(self._items)):
-            yield _decoded(decoder.decode, self._raw.view(position))
+            yield _decoded(decoder.decode, self.raw.view(position))
 
 
 def _decoded(decode: Callable[[memoryview], U], data: memoryview) -> U:

@@ -246,16 +246,28 @@ def _places(text: str, words: Iterable[str]) -> list[int] | None:
 
 def index_of(events: Iterable[Event], days: list[int]) -> Index:
     """The index of events in their order, whose days are given."""
+    return index_rows((day, event_text(e), e.ties) for day, e in zip(days, events, strict=True))
+
+
+def event_text(event: Event) -> str:
+    """An event's texts in the index: its headline, body and source titles."""
+    return "\0".join([event.headline, event.body, *(source.title for source in event.sources)])
+
+
+def index_rows(rows: Iterable[tuple[int, str, Iterable[tuple[str, str]]]]) -> Index:
+    """The index of events given as rows: each one's day (an ordinal), text (see event_text)
+    and ties."""
+    days: list[int] = []
     texts: list[str] = []
     starts: list[int] = []
     ties: dict[str, list[int]] = {}
     offset = 0
-    for position, event in enumerate(events):
-        text = "\0".join([event.headline, event.body, *(s.title for s in event.sources)])
+    for position, (day, text, tied) in enumerate(rows):
+        days.append(day)
         texts.append(text)
         starts.append(offset)
         offset += len(text) + 1
-        for name, _ in event.ties:
+        for name, _ in tied:
             found = ties.setdefault(name, [])
             if not found or found[-1] != position:
                 found.append(position)
@@ -264,12 +276,20 @@ def index_of(events: Iterable[Event], days: list[int]) -> Index:
 
 def names_of(events: Iterable[Event], documents: Iterable[Document]) -> Names:
     """What the gazetteer of these events and documents is built from."""
+    return names_from(((event.entities, event.headline) for event in events), documents)
+
+
+def names_from(rows: Iterable[tuple[Sequence[str], str]], documents: Iterable[Document]) -> Names:
+    """What the gazetteer is built from, the events given as rows of entities and headline."""
     from spacenews.entities import defined_acronyms
 
-    events, documents = list(events), list(documents)
-    names = [name for event in events for name in event.entities]
+    names: list[str] = []
+    texts: list[str] = []
+    for entities, headline in rows:
+        names += entities
+        texts.append(headline)
+    documents = list(documents)
     names += [tag for document in documents for tag in document.tags]
-    texts = [event.headline for event in events]
     texts += [p.text for document in documents for p in document.paragraphs]
     return Names(list(dict.fromkeys(names)), defined_acronyms(texts))
 

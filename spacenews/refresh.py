@@ -1,25 +1,36 @@
 """Bringing a snapshot up to date when a few files changed, were added or were removed.
 
 Only the events those files tell of, now or in the snapshot, are merged again, from the
-records of every file that tells of them; every other event is the snapshot's, with its JSON
-copied rather than made again, and so are the documents and problems of the files that did
-not change. The corpus is the one a full build gives: an event no changed file tells of has
-the same records as before, in the same order.
+records of every file that tells of them; every other event is the snapshot's, left undecoded:
+its MessagePack, its JSON and its text in the index are copied, and what the new index and
+names need of it (day, headline, names, files, ties) is read alone. The documents and problems
+of the files that did not change are the snapshot's too. The corpus is the one a full build
+gives: an event no changed file tells of has the same records as before, in the same order.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
-from spacenews.corpus import Corpus, event_order, group, merge
+from spacenews.corpus import (
+    Corpus,
+    event_order,
+    event_text,
+    group,
+    index_rows,
+    merge,
+    names_from,
+)
 from spacenews.model import Event, EventRecord
 from spacenews.parse import Parsed
 from spacenews.survey import NO_KEY, Key
 from spacenews.walk import SourceFile
 
 if TYPE_CHECKING:
-    from spacenews.cache import Snapshot
+    from spacenews.cache import Snapshot, Summary
     from spacenews.entities import AliasTable
     from spacenews.render.data import Buffer
 
@@ -56,29 +67,32 @@ def refresh(
         return None
     fresh = {index: parsed(index) for index in changed}
     touched = gone | {files[index].relative for index in changed}
-    events = list(snapshot.events)
+    old = list(snapshot.summaries())  # each event's id, day, headline, names, files and ties
     told: dict[str, list[EventRecord]] = {}  # the events the changed files tell of now
     for result in fresh.values():
         group(result.records, told)
-    affected = set(told) | {event.id for event in events if not touched.isdisjoint(event.documents)}
-    telling = touched.union(*(event.documents for event in events if event.id in affected))
+    affected = set(told) | {event.id for event in old if not touched.isdisjoint(event.documents)}
+    telling = touched.union(*(event.documents for event in old if event.id in affected))
     groups: dict[str, list[EventRecord]] = {}
     for index, file in enumerate(files):  # in walk order, as build reads them
         if file.relative in telling:
             group((fresh[index] if index in fresh else parsed(index)).records, groups, affected)
-    merged = [merge(key, records) for key, records in groups.items()]
+    merged = sorted((merge(key, records) for key, records in groups.items()), key=event_order)
+    items = _spliced([p for p, event in enumerate(old) if event.id not in affected], merged, old)
 
+    from spacenews.cache import spliced
     from spacenews.render.data import encode_each
 
-    pairs: list[tuple[Event, Buffer | None]] = [
-        (event, snapshot.encoded.view(position))
-        for position, event in enumerate(events)
-        if event.id not in affected
-    ]
-    pairs += [(event, None) for event in merged]
-    pairs.sort(key=lambda pair: event_order(pair[0]))
-    made = iter(encode_each([e for e, data in pairs if data is None], lambda e: e.to_dict()))
-    json = [next(made) if data is None else data for _, data in pairs]
+    made = iter(encode_each(merged, lambda event: event.to_dict()))
+    json = [snapshot.encoded.view(item) if isinstance(item, int) else next(made) for item in items]
+    columns = snapshot.columns
+    ends = [*columns.starts[1:], len(columns.text) + 1]
+
+    def row(item: int | Event) -> tuple[int, str, Sequence[tuple[str, str]]]:
+        if isinstance(item, int):  # the old index's text of the event, as event_text made it
+            text = columns.text[columns.starts[item] : ends[item] - 1]
+            return columns.days[item], text, old[item].ties
+        return item.date.toordinal(), event_text(item), item.ties
 
     def kept(
         items: Iterable[T], path: Callable[[T], str], new: Callable[[Parsed], list[T]]
@@ -94,9 +108,38 @@ def refresh(
 
     documents = kept(snapshot.documents, lambda d: d.path, lambda result: result.documents)
     problems = kept(snapshot.problems, lambda p: p.path, lambda result: result.problems)
-    corpus = Corpus([event for event, _ in pairs], documents, problems, alias_tables)
-    corpus.keep_json(_Json(json))
-    return corpus
+    names = (
+        (old[i].entities, old[i].headline) if isinstance(i, int) else (i.entities, i.headline)
+        for i in items
+    )
+    return Corpus(
+        spliced(snapshot, items),
+        documents,
+        problems,
+        alias_tables,
+        index=index_rows(map(row, items)),
+        names=names_from(names, documents),
+        encoded=_Json(json),
+    )
+
+
+def _spliced(kept: list[int], merged: list[Event], old: list[Summary]) -> list[int | Event]:
+    """The kept positions of the old events, in their order, with the merged events (in
+    order too) put where they sort among them."""
+
+    def order(position: int) -> tuple[date, str, str]:
+        event = old[position]
+        return event.date, event.headline.casefold(), event.id
+
+    items: list[int | Event] = []
+    low = 0
+    for event in merged:
+        place = bisect_left(kept, event_order(event), low, key=order)
+        items += kept[low:place]
+        items.append(event)
+        low = place
+    items += kept[low:]
+    return items
 
 
 class _Json:
