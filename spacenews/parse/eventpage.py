@@ -54,11 +54,13 @@ def parse(text: str, path: str) -> Parsed:
     if day is None:
         parsed.problems.append(Problem(path, start + 1, "the date heading names no real day"))
         return parsed
-    rest = _numbered(lines, start + 1)
-    if any(_HEADLINE.match(line) and line.strip() != "#" for line in lines[start + 1 :]):
-        _parse_event_page(day, rest, path, parsed, start + 1)
+    if any(
+        line[:1] == "#" and _HEADLINE.match(line) and line.strip() != "#"
+        for line in lines[start + 1 :]
+    ):
+        _parse_event_page(day, lines, start + 1, path, parsed)
     else:
-        _parse_day_page(day, rest, path, parsed)
+        _parse_day_page(day, _numbered(lines, start + 1), path, parsed)
         if not parsed.records:
             reason = "a date heading, but neither a # headline nor ### event items"
             parsed.problems.append(Problem(path, start + 1, reason))
@@ -71,32 +73,37 @@ def _numbered(lines: list[str], start: int) -> Iterator[tuple[int, str]]:
         yield index + 1, lines[index].strip()
 
 
-def _parse_event_page(
-    day: date, lines: Iterator[tuple[int, str]], path: str, parsed: Parsed, heading: int
-) -> None:
+def _parse_event_page(day: date, lines: list[str], start: int, path: str, parsed: Parsed) -> None:
+    """The page's event from the lines after its date heading (the first is lines[start])."""
     headline, body = "", []
     sources: list[Source] = []
     related: list[Related] = []
     section, dropped = "body", 0
-    for number, line in lines:
-        if not headline and (match := _HEADLINE.match(line)):
-            headline = clean_inline(match.group(1))
-        elif section_match := _SECTION.match(line):
-            section = _section_name(section_match.group(1))
-        elif section == "body" and headline and line:
-            body.append(clean_inline(line))
-        elif section == "sources" and (item := _item(line)):
-            sources.extend(_sources(item, path, number, parsed))
+    for index in range(start, len(lines)):
+        line = lines[index].strip()
+        if line[:1] == "#":  # what the two patterns below need: they run on few lines
+            if not headline and (match := _HEADLINE.match(line)):
+                headline = clean_inline(match.group(1))
+                continue
+            if section_match := _SECTION.match(line):
+                section = _section_name(section_match.group(1))
+                continue
+        if section == "body":
+            if headline and line:
+                body.append(clean_inline(line))
+        elif section == "sources":
+            if item := _item(line):
+                sources.extend(_sources(item, path, index + 1, parsed))
         elif section == "related" and (item := _item(line)):
             if len(related) < MAX_LINKS:
-                related.extend(_related(item, path, number, parsed))
+                related.extend(_related(item, path, index + 1, parsed))
             else:
                 dropped += 1
     if dropped:
         reason = f"{dropped} related links past the first {MAX_LINKS} were not read"
         parsed.problems.append(Problem(path, 0, reason))
     if not headline:
-        parsed.problems.append(Problem(path, heading, "event page without a headline"))
+        parsed.problems.append(Problem(path, start, "event page without a headline"))
     related = list(dict.fromkeys(related))
     shared = list(dict.fromkeys(name for link in related for name in link.context))
     if headline:
@@ -185,9 +192,24 @@ def _news_link(item: str, path: str, number: int, parsed: Parsed) -> Related | N
     if not headline:
         parsed.problems.append(Problem(path, number, "link to an event without a headline"))
         return None
-    context = _CONTEXT.search(tail)
-    names = tuple(_names(context.group(1))) if context else ()
+    context = _CONTEXT.search(tail) if "_" in tail else None
+    names = _shared(context.group(1)) if context else ()
     return Related(event_id(day, headline), day, headline, names)
+
+
+def _shared(text: str) -> tuple[str, ...]:
+    """The names of a context line: the same few lines come back link after link (3,500
+    distinct ones in 48,000 links of the benchmark corpus), so each is read once."""
+    names = _SHARED.get(text)
+    if names is None:
+        if len(_SHARED) >= MAX_SHARED:
+            _SHARED.clear()
+        names = _SHARED[text] = tuple(_names(text))
+    return names
+
+
+_SHARED: dict[str, tuple[str, ...]] = {}
+MAX_SHARED = 50_000  # context lines remembered at most
 
 
 def _names(text: str) -> list[str]:
