@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from spacenews.loader import decode_bytes as decode
 from spacenews.model import Document, EventRecord
 from spacenews.parse import Parsed, handlers, parse_text
+from spacenews.records import pack, unpack
 
 from .conftest import FIXTURES
 
@@ -118,3 +119,27 @@ def test_parsers_survive_shuffled_real_lines(lines: list[str]) -> None:
     parsed = parse_text("\n".join(lines), "fuzz.md")
     for record in parsed.records:
         assert record.headline
+
+
+def _round_trip(parsed: Parsed, path: str) -> Parsed:
+    return unpack(memoryview(pack(parsed)), path)
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
+def test_what_a_file_yields_comes_back_from_its_packed_form(path: Path) -> None:
+    # Workers and the parse cache hand results over packed: nothing may change on the way.
+    text, _ = decode(path.read_bytes())
+    parsed = parse_text(text, path.name)
+    assert as_data(_round_trip(parsed, path.name)) == as_data(parsed)
+
+
+@given(st.lists(st.one_of(_LINE, st.text(max_size=20)), max_size=25))
+def test_any_parse_result_comes_back_from_its_packed_form(lines: list[str]) -> None:
+    post = "---\ntitle: T\ntags:\n- a\n- b\n---\n"  # undated: a document, with its tags
+    for text in (
+        "\n".join(lines),
+        "\n\n".join(["On 14 March 2016, in 1999.", *lines]),
+        post + "\n".join(lines),
+    ):
+        parsed = parse_text(text, "fuzz.md")
+        assert as_data(_round_trip(parsed, "fuzz.md")) == as_data(parsed)
