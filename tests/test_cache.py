@@ -367,6 +367,22 @@ def test_a_snapshot_damaged_in_its_events_fails_in_one_line(
     assert "snapshot is corrupt" in done.stderr and "spacenews cache clear" in done.stderr
 
 
+def test_a_snapshot_damaged_in_its_events_is_not_refreshed(corpus_dir: Path) -> None:
+    expected = state(load_corpus([corpus_dir]))
+    load_corpus([corpus_dir], cache=True)
+    path = snapshot_file([corpus_dir])
+    data = bytearray(path.read_bytes())
+    events = len(b"spacenews corpus snapshot\n")
+    data[events : events + 64] = b"\xc1" * 64
+    path.write_bytes(bytes(data))
+    (corpus_dir / "001_b02bc1e1bd4a287c.txt").touch()  # a change: the snapshot is refreshed
+    corpus = load_corpus([corpus_dir], cache=True)
+    (notice,) = corpus.notices
+    assert "not used" in notice and "snapshot is corrupt" in notice
+    assert state(corpus) == expected  # merged again from the parse cache, and a new snapshot
+    assert state(load_corpus([corpus_dir], cache=True)) == expected
+
+
 _CHANGES = st.lists(
     st.tuples(
         st.sampled_from(["edit", "retitle", "copy", "add", "delete", "touch"]),
