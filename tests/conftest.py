@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from pathlib import Path
@@ -12,6 +13,8 @@ from hypothesis import settings
 from typer.testing import CliRunner, Result
 
 from spacenews.cli import app
+from spacenews.corpus import Corpus
+from spacenews.loader import CACHE_MIN_FILES
 
 # CI runs a modest number of examples; HYPOTHESIS_PROFILE=long runs a long fuzz session.
 settings.register_profile("ci", max_examples=100, deadline=None)
@@ -50,3 +53,35 @@ def run_json(runner: CliRunner, *args: str) -> Any:
     """Invoke the app with --json and parse what it printed."""
     result = run(runner, *args, "--json")
     return json.loads(result.stdout)
+
+
+_spec = importlib.util.spec_from_file_location(
+    "generate", Path(__file__).parent.parent / "benchmarks" / "generate.py"
+)
+assert _spec and _spec.loader
+generate_module = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(generate_module)
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    """A generated corpus large enough to be cached, with the seeds in it."""
+    folder = tmp_path / "corpus"
+    generate_module.generate(CACHE_MIN_FILES + 30, folder)  # cached: 50 files or more
+    for seed in SEEDS.iterdir():
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    return folder
+
+
+def state(corpus: Corpus) -> dict[str, Any]:
+    """Everything a corpus holds, as plain data: two equal states are the same corpus."""
+    return {
+        "events": [event.to_dict() for event in corpus.events],
+        "ties": [event.ties for event in corpus.events],
+        "documents": [(d.to_dict(), d.text, d.paragraphs, d.mentions) for d in corpus.documents],
+        "problems": [problem.to_dict() for problem in corpus.problems],
+        "index": corpus.index,
+        "names": corpus.names,
+        "json": [bytes(data) for data in corpus.encoded(range(len(corpus.events)))],
+        "texts": list(corpus.event_texts()),
+    }

@@ -2,47 +2,25 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import msgspec
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from spacenews import corpus as corpus_module
 from spacenews import loader, survey
-from spacenews import refresh as refresh_module
 from spacenews.cache import cache_file, parser_fingerprint, snapshot_file
 from spacenews.cli import app
-from spacenews.corpus import Corpus
 from spacenews.loader import CACHE_MIN_FILES, load_corpus
 from spacenews.walk import walk_files
 
-from .conftest import SEEDS
-
-_spec = importlib.util.spec_from_file_location(
-    "generate", Path(__file__).parent.parent / "benchmarks" / "generate.py"
-)
-assert _spec and _spec.loader
-generate_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(generate_module)
-
-
-@pytest.fixture
-def corpus_dir(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    generate_module.generate(CACHE_MIN_FILES + 30, folder)
-    for seed in SEEDS.iterdir():
-        (folder / seed.name).write_bytes(seed.read_bytes())
-    return folder
+from .conftest import state
 
 
 @pytest.fixture
@@ -57,20 +35,6 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(loader, "read_bytes", counting)
     return seen
-
-
-def state(corpus: Corpus) -> dict[str, Any]:
-    """Everything a corpus holds, as plain data."""
-    return {
-        "events": [event.to_dict() for event in corpus.events],
-        "ties": [event.ties for event in corpus.events],
-        "documents": [(d.to_dict(), d.text, d.paragraphs, d.mentions) for d in corpus.documents],
-        "problems": [problem.to_dict() for problem in corpus.problems],
-        "index": corpus.index,
-        "names": corpus.names,
-        "json": [bytes(data) for data in corpus.encoded(range(len(corpus.events)))],
-        "texts": list(corpus.event_texts()),
-    }
 
 
 def test_results_are_identical_with_and_without_cache(corpus_dir: Path) -> None:
@@ -365,81 +329,3 @@ def test_a_snapshot_damaged_in_its_events_fails_in_one_line(
     assert done.returncode == 3
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert "snapshot is corrupt" in done.stderr and "spacenews cache clear" in done.stderr
-
-
-def test_a_snapshot_damaged_in_its_events_is_not_refreshed(corpus_dir: Path) -> None:
-    expected = state(load_corpus([corpus_dir]))
-    load_corpus([corpus_dir], cache=True)
-    path = snapshot_file([corpus_dir])
-    data = bytearray(path.read_bytes())
-    events = len(b"spacenews corpus snapshot\n")
-    data[events : events + 64] = b"\xc1" * 64
-    path.write_bytes(bytes(data))
-    (corpus_dir / "001_b02bc1e1bd4a287c.txt").touch()  # a change: the snapshot is refreshed
-    corpus = load_corpus([corpus_dir], cache=True)
-    (notice,) = corpus.notices
-    assert "not used" in notice and "snapshot is corrupt" in notice
-    assert state(corpus) == expected  # merged again from the parse cache, and a new snapshot
-    assert state(load_corpus([corpus_dir], cache=True)) == expected
-
-
-_CHANGES = st.lists(
-    st.tuples(
-        st.sampled_from(["edit", "retitle", "copy", "add", "delete", "touch"]),
-        st.integers(0, 10_000),
-        st.integers(0, 10_000),
-    ),
-    min_size=1,
-    max_size=6,
-)
-
-
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(changes=_CHANGES)
-def test_a_refreshed_snapshot_is_the_corpus_built_afresh(
-    changes: list[tuple[str, int, int]], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A few files changed, added or removed: only the events they tell of are merged again,
-    # and the corpus is the one a full build gives, to the byte of its JSON.
-    monkeypatch.setattr(loader, "CACHE_MIN_FILES", 1)
-    refreshed: list[Corpus | None] = []
-    real = refresh_module.refresh
-    monkeypatch.setattr(
-        refresh_module, "refresh", lambda *args: refreshed.append(real(*args)) or refreshed[-1]
-    )
-    with tempfile.TemporaryDirectory() as temporary:
-        folder = Path(temporary)
-        generate_module.generate(40, folder, seed=7)  # pages that link to one another
-        load_corpus([folder], cache=True)
-        _change(sorted(folder.rglob("*.txt")), changes)
-        corpus = load_corpus([folder], cache=True)
-        assert refreshed and refreshed[-1] is corpus
-        assert state(corpus) == state(load_corpus([folder]))
-        assert state(load_corpus([folder], cache=True)) == state(corpus)  # its own snapshot
-
-
-def _change(paths: list[Path], changes: list[tuple[str, int, int]]) -> None:
-    """Apply the changes to the files, each with a new mtime, so that the cache sees them."""
-    stamp = 2_000_000_000 * 10**9
-    for number, (kind, first, second) in enumerate(changes):
-        path, other = paths[first % len(paths)], paths[second % len(paths)]
-        if not path.exists() or not other.exists():
-            continue
-        if kind == "edit":  # another file's events and links
-            path.write_bytes(other.read_bytes())
-        elif kind == "retitle":  # its event is another one
-            path.write_text(path.read_text().replace("# The ", "# Another ", 1))
-        elif kind == "copy":  # the same events told by two files
-            path = path.with_name(f"copy{number}.txt")
-            path.write_bytes(other.read_bytes())
-        elif kind == "add":
-            path = path.with_name(f"new{number}.txt")
-            day = 1 + second % 28
-            path.write_text(
-                f"### [1990-01-{day}](/news/1990/01/{day}/index.md)\n\n# New event {first}.\n\n"
-                f"### Related:\n\n1. [Linked](/news/1990/02/{day}/x.md) _Context: NASA_\n"
-            )
-        elif kind == "delete":
-            path.unlink()
-            continue
-        os.utime(path, ns=(stamp + number, stamp + number))  # "touch": the same bytes
