@@ -23,6 +23,9 @@ PARALLEL_MIN_SNAPSHOT_BYTES = 5_000_000  # the snapshot of about PARALLEL_MIN_FI
 CACHE_MIN_FILES = 50  # below this, parsing is quicker than reading a cache
 CHUNK_FILES = 500  # files a worker parses between two reports
 PARSING = "Parsing files"  # what progress is told while files are parsed
+# Windows cannot replace a file mapped in memory: there a stale snapshot is let go, and the
+# corpus merged again (not refreshed from it), so that the new snapshot can take its place.
+REPLACES_MAPPED_FILES = os.name != "nt"
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -275,7 +278,7 @@ def _from_snapshot(
         kept = None
     digest = manifest()
     if kept is None or digest is None or kept.manifest != digest:
-        return None, kept
+        return None, (kept if REPLACES_MAPPED_FILES else None)
     corpus = Corpus(
         kept.events,
         kept.documents,
