@@ -402,11 +402,18 @@ def spliced(snapshot: Snapshot, items: list[int | Event]) -> Sequence[Event]:
 
 
 def save_snapshot(
-    path: Path, fingerprint: str, digest: str, corpus: Corpus, files: Sequence[FileKey]
+    path: Path,
+    fingerprint: str,
+    digest: str,
+    corpus: Corpus,
+    files: Sequence[FileKey],
+    written: Callable[[int, int], object] = lambda done, total: None,
 ) -> _Slices | None:
-    """Keep the merged corpus of these files for the next run, written atomically. Returns
-    the JSON of its events as the file now holds it, so that the run that wrote it need not
-    make it again (None on Windows, where a file mapped in memory cannot be renamed)."""
+    """Keep the merged corpus of these files for the next run, written atomically, telling
+    written how far it is (events written, out of twice their number: each is written twice,
+    as MessagePack and as JSON). Returns the JSON of the events as the file now holds it, so
+    that the run that wrote it need not make it again (None on Windows, where a file mapped
+    in memory cannot be renamed)."""
     import mmap
 
     import msgspec
@@ -417,10 +424,12 @@ def save_snapshot(
         stream.write(_MAGIC)
         events = corpus.events
         packed = events.packed(encode) if isinstance(events, _Spliced) else map(encode, events)
-        event_ends = _write_all(stream, packed)
+        count = len(events)
+        event_ends = _write_all(stream, packed, lambda done: written(done, 2 * count))
         document_ends = _write_all(stream, (encode(item) for item in corpus.documents))
         start = stream.tell()
-        json_ends = _write_all(stream, corpus.encoded(range(len(corpus.events))))
+        json = corpus.encoded(range(count))
+        json_ends = _write_all(stream, json, lambda done: written(count + done, 2 * count))
         files_size = stream.write(encode(files))
         header = {"format": SNAPSHOT_FORMAT, "fingerprint": fingerprint, "manifest": digest}
         index, names, problems = corpus.index, corpus.names, list(corpus.problems)
@@ -439,8 +448,13 @@ def save_snapshot(
     return _write_atomically(path, write)
 
 
-def _write_all(stream: BinaryIO, items: Iterable[bytes | memoryview]) -> list[int]:
-    """Write the items one after another; where each ends, counted from the first."""
+def _write_all(
+    stream: BinaryIO,
+    items: Iterable[bytes | memoryview],
+    written: Callable[[int], object] = lambda done: None,
+) -> list[int]:
+    """Write the items one after another, telling written how many are written as it goes;
+    where each ends, counted from the first."""
     ends, total, block = [], 0, []
     for item in items:
         total += len(item)  # bytes, or a view of bytes: its length in bytes
@@ -449,7 +463,9 @@ def _write_all(stream: BinaryIO, items: Iterable[bytes | memoryview]) -> list[in
         if len(block) == WRITE_BLOCK:
             stream.write(b"".join(block))
             block.clear()
+            written(len(ends))
     stream.write(b"".join(block))
+    written(len(ends))
     return ends
 
 

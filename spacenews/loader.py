@@ -23,6 +23,7 @@ PARALLEL_MIN_SNAPSHOT_BYTES = 5_000_000  # the snapshot of about PARALLEL_MIN_FI
 CACHE_MIN_FILES = 50  # below this, parsing is quicker than reading a cache
 CHUNK_FILES = 500  # files a worker parses between two reports
 PARSING = "Parsing files"  # what progress is told while files are parsed
+WRITING = "Writing the snapshot"  # ... and while the snapshot is written
 # Windows cannot replace a file mapped in memory: there a stale snapshot is let go, and the
 # corpus merged again (not refreshed from it), so that the new snapshot can take its place.
 REPLACES_MAPPED_FILES = os.name != "nt"
@@ -328,7 +329,10 @@ def _cached_corpus(
         digest = survey.manifest(files, keys)
         listed = [(f.root, f.relative, *key) for f, key in zip(files, keys, strict=True)]
         fingerprint = caching.snapshot_fingerprint()
-        written = caching.save_snapshot(path, fingerprint, digest, corpus, listed)
+        told = progress or (lambda what, done, total: None)
+        written = caching.save_snapshot(
+            path, fingerprint, digest, corpus, listed, lambda *done: told(WRITING, *done)
+        )
         if written is not None:
             corpus.keep_json(written)
     except OSError as error:

@@ -13,6 +13,7 @@ import msgspec
 import pytest
 from typer.testing import CliRunner
 
+from spacenews import cache as cache_module
 from spacenews import corpus as corpus_module
 from spacenews import loader, survey
 from spacenews.cache import cache_file, parser_fingerprint, snapshot_file
@@ -50,6 +51,7 @@ def test_results_are_identical_with_and_without_cache(corpus_dir: Path) -> None:
 def test_a_load_tells_how_far_it_is(corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(loader, "CHUNK_FILES", 20)
     monkeypatch.setattr(corpus_module, "MERGE_STEP", 25)
+    monkeypatch.setattr(cache_module, "WRITE_BLOCK", 25)
     told: list[tuple[str, int, int]] = []
 
     def steps(what: str) -> list[tuple[int, int]]:
@@ -61,6 +63,12 @@ def test_a_load_tells_how_far_it_is(corpus_dir: Path, monkeypatch: pytest.Monkey
         parsed, merged = steps("Parsing files"), steps("Merging events")
         assert len(parsed) > 2 and parsed == sorted(parsed) and parsed[-1] == (files, files)
         assert len(merged) > 2 and merged[-1] == (len(corpus.events),) * 2
+        written = steps("Writing the snapshot")  # each event as MessagePack, then as JSON
+        if cache:
+            assert len(written) > 4 and written == sorted(written)
+            assert written[-1] == (2 * len(corpus.events),) * 2
+        else:
+            assert written == []
         told.clear()
     (corpus_dir / "new.md").write_text("### [2031-01-1](/news/2031/01/1/index.md)\n\n# New.\n")
     load_corpus([corpus_dir], cache=True, progress=lambda *step: told.append(step))
