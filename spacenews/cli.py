@@ -322,7 +322,7 @@ def timeline(
         reverse=reverse,
         mentions=with_mentions,
     )
-    corpus = _load(ctx)
+    corpus = _load(ctx, detail=with_mentions)  # only mentions need the prose's dates
     items = select(corpus, query)
     empty = "no events match"
     if not items and entity is not None and not _known(corpus, entity):
@@ -378,7 +378,7 @@ def export(
     from spacenews.render import export as exporters
 
     query, wanted = _query(period, start, end, entity=entity, on=on, limit=limit, reverse=reverse)
-    found = events(_load(ctx), query)
+    found = events(_load(ctx, detail=False), query)
     if fmt is ExportFormat.ics:
         text = exporters.to_ics(found)
     elif fmt is ExportFormat.csv:
@@ -692,7 +692,10 @@ def _settings(ctx: typer.Context) -> Settings:
     )
 
 
-def _load(ctx: typer.Context, *, summary: bool = True) -> "Corpus":
+def _load(ctx: typer.Context, *, summary: bool = True, detail: bool = True) -> "Corpus":
+    """The corpus of the command's paths, its problems and notices said on stderr. Without
+    detail, a load without the cache gives prose no languages and no dated mentions: for
+    commands that need neither."""
     from spacenews.corpus import CorpusError
     from spacenews.loader import load_corpus
 
@@ -708,7 +711,7 @@ def _load(ctx: typer.Context, *, summary: bool = True) -> "Corpus":
         ctx.call_on_close(_collect_again)
     try:
         with _progress() as progress:
-            corpus = load_corpus(settings.corpus, cache=cache, progress=progress)
+            corpus = load_corpus(settings.corpus, cache=cache, progress=progress, detail=detail)
     except CorpusError as error:
         _fail(str(error))
     _loaded[:] = [corpus]  # one at most: tests run many commands in one process

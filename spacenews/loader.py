@@ -7,6 +7,7 @@ import gc
 import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,11 +50,14 @@ def load_corpus(
     cache: bool = False,
     workers: int | None = None,
     progress: Progress | None = None,
+    detail: bool = True,
 ) -> Corpus:
     """Read every file under the paths (the built-in seeds when none are given).
 
     With cache, files unchanged since the last run are not parsed again. workers is the number
     of processes to parse with (None: every core, when there are enough files to pay).
+    Without detail, prose gets no languages and no dated mentions when it is parsed without
+    the cache (which keeps whole results): for commands that need neither.
     """
     roots = list(paths) if paths else [seeds_path()]
     for root in roots:
@@ -71,7 +75,8 @@ def load_corpus(
             if cache and len(files) >= CACHE_MIN_FILES:
                 corpus = _cached_corpus(roots, files, tables, notices, workers, progress, stale)
             else:
-                corpus = build(_parse_all(files, workers, progress), tables, progress)
+                parsed = _parse_all(files, workers, progress, detail)
+                corpus = build(parsed, tables, progress)
             corpus.problems += tuple(problems)
         corpus.problems += tuple(table_problems)
         corpus.notices = tuple(notices)
@@ -88,7 +93,7 @@ def read_file(path: Path, root: Path) -> Parsed:
     return _parse_file(SourceFile(os.fspath(path), relative, 0))
 
 
-def _parse_file(file: SourceFile) -> Parsed:
+def _parse_file(file: SourceFile, detail: bool = True) -> Parsed:
     """Read and parse one file of the walk: the loader's single way to do it."""
     path, relative = file.path, file.relative
     try:
@@ -99,7 +104,7 @@ def _parse_file(file: SourceFile) -> Parsed:
     if text is None:
         return Parsed(problems=problems)
     try:
-        parsed = parse_text(text, relative)
+        parsed = parse_text(text, relative, detail)
     except Exception as error:  # noqa: BLE001 - one broken file must not hide the others
         reason = f"could not be parsed ({type(error).__name__})"
         return Parsed(problems=[*problems, Problem(relative, 0, reason, skipped=True)])
@@ -186,21 +191,24 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 
 def _parse_all(
-    files: list[SourceFile], workers: int | None, progress: Progress | None
+    files: list[SourceFile], workers: int | None, progress: Progress | None, detail: bool = True
 ) -> Iterator[Parsed]:
     """Parse files, in parallel when there are many; results in the files' order."""
     if _worker_count(len(files), workers) <= 1:
-        yield from _parse_here(files, progress)
+        yield from _parse_here(files, progress, detail)
         return
     # Each result is decoded as it comes, while the workers parse the next ones, and let go.
-    for file, data in zip(files, _parse_parallel(files, workers, progress), strict=True):
+    results = _parse_parallel(files, workers, progress, detail)
+    for file, data in zip(files, results, strict=True):
         yield unpack(data, file.relative)
 
 
-def _parse_here(files: list[SourceFile], progress: Progress | None) -> Iterator[Parsed]:
+def _parse_here(
+    files: list[SourceFile], progress: Progress | None, detail: bool = True
+) -> Iterator[Parsed]:
     """Parse files in this process, one after the other."""
     for done, file in enumerate(files, 1):
-        yield _parse_file(file)
+        yield _parse_file(file, detail)
         if progress and (done % CHUNK_FILES == 0 or done == len(files)):
             progress(PARSING, done, len(files))
 
@@ -212,7 +220,7 @@ def _worker_count(files: int, workers: int | None) -> int:
 
 
 def _parse_parallel(
-    files: list[SourceFile], workers: int | None, progress: Progress | None
+    files: list[SourceFile], workers: int | None, progress: Progress | None, detail: bool = True
 ) -> Iterator[Packed]:
     """The packed results of files parsed by worker processes, in the files' order, as they
     come. A worker hands back one MessagePack list for every CHUNK_FILES files: far smaller,
@@ -228,7 +236,7 @@ def _parse_parallel(
     ]
     count = _worker_count(len(files), workers)
     with ProcessPoolExecutor(max_workers=count, mp_context=_fork_context()) as pool:
-        for done, chunk in enumerate(pool.map(_parse_chunk, jobs), 1):
+        for done, chunk in enumerate(pool.map(_parse_chunk, jobs, repeat(detail)), 1):
             for item in msgspec.msgpack.decode(chunk, type=list[msgspec.Raw]):
                 yield memoryview(item)
             if progress:
@@ -243,11 +251,12 @@ def _fork_context() -> BaseContext | None:
     return multiprocessing.get_context("fork") if "fork" in methods else None
 
 
-def _parse_chunk(job: list[tuple[str, str]]) -> bytes:
+def _parse_chunk(job: list[tuple[str, str]], detail: bool) -> bytes:
     import msgspec
 
     gc.disable()
-    parsed = [encode(_parse_file(SourceFile(path, relative, 0))) for path, relative in job]
+    files = (SourceFile(path, relative, 0) for path, relative in job)
+    parsed = [encode(_parse_file(file, detail)) for file in files]
     return msgspec.msgpack.encode(parsed)
 
 

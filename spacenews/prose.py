@@ -84,8 +84,9 @@ class DateMatch(NamedTuple):
     sentence: str
 
 
-def paragraphs(text: str) -> list[Paragraph]:
-    """Split prose into paragraphs, grouped into the items of a listing where it is one.
+def paragraphs(text: str, languages: bool = True) -> list[Paragraph]:
+    """Split prose into paragraphs, grouped into the items of a listing where it is one, each
+    with its language (or "und" for all, without languages).
 
     A heading is a short line that does not end a sentence; a caption carries a ``Credit:``.
     Captions come before the post they illustrate, so they take the title of the next heading.
@@ -95,7 +96,7 @@ def paragraphs(text: str) -> list[Paragraph]:
     blocks = [block for block in blocks if block]
     titles = _titles(blocks, kinds)
     return [
-        Paragraph(block, language(block), title, kind)
+        Paragraph(block, language(block) if languages else "und", title, kind)
         for block, kind, title in zip(blocks, kinds, titles, strict=True)
     ]
 

@@ -350,3 +350,16 @@ _JSON_TEXT = st.text(
 @given(st.lists(st.dictionaries(st.text(max_size=3), _JSON_TEXT | st.lists(_JSON_TEXT))))
 def test_the_quick_json_encoder_gives_the_same_bytes(items: list[dict[str, Any]]) -> None:
     assert encode_all(items) == [encode(item) for item in items]
+
+
+@pytest.mark.parametrize("query", [["--entity", "European Space Agency"], ["--mentions"]])
+def test_timeline_without_the_cache_answers_as_with_it(
+    runner: CliRunner, corpus_dir: Path, query: list[str]
+) -> None:
+    # Without --mentions, a load without the cache leaves out the prose's languages and
+    # dates, which a timeline never shows: the same answer.
+    base = ["--corpus", str(corpus_dir), "timeline", *query]
+    cached = run_json(runner, *base)
+    assert run_json(runner, *base) == cached  # from the snapshot
+    assert run_json(runner, *base, "--no-cache") == cached
+    assert any(item["kind"] == "mention" for item in cached) == ("--mentions" in query)

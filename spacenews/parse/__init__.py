@@ -34,7 +34,8 @@ class Handler(NamedTuple):
 
     name: str
     detect: Callable[[str], bool]
-    parse: Callable[[str, str], Parsed]  # (text, path relative to the corpus root)
+    # (text, path relative to the corpus root, whether prose gets languages and dated mentions)
+    parse: Callable[[str, str, bool], Parsed]
 
 
 def handlers() -> tuple[Handler, ...]:
@@ -44,9 +45,10 @@ def handlers() -> tuple[Handler, ...]:
     return (eventpage.HANDLER, frontmatter.HANDLER, plaintext.HANDLER)
 
 
-def parse_text(text: str, path: str) -> Parsed:
-    """Parse a decoded text with the first handler that recognises it."""
+def parse_text(text: str, path: str, detail: bool = True) -> Parsed:
+    """Parse a decoded text with the first handler that recognises it; without detail, prose
+    gets no languages and no dated mentions."""
     for handler in handlers():
         if handler.detect(text):
-            return handler.parse(text, path)
+            return handler.parse(text, path, detail)
     raise AssertionError("the plain-text handler accepts every text")  # pragma: no cover

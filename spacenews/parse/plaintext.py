@@ -16,13 +16,14 @@ def detect(text: str) -> bool:
     return True
 
 
-def parse(text: str, path: str) -> Parsed:
+def parse(text: str, path: str, detail: bool = True) -> Parsed:
     """A document titled by its first line with a word in it, or by a heading close after it
-    when that line is a caption; a file without a word in it yields nothing."""
+    when that line is a caption; a file without a word in it yields nothing. Without detail,
+    its paragraphs' languages and its dated mentions are left out (see prose_document)."""
     for line in text.splitlines():
         title = clean_inline(line)
         if any(char.isalnum() for char in title):
-            document = prose_document(path, _first_sentence(title), "text", text)
+            document = prose_document(path, _first_sentence(title), "text", text, detail=detail)
             return Parsed(documents=[_retitled(document)])
     return Parsed()
 
@@ -37,13 +38,21 @@ def _retitled(document: Document) -> Document:
 
 
 def prose_document(
-    path: str, title: str, fmt: str, text: str, tags: tuple[str, ...] = ()
+    path: str,
+    title: str,
+    fmt: str,
+    text: str,
+    tags: tuple[str, ...] = (),
+    *,
+    detail: bool = True,
 ) -> Document:
-    """A document with its paragraphs and the dates they mention."""
-    found = paragraphs(text)
+    """A document with its paragraphs and the dates they mention. Without detail, no
+    paragraph has a language ("und") and no date is sought: half the work, for the commands
+    that need neither (a timeline without mentions)."""
+    found = paragraphs(text, languages=detail)
     mentions: dict[tuple[object, ...], Mention] = {}
     ordered = sorted(found, key=lambda paragraph: paragraph.lang != _PREFERRED_LANG)
-    for paragraph in ordered:
+    for paragraph in ordered if detail else ():
         for match in find_dates(paragraph.text):
             item = paragraph.title or title
             mention = Mention(
