@@ -287,9 +287,12 @@ def load_snapshot(path: Path, fingerprint: str) -> Snapshot | None:
     length = int.from_bytes(mapped[-8:], "little")
     if length > size - 8 - len(_MAGIC):
         raise CacheError("it is corrupt (truncated, or its head is)")
+    data = memoryview(mapped)[-8 - length : -8]
     try:
-        head = msgspec.msgpack.decode(memoryview(mapped)[-8 - length : -8], type=_Head)
+        head = msgspec.msgpack.decode(data, type=_Head)
     except (msgspec.DecodeError, ValueError, TypeError) as error:
+        if _written_by_another_version(data, fingerprint):
+            return None  # whose head may be laid out otherwise: build afresh, quietly
         raise CacheError(f"it is corrupt ({error})") from None
     if head.header.get("fingerprint") != fingerprint:
         return None  # another version: build afresh
@@ -317,6 +320,17 @@ def load_snapshot(path: Path, fingerprint: str) -> Snapshot | None:
             msgspec.msgpack.Decoder(list[FileKey]).decode, view[starts[3] : starts[4]]
         ),
     )
+
+
+def _written_by_another_version(head: memoryview, fingerprint: str) -> bool:
+    """Whether a head that is not this version's shape begins with another one's header."""
+    import msgspec
+
+    try:
+        header = msgspec.msgpack.decode(head, type=list[msgspec.Raw])[0]
+        return msgspec.msgpack.decode(header, type=dict[str, str])["fingerprint"] != fingerprint
+    except (msgspec.DecodeError, ValueError, TypeError, IndexError, KeyError):
+        return False
 
 
 class _Lazy(Sequence[T]):

@@ -337,3 +337,14 @@ def test_a_snapshot_damaged_in_its_events_fails_in_one_line(
     assert done.returncode == 3
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert "snapshot is corrupt" in done.stderr and "spacenews cache clear" in done.stderr
+
+
+def test_a_snapshot_of_another_version_is_rebuilt_quietly_whatever_its_layout(
+    corpus_dir: Path,
+) -> None:
+    expected = state(load_corpus([corpus_dir], cache=True))
+    path = snapshot_file([corpus_dir])
+    head = msgspec.msgpack.encode([{"format": "spacenews", "fingerprint": "older"}, [1], 2])
+    path.write_bytes(b"spacenews corpus snapshot\n" + head + len(head).to_bytes(8, "little"))
+    corpus = load_corpus([corpus_dir], cache=True)
+    assert corpus.notices == () and state(corpus) == expected
