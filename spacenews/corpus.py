@@ -385,6 +385,19 @@ def merge(key: str, records: list[EventRecord]) -> Event:
 _TIED: dict[str, dict[str, tuple[str, str]]] = {}  # way -> name as written -> its pair
 
 
-def event_order(event: Event) -> tuple[date, str, str]:
+class Dated(Protocol):
+    """What event_order reads of an event (a snapshot's summary of one has it too)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def date(self) -> date: ...
+
+    @property
+    def headline(self) -> str: ...
+
+
+def event_order(event: Dated) -> tuple[date, str, str]:
     """The key the events of a corpus are sorted by."""
     return event.date, event.headline.casefold(), event.id

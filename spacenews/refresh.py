@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
 from spacenews.corpus import (
@@ -118,15 +117,10 @@ def _merged(results: Iterable[Parsed], affected: set[str]) -> list[Event]:
 def _spliced(kept: list[int], merged: list[Event], old: list[Summary]) -> list[int | Event]:
     """The kept positions of the old events, in their order, with the merged events (in
     order too) put where they sort among them."""
-
-    def order(position: int) -> tuple[date, str, str]:
-        event = old[position]
-        return event.date, event.headline.casefold(), event.id
-
     items: list[int | Event] = []
     low = 0
     for event in merged:
-        place = bisect_left(kept, event_order(event), low, key=order)
+        place = bisect_left(kept, event_order(event), low, key=lambda p: event_order(old[p]))
         items += kept[low:place]
         items.append(event)
         low = place
