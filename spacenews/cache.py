@@ -215,6 +215,8 @@ SNAPSHOT_FORMAT = "spacenews corpus snapshot 3"
 FileKey = tuple[int, str, int, int]  # a file's root index, relative path, size and mtime_ns
 SNAPSHOT_SUFFIX = ".snapshot"
 WRITE_BLOCK = 1000  # items joined into one write: a write call per item cost 1.4 s at 100k
+# Windows cannot replace (or rename) a file that is mapped in memory.
+REPLACES_MAPPED_FILES = os.name != "nt"
 
 
 def snapshot_file(roots: list[Path], folder: Path | None = None) -> Path:
@@ -452,7 +454,7 @@ def save_snapshot(
         data = encode(head)
         stream.write(data)
         stream.write(len(data).to_bytes(8, "little"))
-        if os.name == "nt":
+        if not REPLACES_MAPPED_FILES:
             return None
         stream.flush()
         # Mapped from this file, not from path: another run may replace that one meanwhile.

@@ -25,9 +25,6 @@ CACHE_MIN_FILES = 50  # below this, parsing is quicker than reading a cache
 CHUNK_FILES = 500  # files a worker parses between two reports
 PARSING = "Parsing files"  # what progress is told while files are parsed
 WRITING = "Writing the snapshot"  # ... and while the snapshot is written
-# Windows cannot replace a file mapped in memory: there a stale snapshot is let go, and the
-# corpus merged again (not refreshed from it), so that the new snapshot can take its place.
-REPLACES_MAPPED_FILES = os.name != "nt"
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -288,7 +285,9 @@ def _from_snapshot(
         kept = None
     digest = manifest()
     if kept is None or digest is None or kept.manifest != digest:
-        return None, (kept if REPLACES_MAPPED_FILES else None)
+        # Where a mapped file cannot be replaced, the stale snapshot is let go (and the corpus
+        # merged again), so that the new snapshot can take its place.
+        return None, (kept if caching.REPLACES_MAPPED_FILES else None)
     corpus = Corpus(
         kept.events,
         kept.documents,

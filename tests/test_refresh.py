@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from spacenews import cache as cache_module
 from spacenews import loader
 from spacenews import refresh as refresh_module
 from spacenews.cache import snapshot_file
@@ -102,7 +103,7 @@ def test_windows_merges_everything_again(corpus_dir: Path, monkeypatch: pytest.M
     # A snapshot mapped by the run could not be replaced there: the stale one is let go.
     load_corpus([corpus_dir], cache=True)
     (corpus_dir / "001_b02bc1e1bd4a287c.txt").touch()
-    monkeypatch.setattr(loader, "REPLACES_MAPPED_FILES", False)
+    monkeypatch.setattr(cache_module, "REPLACES_MAPPED_FILES", False)
     refreshed: list[object] = []
     monkeypatch.setattr(refresh_module, "refresh", lambda *args: refreshed.append(args))
     corpus = load_corpus([corpus_dir], cache=True)
