@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 # Trying a regex at one place costs about as much as a search running over this many characters.
 PLACES_PER_SCAN = 30
 MERGE_STEP = 5000  # events merged between two reports of progress
+MERGING = "Merging events"  # what progress is told meanwhile
 Progress = Callable[[str, int, int], None]  # (what is being done, how much is done, of how much)
 
 
@@ -313,7 +314,7 @@ def build(
     while groups:  # the records go as they are merged
         events += [merge(*groups.popitem()) for _ in range(min(MERGE_STEP, len(groups)))]
         if progress:
-            progress("Merging events", len(events), total)
+            progress(MERGING, len(events), total)
     events.sort(key=event_order)
     return Corpus(events, documents, problems, alias_tables)
 

@@ -23,7 +23,8 @@ PARALLEL_MIN_FILES = 2000  # below this, starting worker processes costs more th
 PARALLEL_MIN_SNAPSHOT_BYTES = 5_000_000  # the snapshot of about PARALLEL_MIN_FILES files
 CACHE_MIN_FILES = 50  # below this, parsing is quicker than reading a cache
 CHUNK_FILES = 500  # files a worker parses between two reports
-PARSING = "Parsing files"  # what progress is told while files are parsed
+PARSING = "Parsing files"  # what progress is told while files are parsed,
+READING = "Reading the cache"  # ... while cached results are read,
 WRITING = "Writing the snapshot"  # ... and while the snapshot is written
 
 if TYPE_CHECKING:
@@ -206,8 +207,16 @@ def _parse_here(
     """Parse files in this process, one after the other."""
     for done, file in enumerate(files, 1):
         yield _parse_file(file, detail)
-        if progress and (done % CHUNK_FILES == 0 or done == len(files)):
-            progress(PARSING, done, len(files))
+        _tell(progress, PARSING, done, len(files))
+
+
+def _tell(
+    progress: Progress | None, what: str, done: int, total: int, every: int | None = None
+) -> None:
+    """Tell progress how far a step is, at every so many items (CHUNK_FILES unless told) and
+    at the last."""
+    if progress and (done % (every or CHUNK_FILES) == 0 or done == total):
+        progress(what, done, total)
 
 
 def _worker_count(files: int, workers: int | None) -> int:
@@ -320,8 +329,8 @@ def _cached_corpus(
         notices.append(f"cache not used: its folder {folder} is inside the corpus")
         return build(_parse_all(files, workers, progress), tables, progress)
     keys = survey.keys(files)
-    fingerprint = caching.parser_fingerprint()
-    found = _cached(roots, files, keys, fingerprint, notices, workers, progress)
+    path = caching.snapshot_file(roots, folder)
+    found = _cached(roots, files, keys, caching.parser_fingerprint(), notices, workers, progress)
     corpus = None
     if stale is not None:
         from spacenews.refresh import refresh
@@ -329,17 +338,19 @@ def _cached_corpus(
         try:
             corpus = refresh(stale, files, keys, lambda i: _decoded(found[i], files[i]), tables)
         except caching.CacheError as error:
-            notices.append(f"snapshot {caching.snapshot_file(roots, folder)} not used: {error}")
+            notices.append(f"snapshot {path} not used: {error}")
     if corpus is None:
         corpus = build(_each_decoded(found, files, progress), tables, progress)
-    path = caching.snapshot_file(roots, folder)
     try:
         digest = survey.manifest(files, keys)
         listed = [(f.root, f.relative, *key) for f, key in zip(files, keys, strict=True)]
-        fingerprint = caching.snapshot_fingerprint()
-        told = progress or (lambda what, done, total: None)
         written = caching.save_snapshot(
-            path, fingerprint, digest, corpus, listed, lambda *done: told(WRITING, *done)
+            path,
+            caching.snapshot_fingerprint(),
+            digest,
+            corpus,
+            listed,
+            lambda done, total: _tell(progress, WRITING, done, total, every=1),
         )
         if written is not None:
             corpus.keep_json(written)
@@ -387,8 +398,7 @@ def _each_decoded(
     for done, file in enumerate(files, 1):
         entry, found[done - 1] = found[done - 1], None
         yield _decoded(entry, file)
-        if progress and (done % CHUNK_FILES == 0 or done == len(files)):
-            progress("Reading the cache", done, len(files))
+        _tell(progress, READING, done, len(files))
 
 
 def _decoded(data: Packed | None, file: SourceFile) -> Parsed:
