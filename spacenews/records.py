@@ -2,9 +2,9 @@
 cache: lists, and the model's named tuples, which MessagePack writes as arrays (dates as ISO
 strings). ``unpack(pack(parsed))`` gives back what was parsed (a test says so).
 
-A record is ``[ordinal, headline, body, sources, entities, related, via, date_source]``, its
-day as a proleptic ordinal; the file's own path, which its records and problems repeat, is
-taken from the caller when they are read back, not from what was stored.
+A record is ``[date, headline, body, sources, entities, related, via, date_source]``; the
+file's own path, which its documents and problems repeat, is taken from the caller when they
+are read back, not from what was stored.
 """
 
 from __future__ import annotations
@@ -42,9 +42,8 @@ def unpack(data: Packed, path: str) -> Parsed:
 
 
 def encode(parsed: Parsed) -> Encoded:
-    """The form of a file's parse result that MessagePack writes: the records as lists, the
-    documents and problems as they are (copying them into lists cost a fifth of a worker's
-    time)."""
+    """The form of a file's parse result that MessagePack writes: the records as lists (the
+    file's path left out), the documents and problems as they are."""
     return [[_record(record) for record in parsed.records], parsed.documents, parsed.problems]
 
 
@@ -60,7 +59,7 @@ def decode(data: Encoded, path: str) -> Parsed:
 
 def _record(record: EventRecord) -> list[Any]:
     return [
-        record.date.toordinal(),
+        record.date,
         record.headline,
         record.body,
         record.sources,
@@ -74,9 +73,9 @@ def _record(record: EventRecord) -> list[Any]:
 def _event_record(item: list[Any], path: str) -> EventRecord:
     # The same ids, headlines, names and days come back from file after file (an event and
     # every link to it): each is kept once (100,000 documents built in 407 MB, not 473).
-    ordinal, headline, body, sources, entities, related, via, date_source = item
+    day, headline, body, sources, entities, related, via, date_source = item
     return EventRecord(
-        _day(ordinal),
+        _iso_day(day),
         intern(headline),
         body,
         [Source(title, url) for title, url in sources],
@@ -88,8 +87,7 @@ def _event_record(item: list[Any], path: str) -> EventRecord:
     )
 
 
-_day = functools.cache(date.fromordinal)
-_iso_day = functools.cache(date.fromisoformat)
+_iso_day = functools.cache(date.fromisoformat)  # MessagePack writes dates as ISO strings
 
 
 def _names(names: list[str]) -> tuple[str, ...]:
