@@ -348,3 +348,16 @@ def test_a_snapshot_of_another_version_is_rebuilt_quietly_whatever_its_layout(
     path.write_bytes(b"spacenews corpus snapshot\n" + head + len(head).to_bytes(8, "little"))
     corpus = load_corpus([corpus_dir], cache=True)
     assert corpus.notices == () and state(corpus) == expected
+
+
+@pytest.mark.parametrize("count", [0, 1, 15, 16, 65_535, 65_536, 70_000])
+def test_a_cache_written_in_blocks_is_the_one_written_whole(count: int, tmp_path: Path) -> None:
+    # The cache is written a block at a time, behind a map head of its own making: the bytes
+    # are those of the cache encoded at once, whatever the number of entries.
+    cache = cache_module.ParseCache(cache_file(Path("root"), tmp_path), "root")
+    for number in range(count):
+        cache.put(f"{number}.txt", number, 7, msgspec.msgpack.encode([[], [], []]))
+    cache_module.save_cache(cache, "print")
+    header = {"format": cache_module.FORMAT, "fingerprint": "print", "root": "root"}
+    assert cache.path.read_bytes() == msgspec.msgpack.encode([header, cache.entries])
+    assert len(cache_module.open_cache(Path("root"), "print", tmp_path).entries) == count
