@@ -13,6 +13,7 @@ whole cache, never a torn one.
 
 from __future__ import annotations
 
+import mmap
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -263,7 +264,9 @@ class Snapshot(NamedTuple):
     names: Names
     encoded: _Slices  # each event's JSON
     texts: Callable[[], Iterator[EventText]]  # each event's texts, the events left unbuilt
-    summaries: Callable[[], Iterator[Summary]]  # what a refresh reads of each event
+    told: Callable[[], Iterator[Told]]  # what a refresh reads first of each event,
+    summaries: Callable[[], Iterator[Summary]]  # ... and then of the events it keeps
+    document_paths: Callable[[], Iterator[str]]  # each document's path, the rest undecoded
     files: Callable[[], list[FileKey]]  # the files it was taken of, in walk order, with keys
 
 
@@ -292,7 +295,6 @@ def load_snapshot(path: Path, fingerprint: str) -> Snapshot | None:
 
     The file is mapped, not read: only the pages a query touches are brought in.
     """
-    import mmap
 
     import msgspec
 
@@ -304,6 +306,7 @@ def load_snapshot(path: Path, fingerprint: str) -> Snapshot | None:
             if size == 0:
                 raise CacheError("it is not a spacenews snapshot")
             mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+            origin = _Origin(path, info.st_dev, info.st_ino)
     except FileNotFoundError:
         return None
     except OSError as error:
@@ -329,19 +332,26 @@ def load_snapshot(path: Path, fingerprint: str) -> Snapshot | None:
     if starts[-1] != size - 8 - length or any(ends != sorted(ends) for ends in sections):
         raise CacheError("it is corrupt (truncated, or its sections do not add up)")
     view = memoryview(mapped)
-    events = _Decoded(view[starts[0] : starts[1]], head.event_ends, msgspec.msgpack.Decoder(Event))
+    events = _Decoded(
+        _Slices(view[starts[0] : starts[1]], head.event_ends, origin, starts[0]),
+        msgspec.msgpack.Decoder(Event),
+    )
+    documents = _Decoded(
+        _Slices(view[starts[1] : starts[2]], head.document_ends, origin, starts[1]),
+        msgspec.msgpack.Decoder(Document),
+    )
     return Snapshot(
         head.header.get("manifest", ""),
         events,
-        _Decoded(
-            view[starts[1] : starts[2]], head.document_ends, msgspec.msgpack.Decoder(Document)
-        ),
+        documents,
         head.problems,
         head.columns,
         head.names,
-        _Slices(view[starts[2] : starts[3]], head.json_ends),
+        _Slices(view[starts[2] : starts[3]], head.json_ends, origin, starts[2]),
         lambda: _texts(events),
-        lambda: _summaries(events),
+        lambda: (Told(*fields) for fields in _fields(events, Event, Told._fields)),
+        lambda: (Summary(*fields) for fields in _fields(events, Event, Summary._fields)),
+        lambda: (path for (path,) in _fields(documents, Document, ("path",))),
         lambda: _decoded(
             msgspec.msgpack.Decoder(list[FileKey]).decode, view[starts[3] : starts[4]]
         ),
@@ -384,61 +394,146 @@ class _Lazy(Sequence[T]):
 
 def _texts(events: _Decoded[Event]) -> Iterator[EventText]:
     """Each event's texts, decoding only them: eight times quicker than building it."""
-    return (EventText(*fields) for fields in _fields(events, EventText._fields))
+    return (EventText(*fields) for fields in _fields(events, Event, EventText._fields))
+
+
+class Told(NamedTuple):
+    """Which files tell of an event of a snapshot: what a refresh reads first of each one, to
+    find the events to merge again (see refresh)."""
+
+    id: str
+    documents: tuple[str, ...]
 
 
 class Summary(NamedTuple):
-    """What a refresh reads of each event of a snapshot (see refresh)."""
+    """What a refresh reads of each event of a snapshot that it keeps, for the new order,
+    index and names."""
 
     id: str
     date: date
     headline: str
     entities: tuple[str, ...]
-    documents: tuple[str, ...]
     ties: tuple[tuple[str, str], ...]
 
 
-def _summaries(events: _Decoded[Event]) -> Iterator[Summary]:
-    return (Summary(*fields) for fields in _fields(events, Summary._fields))
+def _fields(items: _Decoded[Any], kind: type, names: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
+    """These fields of each item (of the named tuple kind), in this order."""
+    return items.each(_partial(kind, names))
 
 
-def _fields(events: _Decoded[Event], names: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
-    """These fields of each event, in this order; the others are skipped over undecoded."""
+def _partial(kind: type, names: tuple[str, ...]) -> Callable[[memoryview], tuple[Any, ...]]:
+    """A decoder of these fields of an item of the named tuple kind, in this order: the others
+    are skipped over undecoded."""
     import operator
     import typing
 
     import msgspec
 
-    types = typing.get_type_hints(Event)
+    types = typing.get_type_hints(kind)
+    fields: tuple[str, ...] = kind._fields  # type: ignore[attr-defined]
     shape = tuple.__class_getitem__(
-        tuple(types[name] if name in names else msgspec.Raw for name in Event._fields)
+        tuple(types[name] if name in names else msgspec.Raw for name in fields)
     )
-    pick = operator.itemgetter(*(Event._fields.index(name) for name in names))
-    return map(pick, events.each(msgspec.msgpack.Decoder(shape)))
+    decode = msgspec.msgpack.Decoder(shape).decode
+    pick = operator.itemgetter(*(fields.index(name) for name in names))
+    if len(names) == 1:
+        return lambda data: (pick(decode(data)),)
+    return lambda data: pick(decode(data))
 
 
-class _Spliced(_Lazy[Event]):
-    """The events of a refreshed snapshot: each either a position in the old snapshot, decoded
-    when first looked at, or a new event."""
+class _Spliced(_Lazy[T]):
+    """The items of a refreshed snapshot (events or documents): each either a position in
+    the old snapshot (decoded when first looked at) or a new item."""
 
-    def __init__(self, old: _Decoded[Event], items: list[int | Event]) -> None:
+    def __init__(self, old: _Decoded[T], items: list[int | T]) -> None:
         self._old = old
         self._items = items
 
-    def _at(self, position: int) -> Event:
+    def _at(self, position: int) -> T:
         item = self._items[position]
         return self._old[item] if isinstance(item, int) else item
 
-    def packed(self, encode: Callable[[Event], bytes]) -> Iterator[bytes | memoryview]:
-        """Each event's MessagePack: the old snapshot's bytes, or encoded afresh."""
-        raw = self._old.raw
-        return (raw.view(item) if isinstance(item, int) else encode(item) for item in self._items)
+    def fields(self, kind: type, names: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
+        """These fields of each item (of the named tuple kind), in this order: the old items
+        are not built, nor kept."""
+        decode, raw = _partial(kind, names), self._old.raw
+        for item in self._items:
+            if isinstance(item, int):
+                yield _decoded(decode, raw.view(item))
+            else:
+                yield tuple(getattr(item, name) for name in names)
+
+    def packed(self, encode: Callable[[T], bytes]) -> Iterator[Piece]:
+        """Each item's MessagePack: the old snapshot's bytes, a run at a time, or encoded
+        afresh."""
+        return _pieces(self._items, self._old.raw, map(encode, self._new()))
+
+    def _new(self) -> Iterator[T]:
+        return (item for item in self._items if not isinstance(item, int))
 
 
-def spliced(snapshot: Snapshot, items: list[int | Event]) -> Sequence[Event]:
-    """The events of the snapshot at the positions given, and new events among them."""
-    assert isinstance(snapshot.events, _Decoded)
-    return _Spliced(snapshot.events, items)
+class _SplicedEvents(_Spliced[Event]):
+    """The events of a refreshed snapshot, with their JSON."""
+
+    def __init__(
+        self, old: Snapshot, items: list[int | Event], json: Sequence[bytes | memoryview]
+    ) -> None:
+        assert isinstance(old.events, _Decoded)
+        super().__init__(old.events, items)
+        self._old_json = old.encoded
+        self._json = json  # the new events' JSON, in their order
+        new = (position for position, item in enumerate(items) if not isinstance(item, int))
+        self._made = {position: count for count, position in enumerate(new)}  # -> in json
+
+    def views(self, positions: Iterable[int]) -> list[memoryview]:
+        """The JSON of the events at these positions."""
+        views = []
+        for position in positions:
+            item = self._items[position]
+            if isinstance(item, int):
+                views.append(self._old_json.view(item))
+            else:
+                views.append(memoryview(self._json[self._made[position]]))
+        return views
+
+    def json(self) -> Iterator[Piece]:
+        """Each event's JSON: the old snapshot's, a run at a time, or the new."""
+        return _pieces(self._items, self._old_json, iter(self._json))
+
+
+def _pieces(
+    items: list[int | T], old: _Slices, new: Iterator[bytes | memoryview]
+) -> Iterator[Piece]:
+    """What to write for each item: the old bytes of runs of old positions, a run at a time,
+    and the new bytes of each new item, in turn."""
+    first = stop = 0  # the run of old positions being gathered
+    for item in items:
+        if isinstance(item, int) and item == stop and first < stop:
+            stop += 1
+            continue
+        if first < stop:
+            yield old.run(first, stop)
+        if isinstance(item, int):
+            first, stop = item, item + 1
+        else:
+            first = stop = 0
+            yield next(new)
+    if first < stop:
+        yield old.run(first, stop)
+
+
+def spliced_events(
+    snapshot: Snapshot, items: list[int | Event], json: Sequence[bytes | memoryview]
+) -> _SplicedEvents:
+    """The events of the snapshot at the positions given, and new events among them, whose
+    JSON is given in their order: the corpus's events, and its JSON (see Corpus.encoded)."""
+    return _SplicedEvents(snapshot, items, json)
+
+
+def spliced_documents(snapshot: Snapshot, items: list[int | Document]) -> _Spliced[Document]:
+    """The documents of the snapshot at the positions given, and new documents among them."""
+    assert isinstance(snapshot.documents, _Decoded)
+    return _Spliced(snapshot.documents, items)
 
 
 def save_snapshot(
@@ -454,7 +549,6 @@ def save_snapshot(
     as MessagePack and as JSON). Returns the JSON of the events as the file now holds it, so
     that the run that wrote it need not make it again (None on Windows, where a file mapped
     in memory cannot be renamed)."""
-    import mmap
 
     import msgspec
 
@@ -462,14 +556,19 @@ def save_snapshot(
 
     def write(stream: BinaryIO) -> _Slices | None:  # each item written as it is made
         stream.write(_MAGIC)
-        events = corpus.events
+        events, documents = corpus.events, corpus.documents
         packed = events.packed(encode) if isinstance(events, _Spliced) else map(encode, events)
         count = len(events)
-        event_ends = _write_all(stream, packed, lambda done: written(done, 2 * count))
-        document_ends = _write_all(stream, (encode(item) for item in corpus.documents))
+        copier = _Copier()
+        event_ends = _write_all(stream, packed, lambda done: written(done, 2 * count), copier)
+        filed = (
+            documents.packed(encode) if isinstance(documents, _Spliced) else map(encode, documents)
+        )
+        document_ends = _write_all(stream, filed, copier=copier)
         start = stream.tell()
-        json = corpus.encoded(range(count))
-        json_ends = _write_all(stream, json, lambda done: written(count + done, 2 * count))
+        json = events.json() if isinstance(events, _SplicedEvents) else corpus.encoded(range(count))
+        json_ends = _write_all(stream, json, lambda d: written(count + d, 2 * count), copier)
+        copier.close()
         files_size = stream.write(encode(files))
         header = {"format": SNAPSHOT_FORMAT, "fingerprint": fingerprint, "manifest": digest}
         index, names, problems = corpus.index, corpus.names, list(corpus.problems)
@@ -490,13 +589,25 @@ def save_snapshot(
 
 def _write_all(
     stream: BinaryIO,
-    items: Iterable[bytes | memoryview],
+    items: Iterable[Piece],
     written: Callable[[int], object] = lambda done: None,
+    copier: _Copier | None = None,
 ) -> list[int]:
-    """Write the items one after another, telling written how many are written as it goes;
-    where each ends, counted from the first."""
-    ends, total, block = [], 0, []
+    """Write the items one after another (runs of another snapshot's items copied whole by
+    copier), telling written how many are written as it goes; where each ends, counted from
+    the first."""
+    ends: list[int] = []
+    total = 0
+    block: list[bytes | memoryview] = []
     for item in items:
+        if isinstance(item, _Run):
+            stream.write(b"".join(block))
+            block.clear()
+            ends += [total + end for end in item.ends]
+            total += len(item.data)
+            (copier or _Copier()).copy(item, stream)
+            written(len(ends))
+            continue
         total += len(item)  # bytes, or a view of bytes: its length in bytes
         ends.append(total)
         block.append(item)
@@ -509,12 +620,95 @@ def _write_all(
     return ends
 
 
-class _Slices:
-    """Items laid end to end in a buffer, handed out as views of it (nothing copied)."""
+class _Run(NamedTuple):
+    """Items of a snapshot laid end to end, to be written at once."""
 
-    def __init__(self, buffer: memoryview, ends: list[int]) -> None:
+    data: memoryview  # their bytes, as mapped
+    ends: list[int]  # where each ends in data
+    origin: _Origin | None  # the file they were mapped from, if any
+    offset: int  # where data starts in it
+
+
+Piece = bytes | memoryview | _Run  # what a section of a snapshot is written from
+
+
+class _Copier:
+    """Copies runs of a snapshot's items into another snapshot file, file to file in the kernel
+    where it can (Linux): their pages need not be brought into this process. Else, or when the
+    file they came from is no longer at its path, their mapped bytes are written."""
+
+    def __init__(self) -> None:
+        self._sources: dict[_Origin, BinaryIO | None] = {}
+
+    def copy(self, run: _Run, stream: BinaryIO) -> None:
+        """Write the run's bytes to the end of stream."""
+        origin, done = run.origin, 0
+        source = self._source(origin)
+        if origin is not None and source is not None:
+            stream.flush()
+            try:
+                while done < len(run.data):
+                    count = os.copy_file_range(
+                        source.fileno(), stream.fileno(), len(run.data) - done, run.offset + done
+                    )
+                    if count == 0:
+                        break
+                    done += count
+            except OSError:  # a file system that cannot: the bytes are written
+                self._sources[origin] = None
+            stream.seek(0, os.SEEK_END)  # the file grew behind the stream's back
+        stream.write(run.data[done:])
+
+    def _source(self, origin: _Origin | None) -> BinaryIO | None:
+        if origin is None or not hasattr(os, "copy_file_range"):
+            return None
+        if origin not in self._sources:
+            self._sources[origin] = None
+            try:
+                source = origin.path.open("rb")
+            except OSError:
+                return None
+            info = os.fstat(source.fileno())
+            if (info.st_dev, info.st_ino) == (origin.device, origin.inode):
+                self._sources[origin] = source
+            else:
+                source.close()
+        return self._sources[origin]
+
+    def close(self) -> None:
+        """Close the files copied from."""
+        for source in self._sources.values():
+            if source is not None:
+                source.close()
+
+
+class _Origin(NamedTuple):
+    """The file a snapshot was mapped from, as it was then: its path may since hold another."""
+
+    path: Path
+    device: int
+    inode: int
+
+
+class _Slices:
+    """Items laid end to end in a buffer, handed out as views of it (nothing copied): at offset
+    in the origin file, when they are mapped from one."""
+
+    def __init__(
+        self, buffer: memoryview, ends: list[int], origin: _Origin | None = None, offset: int = 0
+    ) -> None:
         self._buffer = buffer
         self._ends = ends
+        self._origin = origin
+        self._offset = offset
+
+    def run(self, first: int, stop: int) -> _Run:
+        """The items from first to stop (excluded), to be copied at once."""
+        base = self._ends[first - 1] if first > 0 else 0
+        ends = [end - base for end in self._ends[first:stop]]
+        return _Run(
+            self._buffer[base : self._ends[stop - 1]], ends, self._origin, self._offset + base
+        )
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -535,11 +729,9 @@ class _Slices:
 class _Decoded(_Lazy[T]):
     """Items decoded from their MessagePack form when first looked at, then kept."""
 
-    def __init__(
-        self, buffer: memoryview, ends: list[int], decoder: msgspec.msgpack.Decoder[T]
-    ) -> None:
-        self.raw = _Slices(buffer, ends)  # each item's MessagePack
-        self._items: list[T | None] = [None] * len(ends)
+    def __init__(self, raw: _Slices, decoder: msgspec.msgpack.Decoder[T]) -> None:
+        self.raw = raw  # each item's MessagePack
+        self._items: list[T | None] = [None] * len(raw)
         self._decode = decoder.decode
 
     def _at(self, position: int) -> T:
@@ -548,10 +740,10 @@ class _Decoded(_Lazy[T]):
             item = self._items[position] = _decoded(self._decode, self.raw.view(position))
         return item
 
-    def each(self, decoder: msgspec.msgpack.Decoder[U]) -> Iterator[U]:
+    def each(self, decode: Callable[[memoryview], U]) -> Iterator[U]:
         """Every item decoded afresh by another decoder, which may read only part of it."""
         for position in range(len(self._items)):
-            yield _decoded(decoder.decode, self.raw.view(position))
+            yield _decoded(decode, self.raw.view(position))
 
 
 def _decoded(decode: Callable[[memoryview], U], data: memoryview) -> U:

@@ -277,21 +277,28 @@ def index_rows(rows: Iterable[tuple[int, str, Iterable[tuple[str, str]]]]) -> In
 
 def names_of(events: Iterable[Event], documents: Iterable[Document]) -> Names:
     """What the gazetteer of these events and documents is built from."""
-    return names_from(((event.entities, event.headline) for event in events), documents)
+    return names_from(
+        ((event.entities, event.headline) for event in events),
+        ((d.tags, [p.text for p in d.paragraphs]) for d in documents),
+    )
 
 
-def names_from(rows: Iterable[tuple[Sequence[str], str]], documents: Iterable[Document]) -> Names:
-    """What the gazetteer is built from, the events given as rows of entities and headline."""
+def names_from(
+    events: Iterable[tuple[Sequence[str], str]],
+    documents: Iterable[tuple[Sequence[str], Sequence[str]]],
+) -> Names:
+    """What the gazetteer is built from, the events given as their entities and headline,
+    and the documents as their tags and the texts of their paragraphs."""
     from spacenews.entities import defined_acronyms
 
     names: list[str] = []
     texts: list[str] = []
-    for entities, headline in rows:
+    for entities, headline in events:
         names += entities
         texts.append(headline)
-    documents = list(documents)
-    names += [tag for document in documents for tag in document.tags]
-    texts += [p.text for document in documents for p in document.paragraphs]
+    for tags, paragraphs in documents:
+        names += tags
+        texts += paragraphs
     return Names(list(dict.fromkeys(names)), defined_acronyms(texts))
 
 

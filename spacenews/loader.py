@@ -9,7 +9,7 @@ import stat
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from spacenews.corpus import Corpus, CorpusError, Progress, build
 from spacenews.model import Problem
@@ -330,16 +330,18 @@ def _cached_corpus(
         return build(_parse_all(files, workers, progress), tables, progress)
     keys = survey.keys(files)
     path = caching.snapshot_file(roots, folder)
-    found = _cached(roots, files, keys, caching.parser_fingerprint(), notices, workers, progress)
+    job = _Job(roots, files, keys, caching.parser_fingerprint(), notices, workers, progress)
     corpus = None
     if stale is not None:
         from spacenews.refresh import refresh
 
+        results = _Results(job)
         try:
-            corpus = refresh(stale, files, keys, lambda i: _decoded(found[i], files[i]), tables)
+            corpus = refresh(stale, files, keys, results, tables)
         except caching.CacheError as error:
             notices.append(f"snapshot {path} not used: {error}")
     if corpus is None:
+        found = _cached(job)
         corpus = build(_each_decoded(found, files, progress), tables, progress)
     try:
         digest = survey.manifest(files, keys)
@@ -359,35 +361,91 @@ def _cached_corpus(
     return corpus
 
 
-def _cached(
-    roots: list[Path],
-    files: list[SourceFile],
-    keys: list[survey.Key],
-    fingerprint: str,
-    notices: list[str],
-    workers: int | None,
-    progress: Progress | None,
-) -> list[Packed | None]:
+class _Job(NamedTuple):
+    """What a load with the parse cache works on."""
+
+    roots: list[Path]
+    files: list[SourceFile]  # the files of the walk
+    keys: list[survey.Key]  # and their keys
+    fingerprint: str  # the parser's, that the parse cache must have
+    notices: list[str]  # where to tell the user of what went wrong with the cache
+    workers: int | None
+    progress: Progress | None
+
+
+def _cached(job: _Job) -> list[Packed | None]:
     """The packed parse result of each file: from the cache for the files that did not
     change, parsed for the others (and cached)."""
-    from spacenews.survey import NO_KEY
-
-    caches = [_open_cache(root, fingerprint, notices) for root in roots]
-    found: list[Packed | None] = [
-        None if key == NO_KEY else caches[file.root].get(file.relative, *key)
-        for file, key in zip(files, keys, strict=True)
-    ]
+    store = _Store(job)
+    found = [store.get(index) for index in range(len(job.files))]
     todo = [index for index, hit in enumerate(found) if hit is None]
-    fresh = _parse_encoded([files[index] for index in todo], workers, progress)
+    fresh = _parse_encoded([job.files[index] for index in todo], job.workers, job.progress)
     for index, data in zip(todo, fresh, strict=True):
         found[index] = data
-        if keys[index] != NO_KEY:
-            caches[files[index].root].put(files[index].relative, *keys[index], data)
-    for index, store in enumerate(caches):
-        store.keep_only({file.relative for file in files if file.root == index})
-        if store.changed:
-            _save_cache(store, fingerprint, notices)
+        store.put(index, data)
+    store.save()
     return found
+
+
+class _Store:
+    """The parse caches of the roots, read whole, for the files of a walk."""
+
+    def __init__(self, job: _Job) -> None:
+        self._caches = [_open_cache(root, job.fingerprint, job.notices) for root in job.roots]
+        self._job = job
+
+    def get(self, index: int) -> Packed | None:
+        """The cached result of a file, if it did not change since."""
+        from spacenews.survey import NO_KEY
+
+        file, key = self._job.files[index], self._job.keys[index]
+        return None if key == NO_KEY else self._caches[file.root].get(file.relative, *key)
+
+    def put(self, index: int, data: Packed) -> None:
+        """Remember what a file yields now (a file that could not be stat-ed is not kept)."""
+        from spacenews.survey import NO_KEY
+
+        file, key = self._job.files[index], self._job.keys[index]
+        if key != NO_KEY:
+            self._caches[file.root].put(file.relative, *key, data)
+
+    def save(self) -> None:
+        """Forget the files gone from the walk, and write back the caches that changed."""
+        for index, store in enumerate(self._caches):
+            store.keep_only({file.relative for file in self._job.files if file.root == index})
+            if store.changed:
+                _save_cache(store, self._job.fingerprint, self._job.notices)
+
+
+class _Results:
+    """What the files yield, for a refresh (see refresh.Results): the changed files parsed
+    afresh; the parse cache read, brought up to date and let go once the refresh knows which
+    unchanged files it needs, so that it is not held while the events are merged."""
+
+    def __init__(self, job: _Job) -> None:
+        self._job = job
+        self._fresh: dict[int, Packed] = {}
+
+    def parsed(self, positions: list[int]) -> list[Parsed]:
+        files = [self._job.files[index] for index in positions]
+        packed = _parse_encoded(files, self._job.workers, self._job.progress)
+        self._fresh.update(zip(positions, packed, strict=True))
+        return [_decoded(data, file) for data, file in zip(packed, files, strict=True)]
+
+    def cached(self, positions: list[int]) -> list[Parsed]:
+        store = _Store(self._job)
+        for index, data in self._fresh.items():
+            store.put(index, data)
+        found = [store.get(index) for index in positions]
+        missing = [index for index, hit in zip(positions, found, strict=True) if hit is None]
+        parsed = dict(zip(missing, self.parsed(missing), strict=True))  # a cache lost or damaged
+        for index in missing:
+            store.put(index, self._fresh[index])
+        store.save()
+        return [
+            parsed[index] if data is None else _decoded(data, self._job.files[index])
+            for index, data in zip(positions, found, strict=True)
+        ]
 
 
 def _each_decoded(

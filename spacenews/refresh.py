@@ -2,17 +2,19 @@
 
 Only the events those files tell of, now or in the snapshot, are merged again, from the
 records of every file that tells of them; every other event is the snapshot's, left undecoded:
-its MessagePack, its JSON and its text in the index are copied, and what the new index and
-names need of it (day, headline, names, files, ties) is read alone. The documents and problems
-of the files that did not change are the snapshot's too. The corpus is the one a full build
-gives: an event no changed file tells of has the same records as before, in the same order.
+its MessagePack, its JSON and its text in the index are copied (file to file where the system
+can), and what the new index and names need of it (day, headline, names, ties) is read alone,
+one event at a time. The documents and problems of the files that did not change are the
+snapshot's too, documents undecoded as well. The parse cache is read only once the files
+needed are known, and let go before the merge. The corpus is the one a full build gives: an
+event no changed file tells of has the same records as before, in the same order.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from sys import intern
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from spacenews.corpus import (
     Corpus,
@@ -29,25 +31,38 @@ from spacenews.survey import NO_KEY, Key
 from spacenews.walk import SourceFile
 
 if TYPE_CHECKING:
-    from spacenews.cache import Snapshot, Summary
+    from spacenews.cache import Snapshot
     from spacenews.entities import AliasTable
-    from spacenews.render.data import Buffer
 
 T = TypeVar("T")
+U = TypeVar("U")
 # A refresh is worth it while at most one file in this many changed: past that, merging every
 # event again costs little more than finding which ones to merge.
 REFRESH_SHARE = 4
+
+
+class Results(Protocol):
+    """Where a refresh gets what the files yield."""
+
+    def parsed(self, positions: list[int]) -> list[Parsed]:
+        """What the files at these positions (changed or added) yield, parsed afresh."""
+        ...
+
+    def cached(self, positions: list[int]) -> list[Parsed]:
+        """What the unchanged files at these positions yield, as the parse cache keeps it.
+        Called once, after parsed: the parse cache is brought up to date and let go."""
+        ...
 
 
 def refresh(
     snapshot: Snapshot,
     files: Sequence[SourceFile],
     keys: Sequence[Key],
-    parsed: Callable[[int], Parsed],
+    results: Results,
     alias_tables: Iterable[AliasTable] = (),
 ) -> Corpus | None:
-    """The corpus of these files (with these keys; parsed(i) is what files[i] yields), from a
-    snapshot of an earlier state of them; None when a full build is the better way.
+    """The corpus of these files (with these keys), from a snapshot of an earlier state of
+    them; None when a full build is the better way.
 
     The snapshot's events name their files by relative path alone: when two roots hold the
     same relative path, the whole corpus is built again."""
@@ -55,20 +70,16 @@ def refresh(
     if changes is None:
         return None
     changed, gone = changes
-    fresh = {index: parsed(index) for index in changed}
+    fresh = dict(zip(changed, results.parsed(changed), strict=True))
     touched = gone | {files[index].relative for index in changed}
-    old = list(snapshot.summaries())  # each event's id, day, headline, names, files and ties
-    affected, telling = _affected(old, fresh.values(), touched)
-    results = (
-        fresh[index] if index in fresh else parsed(index)
-        for index, file in enumerate(files)
-        if file.relative in telling
-    )
-    merged = _merged(results, affected)
-    items = _spliced([p for p, event in enumerate(old) if event.id not in affected], merged, old)
-    documents = _kept(snapshot.documents, files, fresh, lambda d: d.path, lambda r: r.documents)
-    problems = _kept(snapshot.problems, files, fresh, lambda p: p.path, lambda r: r.problems)
-    return _corpus(snapshot, old, items, merged, documents, problems, alias_tables)
+    affected, telling = _affected(snapshot, fresh.values(), touched)
+    order = [index for index, file in enumerate(files) if file.relative in telling]
+    others = [index for index in order if index not in fresh]
+    kept = dict(zip(others, results.cached(others), strict=True))
+    merged = _merged((fresh[i] if i in fresh else kept[i] for i in order), affected)
+    documents = _kept(enumerate(snapshot.document_paths()), files, fresh, lambda r: r.documents)
+    problems = _kept(((p, p.path) for p in snapshot.problems), files, fresh, lambda r: r.problems)
+    return _corpus(snapshot, affected, merged, documents, problems, alias_tables)
 
 
 def _changes(
@@ -93,15 +104,20 @@ def _changes(
 
 
 def _affected(
-    old: list[Summary], fresh: Iterable[Parsed], touched: set[str]
+    snapshot: Snapshot, fresh: Iterable[Parsed], touched: set[str]
 ) -> tuple[set[str], set[str]]:
     """The ids of the events to merge again: those the touched files tell of now (fresh)
-    or told of before (old); and the files that tell of them, which hold their records."""
+    or told of before (in the snapshot); and the files that tell of them, which hold their
+    records."""
     told: dict[str, list[EventRecord]] = {}
     for result in fresh:
         group(result.records, told)
-    affected = set(told) | {event.id for event in old if not touched.isdisjoint(event.documents)}
-    telling = touched.union(*(event.documents for event in old if event.id in affected))
+    affected = set(told)
+    telling = set(touched)
+    for event in snapshot.told():
+        if event.id in affected or not touched.isdisjoint(event.documents):
+            affected.add(event.id)
+            telling.update(event.documents)
     return affected, telling
 
 
@@ -114,32 +130,18 @@ def _merged(results: Iterable[Parsed], affected: set[str]) -> list[Event]:
     return sorted((merge(key, records) for key, records in groups.items()), key=event_order)
 
 
-def _spliced(kept: list[int], merged: list[Event], old: list[Summary]) -> list[int | Event]:
-    """The kept positions of the old events, in their order, with the merged events (in
-    order too) put where they sort among them."""
-    items: list[int | Event] = []
-    low = 0
-    for event in merged:
-        place = bisect_left(kept, event_order(event), low, key=lambda p: event_order(old[p]))
-        items += kept[low:place]
-        items.append(event)
-        low = place
-    items += kept[low:]
-    return items
-
-
 def _kept(
-    items: Iterable[T],
+    old: Iterable[tuple[T, str]],
     files: Sequence[SourceFile],
     fresh: dict[int, Parsed],
-    path: Callable[[T], str],
-    new: Callable[[Parsed], list[T]],
-) -> list[T]:
-    """The snapshot's items (documents, problems) of the unchanged files, and the fresh
-    results' of the changed ones, in walk order."""
-    by_file: dict[str, list[T]] = {}
-    for item in items:
-        by_file.setdefault(path(item), []).append(item)
+    new: Callable[[Parsed], list[U]],
+) -> list[T | U]:
+    """The snapshot's items (documents by their positions, problems) of the unchanged files,
+    given with their files' paths, and the fresh results' items of the changed ones, in walk
+    order."""
+    by_file: dict[str, list[T | U]] = {}
+    for item, path in old:
+        by_file.setdefault(path, []).append(item)
     return [
         item
         for index, file in enumerate(files)
@@ -149,50 +151,63 @@ def _kept(
 
 def _corpus(
     snapshot: Snapshot,
-    old: list[Summary],
-    items: list[int | Event],
+    affected: set[str],
     merged: list[Event],
-    documents: list[Document],
+    documents: list[int | Document],
     problems: list[Problem],
     alias_tables: Iterable[AliasTable],
 ) -> Corpus:
-    """The new corpus: its events, index, names and JSON taken from the snapshot for the
-    kept events (items holding their old positions), made for the merged ones."""
-    from spacenews.cache import spliced
+    """The new corpus: the snapshot's events but the affected ones, with the merged events put
+    where they sort among them; the index, names and JSON taken from the snapshot for the
+    kept events, made for the merged ones. The snapshot's events are read one at a time."""
+    from spacenews.cache import spliced_documents, spliced_events
     from spacenews.render.data import encode_each
 
-    made = iter(encode_each(merged, lambda event: event.to_dict()))
-    json = [snapshot.encoded.view(item) if isinstance(item, int) else next(made) for item in items]
     columns = snapshot.columns
     ends = [*columns.starts[1:], len(columns.text) + 1]
+    items: list[int | Event] = []  # the kept events by their old positions, and the merged
+    named: list[tuple[Sequence[str], str]] = []  # each event's names and headline
 
-    def row(item: int | Event) -> tuple[int, str, Sequence[tuple[str, str]]]:
-        if isinstance(item, int):  # the old index's text of the event, as event_text made it
-            text = columns.text[columns.starts[item] : ends[item] - 1]
-            return columns.days[item], text, old[item].ties
-        return item.date.toordinal(), event_text(item), item.ties
+    def new(event: Event) -> tuple[int, str, Sequence[tuple[str, str]]]:
+        items.append(event)
+        named.append((event.entities, event.headline))
+        return event.date.toordinal(), event_text(event), event.ties
 
-    names = (
-        (old[i].entities, old[i].headline) if isinstance(i, int) else (i.entities, i.headline)
-        for i in items
+    def rows() -> Iterator[tuple[int, str, Sequence[tuple[str, str]]]]:
+        pending = iter(merged)
+        waiting = next(pending, None)
+        for position, event in enumerate(snapshot.summaries()):
+            if event.id in affected:
+                continue
+            while waiting is not None and event_order(waiting) < event_order(event):
+                yield new(waiting)
+                waiting = next(pending, None)
+            items.append(position)
+            named.append((tuple(map(intern, event.entities)), event.headline))
+            # the old index's text of the event, as event_text made it
+            yield (
+                columns.days[position],
+                columns.text[columns.starts[position] : ends[position] - 1],
+                event.ties,
+            )
+        if waiting is not None:
+            yield new(waiting)
+        yield from map(new, pending)
+
+    index = index_rows(rows())
+    json = list(encode_each(merged, lambda event: event.to_dict()))
+    events = spliced_events(snapshot, items, json)
+    filed = spliced_documents(snapshot, documents)
+    words = (
+        (tags, [p.text for p in paragraphs])
+        for tags, paragraphs in filed.fields(Document, ("tags", "paragraphs"))
     )
     return Corpus(
-        spliced(snapshot, items),
-        documents,
+        events,
+        filed,
         problems,
         alias_tables,
-        index=index_rows(map(row, items)),
-        names=names_from(names, documents),
-        encoded=_Json(json),
+        index=index,
+        names=names_from(named, words),
+        encoded=events,
     )
-
-
-class _Json:
-    """Each event's JSON, in the corpus's order."""
-
-    def __init__(self, items: list[Buffer]) -> None:
-        self._items = items
-
-    def views(self, positions: Iterable[int]) -> list[memoryview]:
-        """The JSON of the events at these positions."""
-        return [memoryview(self._items[position]) for position in positions]

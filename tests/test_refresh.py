@@ -3,6 +3,7 @@ again, and the corpus is the one a full build gives."""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -70,6 +71,13 @@ def test_a_refreshed_snapshot_is_the_corpus_built_afresh(
         assert refreshed and refreshed[-1] is corpus
         assert state(corpus) == state(load_corpus([folder]))
         assert state(load_corpus([folder], cache=True)) == state(corpus)  # its own snapshot
+        # ... and the parse cache it left serves every file as it is now
+        snapshot_file([folder]).unlink()
+        read: list[str] = []
+        with monkeypatch.context() as patch:
+            patch.setattr(loader, "read_bytes", lambda path, limit: read.append(path))
+            assert state(load_corpus([folder], cache=True)) == state(corpus)
+        assert read == []
 
 
 def _change(paths: list[Path], changes: list[tuple[str, int, int]]) -> None:
@@ -108,3 +116,62 @@ def test_windows_merges_everything_again(corpus_dir: Path, monkeypatch: pytest.M
     monkeypatch.setattr(refresh_module, "refresh", lambda *args: refreshed.append(args))
     corpus = load_corpus([corpus_dir], cache=True)
     assert refreshed == [] and corpus.notices == ()
+
+
+def _copy_little_then_fail(copied: list[int]) -> object:
+    """A copy_file_range that copies ten bytes, then finds the file system cannot."""
+    real = os.copy_file_range
+
+    def copy(source: int, target: int, count: int, offset: int | None = None) -> int:
+        if copied:
+            raise OSError(errno.EXDEV, "cross-device link")
+        copied.append(real(source, target, min(count, 10), offset))
+        return copied[-1]
+
+    return copy
+
+
+def _replaced(path: Path) -> None:
+    """The file at path replaced by a copy of itself (another run wrote the same snapshot)."""
+    copy = path.with_name("copy")
+    copy.write_bytes(path.read_bytes())
+    copy.replace(path)
+
+
+@pytest.mark.skipif(not hasattr(os, "copy_file_range"), reason="Linux only")
+@pytest.mark.parametrize("way", ["copied", "no copy_file_range", "copy fails", "file replaced"])
+def test_the_kept_events_reach_the_new_snapshot_whole_every_way(
+    way: str, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The kept events' bytes are copied file to file where the kernel can, else written from
+    # the old snapshot as mapped; either way the new snapshot holds the corpus built afresh.
+    load_corpus([corpus_dir], cache=True)
+    copied: list[int] = []
+    real_copy, real_load = os.copy_file_range, cache_module.load_snapshot
+
+    def counting(source: int, target: int, count: int, offset: int | None = None) -> int:
+        copied.append(real_copy(source, target, count, offset))
+        return copied[-1]
+
+    def load_and_replace(path: Path, fingerprint: str) -> object:
+        snapshot = real_load(path, fingerprint)
+        _replaced(path)
+        return snapshot
+
+    if way in ("copied", "file replaced"):
+        monkeypatch.setattr(os, "copy_file_range", counting)
+    if way == "no copy_file_range":
+        monkeypatch.delattr(os, "copy_file_range")
+    elif way == "copy fails":
+        monkeypatch.setattr(os, "copy_file_range", _copy_little_then_fail(copied))
+    if way == "file replaced":
+        monkeypatch.setattr(cache_module, "load_snapshot", load_and_replace)
+    (corpus_dir / "001_b02bc1e1bd4a287c.txt").touch()
+    corpus = load_corpus([corpus_dir], cache=True)
+    monkeypatch.undo()
+    expected = state(load_corpus([corpus_dir]))
+    assert state(corpus) == expected
+    assert state(load_corpus([corpus_dir], cache=True)) == expected  # the new snapshot
+    assert copied == {"copied": copied, "copy fails": [10]}.get(way, [])
+    if way == "copied":
+        assert len(copied) > 1 and sum(copied) > 100_000  # the runs of events and of JSON
