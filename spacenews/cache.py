@@ -240,6 +240,7 @@ def _entries(data: bytes, fingerprint: str, root: str) -> dict[str, Entry]:
 SNAPSHOT_FORMAT = "spacenews corpus snapshot 3"
 FileKey = tuple[int, str, int, int]  # a file's root index, relative path, size and mtime_ns
 SNAPSHOT_SUFFIX = ".snapshot"
+LET_GO_ITEMS = 1000  # items read in a pass over a snapshot before their pages are let go
 # Windows cannot replace (or rename) a file that is mapped in memory.
 REPLACES_MAPPED_FILES = os.name != "nt"
 
@@ -306,7 +307,7 @@ def load_snapshot(path: Path, fingerprint: str) -> Snapshot | None:
             if size == 0:
                 raise CacheError("it is not a spacenews snapshot")
             mapped = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
-            origin = _Origin(path, info.st_dev, info.st_ino)
+            origin = _Origin(path, info.st_dev, info.st_ino, mapped)
     except FileNotFoundError:
         return None
     except OSError as error:
@@ -683,11 +684,13 @@ class _Copier:
 
 
 class _Origin(NamedTuple):
-    """The file a snapshot was mapped from, as it was then: its path may since hold another."""
+    """The file a snapshot was mapped from, as it was then (its path may since hold another),
+    and its mapping."""
 
     path: Path
     device: int
     inode: int
+    mapping: mmap.mmap
 
 
 class _Slices:
@@ -701,6 +704,19 @@ class _Slices:
         self._ends = ends
         self._origin = origin
         self._offset = offset
+
+    def let_go(self, first: int, stop: int) -> None:
+        """Tell the system that the items from first to stop (excluded) will not be read again
+        soon: their pages leave this process (they stay in the page cache, to come back at
+        once if they are read after all)."""
+        if self._origin is None or not hasattr(mmap, "MADV_DONTNEED") or stop <= first:
+            return
+        start = self._offset + (self._ends[first - 1] if first > 0 else 0)
+        end = self._offset + self._ends[stop - 1]
+        start = -(-start // mmap.PAGESIZE) * mmap.PAGESIZE  # whole pages within the items
+        end -= end % mmap.PAGESIZE
+        if start < end:
+            self._origin.mapping.madvise(mmap.MADV_DONTNEED, start, end - start)
 
     def run(self, first: int, stop: int) -> _Run:
         """The items from first to stop (excluded), to be copied at once."""
@@ -741,9 +757,14 @@ class _Decoded(_Lazy[T]):
         return item
 
     def each(self, decode: Callable[[memoryview], U]) -> Iterator[U]:
-        """Every item decoded afresh by another decoder, which may read only part of it."""
+        """Every item decoded afresh by another decoder, which may read only part of it. The
+        pages read are let go as it goes: a pass over every event of a large snapshot would
+        otherwise keep them all in this process."""
         for position in range(len(self._items)):
             yield _decoded(decode, self.raw.view(position))
+            if position % LET_GO_ITEMS == LET_GO_ITEMS - 1:
+                self.raw.let_go(position + 1 - LET_GO_ITEMS, position + 1)
+        self.raw.let_go(len(self._items) // LET_GO_ITEMS * LET_GO_ITEMS, len(self._items))
 
 
 def _decoded(decode: Callable[[memoryview], U], data: memoryview) -> U:

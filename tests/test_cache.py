@@ -21,7 +21,7 @@ from spacenews.cli import app
 from spacenews.loader import CACHE_MIN_FILES, load_corpus
 from spacenews.walk import walk_files
 
-from .conftest import state
+from .conftest import generate_module, state
 
 
 @pytest.fixture
@@ -363,3 +363,33 @@ def test_a_cache_written_in_blocks_is_the_one_written_whole(count: int, tmp_path
     header = {"format": cache_module.FORMAT, "fingerprint": "print", "root": "root"}
     assert cache.path.read_bytes() == msgspec.msgpack.encode([header, cache.entries])
     assert len(cache_module.open_cache(Path("root"), "print", tmp_path).entries) == count
+
+
+def _resident_kib(path: Path) -> int:
+    """How much of the mappings of path is in this process's memory (Linux), in KiB."""
+    lines = Path("/proc/self/smaps").read_text().splitlines()
+    total, inside = 0, False
+    for line in lines:
+        if line[:1].isdigit() or line[:1] in "abcdef":  # a mapping's first line
+            inside = line.endswith(os.fspath(path))
+        elif inside and line.startswith("Rss:"):
+            total += int(line.split()[1])
+    return total
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="Linux only")
+def test_a_pass_over_a_snapshot_lets_its_pages_go(corpus_dir: Path) -> None:
+    # A pass over every event of a large snapshot keeps only the last pages it read.
+    generate_module.generate(3000, corpus_dir / "more")
+    expected = state(load_corpus([corpus_dir]))
+    load_corpus([corpus_dir], cache=True)
+    path = snapshot_file([corpus_dir])
+    snapshot = cache_module.load_snapshot(path, cache_module.snapshot_fingerprint())
+    assert snapshot is not None
+    events = snapshot.events
+    before = _resident_kib(path)
+    assert sum(1 for _ in snapshot.told()) == len(events) > 2 * cache_module.LET_GO_ITEMS
+    size = len(events.raw._buffer) // 1024  # type: ignore[attr-defined]
+    assert size > 1000  # KiB of events: far more than is kept
+    assert _resident_kib(path) - before < size // 2
+    assert [event.to_dict() for event in events] == expected["events"]  # and read again
