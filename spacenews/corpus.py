@@ -47,6 +47,24 @@ class Index(NamedTuple):
     starts: list[int]  # where each event's texts start in text
     ties: dict[str, list[int]]  # folded entity name -> the events the corpus ties it to
 
+    def holder(self, place: int) -> int:
+        """The position of the event whose texts hold this place of the text."""
+        return bisect_right(self.starts, place) - 1
+
+    def texts(self, position: int) -> str:
+        """The texts of the event at position, as event_text gives them."""
+        starts = self.starts
+        end = starts[position + 1] - 1 if position + 1 < len(starts) else len(self.text)
+        return self.text[starts[position] : end]
+
+    def body_end(self, position: int) -> int:
+        """Where the body of the event at position ends in the text (its source titles
+        follow): at the second NUL from its start, which ends the body or the event."""
+        start = self.starts[position]
+        headline_end = self.text.find("\0", start)
+        body_end = self.text.find("\0", headline_end + 1) if headline_end != -1 else -1
+        return len(self.text) if body_end == -1 else body_end
+
 
 class Encoded(Protocol):
     """The JSON of every event, kept ready (by a snapshot)."""
@@ -182,7 +200,7 @@ class Corpus:
             search = finder.pattern.search
             match = search(text)
             while match is not None:
-                position = bisect_right(starts, match.start()) - 1
+                position = index.holder(match.start())
                 found.add(position)
                 if position + 1 == len(starts):
                     break
@@ -190,7 +208,7 @@ class Corpus:
             return found
         attempt = finder.pattern.match
         for place in sorted(places):
-            position = bisect_right(starts, place) - 1
+            position = index.holder(place)
             if position not in found and attempt(text, place):
                 found.add(position)
         return found

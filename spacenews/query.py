@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
@@ -369,25 +368,17 @@ def entities(corpus: Corpus) -> list[EntityInfo]:
 def _events_naming(corpus: Corpus) -> dict[str, set[int]]:
     """The positions of the events whose headline or body names each entity (by canonical
     name), from one search of the index text."""
-    text, starts = corpus.index.text, corpus.index.starts
+    index = corpus.index
     found: dict[str, set[int]] = {}
     ends: dict[int, int] = {}  # position -> where the event's body ends in the text
-    for place, name in corpus.gazetteer.places(text):
-        position = bisect_right(starts, place) - 1
+    for place, name in corpus.gazetteer.places(index.text):
+        position = index.holder(place)
         end = ends.get(position)
         if end is None:
-            end = ends[position] = _body_end(text, starts[position])
+            end = ends[position] = index.body_end(position)
         if place < end:  # not in a source title
             found.setdefault(name, set()).add(position)
     return found
-
-
-def _body_end(text: str, start: int) -> int:
-    """Where the body of the event whose texts start there ends: at the second NUL, which
-    ends the body or the event (see Index)."""
-    headline_end = text.find("\0", start)
-    body_end = text.find("\0", headline_end + 1) if headline_end != -1 else -1
-    return len(text) if body_end == -1 else body_end
 
 
 def suggest(corpus: Corpus, name: str, count: int = 3) -> list[str]:

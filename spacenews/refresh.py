@@ -164,7 +164,6 @@ def _corpus(
     from spacenews.render.data import encode_each
 
     columns = snapshot.columns
-    ends = [*columns.starts[1:], len(columns.text) + 1]
     items: list[int | Event] = []  # the kept events by their old positions, and the merged
     named: list[tuple[Sequence[str], str]] = []  # each event's names and headline
 
@@ -184,12 +183,7 @@ def _corpus(
                 waiting = next(pending, None)
             items.append(position)
             named.append((tuple(map(intern, event.entities)), event.headline))
-            # the old index's text of the event, as event_text made it
-            yield (
-                columns.days[position],
-                columns.text[columns.starts[position] : ends[position] - 1],
-                event.ties,
-            )
+            yield columns.days[position], columns.texts(position), event.ties
         if waiting is not None:
             yield new(waiting)
         yield from map(new, pending)

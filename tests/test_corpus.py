@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spacenews.corpus import CorpusError, build, merge
+from spacenews.corpus import CorpusError, build, event_text, merge
 from spacenews.loader import Unreadable, load_corpus, read_bytes, read_file
 from spacenews.loader import decode_bytes as decode
 from spacenews.model import Event, EventRecord, Related, Source
@@ -251,3 +251,14 @@ def test_without_detail_prose_has_no_languages_or_dates_and_nothing_else_changes
     lean_state = state(lean)
     for key in ("events", "ties", "problems", "index", "names", "json", "texts"):
         assert lean_state[key] == full[key]
+
+
+def test_the_index_finds_each_events_texts_and_where_its_body_ends(corpus_dir: Path) -> None:
+    corpus = load_corpus([corpus_dir])
+    index = corpus.index
+    for position, event in enumerate(corpus.events):
+        start, texts = index.starts[position], index.texts(position)
+        assert texts == event_text(event)
+        assert index.holder(start) == index.holder(start + len(texts)) == position  # its NUL
+        assert index.body_end(position) == start + len(event.headline) + 1 + len(event.body)
+        assert not event.sources or index.text[index.body_end(position)] == "\0"  # titles next
