@@ -12,7 +12,7 @@ prints, as a Markdown table, the median of --repeat runs of:
 - cold: ``spacenews --corpus C timeline --entity "European Space Agency" --json --no-cache``;
 - warm: the same with the cache filled;
 - changed: the same after one file was touched (a new mtime): the snapshot is refreshed;
-- peak memory of the cold, warm and changed runs (maximum resident set size);
+- peak memory of the cold, filling, warm and changed runs (maximum resident set size);
 and the ratios to the read floor. Then the start-up on the built-in seeds against
 ``python -c "import typer"``. Times are wall-clock seconds on whatever else the machine is
 doing: compare the ratios, not the seconds.
@@ -102,7 +102,7 @@ def bench_size(size: int, work: Path, repeat: int) -> dict[str, float]:
     grep, _ = median(["grep", "-rlF", ENTITY, str(folder)], env, repeat, folder)
     cold, cold_mem = median([*spacenews, *query, "--no-cache"], env, repeat, folder)
     shutil.rmtree(work / "cache", ignore_errors=True)
-    fill, _ = median([*spacenews, *query], env, 1, folder)
+    fill, fill_mem = median([*spacenews, *query], env, 1, folder)
     warm, warm_mem = median([*spacenews, *query], env, repeat, folder)
     page = min(folder.rglob("*.txt"))
     changed, changed_mem = median([*spacenews, *query], env, repeat, folder, lambda: page.touch())
@@ -115,6 +115,7 @@ def bench_size(size: int, work: Path, repeat: int) -> dict[str, float]:
         "warm": warm,
         "changed": changed,
         "cold_mem": cold_mem,
+        "fill_mem": fill_mem,
         "warm_mem": warm_mem,
         "changed_mem": changed_mem,
     }
@@ -132,7 +133,7 @@ def main() -> None:
     print(
         "| documents | read (floor) | grep -rlF | cold | cold / read "
         "| first run, filling the cache | warm | warm / read | one file changed "
-        "| peak MiB cold / warm / changed |"
+        "| peak MiB cold / filling / warm / changed |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size in args.sizes:
@@ -141,7 +142,7 @@ def main() -> None:
             f"| {size:,} | {r['read']:.2f} s | {r['grep']:.2f} s | {r['cold']:.2f} s "
             f"| {r['cold'] / r['read']:.1f}x | {r['fill']:.2f} s | {r['warm']:.2f} s "
             f"| {r['warm'] / r['read']:.2f}x | {r['changed']:.2f} s "
-            f"| {r['cold_mem']} / {r['warm_mem']} / {r['changed_mem']} |",
+            f"| {r['cold_mem']} / {r['fill_mem']} / {r['warm_mem']} / {r['changed_mem']} |",
             flush=True,
         )
     typer, seeds = startup(max(args.repeat * 10, 30))
