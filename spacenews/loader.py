@@ -7,6 +7,7 @@ import gc
 import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import suppress
 from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -66,12 +67,14 @@ def load_corpus(
     collecting = gc.isenabled()
     gc.disable()  # the loader makes millions of objects and no cycles: collecting is waste
     try:
-        corpus, stale = _from_snapshot(roots, tables, notices, workers) if cache else (None, None)
+        corpus, stale, walked = _from_snapshot(roots, tables, notices, workers) if cache else _NONE
         if corpus is None:
             problems: list[Problem] = []
-            files = [f for i, root in enumerate(roots) for f in walk_files(root, i, problems)]
+            files, keys = walked or (_walk(roots, problems), None)
             if cache and len(files) >= CACHE_MIN_FILES:
-                corpus = _cached_corpus(roots, files, tables, notices, workers, progress, stale)
+                corpus = _cached_corpus(
+                    roots, files, keys, tables, notices, workers, progress, stale
+                )
             else:
                 parsed = _parse_all(files, workers, progress, detail)
                 corpus = build(parsed, tables, progress)
@@ -82,6 +85,10 @@ def load_corpus(
     finally:
         if collecting:
             gc.enable()
+
+
+def _walk(roots: list[Path], problems: list[Problem]) -> list[SourceFile]:
+    return [file for index, root in enumerate(roots) for file in walk_files(root, index, problems)]
 
 
 def read_file(path: Path, root: Path) -> Parsed:
@@ -266,37 +273,55 @@ def _parse_chunk(job: list[tuple[str, str]], detail: bool) -> bytes:
     return msgspec.msgpack.encode(parsed)
 
 
+class _Found(NamedTuple):
+    """What the cache gives before any file is read."""
+
+    corpus: Corpus | None  # the snapshot's, when no file changed since it was taken
+    stale: Snapshot | None  # else the snapshot, for the new corpus to be made from
+    # ... and the files of the walk with their keys, when the survey told which changed
+    walked: tuple[list[SourceFile], list[survey.Key]] | None
+
+
+_NONE = _Found(None, None, None)
+
+
 def _from_snapshot(
     roots: list[Path], tables: list[AliasTable], notices: list[str], workers: int | None
-) -> tuple[Corpus | None, Snapshot | None]:
+) -> _Found:
     """The corpus as its snapshot keeps it, if no file changed since it was taken; else the
-    snapshot, if there is one, for the new corpus to be made from.
+    snapshot, if there is one, for the new corpus to be made from, and the files.
 
     Whether files changed takes a stat of each: when there are many, other processes make
-    them while this one opens the snapshot."""
+    them while this one opens the snapshot. When some did, the files of the folders (and
+    the files) at the top of the roots that did not change are the snapshot's: only the
+    others are walked again."""
     from spacenews import cache as caching
     from spacenews import survey
 
     folder = caching.cache_dir()
     if any(caching.inside(folder, root) for root in roots):
-        return None, None  # the cache is not used at all (see _cached_corpus)
+        return _NONE  # the cache is not used at all (see _cached_corpus)
     path = caching.snapshot_file(roots, folder)
     try:
         size = path.stat().st_size
     except OSError:
-        return None, None
+        return _NONE
     many = size >= PARALLEL_MIN_SNAPSHOT_BYTES
-    manifest = survey.start(roots, _worker_count(PARALLEL_MIN_FILES if many else 0, workers))
+    surveyed = survey.start(roots, _worker_count(PARALLEL_MIN_FILES if many else 0, workers))
     try:
         kept = caching.load_snapshot(path, caching.snapshot_fingerprint())
     except caching.CacheError as error:
         notices.append(f"snapshot {path} ignored and rebuilt: {error}")
         kept = None
-    digest = manifest()
-    if kept is None or digest is None or kept.manifest != digest:
+    found = surveyed()
+    if kept is None or found is None or kept.manifest != found.digest:
+        walked = None
+        if kept is not None and found is not None:
+            with suppress(caching.CacheError):  # its list of files is damaged: walk them all
+                walked = found.walk(kept.files())
         # Where a mapped file cannot be replaced, the stale snapshot is let go (and the corpus
         # merged again), so that the new snapshot can take its place.
-        return None, (kept if caching.REPLACES_MAPPED_FILES else None)
+        return _Found(None, kept if caching.REPLACES_MAPPED_FILES else None, walked)
     corpus = Corpus(
         kept.events,
         kept.documents,
@@ -307,12 +332,13 @@ def _from_snapshot(
         encoded=kept.encoded,
         texts=kept.texts,
     )
-    return corpus, None
+    return _Found(corpus, None, None)
 
 
 def _cached_corpus(
     roots: list[Path],
     files: list[SourceFile],
+    keys: list[survey.Key] | None,
     tables: list[AliasTable],
     notices: list[str],
     workers: int | None,
@@ -328,7 +354,7 @@ def _cached_corpus(
     if any(caching.inside(folder, root) for root in roots):
         notices.append(f"cache not used: its folder {folder} is inside the corpus")
         return build(_parse_all(files, workers, progress), tables, progress)
-    keys = survey.keys(files)
+    keys = survey.keys(files) if keys is None else keys
     path = caching.snapshot_file(roots, folder)
     job = _Job(roots, files, keys, caching.parser_fingerprint(), notices, workers, progress)
     corpus = None

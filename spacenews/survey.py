@@ -13,12 +13,12 @@ import hashlib
 import itertools
 import mmap
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from spacenews.model import Problem
-from spacenews.walk import SourceFile, entries, walk_folders
+from spacenews.walk import SourceFile, entries, relative_to, walk_folders
 
 Key = tuple[int, int]  # a file's size and mtime_ns
 NO_KEY = (-1, -1)  # the key of a file that cannot be stat-ed
@@ -32,8 +32,43 @@ class _Entry(NamedTuple):
     root: int  # the index of its root
     top: str  # the root
     path: str
-    relative: str
+    relative: str  # its path relative to the root: its name
     folder: bool
+
+
+class Survey(NamedTuple):
+    """What a survey found: the digest of the whole corpus, and of each entry at its top."""
+
+    digest: str
+    tops: list[_Entry]
+    digests: list[bytes]  # each top entry's (empty for one without files)
+
+    def walk(
+        self, before: Iterable[tuple[int, str, int, int]]
+    ) -> tuple[list[SourceFile], list[Key]] | None:
+        """The files of the corpus in walk order, and their keys, knowing the files of an
+        earlier walk (root, relative path, size, mtime_ns each): an entry at the top whose
+        digest did not change since has the same files, with the same keys; only the others
+        are walked and stat-ed again. None when one of them can no longer be listed."""
+        earlier: dict[tuple[int, str], list[tuple[int, str, int, int]]] = {}
+        for item in before:
+            earlier.setdefault((item[0], item[1].split("/", 1)[0]), []).append(item)
+        files: list[SourceFile] = []
+        found: list[Key] = []
+        for entry, digest in zip(self.tops, self.digests, strict=True):
+            known = earlier.get((entry.root, entry.relative), [])
+            relatives = [item[1] for item in known]
+            known_keys = [(item[2], item[3]) for item in known]
+            if known and _digest(entry.root, relatives, known_keys) == digest:
+                files += _files_of(entry, relatives)
+                found += known_keys
+                continue
+            walked = _entry_files(entry)
+            if walked is None:
+                return None
+            files += walked
+            found += keys(walked)
+        return files, found
 
 
 def keys(files: Sequence[SourceFile]) -> list[Key]:
@@ -53,9 +88,10 @@ def manifest(files: Sequence[SourceFile], found: Sequence[Key]) -> str:
     """The digest of a corpus, from its files in walk order and their keys."""
     digests = []
     pairs = zip(files, found, strict=True)
-    for _, group in itertools.groupby(pairs, key=_top_entry):
+    for (root, _), group in itertools.groupby(pairs, key=_top_entry):
         grouped = list(group)
-        digests.append(_digest([file for file, _ in grouped], [key for _, key in grouped]))
+        relatives = [file.relative for file, _ in grouped]
+        digests.append(_digest(root, relatives, [key for _, key in grouped]))
     return _whole(digests)
 
 
@@ -64,7 +100,7 @@ def _top_entry(pair: tuple[SourceFile, Key]) -> tuple[int, str]:
     return file.root, file.relative.split("/", 1)[0]
 
 
-def start(roots: Sequence[Path], processes: int) -> Callable[[], str | None]:
+def start(roots: Sequence[Path], processes: int) -> Callable[[], Survey | None]:
     """Start finding the digest of the corpus under roots, with up to that many processes;
     the function returned waits for it. It gives None when a folder cannot be listed: the
     caller walks the corpus itself, and reports the problem."""
@@ -74,14 +110,14 @@ def start(roots: Sequence[Path], processes: int) -> Callable[[], str | None]:
     if problems:
         return lambda: None
     if count <= 1:
-        return lambda: _combine([_entry_digest(entry) for entry in tops])
+        return lambda: _combine(tops, [_entry_digest(entry) for entry in tops])
     shared = mmap.mmap(-1, _SLOT * len(tops))
     bounds = [len(tops) * part // count for part in range(count + 1)]
     children = [
         (_fork(tops, low, high, shared), low, high) for low, high in itertools.pairwise(bounds)
     ]
 
-    def wait() -> str | None:
+    def wait() -> Survey | None:
         digests: list[bytes | None] = []
         for pid, low, high in children:
             _, status = os.waitpid(pid, 0)
@@ -92,7 +128,7 @@ def start(roots: Sequence[Path], processes: int) -> Callable[[], str | None]:
                 kind, digest = shared[_SLOT * slot], shared[_SLOT * slot + 1 : _SLOT * (slot + 1)]
                 digests.append(None if kind == _PROBLEM else digest if kind == _DIGEST else b"")
         shared.close()
-        return _combine(digests)
+        return _combine(tops, digests)
 
     return wait
 
@@ -122,34 +158,53 @@ def _entries(roots: Sequence[Path], problems: list[Problem]) -> list[_Entry]:
             continue
         files, folders = entries(top, top, index, problems)
         found += [_Entry(index, top, file.path, file.relative, folder=False) for file in files]
-        found += [_Entry(index, top, folder, "", folder=True) for folder in folders]
+        found += [
+            _Entry(index, top, folder, relative_to(folder, top), folder=True) for folder in folders
+        ]
     return found
 
 
 def _entry_digest(entry: _Entry) -> bytes | None:
     """The digest of an entry's files; empty when it has none; None when a folder in it
     cannot be listed."""
+    files = _entry_files(entry)
+    if files is None:
+        return None
+    return _digest(entry.root, [file.relative for file in files], keys(files)) if files else b""
+
+
+def _entry_files(entry: _Entry) -> list[SourceFile] | None:
+    """The files of an entry, in walk order; None when a folder in it cannot be listed."""
     if not entry.folder:
-        files = [SourceFile(entry.path, entry.relative, entry.root)]
-        return _digest(files, keys(files))
+        return [SourceFile(entry.path, entry.relative, entry.root)]
     problems: list[Problem] = []
     files = list(walk_folders(entry.top, [entry.path], entry.root, problems))
-    if problems:
-        return None
-    return _digest(files, keys(files)) if files else b""
+    return None if problems else files
 
 
-def _digest(files: list[SourceFile], found: list[Key]) -> bytes:
+def _files_of(entry: _Entry, relatives: list[str]) -> list[SourceFile]:
+    """The files of an entry, from their relative paths, with their paths as the walk gives
+    them (os.path.join of the root and each part of the relative path)."""
+    if entry.path == entry.top:  # a root that is a file
+        return [SourceFile(entry.top, relative, entry.root) for relative in relatives]
+    prefix = os.path.join(entry.top, "")
+    paths = relatives if os.sep == "/" else [r.replace("/", os.sep) for r in relatives]
+    pairs = zip(paths, relatives, strict=True)
+    return [SourceFile(prefix + path, relative, entry.root) for path, relative in pairs]
+
+
+def _digest(root: int, relatives: list[str], found: list[Key]) -> bytes:
     import msgspec
 
-    data = msgspec.msgpack.encode((files[0].root, [file.relative for file in files], found))
+    data = msgspec.msgpack.encode((root, relatives, found))
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def _combine(digests: list[bytes | None]) -> str | None:
+def _combine(tops: list[_Entry], digests: list[bytes | None]) -> Survey | None:
     if any(digest is None for digest in digests):
         return None
-    return _whole([digest for digest in digests if digest])
+    found = [digest or b"" for digest in digests]
+    return Survey(_whole([digest for digest in found if digest]), tops, found)
 
 
 def _whole(digests: list[bytes]) -> str:

@@ -6,11 +6,14 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import msgspec
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from spacenews import cache as cache_module
@@ -19,7 +22,7 @@ from spacenews import loader, survey
 from spacenews.cache import cache_file, parser_fingerprint, snapshot_file
 from spacenews.cli import app
 from spacenews.loader import CACHE_MIN_FILES, load_corpus
-from spacenews.walk import walk_files
+from spacenews.walk import SourceFile, walk_files
 
 from .conftest import generate_module, state
 
@@ -106,15 +109,93 @@ def test_the_survey_gives_the_manifest_of_the_walk(corpus_dir: Path, tmp_path: P
     roots = [corpus_dir, other]
 
     def walked() -> str:
-        files = [f for i, root in enumerate(roots) for f in walk_files(root, i, [])]
+        files = _walked(roots)
         return survey.manifest(files, survey.keys(files))
 
     before = walked()
-    assert {survey.start(roots, processes)() for processes in [1, 2, 3]} == {before}
+    assert {_surveyed(roots, processes).digest for processes in [1, 2, 3]} == {before}
     (corpus_dir / "empty" / "inner").mkdir()  # no file: nothing changed
-    assert survey.start(roots, 2)() == before
+    assert _surveyed(roots, 2).digest == before
     os.utime(corpus_dir / "deep" / "er" / "page.md", ns=(1, 1))
-    assert survey.start(roots, 2)() == walked() != before
+    assert _surveyed(roots, 2).digest == walked() != before
+
+
+def _walked(roots: list[Path]) -> list[SourceFile]:
+    return [file for index, root in enumerate(roots) for file in walk_files(root, index, [])]
+
+
+def _surveyed(roots: list[Path], processes: int) -> survey.Survey:
+    found = survey.start(roots, processes)()
+    assert found is not None
+    return found
+
+
+_SURVEY_CHANGES = st.lists(
+    st.tuples(
+        st.sampled_from(["touch", "add", "delete", "new folder", "file to folder", "empty"]),
+        st.integers(0, 1000),
+    ),
+    max_size=5,
+)
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=_SURVEY_CHANGES)
+def test_the_files_of_unchanged_entries_come_from_the_earlier_walk(
+    changes: list[tuple[str, int]], tmp_path: Path
+) -> None:
+    # After changes anywhere, the files and keys of a walk that takes the unchanged entries
+    # at the top from an earlier walk are those of a walk afresh, in the same order.
+    with tempfile.TemporaryDirectory(dir=tmp_path) as temporary:
+        folder = Path(temporary) / "corpus"
+        for name in ["a/1.md", "a/b/2.md", "a/b/3.md", "c/4.md", "5.md", "6.md", "d/e/7.md"]:
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(name)
+        single = Path(temporary) / "single.md"
+        single.write_text("a root that is a file")
+        roots = [folder, single]
+        files = _walked(roots)
+        earlier = [
+            (f.root, f.relative, *key) for f, key in zip(files, survey.keys(files), strict=True)
+        ]
+        for number, (kind, pick) in enumerate(changes):
+            everything = sorted(path for path in folder.rglob("*") if path.is_file())
+            path = everything[pick % len(everything)] if everything else folder / "x.md"
+            if kind == "touch" and path.exists():
+                os.utime(path, ns=(number, number))
+            elif kind == "add":
+                (path.parent / f"new{number}.md").write_text("new")
+            elif kind == "delete" and path.exists():
+                path.unlink()
+            elif kind == "new folder":
+                (folder / f"f{number}" / "g").mkdir(parents=True)
+                (folder / f"f{number}" / "g" / "8.md").write_text("deep")
+            elif kind == "file to folder" and (folder / "5.md").is_file():
+                (folder / "5.md").unlink()
+                (folder / "5.md").mkdir()
+                (folder / "5.md" / "9.md").write_text("was a file")
+            elif kind == "empty" and (folder / "c" / "4.md").exists():
+                (folder / "c" / "4.md").unlink()
+        fresh = _walked(roots)
+        now = [(f.root, f.relative, *key) for f, key in zip(fresh, survey.keys(fresh), strict=True)]
+        found = _surveyed(roots, 2)
+        walked: list[str] = []
+        real = survey._entry_files
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(survey, "_entry_files", lambda e: walked.append(e.relative) or real(e))
+            assert found.walk(earlier) == (fresh, survey.keys(fresh))
+        # ... and only the entries whose files changed, or that had none, were walked again
+        changed = [
+            entry.relative
+            for entry in found.tops
+            if not _top(earlier, entry) or _top(earlier, entry) != _top(now, entry)
+        ]
+        assert walked == changed
+
+
+def _top(files: list[tuple[int, str, int, int]], entry: Any) -> list[tuple[int, str, int, int]]:
+    """The files of a walk under an entry at the top of a root."""
+    return [f for f in files if (f[0], f[1].split("/", 1)[0]) == (entry.root, entry.relative)]
 
 
 def test_only_changed_added_and_removed_files_are_read_again(
