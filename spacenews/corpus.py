@@ -363,11 +363,14 @@ def group(
 def merge(key: str, records: list[EventRecord]) -> Event:
     """One event keeping everything each record said of it: the day, headline and date
     source of the first record with a body, sources or links (else of the first record),
-    the longest body (the first of them), and each source, entity, link, file and tie once,
+    the longest body (the first of them; of the English ones, when the bodies differ and one
+    is in English: a site may tell an event in two languages), and each source, entity, link,
+    file and tie once,
     in the order the records give them (entities are the same when fold says so)."""
     # One pass over the records: this runs for every event of the corpus.
     main = None
     body = ""
+    others: list[str] = []  # the other bodies, when they differ
     sources: dict[str, Source] = {}
     entities: dict[str, str] = {}
     related: dict[str, Related] = {}
@@ -376,8 +379,11 @@ def merge(key: str, records: list[EventRecord]) -> Event:
     for record in records:
         if main is None and (record.body or record.sources or record.related):
             main = record
-        if len(record.body) > len(body):
-            body = record.body
+        if record.body and record.body != body:
+            if not body:
+                body = record.body
+            elif record.body not in others:
+                others.append(record.body)
         for source in record.sources:
             sources.setdefault(source.url, source)
         known = _TIED.get(record.via) or _TIED.setdefault(record.via, {})
@@ -396,7 +402,7 @@ def merge(key: str, records: list[EventRecord]) -> Event:
         key,
         main.date,
         main.headline,
-        body,
+        _body(body, others) if others else body,
         tuple(sources.values()),
         tuple(entities.values()),
         tuple(related.values()),
@@ -404,6 +410,15 @@ def merge(key: str, records: list[EventRecord]) -> Event:
         main.date_source,
         tuple(ties),
     )
+
+
+def _body(first: str, others: list[str]) -> str:
+    """The longest of different bodies (the first of them), of the English ones if any is."""
+    from spacenews.prose import language
+
+    bodies = [first, *others]
+    english = [body for body in bodies if language(body) == "en"]
+    return max(english or bodies, key=len)
 
 
 # A few hundred names, tied in two ways, for a hundred thousand events: each (folded name,
