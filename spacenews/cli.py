@@ -247,6 +247,9 @@ OnOption = Annotated[
 LimitOption = Annotated[
     int | None, typer.Option("--limit", "-n", min=0, help="At most this many items.")
 ]
+ResultLimitOption = Annotated[
+    int | None, typer.Option("--limit", "-n", min=0, help="At most this many results.")
+]
 ReverseOption = Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")]
 
 
@@ -445,9 +448,7 @@ def related(
             help="An entity name or alias, in any case.", autocompletion=_complete_entity
         ),
     ],
-    limit: Annotated[
-        int | None, typer.Option("--limit", "-n", min=0, help="At most this many results.")
-    ] = None,
+    limit: ResultLimitOption = None,
     json_: JsonFlag = False,
     jsonl: JsonlFlag = False,
 ) -> None:
@@ -483,26 +484,28 @@ def related(
 @app.command()
 def entities(
     ctx: typer.Context,
+    limit: ResultLimitOption = None,
     json_: JsonFlag = False,
     jsonl: JsonlFlag = False,
 ) -> None:
-    """List every entity with its aliases, how many events and documents name it, and when.
+    """List every entity with its aliases, how many events and documents name it, and when,
+    most events first.
 
     Examples:
 
-        spacenews entities
+        spacenews entities --limit 10
 
         spacenews entities --json | jq '.[] | select(.aliases | length > 0)'
     """
     from spacenews.query import entities as run
 
     fmt = _format(json_, jsonl)
-    rows = run(_load(ctx))
+    rows = run(_load(ctx))[:limit]
 
     def table() -> "RenderableType":
         from spacenews.render.table import entity_table
 
-        return entity_table(rows, _plural(len(rows), "entity"))
+        return entity_table(rows, _plural(len(rows), "entity", "entities"))
 
     _emit(ctx, rows, fmt, table, "the corpus names no entity")
 
@@ -511,9 +514,7 @@ def entities(
 def search(
     ctx: typer.Context,
     query: Annotated[list[str], typer.Argument(help='Words, and "quoted phrases".')],
-    limit: Annotated[
-        int | None, typer.Option("--limit", "-n", min=0, help="At most this many results.")
-    ] = 10,
+    limit: ResultLimitOption = 10,
     json_: JsonFlag = False,
     jsonl: JsonlFlag = False,
 ) -> None:
@@ -828,8 +829,9 @@ def _caption(count: int, noun: str, wanted: Range | None = None) -> str:
     return caption
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+def _plural(count: int, noun: str, nouns: str = "") -> str:
+    """count noun, or count nouns (noun + s unless told)."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
 def _say(message: str) -> None:

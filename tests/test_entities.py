@@ -101,6 +101,10 @@ def test_entities_command(runner: CliRunner) -> None:
     assert "ExoMars Trace Gas Orbiter" in rows["ExoMars"]["parts"]
     table = run(runner, "entities").stdout
     assert "European Space Agency" in table and "Roskosmos" in table
+    everyone = run_json(runner, "entities")
+    assert run_json(runner, "entities", "--limit", "2") == everyone[:2]  # the most told of
+    assert everyone[0]["events"] >= everyone[1]["events"] >= everyone[-1]["events"]
+    assert "2 entities" in run(runner, "entities", "-n", "2").stdout
 
 
 def test_a_name_matched_through_the_regex_engines_own_cases(
