@@ -574,7 +574,11 @@ def check(
     _emit(ctx, corpus.problems, fmt, lines, None)
     if corpus.problems:
         raise typer.Exit(ExitCode.NO_RESULTS)
-    _say(f"no problems in {len(corpus.events)} events and {len(corpus.documents)} documents")
+    events, documents = (
+        _plural(len(corpus.events), "event"),
+        _plural(len(corpus.documents), "document"),
+    )
+    _say(f"no problems in {events} and {documents}")
 
 
 cache_app = typer.Typer(help="Look at or clear the parse cache.", no_args_is_help=True)
@@ -599,12 +603,17 @@ def cache_info(json_: JsonFlag = False) -> None:
     if json_:
         sys.stdout.write(json.dumps({"folder": str(cache_dir()), "caches": rows}, indent=2) + "\n")
         return
-    print(f"folder: {cache_dir()}")
+    from spacenews.text import printable  # a cache file names paths, maybe another's
+
+    print(f"folder: {printable(str(cache_dir()))}")
     for row in rows:
+        where = f"{row['bytes']} bytes ({printable(row['path'])})"
         if row["kind"] == "snapshot":
-            print(f"snapshot of a merged corpus: {row['bytes']} bytes ({row['path']})")
+            print(f"snapshot of a merged corpus: {where}")
+        elif row["files"] is None:
+            print(f"unreadable parse cache: {where}")
         else:
-            print(f"{row['root']}: {row['files']} files, {row['bytes']} bytes ({row['path']})")
+            print(f"{printable(str(row['root']))}: {_plural(row['files'], 'file')}, {where}")
     if not rows:
         _say("the cache is empty")
 

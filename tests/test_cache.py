@@ -394,9 +394,17 @@ def test_cache_info_and_clear(corpus_dir: Path, private_cache: Path) -> None:
     assert row["root"] == str(corpus_dir) and row["files"] == CACHE_MIN_FILES + 34
     assert snapshot["kind"] == "snapshot" and snapshot["bytes"] > 0
     table = runner.invoke(app, ["cache", "info"]).stdout
-    assert str(corpus_dir) in table
+    assert f"{corpus_dir}: {CACHE_MIN_FILES + 34} files, " in table
+    # A cache file that is not ours, or not whole, is listed without its bytes reaching the
+    # terminal as escape sequences.
+    header = {"format": "x", "root": "\x1b[2Jgone"}
+    (private_cache / "foreign.msgpack").write_bytes(msgspec.msgpack.encode([header, {"a": 1}]))
+    (private_cache / "torn.msgpack").write_bytes(b"\x92\x81")
+    table = runner.invoke(app, ["cache", "info"]).stdout
+    assert "\\x1b[2Jgone: 1 file, " in table and "\x1b" not in table
+    assert "unreadable parse cache: 2 bytes" in table
     cleared = runner.invoke(app, ["cache", "clear"])
-    assert "removed 2 cache files" in cleared.stderr
+    assert "removed 4 cache files" in cleared.stderr
     assert not list(private_cache.iterdir())
 
 

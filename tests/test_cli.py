@@ -235,11 +235,16 @@ def test_problems_are_summed_up_on_stderr_and_listed_by_check(
     assert {p["path"] for p in problems} == {"blob.bin", "empty.txt"}
 
 
-def test_check_on_clean_corpus(runner: CliRunner) -> None:
+def test_check_on_clean_corpus(runner: CliRunner, tmp_path: Path) -> None:
     result = run(runner, "check")
     assert result.exit_code == 0
     assert result.stdout == ""
     assert "no problems in 10 events and 2 documents" in result.stderr
+    page = tmp_path / "page.md"
+    page.write_text("### [2020-01-02](/news/2020/01/2/index.md)\n\n# One event.\n")
+    (tmp_path / "note.txt").write_text("One document.\n")
+    alone = run(runner, "--corpus", str(tmp_path), "check")
+    assert "no problems in 1 event and 1 document" in alone.stderr
 
 
 def test_document_text_is_never_markup(runner: CliRunner, tmp_path: Path) -> None:
