@@ -497,6 +497,11 @@ class _SplicedEvents(_Spliced[Event]):
                 views.append(memoryview(self._json[self._made[position]]))
         return views
 
+    def done(self, positions: Sequence[int]) -> None:
+        """The JSON of the events at these positions is written out (see _Slices.done)."""
+        items = self._items
+        self._old_json.done([item for p in positions if isinstance(item := items[p], int)])
+
     def json(self) -> Iterator[Piece]:
         """Each event's JSON: the old snapshot's, a run at a time, or the new."""
         return _pieces(self._items, self._old_json, iter(self._json))
@@ -582,8 +587,11 @@ def save_snapshot(
             return None
         stream.flush()
         # Mapped from this file, not from path: another run may replace that one meanwhile.
-        mapped = memoryview(mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ))
-        return _Slices(mapped[start : start + (json_ends[-1] if json_ends else 0)], json_ends)
+        mapping = mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+        info = os.fstat(stream.fileno())
+        origin = _Origin(path, info.st_dev, info.st_ino, mapping)
+        section = memoryview(mapping)[start : start + (json_ends[-1] if json_ends else 0)]
+        return _Slices(section, json_ends, origin, start)
 
     return _write_atomically(path, write)
 
@@ -717,6 +725,12 @@ class _Slices:
         end -= end % mmap.PAGESIZE
         if start < end:
             self._origin.mapping.madvise(mmap.MADV_DONTNEED, start, end - start)
+
+    def done(self, positions: Sequence[int]) -> None:
+        """The items at these positions were used: the pages from the first to the last may
+        go (see let_go). An answer's JSON is written once: its pages need not stay."""
+        if positions:
+            self.let_go(min(positions), max(positions) + 1)
 
     def run(self, first: int, stop: int) -> _Run:
         """The items from first to stop (excluded), to be copied at once."""

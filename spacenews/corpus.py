@@ -73,6 +73,11 @@ class Encoded(Protocol):
         """The JSON of the events at these positions."""
         ...
 
+    def done(self, positions: Sequence[int]) -> None:
+        """The JSON of the events at these positions is written out: what holds it may be
+        let go."""
+        ...
+
 
 class Names(NamedTuple):
     """What the gazetteer of a corpus is built from, besides the alias tables."""
@@ -167,7 +172,9 @@ class Corpus:
             yield from encode_each(positions, lambda position: self.events[position].to_dict())
             return
         for low in range(0, len(positions), BLOCK):
-            yield from self._encoded.views(positions[low : low + BLOCK])
+            block = positions[low : low + BLOCK]
+            yield from self._encoded.views(block)
+            self._encoded.done(block)
 
     def event_texts(self) -> Iterable[EventText]:
         """Each event's id, date, headline, body and entities, in order: from a snapshot,

@@ -482,3 +482,28 @@ def test_a_pass_over_a_snapshot_lets_its_pages_go(corpus_dir: Path) -> None:
     assert size > 1000  # KiB of events: far more than is kept
     assert _resident_kib(path) - before < size // 2
     assert [event.to_dict() for event in events] == expected["events"]  # and read again
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="Linux only")
+@pytest.mark.parametrize("run", ["first", "warm", "changed"])
+def test_the_json_written_out_lets_its_pages_go(
+    run: str, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The answer's JSON is mapped from the snapshot, block by block: once a block is written,
+    # its pages leave the process, whether the snapshot was just written or read.
+    monkeypatch.setattr("spacenews.render.data.BLOCK", 500)
+    generate_module.generate(3000, corpus_dir / "more")
+    if run != "first":
+        load_corpus([corpus_dir], cache=True)
+    if run == "changed":
+        (corpus_dir / "001_b02bc1e1bd4a287c.txt").touch()
+    corpus = load_corpus([corpus_dir], cache=True)
+    path = snapshot_file([corpus_dir])
+    before = _resident_kib(path)
+    written = [bytes(item) for item in corpus.encoded(range(len(corpus.events)))]
+    size = sum(map(len, written)) // 1024
+    assert size > 1000  # KiB of JSON: far more than is kept
+    assert _resident_kib(path) - before < size // 2
+    assert written == [
+        bytes(item) for item in load_corpus([corpus_dir]).encoded(range(len(written)))
+    ]
