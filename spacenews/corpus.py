@@ -272,32 +272,40 @@ def _places(text: str, words: Iterable[str]) -> list[int] | None:
 
 def index_of(events: Iterable[Event], days: list[int]) -> Index:
     """The index of events in their order, whose days are given."""
-    return index_rows((day, event_text(e), e.ties) for day, e in zip(days, events, strict=True))
+    rows = ((day, event_parts(e), e.ties) for day, e in zip(days, events, strict=True))
+    return index_rows(rows)
 
 
 def event_text(event: Event) -> str:
-    """An event's texts in the index: its headline, body and source titles."""
-    return "\0".join([event.headline, event.body, *(source.title for source in event.sources)])
+    """An event's texts in the index: its headline, body and source titles, a NUL between."""
+    return "\0".join(event_parts(event))
 
 
-def index_rows(rows: Iterable[tuple[int, str, Iterable[tuple[str, str]]]]) -> Index:
-    """The index of events given as rows: each one's day (an ordinal), text (see event_text)
-    and ties."""
+def event_parts(event: Event) -> list[str]:
+    """The texts event_text joins."""
+    return [event.headline, event.body, *(source.title for source in event.sources)]
+
+
+def index_rows(rows: Iterable[tuple[int, Sequence[str], Iterable[tuple[str, str]]]]) -> Index:
+    """The index of events given as rows: each one's day (an ordinal), texts (see event_text:
+    the parts it joins, or the whole) and ties."""
     days: list[int] = []
-    texts: list[str] = []
+    # The index text is joined once from every event's parts: joined event by event first,
+    # they were 131,611 strings at 100k, standing beside the whole until it was made.
+    parts: list[str] = []
     starts: list[int] = []
     ties: dict[str, list[int]] = {}
     offset = 0
-    for position, (day, text, tied) in enumerate(rows):
+    for position, (day, texts, tied) in enumerate(rows):
         days.append(day)
-        texts.append(text)
+        parts += texts
         starts.append(offset)
-        offset += len(text) + 1
+        offset += sum(map(len, texts)) + len(texts)
         for name, _ in tied:
             found = ties.setdefault(name, [])
             if not found or found[-1] != position:
                 found.append(position)
-    return Index(days, "\0".join(texts), starts, ties)
+    return Index(days, "\0".join(parts), starts, ties)
 
 
 def names_of(events: Iterable[Event], documents: Iterable[Document]) -> Names:

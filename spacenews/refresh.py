@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from spacenews.corpus import (
     Corpus,
     event_order,
-    event_text,
+    event_parts,
     group,
     index_rows,
     merge,
@@ -167,12 +167,12 @@ def _corpus(
     items: list[int | Event] = []  # the kept events by their old positions, and the merged
     named: list[tuple[Sequence[str], str]] = []  # each event's names and headline
 
-    def new(event: Event) -> tuple[int, str, Sequence[tuple[str, str]]]:
+    def new(event: Event) -> tuple[int, Sequence[str], Sequence[tuple[str, str]]]:
         items.append(event)
         named.append((event.entities, event.headline))
-        return event.date.toordinal(), event_text(event), event.ties
+        return event.date.toordinal(), event_parts(event), event.ties
 
-    def rows() -> Iterator[tuple[int, str, Sequence[tuple[str, str]]]]:
+    def rows() -> Iterator[tuple[int, Sequence[str], Sequence[tuple[str, str]]]]:
         pending = iter(merged)
         waiting = next(pending, None)
         for position, event in enumerate(snapshot.summaries()):
@@ -183,7 +183,7 @@ def _corpus(
                 waiting = next(pending, None)
             items.append(position)
             named.append((tuple(map(intern, event.entities)), event.headline))
-            yield columns.days[position], columns.texts(position), event.ties
+            yield columns.days[position], (columns.texts(position),), event.ties
         if waiting is not None:
             yield new(waiting)
         yield from map(new, pending)
