@@ -565,16 +565,15 @@ def save_snapshot(
         events, documents = corpus.events, corpus.documents
         packed = events.packed(encode) if isinstance(events, _Spliced) else map(encode, events)
         count = len(events)
-        copier = _Copier()
-        event_ends = _write_all(stream, packed, lambda done: written(done, 2 * count), copier)
         filed = (
             documents.packed(encode) if isinstance(documents, _Spliced) else map(encode, documents)
         )
-        document_ends = _write_all(stream, filed, copier=copier)
-        start = stream.tell()
         json = events.json() if isinstance(events, _SplicedEvents) else corpus.encoded(range(count))
-        json_ends = _write_all(stream, json, lambda d: written(count + d, 2 * count), copier)
-        copier.close()
+        with _Copier() as copier:
+            event_ends = _write_all(stream, packed, lambda d: written(d, 2 * count), copier)
+            document_ends = _write_all(stream, filed, copier=copier)
+            start = stream.tell()
+            json_ends = _write_all(stream, json, lambda d: written(count + d, 2 * count), copier)
         files_size = stream.write(encode(files))
         header = {"format": SNAPSHOT_FORMAT, "fingerprint": fingerprint, "manifest": digest}
         index, names, problems = corpus.index, corpus.names, list(corpus.problems)
@@ -614,7 +613,10 @@ def _write_all(
             block.clear()
             ends += [total + end for end in item.ends]
             total += len(item.data)
-            (copier or _Copier()).copy(item, stream)
+            if copier is None:
+                stream.write(item.data)
+            else:
+                copier.copy(item, stream)
             written(len(ends))
             continue
         total += len(item)  # bytes, or a view of bytes: its length in bytes
@@ -664,6 +666,7 @@ class _Copier:
                         break
                     done += count
             except OSError:  # a file system that cannot: the bytes are written
+                source.close()
                 self._sources[origin] = None
             stream.seek(0, os.SEEK_END)  # the file grew behind the stream's back
         stream.write(run.data[done:])
@@ -684,7 +687,10 @@ class _Copier:
                 source.close()
         return self._sources[origin]
 
-    def close(self) -> None:
+    def __enter__(self) -> _Copier:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
         """Close the files copied from."""
         for source in self._sources.values():
             if source is not None:
