@@ -52,7 +52,7 @@ class Survey(NamedTuple):
         are walked and stat-ed again. None when one of them can no longer be listed."""
         earlier: dict[tuple[int, str], list[tuple[int, str, int, int]]] = {}
         for item in before:
-            earlier.setdefault((item[0], item[1].split("/", 1)[0]), []).append(item)
+            earlier.setdefault(_top(item[0], item[1]), []).append(item)
         files: list[SourceFile] = []
         found: list[Key] = []
         for entry, digest in zip(self.tops, self.digests, strict=True):
@@ -96,8 +96,13 @@ def manifest(files: Sequence[SourceFile], found: Sequence[Key]) -> str:
 
 
 def _top_entry(pair: tuple[SourceFile, Key]) -> tuple[int, str]:
-    file = pair[0]
-    return file.root, file.relative.split("/", 1)[0]
+    return _top(pair[0].root, pair[0].relative)
+
+
+def _top(root: int, relative: str) -> tuple[int, str]:
+    """The entry at the top of its root that a file of the walk is in (or is): its root
+    and its name."""
+    return root, relative.split("/", 1)[0]
 
 
 def start(roots: Sequence[Path], processes: int) -> Callable[[], Survey | None]:
