@@ -725,7 +725,7 @@ class _Slices:
         once if they are read after all)."""
         if self._origin is None or not hasattr(mmap, "MADV_DONTNEED") or stop <= first:
             return
-        start = self._offset + (self._ends[first - 1] if first > 0 else 0)
+        start = self._offset + self._start(first)
         end = self._offset + self._ends[stop - 1]
         start = -(-start // mmap.PAGESIZE) * mmap.PAGESIZE  # whole pages within the items
         end -= end % mmap.PAGESIZE
@@ -740,7 +740,7 @@ class _Slices:
 
     def run(self, first: int, stop: int) -> _Run:
         """The items from first to stop (excluded), to be copied at once."""
-        base = self._ends[first - 1] if first > 0 else 0
+        base = self._start(first)
         ends = [end - base for end in self._ends[first:stop]]
         return _Run(
             self._buffer[base : self._ends[stop - 1]], ends, self._origin, self._offset + base
@@ -753,11 +753,15 @@ class _Slices:
         """The item at position."""
         if position < 0:
             position += len(self._ends)
-        start = self._ends[position - 1] if position > 0 else 0
-        return self._buffer[start : self._ends[position]]
+        return self._buffer[self._start(position) : self._ends[position]]
+
+    def _start(self, position: int) -> int:
+        """Where the item at position starts in the buffer."""
+        return self._ends[position - 1] if position > 0 else 0
 
     def views(self, positions: Iterable[int]) -> list[memoryview]:
-        """The items at the positions."""
+        """The items at the positions (the same as view's, inline: this hands out every
+        event of a long answer)."""
         buffer, ends = self._buffer, self._ends
         return [buffer[ends[p - 1] if p > 0 else 0 : ends[p]] for p in positions]
 

@@ -380,8 +380,8 @@ def merge(key: str, records: list[EventRecord]) -> Event:
     source of the first record with a body, sources or links (else of the first record),
     the longest body (the first of them; of the English ones, when the bodies differ and one
     is in English: a site may tell an event in two languages), and each source, entity, link,
-    file and tie once,
-    in the order the records give them (entities are the same when fold says so)."""
+    file and tie once, in the order the records give them (entities are the same when fold
+    says so)."""
     # One pass over the records: this runs for every event of the corpus.
     main = None
     body = ""
