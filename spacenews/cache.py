@@ -389,6 +389,13 @@ class _Lazy(Sequence[T]):
             return [self._at(i) for i in range(len(self))[position]]
         return self._at(position)
 
+    def __iter__(self) -> Iterator[T]:
+        return self.picked(range(len(self)))
+
+    def picked(self, positions: Iterable[int]) -> Iterator[T]:
+        """The items at these positions, in a pass (see corpus.Picking)."""
+        return map(self._at, positions)
+
     def _at(self, position: int) -> T:
         raise NotImplementedError
 
@@ -781,14 +788,37 @@ class _Decoded(_Lazy[T]):
         return item
 
     def each(self, decode: Callable[[memoryview], U]) -> Iterator[U]:
-        """Every item decoded afresh by another decoder, which may read only part of it. The
-        pages read are let go as it goes: a pass over every event of a large snapshot would
+        """Every item decoded afresh by another decoder, which may read only part of it, in a
+        pass (see _pass)."""
+        view = self.raw.view
+        return self._pass(range(len(self._items)), lambda p: _decoded(decode, view(p)))
+
+    def picked(self, positions: Iterable[int]) -> Iterator[T]:
+        """The items at these positions, in a pass (see _pass): each is decoded unless it was
+        looked at before, and not kept."""
+        items, decode, view = self._items, self._decode, self.raw.view
+
+        def read(position: int) -> T:
+            item = items[position]
+            return _decoded(decode, view(position)) if item is None else item
+
+        return self._pass(positions, read)
+
+    def _pass(self, positions: Iterable[int], read: Callable[[int], U]) -> Iterator[U]:
+        """What read makes of the items at these positions, in ascending order. The pages read
+        are let go as it goes: a pass over every event or document of a large snapshot would
         otherwise keep them all in this process."""
-        for position in range(len(self._items)):
-            yield _decoded(decode, self.raw.view(position))
-            if position % LET_GO_ITEMS == LET_GO_ITEMS - 1:
-                self.raw.let_go(position + 1 - LET_GO_ITEMS, position + 1)
-        self.raw.let_go(len(self._items) // LET_GO_ITEMS * LET_GO_ITEMS, len(self._items))
+        first = last = -1
+        for position in positions:
+            yield read(position)
+            if first < 0:
+                first = position
+            elif position - first >= LET_GO_ITEMS:
+                self.raw.let_go(first, position)
+                first = position
+            last = position
+        if first >= 0:
+            self.raw.let_go(first, last + 1)
 
 
 def _decoded(decode: Callable[[memoryview], U], data: memoryview) -> U:

@@ -6,7 +6,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from datetime import date
 from sys import intern
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar, runtime_checkable
 
 from spacenews.dates import period_of
 from spacenews.model import (
@@ -32,6 +32,7 @@ PLACES_PER_SCAN = 30
 MERGE_STEP = 5000  # events merged between two reports of progress
 MERGING = "Merging events"  # what progress is told meanwhile
 Progress = Callable[[str, int, int], None]  # (what is being done, how much is done, of how much)
+T_co = TypeVar("T_co", covariant=True)
 
 
 class CorpusError(Exception):
@@ -76,6 +77,16 @@ class Encoded(Protocol):
     def done(self, positions: Sequence[int]) -> None:
         """The JSON of the events at these positions is written out: what holds it may be
         let go."""
+        ...
+
+
+@runtime_checkable
+class Picking(Protocol[T_co]):
+    """Items kept in a snapshot, each built when looked at: a pass over many of them builds
+    each afresh rather than keep it, and lets go of what it read as it goes."""
+
+    def picked(self, positions: Iterable[int]) -> Iterator[T_co]:
+        """The items at these positions, which ascend, one after another."""
         ...
 
 
@@ -162,6 +173,14 @@ class Corpus:
     def between(self, start: date | None, end: date | None) -> list[Event]:
         """Events from start to end, both included; None leaves that side open."""
         return [self.events[position] for position in self.span(start, end)]
+
+    def events_at(self, positions: Iterable[int]) -> Iterator[Event]:
+        """The events at these positions, which ascend: from a snapshot, in a pass (see
+        Picking), for a command that reads many of them once."""
+        events = self.events
+        if isinstance(events, Picking):
+            return events.picked(positions)
+        return map(events.__getitem__, positions)
 
     def encoded(self, positions: Sequence[int]) -> Iterator[bytes | memoryview]:
         """The JSON of the events at these positions, made a block at a time: a long answer

@@ -312,7 +312,7 @@ def related(corpus: Corpus, entity: str) -> list[Match]:
     """Events and documents tied to the entity or naming it, strongest first."""
     relation = Relation(corpus, entity)
     # The index says which events match: only those are built and scored.
-    found = (relation.event(corpus.events[p]) for p in sorted(relation.positions(corpus)))
+    found = map(relation.event, corpus.events_at(sorted(relation.positions(corpus))))
     matches = [match for match in found if match]
     matches += [m for document in corpus.documents if (m := relation.document(document))]
     return sorted(matches, key=_rank)

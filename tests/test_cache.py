@@ -485,6 +485,36 @@ def test_a_pass_over_a_snapshot_lets_its_pages_go(corpus_dir: Path) -> None:
 
 
 @pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="Linux only")
+@pytest.mark.parametrize("positions", [None, range(0, 10**9, 2)])
+def test_a_pass_over_a_warm_corpus_keeps_neither_the_items_nor_their_pages(
+    positions: range | None, corpus_dir: Path
+) -> None:
+    # A command that reads many events (related) or every document (entities, search) once
+    # builds each afresh and lets the pages it read go, as it goes: it keeps what it keeps.
+    generate_module.generate(3000, corpus_dir / "more")
+    built = load_corpus([corpus_dir])
+    load_corpus([corpus_dir], cache=True)
+    corpus = load_corpus([corpus_dir], cache=True)
+    events = corpus.events
+    assert isinstance(events, cache_module._Decoded)
+    path = snapshot_file([corpus_dir])
+    before = _resident_kib(path)
+    if positions is None:
+        read, expected = list(events), built.events
+    else:
+        wanted = positions[: -(-len(events) // 2)]
+        read, expected = list(corpus.events_at(wanted)), [built.events[p] for p in wanted]
+    assert read == expected and len(read) > cache_module.LET_GO_ITEMS
+    size = len(events.raw._buffer) // 1024
+    assert size > 1000  # KiB of events: far more than is kept
+    assert _resident_kib(path) - before < size // 2
+    assert events._items == [None] * len(events)  # nothing kept
+    assert list(corpus.documents) == list(built.documents)
+    assert corpus.documents._items == [None] * len(built.documents)  # type: ignore[attr-defined]
+    assert events[5] is events[5] and list(events)[5] is events[5]  # an item looked at is kept
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="Linux only")
 @pytest.mark.parametrize("run", ["first", "warm", "changed"])
 def test_the_json_written_out_lets_its_pages_go(
     run: str, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
