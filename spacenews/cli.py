@@ -574,11 +574,8 @@ def check(
     _emit(ctx, corpus.problems, fmt, lines, None)
     if corpus.problems:
         raise typer.Exit(ExitCode.NO_RESULTS)
-    events, documents = (
-        _plural(len(corpus.events), "event"),
-        _plural(len(corpus.documents), "document"),
-    )
-    _say(f"no problems in {events} and {documents}")
+    events = _plural(len(corpus.events), "event")
+    _say(f"no problems in {events} and {_plural(len(corpus.documents), 'document')}")
 
 
 cache_app = typer.Typer(help="Look at or clear the parse cache.", no_args_is_help=True)
