@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.rule import Rule
+from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -181,13 +183,70 @@ def _event(event: Event) -> list[RenderableType]:
 
 
 def _section(title: str, rows: list[list[Text]]) -> Group:
-    grid = Table.grid(padding=(0, 2))
-    for _ in rows[0]:
-        grid.add_column()
-    grid.columns[-1].ratio = 1
-    for row in rows:
-        grid.add_row(*row)
-    return Group(Text(""), Text(title, style="bold"), Padding(grid, (0, 0, 0, 2), expand=False))
+    return Group(Text(""), Text(title, style="bold"), _Rows(rows))
+
+
+class _Rows:
+    """Rows of one cell, or of two side by side, indented, each cell wrapped in its column:
+    the layout of a grid, without a table's measuring of every cell (a year's events in full
+    have thousands of rows, and their grids took most of the time)."""
+
+    INDENT = 2
+    GAP = 2  # between two cells
+
+    def __init__(self, rows: list[list[Text]]) -> None:
+        self.rows = rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(options.max_width - self.INDENT, 1)
+        indent, new_line = Segment(" " * self.INDENT), Segment.line()
+        if len(self.rows[0]) == 1:
+            for (cell,) in self.rows:
+                for line in cell.wrap(console, width):
+                    yield indent
+                    yield from _segments(console, line)
+                    yield new_line
+            return
+        left, right = _columns(
+            width - self.GAP,
+            max(_widest(first) for first, _ in self.rows),
+            max(_widest(second) for _, second in self.rows),
+        )
+        blank = Text()
+        for first, second in self.rows:
+            labels, lines = first.wrap(console, left), second.wrap(console, right)
+            for number in range(max(len(labels), len(lines))):
+                label = labels[number] if number < len(labels) else blank
+                yield indent
+                yield from _segments(console, label)
+                if number < len(lines):
+                    yield Segment(" " * (max(left - label.cell_len, 0) + self.GAP))
+                    yield from _segments(console, lines[number])
+                yield new_line
+
+
+def _segments(console: Console, line: Text) -> Iterable[Segment]:
+    """A line of a cell, its own style under its spans' (Text.render leaves it out)."""
+    if not line.style:
+        return line.render(console)
+    return Segment.apply_style(line.render(console), console.get_style(line.style))
+
+
+def _widest(cell: Text) -> int:
+    """The width of a cell's longest line."""
+    return max(map(cell_len, cell.plain.split("\n")))
+
+
+def _columns(width: int, left: int, right: int) -> tuple[int, int]:
+    """The widths of two columns whose widest lines are left and right wide, in width: the
+    wider column gives way first, down to the other's width, then both do, as in a grid."""
+    if left + right <= width:
+        return max(left, 1), max(right, 1)
+    narrow = min(left, right)
+    if narrow * 2 <= width:
+        wide = width - narrow
+        return (narrow, wide) if left <= right else (wide, narrow)
+    return max(width - width // 2, 1), max(width // 2, 1)
 
 
 def _source(source: Source) -> list[Text]:
