@@ -783,9 +783,9 @@ def _emit(
         if _settings(ctx).pager and console.is_terminal:
             os.environ.setdefault("LESS", "-R")  # let less show the colours, not their codes
             with console.pager(styles=True):
-                console.print(rendered, soft_wrap=whole)
+                _print(console, rendered, whole)
         else:
-            console.print(rendered, soft_wrap=whole)
+            _print(console, rendered, whole)
     elif fmt != "table":
         from spacenews.render.data import lines, write_json, write_jsonl
 
@@ -849,6 +849,15 @@ def _say(message: str) -> None:
 def _fail(message: str) -> NoReturn:
     _say(f"error: {message}")
     raise typer.Exit(ExitCode.USAGE)
+
+
+def _print(console: "Console", rendered: "RenderableType", whole: bool) -> None:
+    """Print a renderable; a group part by part, each written as soon as it is made: a
+    long answer (a year in full) starts at once, and never stands in memory whole."""
+    from rich.console import Group
+
+    for part in rendered.renderables if isinstance(rendered, Group) else [rendered]:
+        console.print(part, soft_wrap=whole)
 
 
 def _stdout() -> "Console":

@@ -1,4 +1,5 @@
-"""The renderables for people: show's sections lay out as a grid would."""
+"""The renderables for people: show's sections lay out as a grid would, and a long answer is
+printed as it is made."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import string
 
 from hypothesis import given
 from hypothesis import strategies as st
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from spacenews.cli import _print
 from spacenews.render.table import _Rows
 
 _WORDS = st.text(string.ascii_letters + "-", min_size=1, max_size=14)
@@ -70,3 +72,22 @@ def test_styles_of_cells_are_kept() -> None:
     console = Console(file=output, width=60, color_system="standard", force_terminal=True)
     console.print(_Rows([[Text("2016-03-14", style="cyan"), Text("launch", style="bold")]]))
     assert "\x1b[36m2016-03-14" in output.getvalue() and "\x1b[1mlaunch" in output.getvalue()
+
+
+class _Seen:
+    """A part that records what the console had written when it was rendered."""
+
+    def __init__(self, file: io.StringIO, seen: list[str]) -> None:
+        self.file, self.seen = file, seen
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        self.seen.append(self.file.getvalue())
+        yield Text("later")
+
+
+def test_a_group_is_written_part_by_part() -> None:
+    output = io.StringIO()
+    seen: list[str] = []
+    _print(Console(file=output, width=40), Group(Text("first"), _Seen(output, seen)), whole=False)
+    assert seen == ["first\n"]
+    assert output.getvalue() == "first\nlater\n"
