@@ -17,6 +17,7 @@ MENTION_SCORE = 1.0  # the text names the entity
 TITLE_SCORE = 1.0  # ... in the headline or title
 REPEAT_SCORE = 0.25  # each further naming, up to REPEAT_CAP of them
 REPEAT_CAP = 8
+PASS_BLOCK = 1000  # events a Selection builds at a time when iterated
 
 
 class Query(NamedTuple):
@@ -195,6 +196,16 @@ class Selection(Sequence["Event | Mentioned"]):
         if isinstance(position, slice):
             return [self._item(entry) for entry in self._entries[position]]
         return self._item(self._entries[position])
+
+    def __iter__(self) -> Iterator[Event | Mentioned]:
+        """The items in order, their events built a block at a time in a pass (see
+        Corpus.events_at) and not kept: a long timeline never stands in memory whole."""
+        for low in range(0, len(self._entries), PASS_BLOCK):
+            block = self._entries[low : low + PASS_BLOCK]
+            positions = sorted(entry for entry in block if isinstance(entry, int))
+            built = dict(zip(positions, self._corpus.events_at(positions), strict=True))
+            for entry in block:
+                yield built[entry] if isinstance(entry, int) else entry
 
     def _item(self, entry: int | Mentioned) -> Event | Mentioned:
         return self._corpus.events[entry] if isinstance(entry, int) else entry

@@ -22,6 +22,7 @@ from spacenews import loader, survey
 from spacenews.cache import cache_file, parser_fingerprint, snapshot_file
 from spacenews.cli import app
 from spacenews.loader import CACHE_MIN_FILES, load_corpus
+from spacenews.query import Mentioned, Query, select
 from spacenews.walk import SourceFile, walk_files
 
 from .conftest import generate_module, state
@@ -512,6 +513,25 @@ def test_a_pass_over_a_warm_corpus_keeps_neither_the_items_nor_their_pages(
     assert list(corpus.documents) == list(built.documents)
     assert corpus.documents._items == [None] * len(built.documents)  # type: ignore[attr-defined]
     assert events[5] is events[5] and list(events)[5] is events[5]  # an item looked at is kept
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_a_timeline_read_through_keeps_none_of_its_events(
+    reverse: bool, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A timeline's table reads its selection once, in order: each block of events is built
+    # for it and let go, mentions in their places, newest first when asked.
+    monkeypatch.setattr("spacenews.query.PASS_BLOCK", 7)
+    built = load_corpus([corpus_dir])
+    load_corpus([corpus_dir], cache=True)
+    corpus = load_corpus([corpus_dir], cache=True)
+    assert isinstance(corpus.events, cache_module._Decoded)
+    query = Query(mentions=True, reverse=reverse)
+    selection = select(corpus, query)
+    items = list(selection)
+    assert items == list(select(built, query))
+    assert len(items) > 7 and any(isinstance(item, Mentioned) for item in items)
+    assert corpus.events._items == [None] * len(corpus.events)  # nothing kept
 
 
 @pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="Linux only")
