@@ -10,7 +10,7 @@ cannot spare. The names imported only for type checking are quoted instead.
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from enum import IntEnum, StrEnum
 from pathlib import Path
@@ -852,12 +852,21 @@ def _fail(message: str) -> NoReturn:
 
 
 def _print(console: "Console", rendered: "RenderableType", whole: bool) -> None:
-    """Print a renderable; a group part by part, each written as soon as it is made: a
-    long answer (a year in full) starts at once, and never stands in memory whole."""
+    """Print a renderable; a listing or a group part by part, each written as soon as it
+    is made: a long answer (a year in full, a whole timeline) starts at once, and never
+    stands in memory whole."""
     from rich.console import Group
 
-    for part in rendered.renderables if isinstance(rendered, Group) else [rendered]:
-        console.print(part, soft_wrap=whole)
+    from spacenews.render.listing import Listing
+
+    parts: Iterable[RenderableType] = [rendered]
+    if isinstance(rendered, Listing):
+        parts = rendered.parts()
+    elif isinstance(rendered, Group):
+        parts = rendered.renderables
+    for part in parts:
+        # A listing's lines are as wide as the console: cutting them again would only cost.
+        console.print(part, soft_wrap=whole, crop=not isinstance(rendered, Listing))
 
 
 def _stdout() -> "Console":

@@ -16,6 +16,7 @@ from rich.text import Text
 from spacenews.dates import period_of
 from spacenews.model import Event, Mention, Problem, Related, Source
 from spacenews.query import Count, EntityInfo, Match, Mentioned
+from spacenews.render.listing import Column, Listing, styled
 from spacenews.search import Result, highlights
 from spacenews.text import printable
 
@@ -27,32 +28,29 @@ HIGHLIGHT_STYLE = "bold yellow"
 SNIPPET_STYLE = "italic"
 BAR_STYLE = "blue"
 BAR_WIDTH = 40  # characters for the longest bar of a chart
+DATE_WIDTH = 10  # an ISO date: the widest date a timeline shows
 
 
-def timeline_table(items: Sequence[Event | Mentioned], caption: str) -> Table:
-    """Date, headline and entities, one row per event; mentions marked as such."""
-    table = _table(caption)
-    table.add_column("Date", style=DATE_STYLE, no_wrap=True)
-    table.add_column("Headline", ratio=3)
-    table.add_column("Entities", style=ENTITY_STYLE, ratio=1)
-    for item in items:
-        if isinstance(item, Event):
-            table.add_row(
-                item.date.isoformat(), Text(item.headline), Text(", ".join(item.entities))
-            )
-        else:
-            table.add_row(
-                _mention_date(item.mention),
-                _mention_text(item.mention),
-                Text(", ".join(item.entities)),
-            )
-    return table
+def timeline_table(items: Iterable[Event | Mentioned], caption: str) -> Listing:
+    """Date, headline and entities, one row per event; mentions marked as such. The rows are
+    made as they are printed."""
+    columns = [
+        Column("Date", DATE_STYLE, no_wrap=True, width=DATE_WIDTH),
+        Column("Headline", ratio=3),
+        Column("Entities", ENTITY_STYLE, ratio=1),
+    ]
+    return Listing(columns, map(_timeline_row, items), caption)
+
+
+def _timeline_row(item: Event | Mentioned) -> list[Text | str]:
+    if isinstance(item, Event):
+        return [item.date.isoformat(), item.headline, ", ".join(item.entities)]
+    return [_mention_date(item.mention), _mention_text(item.mention), ", ".join(item.entities)]
 
 
 def bar_chart(counts: Sequence[Count], caption: str) -> Table:
     """One bar per period, as long as its count is large."""
-    table = _table(caption)
-    table.expand = False
+    table = Table(caption=caption, caption_justify="left", header_style="bold")
     table.add_column("Period", style=DATE_STYLE, no_wrap=True)
     table.add_column("Events", justify="right")
     table.add_column("", no_wrap=True, overflow="crop")
@@ -63,48 +61,58 @@ def bar_chart(counts: Sequence[Count], caption: str) -> Table:
     return table
 
 
-def related_table(matches: Sequence[Match], caption: str) -> Table:
+def related_table(matches: Sequence[Match], caption: str) -> Listing:
     """Date, headline or title, and why each event or document matched."""
-    table = _table(caption, lines=True)
-    table.add_column("Date", style=DATE_STYLE, no_wrap=True)
-    table.add_column("Headline or document", ratio=3)
-    table.add_column("Via", style=QUIET_STYLE)
+    columns = [
+        Column("Date", DATE_STYLE, no_wrap=True),
+        Column("Headline or document", ratio=3),
+        Column("Via", QUIET_STYLE),
+    ]
+    rows: list[list[Text | str]] = []
     for match in matches:
         item = match.item
         if isinstance(item, Event):
-            row = (item.date.isoformat(), Text(item.headline))
+            rows.append([item.date.isoformat(), item.headline, ", ".join(match.via)])
         else:
             title = Text(printable(item.path), style=QUIET_STYLE)
             title.append("\n")
             title.append(match.snippet or item.title, style="")
-            row = ("", title)
-        table.add_row(*row, ", ".join(match.via))
-    return table
+            rows.append(["", title, ", ".join(match.via)])
+    return Listing(columns, rows, caption, lines=True)
 
 
-def entity_table(rows: Sequence[EntityInfo], caption: str) -> Table:
+def entity_table(rows: Sequence[EntityInfo], caption: str) -> Listing:
     """Every entity with its aliases, counts and first and last dates."""
-    table = _table(caption)
-    table.add_column("Entity", style=ENTITY_STYLE, ratio=2)
-    table.add_column("Aliases", ratio=2)
-    table.add_column("Events", justify="right")
-    table.add_column("Docs", justify="right")
-    table.add_column("First", style=DATE_STYLE, no_wrap=True)
-    table.add_column("Last", style=DATE_STYLE, no_wrap=True)
-    for row in rows:
-        first = row.first.isoformat() if row.first else ""
-        last = row.last.isoformat() if row.last else ""
-        cells = (Text(row.name), Text(", ".join(row.aliases)), str(row.events), str(row.documents))
-        table.add_row(*cells, first, last)
-    return table
+    columns = [
+        Column("Entity", ENTITY_STYLE, ratio=2),
+        Column("Aliases", ratio=2),
+        Column("Events", justify="right"),
+        Column("Docs", justify="right"),
+        Column("First", DATE_STYLE, no_wrap=True),
+        Column("Last", DATE_STYLE, no_wrap=True),
+    ]
+    cells: list[list[Text | str]] = [
+        [
+            row.name,
+            ", ".join(row.aliases),
+            str(row.events),
+            str(row.documents),
+            row.first.isoformat() if row.first else "",
+            row.last.isoformat() if row.last else "",
+        ]
+        for row in rows
+    ]
+    return Listing(columns, cells, caption)
 
 
-def search_table(results: Sequence[Result], caption: str) -> Table:
+def search_table(results: Sequence[Result], caption: str) -> Listing:
     """Each result's date, title and snippet, the query's words highlighted."""
-    table = _table(caption, lines=True)
-    table.add_column("Date", style=DATE_STYLE, no_wrap=True)
-    table.add_column("Result", ratio=1)
-    table.add_column("Score", justify="right", style=QUIET_STYLE)
+    columns = [
+        Column("Date", DATE_STYLE, no_wrap=True),
+        Column("Result", ratio=1),
+        Column("Score", QUIET_STYLE, justify="right"),
+    ]
+    rows: list[list[Text | str]] = []
     for result in results:
         cell = Text(result.unit.title, style="bold")
         if result.unit.kind == "document":
@@ -119,8 +127,8 @@ def search_table(results: Sequence[Result], caption: str) -> Table:
             for start, end in highlights(cell.plain, result.terms):
                 cell.stylize(HIGHLIGHT_STYLE, start, end)
         day = result.unit.date.isoformat() if result.unit.date else ""
-        table.add_row(day, cell, f"{result.score:.2f}")
-    return table
+        rows.append([day, cell, f"{result.score:.2f}"])
+    return Listing(columns, rows, caption, lines=True)
 
 
 def event_details(events: Sequence[Event], mentions: Sequence[Mentioned] = ()) -> Group:
@@ -204,7 +212,7 @@ class _Rows:
             for (cell,) in self.rows:
                 for line in cell.wrap(console, width):
                     yield indent
-                    yield from _segments(console, line)
+                    yield from styled(console, line)
                     yield new_line
             return
         left, right = _columns(
@@ -218,18 +226,11 @@ class _Rows:
             for number in range(max(len(labels), len(lines))):
                 label = labels[number] if number < len(labels) else blank
                 yield indent
-                yield from _segments(console, label)
+                yield from styled(console, label)
                 if number < len(lines):
                     yield Segment(" " * (max(left - label.cell_len, 0) + self.GAP))
-                    yield from _segments(console, lines[number])
+                    yield from styled(console, lines[number])
                 yield new_line
-
-
-def _segments(console: Console, line: Text) -> Iterable[Segment]:
-    """A line of a cell, its own style under its spans' (Text.render leaves it out)."""
-    if not line.style:
-        return line.render(console)
-    return Segment.apply_style(line.render(console), console.get_style(line.style))
 
 
 def _widest(cell: Text) -> int:
@@ -266,13 +267,3 @@ def _link_style(url: str) -> Style:
     if url.lower().startswith(("http://", "https://")):
         return Style(color="blue", link=url)
     return Style(color="blue")
-
-
-def _table(caption: str, *, lines: bool = False) -> Table:
-    return Table(
-        caption=caption,
-        caption_justify="left",
-        header_style="bold",
-        expand=True,
-        show_lines=lines,  # rows of several lines read better apart
-    )

@@ -1,0 +1,297 @@
+"""Long tables: laid out as Rich lays out a table, but a row at a time, and printed as they go.
+
+Rich's Table measures every cell, then renders each through several layers: 0.75 ms a row,
+so ten seconds for the 13,162 events of a 10,000-document corpus, and not a line printed
+until the last row was laid out. A Listing sizes its columns once, from the console's
+width and the cells' plain text, lays out each row's lines itself in the same box, and
+comes in parts that are printed one after another. The text is a Table's (the tests hold it
+to that); where the columns cannot fit as a Table would fit them, a Table is printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from math import ceil
+from typing import Literal, NamedTuple
+
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.segment import Segment
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+
+ROWS_PER_PART = 200  # rows laid out and printed at a time
+PADDING = 1  # spaces on each side of a cell, as in a Table
+
+
+class Column(NamedTuple):
+    """A column: its header, the style of its cells, and how it lays them out."""
+
+    header: str
+    style: str = ""
+    justify: Literal["left", "right"] = "left"
+    no_wrap: bool = False
+    ratio: int | None = None  # a share of the width the other columns leave
+    width: int | None = None  # for a column with no ratio: its cells' width, when known
+
+
+class Listing:
+    """A table of rows, in a Table's box, a line between rows when lines is set (rows of
+    several lines read better apart).
+
+    The rows may come one by one (any iterable): each is made when its part is printed,
+    and let go after, as long as every column has a ratio or a width. A column with
+    neither is as wide as its widest cell, so the rows are all made first to measure it.
+    A listing is printed once.
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        rows: Iterable[Sequence[Text | str]],
+        caption: str,
+        *,
+        lines: bool = False,
+    ) -> None:
+        self.columns = self._given = list(columns)
+        self.caption = caption
+        self.lines = lines
+        if any(column.ratio is None and column.width is None for column in self.columns):
+            rows = list(rows)
+            self.columns = [_measured(n, column, rows) for n, column in enumerate(self.columns)]
+        self._rows = iter(rows)
+        self._widths: dict[int, list[int] | None] = {}  # max width -> the columns' widths
+        self.started = False  # whether a row was printed
+
+    def parts(self) -> Iterator[RenderableType]:
+        """The listing in parts, to be printed one after another: its head, its rows a few
+        hundred at a time (made as they are asked for), its foot."""
+        yield _Part(self, "head")
+        while block := list(islice(self._rows, ROWS_PER_PART)):
+            yield _Part(self, "rows", block)
+        yield _Part(self, "foot")
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.parts()
+
+    def table(self) -> Table:
+        """The rows not printed yet, as a Rich Table."""
+        table = Table(
+            caption=self.caption,
+            caption_justify="left",
+            header_style="bold",
+            expand=True,
+            show_lines=self.lines,
+        )
+        for column in self._given:  # widths measured here are the Table's to measure
+            table.add_column(
+                column.header,
+                style=column.style or None,
+                justify=column.justify,
+                no_wrap=column.no_wrap,
+                ratio=column.ratio,
+                width=column.width if column.ratio is None else None,
+            )
+        for row in self._rows:
+            table.add_row(*map(_text, row))  # never markup
+        return table
+
+    def widths(self, max_width: int) -> list[int] | None:
+        """Each column's width, padding included, as a Table with expand set gives them;
+        None when the columns without a ratio leave too little room for those with one."""
+        if max_width not in self._widths:
+            self._widths[max_width] = self._sized(max_width - len(self.columns) - 1)
+        return self._widths[max_width]
+
+    def _sized(self, room: int) -> list[int] | None:
+        ratios = [column.ratio for column in self.columns if column.ratio]
+        fixed = [(column.width or 0) + 2 * PADDING for column in self.columns if not column.ratio]
+        flexible = room - sum(fixed)
+        least = 1 + 2 * PADDING
+        if not ratios or flexible < least * len(ratios):
+            return None
+        shared = _distribute(flexible, ratios, least)
+        if sum(shared) > flexible:  # the least shares took more than there is
+            return None
+        shares, widths = iter(shared), iter(fixed)
+        return [next(shares) if column.ratio else next(widths) for column in self.columns]
+
+
+def _measured(number: int, column: Column, rows: list[Sequence[Text | str]]) -> Column:
+    """The column, with the width of its widest cell or header when it has no ratio."""
+    if column.ratio is not None or column.width is not None:
+        return column
+    cells = (_text(row[number]) for row in rows)
+    return column._replace(width=max([cell_len(column.header), *map(_widest, cells)]))
+
+
+class _Part:
+    """One part of a listing: its head (top edge and headers), a block of its rows, or its
+    foot (bottom edge and caption)."""
+
+    def __init__(
+        self,
+        listing: Listing,
+        kind: Literal["head", "rows", "foot"],
+        rows: Sequence[Sequence[Text | str]] = (),
+    ) -> None:
+        self.listing, self.kind, self.rows = listing, kind, rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        listing = self.listing
+        widths = listing.widths(options.max_width)
+        if widths is None:  # too narrow to share out: a Table, whole, from the head
+            if self.kind == "head":
+                yield listing.table()
+            return
+        edges = box.HEAVY_HEAD.substitute(options, safe=console.safe_box)
+        if self.kind == "head":
+            yield Segment(edges.get_top(widths) + "\n")
+            headers = [column.header for column in listing.columns]
+            sides = (edges.head_left, edges.head_vertical, edges.head_right)
+            bold = [console.get_style("bold")] * len(widths)
+            yield from _row(console, listing.columns, widths, bold, headers, sides, head=True)
+            yield Segment(edges.get_row(widths, "head") + "\n")
+        elif self.kind == "rows":
+            # A Table draws its last row with the box's foot sides: in every box it may
+            # use (this one, and the ASCII and Windows ones it may become) they are these.
+            sides = (edges.mid_left, edges.mid_vertical, edges.mid_right)
+            styles = [console.get_style(column.style) for column in listing.columns]
+            for number, row in enumerate(self.rows):
+                if listing.lines and (number or listing.started):
+                    yield Segment(edges.get_row(widths, "row") + "\n")
+                yield from _row(console, listing.columns, widths, styles, row, sides)
+            listing.started = True
+        else:
+            yield Segment(edges.get_bottom(widths) + "\n")
+            if listing.caption:
+                caption = Text(listing.caption, style="table.caption")
+                width = sum(widths) + len(widths) + 1
+                for line in caption.wrap(console, width, justify="left"):
+                    yield from styled(console, line)
+                    yield Segment.line()
+
+
+def _row(
+    console: Console,
+    columns: Sequence[Column],
+    widths: list[int],
+    styles: list[Style],
+    cells: Sequence[Text | str],
+    sides: tuple[str, str, str],
+    *,
+    head: bool = False,
+) -> Iterator[Segment]:
+    """The lines of one row: each cell wrapped in its column and padded, in its style,
+    between borders. Headers line up at the bottom, cells at the top."""
+    laid = [
+        _cell(console, cell, column, width, style)
+        for cell, column, width, style in zip(cells, columns, widths, styles, strict=True)
+    ]
+    height = max(map(len, laid))
+    left, vertical, right = (Segment(side) for side in sides)
+    merge = console.color_system is None  # no styles to print: a line is one segment
+    for number in range(height):
+        line = [left]
+        for n, lines in enumerate(laid):
+            if n:
+                line.append(vertical)
+            index = number - (height - len(lines) if head else 0)
+            if 0 <= index < len(lines):
+                line += lines[index]
+            else:
+                line.append(Segment(" " * widths[n], styles[n]))
+        line.append(right)
+        if merge:
+            yield Segment("".join(segment.text for segment in line) + "\n")
+        else:
+            yield from line
+            yield Segment.line()
+
+
+def _cell(
+    console: Console, cell: Text | str, column: Column, width: int, style: Style
+) -> list[list[Segment]]:
+    """The lines of a cell, each padded to the column's width, in the cell's style (a
+    string is plain text, never markup)."""
+    inner = width - 2 * PADDING
+    pad = " " * PADDING
+    text, spans = (cell, False) if isinstance(cell, str) else (cell.plain, bool(cell.spans))
+    if not spans and (plain := _plain_lines(text, inner, column)) is not None:
+        # The common case, plain words in one style: what wrapping gives, made at once.
+        if isinstance(cell, Text) and cell.style:
+            style = style + console.get_style(cell.style)
+        if column.justify == "right":
+            return [[Segment(f"{pad}{line:>{inner}}{pad}", style)] for line in plain]
+        return [[Segment(f"{pad}{line:<{inner}}{pad}", style)] for line in plain]
+    wrapped = _text(cell).wrap(
+        console, inner, justify=column.justify, overflow="ellipsis", no_wrap=column.no_wrap
+    )
+    return [
+        [
+            Segment(pad, style),
+            *Segment.apply_style(styled(console, line), style),
+            Segment(" " * (inner - cell_len(line.plain)) + pad, style),
+        ]
+        for line in wrapped
+    ]
+
+
+def styled(console: Console, line: Text) -> Iterator[Segment]:
+    """A line of text, its own style under its spans' (Text.render leaves it out)."""
+    if not line.style:
+        return iter(line.render(console))
+    return iter(Segment.apply_style(line.render(console), console.get_style(line.style)))
+
+
+def _plain_lines(plain: str, width: int, column: Column) -> list[str] | None:
+    """The lines Rich wraps a text of printable ASCII into, each as long as it is wide;
+    None for any other text, or one with a word too long for a line (Rich cuts those).
+
+    In such a text only spaces part words. Rich breaks a line before the first word that
+    would end past the width: just after the last space at or before it."""
+    if not (plain.isascii() and plain.isprintable()):
+        return None
+    if len(plain) <= width:
+        return [plain.rstrip() if column.justify == "right" else plain]
+    if column.no_wrap or column.justify != "left":
+        return None
+    lines: list[str] = []
+    start, end = 0, len(plain.rstrip())  # spaces at the very end never make a line
+    while end - start > width:
+        space = plain.rfind(" ", start, start + width + 1)
+        if space == -1 or plain[start:space].isspace() or space == start:
+            return None  # a word longer than a line
+        after = space + 1
+        while plain[after] == " ":
+            after += 1
+        lines.append(plain[start:after])
+        start = after
+    lines.append(plain[start:])
+    # White space past the width is cut from the end of a line, as Text.rstrip_end does.
+    return [line[: max(width, len(line.rstrip()))] for line in lines]
+
+
+def _text(cell: Text | str) -> Text:
+    return Text(cell) if isinstance(cell, str) else cell
+
+
+def _widest(cell: Text) -> int:
+    """The width of a cell's longest line."""
+    plain = cell.plain
+    return cell_len(plain) if "\n" not in plain else max(map(cell_len, plain.split("\n")))
+
+
+def _distribute(total: int, ratios: list[int], least: int) -> list[int]:
+    """total shared out by ratio, each share at least least, as Rich shares out a table."""
+    shares = []
+    left, weight = total, sum(ratios)
+    for ratio in ratios:
+        share = max(least, ceil(ratio * left / weight)) if weight > 0 else left
+        shares.append(share)
+        weight -= ratio
+        left -= share
+    return shares
