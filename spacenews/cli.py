@@ -8,13 +8,24 @@ cannot spare. The names imported only for type checking are quoted instead.
 """
 
 import gc
+import io
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, Protocol, TypeVar
+from typing import (
+    IO,
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    NamedTuple,
+    NoReturn,
+    Protocol,
+    TypeVar,
+)
 
 import typer
 from typer.core import TyperGroup
@@ -780,10 +791,10 @@ def _emit(
         console = _stdout()
         # Plain lines (check's path:line: reason) stay whole, for grep and editors.
         whole = isinstance(rendered, Text)
-        if _settings(ctx).pager and console.is_terminal:
-            os.environ.setdefault("LESS", "-R")  # let less show the colours, not their codes
-            with console.pager(styles=True):
-                _print(console, rendered, whole)
+        pager = _pager_command() if _settings(ctx).pager and console.is_terminal else None
+        if pager is not None:
+            with _paged(pager, console) as paged:
+                _print(paged, rendered, whole)
         else:
             _print(console, rendered, whole)
     elif fmt != "table":
@@ -849,6 +860,71 @@ def _say(message: str) -> None:
 def _fail(message: str) -> NoReturn:
     _say(f"error: {message}")
     raise typer.Exit(ExitCode.USAGE)
+
+
+def _pager_command() -> str | None:
+    """The user's pager ($PAGER), else less if there is one."""
+    import shutil
+
+    return os.environ.get("PAGER") or ("less" if shutil.which("less") else None)
+
+
+# A terminal hyperlink (OSC 8): a pager may show its codes as text, so they are left out.
+_LINK = re.compile("\x1b]8;[^\x1b\x07]*(?:\x1b\\\\|\x07)")
+
+
+@contextmanager
+def _paged(command: str, console: "Console") -> "Iterator[Console]":
+    """A console writing to the pager as the answer is made, so that its first screen
+    shows at once; quitting the pager early ends the answer, quietly."""
+    import subprocess
+
+    from rich.console import Console
+
+    os.environ.setdefault("LESS", "-R")  # let less show the colours, not their codes
+    # The user's own $PAGER, run by the shell as pydoc runs it: it may hold options.
+    process = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE)
+    assert process.stdin is not None
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    stream = _Unlinked(process.stdin, encoding)
+
+    class Paged(Console):
+        def on_broken_pipe(self) -> None:  # Rich's own ends the process, with status 1
+            self.quiet = True
+            raise BrokenPipeError
+
+    # As the terminal's console (colours as the terminal and NO_COLOR say), but to the pager.
+    paged = Paged(
+        file=stream,
+        force_terminal=True,
+        width=console.width,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+    try:
+        yield paged
+    except BrokenPipeError:  # the pager was quit before the end
+        pass
+    finally:
+        with suppress(OSError):
+            stream.close()
+        while True:
+            try:
+                process.wait()
+                break
+            except KeyboardInterrupt:  # Ctrl-C is the pager's to handle
+                continue
+
+
+class _Unlinked(io.TextIOWrapper):
+    """A text stream that leaves out terminal hyperlinks."""
+
+    def __init__(self, raw: "IO[bytes]", encoding: str) -> None:
+        super().__init__(raw, encoding=encoding, errors="replace")
+
+    def write(self, text: str) -> int:
+        return super().write(_LINK.sub("", text) if "\x1b]8" in text else text)
 
 
 def _print(console: "Console", rendered: "RenderableType", whole: bool) -> None:

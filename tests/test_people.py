@@ -5,6 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shlex
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +21,7 @@ from typer.testing import CliRunner
 from spacenews.cli import _complete_date, _complete_entity, app
 from spacenews.schema import SCHEMAS
 
-from .conftest import FIXTURES, run, run_json
+from .conftest import FIXTURES, generate_module, run, run_json
 
 
 def dates(items: list[dict[str, Any]]) -> list[str]:
@@ -181,3 +187,78 @@ def test_front_matter_output_follows_schema(runner: CliRunner) -> None:
 def test_pager_only_on_a_terminal(runner: CliRunner) -> None:
     result = run(runner, "--pager", "timeline")
     assert result.exit_code == 0 and "2016-10-16" in result.stdout
+
+
+def _paged(pager: str, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """Run the console script with stdout on a pseudo-terminal and the given $PAGER."""
+    import pty
+
+    primary, secondary = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "SPACENEWS_CORPUS")}
+    env |= {"PAGER": pager, "COLUMNS": "100", "TERM": "xterm-256color"}
+    command = [sys.executable, "-c", "from spacenews.cli import main; main()", "--pager", *args]
+    try:
+        return subprocess.run(
+            command, stdout=secondary, stderr=subprocess.PIPE, env=env, check=False
+        )
+    finally:
+        os.close(secondary)
+        os.close(primary)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
+def test_the_pager_gets_the_answer_in_colour_without_links(tmp_path: Path) -> None:
+    paged = tmp_path / "paged"
+    result = _paged(f"cat > {shlex.quote(str(paged))}", "show", "2016-03-14")
+    assert result.returncode == 0 and result.stderr == b""
+    text = paged.read_text("utf-8")
+    assert "\x1b[" in text and "http://www.bbc.com/news" in text  # coloured, sources shown
+    assert "\x1b]8;" not in text  # a pager may show a hyperlink's codes as text
+
+
+class _Pager:
+    """A pager process that keeps what it is sent, open or closed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.stdin = _Kept()
+
+    def wait(self) -> int:
+        return 0
+
+
+class _Kept(io.BytesIO):
+    def close(self) -> None:
+        pass
+
+
+def test_the_pager_gets_each_part_as_it_is_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.console import Console
+
+    from spacenews.cli import _paged as paged
+    from spacenews.cli import _print
+    from spacenews.render.listing import Column, Listing
+
+    monkeypatch.setattr(subprocess, "Popen", _Pager)
+    seen: list[bytes] = []
+
+    def rows(stdin: io.BytesIO) -> Iterator[list[str]]:
+        for number in range(1000):
+            if number == 500:
+                seen.append(stdin.getvalue())
+            yield ["2016-03-14", f"event {number}"]
+
+    columns = [Column("Date", no_wrap=True, width=10), Column("Headline", ratio=1)]
+    with paged("less", Console(width=60)) as console:
+        stdin = console.file.buffer  # type: ignore[attr-defined]
+        _print(console, Listing(columns, rows(stdin), "1000 events"), whole=False)
+    assert b"event 399" in seen[0] and b"event 500" not in seen[0]
+    assert b"event 999" in stdin.getvalue()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
+@pytest.mark.parametrize("pager", ["true", "head -c 100 > /dev/null"])
+def test_quitting_the_pager_early_ends_the_answer_quietly(pager: str, tmp_path: Path) -> None:
+    # A long answer: more than a pipe holds, so that writing to a pager gone fails.
+    generate_module.generate(600, tmp_path)
+    result = _paged(pager, "--corpus", str(tmp_path), "timeline")
+    assert (result.returncode, result.stderr) == (0, b"")
