@@ -876,7 +876,8 @@ _LINK = re.compile("\x1b]8;[^\x1b\x07]*(?:\x1b\\\\|\x07)")
 @contextmanager
 def _paged(command: str, console: "Console") -> "Iterator[Console]":
     """A console writing to the pager as the answer is made, so that its first screen
-    shows at once; quitting the pager early ends the answer, quietly."""
+    shows at once; quitting the pager early ends the answer, quietly, and the command ends
+    when the pager does."""
     import subprocess
 
     from rich.console import Console
@@ -904,7 +905,9 @@ def _paged(command: str, console: "Console") -> "Iterator[Console]":
     )
     try:
         yield paged
-    except BrokenPipeError:  # the pager was quit before the end
+    # The pager was quit before the end; or Ctrl-C, which the pager takes too, left the
+    # rest of the answer unwritten (as pydoc leaves it): the pager keeps the terminal.
+    except (BrokenPipeError, KeyboardInterrupt):
         pass
     finally:
         with suppress(OSError):

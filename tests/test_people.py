@@ -255,6 +255,26 @@ def test_the_pager_gets_each_part_as_it_is_made(monkeypatch: pytest.MonkeyPatch)
     assert b"event 999" in stdin.getvalue()
 
 
+def test_ctrl_c_leaves_the_pager_in_charge(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ctrl-C reaches the pager and spacenews alike: the rest of the answer is given up, and
+    # the command waits for the pager, which keeps the terminal, before it ends.
+    from rich.console import Console
+
+    from spacenews.cli import _paged as paged
+
+    waited: list[bool] = []
+    monkeypatch.setattr(_Pager, "wait", lambda self: waited.append(True) or 0)
+    monkeypatch.setattr(subprocess, "Popen", _Pager)
+    try:
+        with paged("less", Console(width=60)) as console:
+            console.print("first")
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        pytest.fail("Ctrl-C went past the pager")
+    assert waited == [True]
+    assert console.file.buffer.getvalue() == b"first\n"  # type: ignore[attr-defined]
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
 @pytest.mark.parametrize("pager", ["true", "head -c 100 > /dev/null"])
 def test_quitting_the_pager_early_ends_the_answer_quietly(pager: str, tmp_path: Path) -> None:
