@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any, NamedTuple, overload
 
 from spacenews.corpus import Corpus
+from spacenews.dates import Precision
 from spacenews.model import Document, Event, Mention, Paragraph
 from spacenews.text import fold
 
@@ -217,6 +218,12 @@ class Selection(Sequence["Event | Mentioned"]):
             date.fromordinal(days[entry]) if isinstance(entry, int) else entry.date
             for entry in self._entries
         ]
+
+    def precisions(self) -> set[Precision]:
+        """How precise the items' dates are: to the day for an event, as a mention says."""
+        return {
+            "day" if isinstance(entry, int) else entry.mention.precision for entry in self._entries
+        }
 
     def encoded(self) -> Iterator[bytes | memoryview]:
         """The JSON of each item."""

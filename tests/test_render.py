@@ -13,8 +13,9 @@ from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
+from typer.testing import CliRunner
 
-from spacenews.cli import _print
+from spacenews.cli import _print, app
 from spacenews.render import listing as listing_module
 from spacenews.render.listing import Column, Listing
 from spacenews.render.table import _Rows
@@ -179,3 +180,12 @@ def test_text_in_a_listing_is_never_markup() -> None:
         listing = Listing(columns, [[text]], "")
         assert any(text in line for line in _printed(listing, 60))
         assert any(text in line for line in _printed(Listing(columns, [[text]], "").table(), 60))
+
+
+def test_a_timeline_dates_column_is_as_wide_as_its_widest_date() -> None:
+    # Known before a row is made: a day for an event, a mention's own precision for it.
+    runner = CliRunner(env={"COLUMNS": "80", "NO_COLOR": "1", "SPACENEWS_CORPUS": None})
+    only_a_year = runner.invoke(app, ["timeline", "2003", "--mentions", "--entity", "red planet"])
+    assert only_a_year.stdout.splitlines()[3].startswith("│ 2003 │ mentioned: Launched in 2003")
+    with_events = runner.invoke(app, ["timeline", "2003", "--mentions"])
+    assert with_events.stdout.splitlines()[3].startswith("│ 2003       │ mentioned:")

@@ -1,8 +1,10 @@
-"""Rich renderables for people. Every string from a document goes in as Text, never as markup."""
+"""Rich renderables for people. Every string from a document goes in as Text, or as a plain
+string to a Listing, never as markup."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from datetime import date
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -15,7 +17,7 @@ from rich.text import Text
 
 from spacenews.dates import period_of
 from spacenews.model import Event, Mention, Problem, Related, Source
-from spacenews.query import Count, EntityInfo, Match, Mentioned
+from spacenews.query import Count, EntityInfo, Match, Mentioned, Selection
 from spacenews.render.listing import Column, Listing, styled
 from spacenews.search import Result, highlights
 from spacenews.text import printable
@@ -28,14 +30,14 @@ HIGHLIGHT_STYLE = "bold yellow"
 SNIPPET_STYLE = "italic"
 BAR_STYLE = "blue"
 BAR_WIDTH = 40  # characters for the longest bar of a chart
-DATE_WIDTH = 10  # an ISO date: the widest date a timeline shows
 
 
-def timeline_table(items: Iterable[Event | Mentioned], caption: str) -> Listing:
+def timeline_table(items: Selection, caption: str) -> Listing:
     """Date, headline and entities, one row per event; mentions marked as such. The rows are
-    made as they are printed."""
+    made as they are printed: the width of their dates is known before."""
+    widest = max((len(str(period_of(date.min, each))) for each in items.precisions()), default=0)
     columns = [
-        Column("Date", DATE_STYLE, no_wrap=True, width=DATE_WIDTH),
+        Column("Date", DATE_STYLE, no_wrap=True, width=widest),
         Column("Headline", ratio=3),
         Column("Entities", ENTITY_STYLE, ratio=1),
     ]
