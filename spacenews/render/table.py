@@ -199,7 +199,9 @@ def _section(title: str, rows: list[list[Text]]) -> Group:
 class _Rows:
     """Rows of one cell, or of two side by side, indented, each cell wrapped in its column:
     the layout of a grid, without a table's measuring of every cell (a year's events in full
-    have thousands of rows, and their grids took most of the time)."""
+    have thousands of rows, and their grids took most of the time). A word too long for its
+    column (an address, a path) is folded onto the next line, where a grid cut it short:
+    show is for reading all of it."""
 
     INDENT = 2
     GAP = 2  # between two cells
@@ -212,7 +214,7 @@ class _Rows:
         indent, new_line = Segment(" " * self.INDENT), Segment.line()
         if len(self.rows[0]) == 1:
             for (cell,) in self.rows:
-                for line in cell.wrap(console, width):
+                for line in cell.wrap(console, width, overflow="fold"):
                     yield indent
                     yield from styled(console, line)
                     yield new_line
@@ -224,7 +226,8 @@ class _Rows:
         )
         blank = Text()
         for first, second in self.rows:
-            labels, lines = first.wrap(console, left), second.wrap(console, right)
+            labels = first.wrap(console, left, overflow="fold")
+            lines = second.wrap(console, right, overflow="fold")
             for number in range(max(len(labels), len(lines))):
                 label = labels[number] if number < len(labels) else blank
                 yield indent
