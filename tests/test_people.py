@@ -255,6 +255,23 @@ def test_the_pager_gets_each_part_as_it_is_made(monkeypatch: pytest.MonkeyPatch)
     assert b"event 999" in stdin.getvalue()
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="an executable file found on PATH")
+def test_the_pager_is_pager_else_less_else_none(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from spacenews.cli import _pager_command
+
+    monkeypatch.setenv("PAGER", "most -s")
+    assert _pager_command() == "most -s"
+    monkeypatch.delenv("PAGER")
+    (tmp_path / "less").write_text("#!/bin/sh\n")
+    (tmp_path / "less").chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert _pager_command() == "less"
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    assert _pager_command() is None  # then the answer is printed as without --pager
+
+
 def test_ctrl_c_leaves_the_pager_in_charge(monkeypatch: pytest.MonkeyPatch) -> None:
     # Ctrl-C reaches the pager and spacenews alike: the rest of the answer is given up, and
     # the command waits for the pager, which keeps the terminal, before it ends.
