@@ -125,7 +125,7 @@ def _measured(number: int, column: Column, rows: list[Sequence[Text | str]]) -> 
     if column.ratio is not None or column.width is not None:
         return column
     cells = (_text(row[number]) for row in rows)
-    return column._replace(width=max([cell_len(column.header), *map(_widest, cells)]))
+    return column._replace(width=max([cell_len(column.header), *map(widest, cells)]))
 
 
 class _Part:
@@ -279,7 +279,7 @@ def _text(cell: Text | str) -> Text:
     return Text(cell) if isinstance(cell, str) else cell
 
 
-def _widest(cell: Text) -> int:
+def widest(cell: Text) -> int:
     """The width of a cell's longest line."""
     plain = cell.plain
     return cell_len(plain) if "\n" not in plain else max(map(cell_len, plain.split("\n")))

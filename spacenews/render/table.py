@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.rule import Rule
@@ -18,7 +17,7 @@ from rich.text import Text
 from spacenews.dates import period_of
 from spacenews.model import Event, Mention, Problem, Related, Source
 from spacenews.query import Count, EntityInfo, Match, Mentioned, Selection
-from spacenews.render.listing import Column, Listing, styled
+from spacenews.render.listing import Column, Listing, styled, widest
 from spacenews.search import Result, highlights
 from spacenews.text import printable
 
@@ -35,9 +34,9 @@ BAR_WIDTH = 40  # characters for the longest bar of a chart
 def timeline_table(items: Selection, caption: str) -> Listing:
     """Date, headline and entities, one row per event; mentions marked as such. The rows are
     made as they are printed: the width of their dates is known before."""
-    widest = max((len(str(period_of(date.min, each))) for each in items.precisions()), default=0)
+    date_width = max((len(str(period_of(date.min, p))) for p in items.precisions()), default=0)
     columns = [
-        Column("Date", DATE_STYLE, no_wrap=True, width=widest),
+        Column("Date", DATE_STYLE, no_wrap=True, width=date_width),
         Column("Headline", ratio=3),
         Column("Entities", ENTITY_STYLE, ratio=1),
     ]
@@ -221,8 +220,8 @@ class _Rows:
             return
         left, right = _columns(
             width - self.GAP,
-            max(_widest(first) for first, _ in self.rows),
-            max(_widest(second) for _, second in self.rows),
+            max(widest(first) for first, _ in self.rows),
+            max(widest(second) for _, second in self.rows),
         )
         blank = Text()
         for first, second in self.rows:
@@ -236,11 +235,6 @@ class _Rows:
                     yield Segment(" " * (max(left - label.cell_len, 0) + self.GAP))
                     yield from styled(console, lines[number])
                 yield new_line
-
-
-def _widest(cell: Text) -> int:
-    """The width of a cell's longest line."""
-    return max(map(cell_len, cell.plain.split("\n")))
 
 
 def _columns(width: int, left: int, right: int) -> tuple[int, int]:
