@@ -53,7 +53,7 @@ class Index(NamedTuple):
         return bisect_right(self.starts, place) - 1
 
     def texts(self, position: int) -> str:
-        """The texts of the event at position, as event_text gives them."""
+        """The texts of the event at position (see event_parts), a NUL between any two."""
         starts = self.starts
         end = starts[position + 1] - 1 if position + 1 < len(starts) else len(self.text)
         return self.text[starts[position] : end]
@@ -295,19 +295,15 @@ def index_of(events: Iterable[Event], days: list[int]) -> Index:
     return index_rows(rows)
 
 
-def event_text(event: Event) -> str:
-    """An event's texts in the index: its headline, body and source titles, a NUL between."""
-    return "\0".join(event_parts(event))
-
-
 def event_parts(event: Event) -> list[str]:
-    """The texts event_text joins."""
+    """An event's texts in the index, which joins them with a NUL between: its headline, body
+    and source titles."""
     return [event.headline, event.body, *(source.title for source in event.sources)]
 
 
 def index_rows(rows: Iterable[tuple[int, Sequence[str], Iterable[tuple[str, str]]]]) -> Index:
-    """The index of events given as rows: each one's day (an ordinal), texts (see event_text:
-    the parts it joins, or the whole) and ties."""
+    """The index of events given as rows: each one's day (an ordinal), texts (see event_parts:
+    the parts, or the whole joined with a NUL between) and ties."""
     days: list[int] = []
     # The index text is joined once from every event's parts: joined event by event first,
     # they were 131,611 strings at 100k, standing beside the whole until it was made.

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spacenews.corpus import CorpusError, build, event_text, merge
+from spacenews.corpus import CorpusError, build, event_parts, merge
 from spacenews.loader import Unreadable, load_corpus, read_bytes, read_file
 from spacenews.loader import decode_bytes as decode
 from spacenews.model import Event, EventRecord, Related, Source
@@ -265,7 +265,7 @@ def test_the_index_finds_each_events_texts_and_where_its_body_ends(corpus_dir: P
     index = corpus.index
     for position, event in enumerate(corpus.events):
         start, texts = index.starts[position], index.texts(position)
-        assert texts == event_text(event)
+        assert texts == "\0".join(event_parts(event))
         assert index.holder(start) == index.holder(start + len(texts)) == position  # its NUL
         assert index.body_end(position) == start + len(event.headline) + 1 + len(event.body)
         assert not event.sources or index.text[index.body_end(position)] == "\0"  # titles next
