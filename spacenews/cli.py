@@ -10,7 +10,6 @@ cannot spare. The names imported only for type checking are quoted instead.
 import gc
 import io
 import os
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -869,10 +868,6 @@ def _pager_command() -> str | None:
     return os.environ.get("PAGER") or ("less" if shutil.which("less") else None)
 
 
-# A terminal hyperlink (OSC 8): a pager may show its codes as text, so they are left out.
-_LINK = re.compile("\x1b]8;[^\x1b\x07]*(?:\x1b\\\\|\x07)")
-
-
 @contextmanager
 def _paged(command: str, console: "Console") -> "Iterator[Console]":
     """A console writing to the pager as the answer is made, so that its first screen
@@ -895,14 +890,7 @@ def _paged(command: str, console: "Console") -> "Iterator[Console]":
             raise BrokenPipeError
 
     # As the terminal's console (colours as the terminal and NO_COLOR say), but to the pager.
-    paged = Paged(
-        file=stream,
-        force_terminal=True,
-        width=console.width,
-        highlight=False,
-        markup=False,
-        emoji=False,
-    )
+    paged = Paged(file=stream, force_terminal=True, width=console.width, **_TEXT_ONLY)
     try:
         yield paged
     # The pager was quit before the end; or Ctrl-C, which the pager takes too, left the
@@ -921,13 +909,17 @@ def _paged(command: str, console: "Console") -> "Iterator[Console]":
 
 
 class _Unlinked(io.TextIOWrapper):
-    """A text stream that leaves out terminal hyperlinks."""
+    """A text stream that leaves out terminal hyperlinks (OSC 8): a pager may show their
+    codes as text."""
 
     def __init__(self, raw: "IO[bytes]", encoding: str) -> None:
+        import re  # compiled here, not at every start-up: few runs page
+
         super().__init__(raw, encoding=encoding, errors="replace")
+        self._link = re.compile("\x1b]8;[^\x1b\x07]*(?:\x1b\\\\|\x07)")
 
     def write(self, text: str) -> int:
-        return super().write(_LINK.sub("", text) if "\x1b]8" in text else text)
+        return super().write(self._link.sub("", text) if "\x1b]8" in text else text)
 
 
 def _print(console: "Console", rendered: "RenderableType", whole: bool) -> None:
@@ -948,14 +940,19 @@ def _print(console: "Console", rendered: "RenderableType", whole: bool) -> None:
         console.print(part, soft_wrap=whole, crop=not isinstance(rendered, Listing))
 
 
+# What every console of spacenews prints text as: text, never markup, emoji codes or
+# highlighted numbers (text from a document is data).
+_TEXT_ONLY: dict[str, Any] = {"highlight": False, "markup": False, "emoji": False}
+
+
 def _stdout() -> "Console":
     from rich.console import Console
 
-    return Console(highlight=False, markup=False, emoji=False)
+    return Console(**_TEXT_ONLY)
 
 
 def _stderr() -> "Console":
     from rich.console import Console
 
     # Messages are one line each, however narrow the terminal: never wrapped.
-    return Console(stderr=True, highlight=False, markup=False, emoji=False, soft_wrap=True)
+    return Console(stderr=True, soft_wrap=True, **_TEXT_ONLY)
