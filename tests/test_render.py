@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from hypothesis import given
 from hypothesis import strategies as st
-from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -24,7 +24,8 @@ _WORDS = st.text(string.ascii_letters + "-", min_size=1, max_size=14)
 _CELLS = st.lists(_WORDS, min_size=1, max_size=30).map(" ".join)
 
 
-def _lines(renderable: Padding | _Rows, width: int) -> list[str]:
+def _lines(renderable: RenderableType, width: int) -> list[str]:
+    """What the renderable prints, width wide, without colour or trailing spaces."""
     output = io.StringIO()
     Console(file=output, width=width, color_system=None).print(renderable)
     return [line.rstrip() for line in output.getvalue().splitlines()]
@@ -118,12 +119,6 @@ _COLUMNS = st.lists(
 )
 
 
-def _printed(renderable: Listing | Table, width: int) -> list[str]:
-    output = io.StringIO()
-    Console(file=output, width=width, color_system=None).print(renderable)
-    return [line.rstrip() for line in output.getvalue().splitlines()]
-
-
 @given(_COLUMNS, st.data(), st.integers(min_value=8, max_value=160), st.booleans())
 def test_a_listing_prints_what_a_rich_table_prints(
     columns: list[Column], data: st.DataObject, width: int, lines: bool
@@ -131,7 +126,7 @@ def test_a_listing_prints_what_a_rich_table_prints(
     rows = data.draw(st.lists(st.lists(_CELL, min_size=len(columns), max_size=len(columns))))
     listing = Listing(columns, rows, "caption", lines=lines)
     table = Listing(columns, rows, "caption", lines=lines).table()
-    assert _printed(listing, width) == _printed(table, width)
+    assert _lines(listing, width) == _lines(table, width)
 
 
 def test_a_column_of_cells_of_several_lines_is_as_wide_as_their_longest_line() -> None:
@@ -139,8 +134,8 @@ def test_a_column_of_cells_of_several_lines_is_as_wide_as_their_longest_line() -
     rows = [["alias, context\nmention", "launch"], ["tag", "landing"]]
     listing = Listing(columns, rows, "")
     assert listing.widths(80) is not None
-    printed = _printed(listing, 80)
-    assert printed == _printed(Listing(columns, rows, "").table(), 80)
+    printed = _lines(listing, 80)
+    assert printed == _lines(Listing(columns, rows, "").table(), 80)
     assert printed[3].startswith("│ alias, context │ launch")
 
 
@@ -153,7 +148,7 @@ def test_a_listing_is_laid_out_by_itself_where_it_fits() -> None:
     assert Listing(columns, [], "").widths(15) is None  # no room left: a Table lays it out
 
 
-def test_a_listing_makes_its_rows_as_they_are_printed() -> None:
+def test_a_listing_makes_its_rows_as_they_are_lines() -> None:
     made: list[int] = []
 
     def rows() -> Iterator[list[str]]:
@@ -178,8 +173,8 @@ def test_text_in_a_listing_is_never_markup() -> None:
     columns = [Column("Headline", ratio=1)]
     for text in ("[bold]Boom[/]", "[bold]Boöm[/]"):  # laid out at once, then by wrapping
         listing = Listing(columns, [[text]], "")
-        assert any(text in line for line in _printed(listing, 60))
-        assert any(text in line for line in _printed(Listing(columns, [[text]], "").table(), 60))
+        assert any(text in line for line in _lines(listing, 60))
+        assert any(text in line for line in _lines(Listing(columns, [[text]], "").table(), 60))
 
 
 def test_a_timeline_dates_column_is_as_wide_as_its_widest_date() -> None:
