@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,13 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = Path(__file__).parent.parent / "seeds"
+# The installed console script's code, for a test to run in a process of its own.
+CONSOLE_SCRIPT = [sys.executable, "-c", "from spacenews.cli import main; main()"]
+
+
+def shell_env() -> dict[str, str]:
+    """The environment as a user's shell gives it: without the test runner's unbuffering."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
 
 
 @pytest.fixture(autouse=True)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +16,7 @@ from typer.testing import CliRunner
 from spacenews.cli import app, globals_first
 from spacenews.render.data import encode, encode_all
 
-from .conftest import FIXTURES, generate_module, run, run_json
+from .conftest import CONSOLE_SCRIPT, FIXTURES, generate_module, run, run_json, shell_env
 
 SEED_002 = "002_efe6a678f375d53d.txt"
 SEED_003 = "003_e1b96d0c7dd0baf8.txt"
@@ -269,10 +267,10 @@ def test_version_and_help(runner: CliRunner) -> None:
 
 def _console(*args: str) -> subprocess.CompletedProcess[str]:
     """Run the installed console script's code, as a shell would."""
-    command = [sys.executable, "-c", "from spacenews.cli import main; main()", *args]
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as users run it
-    env |= {"SPACENEWS_CORPUS": "", "NO_COLOR": "1"}
-    return subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+    env = shell_env() | {"SPACENEWS_CORPUS": "", "NO_COLOR": "1"}
+    return subprocess.run(
+        [*CONSOLE_SCRIPT, *args], capture_output=True, text=True, check=False, env=env
+    )
 
 
 @pytest.mark.parametrize("output", [[], ["--jsonl"]])
@@ -280,11 +278,10 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(
     output: list[str], tmp_path: Path
 ) -> None:
     generate_module.generate(600, tmp_path)  # an answer far longer than a pipe holds
-    command = [sys.executable, "-c", "from spacenews.cli import main; main()"]
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"} | {"NO_COLOR": "1"}
     args = ["--corpus", str(tmp_path), "timeline", *output]
+    env = shell_env() | {"NO_COLOR": "1"}
     with subprocess.Popen(
-        [*command, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        [*CONSOLE_SCRIPT, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
     ) as process:
         assert process.stdout is not None and process.stderr is not None
         assert process.stdout.read(100)  # as head -c 100 reads, then leaves

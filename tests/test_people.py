@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from spacenews.cli import _complete_date, _complete_entity, app
 from spacenews.schema import SCHEMAS
 
-from .conftest import FIXTURES, generate_module, run, run_json
+from .conftest import CONSOLE_SCRIPT, FIXTURES, generate_module, run, run_json
 
 
 def dates(items: list[dict[str, Any]]) -> list[str]:
@@ -196,7 +196,7 @@ def _paged(pager: str, *args: str) -> subprocess.CompletedProcess[bytes]:
     primary, secondary = pty.openpty()
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "SPACENEWS_CORPUS")}
     env |= {"PAGER": pager, "COLUMNS": "100", "TERM": "xterm-256color"}
-    command = [sys.executable, "-c", "from spacenews.cli import main; main()", "--pager", *args]
+    command = [*CONSOLE_SCRIPT, "--pager", *args]
     try:
         return subprocess.run(
             command, stdout=secondary, stderr=subprocess.PIPE, env=env, check=False
