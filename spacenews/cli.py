@@ -48,7 +48,7 @@ class ExitCode(IntEnum):
     OK = 0  # results were found
     NO_RESULTS = 1  # the command ran but found nothing (or `check` found problems)
     USAGE = 2  # the command line or a corpus path is wrong
-    INTERNAL = 3  # a bug in spacenews (please report it), or a damaged snapshot
+    INTERNAL = 3  # a bug in spacenews (please report it), or a damaged index
 
 
 class _Dict(Protocol):
@@ -60,7 +60,8 @@ class Settings(NamedTuple):
 
     corpus: tuple[Path, ...]  # empty: the built-in seeds
     pager: bool = False  # page long tables on a terminal
-    cache: bool = True  # keep and use the parse cache
+    cache: bool = True  # keep the index in the cache folder from run to run
+    db: Path | None = None  # keep it in this database file instead
 
 
 class Chart(StrEnum):
@@ -80,7 +81,7 @@ class ExportFormat(StrEnum):
 
 
 _GLOBAL_FLAGS = ("--no-cache", "--pager")
-_GLOBAL_VALUES = ("--corpus", "-c")  # the global options followed by a value
+_GLOBAL_VALUES = ("--corpus", "-c", "--db")  # the global options followed by a value
 
 
 def globals_first(args: list[str]) -> list[str]:
@@ -95,7 +96,7 @@ def globals_first(args: list[str]) -> list[str]:
         if arg == "--":
             rest += args[index:]
             break
-        if arg in _GLOBAL_FLAGS or arg.startswith("--corpus="):
+        if arg in _GLOBAL_FLAGS or arg.startswith(("--corpus=", "--db=")):
             front.append(arg)
         elif arg in _GLOBAL_VALUES and index + 1 < len(args):
             front += args[index : index + 2]
@@ -152,9 +153,19 @@ def _global(
     no_cache: Annotated[
         bool,
         typer.Option(
-            "--no-cache", help="Parse every file, without the cache (also $SPACENEWS_NO_CACHE=1)."
+            "--no-cache",
+            help="Index every file in memory, without the cache (also $SPACENEWS_NO_CACHE=1).",
         ),
     ] = False,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            metavar="FILE",
+            help="Keep the index in this SQLite file rather than in the cache folder.",
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
@@ -172,11 +183,10 @@ def _global(
 
         spacenews --corpus ~/news search "red planet"
     """
-    ctx.obj = Settings(_corpus_paths(corpus), pager, _cache_on(no_cache))
+    ctx.obj = Settings(_corpus_paths(corpus), pager, _cache_on(no_cache), db)
 
 
 def _cache_on(no_cache: bool) -> bool:
-    # The cache module is imported only when a corpus is loaded with it: start-up counts.
     off = os.environ.get("SPACENEWS_NO_CACHE", "").strip().lower() not in ("", "0", "false", "no")
     return not no_cache and not off
 
@@ -594,7 +604,8 @@ app.add_typer(cache_app, name="cache")
 
 @cache_app.command("info")
 def cache_info(json_: JsonFlag = False) -> None:
-    """Show where the cache lives and what it holds: a file per corpus folder.
+    """Show where the cache lives and what it holds: an index database per set of corpus
+    paths.
 
     Examples:
 
@@ -604,36 +615,57 @@ def cache_info(json_: JsonFlag = False) -> None:
     """
     import json
 
-    from spacenews.cache import cache_dir, describe
+    from spacenews.index.store import cache_dir, describe
 
     rows = describe()
     if json_:
         sys.stdout.write(json.dumps({"folder": str(cache_dir()), "caches": rows}, indent=2) + "\n")
         return
-    from spacenews.text import printable  # a cache file names paths, maybe another's
+    from spacenews.text import printable  # a database names paths, maybe another's
 
     print(f"folder: {printable(str(cache_dir()))}")
     for row in rows:
         where = f"{row['bytes']} bytes ({printable(row['path'])})"
-        if row["kind"] == "snapshot":
-            print(f"snapshot of a merged corpus: {where}")
-        elif row["files"] is None:
-            print(f"unreadable parse cache: {where}")
+        if row["files"] is None:
+            print(f"unreadable index: {where}")
         else:
-            print(f"{printable(str(row['root']))}: {_plural(row['files'], 'file')}, {where}")
+            roots = ", ".join(printable(root) for root in row["roots"])
+            print(f"{roots}: {_plural(row['files'], 'file')}, {where}")
     if not rows:
         _say("the cache is empty")
 
 
+@cache_app.command("path")
+def cache_path(ctx: typer.Context) -> None:
+    """Print where the index database of the corpus is (--corpus, $SPACENEWS_CORPUS, or --db),
+    to open it with sqlite3, sqlite-utils or Datasette. The built-in seeds have none.
+
+    Examples:
+
+        spacenews --corpus ~/news cache path
+
+        sqlite3 "$(spacenews --corpus ~/news cache path)" 'SELECT count(*) FROM events'
+    """
+    from spacenews.index.store import database_file
+
+    settings = _settings(ctx)
+    if settings.db is not None:
+        print(settings.db)
+        return
+    if not settings.corpus:
+        _fail("the built-in seeds are indexed in memory: give --corpus")
+    print(database_file(list(settings.corpus)))
+
+
 @cache_app.command("clear")
 def cache_clear() -> None:
-    """Remove every cache file; the next run parses every file again.
+    """Remove every index database; the next run parses every file again.
 
     Examples:
 
         spacenews cache clear
     """
-    from spacenews.cache import cache_dir, clear
+    from spacenews.index.store import cache_dir, clear
 
     removed = clear()
     _say(f"removed {_plural(removed, 'cache file')} from {cache_dir()}")
@@ -674,11 +706,13 @@ def main() -> None:
     except Exception as error:
         if os.environ.get("SPACENEWS_DEBUG"):
             raise
-        from spacenews.cache import CacheError
+        from sqlite3 import DatabaseError
+
         from spacenews.text import printable
 
-        if isinstance(error, CacheError):  # a snapshot damaged after it was opened
-            _say(f"error: {printable(str(error))}")
+        if isinstance(error, DatabaseError):  # an index damaged after it was opened
+            reason = f"the index is damaged ({error}): run `spacenews cache clear`"
+            _say(f"error: {printable(reason)}")
         else:
             name = type(error).__name__
             _say(f"internal error ({name}): {printable(str(error))}")
@@ -728,7 +762,9 @@ def _load(ctx: typer.Context, *, summary: bool = True, detail: bool = True) -> "
         ctx.call_on_close(_collect_again)
     try:
         with _progress() as progress:
-            corpus = load_corpus(settings.corpus, cache=cache, progress=progress, detail=detail)
+            corpus = load_corpus(
+                settings.corpus, cache=cache, progress=progress, detail=detail, db=settings.db
+            )
     except CorpusError as error:
         _fail(str(error))
     _loaded[:] = [corpus]  # one at most: tests run many commands in one process

@@ -26,6 +26,7 @@ from spacenews.text import fold
 
 if TYPE_CHECKING:
     from spacenews.entities import AliasTable, Finder, Gazetteer
+    from spacenews.index.view import View
 
 # Trying a regex at one place costs about as much as a search running over this many characters.
 PLACES_PER_SCAN = 30
@@ -100,9 +101,9 @@ class Names(NamedTuple):
 class Corpus:
     """Every event and document of the corpus, with the indexes the queries need.
 
-    The events come in date order. They (and the documents) may be any sequence: a snapshot
-    hands in lazy ones that build each item when it is first looked at, with the index, the
-    names and the JSON of every event already made.
+    The events come in date order. They may be any sequence: the database hands in a lazy
+    one that builds each event when it is looked at, and a view that reads the index, the
+    names, the documents, the mentions and the JSON of the events when first asked for.
     """
 
     def __init__(
@@ -116,9 +117,11 @@ class Corpus:
         names: Names | None = None,
         encoded: Encoded | None = None,
         texts: Callable[[], Iterable[EventText]] | None = None,
+        view: View | None = None,
     ) -> None:
         self.events = events
-        self.documents = documents
+        self._documents: Sequence[Document] | None = documents
+        self._view = view
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.notices: tuple[str, ...] = ()  # what the user should know of the load itself
         self._alias_tables = tuple(alias_tables)
@@ -132,11 +135,36 @@ class Corpus:
         self._spellings: dict[str, str] = {}  # folded name -> the spelling first seen
         self._folded: str | None = None  # the index text, as fold_case gives it
 
+    @classmethod
+    def of_view(cls, view: View, alias_tables: Iterable[AliasTable] = ()) -> Corpus:
+        """The corpus the database holds."""
+        from spacenews.index.view import Events
+
+        corpus = cls(Events(view), (), view.problems(), alias_tables, encoded=view, view=view)
+        corpus._documents = None
+        corpus._days = view.days
+        corpus._texts = view.texts
+        return corpus
+
+    @property
+    def view(self) -> View | None:
+        """The database the corpus is read from, if any."""
+        return self._view
+
+    @property
+    def documents(self) -> Sequence[Document]:
+        """Every document, in the order of the files."""
+        if self._documents is None:
+            assert self._view is not None
+            self._documents = self._view.documents()
+        return self._documents
+
     @property
     def index(self) -> Index:
         """The filters' view of the events, made on first use."""
         if self._index is None:
-            self._index = index_of(self.events, self.days)
+            view = self._view
+            self._index = view.index() if view else index_of(self.events, self.days)
         return self._index
 
     @property
@@ -151,15 +179,19 @@ class Corpus:
     def names(self) -> Names:
         """What the gazetteer is built from, gathered on first use."""
         if self._names is None:
-            self._names = names_of(self.events, self.documents)
+            view = self._view
+            self._names = view.names() if view else names_of(self.events, self.documents)
         return self._names
 
     @property
     def mentions(self) -> tuple[Mention, ...]:
         """Every dated mention of the documents, in date order."""
         if self._mentions is None:
-            found = (m for document in self.documents for m in document.mentions)
-            self._mentions = tuple(sorted(found, key=lambda m: m.date))
+            if self._view is not None:
+                self._mentions = tuple(self._view.mentions())
+            else:
+                found = (m for document in self.documents for m in document.mentions)
+                self._mentions = tuple(sorted(found, key=lambda m: m.date))
         return self._mentions
 
     def span(self, start: date | None, end: date | None) -> range:
@@ -248,6 +280,8 @@ class Corpus:
 
     def mentions_within(self, start: date | None, end: date | None) -> list[Mention]:
         """Dated mentions whose whole period lies from start to end."""
+        if self._view is not None:
+            return self._view.mentions(start, end)
         return [
             mention
             for mention in self.mentions
@@ -268,8 +302,9 @@ class Corpus:
     def entity_names(self) -> dict[str, str]:
         """Every entity name the events carry, keyed by its folded form: the first spelling."""
         if not self._spellings:
-            for event in self.events:
-                for name in event.entities:
+            lists = self._view.entity_lists() if self._view else (e.entities for e in self.events)
+            for entities in lists:
+                for name in entities:
                     self._spellings.setdefault(fold(name), name)
         return dict(self._spellings)
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import accumulate
 from typing import Any, NamedTuple
 
 from spacenews.corpus import Corpus
-from spacenews.model import Document
+from spacenews.model import Document, Event, EventText
 from spacenews.prose import sentence_at
 
 K1 = 1.2  # BM25 term-frequency saturation
@@ -89,87 +88,194 @@ class Result:
 
 
 class SearchIndex:
-    """Every event and document of a corpus, ready to be searched.
+    """The full-text table of a database (see index.store: units and search), ready to be
+    searched: SQLite's FTS5 finds which units hold each word and how often (its fts5vocab
+    table), and BM25 is scored here, with the same formula and constants as always.
 
-    Each unit's text is kept normalised, end to end in one string, with its length in words.
-    A query's few words are then found by one regex search each over that string, rather than
-    by an inverted index of every word of the corpus, which took most of a search's time to
-    build and was used for a handful of its words."""
+    FTS5's own bm25() weighs words in another way (its idf may be zero or clamped), so the
+    scores would change; the words found are FTS5's, the arithmetic is ours."""
 
-    def __init__(self, units: list[Unit]) -> None:
-        self.units = units
-        texts = [normalise("\n".join(unit.paragraphs)) for unit in units]
-        self._lengths = [len(_WORD.findall(text)) for text in texts]
-        self._starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
-        self._text = "\n".join(texts)  # no word runs across a line end: units stay apart
-        self._average = sum(self._lengths) / len(units) if units else 0.0
+    def __init__(self, units: list[Unit] | None = None, *, corpus: Corpus | None = None) -> None:
+        self.units = units or []
+        self._corpus = corpus
+        if corpus is not None and corpus.view is not None:
+            self._db = corpus.view.db
+            return
+        from spacenews.index.store import MEMORY, connect
 
-    def _postings(self, term: str) -> dict[int, int]:
-        """Unit -> how many of its words are the term (a query word: a run of word
-        characters, so a match bounded by non-word characters is one of the unit's words).
-
-        The pattern opens with the term itself, which the regex engine looks for quickly
-        (a rare word in 27 MB: 0.02 s, against 0.6 s when it opened with the lookbehind);
-        the character before is checked where the term stands."""
-        found: dict[int, int] = {}
-        starts, text = self._starts, self._text
-        for match in re.finditer(re.escape(term) + r"(?!\w)", text):
-            start = match.start()
-            if start and _is_word(text[start - 1]):
-                continue
-            unit = bisect_right(starts, start) - 1
-            found[unit] = found.get(unit, 0) + 1
-        return found
-
-    def _holds(self, unit: int, phrase: re.Pattern[str]) -> bool:
-        """Whether the unit's text matches a phrase's pattern (see _phrase)."""
-        return phrase.search(self._text, self._starts[unit], self._starts[unit + 1] - 1) is not None
+        self._db = connect(MEMORY, [])
+        if corpus is not None:  # a corpus made in memory, without a database: its units
+            self.units = units_of(corpus)
+        rows = [(number, unit_terms(unit.paragraphs)) for number, unit in enumerate(self.units, 1)]
+        self._db.executemany(
+            "INSERT INTO units(id, event, words) VALUES (?, ?, ?)",
+            [(number, str(number), len(words)) for number, words in rows],
+        )
+        self._db.executemany(
+            "INSERT INTO search(rowid, text) VALUES (?, ?)",
+            [(number, " ".join(words)) for number, words in rows],
+        )
+        self._corpus = None
 
     @classmethod
     def of(cls, corpus: Corpus) -> SearchIndex:
-        """The index of a corpus."""
-        units = [
-            Unit("event", e.id, e.date, e.headline, (e.headline, e.body, ", ".join(e.entities)))
-            for e in corpus.event_texts()
-        ]
-        units += [
-            Unit("document", d.path, None, d.title, (d.title, *_english_first(d)))
-            for d in corpus.documents
-        ]
-        return cls(units)
+        """The index of a corpus: its database's."""
+        return cls(corpus=corpus)
+
+    def _postings(self, term: str) -> dict[int, int]:
+        """Unit -> how many times it holds the term: for a word written without spaces
+        (CJK), how many times it holds the word's every pair of characters, where it holds
+        them one after another."""
+        from spacenews.index.terms import word_terms
+
+        parts = word_terms(term)
+        counts = [self._counts(part) for part in dict.fromkeys(parts)]
+        if len(parts) == 1:
+            return counts[0]
+        holding = self._phrase_units(parts)
+        return {unit: min(found.get(unit, 0) for found in counts) for unit in holding}
+
+    def _counts(self, term: str) -> dict[int, int]:
+        query = "SELECT doc, count(*) FROM search_terms WHERE term = ? GROUP BY doc"
+        return dict(self._db.execute(query, (term,)).fetchall())
+
+    def _phrase_units(self, words: list[str]) -> set[int]:
+        """The units holding these terms one after another."""
+        match = " + ".join(f'"{word}"' for word in words)
+        query = "SELECT rowid FROM search WHERE search MATCH ?"
+        return {rowid for (rowid,) in self._db.execute(query, (match,))}
 
     def search(self, text: str, limit: int | None = None) -> list[Result]:
         """Units matching any word of the query (and every phrase), best first."""
+        from spacenews.index.terms import word_terms
+
         query = SearchQuery.parse(text)
-        phrases = [_phrase(phrase) for phrase in query.phrases]
+        count, total = self._db.execute("SELECT count(*), total(words) FROM units").fetchone()
+        average = total / count if count else 0.0
+        lengths: dict[int, int] = {}
         scores: defaultdict[int, float] = defaultdict(float)
         for term in query.terms:
             postings = self._postings(term)
-            idf = math.log(1 + (len(self.units) - len(postings) + 0.5) / (len(postings) + 0.5))
-            for index, count in postings.items():
-                norm = K1 * (1 - B + B * self._lengths[index] / (self._average or 1))
-                scores[index] += idf * count * (K1 + 1) / (count + norm)
+            self._lengths(lengths, [unit for unit in postings if unit not in lengths])
+            idf = math.log(1 + (count - len(postings) + 0.5) / (len(postings) + 0.5))
+            for index, found in postings.items():
+                norm = K1 * (1 - B + B * lengths[index] / (average or 1))
+                scores[index] += idf * found * (K1 + 1) / (found + norm)
+        phrases = [
+            self._phrase_units([part for word in phrase for part in word_terms(word)])
+            for phrase in query.phrases
+        ]
         ranked = [
             (index, score)
             for index, score in scores.items()
-            if all(self._holds(index, phrase) for phrase in phrases)
+            if all(index in holding for holding in phrases)
         ]
-        ranked.sort(key=lambda pair: (-pair[1], pair[0]))
+        ranked.sort(key=lambda pair: -pair[1])
+        if limit is not None and len(ranked) > limit:  # those tied with the last one shown too
+            last = ranked[limit - 1][1] if limit else math.inf
+            ranked = [pair for pair in ranked if pair[1] >= last]
+        keys = self._order([index for index, _ in ranked])
+        ranked.sort(key=lambda pair: (-pair[1], keys[pair[0]]))
+        units = self._units([index for index, _ in ranked[:limit]])
         return [
-            Result(self.units[i], score, snippet(self.units[i], query), query.terms)
-            for i, score in ranked[:limit]
+            Result(units[index], score, snippet(units[index], query), query.terms)
+            for index, score in ranked[:limit]
         ]
+
+    def _lengths(self, lengths: dict[int, int], wanted: list[int]) -> None:
+        for low in range(0, len(wanted), 500):
+            block = wanted[low : low + 500]
+            marks = ",".join("?" * len(block))
+            query = f"SELECT id, words FROM units WHERE id IN ({marks})"
+            lengths.update(self._db.execute(query, block))
+
+    def _order(self, wanted: list[int]) -> dict[int, tuple[object, ...]]:
+        """Where each unit stands in the corpus's order: the events in theirs, then the
+        documents in the walk's (a tie in score keeps it)."""
+        if self._corpus is None:
+            return {index: (index,) for index in wanted}
+        found: dict[int, tuple[object, ...]] = {}
+        for low in range(0, len(wanted), 500):
+            block = wanted[low : low + 500]
+            marks = ",".join("?" * len(block))
+            found.update(
+                (row[0], (0, *row[1:]))
+                for row in self._db.execute(
+                    "SELECT u.id, e.day, e.headline_fold, e.id FROM units u"
+                    f" JOIN events e ON e.id = u.event WHERE u.id IN ({marks})",
+                    block,
+                )
+            )
+            found.update(
+                (row[0], (1, *row[1:]))
+                for row in self._db.execute(
+                    "SELECT u.id, f.root, f.walk, u.seq FROM units u"
+                    f" JOIN files f ON f.id = u.file WHERE u.id IN ({marks})",
+                    block,
+                )
+            )
+        return found
+
+    def _units(self, wanted: list[int]) -> dict[int, Unit]:
+        """The units shown, built from their event or document."""
+        if self._corpus is None:
+            return {index: self.units[index - 1] for index in wanted}
+        from spacenews.index.codec import document_of, event_of, unpack
+
+        found: dict[int, Unit] = {}
+        for index in wanted:
+            row = self._db.execute(
+                "SELECT e.data FROM units u JOIN events e ON e.id = u.event WHERE u.id = ?",
+                (index,),
+            ).fetchone()
+            if row is not None:
+                found[index] = event_unit(event_of(unpack(row[0])))
+                continue
+            (data,) = self._db.execute(
+                "SELECT d.data FROM units u JOIN documents d ON d.file = u.file AND d.seq = u.seq"
+                " WHERE u.id = ?",
+                (index,),
+            ).fetchone()
+            found[index] = document_unit(document_of(unpack(data)))
+        return found
+
+
+def event_paragraphs(event: Event | EventText) -> tuple[str, ...]:
+    """What search reads of an event: its headline, body and entities."""
+    return (event.headline, event.body, ", ".join(event.entities))
+
+
+def document_paragraphs(document: Document) -> tuple[str, ...]:
+    """What search reads of a document: its title and paragraphs, English first."""
+    return (document.title, *_english_first(document))
+
+
+def event_unit(event: Event | EventText) -> Unit:
+    """An event as search shows it."""
+    return Unit("event", event.id, event.date, event.headline, event_paragraphs(event))
+
+
+def document_unit(document: Document) -> Unit:
+    """A document as search shows it."""
+    return Unit("document", document.path, None, document.title, document_paragraphs(document))
+
+
+def units_of(corpus: Corpus) -> list[Unit]:
+    """The units of a corpus, in its order."""
+    units = [event_unit(event) for event in corpus.event_texts()]
+    return units + [document_unit(document) for document in corpus.documents]
+
+
+def unit_terms(paragraphs: Sequence[str]) -> list[str]:
+    """The terms of a unit's text as the full-text table holds them (see index.terms)."""
+    from spacenews.index.terms import terms
+
+    return terms(normalise("\n".join(paragraphs)))
 
 
 def _is_word(char: str) -> bool:
     """Whether the regex engine takes the character for a word character (\\w)."""
     return char.isalnum() or char == "_"
-
-
-def _phrase(phrase: tuple[str, ...]) -> re.Pattern[str]:
-    """A phrase's words one after the other, with nothing but non-word characters between
-    them: in a normalised text, that is the words of the text holding them in a row."""
-    return re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, phrase)) + r"(?!\w)")
 
 
 def _english_first(document: Document) -> list[str]:
@@ -182,14 +288,41 @@ def snippet(unit: Unit, query: SearchQuery) -> str:
     """The sentence of the unit that holds the most of the query's words."""
     best, best_hits, offset = "", 0, 0
     for paragraph in unit.paragraphs:
-        hits = [m for m in _WORD.finditer(paragraph) if normalise(m.group()) in query.terms]
-        distinct = len({normalise(m.group()) for m in hits})
+        hits = [hit for m in _WORD.finditer(paragraph) for hit in _hits(m, query.terms)]
+        distinct = len({term for _, _, term in hits})
         if distinct > best_hits:
-            best, best_hits, offset = paragraph, distinct, hits[0].start()
+            best, best_hits, offset = paragraph, distinct, hits[0][0]
     return sentence_at(best, offset) if best else unit.title
 
 
 def highlights(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
     """Where the query's words stand in a text, as (start, end) spans."""
-    wanted = set(terms)
-    return [m.span() for m in _WORD.finditer(text) if normalise(m.group()) in wanted]
+    return [(start, end) for m in _WORD.finditer(text) for start, end, _ in _hits(m, terms)]
+
+
+def _hits(word: re.Match[str], terms: Sequence[str]) -> list[tuple[int, int, str]]:
+    """The query's words that a word of a text is, or (in a text written without spaces)
+    holds: each with where it starts and ends in the text."""
+    folded = normalise(word.group())
+    if folded in terms:
+        return [(word.start(), word.end(), folded)]
+    from spacenews.index.terms import has_cjk
+
+    if not has_cjk(folded) or len(folded) != len(word.group()):
+        return []
+    start = word.start()
+    return [
+        (start + at, start + at + len(term), term)
+        for term in terms
+        if has_cjk(term)
+        for at in _places(folded, term)
+    ]
+
+
+def _places(text: str, term: str) -> list[int]:
+    found = []
+    at = text.find(term)
+    while at != -1:
+        found.append(at)
+        at = text.find(term, at + 1)
+    return found

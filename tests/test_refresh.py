@@ -1,42 +1,25 @@
-"""Refreshing a snapshot: after a few files change, only the events they tell of are merged
-again, and the corpus is the one a full build gives."""
+"""Keeping the index fresh: after files change, are added or removed, only their rows are
+updated and only the events they tell of merged again, and every answer is the one a run
+without the cache gives."""
 
 from __future__ import annotations
 
-import errno
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
-from spacenews import cache as cache_module
 from spacenews import loader
-from spacenews import refresh as refresh_module
-from spacenews.cache import snapshot_file
-from spacenews.corpus import Corpus
+from spacenews.cli import app
+from spacenews.index import fresh
 from spacenews.loader import load_corpus
 
 from .conftest import generate_module, state
-
-
-def test_a_snapshot_damaged_in_its_events_is_not_refreshed(corpus_dir: Path) -> None:
-    expected = state(load_corpus([corpus_dir]))
-    load_corpus([corpus_dir], cache=True)
-    path = snapshot_file([corpus_dir])
-    data = bytearray(path.read_bytes())
-    events = len(b"spacenews corpus snapshot\n")
-    data[events : events + 64] = b"\xc1" * 64
-    path.write_bytes(bytes(data))
-    (corpus_dir / "001_b02bc1e1bd4a287c.txt").touch()  # a change: the snapshot is refreshed
-    corpus = load_corpus([corpus_dir], cache=True)
-    (notice,) = corpus.notices
-    assert "not used" in notice and "snapshot is corrupt" in notice
-    assert state(corpus) == expected  # merged again from the parse cache, and a new snapshot
-    assert state(load_corpus([corpus_dir], cache=True)) == expected
-
 
 _CHANGES = st.lists(
     st.tuples(
@@ -48,40 +31,61 @@ _CHANGES = st.lists(
     max_size=6,
 )
 
+# Commands whose answers read every part of the index: events, ties, names, documents,
+# mentions, the full-text table, problems.
+_COMMANDS = [
+    ["timeline", "--mentions"],
+    ["timeline", "--entity", "NASA"],
+    ["related", "Mars"],
+    ["entities"],
+    ["search", "mission", "new"],
+    ["check"],
+]
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(changes=_CHANGES)
-def test_a_refreshed_snapshot_is_the_corpus_built_afresh(
-    changes: list[tuple[str, int, int]], monkeypatch: pytest.MonkeyPatch
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rounds=st.lists(_CHANGES, min_size=1, max_size=2))
+def test_a_refreshed_index_answers_as_one_made_afresh(
+    rounds: list[list[tuple[str, int, int]]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A few files changed, added or removed: only the events they tell of are merged again,
-    # and the corpus is the one a full build gives, to the byte of its JSON.
+    # Random files edited, added and removed between runs: each cached answer is the answer
+    # without the cache, to the byte, and only the changed files are read again.
     monkeypatch.setattr(loader, "CACHE_MIN_FILES", 1)
-    refreshed: list[Corpus | None] = []
-    real = refresh_module.refresh
-    monkeypatch.setattr(
-        refresh_module, "refresh", lambda *args: refreshed.append(real(*args)) or refreshed[-1]
-    )
+    runner = CliRunner()
     with tempfile.TemporaryDirectory() as temporary:
-        folder = Path(temporary)
+        folder = Path(temporary) / "corpus"
         generate_module.generate(40, folder, seed=7)  # pages that link to one another
-        load_corpus([folder], cache=True)
-        _change(sorted(folder.rglob("*.txt")), changes)
-        corpus = load_corpus([folder], cache=True)
-        assert refreshed and refreshed[-1] is corpus
-        assert state(corpus) == state(load_corpus([folder]))
-        assert state(load_corpus([folder], cache=True)) == state(corpus)  # its own snapshot
-        # ... and the parse cache it left serves every file as it is now
-        snapshot_file([folder]).unlink()
-        read: list[str] = []
         with monkeypatch.context() as patch:
-            patch.setattr(loader, "read_bytes", lambda path, limit: read.append(path))
-            assert state(load_corpus([folder], cache=True)) == state(corpus)
-        assert read == []
+            patch.setenv("SPACENEWS_CACHE_DIR", str(Path(temporary) / "cache"))
+            load_corpus([folder], cache=True)
+            for changes in rounds:
+                _change(sorted(folder.rglob("*.txt")), changes)
+                read: list[str] = []
+                real = loader.read_bytes
+                patch.setattr(loader, "read_bytes", _counting(read, real))
+                corpus = load_corpus([folder], cache=True)
+                patch.setattr(loader, "read_bytes", real)
+                assert len(read) <= sum(kind != "delete" for kind, _, _ in changes)
+                assert state(corpus) == state(load_corpus([folder]))
+                for command in _COMMANDS:
+                    base = ["--corpus", str(folder), *command, "--json"]
+                    cached = runner.invoke(app, base)
+                    plain = runner.invoke(app, [*base, "--no-cache"])
+                    assert (cached.stdout, cached.exit_code) == (plain.stdout, plain.exit_code)
+
+
+def _counting(read: list[str], real: Callable[[str, int], bytes]) -> Callable[[str, int], bytes]:
+    def counting(path: str, limit: int) -> bytes:
+        read.append(path)
+        return real(path, limit)
+
+    return counting
 
 
 def _change(paths: list[Path], changes: list[tuple[str, int, int]]) -> None:
-    """Apply the changes to the files, each with a new mtime, so that the cache sees them."""
+    """Apply the changes to the files, each with a new mtime, so that the index sees them."""
     stamp = 2_000_000_000 * 10**9
     for number, (kind, first, second) in enumerate(changes):
         path, other = paths[first % len(paths)], paths[second % len(paths)]
@@ -92,10 +96,10 @@ def _change(paths: list[Path], changes: list[tuple[str, int, int]]) -> None:
         elif kind == "retitle":  # its event is another one
             path.write_text(path.read_text().replace("# The ", "# Another ", 1))
         elif kind == "copy":  # the same events told by two files
-            path = path.with_name(f"copy{number}.txt")
+            path = path.with_name(f"copy{number}-{first}.txt")
             path.write_bytes(other.read_bytes())
         elif kind == "add":
-            path = path.with_name(f"new{number}.txt")
+            path = path.with_name(f"new{number}-{first}.txt")
             day = 1 + second % 28
             path.write_text(
                 f"### [1990-01-{day}](/news/1990/01/{day}/index.md)\n\n# New event {first}.\n\n"
@@ -104,74 +108,38 @@ def _change(paths: list[Path], changes: list[tuple[str, int, int]]) -> None:
         elif kind == "delete":
             path.unlink()
             continue
+        stamp += 10**9 * first
         os.utime(path, ns=(stamp + number, stamp + number))  # "touch": the same bytes
 
 
-def test_windows_merges_everything_again(corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A snapshot mapped by the run could not be replaced there: the stale one is let go.
-    load_corpus([corpus_dir], cache=True)
-    (corpus_dir / "001_b02bc1e1bd4a287c.txt").touch()
-    monkeypatch.setattr(cache_module, "REPLACES_MAPPED_FILES", False)
-    refreshed: list[object] = []
-    monkeypatch.setattr(refresh_module, "refresh", lambda *args: refreshed.append(args))
-    corpus = load_corpus([corpus_dir], cache=True)
-    assert refreshed == [] and corpus.notices == ()
-
-
-def _copy_little_then_fail(copied: list[int]) -> object:
-    """A copy_file_range that copies ten bytes, then finds the file system cannot."""
-    real = os.copy_file_range
-
-    def copy(source: int, target: int, count: int, offset: int | None = None) -> int:
-        if copied:
-            raise OSError(errno.EXDEV, "cross-device link")
-        copied.append(real(source, target, min(count, 10), offset))
-        return copied[-1]
-
-    return copy
-
-
-def _replaced(path: Path) -> None:
-    """The file at path replaced by a copy of itself (another run wrote the same snapshot)."""
-    copy = path.with_name("copy")
-    copy.write_bytes(path.read_bytes())
-    copy.replace(path)
-
-
-@pytest.mark.skipif(not hasattr(os, "copy_file_range"), reason="Linux only")
-@pytest.mark.parametrize("way", ["copied", "no copy_file_range", "copy fails", "file replaced"])
-def test_the_kept_events_reach_the_new_snapshot_whole_every_way(
-    way: str, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+def test_only_the_events_a_changed_file_tells_of_are_merged_again(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The kept events' bytes are copied file to file where the kernel can, else written from
-    # the old snapshot as mapped; either way the new snapshot holds the corpus built afresh.
     load_corpus([corpus_dir], cache=True)
-    copied: list[int] = []
-    real_copy, real_load = os.copy_file_range, cache_module.load_snapshot
-
-    def counting(source: int, target: int, count: int, offset: int | None = None) -> int:
-        copied.append(real_copy(source, target, count, offset))
-        return copied[-1]
-
-    def load_and_replace(path: Path, fingerprint: str) -> object:
-        snapshot = real_load(path, fingerprint)
-        _replaced(path)
-        return snapshot
-
-    if way in ("copied", "file replaced"):
-        monkeypatch.setattr(os, "copy_file_range", counting)
-    if way == "no copy_file_range":
-        monkeypatch.delattr(os, "copy_file_range")
-    elif way == "copy fails":
-        monkeypatch.setattr(os, "copy_file_range", _copy_little_then_fail(copied))
-    if way == "file replaced":
-        monkeypatch.setattr(cache_module, "load_snapshot", load_and_replace)
-    (corpus_dir / "001_b02bc1e1bd4a287c.txt").touch()
+    merged: list[set[str]] = []
+    real = fresh.merge_again
+    monkeypatch.setattr(
+        fresh,
+        "merge_again",
+        lambda db, touched, *rest: merged.append(set(touched)) or real(db, touched, *rest),
+    )
+    assert load_corpus([corpus_dir], cache=True).notices == ()
+    assert merged == []  # nothing changed: nothing written
+    page = corpus_dir / "001_b02bc1e1bd4a287c.txt"
+    page.write_text(page.read_text().replace("joint mission", "shared mission"))
     corpus = load_corpus([corpus_dir], cache=True)
-    monkeypatch.undo()
-    expected = state(load_corpus([corpus_dir]))
-    assert state(corpus) == expected
-    assert state(load_corpus([corpus_dir], cache=True)) == expected  # the new snapshot
-    assert copied == {"copied": copied, "copy fails": [10]}.get(way, [])
-    if way == "copied":
-        assert len(copied) > 1 and sum(copied) > 100_000  # the runs of events and of JSON
+    (touched,) = merged
+    told = {e.id for e in corpus.events if "001_b02bc1e1bd4a287c.txt" in e.documents}
+    assert touched == told and 0 < len(touched) < len(corpus.events) // 4
+    assert state(corpus) == state(load_corpus([corpus_dir]))
+
+
+def test_walk_keys_sort_as_the_walk_goes(tmp_path: Path) -> None:
+    from spacenews.walk import walk_files
+
+    for name in ["b.md", "a/z.md", "a/b/c.md", "a b/x.md", "ab.md", "a/a.md", "a!/q.md", "é/e.md"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    walked = [file.relative for file in walk_files(tmp_path, 0, [])]
+    assert sorted(walked, key=fresh.walk_key) == walked
+    assert walked[:2] == ["ab.md", "b.md"]  # a folder's files come before its folders

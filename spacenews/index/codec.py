@@ -1,0 +1,147 @@
+"""How records, events, documents and problems are kept in a row: as JSON, UTF-8 with lone
+surrogates passed (a file name that is not UTF-8 keeps its odd bytes as them)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from spacenews.model import (
+    Document,
+    Event,
+    EventRecord,
+    Mention,
+    Paragraph,
+    Problem,
+    Related,
+    Source,
+)
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_DECODE = json.JSONDecoder().decode
+_day = date.fromisoformat
+
+
+def pack(value: Any) -> bytes:
+    """A value as JSON bytes."""
+    return _ENCODE(value).encode("utf-8", "surrogatepass")
+
+
+def unpack(data: bytes) -> Any:
+    """A value from pack's bytes."""
+    return _DECODE(data.decode("utf-8", "surrogatepass"))
+
+
+def record_row(record: EventRecord) -> list[Any]:
+    """A record as plain values."""
+    return [
+        record.date.isoformat(),
+        record.headline,
+        record.body,
+        [list(source) for source in record.sources],
+        list(record.entities),
+        [_link_row(link) for link in record.related],
+        record.document,
+        record.via,
+        record.date_source,
+    ]
+
+
+def record_of(row: list[Any]) -> EventRecord:
+    """A record from record_row's values."""
+    day, headline, body, sources, entities, related, document, via, date_source = row
+    return EventRecord(
+        _day(day),
+        headline,
+        body,
+        [Source(*source) for source in sources],
+        entities,
+        [_link_of(link) for link in related],
+        document,
+        via,
+        date_source,
+    )
+
+
+def _link_row(link: Related) -> list[Any]:
+    return [link.id, link.date.isoformat(), link.headline, list(link.context)]
+
+
+def _link_of(row: list[Any]) -> Related:
+    return Related(row[0], _day(row[1]), row[2], tuple(row[3]))
+
+
+def event_row(event: Event) -> list[Any]:
+    """An event as plain values, its ties included."""
+    return [
+        event.id,
+        event.date.isoformat(),
+        event.headline,
+        event.body,
+        [list(source) for source in event.sources],
+        list(event.entities),
+        [_link_row(link) for link in event.related],
+        list(event.documents),
+        event.date_source,
+        [list(tie) for tie in event.ties],
+    ]
+
+
+def event_of(row: list[Any]) -> Event:
+    """An event from event_row's values."""
+    key, day, headline, body, sources, entities, related, documents, date_source, ties = row
+    return Event(
+        key,
+        _day(day),
+        headline,
+        body,
+        tuple(Source(*source) for source in sources),
+        tuple(entities),
+        tuple(_link_of(link) for link in related),
+        tuple(documents),
+        date_source,
+        tuple((name, via) for name, via in ties),
+    )
+
+
+def document_row(document: Document) -> list[Any]:
+    """A document as plain values, its paragraphs and mentions included."""
+    return [
+        document.path,
+        document.title,
+        document.format,
+        document.text,
+        list(document.tags),
+        [list(paragraph) for paragraph in document.paragraphs],
+        [mention_row(mention) for mention in document.mentions],
+    ]
+
+
+def document_of(row: list[Any]) -> Document:
+    """A document from document_row's values."""
+    path, title, form, text, tags, paragraphs, mentions = row
+    return Document(
+        path,
+        title,
+        form,
+        text,
+        tuple(tags),
+        tuple(Paragraph(*paragraph) for paragraph in paragraphs),
+        tuple(mention_of(mention) for mention in mentions),
+    )
+
+
+def mention_row(mention: Mention) -> list[Any]:
+    """A mention as plain values."""
+    return [mention.date.isoformat(), *mention[1:]]
+
+
+def mention_of(row: list[Any]) -> Mention:
+    """A mention from mention_row's values."""
+    return Mention(_day(row[0]), *row[1:])
+
+
+def problems_of(data: bytes) -> list[Problem]:
+    """A file's problems from their packed rows."""
+    return [Problem(*row) for row in unpack(data)]

@@ -1,0 +1,286 @@
+"""Keeping the database fresh: stat every file, and in one transaction update only the rows
+of the files that changed, appeared or vanished, merging again only the events they tell of."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import groupby
+from typing import TYPE_CHECKING, NamedTuple
+
+from spacenews.index.codec import (
+    document_row,
+    event_row,
+    mention_row,
+    pack,
+    record_of,
+    record_row,
+    unpack,
+)
+from spacenews.model import Document, Event, event_id, link_record
+
+if TYPE_CHECKING:
+    from spacenews.corpus import Progress
+    from spacenews.parse import Parsed
+    from spacenews.walk import SourceFile
+
+Key = tuple[int, int]  # a file's size and mtime_ns
+NO_KEY: Key = (-1, -1)  # the key of a file that cannot be stat-ed: read again every run
+MERGE_BLOCK = 500  # events merged again at a time
+MERGING = "Merging events"  # what progress is told meanwhile
+
+
+class DocumentRows(NamedTuple):
+    """What the tables hold of one document."""
+
+    path: str
+    title: str
+    format: str
+    tags: bytes
+    acronyms: bytes
+    data: bytes
+    mentions: Sequence[tuple[int, int, str, bytes]]  # day, last day, precision, data
+    words: list[str]  # its words in search
+
+
+class FileRows(NamedTuple):
+    """What the tables hold of one file: made where it is parsed (perhaps another process)."""
+
+    records: list[tuple[str, bytes]]  # the event each tells of, and the record
+    documents: list[DocumentRows]
+    problems: bytes
+
+
+def file_rows(parsed: Parsed) -> FileRows:
+    """The rows of what a file yielded; each record's links are records of the events they
+    link to (see corpus.group)."""
+    records: list[tuple[str, bytes]] = []
+    for record in parsed.records:
+        records.append((event_id(record.date, record.headline), pack(record_row(record))))
+        for link in record.related:
+            records.append((link.id, pack(record_row(link_record(link, record.document)))))
+    documents = [_document_rows(document) for document in parsed.documents]
+    return FileRows(records, documents, pack([list(problem) for problem in parsed.problems]))
+
+
+def _document_rows(document: Document) -> DocumentRows:
+    from spacenews.dates import period_of
+    from spacenews.entities import acronyms
+    from spacenews.search import document_paragraphs, unit_terms
+
+    mentions = [
+        (
+            mention.date.toordinal(),
+            period_of(mention.date, mention.precision).end.toordinal(),
+            mention.precision,
+            pack(mention_row(mention)),
+        )
+        for mention in document.mentions
+    ]
+    defined = [list(pair) for p in document.paragraphs for pair in acronyms(p.text)]
+    return DocumentRows(
+        document.path,
+        document.title,
+        document.format,
+        pack(list(document.tags)),
+        pack(defined),
+        pack(document_row(document)),
+        mentions,
+        unit_terms(document_paragraphs(document)),
+    )
+
+
+def walk_key(relative: str) -> bytes:
+    """A key that sorts the files of a root as the walk meets them: in each folder, its files
+    by name, then its folders by name, each with everything in it."""
+    *folders, name = relative.split("/")
+    key = "".join(f"\x02{folder}\x01" for folder in folders) + "\x01" + name
+    return key.encode("utf-8", "surrogatepass")
+
+
+def stat_key(path: str) -> Key:
+    """A file's size and modification time, or NO_KEY."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return NO_KEY
+    return info.st_size, info.st_mtime_ns
+
+
+def refresh(
+    db: sqlite3.Connection,
+    files: list[SourceFile],
+    parse: Callable[[list[SourceFile]], Iterable[FileRows]],
+    progress: Progress | None = None,
+) -> int:
+    """Bring the database up to date with the files of a walk; return how many files were
+    parsed. Nothing is written when no file changed."""
+    keys = [stat_key(file.path) for file in files]
+    known = {
+        (root, path): (ident, (size, mtime))
+        for ident, root, path, size, mtime in db.execute(
+            "SELECT id, root, path, size, mtime_ns FROM files"
+        )
+    }
+    todo = [
+        index
+        for index, (file, key) in enumerate(zip(files, keys, strict=True))
+        if key == NO_KEY or known.get((file.root, _text(file.relative)), (0, NO_KEY))[1] != key
+    ]
+    present = {(file.root, _text(file.relative)) for file in files}
+    gone = [ident for place, (ident, _) in known.items() if place not in present]
+    if not todo and not gone:
+        return 0
+    parsed = parse([files[index] for index in todo])
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        touched: set[str] = set()
+        for ident in gone:
+            _forget(db, ident, touched)
+        for index, rows in zip(todo, parsed, strict=True):
+            file = files[index]
+            old = db.execute(
+                "SELECT id FROM files WHERE root = ? AND path = ?",
+                (file.root, _text(file.relative)),
+            ).fetchone()
+            if old is not None:
+                _forget(db, old[0], touched)
+            _remember(db, file, keys[index], rows, touched)
+        merge_again(db, touched, progress)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return len(todo)
+
+
+def _forget(db: sqlite3.Connection, ident: int, touched: set[str]) -> None:
+    """Remove a file's rows, noting the events its records told of."""
+    touched.update(
+        event for (event,) in db.execute("SELECT event FROM records WHERE file = ?", (ident,))
+    )
+    db.execute("DELETE FROM search WHERE rowid IN (SELECT id FROM units WHERE file = ?)", (ident,))
+    for table in ("records", "units", "documents", "mentions"):
+        db.execute(f"DELETE FROM {table} WHERE file = ?", (ident,))
+    db.execute("DELETE FROM files WHERE id = ?", (ident,))
+
+
+def _remember(
+    db: sqlite3.Connection, file: SourceFile, key: Key, rows: FileRows, touched: set[str]
+) -> None:
+    """Add a file's rows, noting the events its records tell of."""
+    cursor = db.execute(
+        "INSERT INTO files(root, path, walk, size, mtime_ns, records, documents, problems)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            file.root,
+            _text(file.relative),
+            walk_key(file.relative),
+            *key,
+            len(rows.records),
+            len(rows.documents),
+            rows.problems,
+        ),
+    )
+    ident = cursor.lastrowid
+    db.executemany(
+        "INSERT INTO records VALUES (?, ?, ?, ?)",
+        [(ident, seq, event, data) for seq, (event, data) in enumerate(rows.records)],
+    )
+    touched.update(event for event, _ in rows.records)
+    for seq, document in enumerate(rows.documents):
+        db.execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (ident, seq, _text(document.path), _text(document.title), *document[2:6]),
+        )
+        db.executemany(
+            "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(ident, seq, number, *row) for number, row in enumerate(document.mentions)],
+        )
+        unit = db.execute(
+            "INSERT INTO units(file, seq, words) VALUES (?, ?, ?)",
+            (ident, seq, len(document.words)),
+        ).lastrowid
+        db.execute(
+            "INSERT INTO search(rowid, text) VALUES (?, ?)", (unit, " ".join(document.words))
+        )
+
+
+def _text(value: str) -> str:
+    # A file name that is not UTF-8 keeps its odd bytes as lone surrogates (a title may come
+    # from it), which SQLite's text cannot hold: a text column gets the replacement character
+    # instead, and the JSON columns keep them.
+    if value.isascii():
+        return value
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "replace").decode()
+    return value
+
+
+def merge_again(
+    db: sqlite3.Connection, touched: set[str], progress: Progress | None = None
+) -> None:
+    """Merge again every touched event from the records that tell of it (in the order the
+    walk meets their files); an event no record tells of any more is removed."""
+    from spacenews.corpus import merge
+
+    ordered = sorted(touched)
+    for low in range(0, len(ordered), MERGE_BLOCK):
+        block = ordered[low : low + MERGE_BLOCK]
+        marks = ",".join("?" * len(block))
+        _drop_events(db, block, marks)
+        rows = db.execute(
+            "SELECT r.event, r.data FROM records r JOIN files f ON f.id = r.file"
+            f" WHERE r.event IN ({marks}) ORDER BY r.event, f.root, f.walk, r.seq",
+            block,
+        )
+        for key, group in groupby(rows, key=lambda row: str(row[0])):
+            _add_event(db, merge(key, [record_of(unpack(data)) for _, data in group]))
+        if progress:
+            progress(MERGING, min(low + MERGE_BLOCK, len(ordered)), len(ordered))
+
+
+def _drop_events(db: sqlite3.Connection, block: list[str], marks: str) -> None:
+    db.execute(
+        f"DELETE FROM search WHERE rowid IN (SELECT id FROM units WHERE event IN ({marks}))",
+        block,
+    )
+    for table, column in (("units", "event"), ("ties", "event"), ("events", "id")):
+        db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", block)
+
+
+def _add_event(db: sqlite3.Connection, event: Event) -> None:
+    from spacenews.corpus import event_parts
+    from spacenews.entities import acronyms
+    from spacenews.render.data import encode
+    from spacenews.search import event_paragraphs, unit_terms
+
+    db.execute(
+        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            event.id,
+            event.date.isoformat(),
+            event.date.toordinal(),
+            _text(event.headline),
+            _text(event.headline.casefold()),
+            encode(event.to_dict()),
+            pack(event_row(event)),
+            _text("\0".join(event_parts(event))),
+            pack(list(event.entities)),
+            pack([list(pair) for pair in acronyms(event.headline)]),
+        ),
+    )
+    db.executemany("INSERT INTO ties VALUES (?, ?, ?)", [(event.id, *tie) for tie in event.ties])
+    words = unit_terms(event_paragraphs(event))
+    unit = db.execute(
+        "INSERT INTO units(event, words) VALUES (?, ?)", (event.id, len(words))
+    ).lastrowid
+    db.execute("INSERT INTO search(rowid, text) VALUES (?, ?)", (unit, " ".join(words)))
+
+
+def each_rows(parsed: Iterable[Parsed]) -> Iterator[FileRows]:
+    """The rows of each parse result."""
+    return map(file_rows, parsed)

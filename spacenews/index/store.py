@@ -1,0 +1,293 @@
+"""The SQLite store: where it lives, its tables, and opening it safely."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import stat
+from contextlib import closing, suppress
+from pathlib import Path
+from typing import Any
+
+ENV_DIR = "SPACENEWS_CACHE_DIR"
+SUFFIX = ".sqlite"
+MEMORY = ":memory:"
+BUSY_TIMEOUT_MS = 60_000  # another run filling the same database: wait for it
+HEADER = b"SQLite format 3\x00"
+
+# The modules whose code decides what the database holds: any change to them is a new one.
+_MODULES = (
+    "corpus.py",
+    "dates.py",
+    "entities.py",
+    "model.py",
+    "prose.py",
+    "text.py",
+    "parse/__init__.py",
+    "parse/eventpage.py",
+    "parse/frontmatter.py",
+    "parse/plaintext.py",
+    "render/data.py",
+    "index/codec.py",
+    "index/fresh.py",
+    "index/store.py",
+    "index/terms.py",
+)
+
+# The tables, documented in the README ("The index"); their names are kept stable.
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files(
+    id INTEGER PRIMARY KEY,
+    root INTEGER NOT NULL,         -- which corpus path it is under (0, 1, ...)
+    path TEXT NOT NULL,            -- relative to that path, with / between parts
+    walk BLOB NOT NULL,            -- sorts as the walk meets the files
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    records INTEGER NOT NULL,      -- what it yielded: event records,
+    documents INTEGER NOT NULL,    -- documents,
+    problems BLOB NOT NULL,        -- and problems (JSON)
+    UNIQUE (root, path)
+);
+CREATE INDEX IF NOT EXISTS files_walk ON files(root, walk);
+CREATE TABLE IF NOT EXISTS records(
+    file INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    event TEXT NOT NULL,           -- the id of the event it tells of
+    data BLOB NOT NULL,            -- JSON
+    PRIMARY KEY (file, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS records_event ON records(event);
+CREATE TABLE IF NOT EXISTS events(
+    id TEXT PRIMARY KEY,
+    date TEXT NOT NULL,
+    day INTEGER NOT NULL,          -- proleptic ordinal of the date
+    headline TEXT NOT NULL,
+    headline_fold TEXT NOT NULL,   -- the headline case-folded: the events' order
+    json BLOB NOT NULL,            -- exactly what --json prints for it
+    data BLOB NOT NULL,            -- the whole merged event (JSON)
+    texts TEXT NOT NULL,           -- headline, body and source titles, a NUL between
+    entities BLOB NOT NULL,        -- JSON list of its entity names
+    acronyms BLOB NOT NULL         -- JSON list of the (name, acronym) its headline defines
+);
+CREATE INDEX IF NOT EXISTS events_order ON events(day, headline_fold, id);
+CREATE TABLE IF NOT EXISTS ties(
+    event TEXT NOT NULL,
+    name TEXT NOT NULL,            -- the entity's name, folded (case and spaces)
+    via TEXT NOT NULL              -- "context" or "tag"
+);
+CREATE INDEX IF NOT EXISTS ties_name ON ties(name);
+CREATE INDEX IF NOT EXISTS ties_event ON ties(event);
+CREATE TABLE IF NOT EXISTS documents(
+    file INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    title TEXT NOT NULL,
+    format TEXT NOT NULL,
+    tags BLOB NOT NULL,            -- JSON
+    acronyms BLOB NOT NULL,        -- JSON
+    data BLOB NOT NULL,            -- the whole document, paragraphs included (JSON)
+    PRIMARY KEY (file, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS mentions(
+    file INTEGER NOT NULL,
+    document INTEGER NOT NULL,     -- the document's seq in its file
+    seq INTEGER NOT NULL,
+    day INTEGER NOT NULL,          -- proleptic ordinal of the date given
+    last INTEGER NOT NULL,         -- ... and of the last day of the period it names
+    precision TEXT NOT NULL,
+    data BLOB NOT NULL,            -- JSON
+    PRIMARY KEY (file, document, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS mentions_day ON mentions(day);
+CREATE TABLE IF NOT EXISTS units(
+    id INTEGER PRIMARY KEY,        -- the rowid of its text in search
+    event TEXT UNIQUE,             -- an event's id, or
+    file INTEGER,                  -- a document's file
+    seq INTEGER,                   -- ... and seq
+    words INTEGER NOT NULL         -- how many words search holds of it
+);
+CREATE INDEX IF NOT EXISTS units_document ON units(file, seq);
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
+    text, tokenize = "unicode61 remove_diacritics 2 tokenchars '_'"
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS search_terms USING fts5vocab(search, instance);
+"""
+
+
+class StoreError(Exception):
+    """A database that cannot be used: the message says why."""
+
+
+def cache_dir() -> Path:
+    """$SPACENEWS_CACHE_DIR, else the user cache folder of the platform."""
+    if configured := os.environ.get(ENV_DIR):
+        return Path(configured)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("spacenews", appauthor=False))
+
+
+def database_file(roots: list[Path], folder: Path | None = None) -> Path:
+    """Where the database of a set of corpus paths lives."""
+    digest = hashlib.sha256()
+    for root in roots:
+        digest.update(os.fsencode(os.path.realpath(root)) + b"\0")
+    return (folder or cache_dir()) / f"{digest.hexdigest()[:32]}{SUFFIX}"
+
+
+def fingerprint() -> str:
+    """A digest of spacenews's version and of the code that decides what the database holds."""
+    from spacenews import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent.parent
+    for name in _MODULES:
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()[:24]
+
+
+def inside(folder: Path, root: Path) -> bool:
+    """Whether folder is root or lies under it (the cache must never be in a corpus)."""
+    folder_real, root_real = os.path.realpath(folder), os.path.realpath(root)
+    return folder_real == root_real or folder_real.startswith(root_real.rstrip(os.sep) + os.sep)
+
+
+def connect(path: Path | str, roots: list[Path]) -> sqlite3.Connection:
+    """The database at path (":memory:" for one of this run only), made when there is none;
+    StoreError when the file is there but is not one this spacenews made for these paths."""
+    if path == MEMORY:
+        db = sqlite3.connect(MEMORY, isolation_level=None)
+        _create(db, roots)
+        return db
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not _check_file(path):
+        _make(path, roots)
+    db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA synchronous = NORMAL")
+        _check_contents(db, roots)
+    except sqlite3.DatabaseError as error:
+        db.close()
+        raise StoreError(f"it is corrupt ({error})") from None
+    except StoreError:
+        db.close()
+        raise
+    return db
+
+
+def _make(path: Path, roots: list[Path]) -> None:
+    """A new database put in place whole: made beside it, then linked there, so that another
+    run never sees one half made (when another run put its own first, that one is kept)."""
+    temporary = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    temporary.unlink(missing_ok=True)
+    try:
+        with closing(sqlite3.connect(temporary, isolation_level=None)) as db:
+            db.execute("PRAGMA journal_mode = WAL")  # kept in the file
+            _create(db, roots)
+        temporary.chmod(0o600)
+        if path.exists():  # empty: a run stopped before its first write
+            temporary.replace(path)
+        else:
+            with suppress(FileExistsError):
+                try:
+                    os.link(temporary, path)
+                except FileExistsError:
+                    raise
+                except OSError:  # a file system without hard links
+                    temporary.replace(path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _create(db: sqlite3.Connection, roots: list[Path]) -> None:
+    """The tables, in one transaction, unless they are there already."""
+    meta = [("fingerprint", fingerprint()), ("roots", _roots_key(roots))]
+    values = "".join(f"INSERT OR IGNORE INTO meta VALUES ('{k}', '{v}');\n" for k, v in meta)
+    db.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\n{values}COMMIT;")
+
+
+def _roots_key(roots: list[Path]) -> str:
+    return "\n".join(os.fsencode(os.path.realpath(root)).hex() for root in roots)
+
+
+def _check_file(path: Path) -> bool:
+    """Whether the file is there; StoreError when it is not ours alone, or not a database."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return False
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        raise StoreError("it belongs to another user")
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise StoreError("others may write to it")
+    if info.st_size == 0:
+        return False  # made by a run stopped before its first write (or by touch): made anew
+    with path.open("rb") as stream:
+        head = stream.read(100)
+    if not head.startswith(HEADER):
+        raise StoreError("it is not a database")
+    pages = int.from_bytes(head[28:32], "big")
+    size = int.from_bytes(head[16:18], "big")
+    size = 65536 if size == 1 else size
+    wal = path.with_name(path.name + "-wal")
+    unwritten = wal.exists() and wal.stat().st_size > 0  # pages not yet in the file
+    if not unwritten and pages and info.st_size < pages * size:
+        raise StoreError("it is cut short")
+    return True
+
+
+def _check_contents(db: sqlite3.Connection, roots: list[Path]) -> None:
+    try:
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    except sqlite3.OperationalError:
+        raise StoreError("it is not a spacenews index") from None
+    if meta.get("fingerprint") != fingerprint():
+        raise StoreError("it was written by another version of spacenews")
+    if meta.get("roots") != _roots_key(roots):
+        raise StoreError("it belongs to another corpus")
+
+
+def set_aside(path: Path) -> Path:
+    """Move a database that cannot be used out of the way (beside it, as NAME.broken), so that
+    a new one takes its place; the user may look at it, and the next set-aside replaces it."""
+    broken = path.with_name(path.name + ".broken")
+    path.replace(broken)
+    for extra in ("-wal", "-shm"):
+        Path(os.fspath(path) + extra).unlink(missing_ok=True)
+    return broken
+
+
+def clear(folder: Path | None = None) -> int:
+    """Remove every database (and what SQLite keeps beside it); return how many there were."""
+    folder = folder or cache_dir()
+    removed = 0
+    for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+        if path.name.endswith((SUFFIX, SUFFIX + ".broken")):
+            removed += 1
+        if path.name.endswith((SUFFIX, SUFFIX + ".broken", SUFFIX + "-wal", SUFFIX + "-shm")):
+            path.unlink(missing_ok=True)
+    return removed
+
+
+def describe(folder: Path | None = None) -> list[dict[str, Any]]:
+    """Each database of the cache folder: the corpus paths it serves, how many files it
+    holds, its size (files and roots None when it cannot be read)."""
+    folder = folder or cache_dir()
+    rows = []
+    for path in sorted(folder.glob(f"*{SUFFIX}")) if folder.is_dir() else ():
+        row: dict[str, Any] = {"kind": "index", "path": str(path), "bytes": path.stat().st_size}
+        row.update(roots=None, files=None)
+        try:
+            with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
+                meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+                (files,) = db.execute("SELECT count(*) FROM files").fetchone()
+            roots = [os.fsdecode(bytes.fromhex(root)) for root in meta["roots"].split("\n")]
+            row.update(roots=roots, files=files)
+        except (sqlite3.Error, KeyError, ValueError):
+            pass  # a listing must not fail on one bad file
+        rows.append(row)
+    return rows

@@ -1,0 +1,48 @@
+"""The words of a text as the full-text table holds them.
+
+A text is case-folded and stripped of its diacritics (search.normalise), and cut into its
+runs of word characters, as search has always read it. Languages written without spaces
+would then make a whole sentence one word: there, each run of CJK characters (Han, kana,
+Hangul) becomes its overlapping pairs of characters instead ("火星探测" -> 火星 星探 探测),
+as Lucene's CJK analyzer makes them, and a lone character stays a word of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"\w+")
+# Han (with its extensions and compatibility forms), Hiragana, Katakana, Hangul.
+_CJK_CHARS = (
+    "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3040-\u30ff\u3131-\u318e"
+    "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
+    "\U00020000-\U0003134f"
+)
+_CJK = re.compile(f"[{_CJK_CHARS}]")
+_PIECES = re.compile(f"[{_CJK_CHARS}]+|[^{_CJK_CHARS}]+")
+
+
+def has_cjk(text: str) -> bool:
+    """Whether the text holds a character of a language written without spaces."""
+    return _CJK.search(text) is not None
+
+
+def word_terms(word: str) -> list[str]:
+    """The terms of one normalised word: itself, or its pieces and CJK pairs."""
+    if not has_cjk(word):
+        return [word]
+    found: list[str] = []
+    for piece in _PIECES.findall(word):
+        if not has_cjk(piece) or len(piece) == 1:
+            found.append(piece)
+        else:
+            found += [piece[at : at + 2] for at in range(len(piece) - 1)]
+    return found
+
+
+def terms(normalised: str) -> list[str]:
+    """The terms of a normalised text, in order."""
+    words = _WORD.findall(normalised)
+    if not has_cjk(normalised):
+        return words
+    return [term for word in words for term in word_terms(word)]

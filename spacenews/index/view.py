@@ -1,0 +1,145 @@
+"""The corpus as the database holds it: each part read when a command first needs it."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, overload
+
+from spacenews.index.codec import document_of, event_of, mention_of, problems_of, unpack
+from spacenews.model import Document, Event, EventText, Mention, Problem
+
+if TYPE_CHECKING:
+    from spacenews.corpus import Index, Names
+
+BLOCK = 500  # rows asked for at a time by their ids
+_ORDER = "ORDER BY day, headline_fold, id"
+_WALK = "JOIN files f ON f.id = {0}.file ORDER BY f.root, f.walk"
+
+
+class View:
+    """The events of the database in their order, and what the queries ask of it."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        # One read transaction for the whole command: another run that updates the database
+        # meanwhile changes nothing this one sees (WAL keeps the state it started from).
+        if not db.in_transaction:
+            db.execute("BEGIN")
+        rows = db.execute(f"SELECT rowid, day FROM events {_ORDER}").fetchall()
+        self.rowids: list[int] = [row[0] for row in rows]
+        self.days: list[int] = [row[1] for row in rows]
+
+    def by_rowid(self, column: str, positions: Iterable[int]) -> Iterator[bytes]:
+        """A column of the events at these positions, in their order."""
+        rowids = [self.rowids[position] for position in positions]
+        for low in range(0, len(rowids), BLOCK):
+            block = rowids[low : low + BLOCK]
+            marks = ",".join("?" * len(block))
+            found = dict(
+                self.db.execute(
+                    f"SELECT rowid, {column} FROM events WHERE rowid IN ({marks})",
+                    block,
+                )
+            )
+            yield from (found[rowid] for rowid in block)
+
+    def views(self, positions: Iterable[int]) -> list[memoryview]:
+        """The JSON of the events at these positions (see corpus.Encoded)."""
+        return [memoryview(data) for data in self.by_rowid("json", positions)]
+
+    def done(self, positions: Sequence[int]) -> None:
+        """Nothing is kept of the JSON once handed out."""
+
+    def index(self) -> Index:
+        """The filters' view of the events (see corpus.Index)."""
+        from spacenews.corpus import index_rows
+
+        place = {rowid: position for position, rowid in enumerate(self.rowids)}
+        tied: list[list[tuple[str, str]]] = [[] for _ in self.rowids]
+        query = "SELECT e.rowid, t.name, t.via FROM ties t JOIN events e ON e.id = t.event"
+        for rowid, name, via in self.db.execute(query + " ORDER BY t.rowid"):
+            tied[place[rowid]].append((name, via))
+        texts = self.db.execute(f"SELECT texts FROM events {_ORDER}")
+        rows = ((day, text, ties) for day, text, ties in zip(self.days, texts, tied, strict=True))
+        return index_rows(rows)
+
+    def names(self) -> Names:
+        """What the gazetteer is built from (see corpus.Names)."""
+        from spacenews.corpus import Names
+
+        names: list[str] = []
+        pairs: list[tuple[str, str]] = []
+        for entities, defined in self.db.execute(f"SELECT entities, acronyms FROM events {_ORDER}"):
+            names += unpack(entities)
+            pairs += (tuple(pair) for pair in unpack(defined))
+        for tags, defined in self.db.execute(
+            "SELECT d.tags, d.acronyms FROM documents d " + _WALK.format("d") + ", d.seq"
+        ):
+            names += unpack(tags)
+            pairs += (tuple(pair) for pair in unpack(defined))
+        return Names(list(dict.fromkeys(names)), list(dict.fromkeys(pairs)))
+
+    def entity_lists(self) -> Iterator[list[str]]:
+        """The entity names of each event, in order."""
+        for (entities,) in self.db.execute(f"SELECT entities FROM events {_ORDER}"):
+            yield unpack(entities)
+
+    def documents(self) -> list[Document]:
+        """Every document, in the walk's order."""
+        query = "SELECT d.data FROM documents d " + _WALK.format("d") + ", d.seq"
+        return [document_of(unpack(data)) for (data,) in self.db.execute(query)]
+
+    def problems(self) -> list[Problem]:
+        """Every problem the files gave, in the walk's order."""
+        query = "SELECT problems FROM files ORDER BY root, walk"
+        return [problem for (data,) in self.db.execute(query) for problem in problems_of(data)]
+
+    def mentions(self, start: date | None = None, end: date | None = None) -> list[Mention]:
+        """The dated mentions whose whole period lies from start to end, in date order."""
+        query = "SELECT m.data FROM mentions m JOIN files f ON f.id = m.file WHERE 1"
+        values: list[int] = []
+        if start is not None:
+            query += " AND m.day >= ?"
+            values.append(start.toordinal())
+        if end is not None:
+            query += " AND m.last <= ?"
+            values.append(end.toordinal())
+        query += " ORDER BY m.day, f.root, f.walk, m.document, m.seq"
+        return [mention_of(unpack(data)) for (data,) in self.db.execute(query, values)]
+
+    def texts(self) -> Iterator[EventText]:
+        """Each event's texts, in order (see corpus.Corpus.event_texts)."""
+        for (data,) in self.db.execute(f"SELECT data FROM events {_ORDER}"):
+            e = event_of(unpack(data))
+            yield EventText(e.id, e.date, e.headline, e.body, e.entities)
+
+
+class Events(Sequence[Event]):
+    """The events of the database in their order, each built when looked at and not kept."""
+
+    def __init__(self, view: View) -> None:
+        self._view = view
+
+    def __len__(self) -> int:
+        return len(self._view.rowids)
+
+    @overload
+    def __getitem__(self, position: int) -> Event: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> list[Event]: ...
+
+    def __getitem__(self, position: int | slice) -> Event | list[Event]:
+        if isinstance(position, slice):
+            return list(self.picked(range(len(self))[position]))
+        (data,) = self._view.by_rowid("data", [range(len(self))[position]])
+        return event_of(unpack(data))
+
+    def __iter__(self) -> Iterator[Event]:
+        return self.picked(range(len(self)))
+
+    def picked(self, positions: Iterable[int]) -> Iterator[Event]:
+        """The events at these positions, one after another (see corpus.Picking)."""
+        return (event_of(unpack(data)) for data in self._view.by_rowid("data", positions))
