@@ -7,6 +7,7 @@ import re
 import sys
 import unicodedata
 from collections import Counter
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -136,3 +137,29 @@ def test_a_word_character_is_one_to_the_regex_engine_too() -> None:
     word = re.compile(r"\w")
     chars = (chr(code) for code in range(sys.maxunicode + 1))
     assert [c for c in chars if bool(word.match(c)) != _is_word(c)] == []
+
+
+def test_words_written_without_spaces_are_found_inside_sentences(tmp_path: Path) -> None:
+    # Chinese and Japanese sentences hold their words without spaces: search finds the
+    # two-character 火星 (Mars) inside them, by the pairs of characters the index keeps.
+    pages = {
+        "zh.md": "### [2020-07-23](/news/2020/07/23/index.md)\n\n# 天问一号发射\n\n"
+        "中国首次火星探测任务天问一号在文昌发射成功。\n",
+        "ja.md": "### [2021-02-10](/news/2021/02/10/index.md)\n\n# 探査機の到着\n\n"
+        "探査機は火星の周回軌道に入った。\n",
+        "other.md": "### [2021-02-11](/news/2021/02/11/index.md)\n\n# 月面着陆\n\n"
+        "嫦娥五号在月球着陆。星火燎原。\n",
+    }
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text)
+    index = SearchIndex.of(load_corpus([tmp_path]))
+    found = index.search("火星")
+    assert {result.unit.date.isoformat() for result in found if result.unit.date} == {
+        "2020-07-23",
+        "2021-02-10",
+    }
+    assert all("火星" in result.snippet for result in found)
+    (longer,) = index.search("火星探测")  # its pairs 火星 星探 探测, in a row
+    assert longer.unit.title == "天问一号发射"
+    assert index.search("探测火星") == []  # the same characters, not in that order
+    assert highlights("中国首次火星探测", ("火星",)) == [(4, 6)]
