@@ -11,11 +11,12 @@ prints, as a Markdown table, the median of --repeat runs of:
 - grep: ``grep -rlF`` for one name;
 - cold: ``spacenews --corpus C timeline --entity "European Space Agency" --json --no-cache``;
 - warm: the same with the cache filled;
-- changed: the same after one file was touched (a new mtime): the snapshot is refreshed;
+- changed: the same after one file was touched (a new mtime): its rows are updated;
 - peak memory of the cold, filling, warm and changed runs (maximum resident set size);
-and the ratios to the read floor. Then the start-up on the built-in seeds against
-``python -c "import typer"``. Times are wall-clock seconds on whatever else the machine is
-doing: compare the ratios, not the seconds.
+and the ratios to the read floor; then warm show, related, entities and search, and search
+against an FTS5 table of the same files queried directly (the do-it-yourself peer). Then
+the start-up on the built-in seeds against ``python -c "import typer"``. Times are
+wall-clock seconds on whatever else the machine is doing: compare the ratios, not the seconds.
 """
 
 from __future__ import annotations
@@ -106,7 +107,13 @@ def bench_size(size: int, work: Path, repeat: int) -> dict[str, float]:
     warm, warm_mem = median([*spacenews, *query], env, repeat, folder)
     page = min(folder.rglob("*.txt"))
     changed, changed_mem = median([*spacenews, *query], env, repeat, folder, lambda: page.touch())
+    asks = {}
+    for name, ask in ASKS.items():
+        asks[name], asks[name + "_mem"] = median([*spacenews, *ask], env, repeat, folder)
+    peer, _ = fts_peer(folder, work, env, repeat)
     return {
+        **asks,
+        "peer": peer,
         "size": size,
         "read": read,
         "grep": grep,
@@ -119,6 +126,43 @@ def bench_size(size: int, work: Path, repeat: int) -> dict[str, float]:
         "warm_mem": warm_mem,
         "changed_mem": changed_mem,
     }
+
+
+ASKS = {  # warm questions whose cost should grow with the answer, not the corpus
+    "show": ["show", "2010-05-04", "--json"],
+    "related": ["related", "Tim Peake", "--limit", "20", "--json"],
+    "entities": ["entities", "--limit", "20", "--json"],
+    "search": ["search", "liquid water", "--json"],
+}
+PEER_LOAD = """
+import os, sqlite3, sys
+db = sqlite3.connect(sys.argv[2])
+db.execute("CREATE VIRTUAL TABLE docs USING fts5(path, text)")
+for folder, _, files in os.walk(sys.argv[1]):
+    for name in files:
+        path = os.path.join(folder, name)
+        with open(path, encoding="utf-8", errors="replace") as stream:
+            db.execute("INSERT INTO docs VALUES (?, ?)", (path, stream.read()))
+db.commit()
+"""
+PEER_SEARCH = """
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rows = db.execute(
+    "SELECT path, snippet(docs, 1, '', '', '...', 10) FROM docs WHERE docs MATCH ?"
+    " ORDER BY bm25(docs) LIMIT 10", ("liquid water",)
+).fetchall()
+print(rows)
+"""
+
+
+def fts_peer(folder: Path, work: Path, env: dict[str, str], repeat: int) -> tuple[float, int]:
+    """A do-it-yourself peer, as sqlite-utils enable-fts and search make it: the files in an
+    FTS5 table (made once, untimed), and the same words searched, best ten by bm25()."""
+    db = work / f"peer-{folder.name}.sqlite"
+    if not db.exists():
+        subprocess.run([sys.executable, "-c", PEER_LOAD, str(folder), str(db)], check=True)
+    return median([sys.executable, "-c", PEER_SEARCH, str(db)], env, repeat, folder)
 
 
 def main() -> None:
@@ -136,6 +180,7 @@ def main() -> None:
         "| peak MiB cold / filling / warm / changed |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    asks = []
     for size in args.sizes:
         r = bench_size(size, args.work, args.repeat)
         print(
@@ -143,6 +188,22 @@ def main() -> None:
             f"| {r['cold'] / r['read']:.1f}x | {r['fill']:.2f} s | {r['warm']:.2f} s "
             f"| {r['warm'] / r['read']:.2f}x | {r['changed']:.2f} s "
             f"| {r['cold_mem']} / {r['fill_mem']} / {r['warm_mem']} / {r['changed_mem']} |",
+            flush=True,
+        )
+        asks.append(r)
+    print()
+    print(
+        "| documents | warm show DAY | related NAME -n 20 | entities -n 20 | search WORDS "
+        "| (each / read) | search / FTS5 peer | peak MiB of these |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in asks:
+        ratios = " / ".join(f"{r[name] / r['read']:.2f}x" for name in ASKS)
+        peak = max(r[name + "_mem"] for name in ASKS)
+        print(
+            f"| {r['size']:,} | {r['show']:.2f} s | {r['related']:.2f} s | {r['entities']:.2f} s "
+            f"| {r['search']:.2f} s | {ratios} | {r['search'] / r['peer']:.1f}x "
+            f"({r['peer']:.2f} s) | {peak} |",
             flush=True,
         )
     typer, seeds = startup(max(args.repeat * 10, 30))

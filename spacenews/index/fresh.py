@@ -248,7 +248,12 @@ def _drop_events(db: sqlite3.Connection, block: list[str], marks: str) -> None:
         f"DELETE FROM search WHERE rowid IN (SELECT id FROM units WHERE event IN ({marks}))",
         block,
     )
-    for table, column in (("units", "event"), ("ties", "event"), ("events", "id")):
+    for table, column in (
+        ("units", "event"),
+        ("ties", "event"),
+        ("names", "event"),
+        ("events", "id"),
+    ):
         db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", block)
 
 
@@ -274,6 +279,10 @@ def _add_event(db: sqlite3.Connection, event: Event) -> None:
         ),
     )
     db.executemany("INSERT INTO ties VALUES (?, ?, ?)", [(event.id, *tie) for tie in event.ties])
+    db.executemany(
+        "INSERT INTO names VALUES (?, ?, ?)",
+        [(event.id, seq, _text(name)) for seq, name in enumerate(event.entities)],
+    )
     words = unit_terms(event_paragraphs(event))
     unit = db.execute(
         "INSERT INTO units(event, words) VALUES (?, ?)", (event.id, len(words))

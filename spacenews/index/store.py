@@ -72,6 +72,12 @@ CREATE TABLE IF NOT EXISTS events(
     acronyms BLOB NOT NULL         -- JSON list of the (name, acronym) its headline defines
 );
 CREATE INDEX IF NOT EXISTS events_order ON events(day, headline_fold, id);
+CREATE TABLE IF NOT EXISTS names(
+    event TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    name TEXT NOT NULL,            -- an entity of the event, as first written
+    PRIMARY KEY (event, seq)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS ties(
     event TEXT NOT NULL,
     name TEXT NOT NULL,            -- the entity's name, folded (case and spaces)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from itertools import groupby
 from typing import TYPE_CHECKING, overload
 
 from spacenews.index.codec import document_of, event_of, mention_of, problems_of, unpack
@@ -69,10 +70,18 @@ class View:
         """What the gazetteer is built from (see corpus.Names)."""
         from spacenews.corpus import Names
 
-        names: list[str] = []
+        names = [
+            name
+            for (name,) in self.db.execute(
+                "SELECT n.name FROM events e JOIN names n ON n.event = e.id"
+                " ORDER BY e.day, e.headline_fold, e.id, n.seq"
+            )
+        ]
         pairs: list[tuple[str, str]] = []
-        for entities, defined in self.db.execute(f"SELECT entities, acronyms FROM events {_ORDER}"):
-            names += unpack(entities)
+        for (defined,) in self.db.execute(
+            f"SELECT acronyms FROM events WHERE acronyms != ? {_ORDER}",
+            (b"[]",),
+        ):
             pairs += (tuple(pair) for pair in unpack(defined))
         for tags, defined in self.db.execute(
             "SELECT d.tags, d.acronyms FROM documents d " + _WALK.format("d") + ", d.seq"
@@ -82,9 +91,13 @@ class View:
         return Names(list(dict.fromkeys(names)), list(dict.fromkeys(pairs)))
 
     def entity_lists(self) -> Iterator[list[str]]:
-        """The entity names of each event, in order."""
-        for (entities,) in self.db.execute(f"SELECT entities FROM events {_ORDER}"):
-            yield unpack(entities)
+        """The entity names of each event, in order (the events without any left out)."""
+        query = (
+            "SELECT n.event, n.name FROM events e JOIN names n ON n.event = e.id"
+            " ORDER BY e.day, e.headline_fold, e.id, n.seq"
+        )
+        for _, rows in groupby(self.db.execute(query), key=lambda row: str(row[0])):
+            yield [name for _, name in rows]
 
     def documents(self) -> list[Document]:
         """Every document, in the walk's order."""
