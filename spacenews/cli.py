@@ -845,7 +845,7 @@ def _emit(
 
 
 def _known(corpus: "Corpus", entity: str) -> bool:
-    return corpus.gazetteer.resolve(entity) is not None
+    return corpus.gazetteer_for(entity).resolve(entity) is not None
 
 
 def _unknown(corpus: "Corpus", entity: str) -> str:

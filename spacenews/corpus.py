@@ -299,6 +299,19 @@ class Corpus:
             self._gazetteer = build_gazetteer(self._alias_tables, names, acronyms)
         return self._gazetteer
 
+    def gazetteer_for(self, name: str) -> Gazetteer:
+        """A gazetteer that knows a name as the corpus's does: its canonical form, aliases
+        and parts. From the database, without gathering every name of the corpus: only the
+        alias tables, the acronyms the texts define, and the first spelling of that name."""
+        view = self._view
+        if self._gazetteer is not None or view is None:
+            return self.gazetteer
+        from spacenews.entities import build_gazetteer
+
+        spelling = view.spelling(fold(name))
+        spellings = [] if spelling is None else [spelling]
+        return build_gazetteer(self._alias_tables, spellings, view.acronyms())
+
     def entity_names(self) -> dict[str, str]:
         """Every entity name the events carry, keyed by its folded form: the first spelling."""
         if not self._spellings:

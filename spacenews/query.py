@@ -101,7 +101,7 @@ class Relation:
     def __init__(self, corpus: Corpus, entity: str) -> None:
         from spacenews.entities import finder
 
-        gazetteer = corpus.gazetteer
+        gazetteer = corpus.gazetteer_for(entity)
         canonical = gazetteer.resolve(entity)
         self.known = canonical is not None
         forms = gazetteer.forms(canonical) if canonical else {entity.strip(): "name"}
@@ -158,6 +158,9 @@ class Relation:
     def positions(self, corpus: Corpus) -> set[int]:
         """The positions of the corpus's events that ``event`` would match, found in the
         corpus index at once rather than event by event."""
+        view = corpus.view
+        if view is not None:  # the database finds them
+            return view.tied(self._how) | view.naming(self._finder)
         ties = corpus.index.ties
         found = {position for name in self._how for position in ties.get(name, ())}
         return found | corpus.naming(self._finder)

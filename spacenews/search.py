@@ -106,14 +106,14 @@ class SearchIndex:
         self._db = connect(MEMORY, [])
         if corpus is not None:  # a corpus made in memory, without a database: its units
             self.units = units_of(corpus)
-        rows = [(number, unit_terms(unit.paragraphs)) for number, unit in enumerate(self.units, 1)]
+        rows = [(number, unit_text(unit.paragraphs)) for number, unit in enumerate(self.units, 1)]
         self._db.executemany(
             "INSERT INTO units(id, event, words) VALUES (?, ?, ?)",
-            [(number, str(number), len(words)) for number, words in rows],
+            [(number, str(number), length) for number, (_, length) in rows],
         )
         self._db.executemany(
             "INSERT INTO search(rowid, text) VALUES (?, ?)",
-            [(number, " ".join(words)) for number, words in rows],
+            [(number, text) for number, (text, _) in rows],
         )
         self._corpus = None
 
@@ -266,11 +266,14 @@ def units_of(corpus: Corpus) -> list[Unit]:
     return units + [document_unit(document) for document in corpus.documents]
 
 
-def unit_terms(paragraphs: Sequence[str]) -> list[str]:
-    """The terms of a unit's text as the full-text table holds them (see index.terms)."""
+def unit_text(paragraphs: Sequence[str]) -> tuple[str, int]:
+    """A unit's text as the full-text table holds it (see index.terms), and its length in
+    words for BM25: its runs of word characters, as always (a run of CJK characters is one,
+    however many pairs the table holds of it), so that scores stay those of before."""
     from spacenews.index.terms import terms
 
-    return terms(normalise("\n".join(paragraphs)))
+    normalised = normalise("\n".join(paragraphs))
+    return " ".join(terms(normalised)), len(_WORD.findall(normalised))
 
 
 def _is_word(char: str) -> bool:

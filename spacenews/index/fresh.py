@@ -19,6 +19,7 @@ from spacenews.index.codec import (
     unpack,
 )
 from spacenews.model import Document, Event, event_id, link_record
+from spacenews.text import fold
 
 if TYPE_CHECKING:
     from spacenews.corpus import Progress
@@ -41,7 +42,8 @@ class DocumentRows(NamedTuple):
     acronyms: bytes
     data: bytes
     mentions: Sequence[tuple[int, int, str, bytes]]  # day, last day, precision, data
-    words: list[str]  # its words in search
+    text: str  # its words in search (see search.unit_text)
+    length: int  # ... and its length in words
 
 
 class FileRows(NamedTuple):
@@ -67,7 +69,7 @@ def file_rows(parsed: Parsed) -> FileRows:
 def _document_rows(document: Document) -> DocumentRows:
     from spacenews.dates import period_of
     from spacenews.entities import acronyms
-    from spacenews.search import document_paragraphs, unit_terms
+    from spacenews.search import document_paragraphs, unit_text
 
     mentions = [
         (
@@ -87,7 +89,7 @@ def _document_rows(document: Document) -> DocumentRows:
         pack(defined),
         pack(document_row(document)),
         mentions,
-        unit_terms(document_paragraphs(document)),
+        *unit_text(document_paragraphs(document)),
     )
 
 
@@ -161,7 +163,7 @@ def _forget(db: sqlite3.Connection, ident: int, touched: set[str]) -> None:
         event for (event,) in db.execute("SELECT event FROM records WHERE file = ?", (ident,))
     )
     db.execute("DELETE FROM search WHERE rowid IN (SELECT id FROM units WHERE file = ?)", (ident,))
-    for table in ("records", "units", "documents", "mentions"):
+    for table in ("records", "units", "documents", "mentions", "tags"):
         db.execute(f"DELETE FROM {table} WHERE file = ?", (ident,))
     db.execute("DELETE FROM files WHERE id = ?", (ident,))
 
@@ -195,16 +197,21 @@ def _remember(
             (ident, seq, _text(document.path), _text(document.title), *document[2:6]),
         )
         db.executemany(
+            "INSERT INTO tags VALUES (?, ?, ?, ?, ?)",
+            [
+                (ident, seq, number, _text(tag), _text(fold(tag)))
+                for number, tag in enumerate(unpack(document.tags))
+            ],
+        )
+        db.executemany(
             "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(ident, seq, number, *row) for number, row in enumerate(document.mentions)],
         )
         unit = db.execute(
             "INSERT INTO units(file, seq, words) VALUES (?, ?, ?)",
-            (ident, seq, len(document.words)),
+            (ident, seq, document.length),
         ).lastrowid
-        db.execute(
-            "INSERT INTO search(rowid, text) VALUES (?, ?)", (unit, " ".join(document.words))
-        )
+        db.execute("INSERT INTO search(rowid, text) VALUES (?, ?)", (unit, document.text))
 
 
 def _text(value: str) -> str:
@@ -259,12 +266,14 @@ def _drop_events(db: sqlite3.Connection, block: list[str], marks: str) -> None:
 
 def _add_event(db: sqlite3.Connection, event: Event) -> None:
     from spacenews.corpus import event_parts
-    from spacenews.entities import acronyms
+    from spacenews.entities import acronyms, fold_case
     from spacenews.render.data import encode
-    from spacenews.search import event_paragraphs, unit_terms
+    from spacenews.search import event_paragraphs, unit_text
 
+    texts = "\0".join(event_parts(event))
+    folded = fold_case(texts)
     db.execute(
-        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             event.id,
             event.date.isoformat(),
@@ -273,21 +282,23 @@ def _add_event(db: sqlite3.Connection, event: Event) -> None:
             _text(event.headline.casefold()),
             encode(event.to_dict()),
             pack(event_row(event)),
-            _text("\0".join(event_parts(event))),
+            _text(texts),
+            None if folded is None else _text(folded),
             pack(list(event.entities)),
             pack([list(pair) for pair in acronyms(event.headline)]),
         ),
     )
     db.executemany("INSERT INTO ties VALUES (?, ?, ?)", [(event.id, *tie) for tie in event.ties])
     db.executemany(
-        "INSERT INTO names VALUES (?, ?, ?)",
-        [(event.id, seq, _text(name)) for seq, name in enumerate(event.entities)],
+        "INSERT INTO names VALUES (?, ?, ?, ?)",
+        [
+            (event.id, seq, _text(name), _text(fold(name)))
+            for seq, name in enumerate(event.entities)
+        ],
     )
-    words = unit_terms(event_paragraphs(event))
-    unit = db.execute(
-        "INSERT INTO units(event, words) VALUES (?, ?)", (event.id, len(words))
-    ).lastrowid
-    db.execute("INSERT INTO search(rowid, text) VALUES (?, ?)", (unit, " ".join(words)))
+    text, length = unit_text(event_paragraphs(event))
+    unit = db.execute("INSERT INTO units(event, words) VALUES (?, ?)", (event.id, length)).lastrowid
+    db.execute("INSERT INTO search(rowid, text) VALUES (?, ?)", (unit, text))
 
 
 def each_rows(parsed: Iterable[Parsed]) -> Iterator[FileRows]:

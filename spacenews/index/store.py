@@ -68,6 +68,7 @@ CREATE TABLE IF NOT EXISTS events(
     json BLOB NOT NULL,            -- exactly what --json prints for it
     data BLOB NOT NULL,            -- the whole merged event (JSON)
     texts TEXT NOT NULL,           -- headline, body and source titles, a NUL between
+    texts_folded TEXT,             -- ... as entities.fold_case gives them (NULL: it cannot)
     entities BLOB NOT NULL,        -- JSON list of its entity names
     acronyms BLOB NOT NULL         -- JSON list of the (name, acronym) its headline defines
 );
@@ -76,8 +77,19 @@ CREATE TABLE IF NOT EXISTS names(
     event TEXT NOT NULL,
     seq INTEGER NOT NULL,
     name TEXT NOT NULL,            -- an entity of the event, as first written
+    fold TEXT NOT NULL,            -- ... folded (case and spaces)
     PRIMARY KEY (event, seq)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS names_fold ON names(fold);
+CREATE TABLE IF NOT EXISTS tags(
+    file INTEGER NOT NULL,
+    seq INTEGER NOT NULL,          -- the document's seq in its file
+    n INTEGER NOT NULL,
+    name TEXT NOT NULL,            -- a tag of the document
+    fold TEXT NOT NULL,            -- ... folded (case and spaces)
+    PRIMARY KEY (file, seq, n)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tags_fold ON tags(fold);
 CREATE TABLE IF NOT EXISTS ties(
     event TEXT NOT NULL,
     name TEXT NOT NULL,            -- the entity's name, folded (case and spaces)

@@ -13,6 +13,7 @@ from spacenews.model import Document, Event, EventText, Mention, Problem
 
 if TYPE_CHECKING:
     from spacenews.corpus import Index, Names
+    from spacenews.entities import Finder
 
 BLOCK = 500  # rows asked for at a time by their ids
 _ORDER = "ORDER BY day, headline_fold, id"
@@ -30,6 +31,7 @@ class View:
             db.execute("BEGIN")
         rows = db.execute(f"SELECT rowid, day FROM events {_ORDER}").fetchall()
         self.rowids: list[int] = [row[0] for row in rows]
+        self._places: dict[int, int] | None = None
         self.days: list[int] = [row[1] for row in rows]
 
     def by_rowid(self, column: str, positions: Iterable[int]) -> Iterator[bytes]:
@@ -66,6 +68,54 @@ class View:
         rows = ((day, text, ties) for day, text, ties in zip(self.days, texts, tied, strict=True))
         return index_rows(rows)
 
+    def spelling(self, folded: str) -> str | None:
+        """The first spelling, in the corpus's order, of an entity name or tag with this
+        folded form: the one the gazetteer keeps (see corpus.Names)."""
+        row = self.db.execute(
+            "SELECT n.name FROM names n JOIN events e ON e.id = n.event WHERE n.fold = ?"
+            " ORDER BY e.day, e.headline_fold, e.id, n.seq LIMIT 1",
+            (folded,),
+        ).fetchone()
+        if row is None:
+            row = self.db.execute(
+                "SELECT t.name FROM tags t JOIN files f ON f.id = t.file WHERE t.fold = ?"
+                " ORDER BY f.root, f.walk, t.seq, t.n LIMIT 1",
+                (folded,),
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def positions(self, rowids: Iterable[int]) -> set[int]:
+        """The positions of the events of these rowids."""
+        if self._places is None:
+            self._places = {rowid: position for position, rowid in enumerate(self.rowids)}
+        return {self._places[rowid] for rowid in rowids}
+
+    def tied(self, folded: Iterable[str]) -> set[int]:
+        """The positions of the events tied to any of these folded names."""
+        names = list(folded)
+        marks = ",".join("?" * len(names))
+        query = (
+            f"SELECT e.rowid FROM ties t JOIN events e ON e.id = t.event WHERE t.name IN ({marks})"
+        )
+        return self.positions(rowid for (rowid,) in self.db.execute(query, names))
+
+    def naming(self, finder: Finder) -> set[int]:
+        """The positions of the events whose headline, body or source titles the finder
+        matches in: the events whose texts hold a word a match starts with (see
+        entities.Finder) are found by SQLite, and the regex is tried on those only."""
+        conditions = ["instr(texts, ?)" for _ in finder.exact]
+        if finder.folded:
+            conditions.append("texts_folded IS NULL")
+            conditions += ["instr(texts_folded, ?)" for _ in finder.folded]
+        if not conditions:
+            return set()
+        words = [*finder.exact, *finder.folded]
+        query = f"SELECT rowid, texts FROM events WHERE {' OR '.join(conditions)}"
+        search = finder.pattern.search
+        return self.positions(
+            rowid for rowid, texts in self.db.execute(query, words) if search(texts)
+        )
+
     def names(self) -> Names:
         """What the gazetteer is built from (see corpus.Names)."""
         from spacenews.corpus import Names
@@ -77,18 +127,30 @@ class View:
                 " ORDER BY e.day, e.headline_fold, e.id, n.seq"
             )
         ]
+        names += [
+            name
+            for (name,) in self.db.execute(
+                "SELECT t.name FROM tags t JOIN files f ON f.id = t.file"
+                " ORDER BY f.root, f.walk, t.seq, t.n"
+            )
+        ]
+        return Names(list(dict.fromkeys(names)), self.acronyms())
+
+    def acronyms(self) -> list[tuple[str, str]]:
+        """The (long name, acronym) pairs the texts define, in order, each once."""
         pairs: list[tuple[str, str]] = []
         for (defined,) in self.db.execute(
             f"SELECT acronyms FROM events WHERE acronyms != ? {_ORDER}",
             (b"[]",),
         ):
             pairs += (tuple(pair) for pair in unpack(defined))
-        for tags, defined in self.db.execute(
-            "SELECT d.tags, d.acronyms FROM documents d " + _WALK.format("d") + ", d.seq"
+        for (defined,) in self.db.execute(
+            "SELECT d.acronyms FROM documents d JOIN files f ON f.id = d.file"
+            " WHERE d.acronyms != ? ORDER BY f.root, f.walk, d.seq",
+            (b"[]",),
         ):
-            names += unpack(tags)
             pairs += (tuple(pair) for pair in unpack(defined))
-        return Names(list(dict.fromkeys(names)), list(dict.fromkeys(pairs)))
+        return list(dict.fromkeys(pairs))
 
     def entity_lists(self) -> Iterator[list[str]]:
         """The entity names of each event, in order (the events without any left out)."""
@@ -106,8 +168,9 @@ class View:
 
     def problems(self) -> list[Problem]:
         """Every problem the files gave, in the walk's order."""
-        query = "SELECT problems FROM files ORDER BY root, walk"
-        return [problem for (data,) in self.db.execute(query) for problem in problems_of(data)]
+        query = "SELECT problems FROM files WHERE problems != ? ORDER BY root, walk"
+        rows = self.db.execute(query, (b"[]",))
+        return [problem for (data,) in rows for problem in problems_of(data)]
 
     def mentions(self, start: date | None = None, end: date | None = None) -> list[Mention]:
         """The dated mentions whose whole period lies from start to end, in date order."""
