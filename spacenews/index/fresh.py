@@ -235,6 +235,7 @@ def merge_again(
     from spacenews.corpus import merge
 
     ordered = sorted(touched)
+    (last,) = db.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()
     for low in range(0, len(ordered), MERGE_BLOCK):
         block = ordered[low : low + MERGE_BLOCK]
         marks = ",".join("?" * len(block))
@@ -243,9 +244,12 @@ def merge_again(
             "SELECT r.event, r.data FROM records r JOIN files f ON f.id = r.file"
             f" WHERE r.event IN ({marks}) ORDER BY r.event, f.root, f.walk, r.seq",
             block,
-        )
+        ).fetchall()
+        added = _EventRows()
         for key, group in groupby(rows, key=lambda row: str(row[0])):
-            _add_event(db, merge(key, [record_of(unpack(data)) for _, data in group]))
+            last += 1
+            added.add(merge(key, [record_of(unpack(data)) for _, data in group]), last)
+        added.write(db)
         if progress:
             progress(MERGING, min(low + MERGE_BLOCK, len(ordered)), len(ordered))
 
@@ -264,41 +268,57 @@ def _drop_events(db: sqlite3.Connection, block: list[str], marks: str) -> None:
         db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", block)
 
 
-def _add_event(db: sqlite3.Connection, event: Event) -> None:
-    from spacenews.corpus import event_parts
-    from spacenews.entities import acronyms, fold_case
-    from spacenews.render.data import encode
-    from spacenews.search import event_paragraphs, unit_text
+class _EventRows:
+    """The rows of a block of merged events, written a table at a time: a statement per
+    row cost more than the merge itself."""
 
-    texts = "\0".join(event_parts(event))
-    folded = fold_case(texts)
-    db.execute(
-        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            event.id,
-            event.date.isoformat(),
-            event.date.toordinal(),
-            _text(event.headline),
-            _text(event.headline.casefold()),
-            encode(event.to_dict()),
-            pack(event_row(event)),
-            _text(texts),
-            None if folded is None else _text(folded),
-            pack(list(event.entities)),
-            pack([list(pair) for pair in acronyms(event.headline)]),
-        ),
-    )
-    db.executemany("INSERT INTO ties VALUES (?, ?, ?)", [(event.id, *tie) for tie in event.ties])
-    db.executemany(
-        "INSERT INTO names VALUES (?, ?, ?, ?)",
-        [
+    def __init__(self) -> None:
+        self.events: list[tuple[object, ...]] = []
+        self.ties: list[tuple[str, str, str]] = []
+        self.names: list[tuple[str, int, str, str]] = []
+        self.units: list[tuple[int, str, int]] = []
+        self.search: list[tuple[int, str]] = []
+
+    def add(self, event: Event, unit: int) -> None:
+        """An event's rows; unit is the id of its text in search."""
+        from spacenews.corpus import event_parts
+        from spacenews.entities import acronyms, fold_case
+        from spacenews.render.data import encode
+        from spacenews.search import event_paragraphs, unit_text
+
+        texts = "\0".join(event_parts(event))
+        folded = fold_case(texts)
+        self.events.append(
+            (
+                event.id,
+                event.date.isoformat(),
+                event.date.toordinal(),
+                _text(event.headline),
+                _text(event.headline.casefold()),
+                encode(event.to_dict()),
+                pack(event_row(event)),
+                _text(texts),
+                None if folded is None else _text(folded),
+                pack(list(event.entities)),
+                pack([list(pair) for pair in acronyms(event.headline)]),
+            )
+        )
+        self.ties += [(event.id, *tie) for tie in event.ties]
+        self.names += [
             (event.id, seq, _text(name), _text(fold(name)))
             for seq, name in enumerate(event.entities)
-        ],
-    )
-    text, length = unit_text(event_paragraphs(event))
-    unit = db.execute("INSERT INTO units(event, words) VALUES (?, ?)", (event.id, length)).lastrowid
-    db.execute("INSERT INTO search(rowid, text) VALUES (?, ?)", (unit, text))
+        ]
+        text, length = unit_text(event_paragraphs(event))
+        self.units.append((unit, event.id, length))
+        self.search.append((unit, text))
+
+    def write(self, db: sqlite3.Connection) -> None:
+        """Insert the rows."""
+        db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.events)
+        db.executemany("INSERT INTO ties VALUES (?, ?, ?)", self.ties)
+        db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", self.names)
+        db.executemany("INSERT INTO units(id, event, words) VALUES (?, ?, ?)", self.units)
+        db.executemany("INSERT INTO search(rowid, text) VALUES (?, ?)", self.search)
 
 
 def each_rows(parsed: Iterable[Parsed]) -> Iterator[FileRows]:
