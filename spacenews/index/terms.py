@@ -9,6 +9,7 @@ as Lucene's CJK analyzer makes them, and a lone character stays a word of its ow
 
 from __future__ import annotations
 
+import functools
 import re
 
 _WORD = re.compile(r"\w+")
@@ -18,13 +19,22 @@ _CJK_CHARS = (
     "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
     "\U00020000-\U0003134f"
 )
-_CJK = re.compile(f"[{_CJK_CHARS}]")
-_PIECES = re.compile(f"[{_CJK_CHARS}]+|[^{_CJK_CHARS}]+")
+
+
+@functools.cache
+def _cjk() -> re.Pattern[str]:
+    # Compiled when first needed: the class of ranges costs milliseconds at every start.
+    return re.compile(f"[{_CJK_CHARS}]")
+
+
+@functools.cache
+def _pieces() -> re.Pattern[str]:
+    return re.compile(f"[{_CJK_CHARS}]+|[^{_CJK_CHARS}]+")
 
 
 def has_cjk(text: str) -> bool:
     """Whether the text holds a character of a language written without spaces."""
-    return _CJK.search(text) is not None
+    return _cjk().search(text) is not None
 
 
 def word_terms(word: str) -> list[str]:
@@ -32,7 +42,7 @@ def word_terms(word: str) -> list[str]:
     if not has_cjk(word):
         return [word]
     found: list[str] = []
-    for piece in _PIECES.findall(word):
+    for piece in _pieces().findall(word):
         if not has_cjk(piece) or len(piece) == 1:
             found.append(piece)
         else:
