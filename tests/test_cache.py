@@ -268,6 +268,8 @@ def test_a_database_file_given_with_db(corpus_dir: Path, tmp_path: Path) -> None
     plain = runner.invoke(app, ["--corpus", str(corpus_dir), "--no-cache", "timeline", "--json"])
     assert runner.invoke(app, [*base, "timeline", "--json"]).stdout == plain.stdout
     assert runner.invoke(app, [*base, "cache", "path"]).stdout.strip() == str(target)
+    after = ["--corpus", str(corpus_dir), "timeline", "--json", f"--db={target}"]
+    assert runner.invoke(app, after).stdout == plain.stdout  # a global option, anywhere
 
 
 def test_the_seeds_are_never_cached(private_cache: Path) -> None:
@@ -286,3 +288,21 @@ def test_a_timeline_from_the_database_is_the_one_made_in_memory(
     query = Query(mentions=True, reverse=reverse)
     items = list(select(corpus, query))
     assert items == list(select(built, query)) and len(items) > 7
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names of any bytes: Linux")
+def test_file_names_that_are_not_utf8_stay_apart(tmp_path: Path) -> None:
+    # Names whose odd bytes differ are two files in the index, as on disk.
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for odd in (b"\xff", b"\xfe"):
+        name = os.fsdecode(b"page " + odd + b".md")
+        day = 10 + odd[0] % 2
+        (folder / name).write_text(
+            f"### [2020-01-{day}](/news/2020/01/{day}/index.md)\n\n# E{day}.\n"
+        )
+    target = tmp_path / "index.sqlite"
+    kept = load_corpus([folder], db=target)
+    assert state(kept) == state(load_corpus([folder])) and len(kept.events) == 2
+    with sqlite3.connect(target) as db:
+        assert db.execute("SELECT count(*) FROM files").fetchone() == (2,)

@@ -216,14 +216,14 @@ def _remember(
 
 def _text(value: str) -> str:
     # A file name that is not UTF-8 keeps its odd bytes as lone surrogates (a title may come
-    # from it), which SQLite's text cannot hold: a text column gets the replacement character
-    # instead, and the JSON columns keep them.
+    # from it), which SQLite's text cannot hold: a text column gets them as backslash escapes
+    # (two such names stay two), and the JSON columns keep them.
     if value.isascii():
         return value
     try:
         value.encode()
     except UnicodeEncodeError:
-        return value.encode("utf-8", "replace").decode()
+        return value.encode("utf-8", "backslashreplace").decode()
     return value
 
 
