@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -319,8 +319,3 @@ class _EventRows:
         db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", self.names)
         db.executemany("INSERT INTO units(id, event, words) VALUES (?, ?, ?)", self.units)
         db.executemany("INSERT INTO search(rowid, text) VALUES (?, ?)", self.search)
-
-
-def each_rows(parsed: Iterable[Parsed]) -> Iterator[FileRows]:
-    """The rows of each parse result."""
-    return map(file_rows, parsed)
