@@ -34,6 +34,8 @@ def _pieces() -> re.Pattern[str]:
 
 def has_cjk(text: str) -> bool:
     """Whether the text holds a character of a language written without spaces."""
+    if not text or max(text) < "\u2e80":  # below every CJK character: most texts, at once
+        return False
     return _cjk().search(text) is not None
 
 
