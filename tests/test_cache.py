@@ -306,3 +306,21 @@ def test_file_names_that_are_not_utf8_stay_apart(tmp_path: Path) -> None:
     assert state(kept) == state(load_corpus([folder])) and len(kept.events) == 2
     with sqlite3.connect(target) as db:
         assert db.execute("SELECT count(*) FROM files").fetchone() == (2,)
+
+
+def test_the_acronyms_a_corpus_defines_are_known_from_the_database(tmp_path: Path) -> None:
+    # A prose page defines JRI; an event names the institute in full: JRI finds it, from
+    # the index in memory and from a database file alike.
+    from spacenews import related
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "about.md").write_text(
+        "# About\n\nThe Jovian Research Institute (JRI) was founded in 1990 in Leiden.\n"
+    )
+    (folder / "opens.md").write_text(
+        "### [2020-01-10](/news/2020/01/10/index.md)\n\n# The Jovian Research Institute opens.\n"
+    )
+    for corpus in (load_corpus([folder]), load_corpus([folder], db=tmp_path / "i.sqlite")):
+        found = [match.item for match in related(corpus, "JRI")]
+        assert any(getattr(item, "headline", "").endswith("Institute opens.") for item in found)

@@ -163,7 +163,7 @@ def _forget(db: sqlite3.Connection, ident: int, touched: set[str]) -> None:
         event for (event,) in db.execute("SELECT event FROM records WHERE file = ?", (ident,))
     )
     db.execute("DELETE FROM search WHERE rowid IN (SELECT id FROM units WHERE file = ?)", (ident,))
-    for table in ("records", "units", "documents", "mentions", "tags"):
+    for table in ("records", "units", "documents", "mentions", "tags", "acronyms"):
         db.execute(f"DELETE FROM {table} WHERE file = ?", (ident,))
     db.execute("DELETE FROM files WHERE id = ?", (ident,))
 
@@ -195,6 +195,10 @@ def _remember(
         db.execute(
             "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (ident, seq, _text(document.path), _text(document.title), *document[2:6]),
+        )
+        db.executemany(
+            "INSERT INTO acronyms(file, seq, n, name, acronym) VALUES (?, ?, ?, ?, ?)",
+            [(ident, seq, n, *pair) for n, pair in enumerate(unpack(document.acronyms))],
         )
         db.executemany(
             "INSERT INTO tags VALUES (?, ?, ?, ?, ?)",
@@ -263,6 +267,7 @@ def _drop_events(db: sqlite3.Connection, block: list[str], marks: str) -> None:
         ("units", "event"),
         ("ties", "event"),
         ("names", "event"),
+        ("acronyms", "event"),
         ("events", "id"),
     ):
         db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", block)
@@ -276,6 +281,7 @@ class _EventRows:
         self.events: list[tuple[object, ...]] = []
         self.ties: list[tuple[str, str, str]] = []
         self.names: list[tuple[str, int, str, str]] = []
+        self.acronyms: list[tuple[str, int, str, str]] = []
         self.units: list[tuple[int, str, int]] = []
         self.search: list[tuple[int, str]] = []
 
@@ -288,6 +294,8 @@ class _EventRows:
 
         texts = "\0".join(event_parts(event))
         folded = fold_case(texts)
+        defined = list(acronyms(event.headline))
+        self.acronyms += [(event.id, n, name, short) for n, (name, short) in enumerate(defined)]
         self.events.append(
             (
                 event.id,
@@ -300,7 +308,7 @@ class _EventRows:
                 _text(texts),
                 None if folded is None else _text(folded),
                 pack(list(event.entities)),
-                pack([list(pair) for pair in acronyms(event.headline)]),
+                pack([list(pair) for pair in defined]),
             )
         )
         self.ties += [(event.id, *tie) for tie in event.ties]
@@ -317,5 +325,8 @@ class _EventRows:
         db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.events)
         db.executemany("INSERT INTO ties VALUES (?, ?, ?)", self.ties)
         db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", self.names)
+        db.executemany(
+            "INSERT INTO acronyms(event, n, name, acronym) VALUES (?, ?, ?, ?)", self.acronyms
+        )
         db.executemany("INSERT INTO units(id, event, words) VALUES (?, ?, ?)", self.units)
         db.executemany("INSERT INTO search(rowid, text) VALUES (?, ?)", self.search)

@@ -90,6 +90,16 @@ CREATE TABLE IF NOT EXISTS tags(
     PRIMARY KEY (file, seq, n)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS tags_fold ON tags(fold);
+CREATE TABLE IF NOT EXISTS acronyms(
+    event TEXT,                    -- the event whose headline defines it, or
+    file INTEGER,                  -- the file
+    seq INTEGER,                   -- ... and seq of the document whose text does
+    n INTEGER NOT NULL,
+    name TEXT NOT NULL,            -- "European Space Agency"
+    acronym TEXT NOT NULL          -- "ESA"
+);
+CREATE INDEX IF NOT EXISTS acronyms_event ON acronyms(event);
+CREATE INDEX IF NOT EXISTS acronyms_file ON acronyms(file);
 CREATE TABLE IF NOT EXISTS ties(
     event TEXT NOT NULL,
     name TEXT NOT NULL,            -- the entity's name, folded (case and spaces)

@@ -138,19 +138,15 @@ class View:
 
     def acronyms(self) -> list[tuple[str, str]]:
         """The (long name, acronym) pairs the texts define, in order, each once."""
-        pairs: list[tuple[str, str]] = []
-        for (defined,) in self.db.execute(
-            f"SELECT acronyms FROM events WHERE acronyms != ? {_ORDER}",
-            (b"[]",),
-        ):
-            pairs += (tuple(pair) for pair in unpack(defined))
-        for (defined,) in self.db.execute(
-            "SELECT d.acronyms FROM documents d JOIN files f ON f.id = d.file"
-            " WHERE d.acronyms != ? ORDER BY f.root, f.walk, d.seq",
-            (b"[]",),
-        ):
-            pairs += (tuple(pair) for pair in unpack(defined))
-        return list(dict.fromkeys(pairs))
+        pairs = self.db.execute(
+            "SELECT a.name, a.acronym FROM acronyms a JOIN events e ON e.id = a.event"
+            " ORDER BY e.day, e.headline_fold, e.id, a.n"
+        ).fetchall()
+        pairs += self.db.execute(
+            "SELECT a.name, a.acronym FROM acronyms a JOIN files f ON f.id = a.file"
+            " ORDER BY f.root, f.walk, a.seq, a.n"
+        ).fetchall()
+        return list(dict.fromkeys((str(name), str(short)) for name, short in pairs))
 
     def entity_lists(self) -> Iterator[list[str]]:
         """The entity names of each event, in order (the events without any left out)."""
