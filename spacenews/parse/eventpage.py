@@ -122,8 +122,9 @@ def _parse_day_page(day: date, lines: Iterator[tuple[int, str]], path: str, pars
             current = None
             link = _news_link(item.group(1), path, number, parsed)
             if link is not None:
-                current = EventRecord(link.date, link.headline, document=path)
-                current.date_source = "link"
+                # A _Context:_ written on the item's own line names its entities too.
+                current = EventRecord(link.date, link.headline, entities=link.context)
+                current.document, current.date_source = path, "link"
                 parsed.records.append(current)
         elif line.startswith("#"):
             current = None  # "## [Previous Day...]" and any other heading end the item
