@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from spacenews import Event, Match, Query, load_corpus, related, suggest, timeline
+from spacenews import Event, Match, Query, Source, load_corpus, related, suggest, timeline
 from spacenews.corpus import Corpus
-from spacenews.query import events, mentions
+from spacenews.query import Relation, counts, events, mentions
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +96,103 @@ def test_suggest(corpus: Corpus) -> None:
     assert suggest(corpus, "mars expres")[0] == "Mars Express"
     assert "Baikonur Cosmodrome" in suggest(corpus, "baikonur")
     assert suggest(corpus, "zzzz") == []
+
+
+def _ranked(corpus: Corpus, entity: str) -> list[tuple[str, tuple[str, ...], float]]:
+    return [(_key(m), m.via, round(m.score, 3)) for m in related(corpus, entity)]
+
+
+# Scores: a tie the corpus states 3, a naming in the text 1, one in the headline or title 1
+# more, each further naming 0.25; strongest first, then by date, documents last.
+def test_related_scores_and_explains_each_match(corpus: Corpus) -> None:
+    assert _ranked(corpus, "Mars Express") == [
+        ("2003-12-19", ("context", "mention", "part"), 5.25),
+        ("2003-06-02", ("context", "mention"), 5.0),
+        ("2004-01-19", ("context", "mention"), 5.0),
+        ("2004-01-23", ("context", "mention"), 5.0),
+        ("002_efe6a678f375d53d.txt", ("mention",), 1.75),
+        ("003_e1b96d0c7dd0baf8.txt", ("mention",), 1.0),
+    ]
+    assert _ranked(corpus, "Roscosmos") == [
+        ("2016-03-14", ("alias", "context", "mention"), 5.0),
+        ("2015-12-15", ("alias", "context"), 3.0),
+        ("2016-10-16", ("mention",), 2.0),
+        ("002_efe6a678f375d53d.txt", ("alias", "mention"), 1.5),
+    ]
+    assert _ranked(corpus, "exomars") == [
+        ("2016-10-16", ("context", "mention", "part"), 5.25),
+        ("2016-03-14", ("context", "mention", "part"), 5.0),
+        ("003_e1b96d0c7dd0baf8.txt", ("mention", "part"), 3.0),
+        ("002_efe6a678f375d53d.txt", ("mention", "part"), 1.75),
+    ]
+
+
+def test_related_by_an_alias_explains_the_name_asked_as_the_name(corpus: Corpus) -> None:
+    assert _ranked(corpus, "Roskosmos") == _ranked(corpus, "Roscosmos")
+    assert [via for _, via, _ in _ranked(corpus, "ESA")] == [
+        *[("context", "mention")] * 7,
+        ("mention",),
+        ("mention",),
+    ]
+
+
+def test_a_tie_named_in_a_source_title_counts_once(corpus: Corpus) -> None:
+    event = Event(
+        "2016-03-14/x",
+        date(2016, 3, 14),
+        "Launch day.",
+        "Mars Express Mars Express",
+        (Source("Mars Express blog", "https://example.com"),),
+        (),
+        (),
+    )
+    [match] = [m for e in [event] if (m := Relation(corpus, "Mars Express").event(e))]
+    assert (match.via, match.score) == (("mention", "source"), 1.0 + 0.25 + 1.0)
+
+
+def test_suggest_gives_close_names_best_first(corpus: Corpus) -> None:
+    assert suggest(corpus, "mars expres") == ["Mars Express"]
+    assert suggest(corpus, "baikonur") == ["Baikonur Cosmodrome"]
+    assert suggest(corpus, "Mars") == ["Mars", "ExoMars Trace Gas Orbiter", "Mars Express"]
+    assert suggest(corpus, "Mars", count=1) == ["Mars"]
+    assert suggest(corpus, "zzzz") == []
+
+
+@pytest.mark.parametrize(
+    ("days", "by", "expected"),
+    [
+        (
+            ["2016-03-31", "2016-01-31", "2016-03-01"],
+            "month",
+            [("2016-01", 1), ("2016-02", 0), ("2016-03", 2)],
+        ),
+        (["2015-12-31", "2016-01-01"], "month", [("2015-12", 1), ("2016-01", 1)]),
+        (["2003-01-31", "2005-03-01"], "year", [("2003", 1), ("2004", 0), ("2005", 1)]),
+        (["2009-01-31", "2021-03-01"], "decade", [("2000s", 1), ("2010s", 0), ("2020s", 1)]),
+        (["2016-03-14"], "month", [("2016-03", 1)]),
+        ([], "year", []),
+    ],
+)
+def test_a_chart_counts_every_period_from_the_first_to_the_last(
+    days: list[str], by: str, expected: list[tuple[str, int]]
+) -> None:
+    found = counts([date.fromisoformat(day) for day in days], by)
+    assert [(count.period, count.total) for count in found] == expected
+    assert [count.to_dict() for count in found] == [
+        {"period": period, "count": total} for period, total in expected
+    ]
+
+
+def test_on_this_day_lists_that_day_of_every_year(corpus: Corpus) -> None:
+    assert [e.date.isoformat() for e in events(corpus, Query(on=(12, 19)))] == [
+        "2003-12-19",
+        "2012-12-19",
+    ]
+    assert events(corpus, Query(on=(2, 29))) == []
+
+
+def test_reverse_and_limit_take_the_newest(corpus: Corpus) -> None:
+    found = events(corpus, Query(start=date(2004, 1, 1), reverse=True, limit=3))
+    assert [e.date.isoformat() for e in found] == ["2016-10-16", "2016-03-14", "2015-12-15"]
+    found = events(corpus, Query(end=date(2004, 1, 19), reverse=True))
+    assert [e.date.isoformat() for e in found] == ["2004-01-19", "2003-12-19", "2003-06-02"]
