@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from spacenews import Event, Match, Query, Source, load_corpus, related, suggest, timeline
+from spacenews import (
+    Document,
+    Event,
+    Match,
+    Query,
+    Source,
+    load_corpus,
+    related,
+    suggest,
+    timeline,
+)
 from spacenews.corpus import Corpus
-from spacenews.query import Relation, counts, events, mentions
+from spacenews.query import Relation, counts, entities, events, mentions
 
 
 @pytest.fixture(scope="module")
@@ -196,3 +207,84 @@ def test_reverse_and_limit_take_the_newest(corpus: Corpus) -> None:
     assert [e.date.isoformat() for e in found] == ["2016-10-16", "2016-03-14", "2015-12-15"]
     found = events(corpus, Query(end=date(2004, 1, 19), reverse=True))
     assert [e.date.isoformat() for e in found] == ["2004-01-19", "2003-12-19", "2003-06-02"]
+
+
+# The JSON forms are a public contract: each field, exactly.
+
+
+def test_a_related_document_in_json(corpus: Corpus) -> None:
+    [event, document] = [match.to_dict() for match in related(corpus, "Tim Peake")]
+    assert (event["kind"], event["date"], event["via"], event["score"]) == (
+        "event",
+        "2015-12-15",
+        ["mention"],
+        2.0,
+    )
+    assert list(event) == [
+        *("kind", "id", "date", "headline", "body", "sources", "entities", "related"),
+        *("documents", "date_source", "via", "score"),
+    ]
+    assert document == {
+        "kind": "document",
+        "path": "003_e1b96d0c7dd0baf8.txt",
+        "title": "Behind the scenes at a rocket launch",
+        "format": "text",
+        "tags": [],
+        "via": ["mention"],
+        "score": 1.0,
+        "snippet": "On 29 April 2016, ESA astronaut Tim Peake controlled, from the International "
+        "Space Station, a rover nicknamed Bridget at Airbus Defence and Space in Stevenage as "
+        "part of an international experiment to prepare for human–robotic missions to...",
+    }
+
+
+def test_a_score_in_json_has_three_decimals() -> None:
+    document = Document("a.md", "A", "text")
+    assert Match(document, ("mention",), 1.23456).to_dict()["score"] == 1.235
+
+
+def test_a_mention_in_json(corpus: Corpus) -> None:
+    [march] = mentions(corpus, date(2016, 3, 1), date(2016, 3, 31))
+    assert march.to_dict() == {
+        "kind": "mention",
+        "date": "2016-03-14",
+        "precision": "day",
+        "title": "To catch a signal",
+        "snippet": "ExoMars liftoff on board a Proton launcher from Baikonur Cosmodrome, "
+        "14 March 2016, 09:31 GMT / 10:31 CET Credit: ESA",
+        "document": "003_e1b96d0c7dd0baf8.txt",
+        "entities": ["ExoMars", "Proton", "Baikonur Cosmodrome", "European Space Agency"],
+    }
+
+
+def test_an_entity_in_json(corpus: Corpus) -> None:
+    rows = {row.name: row.to_dict() for row in entities(corpus)}
+    assert rows["Mars Express"] == {
+        "name": "Mars Express",
+        "aliases": [],
+        "parts": ["Beagle 2"],
+        "events": 4,
+        "documents": 2,
+        "first": "2003-06-02",
+        "last": "2004-01-23",
+    }
+    assert rows["Kazakhstan"]["documents"] == 0
+
+
+def test_a_document_tagged_with_the_entity_is_tied_to_it(tmp_path: Path) -> None:
+    (tmp_path / "note.md").write_text(
+        "---\ntitle: Field notes\ntags: [Tim Peake, Mars]\n---\nNotes on Timothy Peake.\n"
+    )
+    [match] = related(load_corpus([tmp_path]), "Tim Peake")
+    # A tag (3), a naming by an alias in the text (1), none in the title.
+    assert (match.via, match.score, match.snippet) == (
+        ("alias", "mention", "tag"),
+        4.0,
+        "Notes on Timothy Peake.",
+    )
+    (tmp_path / "note.md").write_text(
+        "---\ntitle: Tim Peake in orbit\n---\nNothing here.\n\nTim Peake flew. Tim Peake, again.\n"
+    )
+    [match] = related(load_corpus([tmp_path]), "Tim Peake")
+    # Two namings in the text (1 + 0.25), the title names him too (1).
+    assert (match.via, match.score, match.snippet) == (("mention",), 2.25, "Tim Peake flew.")
