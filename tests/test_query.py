@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from spacenews import (
     timeline,
 )
 from spacenews.corpus import Corpus
-from spacenews.query import Relation, counts, entities, events, mentions
+from spacenews.query import Relation, counts, entities, events, mentions, select
 
 
 @pytest.fixture(scope="module")
@@ -288,3 +289,104 @@ def test_a_document_tagged_with_the_entity_is_tied_to_it(tmp_path: Path) -> None
     [match] = related(load_corpus([tmp_path]), "Tim Peake")
     # Two namings in the text (1 + 0.25), the title names him too (1).
     assert (match.via, match.score, match.snippet) == (("mention",), 2.25, "Tim Peake flew.")
+
+
+def _corpus_of(folder: Path, **files: str) -> Corpus:
+    for name, text in files.items():
+        (folder / name).write_text(text, "utf-8")
+    return load_corpus([folder])
+
+
+def test_a_known_one_word_name_keeps_its_case_and_an_unknown_name_need_not(
+    tmp_path: Path,
+) -> None:
+    corpus = _corpus_of(
+        tmp_path,
+        page="Notes\n\nA Proton flew. The proton beam. A Zeppelin flew. The ZEPPELIN landed.\n",
+    )
+    [proton] = related(corpus, "Proton")
+    assert (proton.via, proton.score) == (("mention",), 1.0)
+    [zeppelin] = related(corpus, "zeppelin")
+    assert (zeppelin.via, zeppelin.score) == (("mention",), 1.25)
+
+
+def test_a_name_the_regex_engine_reads_through_its_own_cases_is_still_the_name(
+    tmp_path: Path,
+) -> None:
+    corpus = _corpus_of(tmp_path, page="Notes.\n\nThe INTERNATİONAL SPACE STATİON flew over.\n")
+    [match] = related(corpus, "International Space Station")
+    assert match.via == ("mention",)
+
+
+def test_a_snippet_is_taken_from_the_english_paragraph_first(tmp_path: Path) -> None:
+    corpus = _corpus_of(
+        tmp_path,
+        page="Proton\n\n"
+        "Le lancement de la fusée Proton a eu lieu le 14 mars depuis le cosmodrome.\n\n"
+        "The Proton launch took place on 14 March from the cosmodrome and it was fine.\n",
+    )
+    [match] = related(corpus, "Proton")
+    assert match.snippet.startswith("The Proton launch")
+
+
+def test_an_event_that_does_not_name_the_entity_is_no_match(corpus: Corpus) -> None:
+    relation = Relation(corpus, "Mars Express")
+    assert relation.event(Event("2001-01-01/x", date(2001, 1, 1), "Nothing at all.")) is None
+
+
+def test_equal_scores_rank_events_by_date_then_headline_and_documents_last(
+    tmp_path: Path,
+) -> None:
+    post = "---\ntitle: {title}\n{date}tags: [Zeppelin]\n---\nNothing named here.\n"
+    corpus = _corpus_of(
+        tmp_path,
+        a=post.format(title="A note", date=""),
+        b=post.format(title="Later", date="date: 2016-03-15\n"),
+        c=post.format(title="Beta", date="date: 2016-03-14\n"),
+        d=post.format(title="Alpha", date="date: 2016-03-14\n"),
+    )
+    assert _ranked(corpus, "Zeppelin") == [
+        ("2016-03-14", ("tag",), 3.0),
+        ("2016-03-14", ("tag",), 3.0),
+        ("2016-03-15", ("tag",), 3.0),
+        ("a", ("tag",), 3.0),
+    ]
+    assert [m.item.headline for m in related(corpus, "Zeppelin")[:2]] == ["Alpha", "Beta"]  # type: ignore[union-attr]
+
+
+def test_a_selection_gives_its_items_dates_precisions_and_json(corpus: Corpus) -> None:
+    selection = select(corpus, Query(start=date(2016, 1, 1), mentions=True))
+    items = list(selection)
+    assert [(type(item).__name__, item.date.isoformat()) for item in items] == [
+        ("Event", "2016-03-14"),
+        ("Mentioned", "2016-03-14"),
+        ("Mentioned", "2016-04-29"),
+        ("Mentioned", "2016-05-24"),
+        ("Event", "2016-10-16"),
+    ]
+    assert [selection[n] for n in range(len(selection))] == items == selection[0:]
+    assert selection.dates() == [item.date for item in items]
+    assert [json.loads(bytes(data)) for data in selection.encoded()] == [
+        item.to_dict() for item in items
+    ]
+    assert select(corpus, Query(mentions=True)).precisions() == {"day", "year"}
+    assert select(corpus, Query(end=date(2004, 1, 1))).precisions() == {"day"}
+
+
+def test_mentions_keep_to_the_period_asked(corpus: Corpus) -> None:
+    found = timeline(corpus, Query(start=date(2016, 3, 1), end=date(2016, 4, 30), mentions=True))
+    assert [(type(i).__name__, i.date.isoformat()) for i in found] == [
+        ("Event", "2016-03-14"),
+        ("Mentioned", "2016-03-14"),
+        ("Mentioned", "2016-04-29"),
+    ]
+
+
+def test_on_this_day_lists_only_mentions_of_that_very_day(corpus: Corpus) -> None:
+    found = timeline(corpus, Query(on=(3, 14), mentions=True))
+    assert [(type(i).__name__, i.date.isoformat()) for i in found] == [
+        ("Event", "2016-03-14"),
+        ("Mentioned", "2016-03-14"),
+    ]
+    # "In 2003" stands for the whole year, not for its first day.
+    assert timeline(corpus, Query(on=(1, 1), mentions=True)) == []
