@@ -120,6 +120,7 @@ def test_each_end_of_a_range_includes_its_whole_period(
         ("2016..2015", "'2016..2015' ends before it starts"),
         ("2016-03-15..2016-03-14", "'2016-03-15..2016-03-14' ends before it starts"),
         ("2016-13..", "'2016-13' is not a real date: month 13 does not exist"),
+        ("2010..2012..2014", "'2012..2014' is not a date"),
         ("..2016-02-30", "'2016-02-30' is not a real date: 2016-02 has no day 30"),
     ],
 )
