@@ -40,9 +40,17 @@ class Handler(NamedTuple):
 
 def handlers() -> tuple[Handler, ...]:
     """The handlers, most specific first."""
-    from spacenews.parse import eventpage, frontmatter, plaintext
+    from spacenews.parse import eventpage, feed, frontmatter, jsonfeed, launchlog, plaintext, snapi
 
-    return (eventpage.HANDLER, frontmatter.HANDLER, plaintext.HANDLER)
+    return (
+        eventpage.HANDLER,
+        frontmatter.HANDLER,
+        feed.HANDLER,
+        jsonfeed.HANDLER,
+        snapi.HANDLER,
+        launchlog.HANDLER,
+        plaintext.HANDLER,
+    )
 
 
 def parse_text(text: str, path: str, detail: bool = True) -> Parsed:
