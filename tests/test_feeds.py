@@ -167,3 +167,19 @@ def test_an_item_title_is_data_not_markup(tmp_path: Path, runner: CliRunner) -> 
 def test_json_that_does_not_parse_is_one_skipped_problem(text: str) -> None:
     parsed = parse_text(text, "x.json")
     assert [(p.reason[:14], p.skipped) for p in parsed.problems] == [("not valid JSON", True)]
+
+
+@pytest.mark.parametrize(("command", "args"), [("related", ["ESA"]), ("timeline", [])])
+def test_news_output_follows_the_schema(
+    runner: CliRunner, tmp_path: Path, command: str, args: list[str]
+) -> None:
+    from jsonschema import Draft202012Validator
+
+    from spacenews.schema import SCHEMAS
+
+    for name in FORMATS:
+        (tmp_path / name).write_bytes((PARSE / name).read_bytes())
+    output = run_json(runner, "-c", str(tmp_path), command, *args)
+    assert "feed" in {item.get("format") for item in output} or command == "timeline"
+    Draft202012Validator(SCHEMAS[command]).validate(output)
+
