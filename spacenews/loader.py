@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from spacenews.corpus import Corpus, CorpusError, Progress, build
 from spacenews.model import Problem
-from spacenews.parse import Parsed, parse_text
+from spacenews.parse import Parsed, parse_text, reads_long_lines
 from spacenews.records import Packed, encode, pack, unpack
 from spacenews.walk import USER_FILE, SourceFile, relative_to, walk_files
 
@@ -162,7 +162,7 @@ def _read_text(path: str, relative: str) -> tuple[str | None, list[Problem]]:
     problems = [Problem(relative, 0, warning)] if warning else []
     if not text or text.isspace():
         return None, [*problems, Problem(relative, 0, "empty file", skipped=True)]
-    if len(text) > MAX_LINE_CHARS:
+    if len(text) > MAX_LINE_CHARS and not reads_long_lines(text):
         text, cut = _cut_long_lines(text)
         if cut:
             reason = f"{cut} lines longer than {MAX_LINE_CHARS} characters were cut"

@@ -183,3 +183,15 @@ def test_news_output_follows_the_schema(
     assert "feed" in {item.get("format") for item in output} or command == "timeline"
     Draft202012Validator(SCHEMAS[command]).validate(output)
 
+
+def test_a_page_saved_on_one_long_line_is_read_whole(tmp_path: Path) -> None:
+    results = [
+        {"title": f"Story {n}", "url": f"https://x.org/{n}", "news_site": "X",
+         "summary": "s" * 200, "published_at": "2025-01-01T00:00:00Z"}
+        for n in range(600)
+    ]  # fmt: skip
+    page = tmp_path / "articles.json"
+    page.write_text(json.dumps({"count": 600, "next": None, "results": results}), "utf-8")
+    assert len(page.read_text("utf-8")) > 100_000 and "\n" not in page.read_text("utf-8")
+    corpus = load_corpus([page])
+    assert len(corpus.events) == 600 and corpus.problems == ()

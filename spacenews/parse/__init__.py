@@ -53,6 +53,14 @@ def handlers() -> tuple[Handler, ...]:
     )
 
 
+def reads_long_lines(text: str) -> bool:
+    """Whether the text is XML or JSON news, whose parsers read lines of any length in linear
+    time: such a text is not cut at long lines (a saved API page or feed is often one line)."""
+    from spacenews.parse import feed, jsonfeed, snapi
+
+    return any(handler.detect(text) for handler in (feed.HANDLER, jsonfeed.HANDLER, snapi.HANDLER))
+
+
 def parse_text(text: str, path: str, detail: bool = True) -> Parsed:
     """Parse a decoded text with the first handler that recognises it; without detail, prose
     gets no languages and no dated mentions."""

@@ -37,7 +37,11 @@ def parse(text: str, path: str, detail: bool = True) -> Parsed:
 
     import feedparser  # type: ignore[import-untyped]
 
-    feed = feedparser.parse(io.BytesIO(text.encode("utf-8")), response_headers=_HEADERS)
+    # Its HTML is read as text here (scripts dropped): sanitising it first would be waste.
+    data = io.BytesIO(text.encode("utf-8"))
+    feed = feedparser.parse(
+        data, response_headers=_HEADERS, sanitize_html=False, resolve_relative_uris=False
+    )
     parsed = Parsed()
     if feed.get("bozo"):
         error = feed.get("bozo_exception")
