@@ -43,6 +43,13 @@ def seeds_path() -> Path:
     return installed if installed.is_dir() else package.parent / "seeds"
 
 
+def default_roots() -> list[Path]:
+    """The corpus when none is given: the built-in seeds, and what fetch saved by default."""
+    from spacenews.fetch import fetched_roots
+
+    return [seeds_path(), *fetched_roots()]
+
+
 def load_corpus(
     paths: Sequence[Path] | None = None,
     *,
@@ -51,14 +58,14 @@ def load_corpus(
     progress: Progress | None = None,
     detail: bool = True,
 ) -> Corpus:
-    """Read every file under the paths (the built-in seeds when none are given).
+    """Read every file under the paths (default_roots when none are given).
 
     With cache, files unchanged since the last run are not parsed again. workers is the number
     of processes to parse with (None: every core, when there are enough files to pay).
     Without detail, prose gets no languages and no dated mentions when it is parsed without
     the cache (which keeps whole results): for commands that need neither.
     """
-    roots = list(paths) if paths else [seeds_path()]
+    roots = list(paths) if paths else default_roots()
     for root in roots:
         if not root.exists() and not root.is_symlink():
             raise CorpusError(f"corpus path does not exist: {root}")
