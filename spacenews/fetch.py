@@ -98,12 +98,15 @@ def fetch(url: str, folder: Path, *, timeout: float = TIMEOUT, limit: int | None
     fmt, events, documents = _news(data, url)
     digest = hashlib.sha256(data).hexdigest()
     saved = None
-    if digest != known.get("sha256"):  # a server that ignores conditional requests
-        saved = _save(folder, url, data, NEWS_FORMATS[fmt])
-    remembered = {"sha256": digest, "file": saved.name if saved else known.get("file", "")}
-    remembered.update({k: v for k, v in headers.items() if v})
-    state[url] = remembered
-    _write_state(folder, state)
+    try:
+        if digest != known.get("sha256"):  # a server that ignores conditional requests
+            saved = _save(folder, url, data, NEWS_FORMATS[fmt])
+        remembered = {"sha256": digest, "file": saved.name if saved else known.get("file", "")}
+        remembered.update({k: v for k, v in headers.items() if v})
+        state[url] = remembered
+        _write_state(folder, state)
+    except OSError as error:
+        raise FetchError(f"{url}: cannot save into {folder}: {_said(error)}") from None
     return Fetched(url, saved, events, documents)
 
 

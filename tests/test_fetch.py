@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import io
+import json
 import socket
 import sys
 import threading
@@ -221,3 +222,26 @@ def test_several_feeds_show_progress_on_a_terminal(
     with _fetch_progress(1) as done:
         fetch.fetch_all([f"{server}/api"], tmp_path, done=done)
     assert "Fetching" not in shown.getvalue()
+
+
+def test_a_folder_that_cannot_be_written_is_one_line(
+    runner: CliRunner, server: str, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", "utf-8")
+    result = run(runner, "fetch", "--into", str(blocker / "news"), f"{server}/esa.rss")
+    assert result.exit_code == 4
+    assert result.stderr.startswith(f"spacenews: error: {server}/esa.rss: cannot save into ")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_the_default_corpus_is_cached_once_feeds_were_fetched(
+    runner: CliRunner, private_data: Path
+) -> None:
+    feeds = private_data / "feeds"
+    feeds.mkdir()
+    for number in range(50):  # the fewest files a cache is kept for
+        (feeds / f"esa-{number}.xml").write_bytes(FEED)
+    assert len(run_json(runner, "timeline")) == 10 + 2
+    caches = run_json(runner, "cache", "info")["caches"]
+    assert str(feeds) in json.dumps(caches)
