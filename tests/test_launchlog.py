@@ -96,6 +96,7 @@ def test_the_whole_sample_loads_one_event_per_launch_and_related_finds_sites(
     assert corpus.problems == ()
     found = run_json(runner, "--corpus", str(SAMPLE), "related", "Baikonur")
     assert {match["date"] for match in found} == {"1957-10-04", "1957-11-03"}
+    assert run_json(runner, "--corpus", str(SAMPLE), "related", "NIIP-5") == found
 
 
 @given(st.lists(st.text(alphabet=" #0123456789ABCFJSanOct:-\n", max_size=60), max_size=10))
