@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from spacenews.loader import decode_bytes, load_corpus
+from spacenews.model import Source
 from spacenews.parse import handlers, parse_text
 from spacenews.parse.items import utc_day
 from spacenews.parse.markup import html_text
@@ -195,3 +196,10 @@ def test_a_page_saved_on_one_long_line_is_read_whole(tmp_path: Path) -> None:
     assert len(page.read_text("utf-8")) > 100_000 and "\n" not in page.read_text("utf-8")
     corpus = load_corpus([page])
     assert len(corpus.events) == 600 and corpus.problems == ()
+
+
+def test_an_api_site_name_is_cleaned_like_any_text() -> None:
+    result = {"title": "T", "url": "https://x.org/\x1b[2Ja", "news_site": "Site\x1b]8;;x\x07",
+              "published_at": "2025-01-01T00:00:00Z"}  # fmt: skip
+    (record,) = parse_text(json.dumps(result), "one.json").records
+    assert list(record.sources) == [Source("Site", "https://x.org/a")]

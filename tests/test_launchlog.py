@@ -103,3 +103,11 @@ def test_the_whole_sample_loads_one_event_per_launch_and_related_finds_sites(
 def test_any_rows_under_the_header_parse(rows: list[str]) -> None:
     parsed = parse_text("\n".join([*HEADER, *rows]), "log.txt")
     assert all(record.headline for record in parsed.records)
+
+
+def test_text_in_the_columns_is_cleaned_and_a_blank_vehicle_is_no_entity() -> None:
+    lines = SAMPLE.read_text("utf-8").split("\n")
+    row = lines[2][:55] + "\x1b[2J1-y ISZ\x07".ljust(31) + lines[2][86:121] + " " * 23
+    (record,) = parse_text("\n".join([*HEADER, row + lines[2][144:]]), "log.txt").records
+    assert record.headline == "An unnamed vehicle launches 1-y ISZ from Baikonur Cosmodrome"
+    assert record.entities == ["1-y ISZ", "Baikonur Cosmodrome"]

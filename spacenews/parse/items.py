@@ -28,8 +28,11 @@ def utc_day(stamp: object) -> date | None:
 def item_record(
     day: date, title: str, body: str, source: Source | None, tags: list[str], path: str
 ) -> EventRecord:
-    """An item as an event: its title (else its body's first line) as the headline."""
+    """An item as an event: its title (else its body's first line) as the headline; the
+    source's name and address cleaned like any text of a document."""
     headline = clean_inline(title) or _first_line(body)
+    if source is not None:
+        source = Source(clean_inline(source.title), clean_inline(source.url))
     return EventRecord(
         day,
         headline,

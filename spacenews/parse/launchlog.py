@@ -19,12 +19,12 @@ from datetime import date
 
 from spacenews.model import EventRecord, Problem
 from spacenews.parse import Handler, Parsed
+from spacenews.text import clean_inline
 
 # The header's second line marks where each column starts with a "#"; these are the sample's.
 _COLUMNS = (0, 13, 34, 55, 86, 112, 121, 144, 160, 193, 198)
-_TAG, _DATE, _COSPAR, _NAME, _ORIGINAL, _SATCAT, _VEHICLE, _SERIAL, _SITE, _SUCCESS, _REF = range(
-    11
-)
+_TAG, _DATE, _COSPAR, _NAME, _ORIGINAL, _SATCAT = range(6)  # the columns, by position
+_VEHICLE, _SERIAL, _SITE, _SUCCESS, _REF = range(6, 11)
 _HEADER = re.compile(r"#\s*Launch[ _]*(?:Tag)?\s+Launch[ _]Date.*COSPAR", re.IGNORECASE)
 _WHEN = re.compile(r"(\d{4}) ([A-Z][a-z]{2}) +(\d{1,2})(?: +(\d{2})(\d{2})(?::(\d{2}))?)?")
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -73,7 +73,9 @@ def _columns(lines: list[str]) -> tuple[int, ...]:
 
 def _fields(line: str, columns: tuple[int, ...]) -> list[str]:
     ends = (*columns[1:], None)
-    return [line[start:end].strip() for start, end in zip(columns, ends, strict=True)]
+    fields = [line[start:end].strip() for start, end in zip(columns, ends, strict=True)]
+    # The log is plain text: control characters are all there is to clean, and rare.
+    return fields if line.isprintable() else [clean_inline(field) for field in fields]
 
 
 def _add(
@@ -92,7 +94,7 @@ def _add(
 def _record(
     day: date, time: str, launch: list[str], payloads: list[list[str]], path: str
 ) -> EventRecord:
-    vehicle, outcome = launch[_VEHICLE] or "an unnamed vehicle", launch[_SUCCESS]
+    vehicle, outcome = launch[_VEHICLE] or "An unnamed vehicle", launch[_SUCCESS]
     code, _, pad = launch[_SITE].partition(" ")
     site = site_names().get(code, code)
     names = [row[_NAME] or row[_ORIGINAL] or row[_COSPAR] for row in payloads]
@@ -112,7 +114,7 @@ def _record(
             f"It {_OUTCOMES.get(outcome, 'has no recorded outcome')}.",
         )
     )
-    entities = list(dict.fromkeys(name for name in (vehicle, *names, site) if name))
+    entities = list(dict.fromkeys(name for name in (launch[_VEHICLE], *names, site) if name))
     return EventRecord(
         day, headline, body, entities=entities, document=path, via="tag", date_source="launch"
     )
