@@ -203,3 +203,27 @@ def test_an_api_site_name_is_cleaned_like_any_text() -> None:
               "published_at": "2025-01-01T00:00:00Z"}  # fmt: skip
     (record,) = parse_text(json.dumps(result), "one.json").records
     assert list(record.sources) == [Source("Site", "https://x.org/a")]
+
+
+def test_a_refreshed_snapshot_merges_by_link_as_a_full_build_does(tmp_path: Path) -> None:
+    from .conftest import state
+
+    def page(number: int, extra: tuple[dict[str, Any], ...] = ()) -> str:
+        results = [
+            {"title": f"Story {number}-{n}", "url": f"https://x.org/{(number + n) % 30}",
+             "news_site": f"Site {number}", "published_at": f"2025-09-0{1 + n % 3}T10:00:00Z"}
+            for n in range(5)
+        ]  # fmt: skip
+        return json.dumps({"results": [*results, *extra]})
+
+    for number in range(50):  # enough files to be cached
+        (tmp_path / f"p{number:02}.json").write_text(page(number), "utf-8")
+    load_corpus([tmp_path], cache=True)
+    extra = {"title": "Told again", "url": "http://www.x.org/7/?utm_source=a",
+             "news_site": "Late", "published_at": "2025-09-01T23:00:00Z"}  # fmt: skip
+    (tmp_path / "p05.json").write_text(page(5, (extra,)), "utf-8")
+    (tmp_path / "p07.json").unlink()
+    refreshed = load_corpus([tmp_path], cache=True)
+    assert state(refreshed) == state(load_corpus([tmp_path]))
+    told = next(e for e in refreshed.events if any(s.title == "Late" for s in e.sources))
+    assert len(told.sources) > 1
