@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from spacenews.corpus import build
 from spacenews.links import PUBLISHED, merge_key, normalise_url
@@ -61,3 +63,17 @@ def test_other_records_keep_their_headline_ids() -> None:
     page = _item("SpaceX launches Starlink", "https://spacenews.com/starlink", source="heading")
     assert merge_key(page) == "2024-05-01/spacex-launches-starlink"
     assert merge_key(_item("No link", "")) == "2024-05-01/no-link"
+
+
+@given(st.text())
+def test_any_text_normalises_or_gives_nothing(text: str) -> None:
+    assert isinstance(normalise_url(text), str)
+
+
+@given(
+    st.from_regex(r"/[a-z0-9_-]{0,12}(/[a-z0-9_-]{1,12}){0,3}", fullmatch=True),
+    st.sampled_from(["?utm_source=rss", "?utm_medium=x&fbclid=1", "#top", "/", "?ref=feed"]),
+)
+def test_tracking_fragments_and_final_slashes_never_change_a_link(path: str, tail: str) -> None:
+    plain = f"https://spacenews.com{path}"
+    assert normalise_url(plain + tail) == normalise_url(plain) != ""
