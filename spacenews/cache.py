@@ -46,6 +46,14 @@ _PARSER_MODULES = (
     "parse/eventpage.py",
     "parse/frontmatter.py",
     "parse/plaintext.py",
+    "parse/launchlog.py",
+    "parse/feed.py",
+    "parse/jsonfeed.py",
+    "parse/snapi.py",
+    "parse/items.py",
+    "parse/markup.py",
+    "links.py",
+    "data/entities.toml",  # its [sites] name the launch log's sites
 )
 
 # ... and of a snapshot: the merge, the index and names, the JSON, the layout, the survey.
@@ -53,6 +61,7 @@ _SNAPSHOT_MODULES = (
     "cache.py",
     "corpus.py",
     "entities.py",
+    "links.py",
     "refresh.py",
     "render/data.py",
     "survey.py",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from spacenews.corpus import Corpus, CorpusError, Progress, build
 from spacenews.model import Problem
-from spacenews.parse import Parsed, parse_text
+from spacenews.parse import Parsed, parse_text, reads_long_lines
 from spacenews.records import Packed, encode, pack, unpack
 from spacenews.walk import USER_FILE, SourceFile, relative_to, walk_files
 
@@ -43,6 +43,13 @@ def seeds_path() -> Path:
     return installed if installed.is_dir() else package.parent / "seeds"
 
 
+def default_roots() -> list[Path]:
+    """The corpus when none is given: the built-in seeds, and what fetch saved by default."""
+    from spacenews.fetch import fetched_roots
+
+    return [seeds_path(), *fetched_roots()]
+
+
 def load_corpus(
     paths: Sequence[Path] | None = None,
     *,
@@ -51,14 +58,14 @@ def load_corpus(
     progress: Progress | None = None,
     detail: bool = True,
 ) -> Corpus:
-    """Read every file under the paths (the built-in seeds when none are given).
+    """Read every file under the paths (default_roots when none are given).
 
     With cache, files unchanged since the last run are not parsed again. workers is the number
     of processes to parse with (None: every core, when there are enough files to pay).
     Without detail, prose gets no languages and no dated mentions when it is parsed without
     the cache (which keeps whole results): for commands that need neither.
     """
-    roots = list(paths) if paths else [seeds_path()]
+    roots = list(paths) if paths else default_roots()
     for root in roots:
         if not root.exists() and not root.is_symlink():
             raise CorpusError(f"corpus path does not exist: {root}")
@@ -162,7 +169,7 @@ def _read_text(path: str, relative: str) -> tuple[str | None, list[Problem]]:
     problems = [Problem(relative, 0, warning)] if warning else []
     if not text or text.isspace():
         return None, [*problems, Problem(relative, 0, "empty file", skipped=True)]
-    if len(text) > MAX_LINE_CHARS:
+    if len(text) > MAX_LINE_CHARS and not reads_long_lines(text):
         text, cut = _cut_long_lines(text)
         if cut:
             reason = f"{cut} lines longer than {MAX_LINE_CHARS} characters were cut"

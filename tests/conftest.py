@@ -46,6 +46,14 @@ def private_cache(
     return folder
 
 
+@pytest.fixture(autouse=True)
+def private_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test has a data folder of its own: what fetch saved by default is never read."""
+    folder = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("SPACENEWS_DATA_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner(env={"SPACENEWS_CORPUS": None, "NO_COLOR": "1", "COLUMNS": "100"})
