@@ -372,3 +372,50 @@ def test_a_blank_name_is_no_entity(runner: CliRunner) -> None:
         result = run(runner, "related", name)
         assert result.exit_code == 1
         assert result.stdout == ""
+
+
+def test_fold_case_takes_each_letter_for_the_one_the_regex_engine_does() -> None:
+    assert fold_case("İSTANBUL") == "istanbul"
+    assert fold_case("Straße ſ K") == "straße s k"
+    assert fold_case("ΣΑΣ") == "ςας"
+    assert fold_case("Mars") == "mars"
+
+
+def test_a_finder_knows_the_words_its_matches_start_with() -> None:
+    names = ["Mars Express", "ESA", "Kosmos İstanbul", "x" * 200, "y" * 201, "a\0b c", ""]
+    found = finder(names)
+    assert found.exact == {"ESA", "x" * 200}
+    assert found.folded == {"mars", "kosmos"}
+    assert found.pattern.findall("esa ESA MARS EXPRESS " + "y" * 201) == ["ESA", "MARS EXPRESS"]
+    assert finder(["Mars"]).pattern.findall("mars Mars") == ["Mars"]
+    nothing = finder(["", "\0"])
+    assert (nothing.exact, nothing.folded) == (frozenset(), frozenset())
+    assert nothing.pattern.search("x") is None
+
+
+def test_a_name_and_a_longer_name_it_starts_are_both_found() -> None:
+    assert pattern(["ESA", "ESAC", "ESOC"]).findall("ESA ESAC ESOC ESACS") == [
+        "ESA",
+        "ESAC",
+        "ESOC",
+    ]
+    assert pattern(["Mars", "Mars Express", "Mars Express Orbiter"]).findall(
+        "Mars, mars express, Mars Express Orbiter, Mars Express Orbiters"
+    ) == ["Mars", "mars express", "Mars Express Orbiter", "Mars Express"]
+
+
+def test_an_empty_gazetteer_finds_nothing_and_knows_no_alias() -> None:
+    gazetteer = Gazetteer()
+    assert gazetteer.find("Mars Express") == {}
+    assert gazetteer.aliases("Nobody") == []
+    assert gazetteer.parts("Nobody") == []
+
+
+def test_a_bad_alias_table_says_what_is_wrong() -> None:
+    with pytest.raises(AliasFileError, match=r"^\[aliases\] must be a table$"):
+        read_alias_table(b"aliases = 1")
+    with pytest.raises(AliasFileError, match=r"^\[parts\] 'A' must be a list of strings$"):
+        read_alias_table(b"[parts]\nA = [1]")
+    with pytest.raises(AliasFileError, match="Expected '=' after a key"):
+        read_alias_table(b"[aliases]\nA B")
+    assert read_alias_table(b'\xef\xbb\xbf[aliases]\nA = ["B"]') == AliasTable({"A": ["B"]}, {})
