@@ -61,7 +61,7 @@ def parse(text: str, path: str, detail: bool = True) -> Parsed:
     ):
         _parse_event_page(day, lines, start + 1, path, parsed)
     else:
-        _parse_day_page(day, _numbered(lines, start + 1), path, parsed)
+        _parse_day_page(_numbered(lines, start + 1), path, parsed)
         if not parsed.records:
             reason = "a date heading, but neither a # headline nor ### event items"
             parsed.problems.append(Problem(path, start + 1, reason))
@@ -115,7 +115,8 @@ def _parse_event_page(day: date, lines: list[str], start: int, path: str, parsed
         parsed.records.extend(link_record(link, path) for link in related)
 
 
-def _parse_day_page(day: date, lines: Iterator[tuple[int, str]], path: str, parsed: Parsed) -> None:
+def _parse_day_page(lines: Iterator[tuple[int, str]], path: str, parsed: Parsed) -> None:
+    """The day's items: each item's own link gives its day."""
     current: EventRecord | None = None
     for number, line in lines:
         if item := _DAY_ITEM.match(line):
