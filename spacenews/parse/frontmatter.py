@@ -140,8 +140,10 @@ def _first_line(error: BaseException) -> str:
 
 
 def _error_line(error: BaseException) -> int:
+    # The header handed to YAML starts with the end of the opening --- line, so YAML's
+    # 0-based line is the file's 1-based one, less one.
     mark = getattr(error, "problem_mark", None)
-    return int(getattr(mark, "line", -1)) + 2 if mark is not None else 1
+    return int(getattr(mark, "line", 0)) + 1 if mark is not None else 1
 
 
 HANDLER = Handler("front-matter", detect, parse)
