@@ -248,3 +248,44 @@ def test_a_page_opening_with_a_caption_is_titled_by_the_heading_close_after_it(
 ) -> None:
     [document] = parse_text("\n\n".join(lines) + "\n", "p").documents
     assert document.title == title
+
+
+@pytest.mark.parametrize(
+    ("content", "title"),
+    [
+        ("   # A spaced heading\n\nText.", "A spaced heading"),
+        ("#Xenon lamps glow\n", "Xenon lamps glow"),
+        ("\n\n", "2024-05-01-untitled"),
+    ],
+)
+def test_a_post_without_a_title_is_titled_by_its_first_line_else_its_file(
+    content: str, title: str
+) -> None:
+    parsed = parse_text(f"---\nlayout: post\n---\n{content}", "posts/2024-05-01-untitled.md")
+    [record] = parsed.records
+    assert record.headline == title
+
+
+@pytest.mark.parametrize(
+    ("header", "line", "reason"),
+    [
+        (
+            "title: a\nbad: x: y\n",
+            3,
+            "invalid front matter, read as plain text: mapping values are not allowed",
+        ),
+        (
+            "- a list\n- not a mapping\n",
+            1,
+            "invalid front matter, read as plain text: the header is a list, not a mapping",
+        ),
+    ],
+)
+def test_front_matter_that_cannot_be_read_says_where_and_why(
+    header: str, line: int, reason: str
+) -> None:
+    parsed = parse_text(f"---\n{header}---\nBody text here.\n", "p.md")
+    [problem] = parsed.problems
+    assert problem.line == line
+    assert problem.reason.startswith(reason)
+    assert [document.format for document in parsed.documents] == ["text"]
