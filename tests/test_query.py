@@ -390,3 +390,18 @@ def test_on_this_day_lists_only_mentions_of_that_very_day(corpus: Corpus) -> Non
     ]
     # "In 2003" stands for the whole year, not for its first day.
     assert timeline(corpus, Query(on=(1, 1), mentions=True)) == []
+
+
+def test_entities_rank_by_events_then_documents_then_name(tmp_path: Path) -> None:
+    corpus = _corpus_of(
+        tmp_path,
+        a="---\ntitle: A\ntags: [roskosmos, zeta]\n---\nNothing.\n",
+        b="---\ntitle: B\ntags: [Zeta, alpha]\n---\nNothing.\n",
+        c="---\ntitle: C\ntags: [Beta]\n---\nNothing.\n",
+    )
+    assert [(row.name, row.events, row.documents) for row in entities(corpus)] == [
+        ("zeta", 0, 2),
+        ("alpha", 0, 1),
+        ("Beta", 0, 1),
+        ("Roscosmos", 0, 1),
+    ]
