@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from spacenews.loader import decode_bytes, load_corpus
-from spacenews.model import Source
+from spacenews.model import Problem, Source
 from spacenews.parse import handlers, parse_text
 from spacenews.parse.items import utc_day
 from spacenews.parse.markup import html_text
+from spacenews.parse.plaintext import TITLE_CHARS
 
 from .conftest import FIXTURES, run_json
 
@@ -227,3 +229,213 @@ def test_a_refreshed_snapshot_merges_by_link_as_a_full_build_does(tmp_path: Path
     assert state(refreshed) == state(load_corpus([tmp_path]))
     told = next(e for e in refreshed.events if any(s.title == "Late" for s in e.sources))
     assert len(told.sources) > 1
+
+
+def _told(text: str, path: str) -> list[tuple[str, str, str, list[str], list[Source]]]:
+    records = parse_text(text, path).records
+    return [
+        (r.date.isoformat(), r.headline, r.body, list(r.entities), list(r.sources)) for r in records
+    ]
+
+
+def test_an_item_without_title_or_link_is_headed_by_its_first_line_and_has_no_source() -> None:
+    rss = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Red Planet Daily</title><item>'
+        "<description>&lt;p&gt;Rover  wakes up&lt;/p&gt;&lt;p&gt;More news.&lt;/p&gt;"
+        "</description><pubDate>Mon, 01 Sep 2025 10:00:00 GMT</pubDate></item></channel></rss>"
+    )
+    assert _told(rss, "f.rss") == [
+        ("2025-09-01", "Rover wakes up", "Rover wakes up\n\nMore news.", [], [])
+    ]
+
+
+def test_an_entry_is_dated_when_published_not_when_updated_and_blank_categories_drop() -> None:
+    atom = (
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>'
+        '<entry><title>T</title><link href="https://x.org/t"/>'
+        '<category scheme="https://x.org/s"/><category term="Moon"/>'
+        "<published>2025-01-01T10:00:00Z</published><updated>2025-02-03T10:00:00Z</updated>"
+        "</entry></feed>"
+    )
+    assert _told(atom, "f.atom") == [
+        ("2025-01-01", "T", "", ["Moon"], [Source("A", "https://x.org/t")])
+    ]
+
+
+def test_hidden_elements_nest_and_each_one_closes() -> None:
+    assert html_text("<head><title>T</title>Hidden</head><p>Shown</p>") == "Shown"
+    assert html_text("<script>a</script>b<script>c</script>d") == "bd"
+
+
+def test_text_without_tags_is_still_read_as_html_paragraphs() -> None:
+    assert html_text("Tom &amp; Jerry") == "Tom & Jerry"
+    assert html_text("one\n two  words\n\nthree") == "one\n\ntwo words\n\nthree"
+
+
+def _rss(channel: str, item: str) -> str:
+    """An RSS 2.0 feed of one item published on 2025-09-01."""
+    return (
+        f'<?xml version="1.0"?>\n<rss version="2.0">\n<channel>{channel}\n<item>{item}'
+        "<pubDate>Mon, 01 Sep 2025 10:00:00 GMT</pubDate></item>\n</channel></rss>"
+    )
+
+
+def test_a_feed_declared_in_another_encoding_is_read_as_the_text_it_was_decoded_to() -> None:
+    # A KOI8-R feed converted to UTF-8 on the way, its declaration kept as it was.
+    text = _rss("<title>Новости</title>", "<title>Запуск</title><link>https://x.org/a</link>")
+    text = text.replace('version="1.0"?>', 'version="1.0" encoding="KOI8-R"?>')
+    assert _told(text, "f.rss") == [
+        ("2025-09-01", "Запуск", "", [], [Source("Новости", "https://x.org/a")])
+    ]
+
+
+def test_text_in_hidden_elements_of_an_item_is_not_read() -> None:
+    html = "<p>A</p><template>Hidden</template><title>Hid</title><section>S</section>"
+    text = _rss("<title>X</title>", f"<title>T</title><description>{escape(html)}</description>")
+    assert _told(text, "f.rss") == [("2025-09-01", "T", "A\n\nS", [], [])]
+
+
+def test_a_broken_feed_gives_the_line_and_the_complaint_of_the_xml_parser() -> None:
+    text = _rss("<title>X</title>", "<title>T</title>").removesuffix("</rss>")
+    parsed = parse_text(text, "f.rss")
+    assert parsed.problems == [Problem("f.rss", 5, "not a well-formed feed: no element found")]
+    assert [r.headline for r in parsed.records] == ["T"]
+
+
+@pytest.mark.parametrize(
+    ("channel", "name"),
+    [("<link>https://x.org/</link>", "https://x.org/"), ("", "https://x.org/a")],
+)
+def test_a_feed_without_a_title_is_named_by_its_link_else_by_the_item_s(
+    channel: str, name: str
+) -> None:
+    text = _rss(channel, "<title>T</title><link>https://x.org/a</link>")
+    assert _told(text, "f.rss") == [("2025-09-01", "T", "", [], [Source(name, "https://x.org/a")])]
+
+
+_V1 = "https://jsonfeed.org/version/1.1"
+
+
+@pytest.mark.parametrize("feed", [{"version": _V1, "title": "X"}, {"version": _V1, "items": {}}])
+def test_a_json_feed_without_a_list_of_items_is_one_skipped_problem(feed: dict[str, Any]) -> None:
+    parsed = parse_text(json.dumps(feed), "x.json")
+    assert (parsed.records, parsed.documents) == ([], [])
+    assert parsed.problems == [Problem("x.json", 0, "a JSON Feed without items", skipped=True)]
+
+
+def test_json_feed_that_does_not_parse_names_the_file_and_the_place() -> None:
+    parsed = parse_text('{"version": "https://jsonfeed.org/version/1", "items": [}', "x.json")
+    reason = "not valid JSON: Expecting value: line 1 column 57 (char 56)"
+    assert parsed.problems == [Problem("x.json", 1, reason, skipped=True)]
+
+
+def test_a_json_feed_summary_is_plain_text_and_an_item_without_url_has_no_source() -> None:
+    feed = {"version": _V1, "home_page_url": "https://x.org/", "items": [
+        {"id": "1", "title": "T", "url": "https://x.org/1",
+         "summary": "Tags like <b> are shown as written", "date_published": "2025-01-01T00:00Z"},
+        {"id": "2", "title": "U", "summary": "S", "date_published": "2025-01-02T00:00:00Z"},
+    ]}  # fmt: skip
+    assert _told(json.dumps(feed), "x.json") == [
+        ("2025-01-01", "T", "Tags like <b> are shown as written", [],
+         [Source("https://x.org/", "https://x.org/1")]),
+        ("2025-01-02", "U", "S", [], []),
+    ]  # fmt: skip
+
+
+def test_an_api_result_that_is_no_object_is_a_problem_named_by_its_place() -> None:
+    good = {"title": "T", "news_site": "S", "summary": "Tags like <b> are shown as written",
+            "published_at": "2025-01-01T00:00:00Z"}  # fmt: skip
+    parsed = parse_text(json.dumps({"results": [1, good, "x"]}), "api.json")
+    assert parsed.problems == [
+        Problem("api.json", 0, "result 1 is not an object"),
+        Problem("api.json", 0, "result 3 is not an object"),
+    ]
+    # The summary is plain text; without a url the result has no source.
+    assert _told(json.dumps([good]), "api.json") == [
+        ("2025-01-01", "T", "Tags like <b> are shown as written", [], [])
+    ]
+
+
+def test_api_json_that_does_not_parse_names_the_file_and_the_place() -> None:
+    parsed = parse_text('{"news_site": "x", "published_at": ', "api.json")
+    reason = "not valid JSON: Expecting value: line 1 column 36 (char 35)"
+    assert parsed.problems == [Problem("api.json", 1, reason, skipped=True)]
+
+
+def test_an_undated_api_result_is_a_document_with_its_dated_mentions() -> None:
+    result = {"title": "Undated", "news_site": "S", "published_at": None,
+              "summary": "Artemis II flew on 6 April 2026. It was late."}  # fmt: skip
+    (document,) = parse_text(json.dumps(result), "api.json").documents
+    assert (document.title, document.format) == ("Undated", "snapi")
+    assert [(m.date.isoformat(), m.snippet) for m in document.mentions] == [
+        ("2026-04-06", "Artemis II flew on 6 April 2026.")
+    ]
+
+
+@pytest.mark.parametrize("detail", [True, False])
+def test_an_undated_item_is_a_document_titled_by_its_first_line_else_by_its_file(
+    detail: bool,
+) -> None:
+    feed = {"version": _V1, "items": [
+        {"id": "1", "content_text": "Artemis II flew on 6 April 2026.\nIt was late.",
+         "tags": ["Mars", "Mars", " "]},
+        {"id": "2"},
+    ]}  # fmt: skip
+    parsed = parse_text(json.dumps(feed), "x.json", detail)
+    first = "Artemis II flew on 6 April 2026."
+    assert [(d.title, d.format, d.tags) for d in parsed.documents] == [
+        (first, "json-feed", ("Mars",)),
+        ("x.json", "json-feed", ()),
+    ]
+    mentions = [(m.date.isoformat(), m.snippet) for m in parsed.documents[0].mentions]
+    assert mentions == ([("2026-04-06", first)] if detail else [])
+
+
+def test_an_untitled_item_is_headed_by_its_first_line_cut_to_the_title_length() -> None:
+    fits, cut = "a" * TITLE_CHARS, "b" * (TITLE_CHARS + 1)
+    feed = {"version": _V1, "items": [
+        {"id": str(n), "content_text": f"{line}\nsecond\nthird", "date_published": "2025-01-01"}
+        for n, line in enumerate([fits, cut])
+    ]}  # fmt: skip
+    records = parse_text(json.dumps(feed), "x.json").records
+    assert [r.headline for r in records] == [fits, "b" * (TITLE_CHARS - 1) + "…"]
+
+
+def test_json_with_a_number_too_long_to_read_is_a_problem_of_the_whole_file() -> None:
+    text = '{"news_site": "x", "published_at": ' + "1" * 5000 + "}"
+    reason = (
+        "not valid JSON: Exceeds the limit (4300 digits) for integer string conversion:"
+        " value has 5000 digits; use sys.set_int_max_str_digits() to increase the limit"
+    )
+    assert parse_text(text, "api.json").problems == [Problem("api.json", 0, reason, True)]
+
+
+@pytest.mark.parametrize(
+    ("stamp", "day"),
+    [("2025-08-12T22:37:00", "2025-08-12"), ("2025-08-12T22:37-04:00", "2025-08-13")],
+)
+def test_the_day_does_not_depend_on_the_machine_s_time_zone(
+    monkeypatch: pytest.MonkeyPatch, stamp: str, day: str
+) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Etc/GMT+12")  # twelve hours behind UTC
+    time.tzset()
+    try:
+        assert str(utc_day(stamp)) == day
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+@pytest.mark.parametrize(("name", "handler"), FORMATS.items())
+def test_a_format_is_detected_after_blank_lines(name: str, handler: str) -> None:
+    text = "\n \n" + _text(name)
+    assert next(h.name for h in handlers() if h.detect(text)) == handler
+
+
+def test_a_broken_feed_without_an_xml_declaration_gives_its_own_line() -> None:
+    text = _rss("<title>X</title>", "<title>T</title>").split("\n", 1)[1].removesuffix("</rss>")
+    assert parse_text(text, "f.rss").problems == [
+        Problem("f.rss", 4, "not a well-formed feed: no element found")
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 from hypothesis import given
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from spacenews.loader import load_corpus
+from spacenews.model import Problem
 from spacenews.parse import handlers, parse_text
 from spacenews.parse.launchlog import site_names
 
@@ -111,3 +113,73 @@ def test_text_in_the_columns_is_cleaned_and_a_blank_vehicle_is_no_entity() -> No
     (record,) = parse_text("\n".join([*HEADER, row + lines[2][144:]]), "log.txt").records
     assert record.headline == "An unnamed vehicle launches 1-y ISZ from Baikonur Cosmodrome"
     assert record.entities == ["1-y ISZ", "Baikonur Cosmodrome"]
+
+
+def _log(*rows: tuple[str, ...]) -> str:
+    """The sample's header, then a row for each tuple of column values, laid out under it."""
+    marks = [n for n, char in enumerate(HEADER[1]) if char == "#"]
+    widths = [end - start for start, end in pairwise(marks)]
+    lines = ["".join(v.ljust(w) for v, w in zip(row, widths, strict=False)) for row in rows]
+    return "\n".join([*HEADER, *(line.rstrip() for line in lines)])
+
+
+def _told(text: str) -> list[tuple[str, str, str, list[str]]]:
+    records = parse_text(text, "log.txt").records
+    return [(r.date.isoformat(), r.headline, r.body, list(r.entities)) for r in records]
+
+
+def test_a_launch_without_name_site_serial_or_outcome_says_so_in_words() -> None:
+    text = _log(("2020-001", "2020 Jan  7", "2020-001A", "", "Starlink", "", "Falcon 9"))
+    assert _told(text) == [
+        (
+            "2020-01-07",
+            "Falcon 9 launches Starlink",
+            "Launch 2020-001: Falcon 9 carried Starlink (COSPAR 2020-001A) from an unknown site."
+            " It has no recorded outcome.",
+            ["Falcon 9", "Starlink"],
+        )
+    ]
+
+
+def test_three_payloads_are_listed_with_commas_and_a_final_and() -> None:
+    text = _log(
+        ("2020-002", "2020 Jan  8 1200", "", "A", "A", "", "Delta II", "D-1", "CC", "S"),
+        ("", "", "", "B", "B"),
+        ("", "", "", "C", "C"),
+    )
+    assert _told(text) == [
+        (
+            "2020-01-08",
+            "Delta II launches A, B and C from Cape Canaveral",
+            "Launch 2020-002 at 12:00 UTC: Delta II (serial D-1) carried A, B and C"
+            " from Cape Canaveral. It reached orbit.",
+            ["Delta II", "A", "B", "C", "Cape Canaveral"],
+        )
+    ]
+
+
+def test_a_launch_whose_payloads_have_no_name_carries_no_named_payload() -> None:
+    text = _log(("2020-003", "2020 Jan  9", "", "", "", "S99999", "Atlas", "", "CC  SLC41", "F"))
+    assert _told(text) == [
+        (
+            "2020-01-09",
+            "Atlas fails to orbit no named payload from Cape Canaveral",
+            "Launch 2020-003: Atlas carried no named payload from Cape Canaveral (pad SLC41)."
+            " It failed.",
+            ["Atlas", "Cape Canaveral"],
+        )
+    ]
+
+
+def test_a_payload_row_before_any_launch_and_a_launch_on_no_day_are_problems() -> None:
+    text = _log(
+        ("", "", "2020-000A", "Lost"),
+        ("2020-F01", "2020 Feb 30", "2020-F01", "Nothing", "", "", "Vanguard"),
+        ("2020-004", "2020 Jan 10", "2020-004A", "Kept", "", "", "Vega"),
+    )
+    parsed = parse_text(text, "log.txt")
+    assert parsed.problems == [
+        Problem("log.txt", 3, "a payload row before any launch"),
+        Problem("log.txt", 4, "launch 2020-F01: no UTC date in '2020 Feb 30'"),
+    ]
+    assert [r.headline for r in parsed.records] == ["Vega launches Kept"]

@@ -77,3 +77,23 @@ def test_any_text_normalises_or_gives_nothing(text: str) -> None:
 def test_tracking_fragments_and_final_slashes_never_change_a_link(path: str, tail: str) -> None:
     plain = f"https://spacenews.com{path}"
     assert normalise_url(plain + tail) == normalise_url(plain) != ""
+
+
+@pytest.mark.parametrize("url", ["ftp://x.org/a", "https:///a", "http://"])
+def test_only_a_web_address_with_a_host_normalises(url: str) -> None:
+    assert normalise_url(url) == ""
+
+
+@pytest.mark.parametrize(
+    ("url", "normal"),
+    [
+        ("http://x.org:80/a", "x.org/a"),
+        ("https://x.org:81/a", "x.org:81/a"),
+        ("https://x.org/a?draft=&b=1", "x.org/a?b=1&draft="),
+        ("https://x.org/BOX/", "x.org/BOX"),
+    ],
+)
+def test_a_default_port_goes_and_blank_parameters_and_the_path_s_letters_stay(
+    url: str, normal: str
+) -> None:
+    assert normalise_url(url) == normal

@@ -46,7 +46,11 @@ def parse(text: str, path: str, detail: bool = True) -> Parsed:
     if feed.get("bozo"):
         error = feed.get("bozo_exception")
         line = int(getattr(error, "getLineNumber", lambda: 0)() or 0)
-        reason = f"not a well-formed feed: {clean_inline(str(error))}"
+        if line and not text.startswith("<?xml"):  # feedparser wrote a declaration line first
+            line -= 1
+        # The line is the problem's own: the message goes without the parser's "<unknown>:5:10:".
+        message = str(getattr(error, "getMessage", lambda: error)())
+        reason = f"not a well-formed feed: {clean_inline(message)}"
         parsed.problems.append(Problem(path, line, reason, skipped=not feed.entries))
     name = clean_inline(feed.feed.get("title", "") or feed.feed.get("link", ""))
     for entry in feed.entries:

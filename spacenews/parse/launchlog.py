@@ -137,7 +137,8 @@ def _when(text: str) -> tuple[date | None, str]:
 
 def _payload(row: list[str]) -> str:
     name, original, cospar = row[_NAME], row[_ORIGINAL], row[_COSPAR]
-    said = [original if original != name else "", f"COSPAR {cospar}" if cospar else ""]
+    # Without a name, the original name is the one shown: not said twice.
+    said = [original if name and original != name else "", f"COSPAR {cospar}" if cospar else ""]
     details = ", ".join(part for part in said if part)
     shown = name or original or cospar
     return f"{shown} ({details})" if details and shown else shown
