@@ -35,6 +35,7 @@ from spacenews.dates import DateError, Range, parse_month_day, parse_period, par
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+    from spacenews import fetch as fetch_module
     from spacenews.corpus import Corpus, Progress
     from spacenews.query import Query
 
@@ -49,6 +50,7 @@ class ExitCode(IntEnum):
     NO_RESULTS = 1  # the command ran but found nothing (or `check` found problems)
     USAGE = 2  # the command line or a corpus path is wrong
     INTERNAL = 3  # a bug in spacenews (please report it), or a damaged index
+    FETCH_FAILED = 4  # fetch: a URL gave no news (an error status, no answer, no feed)
 
 
 class _Dict(Protocol):
@@ -694,6 +696,87 @@ def schema(
     sys.stdout.write(json.dumps(SCHEMAS[command], indent=2) + "\n")
 
 
+@app.command("fetch")
+def fetch_command(
+    urls: Annotated[
+        list[str], typer.Argument(metavar="URL...", help="Feeds to fetch (http or https).")
+    ],
+    into: Annotated[
+        Path | None,
+        typer.Option(
+            "--into",
+            metavar="DIR",
+            help="The corpus folder to save into (made if missing). Default: the feeds folder "
+            "of the user data folder, read with the seeds when no corpus is given.",
+            show_default=False,
+        ),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds to wait for a server to answer.")
+    ] = 20.0,
+) -> None:
+    """Download feeds and save each response as a file of a corpus folder.
+
+    RSS, Atom, JSON Feed, Spaceflight News API pages and launch logs are saved; an item is
+    kept when it drops off the feed, and fetching again makes no duplicate events. A feed
+    that did not change since the last fetch (ETag, Last-Modified) writes nothing. Prints
+    the files written; exits 4 when any URL gave no news (an error, no answer, a page that
+    is no feed), which writes nothing.
+
+    Examples:
+
+        spacenews fetch https://www.esa.int/rssfeed/TopNews
+
+        spacenews fetch --into ~/news "https://api.spaceflightnewsapi.net/v4/articles/?limit=50"
+    """
+    from spacenews import fetch as fetching
+
+    for url in urls:
+        try:
+            fetching.check_url(url)
+        except fetching.FetchError as error:
+            _fail(str(error))
+    folder = into if into is not None else fetching.default_folder()
+    with _fetch_progress(len(urls)) as done:
+        outcomes = fetching.fetch_all(urls, folder, timeout=timeout, done=done)
+    if any(isinstance(outcome, fetching.FetchError) for outcome in outcomes):
+        raise typer.Exit(ExitCode.FETCH_FAILED)
+
+
+@contextmanager
+def _fetch_progress(
+    count: int,
+) -> "Iterator[Callable[[str, fetch_module.Fetched | fetch_module.FetchError], None]]":
+    """What fetch tells of each URL: the file written on stdout, a line on stderr; and a
+    progress bar on stderr while several URLs are fetched on a terminal."""
+    from spacenews.text import printable
+
+    def tell(url: str, outcome: "fetch_module.Fetched | fetch_module.FetchError") -> None:
+        if isinstance(outcome, Exception):
+            _say(f"error: {printable(str(outcome))}")
+            return
+        if outcome.saved is None:
+            _say(f"{printable(url)}: not modified since the last fetch")
+            return
+        items = _plural(outcome.events, "event") + ", " + _plural(outcome.documents, "document")
+        _say(f"{printable(url)}: {items}, saved")
+        print(outcome.saved, flush=True)
+
+    if count < 2 or not sys.stderr.isatty():
+        yield tell
+        return
+    from rich.progress import Progress as Bar
+
+    with Bar(console=_stderr(), transient=True) as bar:
+        task = bar.add_task("Fetching", total=count)
+
+        def report(url: str, outcome: "fetch_module.Fetched | fetch_module.FetchError") -> None:
+            tell(url, outcome)
+            bar.advance(task)
+
+        yield report
+
+
 def main() -> None:
     """The console script: run the app, turning a crash into one line and exit code 3."""
     try:
@@ -751,8 +834,8 @@ def _load(ctx: typer.Context, *, summary: bool = True, detail: bool = True) -> "
     from spacenews.loader import load_corpus
 
     settings = _settings(ctx)
-    # The built-in seeds parse quicker than a cache reads.
-    cache = settings.cache and bool(settings.corpus)
+    # The built-in seeds parse quicker than a cache reads; the feeds fetched beside them not.
+    cache = settings.cache and (bool(settings.corpus) or _fetched())
     # The corpus lives as long as the command and holds no cycles, nor does what the command
     # makes of it (events decoded, matches): the collector would walk them again and again for
     # nothing (related NASA at 100,000 documents: 3.5-3.9 s with it, 2.3 s without). It is
@@ -777,6 +860,12 @@ def _load(ctx: typer.Context, *, summary: bool = True, detail: bool = True) -> "
         counts += [_plural(len(warned), "file") + " with warnings"] if warned else []
         _say(f"{', '.join(counts)}: run `spacenews check` for details")
     return corpus
+
+
+def _fetched() -> bool:
+    from spacenews.fetch import fetched_roots
+
+    return bool(fetched_roots())
 
 
 def _collect_again() -> None:

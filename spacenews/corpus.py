@@ -9,6 +9,7 @@ from sys import intern
 from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar, runtime_checkable
 
 from spacenews.dates import period_of
+from spacenews.links import merge_key
 from spacenews.model import (
     Document,
     Event,
@@ -18,7 +19,6 @@ from spacenews.model import (
     Problem,
     Related,
     Source,
-    event_id,
     link_record,
 )
 from spacenews.parse import Parsed
@@ -430,7 +430,7 @@ def group(
     """Add each record to the group of its event, and a record for each of its links to the
     group of the event linked to; only the groups of the wanted events, when told which."""
     for record in records:
-        key = intern(event_id(record.date, record.headline))  # one string with its links'
+        key = intern(merge_key(record))  # one string with its links'
         if wanted is None or key in wanted:
             groups.setdefault(key, []).append(record)
         for link in record.related:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from spacenews.corpus import Corpus, CorpusError, Progress
 from spacenews.index.fresh import FileRows, file_rows, refresh
 from spacenews.model import Problem
-from spacenews.parse import Parsed, parse_text
+from spacenews.parse import Parsed, parse_text, reads_long_lines
 from spacenews.walk import USER_FILE, SourceFile, relative_to, walk_files
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # larger files are skipped with a warning
@@ -40,6 +40,13 @@ def seeds_path() -> Path:
     return installed if installed.is_dir() else package.parent / "seeds"
 
 
+def default_roots() -> list[Path]:
+    """The corpus when none is given: the built-in seeds, and what fetch saved by default."""
+    from spacenews.fetch import fetched_roots
+
+    return [seeds_path(), *fetched_roots()]
+
+
 def load_corpus(
     paths: Sequence[Path] | None = None,
     *,
@@ -49,7 +56,7 @@ def load_corpus(
     detail: bool = True,
     db: Path | None = None,
 ) -> Corpus:
-    """Read every file under the paths (the built-in seeds when none are given).
+    """Read every file under the paths (default_roots when none are given).
 
     With cache, the index is a database in the cache folder, kept from run to run: only the
     files changed since the last run are parsed again. Without it (or for fewer than
@@ -58,7 +65,7 @@ def load_corpus(
     every core, when there are enough files to pay). Without detail, prose gets no languages
     and no dated mentions when the index is made in memory: for commands that need neither.
     """
-    roots = list(paths) if paths else [seeds_path()]
+    roots = list(paths) if paths else default_roots()
     for root in roots:
         if not root.exists() and not root.is_symlink():
             raise CorpusError(f"corpus path does not exist: {root}")
@@ -235,7 +242,7 @@ def _read_text(path: str, relative: str) -> tuple[str | None, list[Problem]]:
     problems = [Problem(relative, 0, warning)] if warning else []
     if not text or text.isspace():
         return None, [*problems, Problem(relative, 0, "empty file", skipped=True)]
-    if len(text) > MAX_LINE_CHARS:
+    if len(text) > MAX_LINE_CHARS and not reads_long_lines(text):
         text, cut = _cut_long_lines(text)
         if cut:
             reason = f"{cut} lines longer than {MAX_LINE_CHARS} characters were cut"

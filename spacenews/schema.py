@@ -44,7 +44,7 @@ DOCUMENT_FIELDS: dict[str, Any] = {
     "kind": {"const": "document"},
     "path": _STRING,
     "title": _STRING,
-    "format": {"enum": ["text", "front-matter"]},
+    "format": {"enum": ["text", "front-matter", "feed", "json-feed", "snapi"]},
     "tags": _STRINGS,
 }
 MATCH_FIELDS: dict[str, Any] = {

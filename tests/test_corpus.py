@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import uuid
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -269,3 +271,70 @@ def test_the_index_finds_each_events_texts_and_where_its_body_ends(corpus_dir: P
         assert index.holder(start) == index.holder(start + len(texts)) == position  # its NUL
         assert index.body_end(position) == start + len(event.headline) + 1 + len(event.body)
         assert not event.sources or index.text[index.body_end(position)] == "\0"  # titles next
+
+
+def _record(headline: str, **fields: Any) -> EventRecord:
+    via = fields.pop("via", "context")
+    record = EventRecord(date(2016, 3, 14), headline, **fields)
+    record.via = via
+    return record
+
+
+def test_merge_takes_its_headline_from_the_first_record_that_tells_something() -> None:
+    records = [
+        _record("exomars lifts off"),  # a link's record: it tells nothing of its own
+        _record("ExoMars lifts off (sources)", sources=[Source("ESA", "https://esa.int")]),
+        _record("ExoMars lifts off (body)", body="The orbiter flew."),
+    ]
+    event = merge("2016-03-14/exomars-lifts-off", records)
+    assert (event.headline, event.body) == ("ExoMars lifts off (sources)", "The orbiter flew.")
+    related = Related("2016-03-15/x", date(2016, 3, 15), "X.")
+    event = merge("k", [_record("a"), _record("b", related=[related]), _record("c", body="C.")])
+    assert (event.headline, event.related) == ("b", (related,))
+    assert merge("k", [_record("a"), _record("b")]).headline == "a"
+
+
+def test_merge_ties_each_name_once_for_each_way_it_was_given() -> None:
+    # Names and ways no other test uses, so that nothing remembered from before helps.
+    name, first, second = (f"{kind} {uuid.uuid4().hex}" for kind in ("Name", "way", "way"))
+    records = [
+        _record("a", entities=[name], via=first),
+        _record("a", entities=[name.upper()], via=second),
+        _record("a", entities=[name], via=first),
+    ]
+    event = merge("k", records)
+    assert event.entities == (name,)
+    assert event.ties == ((fold(name), first), (fold(name), second))
+
+
+def test_build_merges_records_into_events_in_date_order_and_tells_progress() -> None:
+    told: list[tuple[str, int, int]] = []
+    link = Related("2016-03-13/the-day-before", date(2016, 3, 13), "The day before.")
+    parsed = [
+        Parsed(records=[_record("Launch day.", body="It flew.", related=[link], document="a")]),
+        Parsed(records=[_record("launch day", body="It flew well.", document="b")]),
+    ]
+    corpus = build(parsed, progress=lambda *args: told.append(args))
+    assert [(e.id, e.headline, e.documents) for e in corpus.events] == [
+        ("2016-03-13/the-day-before", "The day before.", ("a",)),
+        ("2016-03-14/launch-day", "Launch day.", ("a", "b")),
+    ]
+    assert corpus.events[1].body == "It flew well."
+    assert told == [("Merging events", 2, 2)]
+
+
+def test_the_json_of_events_is_their_to_dict_cached_or_not(corpus_dir: Path) -> None:
+    for cache in (False, True, True):  # parsed, then filling the cache, then from it
+        corpus = load_corpus([corpus_dir], cache=cache)
+        positions = list(range(len(corpus.events)))
+        encoded = [json.loads(bytes(data)) for data in corpus.encoded(positions)]
+        assert encoded == [event.to_dict() for event in corpus.events]
+        assert [e.date for e in corpus.event_texts()] == [e.date for e in corpus.events]
+
+
+def test_a_mention_of_a_month_lies_within_a_period_only_whole(tmp_path: Path) -> None:
+    (tmp_path / "page.txt").write_text("Notes\n\nThe rocket flew in March 2016 from the pad.\n")
+    corpus = load_corpus([tmp_path])
+    assert corpus.mentions_within(date(2016, 3, 1), date(2016, 3, 15)) == []
+    [mention] = corpus.mentions_within(date(2016, 3, 1), date(2016, 3, 31))
+    assert (mention.date, mention.precision) == (date(2016, 3, 1), "month")

@@ -4,7 +4,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spacenews.dates import DateError, Period, parse_day, parse_period
+from spacenews.dates import (
+    DateError,
+    Period,
+    Range,
+    make_date,
+    parse_day,
+    parse_month_day,
+    parse_period,
+    parse_range,
+    period_of,
+)
 
 
 @pytest.mark.parametrize(
@@ -70,3 +80,166 @@ def test_parse_period_never_fails_otherwise(text: str) -> None:
     except DateError:
         return
     assert period.start <= period.end
+
+
+# The rules the README states about dates and periods, one test each.
+
+
+def test_a_day_of_a_range_may_be_written_unpadded() -> None:
+    assert parse_range("2003-6-2..2003-06-02") == Range(date(2003, 6, 2), date(2003, 6, 2))
+
+
+def test_a_range_of_one_day_is_that_day() -> None:
+    assert parse_range("2016-03-14..2016-03-14") == Range(date(2016, 3, 14), date(2016, 3, 14))
+    assert parse_range("2016-03-14") == Range(date(2016, 3, 14), date(2016, 3, 14))
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2016-03..2016-06", date(2016, 3, 1), date(2016, 6, 30)),
+        ("..2014-04", None, date(2014, 4, 30)),
+        ("..2014", None, date(2014, 12, 31)),
+        ("2010..", date(2010, 1, 1), None),
+        ("2016-02..2016-02", date(2016, 2, 1), date(2016, 2, 29)),
+        (" 2004 .. 2016 ", date(2004, 1, 1), date(2016, 12, 31)),
+        ("2016", date(2016, 1, 1), date(2016, 12, 31)),
+    ],
+)
+def test_each_end_of_a_range_includes_its_whole_period(
+    text: str, start: date | None, end: date | None
+) -> None:
+    assert parse_range(text) == Range(start, end)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("..", "'..' is not a range: give at least one end (2010.., ..2014)"),
+        (" .. ", "' .. ' is not a range: give at least one end"),
+        ("2016..2015", "'2016..2015' ends before it starts"),
+        ("2016-03-15..2016-03-14", "'2016-03-15..2016-03-14' ends before it starts"),
+        ("2016-13..", "'2016-13' is not a real date: month 13 does not exist"),
+        ("2010..2012..2014", "'2012..2014' is not a date"),
+        ("..2016-02-30", "'2016-02-30' is not a real date: 2016-02 has no day 30"),
+    ],
+)
+def test_a_range_that_cannot_be_read_says_why(text: str, reason: str) -> None:
+    with pytest.raises(DateError) as raised:
+        parse_range(text)
+    assert str(raised.value).startswith(reason)
+
+
+@pytest.mark.parametrize(
+    ("day", "inside"),
+    [
+        (date(2016, 3, 13), False),
+        (date(2016, 3, 14), True),
+        (date(2016, 3, 31), True),
+        (date(2016, 4, 1), False),
+    ],
+)
+def test_a_range_holds_both_its_ends(day: date, inside: bool) -> None:
+    assert (day in Range(date(2016, 3, 14), date(2016, 3, 31))) is inside
+    assert (day in parse_period("2016-03")) is (inside or day == date(2016, 3, 13))
+
+
+def test_an_open_end_holds_every_day_on_that_side() -> None:
+    assert date(1, 1, 1) in Range(None, date(2014, 4, 30))
+    assert date(9999, 12, 31) in Range(date(2010, 1, 1), None)
+    assert date(2009, 12, 31) not in Range(date(2010, 1, 1), None)
+    assert date(2014, 5, 1) not in Range(None, date(2014, 4, 30))
+    assert date(2000, 1, 1) in Range(None, None)
+    assert "2016-03-14" not in Range(None, None)
+    assert "2016-03-14" not in parse_period("2016")
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "both"),
+    [
+        # A period and --from on the same side: the later start wins.
+        (("2004-01-01", "2016-12-31"), ("2010-01-01", None), ("2010-01-01", "2016-12-31")),
+        (("2010-01-01", None), ("2004-01-01", "2016-12-31"), ("2010-01-01", "2016-12-31")),
+        # ... and --to: the earlier end wins.
+        (("2004-01-01", "2016-12-31"), (None, "2010-06-30"), ("2004-01-01", "2010-06-30")),
+        ((None, "2010-06-30"), ("2004-01-01", "2016-12-31"), ("2004-01-01", "2010-06-30")),
+        ((None, None), (None, None), (None, None)),
+    ],
+)
+def test_from_and_to_narrow_a_period_together(
+    one: tuple[str | None, str | None],
+    other: tuple[str | None, str | None],
+    both: tuple[str | None, str | None],
+) -> None:
+    def made(ends: tuple[str | None, str | None]) -> Range:
+        return Range(*(date.fromisoformat(end) if end else None for end in ends))
+
+    assert made(one).intersect(made(other)) == made(both)
+
+
+@pytest.mark.parametrize(
+    ("text", "month_day"),
+    [("02-29", (2, 29)), ("2-3", (2, 3)), (" 12-31 ", (12, 31)), ("01-01", (1, 1))],
+)
+def test_on_this_day_takes_any_day_of_some_year(text: str, month_day: tuple[int, int]) -> None:
+    assert parse_month_day(text) == month_day
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("02-30", "2000-02 has no day 30"),
+        ("13-01", "month 13 does not exist"),
+        ("2016-03-14", "'2016-03-14' is not a day of the year: use MM-DD"),
+        ("3/14", "'3/14' is not a day of the year: use MM-DD"),
+    ],
+)
+def test_on_this_day_refuses_a_day_no_year_has(text: str, reason: str) -> None:
+    with pytest.raises(DateError, match=reason):
+        parse_month_day(text)
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        ((10000, 1, 1), "year 10000 is out of range"),
+        ((0, 1, 1), "year 0 is out of range"),
+        ((2016, 13, 1), "month 13 does not exist"),
+        ((2016, 0, 1), "month 0 does not exist"),
+        ((2015, 2, 29), "2015-02 has no day 29"),
+        ((2016, 4, 31), "2016-04 has no day 31"),
+        ((2016, 4, 0), "2016-04 has no day 0"),
+    ],
+)
+def test_a_date_that_does_not_exist_says_what_is_wrong(
+    args: tuple[int, int, int], reason: str
+) -> None:
+    with pytest.raises(DateError) as raised:
+        make_date(*args)
+    assert str(raised.value) == reason
+
+
+@pytest.mark.parametrize(
+    ("day", "precision", "period"),
+    [
+        (date(2016, 3, 14), "year", Period(date(2016, 1, 1), date(2016, 12, 31), "year")),
+        (date(2016, 2, 14), "month", Period(date(2016, 2, 1), date(2016, 2, 29), "month")),
+        (date(2016, 3, 14), "day", Period(date(2016, 3, 14), date(2016, 3, 14), "day")),
+    ],
+)
+def test_a_date_stands_for_its_whole_period(day: date, precision: str, period: Period) -> None:
+    assert period_of(day, precision) == period  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("one_range", "text"),
+    [
+        (Range(date(2016, 3, 14), date(2016, 3, 14)), "2016-03-14"),
+        (Range(date(2013, 1, 1), date(2015, 6, 30)), "2013-01-01 to 2015-06-30"),
+        (Range(None, date(2014, 4, 30)), "… to 2014-04-30"),
+        (Range(date(2010, 1, 1), None), "2010-01-01 to …"),
+        (Range(None, None), "… to …"),
+    ],
+)
+def test_a_range_names_its_days(one_range: Range, text: str) -> None:
+    assert str(one_range) == text

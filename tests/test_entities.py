@@ -19,6 +19,8 @@ from spacenews.entities import (
     AliasTable,
     Gazetteer,
     acronyms,
+    build_gazetteer,
+    defined_acronyms,
     finder,
     fold_case,
     pattern,
@@ -235,3 +237,185 @@ def test_fold_case_keeps_places_and_case_blind_matches(text: str) -> None:
     assert len(folded) == len(text)
     for place, char in enumerate(text):
         assert re.fullmatch(f"(?i:{re.escape(folded[place])})", char)
+
+
+# The rules the README states about entities and aliases, one test each.
+
+
+def test_an_acronym_the_corpus_defines_is_an_alias_of_its_long_name() -> None:
+    assert list(acronyms("The European Space Agency (ESA) said so.")) == [
+        ("European Space Agency", "ESA")
+    ]
+    gazetteer = build_gazetteer([], [], defined_acronyms(["The Amateur Radio Relay Group (ARRG)"]))
+    assert gazetteer.resolve("ARRG") == "Amateur Radio Relay Group"
+    assert gazetteer.aliases("Amateur Radio Relay Group") == ["ARRG"]
+
+
+def test_a_two_letter_acronym_is_an_acronym() -> None:
+    assert list(acronyms("talks with the European Union (EU) and NASA")) == [
+        ("European Union", "EU")
+    ]
+
+
+def test_an_acronym_of_one_letter_or_one_word_is_none() -> None:
+    assert list(acronyms("the Agency (A) and the Agency (AG) and Mars (M)")) == []
+
+
+def test_initials_skip_of_for_and_the() -> None:
+    text = (
+        "the Office for Outer Space Affairs (OOSA), the Institute of Space Research (ISR), "
+        "the Centre de Recherche (CR), the Bank And Trust (BT), The Moon Agency (MA), "
+        "the Centre National d'Etudes Spatiales (CNES)"
+    )
+    assert list(acronyms(text)) == [
+        ("Office for Outer Space Affairs", "OOSA"),
+        ("Institute of Space Research", "ISR"),
+        ("Centre de Recherche", "CR"),
+        ("Bank And Trust", "BT"),
+        ("Moon Agency", "MA"),
+    ]
+
+
+def test_an_acronym_names_the_words_its_initials_spell_from_the_first_that_fits() -> None:
+    # "Said" is capitalised but no initial of ESA: the long name starts where they fit.
+    assert list(acronyms("Yesterday Said The European Space Agency (ESA)")) == [
+        ("European Space Agency", "ESA")
+    ]
+    assert list(acronyms("Of The European Space Agency (OTESA)")) == []
+
+
+def test_a_users_alias_table_wins_over_the_shipped_one() -> None:
+    mine = AliasTable({"Tim Peake": ["ESA"]}, {})
+    gazetteer = build_gazetteer([mine], [], [])
+    assert gazetteer.resolve("ESA") == "Tim Peake"
+    assert gazetteer.aliases("European Space Agency") == ["Agence spatiale européenne"]
+    assert gazetteer.aliases("Tim Peake") == ["ESA", "Timothy Peake"]
+
+
+def test_the_shipped_table_wins_over_the_corpus_acronyms_and_names() -> None:
+    gazetteer = build_gazetteer(
+        [], ["esa", "Mars"], [("Earth Sciences Association", "ESA"), ("Mars Society", "MS")]
+    )
+    assert gazetteer.resolve("ESA") == "European Space Agency"
+    assert gazetteer.resolve("MS") == "Mars Society"
+    assert gazetteer.resolve("Earth Sciences Association") == "Earth Sciences Association"
+    assert gazetteer.resolve("mars") == "Mars"
+
+
+def test_the_first_spelling_of_a_name_stays_the_main_name() -> None:
+    gazetteer = Gazetteer()
+    assert gazetteer.add("Mars Express") == "Mars Express"
+    assert gazetteer.add("MARS  express", ["MEX"]) == "Mars Express"
+    assert gazetteer.add("mars express") == "Mars Express"
+    assert gazetteer.resolve("Mex") == "Mars Express"
+    assert gazetteer.names() == ["Mars Express"]
+    assert gazetteer.aliases("mars EXPRESS") == ["MEX"]
+
+
+def test_an_alias_already_known_keeps_its_entity() -> None:
+    gazetteer = Gazetteer()
+    gazetteer.add("European Space Agency", ["ESA"])
+    gazetteer.add("Earth Sciences Association", ["esa", "ESAss"])
+    assert gazetteer.resolve("ESA") == "European Space Agency"
+    assert gazetteer.aliases("Earth Sciences Association") == ["ESAss"]
+
+
+def test_names_compare_ignoring_case_and_spacing() -> None:
+    gazetteer = Gazetteer()
+    gazetteer.add("International Space Station", ["ISS"])
+    for name in ["international space station", " International\t Space\nStation ", "iss"]:
+        assert gazetteer.resolve(name) == "International Space Station"
+    assert gazetteer.resolve("International Space") is None
+    assert gazetteer.resolve(" ") is None
+
+
+def test_any_run_of_white_space_matches_between_words() -> None:
+    found = pattern(["Mars Express"]).findall("Mars  Express, Mars\nExpress, Mars\t \nexpress")
+    assert found == ["Mars  Express", "Mars\nExpress", "Mars\t \nexpress"]
+    assert pattern(["Mars  Express"]).findall("Mars Express") == ["Mars Express"]
+
+
+def test_a_one_word_name_must_match_its_case_and_a_longer_one_need_not() -> None:
+    assert pattern(["Mars", "Mars Express"]).findall("mars MARS Mars mars express") == [
+        "Mars",
+        "mars express",
+    ]
+    assert pattern(["Mars"], any_case=True).findall("mars MARS Mars") == ["mars", "MARS", "Mars"]
+
+
+def test_names_are_found_on_word_boundaries() -> None:
+    found = pattern(["ESA", "Mars Express"]).findall("ESA, ESAs, UESA, ESA_x, (ESA) Mars Expressed")
+    assert found == ["ESA", "ESA"]
+
+
+def test_parts_of_parts_belong_to_the_whole_and_a_whole_is_no_part_of_itself() -> None:
+    gazetteer = Gazetteer()
+    gazetteer.add_table(
+        AliasTable(
+            {"Mars Express": ["MEX"]},
+            {"Mars": ["Mars Express", "Mars"], "Mars Express": ["Beagle 2", "Mars Express"]},
+        )
+    )
+    assert gazetteer.parts("Mars") == ["Mars Express", "Beagle 2"]
+    assert gazetteer.parts("Mars Express") == ["Beagle 2"]
+    assert gazetteer.parts("Beagle 2") == []
+    assert gazetteer.forms("Mars") == {
+        "Mars": "name",
+        "Mars Express": "part",
+        "MEX": "part",
+        "Beagle 2": "part",
+    }
+
+
+def test_a_blank_name_is_no_entity(runner: CliRunner) -> None:
+    for name in [" ", ""]:
+        result = run(runner, "related", name)
+        assert result.exit_code == 1
+        assert result.stdout == ""
+
+
+def test_fold_case_takes_each_letter_for_the_one_the_regex_engine_does() -> None:
+    assert fold_case("İSTANBUL") == "istanbul"
+    assert fold_case("Straße ſ K") == "straße s k"
+    assert fold_case("ΣΑΣ") == "ςας"
+    assert fold_case("Mars") == "mars"
+
+
+def test_a_finder_knows_the_words_its_matches_start_with() -> None:
+    names = ["Mars Express", "ESA", "Kosmos İstanbul", "x" * 200, "y" * 201, "a\0b c", ""]
+    found = finder(names)
+    assert found.exact == {"ESA", "x" * 200}
+    assert found.folded == {"mars", "kosmos"}
+    assert found.pattern.findall("esa ESA MARS EXPRESS " + "y" * 201) == ["ESA", "MARS EXPRESS"]
+    assert finder(["Mars"]).pattern.findall("mars Mars") == ["Mars"]
+    nothing = finder(["", "\0"])
+    assert (nothing.exact, nothing.folded) == (frozenset(), frozenset())
+    assert nothing.pattern.search("x") is None
+
+
+def test_a_name_and_a_longer_name_it_starts_are_both_found() -> None:
+    assert pattern(["ESA", "ESAC", "ESOC"]).findall("ESA ESAC ESOC ESACS") == [
+        "ESA",
+        "ESAC",
+        "ESOC",
+    ]
+    assert pattern(["Mars", "Mars Express", "Mars Express Orbiter"]).findall(
+        "Mars, mars express, Mars Express Orbiter, Mars Express Orbiters"
+    ) == ["Mars", "mars express", "Mars Express Orbiter", "Mars Express"]
+
+
+def test_an_empty_gazetteer_finds_nothing_and_knows_no_alias() -> None:
+    gazetteer = Gazetteer()
+    assert gazetteer.find("Mars Express") == {}
+    assert gazetteer.aliases("Nobody") == []
+    assert gazetteer.parts("Nobody") == []
+
+
+def test_a_bad_alias_table_says_what_is_wrong() -> None:
+    with pytest.raises(AliasFileError, match=r"^\[aliases\] must be a table$"):
+        read_alias_table(b"aliases = 1")
+    with pytest.raises(AliasFileError, match=r"^\[parts\] 'A' must be a list of strings$"):
+        read_alias_table(b"[parts]\nA = [1]")
+    with pytest.raises(AliasFileError, match="Expected '=' after a key"):
+        read_alias_table(b"[aliases]\nA B")
+    assert read_alias_table(b'\xef\xbb\xbf[aliases]\nA = ["B"]') == AliasTable({"A": ["B"]}, {})

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from spacenews.index.codec import (
 )
 from spacenews.loader import decode_bytes as decode
 from spacenews.model import Document, EventRecord
-from spacenews.parse import Parsed, handlers, parse_text
+from spacenews.parse import Parsed, handlers, parse_text, plaintext
 
 from .conftest import FIXTURES
 
@@ -156,3 +157,148 @@ def test_any_parse_result_comes_back_from_its_packed_form(lines: list[str]) -> N
     ):
         parsed = parse_text(text, "fuzz.md")
         assert as_data(_round_trip(parsed, "fuzz.md")) == as_data(parsed)
+
+
+def _page(*lines: str) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def test_a_page_reads_its_first_thousand_related_links_and_says_how_many_it_left() -> None:
+    links = [f"1. [Event {n}.](/news/2016/03/14/event-{n}.md)" for n in range(1003)]
+    parsed = parse_text(
+        _page("### [2016-03-14](/news/2016/03/14/index.md)", "# A page.", "### Related:", *links),
+        "p",
+    )
+    [page] = [record for record in parsed.records if record.headline == "A page."]
+    assert len(page.related) == 1000
+    assert page.related[-1].headline == "Event 999."
+    assert [p.to_dict() for p in parsed.problems] == [
+        {
+            "path": "p",
+            "line": 0,
+            "reason": "3 related links past the first 1000 were not read",
+            "skipped": False,
+        }
+    ]
+
+
+def test_a_day_page_item_right_under_the_date_heading_is_read() -> None:
+    parsed = parse_text(
+        _page(
+            "## [2016-03-14](/news/2016/03/14/index.md)", "### [First.](/news/2016/03/14/first.md)"
+        ),
+        "p",
+    )
+    assert [record.headline for record in parsed.records] == ["First."]
+
+
+def test_a_context_line_met_for_the_first_time_names_its_entities() -> None:
+    # A name no other test uses: the parser's memory of context lines cannot know it.
+    name = f"Entity {uuid.uuid4().hex}"
+    parsed = parse_text(
+        _page(
+            "### [2016-03-14](/news/2016/03/14/index.md)",
+            "# A page.",
+            "### Related:",
+            f"1. [Other.](/news/2016/03/13/other.md) _Context: {name}, Mars_",
+        ),
+        "p",
+    )
+    assert [record.entities for record in parsed.records] == [[name, "Mars"]]
+    assert parsed.records[0].related[0].context == (name, "Mars")
+
+
+def test_plain_text_is_read_with_languages_and_dates_unless_told_not_to() -> None:
+    text = (
+        "Notes\n\nThe rocket was launched on 14 March 2016 from the cosmodrome and it was fine.\n"
+    )
+    [document] = plaintext.parse(text, "p").documents
+    assert [p.lang for p in document.paragraphs] == ["und", "en"]
+    assert [(m.date.isoformat(), m.lang) for m in document.mentions] == [("2016-03-14", "en")]
+    [document] = plaintext.parse(text, "p", False).documents
+    assert [p.lang for p in document.paragraphs] == ["und", "und"]
+    assert document.mentions == ()
+
+
+def test_mentions_are_in_date_order_and_a_day_is_given_once_an_item() -> None:
+    text = (
+        "Notes\n\nB happened on 2 May 2016. A happened on 2 May 2016. C happened on 1 May 2016.\n"
+    )
+    [document] = plaintext.parse(text, "p").documents
+    assert [(m.date.isoformat(), m.snippet) for m in document.mentions] == [
+        ("2016-05-01", "C happened on 1 May 2016."),
+        ("2016-05-02", "B happened on 2 May 2016."),  # the first to give the day
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first_line", "title"),
+    [
+        ("The first sentence. The second one. A third.", "The first sentence."),
+        ("A. Bc is what follows", "A."),
+        (". Starts with a stop", ". Starts with a stop"),
+        ("x" * 120, "x" * 120),
+        ("x" * 121, "x" * 119 + "…"),
+    ],
+)
+def test_a_text_is_titled_by_the_first_sentence_of_its_first_line(
+    first_line: str, title: str
+) -> None:
+    [document] = parse_text(first_line + "\n\nMore text follows here.\n", "p").documents
+    assert document.title == title
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (["A launch. Credit: ESA", "The launch", "Text follows it."], "The launch"),
+        (["A launch. Credit: ESA", "Text one.", "Text two.", "A late heading"], "A launch."),
+        (["A launch. Credit: ESA", "Text one.", "Text two."], "A launch."),
+    ],
+)
+def test_a_page_opening_with_a_caption_is_titled_by_the_heading_close_after_it(
+    lines: list[str], title: str
+) -> None:
+    [document] = parse_text("\n\n".join(lines) + "\n", "p").documents
+    assert document.title == title
+
+
+@pytest.mark.parametrize(
+    ("content", "title"),
+    [
+        ("   # A spaced heading\n\nText.", "A spaced heading"),
+        ("#Xenon lamps glow\n", "Xenon lamps glow"),
+        ("\n\n", "2024-05-01-untitled"),
+    ],
+)
+def test_a_post_without_a_title_is_titled_by_its_first_line_else_its_file(
+    content: str, title: str
+) -> None:
+    parsed = parse_text(f"---\nlayout: post\n---\n{content}", "posts/2024-05-01-untitled.md")
+    [record] = parsed.records
+    assert record.headline == title
+
+
+@pytest.mark.parametrize(
+    ("header", "line", "reason"),
+    [
+        (
+            "title: a\nbad: x: y\n",
+            3,
+            "invalid front matter, read as plain text: mapping values are not allowed",
+        ),
+        (
+            "- a list\n- not a mapping\n",
+            1,
+            "invalid front matter, read as plain text: the header is a list, not a mapping",
+        ),
+    ],
+)
+def test_front_matter_that_cannot_be_read_says_where_and_why(
+    header: str, line: int, reason: str
+) -> None:
+    parsed = parse_text(f"---\n{header}---\nBody text here.\n", "p.md")
+    [problem] = parsed.problems
+    assert problem.line == line
+    assert problem.reason.startswith(reason)
+    assert [document.format for document in parsed.documents] == ["text"]

@@ -10,7 +10,14 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from spacenews import prose
-from spacenews.prose import find_dates, language, paragraphs, parse_prose_date
+from spacenews.prose import (
+    SNIPPET_CHARS,
+    find_dates,
+    language,
+    paragraphs,
+    parse_prose_date,
+    sentence_at,
+)
 
 from .conftest import SEEDS
 
@@ -129,3 +136,46 @@ def test_the_language_is_the_one_whose_common_words_stand_out(
     ranked = sorted(scores.values(), reverse=True)
     best = max(scores, key=lambda lang: scores[lang])
     assert language(text) == (best if ranked[0] >= 2 and ranked[0] > ranked[1] else "und")
+
+
+def test_the_sentence_at_an_offset_is_the_one_that_holds_it() -> None:
+    text = "One is here. Two starts at 13. Three ends it."
+    assert sentence_at(text, 0) == "One is here."
+    assert sentence_at(text, 12) == "One is here."
+    assert sentence_at(text, 13) == "Two starts at 13."
+    assert sentence_at(text, 31) == "Three ends it."
+
+
+def test_a_snippet_is_cut_at_its_length_with_an_ellipsis() -> None:
+    exact = "a" * SNIPPET_CHARS
+    assert sentence_at(exact, 0) == exact
+    assert sentence_at(exact + "b", 0) == "a" * (SNIPPET_CHARS - 1) + "…"
+
+
+@pytest.mark.parametrize(
+    ("block", "kind"),
+    [
+        ("A short line without a full stop", "heading"),
+        ("x" * 80, "heading"),
+        ("x" * 81, "text"),
+        ("one two three four five six seven eight nine ten eleven twelve", "heading"),
+        ("one two three four five six seven eight nine ten eleven twelve thirteen", "text"),
+        ("Ends with a stop.", "text"),
+        ("Ends with a colon:", "text"),
+        ("Ends with a comma,", "text"),
+        ("Ends with a semicolon;", "text"),
+        ("A launch. Credit: ESA", "caption"),
+    ],
+)
+def test_a_short_line_that_ends_no_sentence_is_a_heading(block: str, kind: str) -> None:
+    [paragraph] = paragraphs(block)
+    assert paragraph.kind == kind
+
+
+def test_paragraphs_before_any_heading_belong_to_no_item() -> None:
+    found = paragraphs("A first paragraph that ends.\n\nA Heading\n\nIts text ends here.")
+    assert [(p.title, p.kind) for p in found] == [
+        ("", "text"),
+        ("A Heading", "heading"),
+        ("A Heading", "text"),
+    ]

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from spacenews import Event, Match, Query, load_corpus, related, suggest, timeline
+from spacenews import (
+    Document,
+    Event,
+    Match,
+    Query,
+    Source,
+    load_corpus,
+    related,
+    suggest,
+    timeline,
+)
 from spacenews.corpus import Corpus
-from spacenews.query import events, mentions
+from spacenews.query import Relation, counts, entities, events, mentions, select
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +108,300 @@ def test_suggest(corpus: Corpus) -> None:
     assert suggest(corpus, "mars expres")[0] == "Mars Express"
     assert "Baikonur Cosmodrome" in suggest(corpus, "baikonur")
     assert suggest(corpus, "zzzz") == []
+
+
+def _ranked(corpus: Corpus, entity: str) -> list[tuple[str, tuple[str, ...], float]]:
+    return [(_key(m), m.via, round(m.score, 3)) for m in related(corpus, entity)]
+
+
+# Scores: a tie the corpus states 3, a naming in the text 1, one in the headline or title 1
+# more, each further naming 0.25; strongest first, then by date, documents last.
+def test_related_scores_and_explains_each_match(corpus: Corpus) -> None:
+    assert _ranked(corpus, "Mars Express") == [
+        ("2003-12-19", ("context", "mention", "part"), 5.25),
+        ("2003-06-02", ("context", "mention"), 5.0),
+        ("2004-01-19", ("context", "mention"), 5.0),
+        ("2004-01-23", ("context", "mention"), 5.0),
+        ("002_efe6a678f375d53d.txt", ("mention",), 1.75),
+        ("003_e1b96d0c7dd0baf8.txt", ("mention",), 1.0),
+    ]
+    assert _ranked(corpus, "Roscosmos") == [
+        ("2016-03-14", ("alias", "context", "mention"), 5.0),
+        ("2015-12-15", ("alias", "context"), 3.0),
+        ("2016-10-16", ("mention",), 2.0),
+        ("002_efe6a678f375d53d.txt", ("alias", "mention"), 1.5),
+    ]
+    assert _ranked(corpus, "exomars") == [
+        ("2016-10-16", ("context", "mention", "part"), 5.25),
+        ("2016-03-14", ("context", "mention", "part"), 5.0),
+        ("003_e1b96d0c7dd0baf8.txt", ("mention", "part"), 3.0),
+        ("002_efe6a678f375d53d.txt", ("mention", "part"), 1.75),
+    ]
+
+
+def test_related_by_an_alias_explains_the_name_asked_as_the_name(corpus: Corpus) -> None:
+    assert _ranked(corpus, "Roskosmos") == _ranked(corpus, "Roscosmos")
+    assert [via for _, via, _ in _ranked(corpus, "ESA")] == [
+        *[("context", "mention")] * 7,
+        ("mention",),
+        ("mention",),
+    ]
+
+
+def test_a_tie_named_in_a_source_title_counts_once(corpus: Corpus) -> None:
+    event = Event(
+        "2016-03-14/x",
+        date(2016, 3, 14),
+        "Launch day.",
+        "Mars Express Mars Express",
+        (Source("Mars Express blog", "https://example.com"),),
+        (),
+        (),
+    )
+    [match] = [m for e in [event] if (m := Relation(corpus, "Mars Express").event(e))]
+    assert (match.via, match.score) == (("mention", "source"), 1.0 + 0.25 + 1.0)
+
+
+def test_suggest_gives_close_names_best_first(corpus: Corpus) -> None:
+    assert suggest(corpus, "mars expres") == ["Mars Express"]
+    assert suggest(corpus, "baikonur") == ["Baikonur Cosmodrome"]
+    assert suggest(corpus, "Mars") == ["Mars", "ExoMars Trace Gas Orbiter", "Mars Express"]
+    assert suggest(corpus, "Mars", count=1) == ["Mars"]
+    assert suggest(corpus, "zzzz") == []
+
+
+@pytest.mark.parametrize(
+    ("days", "by", "expected"),
+    [
+        (
+            ["2016-03-31", "2016-01-31", "2016-03-01"],
+            "month",
+            [("2016-01", 1), ("2016-02", 0), ("2016-03", 2)],
+        ),
+        (["2015-12-31", "2016-01-01"], "month", [("2015-12", 1), ("2016-01", 1)]),
+        (["2003-01-31", "2005-03-01"], "year", [("2003", 1), ("2004", 0), ("2005", 1)]),
+        (["2009-01-31", "2021-03-01"], "decade", [("2000s", 1), ("2010s", 0), ("2020s", 1)]),
+        (["2016-03-14"], "month", [("2016-03", 1)]),
+        ([], "year", []),
+    ],
+)
+def test_a_chart_counts_every_period_from_the_first_to_the_last(
+    days: list[str], by: str, expected: list[tuple[str, int]]
+) -> None:
+    found = counts([date.fromisoformat(day) for day in days], by)
+    assert [(count.period, count.total) for count in found] == expected
+    assert [count.to_dict() for count in found] == [
+        {"period": period, "count": total} for period, total in expected
+    ]
+
+
+def test_on_this_day_lists_that_day_of_every_year(corpus: Corpus) -> None:
+    assert [e.date.isoformat() for e in events(corpus, Query(on=(12, 19)))] == [
+        "2003-12-19",
+        "2012-12-19",
+    ]
+    assert events(corpus, Query(on=(2, 29))) == []
+
+
+def test_reverse_and_limit_take_the_newest(corpus: Corpus) -> None:
+    found = events(corpus, Query(start=date(2004, 1, 1), reverse=True, limit=3))
+    assert [e.date.isoformat() for e in found] == ["2016-10-16", "2016-03-14", "2015-12-15"]
+    found = events(corpus, Query(end=date(2004, 1, 19), reverse=True))
+    assert [e.date.isoformat() for e in found] == ["2004-01-19", "2003-12-19", "2003-06-02"]
+
+
+# The JSON forms are a public contract: each field, exactly.
+
+
+def test_a_related_document_in_json(corpus: Corpus) -> None:
+    [event, document] = [match.to_dict() for match in related(corpus, "Tim Peake")]
+    assert (event["kind"], event["date"], event["via"], event["score"]) == (
+        "event",
+        "2015-12-15",
+        ["mention"],
+        2.0,
+    )
+    assert list(event) == [
+        *("kind", "id", "date", "headline", "body", "sources", "entities", "related"),
+        *("documents", "date_source", "via", "score"),
+    ]
+    assert document == {
+        "kind": "document",
+        "path": "003_e1b96d0c7dd0baf8.txt",
+        "title": "Behind the scenes at a rocket launch",
+        "format": "text",
+        "tags": [],
+        "via": ["mention"],
+        "score": 1.0,
+        "snippet": "On 29 April 2016, ESA astronaut Tim Peake controlled, from the International "
+        "Space Station, a rover nicknamed Bridget at Airbus Defence and Space in Stevenage as "
+        "part of an international experiment to prepare for human–robotic missions to...",
+    }
+
+
+def test_a_score_in_json_has_three_decimals() -> None:
+    document = Document("a.md", "A", "text")
+    assert Match(document, ("mention",), 1.23456).to_dict()["score"] == 1.235
+
+
+def test_a_mention_in_json(corpus: Corpus) -> None:
+    [march] = mentions(corpus, date(2016, 3, 1), date(2016, 3, 31))
+    assert march.to_dict() == {
+        "kind": "mention",
+        "date": "2016-03-14",
+        "precision": "day",
+        "title": "To catch a signal",
+        "snippet": "ExoMars liftoff on board a Proton launcher from Baikonur Cosmodrome, "
+        "14 March 2016, 09:31 GMT / 10:31 CET Credit: ESA",
+        "document": "003_e1b96d0c7dd0baf8.txt",
+        "entities": ["ExoMars", "Proton", "Baikonur Cosmodrome", "European Space Agency"],
+    }
+
+
+def test_an_entity_in_json(corpus: Corpus) -> None:
+    rows = {row.name: row.to_dict() for row in entities(corpus)}
+    assert rows["Mars Express"] == {
+        "name": "Mars Express",
+        "aliases": [],
+        "parts": ["Beagle 2"],
+        "events": 4,
+        "documents": 2,
+        "first": "2003-06-02",
+        "last": "2004-01-23",
+    }
+    assert rows["Kazakhstan"]["documents"] == 0
+
+
+def test_a_document_tagged_with_the_entity_is_tied_to_it(tmp_path: Path) -> None:
+    (tmp_path / "note.md").write_text(
+        "---\ntitle: Field notes\ntags: [Tim Peake, Mars]\n---\nNotes on Timothy Peake.\n"
+    )
+    [match] = related(load_corpus([tmp_path]), "Tim Peake")
+    # A tag (3), a naming by an alias in the text (1), none in the title.
+    assert (match.via, match.score, match.snippet) == (
+        ("alias", "mention", "tag"),
+        4.0,
+        "Notes on Timothy Peake.",
+    )
+    (tmp_path / "note.md").write_text(
+        "---\ntitle: Tim Peake in orbit\n---\nNothing here.\n\nTim Peake flew. Tim Peake, again.\n"
+    )
+    [match] = related(load_corpus([tmp_path]), "Tim Peake")
+    # Two namings in the text (1 + 0.25), the title names him too (1).
+    assert (match.via, match.score, match.snippet) == (("mention",), 2.25, "Tim Peake flew.")
+
+
+def _corpus_of(folder: Path, **files: str) -> Corpus:
+    for name, text in files.items():
+        (folder / name).write_text(text, "utf-8")
+    return load_corpus([folder])
+
+
+def test_a_known_one_word_name_keeps_its_case_and_an_unknown_name_need_not(
+    tmp_path: Path,
+) -> None:
+    corpus = _corpus_of(
+        tmp_path,
+        page="Notes\n\nA Proton flew. The proton beam. A Zeppelin flew. The ZEPPELIN landed.\n",
+    )
+    [proton] = related(corpus, "Proton")
+    assert (proton.via, proton.score) == (("mention",), 1.0)
+    [zeppelin] = related(corpus, "zeppelin")
+    assert (zeppelin.via, zeppelin.score) == (("mention",), 1.25)
+
+
+def test_a_name_the_regex_engine_reads_through_its_own_cases_is_still_the_name(
+    tmp_path: Path,
+) -> None:
+    corpus = _corpus_of(tmp_path, page="Notes.\n\nThe INTERNATİONAL SPACE STATİON flew over.\n")
+    [match] = related(corpus, "International Space Station")
+    assert match.via == ("mention",)
+
+
+def test_a_snippet_is_taken_from_the_english_paragraph_first(tmp_path: Path) -> None:
+    corpus = _corpus_of(
+        tmp_path,
+        page="Proton\n\n"
+        "Le lancement de la fusée Proton a eu lieu le 14 mars depuis le cosmodrome.\n\n"
+        "The Proton launch took place on 14 March from the cosmodrome and it was fine.\n",
+    )
+    [match] = related(corpus, "Proton")
+    assert match.snippet.startswith("The Proton launch")
+
+
+def test_an_event_that_does_not_name_the_entity_is_no_match(corpus: Corpus) -> None:
+    relation = Relation(corpus, "Mars Express")
+    assert relation.event(Event("2001-01-01/x", date(2001, 1, 1), "Nothing at all.")) is None
+
+
+def test_equal_scores_rank_events_by_date_then_headline_and_documents_last(
+    tmp_path: Path,
+) -> None:
+    post = "---\ntitle: {title}\n{date}tags: [Zeppelin]\n---\nNothing named here.\n"
+    corpus = _corpus_of(
+        tmp_path,
+        a=post.format(title="A note", date=""),
+        b=post.format(title="Later", date="date: 2016-03-15\n"),
+        c=post.format(title="Beta", date="date: 2016-03-14\n"),
+        d=post.format(title="Alpha", date="date: 2016-03-14\n"),
+    )
+    assert _ranked(corpus, "Zeppelin") == [
+        ("2016-03-14", ("tag",), 3.0),
+        ("2016-03-14", ("tag",), 3.0),
+        ("2016-03-15", ("tag",), 3.0),
+        ("a", ("tag",), 3.0),
+    ]
+    assert [m.item.headline for m in related(corpus, "Zeppelin")[:2]] == ["Alpha", "Beta"]  # type: ignore[union-attr]
+
+
+def test_a_selection_gives_its_items_dates_precisions_and_json(corpus: Corpus) -> None:
+    selection = select(corpus, Query(start=date(2016, 1, 1), mentions=True))
+    items = list(selection)
+    assert [(type(item).__name__, item.date.isoformat()) for item in items] == [
+        ("Event", "2016-03-14"),
+        ("Mentioned", "2016-03-14"),
+        ("Mentioned", "2016-04-29"),
+        ("Mentioned", "2016-05-24"),
+        ("Event", "2016-10-16"),
+    ]
+    assert [selection[n] for n in range(len(selection))] == items == selection[0:]
+    assert selection.dates() == [item.date for item in items]
+    assert [json.loads(bytes(data)) for data in selection.encoded()] == [
+        item.to_dict() for item in items
+    ]
+    assert select(corpus, Query(mentions=True)).precisions() == {"day", "year"}
+    assert select(corpus, Query(end=date(2004, 1, 1))).precisions() == {"day"}
+
+
+def test_mentions_keep_to_the_period_asked(corpus: Corpus) -> None:
+    found = timeline(corpus, Query(start=date(2016, 3, 1), end=date(2016, 4, 30), mentions=True))
+    assert [(type(i).__name__, i.date.isoformat()) for i in found] == [
+        ("Event", "2016-03-14"),
+        ("Mentioned", "2016-03-14"),
+        ("Mentioned", "2016-04-29"),
+    ]
+
+
+def test_on_this_day_lists_only_mentions_of_that_very_day(corpus: Corpus) -> None:
+    found = timeline(corpus, Query(on=(3, 14), mentions=True))
+    assert [(type(i).__name__, i.date.isoformat()) for i in found] == [
+        ("Event", "2016-03-14"),
+        ("Mentioned", "2016-03-14"),
+    ]
+    # "In 2003" stands for the whole year, not for its first day.
+    assert timeline(corpus, Query(on=(1, 1), mentions=True)) == []
+
+
+def test_entities_rank_by_events_then_documents_then_name(tmp_path: Path) -> None:
+    corpus = _corpus_of(
+        tmp_path,
+        a="---\ntitle: A\ntags: [roskosmos, zeta]\n---\nNothing.\n",
+        b="---\ntitle: B\ntags: [Zeta, alpha]\n---\nNothing.\n",
+        c="---\ntitle: C\ntags: [Beta]\n---\nNothing.\n",
+    )
+    assert [(row.name, row.events, row.documents) for row in entities(corpus)] == [
+        ("zeta", 0, 2),
+        ("alpha", 0, 1),
+        ("Beta", 0, 1),
+        ("Roscosmos", 0, 1),
+    ]

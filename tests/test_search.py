@@ -21,6 +21,7 @@ from spacenews.search import (
     _is_word,
     highlights,
     normalise,
+    snippet,
     words,
 )
 
@@ -163,3 +164,77 @@ def test_words_written_without_spaces_are_found_inside_sentences(tmp_path: Path)
     assert longer.unit.title == "天问一号发射"
     assert index.search("探测火星") == []  # the same characters, not in that order
     assert highlights("中国首次火星探测", ("火星",)) == [(4, 6)]
+
+
+def _index(folder: Path, **files: str) -> SearchIndex:
+    for name, text in files.items():
+        (folder / name).write_text(text, "utf-8")
+    return SearchIndex.of(load_corpus([folder]))
+
+
+_PAGES = {
+    "a.md": "### [2016-03-14](/news/2016/03/14/index.md)\n# The red planet gets an orbiter.\n"
+    "The orbiter reached the red planet after a long trip.\n",
+    "b.txt": "Planet notes\n\nLa planète rouge est loin.\n\n"
+    "The red planet is far away. It is red.\n",
+    "c.txt": "Other notes\n\nNothing about it here at all, just words.\n",
+}
+
+
+def test_search_scores_by_bm25_and_gives_each_result_in_json(tmp_path: Path) -> None:
+    index = _index(tmp_path, **_PAGES)
+    assert [result.to_dict() for result in index.search("red planet")] == [
+        {
+            "kind": "document",
+            "path": "b.txt",
+            "date": None,
+            "title": "Planet notes",
+            "snippet": "The red planet is far away.",
+            "score": 1.328,
+        },
+        {
+            "kind": "event",
+            "id": "2016-03-14/the-red-planet-gets-an-orbiter",
+            "date": "2016-03-14",
+            "title": "The red planet gets an orbiter.",
+            "snippet": "The red planet gets an orbiter.",
+            "score": 1.277,
+        },
+    ]
+    assert [(r.unit.key, round(r.score, 3)) for r in index.search("orbiter")] == [
+        ("2016-03-14/the-red-planet-gets-an-orbiter", 1.332)
+    ]
+    [french] = index.search("planete")
+    assert (french.snippet, round(french.score, 3)) == ("La planète rouge est loin.", 0.916)
+
+
+def test_a_phrase_never_runs_from_one_item_into_the_next(tmp_path: Path) -> None:
+    index = _index(
+        tmp_path, **{"x1.txt": "Colour notes\n\nThe sky is red", "x2.txt": "Planet notes\n\nNo."}
+    )
+    assert index.search('"red planet"') == []
+    assert [r.unit.key for r in index.search('"sky is red"')] == ["x1.txt"]
+
+
+def test_equal_scores_keep_the_corpus_order(tmp_path: Path) -> None:
+    index = _index(
+        tmp_path, **{"b.txt": "Same words\n\nA comet.", "a.txt": "Same words\n\nA comet."}
+    )
+    assert [r.unit.key for r in index.search("comet")] == ["a.txt", "b.txt"]
+
+
+def test_a_snippet_is_the_sentence_with_the_most_of_the_words_else_the_title(
+    tmp_path: Path,
+) -> None:
+    index = _index(
+        tmp_path,
+        **{"p.txt": "Notes\n\nA comet passed.\n\nThe comet and the planet met. Then nothing.\n"},
+    )
+    [result] = index.search("comet planet")
+    assert result.snippet == "The comet and the planet met."
+    unit = Unit("document", "q", None, "The title", ("The title", "Nothing here."))
+    assert snippet(unit, SearchQuery.parse("absent")) == "The title"
+
+
+def test_an_empty_index_finds_nothing() -> None:
+    assert SearchIndex([]).search("anything") == []

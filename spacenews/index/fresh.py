@@ -18,7 +18,8 @@ from spacenews.index.codec import (
     record_row,
     unpack,
 )
-from spacenews.model import Document, Event, event_id, link_record
+from spacenews.links import merge_key
+from spacenews.model import Document, Event, link_record
 from spacenews.text import fold
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def file_rows(parsed: Parsed) -> FileRows:
     link to (see corpus.group)."""
     records: list[tuple[str, bytes]] = []
     for record in parsed.records:
-        records.append((event_id(record.date, record.headline), pack(record_row(record))))
+        records.append((merge_key(record), pack(record_row(record))))
         for link in record.related:
             records.append((link.id, pack(record_row(link_record(link, record.document)))))
     documents = [_document_rows(document) for document in parsed.documents]

@@ -40,9 +40,25 @@ class Handler(NamedTuple):
 
 def handlers() -> tuple[Handler, ...]:
     """The handlers, most specific first."""
-    from spacenews.parse import eventpage, frontmatter, plaintext
+    from spacenews.parse import eventpage, feed, frontmatter, jsonfeed, launchlog, plaintext, snapi
 
-    return (eventpage.HANDLER, frontmatter.HANDLER, plaintext.HANDLER)
+    return (
+        eventpage.HANDLER,
+        frontmatter.HANDLER,
+        feed.HANDLER,
+        jsonfeed.HANDLER,
+        snapi.HANDLER,
+        launchlog.HANDLER,
+        plaintext.HANDLER,
+    )
+
+
+def reads_long_lines(text: str) -> bool:
+    """Whether the text is XML or JSON news, whose parsers read lines of any length in linear
+    time: such a text is not cut at long lines (a saved API page or feed is often one line)."""
+    from spacenews.parse import feed, jsonfeed, snapi
+
+    return any(handler.detect(text) for handler in (feed.HANDLER, jsonfeed.HANDLER, snapi.HANDLER))
 
 
 def parse_text(text: str, path: str, detail: bool = True) -> Parsed:

@@ -61,7 +61,7 @@ def parse(text: str, path: str, detail: bool = True) -> Parsed:
     ):
         _parse_event_page(day, lines, start + 1, path, parsed)
     else:
-        _parse_day_page(day, _numbered(lines, start + 1), path, parsed)
+        _parse_day_page(_numbered(lines, start + 1), path, parsed)
         if not parsed.records:
             reason = "a date heading, but neither a # headline nor ### event items"
             parsed.problems.append(Problem(path, start + 1, reason))
@@ -115,15 +115,17 @@ def _parse_event_page(day: date, lines: list[str], start: int, path: str, parsed
         parsed.records.extend(link_record(link, path) for link in related)
 
 
-def _parse_day_page(day: date, lines: Iterator[tuple[int, str]], path: str, parsed: Parsed) -> None:
+def _parse_day_page(lines: Iterator[tuple[int, str]], path: str, parsed: Parsed) -> None:
+    """The day's items: each item's own link gives its day."""
     current: EventRecord | None = None
     for number, line in lines:
         if item := _DAY_ITEM.match(line):
             current = None
             link = _news_link(item.group(1), path, number, parsed)
             if link is not None:
-                current = EventRecord(link.date, link.headline, document=path)
-                current.date_source = "link"
+                # A _Context:_ written on the item's own line names its entities too.
+                current = EventRecord(link.date, link.headline, entities=link.context)
+                current.document, current.date_source = path, "link"
                 parsed.records.append(current)
         elif line.startswith("#"):
             current = None  # "## [Previous Day...]" and any other heading end the item

@@ -7,6 +7,7 @@ so a hostile header can neither run code nor blow up through aliases.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime
 from pathlib import PurePath
@@ -65,18 +66,30 @@ def post_date(metadata: dict[str, Any], path: str) -> tuple[date | None, str]:
 
 
 def _split(text: str) -> tuple[dict[str, Any], str]:
-    import yaml
     from frontmatter.default_handlers import YAMLHandler  # yaml is slow to import: only here
 
     handler = YAMLHandler()
     header, content = handler.split(text)
-    # The safe loader (in C when libyaml is there): no tag can construct a Python object.
-    metadata = handler.load(header, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    metadata = handler.load(header, Loader=_loader())
     if metadata is None:
         metadata = {}
     if not isinstance(metadata, dict):
         raise ValueError(f"the header is a {type(metadata).__name__}, not a mapping")
     return metadata, content
+
+
+@functools.cache
+def _loader() -> type:
+    """The safe loader (in C when libyaml is there), so that no tag can construct a Python
+    object, reading dates as the strings they are: one impossible date (2016-02-30) then
+    leaves that field unread, not the whole header."""
+    import yaml
+
+    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        pass
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_str)
+    return Loader
 
 
 def _as_date(value: object) -> date | None:
@@ -116,7 +129,9 @@ def _sources(metadata: dict[str, Any]) -> list[Source]:
 
 
 def _first_line_of(content: str) -> str:
-    return next((clean_inline(line) for line in content.splitlines() if line.strip()), "")
+    """The first line that says something, without the marks of a Markdown heading."""
+    lines = (clean_inline(line.lstrip().lstrip("#")) for line in content.splitlines())
+    return next((line for line in lines if line), "")
 
 
 def _first_line(error: BaseException) -> str:
@@ -125,8 +140,10 @@ def _first_line(error: BaseException) -> str:
 
 
 def _error_line(error: BaseException) -> int:
+    # The header handed to YAML starts with the end of the opening --- line, so YAML's
+    # 0-based line is the file's 1-based one, less one.
     mark = getattr(error, "problem_mark", None)
-    return int(getattr(mark, "line", -1)) + 2 if mark is not None else 1
+    return int(getattr(mark, "line", 0)) + 1 if mark is not None else 1
 
 
 HANDLER = Handler("front-matter", detect, parse)

@@ -1,0 +1,91 @@
+"""What the news formats share: an item published on a day, with a link, is an event; an
+item without a date is a document."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from spacenews.links import PUBLISHED
+from spacenews.model import Document, EventRecord, Problem, Source
+from spacenews.parse.markup import html_text
+from spacenews.parse.plaintext import TITLE_CHARS, prose_document
+from spacenews.text import clean_inline, strip_controls
+
+
+def utc_day(stamp: object) -> date | None:
+    """The UTC day of an ISO 8601 time stamp ("2024-05-01T22:30:00-04:00" is May 2nd); the
+    day as written when it gives no time zone; None when it is no date."""
+    if not isinstance(stamp, str):
+        return None
+    try:
+        when = datetime.fromisoformat(stamp.strip())
+    except ValueError:
+        return None
+    return when.astimezone(UTC).date() if when.tzinfo is not None else when.date()
+
+
+def item_record(
+    day: date, title: str, body: str, source: Source | None, tags: list[str], path: str
+) -> EventRecord:
+    """An item as an event: its title (else its body's first line) as the headline; the
+    source's name and address cleaned like any text of a document."""
+    headline = clean_inline(title) or _first_line(body)
+    if source is not None:
+        source = Source(clean_inline(source.title), clean_inline(source.url))
+    return EventRecord(
+        day,
+        headline,
+        body,
+        [source] if source else [],
+        tags,
+        document=path,
+        via="tag",
+        date_source=PUBLISHED,
+    )
+
+
+def item_document(
+    path: str, title: str, body: str, fmt: str, tags: list[str], detail: bool
+) -> Document:
+    """An item without a date, as a document of the file."""
+    title = clean_inline(title) or _first_line(body) or path
+    return prose_document(path, title, fmt, body, tuple(tags), detail=detail)
+
+
+def body_text(*candidates: object, html: bool = True) -> str:
+    """The first candidate that says something, read as text (as HTML unless told not)."""
+    for candidate in candidates:
+        if isinstance(candidate, str) and candidate.strip():
+            text = html_text(candidate) if html else candidate.strip()
+            return strip_controls(text)
+    return ""
+
+
+def tag_names(values: object) -> list[str]:
+    """Tags given as a list of strings, each once, cleaned."""
+    if not isinstance(values, list):
+        return []
+    names = (clean_inline(value) for value in values if isinstance(value, str))
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def load_json(text: str, path: str) -> Any:
+    """The JSON value of a text; when it is none, the Problem to report instead."""
+    import json
+
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        return Problem(path, getattr(error, "lineno", 0), f"not valid JSON: {error}", True)
+
+
+def field(data: dict[str, Any], key: str) -> str:
+    """A field of a JSON object when it is a string, else ""."""
+    value = data.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _first_line(body: str) -> str:
+    line = clean_inline(body.split("\n", 1)[0])
+    return line if len(line) <= TITLE_CHARS else line[: TITLE_CHARS - 1] + "…"

@@ -1,0 +1,252 @@
+"""fetch, against a server the test starts on 127.0.0.1: saving feeds, conditional requests,
+no duplicate events, and one clean line for each bad response."""
+
+from __future__ import annotations
+
+import http.server
+import io
+import json
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from typer.testing import CliRunner
+
+from spacenews import fetch
+from spacenews.loader import load_corpus
+
+from .conftest import FIXTURES, run, run_json
+
+FEED = (FIXTURES / "parse" / "feed_esa_rss2.xml").read_bytes()
+API = (FIXTURES / "parse" / "snapi_articles.snapi").read_bytes()
+ETAG = '"v1"'
+LAST_MODIFIED = "Wed, 13 Aug 2025 08:00:00 GMT"
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    # path -> (status, content type, body); the server's routes, changed by tests
+    routes: ClassVar[dict[str, tuple[int, str, bytes]]] = {}
+    seen: ClassVar[list[dict[str, str]]] = []  # the headers of each request
+
+    def do_GET(self) -> None:
+        self.seen.append(dict(self.headers))
+        if self.path == "/slow":
+            time.sleep(2)
+        status, kind, body = self.routes.get(self.path, (404, "text/html", b"<h1>Not found</h1>"))
+        validated = self.path in ("/esa.rss", "/same.rss")
+        if validated and self.headers.get("If-None-Match") == ETAG:
+            self.send_response(304)
+            self.end_headers()
+            return
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        if validated:
+            self.send_header("ETag", ETAG)
+            self.send_header("Last-Modified", LAST_MODIFIED)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet
+        pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that gave up (the time-out test) is what the test wants
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    _Handler.routes = {
+        "/esa.rss": (200, "application/rss+xml", FEED),
+        "/api": (200, "application/json", API),
+        "/page": (200, "text/html", b"<!DOCTYPE html><html><body>Welcome</body></html>"),
+    }
+    _Handler.seen = []
+    httpd = _Server(("127.0.0.1", 0), _Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+
+
+def test_fetch_saves_each_feed_and_the_corpus_reads_it(
+    runner: CliRunner, server: str, tmp_path: Path
+) -> None:
+    into = tmp_path / "news"
+    result = run(runner, "fetch", "--into", str(into), f"{server}/esa.rss", f"{server}/api")
+    assert result.exit_code == 0, result.output
+    saved = [Path(line) for line in result.stdout.splitlines()]
+    assert [p.parent for p in saved] == [into, into]
+    assert _files(into) == sorted(p.name for p in saved)
+    assert saved[0].read_bytes() == FEED and saved[0].suffix == ".xml"
+    assert saved[1].suffix == ".json"
+    assert "2 events, 1 document, saved" in result.stderr
+    events = run_json(runner, "--corpus", str(into), "timeline")
+    assert len(events) == 3  # the Ariane story is in both, once
+    assert "spacenews/" in _Handler.seen[0]["User-Agent"]
+
+
+def test_fetching_again_sends_the_validators_and_writes_nothing_new(
+    runner: CliRunner, server: str, tmp_path: Path
+) -> None:
+    url = f"{server}/esa.rss"
+    run(runner, "fetch", "--into", str(tmp_path), url)
+    result = run(runner, "fetch", "--into", str(tmp_path), url)
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "not modified" in result.stderr
+    assert _Handler.seen[1]["If-None-Match"] == ETAG
+    assert _Handler.seen[1]["If-Modified-Since"] == LAST_MODIFIED
+    assert len(_files(tmp_path)) == 1
+
+
+def test_a_changed_feed_is_saved_beside_and_makes_no_duplicate(
+    runner: CliRunner, server: str, tmp_path: Path
+) -> None:
+    # A server without validators: the second answer holds the first's items and one more.
+    changed = FEED.replace(
+        b"<item>",
+        b"<item><title>New item</title><link>https://esa.int/n"
+        b"</link><pubDate>Tue, 02 Sep 2025 09:00:00 GMT</pubDate></item><item>",
+        1,
+    )
+    _Handler.routes["/plain.rss"] = (200, "application/rss+xml", FEED)
+    run(runner, "fetch", "--into", str(tmp_path), f"{server}/plain.rss")
+    run(runner, "fetch", "--into", str(tmp_path), f"{server}/plain.rss")  # same bytes: kept once
+    assert len(_files(tmp_path)) == 1
+    _Handler.routes["/plain.rss"] = (200, "application/rss+xml", changed)
+    result = run(runner, "fetch", "--into", str(tmp_path), f"{server}/plain.rss")
+    assert result.exit_code == 0 and len(_files(tmp_path)) == 2
+    headlines = [e.headline for e in load_corpus([tmp_path]).events]
+    assert sorted(headlines) == sorted(
+        [
+            "Ariane 6 flies & delivers Europe’s weather satellite",
+            "Juice swings by Venus",
+            "New item",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        ("/page", "the response is no feed (it reads as an HTML page)"),
+        ("/missing", "HTTP 404 Not Found"),
+    ],
+)
+def test_a_bad_response_is_one_line_and_writes_nothing(
+    runner: CliRunner, server: str, tmp_path: Path, path: str, said: str
+) -> None:
+    into = tmp_path / "news"
+    result = run(runner, "fetch", "--into", str(into), f"{server}{path}")
+    assert result.exit_code == 4
+    assert result.stderr == f"spacenews: error: {server}{path}: {said}\n"
+    assert result.stdout == "" and not into.exists()
+
+
+def test_a_refused_connection_and_a_time_out_fail_cleanly(
+    runner: CliRunner, server: str, tmp_path: Path
+) -> None:
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    closed = f"http://127.0.0.1:{port}/feed"
+    result = run(
+        runner,
+        "fetch",
+        "--into",
+        str(tmp_path),
+        "--timeout",
+        "0.3",
+        closed,
+        f"{server}/slow",
+        f"{server}/esa.rss",
+    )
+    assert result.exit_code == 4
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"spacenews: error: {closed}: cannot connect (")
+    assert lines[1] == f"spacenews: error: {server}/slow: no answer within 0.3 s"
+    assert len(_files(tmp_path)) == 1  # the good feed among them is saved
+
+
+def test_a_response_too_large_writes_nothing(server: str, tmp_path: Path) -> None:
+    with pytest.raises(fetch.FetchError, match="larger than 100 bytes"):
+        fetch.fetch(f"{server}/esa.rss", tmp_path, limit=100)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/feed", "file:///etc/passwd", "esa.rss"])
+def test_only_web_addresses_are_fetched(runner: CliRunner, url: str) -> None:
+    result = run(runner, "fetch", url)
+    assert result.exit_code == 2
+    assert "only http and https URLs can be fetched" in result.stderr
+
+
+def test_the_default_folder_belongs_to_the_default_corpus(
+    runner: CliRunner, server: str, private_data: Path
+) -> None:
+    before = run_json(runner, "timeline")
+    result = run(runner, "fetch", f"{server}/esa.rss")
+    assert result.stdout.startswith(str(private_data / "feeds"))
+    after = run_json(runner, "timeline")
+    assert len(after) == len(before) + 2
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_several_feeds_show_progress_on_a_terminal(
+    server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spacenews.cli import _fetch_progress
+
+    shown = _Terminal()
+    monkeypatch.setattr(sys, "stderr", shown)
+    monkeypatch.setenv("TERM", "xterm")
+    with _fetch_progress(2) as done:
+        fetch.fetch_all([f"{server}/esa.rss", f"{server}/api"], tmp_path, done=done)
+    assert "Fetching" in shown.getvalue()
+    shown = _Terminal()
+    monkeypatch.setattr(sys, "stderr", shown)
+    with _fetch_progress(1) as done:
+        fetch.fetch_all([f"{server}/api"], tmp_path, done=done)
+    assert "Fetching" not in shown.getvalue()
+
+
+def test_a_folder_that_cannot_be_written_is_one_line(
+    runner: CliRunner, server: str, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", "utf-8")
+    result = run(runner, "fetch", "--into", str(blocker / "news"), f"{server}/esa.rss")
+    assert result.exit_code == 4
+    assert result.stderr.startswith(f"spacenews: error: {server}/esa.rss: cannot save into ")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_the_default_corpus_is_cached_once_feeds_were_fetched(
+    runner: CliRunner, private_data: Path
+) -> None:
+    feeds = private_data / "feeds"
+    feeds.mkdir()
+    for number in range(50):  # the fewest files a cache is kept for
+        (feeds / f"esa-{number}.xml").write_bytes(FEED)
+    assert len(run_json(runner, "timeline")) == 10 + 2
+    caches = run_json(runner, "cache", "info")["caches"]
+    assert str(feeds) in json.dumps(caches)
