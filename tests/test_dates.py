@@ -209,6 +209,11 @@ def test_on_this_day_refuses_a_day_no_year_has(text: str, reason: str) -> None:
         ((2015, 2, 29), "2015-02 has no day 29"),
         ((2016, 4, 31), "2016-04 has no day 31"),
         ((2016, 4, 0), "2016-04 has no day 0"),
+        # the first and last years, months and days that exist are not what is wrong
+        ((1, 13, 1), "month 13 does not exist"),
+        ((9999, 13, 1), "month 13 does not exist"),
+        ((2016, 1, 32), "2016-01 has no day 32"),
+        ((2016, 12, 32), "2016-12 has no day 32"),
     ],
 )
 def test_a_date_that_does_not_exist_says_what_is_wrong(

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from spacenews import corpus as corpus_module
+from spacenews import entities as entities_module
 from spacenews import load_corpus
 from spacenews.corpus import Corpus
 from spacenews.entities import (
@@ -391,6 +392,29 @@ def test_a_finder_knows_the_words_its_matches_start_with() -> None:
     nothing = finder(["", "\0"])
     assert (nothing.exact, nothing.folded) == (frozenset(), frozenset())
     assert nothing.pattern.search("x") is None
+
+
+def test_a_longer_name_matches_its_letters_as_written_in_any_case() -> None:
+    # "ß" upper-cased is "SS", which the regex engine never takes for "ß": names are laid out
+    # lower-cased.
+    found = finder(["Großer Wagen"])
+    assert found.pattern.findall("der GROßER wagen, der Großer  Wagen") == [
+        "GROßER wagen",
+        "Großer  Wagen",
+    ]
+    assert found.folded == {"großer"}
+
+
+def test_without_the_regex_engines_case_table_every_place_may_start_a_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(entities_module, "_case_classes", lambda: None)
+    found = finder(["Baïkonour Cosmodrome", "ESA"])
+    assert found.folded == {""}  # no first word to look for: every text is searched
+    assert found.pattern.findall("the baïkonour cosmodrome of ESA") == [
+        "baïkonour cosmodrome",
+        "ESA",
+    ]
 
 
 def test_a_name_and_a_longer_name_it_starts_are_both_found() -> None:

@@ -54,6 +54,15 @@ def test_an_impossible_day_still_names_its_month() -> None:
     assert parse_prose_date("30 February 2016") == (date(2016, 2, 1), "month")
 
 
+def test_a_year_not_yet_in_a_date_is_still_sought_by_the_less_precise_patterns() -> None:
+    found = list(find_dates("On 14 March 2016, 3 May 2016 and in 1999."))
+    assert [(m.date, m.precision) for m in found] == [
+        (date(2016, 3, 14), "day"),
+        (date(2016, 5, 3), "day"),
+        (date(1999, 1, 1), "year"),
+    ]
+
+
 def test_each_place_is_read_once() -> None:
     found = list(find_dates("On 14 March 2016 and in March 2016."))
     assert [(m.date, m.precision) for m in found] == [
@@ -111,6 +120,9 @@ _GAPS = st.sampled_from([" ", "  ", ", ", ". ", ".", "\n", "\t", "\u00a0", "", "
 
 @given(st.lists(st.tuples(_DATE_WORDS, _GAPS), max_size=12))
 @example([("14", " "), ("March", " "), ("2016", " "), ("in", " "), ("1999", "")])
+# two dates found by the first pattern, a year left for the last
+@example([("14", " "), ("March", " "), ("2016", " "), ("3", " "), ("May", " "), ("2016", " "),
+          ("in", " "), ("1999", "")])  # fmt: skip
 def test_dates_are_those_every_pattern_finds_over_the_whole_text(
     parts: list[tuple[str, str]],
 ) -> None:
