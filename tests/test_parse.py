@@ -26,7 +26,7 @@ from spacenews.index.codec import (
 )
 from spacenews.loader import decode_bytes as decode
 from spacenews.model import Document, EventRecord
-from spacenews.parse import Parsed, handlers, parse_text, plaintext
+from spacenews.parse import Parsed, frontmatter, handlers, parse_text, plaintext
 
 from .conftest import FIXTURES
 
@@ -182,14 +182,26 @@ def test_a_page_reads_its_first_thousand_related_links_and_says_how_many_it_left
     ]
 
 
-def test_a_day_page_item_right_under_the_date_heading_is_read() -> None:
+@pytest.mark.parametrize("marks", ["##", "###"])
+def test_a_day_page_item_right_under_the_date_heading_is_read(marks: str) -> None:
+    # A ### date heading looks like an item: it is the page's heading, not one of its items.
     parsed = parse_text(
         _page(
-            "## [2016-03-14](/news/2016/03/14/index.md)", "### [First.](/news/2016/03/14/first.md)"
+            f"{marks} [2016-03-14](/news/2016/03/14/index.md)",
+            "### [First.](/news/2016/03/14/first.md)",
         ),
         "p",
     )
     assert [record.headline for record in parsed.records] == ["First."]
+
+
+@pytest.mark.parametrize(("extra", "handler"), [(0, "event-page"), (1, "text")])
+def test_the_date_heading_is_sought_in_the_first_4096_characters_only(
+    extra: int, handler: str
+) -> None:
+    heading = "### [2016-03-14](/news/2016/03/14/"  # all the date heading pattern reads
+    text = " " * (4096 - len(heading) + extra) + heading + "index.md)\n# A page.\n"
+    assert next(h.name for h in handlers() if h.detect(text)) == handler
 
 
 def test_a_context_line_met_for_the_first_time_names_its_entities() -> None:
@@ -218,6 +230,22 @@ def test_plain_text_is_read_with_languages_and_dates_unless_told_not_to() -> Non
     [document] = plaintext.parse(text, "p", False).documents
     assert [p.lang for p in document.paragraphs] == ["und", "und"]
     assert document.mentions == ()
+    # prose_document reads with detail unless told not to, as parse does.
+    assert (
+        plaintext.prose_document("p", "Notes", "text", text)
+        == plaintext.parse(text, "p").documents[0]
+    )
+
+
+@pytest.mark.parametrize("header", ["title: Notes\n", "title: [\n"], ids=["undated", "invalid"])
+def test_a_post_is_read_with_languages_and_dates_unless_told_not_to(header: str) -> None:
+    # An invalid header is read as plain text: with detail or without, as it was asked.
+    text = f"---\n{header}---\n\nThe rocket was launched on 14 March 2016 from the cosmodrome.\n"
+    [document] = frontmatter.parse(text, "p.md").documents
+    assert [(m.date.isoformat(), m.lang) for m in document.mentions] == [("2016-03-14", "en")]
+    [document] = frontmatter.parse(text, "p.md", False).documents
+    assert {p.lang for p in document.paragraphs} == {"und"}
+    assert document.mentions == ()
 
 
 def test_mentions_are_in_date_order_and_a_day_is_given_once_an_item() -> None:
@@ -228,6 +256,17 @@ def test_mentions_are_in_date_order_and_a_day_is_given_once_an_item() -> None:
     assert [(m.date.isoformat(), m.snippet) for m in document.mentions] == [
         ("2016-05-01", "C happened on 1 May 2016."),
         ("2016-05-02", "B happened on 2 May 2016."),  # the first to give the day
+    ]
+
+
+def test_mentions_of_one_date_are_in_snippet_order_whatever_their_precision() -> None:
+    # The order is the snippets', not the text's, nor the precision's ("day" < "month").
+    text = "Notes\n\nB launched on 1 May 2016. A review came in May 2016. C flew in 2016.\n"
+    [document] = plaintext.parse(text, "p").documents
+    assert [(m.date.isoformat(), m.precision, m.snippet) for m in document.mentions] == [
+        ("2016-01-01", "year", "C flew in 2016."),
+        ("2016-05-01", "month", "A review came in May 2016."),
+        ("2016-05-01", "day", "B launched on 1 May 2016."),
     ]
 
 
