@@ -405,3 +405,46 @@ def test_entities_rank_by_events_then_documents_then_name(tmp_path: Path) -> Non
         ("Beta", 0, 1),
         ("Roscosmos", 0, 1),
     ]
+
+
+def test_a_name_known_only_to_the_corpus_is_known_when_asked_for(tmp_path: Path) -> None:
+    # The corpus names Zorbulon in a context line: a known one-word name keeps its case.
+    corpus = _corpus_of(
+        tmp_path,
+        **{
+            "a.md": "### [2016-03-14](/news/2016/03/14/index.md)\n# A probe flew.\n\n"
+            "### Related:\n1. [Another flew.](/news/2016/03/15/another.md) _Context: Zorbulon_\n",
+            "b.txt": "Notes\n\nThe zorbulon was seen. The Zorbulon flew.\n",
+        },
+    )
+    assert [(m.via, m.score) for m in related(corpus, "Zorbulon") if m.event is None] == [
+        (("mention",), 1.0)
+    ]
+
+
+def test_an_acronym_the_texts_define_is_the_name_it_stands_for(tmp_path: Path) -> None:
+    corpus = _corpus_of(
+        tmp_path,
+        **{
+            "a.txt": "Notes\n\nThe Zorbulon Orbital Platform (ZOP) flew in 2016.\n",
+            "b.txt": "More notes\n\nThe Zorbulon Orbital Platform is large.\n",
+        },
+    )
+    found = related(corpus, "ZOP")
+    assert [(m.item.path, m.via, m.score) for m in found if isinstance(m.item, Document)] == [
+        ("a.txt", ("mention",), 1.25),
+        ("b.txt", ("mention",), 1.0),  # by the long name alone
+    ]
+
+
+def test_a_name_from_the_users_table_is_known_in_the_corpus(tmp_path: Path) -> None:
+    corpus = _corpus_of(
+        tmp_path,
+        **{
+            "spacenews.toml": '[aliases]\n"Zorbulon Orbital Platform" = ["Big Zed"]\n',
+            "b.txt": "Notes\n\nThe Zorbulon Orbital Platform is large.\n",
+        },
+    )
+    assert [(m.to_dict()["path"], m.via) for m in related(corpus, "big zed")] == [
+        ("b.txt", ("mention",))  # by the main name, not by an alias
+    ]
