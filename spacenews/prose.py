@@ -64,6 +64,7 @@ for _number, _words in enumerate(_STOPWORDS.values()):
     for _word in _words.split():
         _LANGS_OF.setdefault(_word, []).append(_number)
 _WORD = re.compile(r"[^\W\d_]+")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _ASCII_WORD = re.compile(r"[a-z]+")  # the same, in lower-case ASCII text, twice as quick
 # Where a year can stand in a date: every pattern above has white space before its year and
 # a word boundary after.
@@ -90,10 +91,11 @@ def paragraphs(text: str, languages: bool = True) -> list[Paragraph]:
 
     A heading is a short line that does not end a sentence; a caption carries a ``Credit:``.
     Captions come before the post they illustrate, so they take the title of the next heading.
+    A line with no letter or digit (a rule such as ``---``) is no paragraph.
     """
     blocks = [clean_inline(block) for block in re.split(r"\n", text)]
-    kinds = [_kind(block) for block in blocks if block]
-    blocks = [block for block in blocks if block]
+    blocks = [block for block in blocks if _LETTER_OR_DIGIT.search(block)]
+    kinds = [_kind(block) for block in blocks]
     titles = _titles(blocks, kinds)
     return [
         Paragraph(block, language(block) if languages else "und", title, kind)

@@ -191,3 +191,12 @@ def test_paragraphs_before_any_heading_belong_to_no_item() -> None:
         ("A Heading", "heading"),
         ("A Heading", "text"),
     ]
+
+
+def test_a_rule_line_is_no_paragraph_and_no_title() -> None:
+    found = paragraphs("Mission notes\n\nThe probe flew.\n\n---\n\n* * *\n\nIt landed.\n")
+    assert [(p.text, p.title) for p in found] == [
+        ("Mission notes", "Mission notes"),
+        ("The probe flew.", "Mission notes"),
+        ("It landed.", "Mission notes"),
+    ]
