@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from spacenews import load_corpus
+from spacenews.corpus import Corpus
 from spacenews.search import (
     SearchIndex,
     SearchQuery,
@@ -238,3 +239,121 @@ def test_a_snippet_is_the_sentence_with_the_most_of_the_words_else_the_title(
 
 def test_an_empty_index_finds_nothing() -> None:
     assert SearchIndex([]).search("anything") == []
+
+
+def _day_page(day: str, *headlines: str, context: str = "") -> str:
+    """A day page of the news site: its items, each a linked headline."""
+    path = day.replace("-", "/")
+    items = "".join(f"### [{title}](/news/{path}/{n}.md)\n\n" for n, title in enumerate(headlines))
+    return f"## [{day}](/news/{path}/index.md)\n\n{items}{context}"
+
+
+def test_an_event_reads_each_of_its_entities_as_words_of_their_own(tmp_path: Path) -> None:
+    page = _day_page("2016-03-14", "A probe reaches orbit.", context="_Context: Mars, Roscosmos_\n")
+    index = _index(tmp_path, **{"day.md": page, "c.txt": _PAGES["c.txt"]})
+    [found] = index.search("roscosmos")
+    assert (found.unit.key, found.snippet, round(found.score, 3)) == (
+        "2016-03-14/a-probe-reaches-orbit",
+        "Mars, Roscosmos",
+        0.803,
+    )
+
+
+def test_a_page_said_twice_shows_its_english_sentence(tmp_path: Path) -> None:
+    page = (
+        "Olympus notes\n\n"
+        "Olympus Mons est le plus grand volcan du système solaire, sur la planète Mars.\n\n"
+        "Olympus Mons is the largest volcano of the solar system, on the planet Mars.\n"
+    )
+    [found] = _index(tmp_path, **{"b.txt": page}).search("mons")
+    assert found.snippet == (
+        "Olympus Mons is the largest volcano of the solar system, on the planet Mars."
+    )
+
+
+def test_equal_scores_put_events_before_documents_and_events_by_date(tmp_path: Path) -> None:
+    pages = {
+        "a.txt": "Big comet seen.\n",  # its title and its paragraph: six words, two comets
+        "day1.md": _day_page("2016-03-14", "Zeta comet seen near a comet."),
+        "day2.md": _day_page("2016-03-15", "Alpha comet seen near a comet."),
+    }
+    found = _index(tmp_path, **pages).search("comet")
+    assert [(r.unit.key, round(r.score, 3)) for r in found] == [
+        ("2016-03-14/zeta-comet-seen-near-a-comet", 0.184),
+        ("2016-03-15/alpha-comet-seen-near-a-comet", 0.184),
+        ("a.txt", 0.184),
+    ]
+
+
+def test_equal_scores_keep_the_order_of_the_corpus_paths(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "z.txt").write_text("A comet.\n")
+    (second / "a.txt").write_text("A comet.\n")
+    found = SearchIndex.of(load_corpus([first, second])).search("comet")
+    assert [r.unit.key for r in found] == ["z.txt", "a.txt"]
+
+
+def test_a_tie_among_a_thousand_results_keeps_the_corpus_order(tmp_path: Path) -> None:
+    # The order (and the lengths) of the units are read in blocks of 500: each is read.
+    page = _day_page("2016-03-14", *(f"Comet {n:04} seen." for n in range(1000)))
+    found = _index(tmp_path, **{"day.md": page}).search("comet", limit=2)
+    assert [(r.unit.title, round(r.score, 6)) for r in found] == [
+        ("Comet 0000 seen.", 0.0005),
+        ("Comet 0001 seen.", 0.0005),
+    ]
+
+
+def test_a_word_in_a_thousand_units_is_scored_in_all_of_them() -> None:
+    # Their lengths are read in blocks of 500: each unit gets its own.
+    units = [Unit("event", str(n), None, "t", ("comet " * (1 + n % 3),)) for n in range(1000)]
+    found = SearchIndex(units).search("comet")
+    assert len(found) == 1000
+    assert [(r.unit.key, round(r.score, 6)) for r in found[:2]] == [
+        ("2", 0.000709),
+        ("5", 0.000709),
+    ]
+
+
+def test_a_limit_shows_the_best_scores_wherever_they_stand() -> None:
+    # The best are neither the first units nor the last ones.
+    texts = ["comet", "comet comet", "comet comet comet comet", "comet comet comet"]
+    units = [Unit("event", str(n), None, "t", (text, "a b c d e")) for n, text in enumerate(texts)]
+    units.append(Unit("event", "none", None, "t", ("nothing",)))
+    found = SearchIndex(units).search("comet", limit=3)
+    assert [(r.unit.key, round(r.score, 3)) for r in found] == [
+        ("2", 0.452),
+        ("3", 0.426),
+        ("1", 0.382),
+    ]
+
+
+def test_a_corpus_made_in_memory_is_searched_as_its_index_would_be(tmp_path: Path) -> None:
+    for name, text in _PAGES.items():
+        (tmp_path / name).write_text(text, "utf-8")
+    loaded = load_corpus([tmp_path])
+    assert loaded.view is not None
+    in_memory = SearchIndex.of(Corpus(list(loaded.events), loaded.documents))
+    expected = [(r.unit, r.score, r.snippet) for r in SearchIndex.of(loaded).search("red planet")]
+    assert [(r.unit, r.score, r.snippet) for r in in_memory.search("red planet")] == expected
+    assert [r.unit.key for r in in_memory.search("red planet")] == [
+        "b.txt",
+        "2016-03-14/the-red-planet-gets-an-orbiter",
+    ]
+
+
+def test_a_word_without_spaces_counts_where_its_pairs_stand_in_a_row(tmp_path: Path) -> None:
+    pages = {
+        "x.md": _day_page("2020-07-23", "火星探测."),
+        "y.md": _day_page("2020-07-24", "火星和星探."),  # both pairs of 火星探, not in a row
+    }
+    found = _index(tmp_path, **pages).search("火星探")
+    assert [(r.unit.title, round(r.score, 3)) for r in found] == [("火星探测.", 0.693)]
+
+
+def test_places_in_a_word_without_spaces() -> None:
+    assert highlights("火星和火星和火星", ("火星",)) == [(0, 2), (3, 5), (6, 8)]
+    assert highlights("星星星", ("星星",)) == [(0, 2), (1, 3)]  # overlapping, both
+    # a word whose folding changes its length (ﬁ is fi): places would be wrong, none shown
+    assert highlights("ﬁ火星", ("火星",)) == []
