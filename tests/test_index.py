@@ -1,0 +1,235 @@
+"""The index's rows (index.codec) and the words of its full-text table (index.terms)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from spacenews.index.codec import (
+    document_of,
+    document_row,
+    event_of,
+    event_row,
+    mention_of,
+    mention_row,
+    pack,
+    problems_of,
+    record_of,
+    record_row,
+    unpack,
+)
+from spacenews.index.terms import has_cjk, terms, word_terms
+from spacenews.model import (
+    Document,
+    Event,
+    EventRecord,
+    Mention,
+    Paragraph,
+    Problem,
+    Related,
+    Source,
+)
+
+ODD_NAME = "caf\udce9.md"  # the name of a Latin-1 file: its byte 0xE9 kept as a lone surrogate
+LINK = Related("1969-07-20/apollo-11", date(1969, 7, 20), "Apollo 11 lands", ("Apollo", "NASA"))
+MENTION = Mention(
+    date(2016, 3, 14), "day", "ExoMars left on 14 March.", "exomars.md", "Launch", "en"
+)
+
+
+def _stored(row: list[Any]) -> Any:
+    """A row as the index gives it back: packed, then unpacked."""
+    return unpack(pack(row))
+
+
+def _fields(record: EventRecord) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in EventRecord.__slots__}
+
+
+# pack / unpack
+
+
+def test_pack_is_compact_utf8_json() -> None:
+    assert pack({"a": [1, "é"], "b": None}) == '{"a":[1,"é"],"b":null}'.encode()
+
+
+def test_pack_keeps_a_lone_surrogate_as_its_utf8_bytes() -> None:
+    assert pack([ODD_NAME]) == b'["caf\xed\xb3\xa9.md"]'
+
+
+def test_unpack_reads_a_lone_surrogate_back() -> None:
+    assert unpack(b'["caf\xed\xb3\xa9.md"]') == [ODD_NAME]
+
+
+# records
+
+
+def test_a_record_row_holds_every_field_and_comes_back_whole() -> None:
+    record = EventRecord(
+        date(1969, 7, 20),
+        "Apollo 11 lands",
+        "Armstrong steps out.",
+        [Source("NASA", "https://nasa.gov/a11")],
+        ["Apollo", "Moon"],
+        [LINK],
+        ODD_NAME,
+        "tag",
+        "filename",
+    )
+    assert record_row(record) == [
+        "1969-07-20",
+        "Apollo 11 lands",
+        "Armstrong steps out.",
+        [["NASA", "https://nasa.gov/a11"]],
+        ["Apollo", "Moon"],
+        [["1969-07-20/apollo-11", "1969-07-20", "Apollo 11 lands", ["Apollo", "NASA"]]],
+        ODD_NAME,
+        "tag",
+        "filename",
+    ]
+    back = record_of(_stored(record_row(record)))
+    assert _fields(back) == {
+        "date": date(1969, 7, 20),
+        "headline": "Apollo 11 lands",
+        "body": "Armstrong steps out.",
+        "sources": [Source("NASA", "https://nasa.gov/a11")],
+        "entities": ["Apollo", "Moon"],
+        "related": [LINK],
+        "document": ODD_NAME,
+        "via": "tag",
+        "date_source": "filename",
+    }
+
+
+# events
+
+EVENT = Event(
+    "1969-07-20/apollo-11-lands",
+    date(1969, 7, 20),
+    "Apollo 11 lands",
+    "Armstrong steps out.",
+    (Source("NASA", "https://nasa.gov/a11"), Source("ESA", "https://esa.int")),
+    ("Apollo", "Moon"),
+    (LINK,),
+    ("a.md", ODD_NAME),
+    "heading",
+    (("Apollo", "context"), ("Moon", "tag")),
+)
+
+
+def test_event_row_holds_every_field_and_its_ties() -> None:
+    assert event_row(EVENT) == [
+        "1969-07-20/apollo-11-lands",
+        "1969-07-20",
+        "Apollo 11 lands",
+        "Armstrong steps out.",
+        [["NASA", "https://nasa.gov/a11"], ["ESA", "https://esa.int"]],
+        ["Apollo", "Moon"],
+        [["1969-07-20/apollo-11", "1969-07-20", "Apollo 11 lands", ["Apollo", "NASA"]]],
+        ["a.md", ODD_NAME],
+        "heading",
+        [["Apollo", "context"], ["Moon", "tag"]],
+    ]
+
+
+def test_an_event_comes_back_whole_from_its_stored_row() -> None:
+    assert event_of(_stored(event_row(EVENT))) == EVENT
+
+
+# documents and mentions
+
+DOCUMENT = Document(
+    ODD_NAME,
+    "Mars missions",
+    "prose",
+    "ExoMars left on 14 March.",
+    ("mars", "esa"),
+    (Paragraph("ExoMars left on 14 March.", "en", "Launch", "caption"),),
+    (MENTION,),
+)
+
+
+def test_document_row_holds_its_paragraphs_and_mentions() -> None:
+    assert document_row(DOCUMENT) == [
+        ODD_NAME,
+        "Mars missions",
+        "prose",
+        "ExoMars left on 14 March.",
+        ["mars", "esa"],
+        [["ExoMars left on 14 March.", "en", "Launch", "caption"]],
+        [["2016-03-14", "day", "ExoMars left on 14 March.", "exomars.md", "Launch", "en"]],
+    ]
+
+
+def test_a_document_comes_back_whole_from_its_stored_row() -> None:
+    assert document_of(_stored(document_row(DOCUMENT))) == DOCUMENT
+
+
+def test_mention_row_is_its_day_then_the_other_fields() -> None:
+    assert mention_row(MENTION) == [
+        "2016-03-14",
+        "day",
+        "ExoMars left on 14 March.",
+        "exomars.md",
+        "Launch",
+        "en",
+    ]
+
+
+def test_a_mention_comes_back_from_its_row() -> None:
+    assert mention_of(
+        ["2016-03-14", "day", "ExoMars left.", "x.md", "Launch", "en"]
+    ) == MENTION._replace(snippet="ExoMars left.", document="x.md")
+
+
+def test_problems_come_back_from_their_packed_rows() -> None:
+    data = pack([[ODD_NAME, 3, "no date", False], ["b.md", 0, "unreadable", True]])
+    assert problems_of(data) == [
+        Problem(ODD_NAME, 3, "no date", False),
+        Problem("b.md", 0, "unreadable", True),
+    ]
+
+
+# terms
+
+
+def test_has_cjk_of_nothing_is_false() -> None:
+    assert has_cjk("") is False
+
+
+def test_has_cjk_is_false_for_text_without_cjk() -> None:
+    assert has_cjk("Planète rouge, système — “ok” ⁂") is False
+
+
+def test_has_cjk_from_the_first_cjk_character_on() -> None:
+    assert has_cjk("\u2e80") is True  # the first of the CJK radicals: the lowest CJK character
+    assert has_cjk("\u2e7f") is False
+    assert has_cjk("mars 火星") is True
+    assert has_cjk("한국") is True
+    assert has_cjk("\U00020000") is True  # CJK extension B, beyond the basic plane
+
+
+def test_a_word_without_cjk_is_its_own_term() -> None:
+    assert word_terms("mars") == ["mars"]
+
+
+def test_a_cjk_run_becomes_its_overlapping_pairs() -> None:
+    assert word_terms("火星探测") == ["火星", "星探", "探测"]
+
+
+def test_a_lone_cjk_character_stays_a_term() -> None:
+    assert word_terms("火") == ["火"]
+    assert word_terms("a火") == ["a", "火"]
+
+
+def test_the_latin_piece_of_a_mixed_word_stays_whole_beside_the_pairs() -> None:
+    assert word_terms("abc火星探") == ["abc", "火星", "星探"]
+    assert word_terms("火星abc探测12") == ["火星", "abc", "探测", "12"]
+
+
+def test_terms_are_the_words_in_order() -> None:
+    assert terms("red planet, 2016: mars") == ["red", "planet", "2016", "mars"]
+
+
+def test_terms_cut_cjk_words_into_pairs_in_order() -> None:
+    assert terms("mars 火星探测 rover 月") == ["mars", "火星", "星探", "探测", "rover", "月"]
