@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,8 +20,13 @@ from spacenews import (
     suggest,
     timeline,
 )
+from spacenews import corpus as corpus_module
+from spacenews import entities as entities_module
 from spacenews.corpus import Corpus
+from spacenews.dates import period_of
 from spacenews.query import Relation, counts, entities, events, mentions, select
+
+from .conftest import SEEDS
 
 
 @pytest.fixture(scope="module")
@@ -448,3 +454,49 @@ def test_a_name_from_the_users_table_is_known_in_the_corpus(tmp_path: Path) -> N
     assert [(m.to_dict()["path"], m.via) for m in related(corpus, "big zed")] == [
         ("b.txt", ("mention",))  # by the main name, not by an alias
     ]
+
+
+def _answers(corpus: Corpus, names: list[str], periods: list[tuple[date, date]]) -> list[Any]:
+    """What the queries a user can ask give on the corpus, as JSON."""
+    answers: list[Any] = []
+    for start, end in [(None, None), *periods]:
+        selection = select(corpus, Query(start=start, end=end, mentions=True))
+        answers.append([json.loads(bytes(data)) for data in selection.encoded()])
+        answers.append([item.to_dict() for item in mentions(corpus, start, end)])
+    for name in names:
+        answers.append([match.to_dict() for match in related(corpus, name)])
+        answers.append([e.to_dict() for e in events(corpus, Query(entity=name))])
+    answers.append([list(text) for text in corpus.event_texts()])
+    answers.append([info.to_dict() for info in entities(corpus)])
+    return answers
+
+
+@pytest.mark.parametrize(
+    ("places_per_scan", "case_table"), [(1, True), (30, True), (10_000, True), (10_000, False)]
+)
+def test_a_corpus_made_of_events_answers_as_its_database_does(
+    places_per_scan: int, case_table: bool, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Corpus(events, documents) is the library's corpus in memory, without a database: every
+    # answer is the database's, however it looks for names (a regex over the whole text, or
+    # tried only where a name's first word stands, in the text as written or case-folded).
+    # Periods start on a mention's day and end on its period's end, or a day short of them.
+    monkeypatch.setattr(corpus_module, "PLACES_PER_SCAN", places_per_scan)
+    if not case_table:
+        monkeypatch.setattr(entities_module, "_case_classes", lambda: None)
+    (tmp_path / "page.md").write_text(
+        "### [2016-03-15](/news/2016/03/15/index.md)\n# A Proton flies from Baïkonour.\n\n"
+        "The Baikonur Cosmodrome sent a Proton up, as the European Space Agency watched.\n",
+        "utf-8",
+    )
+    corpus = load_corpus([SEEDS, tmp_path])
+    made = Corpus(list(corpus.events), list(corpus.documents))
+    names = ["Mars Express", "ESA", "roscosmos", "Mars", "Tim Peake", "Kazakhstan", "exomars"]
+    names += ["Baikonur Cosmodrome", "Baïkonour", "european space agency"]
+    periods = [(m.date, period_of(m.date, m.precision).end) for m in corpus.mentions]
+    day = timedelta(days=1)
+    periods += [(start + day, end) for start, end in periods] + [
+        (start, end - day) for start, end in periods
+    ]
+    assert made.view is None
+    assert _answers(made, names, periods) == _answers(corpus, names, periods)
