@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
-from sys import intern
 from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar, runtime_checkable
 
 from spacenews.dates import period_of
-from spacenews.links import merge_key
 from spacenews.model import (
     Document,
     Event,
@@ -19,9 +17,7 @@ from spacenews.model import (
     Problem,
     Related,
     Source,
-    link_record,
 )
-from spacenews.parse import Parsed
 from spacenews.text import fold
 
 if TYPE_CHECKING:
@@ -30,8 +26,6 @@ if TYPE_CHECKING:
 
 # Trying a regex at one place costs about as much as a search running over this many characters.
 PLACES_PER_SCAN = 30
-MERGE_STEP = 5000  # events merged between two reports of progress
-MERGING = "Merging events"  # what progress is told meanwhile
 Progress = Callable[[str, int, int], None]  # (what is being done, how much is done, of how much)
 T_co = TypeVar("T_co", covariant=True)
 
@@ -398,46 +392,6 @@ def names_from(
     return Names(list(dict.fromkeys(names)), defined_acronyms(texts))
 
 
-def build(
-    results: Iterable[Parsed],
-    alias_tables: Iterable[AliasTable] = (),
-    progress: Progress | None = None,
-) -> Corpus:
-    """Merge the records of every file into events, one per id, telling progress how many
-    are merged as it goes."""
-    groups: dict[str, list[EventRecord]] = {}
-    documents: list[Document] = []
-    problems: list[Problem] = []
-    for result in results:
-        group(result.records, groups)
-        documents.extend(result.documents)
-        problems.extend(result.problems)
-    events: list[Event] = []
-    total = len(groups)
-    while groups:  # the records go as they are merged
-        events += [merge(*groups.popitem()) for _ in range(min(MERGE_STEP, len(groups)))]
-        if progress:
-            progress(MERGING, len(events), total)
-    events.sort(key=event_order)
-    return Corpus(events, documents, problems, alias_tables)
-
-
-def group(
-    records: Iterable[EventRecord],
-    groups: dict[str, list[EventRecord]],
-    wanted: Container[str] | None = None,
-) -> None:
-    """Add each record to the group of its event, and a record for each of its links to the
-    group of the event linked to; only the groups of the wanted events, when told which."""
-    for record in records:
-        key = intern(merge_key(record))  # one string with its links'
-        if wanted is None or key in wanted:
-            groups.setdefault(key, []).append(record)
-        for link in record.related:
-            if wanted is None or link.id in wanted:
-                groups.setdefault(link.id, []).append(link_record(link, record.document))
-
-
 def merge(key: str, records: list[EventRecord]) -> Event:
     """One event keeping everything each record said of it: the day, headline and date
     source of the first record with a body, sources or links (else of the first record),
@@ -502,21 +456,3 @@ def _body(first: str, others: list[str]) -> str:
 # A few hundred names, tied in two ways, for a hundred thousand events: each (folded name,
 # how it is tied) pair is made once, and found from the name as written and the way.
 _TIED: dict[str, dict[str, tuple[str, str]]] = {}  # way -> name as written -> its pair
-
-
-class Dated(Protocol):
-    """What event_order reads of an event (a snapshot's summary of one has it too)."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def date(self) -> date: ...
-
-    @property
-    def headline(self) -> str: ...
-
-
-def event_order(event: Dated) -> tuple[date, str, str]:
-    """The key the events of a corpus are sorted by."""
-    return event.date, event.headline.casefold(), event.id

@@ -90,6 +90,26 @@ def load_corpus(
             gc.enable()
 
 
+def index_results(
+    results: Iterable[Parsed],
+    alias_tables: Iterable[AliasTable] = (),
+    progress: Progress | None = None,
+) -> Corpus:
+    """The corpus of parse results made without files (by a program, or a test), indexed in
+    memory as the files' results are: merged into events the same way."""
+    parsed = list(results)
+    files = [SourceFile("", f"{number}", 0) for number in range(len(parsed))]
+
+    def rows(todo: list[SourceFile]) -> Iterator[FileRows]:
+        return (file_rows(parsed[int(file.relative)]) for file in todo)
+
+    db = _memory([])
+    refresh(db, files, rows, progress)
+    from spacenews.index.view import View
+
+    return Corpus.of_view(View(db), alias_tables)
+
+
 def _memory(roots: list[Path]) -> sqlite3.Connection:
     from spacenews.index.store import MEMORY, connect
 

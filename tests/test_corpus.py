@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spacenews.corpus import CorpusError, build, event_parts, merge
-from spacenews.loader import Unreadable, load_corpus, read_bytes, read_file
+from spacenews.corpus import CorpusError, event_parts, merge
+from spacenews.loader import Unreadable, index_results, load_corpus, read_bytes, read_file
 from spacenews.loader import decode_bytes as decode
 from spacenews.model import Event, EventRecord, Related, Source
 from spacenews.parse import Parsed
@@ -78,7 +78,7 @@ def test_merge_unions_case_insensitively() -> None:
         EventRecord(day, "Same  headline", entities=["ESA", "Mars"], document="a"),
         EventRecord(day, "Same headline!", "Body", entities=["esa"], related=[link], document="b"),
     ]
-    event, linked = build([Parsed(records=records)]).events
+    event, linked = index_results([Parsed(records=records)]).events
     assert (linked.id, linked.documents, linked.date_source) == ("2020-01-02/x", ("b",), "link")
     assert event.entities == ("ESA", "Mars")
     assert event.body == "Body" and event.headline == "Same headline!"
@@ -307,14 +307,14 @@ def test_merge_ties_each_name_once_for_each_way_it_was_given() -> None:
     assert event.ties == ((fold(name), first), (fold(name), second))
 
 
-def test_build_merges_records_into_events_in_date_order_and_tells_progress() -> None:
+def test_parse_results_are_merged_into_events_in_date_order_with_progress() -> None:
     told: list[tuple[str, int, int]] = []
     link = Related("2016-03-13/the-day-before", date(2016, 3, 13), "The day before.")
     parsed = [
         Parsed(records=[_record("Launch day.", body="It flew.", related=[link], document="a")]),
         Parsed(records=[_record("launch day", body="It flew well.", document="b")]),
     ]
-    corpus = build(parsed, progress=lambda *args: told.append(args))
+    corpus = index_results(parsed, progress=lambda *args: told.append(args))
     assert [(e.id, e.headline, e.documents) for e in corpus.events] == [
         ("2016-03-13/the-day-before", "The day before.", ("a",)),
         ("2016-03-14/launch-day", "Launch day.", ("a", "b")),

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spacenews.corpus import build
 from spacenews.links import PUBLISHED, merge_key, normalise_url
+from spacenews.loader import index_results
 from spacenews.model import EventRecord, Source
 from spacenews.parse import Parsed
 
@@ -51,7 +51,7 @@ def test_published_items_sharing_a_link_on_a_day_are_one_event_with_each_source(
         _item("Starlink batch up", "https://spacenews.com/starlink", date(2024, 5, 2)),
     ]
     records[1].sources = [Source("Other feed", records[1].sources[0].url)]
-    events = build([Parsed(records)]).events
+    events = index_results([Parsed(records)]).events
     assert [(e.date.day, e.headline, len(e.sources)) for e in events] == [
         (1, "SpaceX launches Starlink", 2),
         (2, "Starlink batch up", 1),
