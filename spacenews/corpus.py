@@ -36,7 +36,7 @@ class CorpusError(Exception):
 
 class Index(NamedTuple):
     """What the filters read, one entry per event in the corpus's order. It is kept apart from
-    the events (and kept in the snapshot) so that a filter need not rebuild a single event."""
+    the events (and kept in the database) so that a filter need not rebuild a single event."""
 
     days: list[int]  # each event's day, as a proleptic ordinal
     text: str  # each event's headline, body and source titles, a NUL between any two texts
@@ -63,21 +63,16 @@ class Index(NamedTuple):
 
 
 class Encoded(Protocol):
-    """The JSON of every event, kept ready (by a snapshot)."""
+    """The JSON of every event, kept ready (by the database)."""
 
     def views(self, positions: Iterable[int]) -> list[memoryview]:
         """The JSON of the events at these positions."""
         ...
 
-    def done(self, positions: Sequence[int]) -> None:
-        """The JSON of the events at these positions is written out: what holds it may be
-        let go."""
-        ...
-
 
 @runtime_checkable
 class Picking(Protocol[T_co]):
-    """Items kept in a snapshot, each built when looked at: a pass over many of them builds
+    """Items kept in the database, each built when looked at: a pass over many of them builds
     each afresh rather than keep it, and lets go of what it read as it goes."""
 
     def picked(self, positions: Iterable[int]) -> Iterator[T_co]:
@@ -201,7 +196,7 @@ class Corpus:
         return [self.events[position] for position in self.span(start, end)]
 
     def events_at(self, positions: Iterable[int]) -> Iterator[Event]:
-        """The events at these positions, which ascend: from a snapshot, in a pass (see
+        """The events at these positions, which ascend: from the database, in a pass (see
         Picking), for a command that reads many of them once."""
         events = self.events
         if isinstance(events, Picking):
@@ -219,19 +214,13 @@ class Corpus:
         for low in range(0, len(positions), BLOCK):
             block = positions[low : low + BLOCK]
             yield from self._encoded.views(block)
-            self._encoded.done(block)
 
     def event_texts(self) -> Iterable[EventText]:
-        """Each event's id, date, headline, body and entities, in order: from a snapshot,
+        """Each event's id, date, headline, body and entities, in order: from the database,
         without building the events."""
         if self._texts is not None:
             return self._texts()
         return (EventText(e.id, e.date, e.headline, e.body, e.entities) for e in self.events)
-
-    def keep_json(self, encoded: Encoded) -> None:
-        """Take the JSON of the events from there from now on: a snapshot of this very corpus,
-        which holds it ready."""
-        self._encoded = encoded
 
     def naming(self, finder: Finder) -> set[int]:
         """The positions of the events whose headline, body or source titles the finder

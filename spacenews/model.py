@@ -112,7 +112,7 @@ class Event(NamedTuple):
 
 
 class EventText(NamedTuple):
-    """What a search reads of an event: a snapshot gives it without building the event."""
+    """What a search reads of an event: the database gives it without building the event."""
 
     id: str
     date: date

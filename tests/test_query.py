@@ -468,6 +468,7 @@ def _answers(corpus: Corpus, names: list[str], periods: list[tuple[date, date]])
         answers.append([e.to_dict() for e in events(corpus, Query(entity=name))])
     answers.append([list(text) for text in corpus.event_texts()])
     answers.append([info.to_dict() for info in entities(corpus)])
+    answers.append([suggest(corpus, name, count=10) for name in ["mars", "esa", "baikonour"]])
     return answers
 
 
@@ -500,3 +501,28 @@ def test_a_corpus_made_of_events_answers_as_its_database_does(
     ]
     assert made.view is None
     assert _answers(made, names, periods) == _answers(corpus, names, periods)
+
+
+def test_documents_of_equal_score_rank_by_title_with_no_snippet_when_only_tagged(
+    tmp_path: Path,
+) -> None:
+    post = "---\ntitle: {title}\ntags: [Zeppelin]\n---\nNothing named here.\n"
+    corpus = _corpus_of(tmp_path, a=post.format(title="Zulu"), b=post.format(title="Alpha"))
+    found = related(corpus, "Zeppelin")
+    assert [(m.item.title, m.to_dict()["snippet"]) for m in found] == [  # type: ignore[union-attr]
+        ("Alpha", ""),
+        ("Zulu", ""),
+    ]
+
+
+def test_suggestions_are_three_unless_asked_for_more(tmp_path: Path) -> None:
+    corpus = _corpus_of(
+        tmp_path,
+        **{
+            "a.md": "### [2016-03-14](/news/2016/03/14/index.md)\n# A probe flew.\n\n"
+            "### Related:\n1. [Another flew.](/news/2016/03/15/another.md) "
+            "_Context: Maru, Mart, Marx, Mark, Mary_\n"
+        },
+    )
+    assert suggest(corpus, "marz") == ["Mary", "Marx", "Maru"]  # difflib: equal ratios, last first
+    assert suggest(corpus, "marz", count=5) == ["Mary", "Marx", "Maru", "Mart", "Mark"]

@@ -52,9 +52,6 @@ class View:
         """The JSON of the events at these positions (see corpus.Encoded)."""
         return [memoryview(data) for data in self.by_rowid("json", positions)]
 
-    def done(self, positions: Sequence[int]) -> None:
-        """Nothing is kept of the JSON once handed out."""
-
     def index(self) -> Index:
         """The filters' view of the events (see corpus.Index)."""
         from spacenews.corpus import index_rows

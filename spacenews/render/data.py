@@ -17,7 +17,7 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _UNSAFE = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
 
 
-Buffer = bytes | memoryview  # an item's JSON, perhaps a view of a snapshot
+Buffer = bytes | memoryview  # an item's JSON, perhaps a view of the database
 T = TypeVar("T")
 MANY = 2000  # items; below this, importing the quicker JSON encoder costs more than it saves
 BLOCK = 5000  # items encoded at once: a long answer never stands in memory whole
