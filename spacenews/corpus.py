@@ -56,9 +56,8 @@ class Index(NamedTuple):
     def body_end(self, position: int) -> int:
         """Where the body of the event at position ends in the text (its source titles
         follow): at the second NUL from its start, which ends the body or the event."""
-        start = self.starts[position]
-        headline_end = self.text.find("\0", start)
-        body_end = self.text.find("\0", headline_end + 1) if headline_end != -1 else -1
+        headline_end = self.text.index("\0", self.starts[position])  # a body part follows
+        body_end = self.text.find("\0", headline_end + 1)
         return len(self.text) if body_end == -1 else body_end
 
 
@@ -101,24 +100,18 @@ class Corpus:
         documents: Sequence[Document] = (),
         problems: Iterable[Problem] = (),
         alias_tables: Iterable[AliasTable] = (),
-        *,
-        index: Index | None = None,
-        names: Names | None = None,
-        encoded: Encoded | None = None,
-        texts: Callable[[], Iterable[EventText]] | None = None,
-        view: View | None = None,
     ) -> None:
         self.events = events
         self._documents: Sequence[Document] | None = documents
-        self._view = view
+        self._view: View | None = None
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.notices: tuple[str, ...] = ()  # what the user should know of the load itself
         self._alias_tables = tuple(alias_tables)
-        self._index = index
-        self._days = index.days if index is not None else None
-        self._names = names
-        self._encoded = encoded
-        self._texts = texts
+        self._index: Index | None = None
+        self._days: list[int] | None = None
+        self._names: Names | None = None
+        self._encoded: Encoded | None = None
+        self._texts: Callable[[], Iterable[EventText]] | None = None
         self._gazetteer: Gazetteer | None = None
         self._mentions: tuple[Mention, ...] | None = None
         self._spellings: dict[str, str] = {}  # folded name -> the spelling first seen
@@ -126,10 +119,12 @@ class Corpus:
 
     @classmethod
     def of_view(cls, view: View, alias_tables: Iterable[AliasTable] = ()) -> Corpus:
-        """The corpus the database holds."""
+        """The corpus the database holds: its events, documents, index, names, texts and
+        JSON are read from it when first asked for."""
         from spacenews.index.view import Events
 
-        corpus = cls(Events(view), (), view.problems(), alias_tables, encoded=view, view=view)
+        corpus = cls(Events(view), (), view.problems(), alias_tables)
+        corpus._view = corpus._encoded = view
         corpus._documents = None
         corpus._days = view.days
         corpus._texts = view.texts

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from spacenews import corpus as corpus_module
 from spacenews.corpus import CorpusError, event_parts, merge
 from spacenews.loader import Unreadable, index_results, load_corpus, read_bytes, read_file
 from spacenews.loader import decode_bytes as decode
@@ -338,3 +339,14 @@ def test_a_mention_of_a_month_lies_within_a_period_only_whole(tmp_path: Path) ->
     assert corpus.mentions_within(date(2016, 3, 1), date(2016, 3, 15)) == []
     [mention] = corpus.mentions_within(date(2016, 3, 1), date(2016, 3, 31))
     assert (mention.date, mention.precision) == (date(2016, 3, 1), "month")
+
+
+def test_each_way_of_a_tie_is_its_own_when_no_name_was_tied_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(corpus_module, "_TIED", {})  # the pairs made by earlier merges
+    records = [
+        _record("a", entities=["ESA"], via="context"),
+        _record("a", entities=["ESA"], via="tag"),
+    ]
+    assert merge("k", records).ties == (("esa", "context"), ("esa", "tag"))

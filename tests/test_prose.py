@@ -200,3 +200,8 @@ def test_a_rule_line_is_no_paragraph_and_no_title() -> None:
         ("The probe flew.", "Mission notes"),
         ("It landed.", "Mission notes"),
     ]
+
+
+def test_headings_after_the_last_text_are_titled_by_the_last_heading() -> None:
+    found = paragraphs("Notes\n\nThe probe flew.\n\nMore soon\n\nStay tuned")
+    assert [p.title for p in found] == ["Notes", "Notes", "Stay tuned", "Stay tuned"]

@@ -490,10 +490,19 @@ def test_a_corpus_made_of_events_answers_as_its_database_does(
         "The Baikonur Cosmodrome sent a Proton up, as the European Space Agency watched.\n",
         "utf-8",
     )
+    (tmp_path / "a.txt").write_text("Notes\n\nThe Zorbulon Orbital Platform (ZOP) flew.\n")
+    (tmp_path / "b.txt").write_text("More notes\n\nThe ZOP is large.\n")
+    (tmp_path / "z.md").write_text(  # the last event, without sources: its body ends the text
+        "### [2030-01-01](/news/2030/01/01/index.md)\n# A last flight.\n\n"
+        "Mars Express and the Zorbulon Orbital Platform flew.\n"
+    )
     corpus = load_corpus([SEEDS, tmp_path])
     made = Corpus(list(corpus.events), list(corpus.documents))
+    assert made.notices == ()
+    [express] = [info for info in entities(corpus) if info.name == "Mars Express"]
+    assert express.last == date(2030, 1, 1)  # named in the body that ends the index text
     names = ["Mars Express", "ESA", "roscosmos", "Mars", "Tim Peake", "Kazakhstan", "exomars"]
-    names += ["Baikonur Cosmodrome", "Baïkonour", "european space agency"]
+    names += ["Baikonur Cosmodrome", "Baïkonour", "european space agency", "ZOP"]
     periods = [(m.date, period_of(m.date, m.precision).end) for m in corpus.mentions]
     day = timedelta(days=1)
     periods += [(start + day, end) for start, end in periods] + [
