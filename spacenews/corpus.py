@@ -201,7 +201,7 @@ class Corpus:
     def encoded(self, positions: Sequence[int]) -> Iterator[bytes | memoryview]:
         """The JSON of the events at these positions, made a block at a time: a long answer
         never stands in memory whole."""
-        from spacenews.render.data import BLOCK, encode_each
+        from spacenews.jsonbytes import BLOCK, encode_each
 
         if self._encoded is None:
             yield from encode_each(positions, lambda position: self.events[position].to_dict())

@@ -230,7 +230,7 @@ class Selection(Sequence["Event | Mentioned"]):
 
     def encoded(self) -> Iterator[bytes | memoryview]:
         """The JSON of each item."""
-        from spacenews.render.data import encode
+        from spacenews.jsonbytes import encode
 
         events = self._corpus.encoded([e for e in self._entries if isinstance(e, int)])
         for entry in self._entries:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from spacenews.cli import app, globals_first
-from spacenews.render.data import encode, encode_all
+from spacenews.jsonbytes import encode, encode_all
 
 from .conftest import CONSOLE_SCRIPT, FIXTURES, generate_module, run, run_json, shell_env
 

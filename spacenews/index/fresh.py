@@ -290,7 +290,7 @@ class _EventRows:
         """An event's rows; unit is the id of its text in search."""
         from spacenews.corpus import event_parts
         from spacenews.entities import acronyms, fold_case
-        from spacenews.render.data import encode
+        from spacenews.jsonbytes import encode
         from spacenews.search import event_paragraphs, unit_text
 
         texts = "\0".join(event_parts(event))

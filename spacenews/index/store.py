@@ -36,7 +36,7 @@ _MODULES = (
     "parse/markup.py",
     "links.py",
     "data/entities.toml",  # its [sites] name the launch log's sites
-    "render/data.py",
+    "jsonbytes.py",
     "index/codec.py",
     "index/fresh.py",
     "index/store.py",
