@@ -183,8 +183,10 @@ class SearchIndex:
         ]
 
     def _lengths(self, lengths: dict[int, int], wanted: list[int]) -> None:
-        for low in range(0, len(wanted), 500):
-            block = wanted[low : low + 500]
+        from spacenews.index.view import BLOCK
+
+        for low in range(0, len(wanted), BLOCK):
+            block = wanted[low : low + BLOCK]
             marks = ",".join("?" * len(block))
             query = f"SELECT id, words FROM units WHERE id IN ({marks})"
             lengths.update(self._db.execute(query, block))
@@ -194,9 +196,11 @@ class SearchIndex:
         documents in the walk's (a tie in score keeps it)."""
         if self._corpus is None:
             return {index: (index,) for index in wanted}
+        from spacenews.index.view import BLOCK
+
         found: dict[int, tuple[object, ...]] = {}
-        for low in range(0, len(wanted), 500):
-            block = wanted[low : low + 500]
+        for low in range(0, len(wanted), BLOCK):
+            block = wanted[low : low + BLOCK]
             marks = ",".join("?" * len(block))
             found.update(
                 (row[0], (0, *row[1:]))
