@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from spacenews.walk import SourceFile
 
 Key = tuple[int, int]  # a file's size and mtime_ns
-NO_KEY: Key = (-1, -1)  # the key of a file that cannot be stat-ed: read again every run
+NO_KEY: Key = (-1, -1)  # the key of a file that cannot be stat-ed: read again once it can
 MERGE_BLOCK = 500  # events merged again at a time
 MERGING = "Merging events"  # what progress is told meanwhile
 
@@ -120,21 +120,18 @@ def refresh(
     """Bring the database up to date with the files of a walk; return how many files were
     parsed. Nothing is written when no file changed."""
     keys = [stat_key(file.path) for file in files]
-    known = {
-        (root, path): (ident, (size, mtime))
-        for ident, root, path, size, mtime in db.execute(
-            "SELECT id, root, path, size, mtime_ns FROM files"
-        )
-    }
-    todo = [
-        index
-        for index, (file, key) in enumerate(zip(files, keys, strict=True))
-        if key == NO_KEY or known.get((file.root, _text(file.relative)), (0, NO_KEY))[1] != key
-    ]
-    present = {(file.root, _text(file.relative)) for file in files}
-    gone = [ident for place, (ident, _) in known.items() if place not in present]
-    if not todo and not gone:
+    places = [(file.root, _text(file.relative)) for file in files]
+    # Compared as sets of whole rows, in C: a warm run at 100,000 files spends its time here.
+    walked = set(map(_row, places, keys))
+    stored = set(db.execute("SELECT root, path, size, mtime_ns FROM files"))
+    differ = walked.symmetric_difference(stored)
+    if not differ:
         return 0
+    changed = {row[:2] for row in differ}
+    todo = [index for index, place in enumerate(places) if place in changed]
+    vanished = changed.difference(places)
+    stored_files = db.execute("SELECT id, root, path FROM files") if vanished else ()
+    gone = [ident for ident, root, path in stored_files if (root, path) in vanished]
     parsed = parse([files[index] for index in todo])
     db.execute("BEGIN IMMEDIATE")
     try:
@@ -156,6 +153,10 @@ def refresh(
         db.execute("ROLLBACK")
         raise
     return len(todo)
+
+
+def _row(place: tuple[int, str], key: Key) -> tuple[int, str, int, int]:
+    return (*place, *key)
 
 
 def _forget(db: sqlite3.Connection, ident: int, touched: set[str]) -> None:
