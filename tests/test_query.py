@@ -512,6 +512,26 @@ def test_a_corpus_made_of_events_answers_as_its_database_does(
     assert _answers(made, names, periods) == _answers(corpus, names, periods)
 
 
+def test_the_first_spelling_in_the_corpus_order_is_an_entitys_name(tmp_path: Path) -> None:
+    # Of the spellings of one name, the gazetteer keeps the first in the corpus's order: the
+    # events' in date order, then the documents' tags in the walk's. Alphabetically the
+    # first spelling is neither the least nor the greatest.
+    for day, spelling in [(3, "zond crew"), (1, "Zond Crew"), (2, "ZOND CREW")]:
+        (tmp_path / f"e{day}.md").write_text(
+            f"### [2020-01-0{day}](/news/2020/01/{day}/index.md)\n# Flight {day}.\n\n"
+            f"### Related:\n\n1. [Other](/news/2020/02/{day}/x.md) _Context: {spelling}_\n"
+        )
+    tagged = [("b.md", "KEPLER TEAM"), ("a.md", "Kepler Team"), ("c.md", "kepler team")]
+    for name, tag in [*tagged, ("0.md", "ZOND CREW")]:
+        (tmp_path / name).write_text(f"---\ntitle: {name}\ntags: [{tag}]\n---\nText.\n")
+    on_disk = load_corpus([tmp_path], db=tmp_path.parent / "index.sqlite")
+    in_memory = load_corpus([tmp_path])
+    for corpus in (on_disk, in_memory, Corpus(list(on_disk.events), list(on_disk.documents))):
+        names = {info.name for info in entities(corpus)}
+        assert {"Zond Crew", "Kepler Team"} <= names, names
+        assert not names & {"zond crew", "ZOND CREW", "KEPLER TEAM", "kepler team"}
+
+
 def test_documents_of_equal_score_rank_by_title_with_no_snippet_when_only_tagged(
     tmp_path: Path,
 ) -> None:

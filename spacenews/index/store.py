@@ -88,7 +88,7 @@ CREATE TABLE IF NOT EXISTS names(
     fold TEXT NOT NULL,            -- ... folded (case and spaces)
     PRIMARY KEY (event, seq)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS names_fold ON names(fold);
+CREATE INDEX IF NOT EXISTS names_fold ON names(fold, name);
 CREATE TABLE IF NOT EXISTS tags(
     file INTEGER NOT NULL,
     seq INTEGER NOT NULL,          -- the document's seq in its file
@@ -97,7 +97,7 @@ CREATE TABLE IF NOT EXISTS tags(
     fold TEXT NOT NULL,            -- ... folded (case and spaces)
     PRIMARY KEY (file, seq, n)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS tags_fold ON tags(fold);
+CREATE INDEX IF NOT EXISTS tags_fold ON tags(fold, name);
 CREATE TABLE IF NOT EXISTS acronyms(
     event TEXT,                    -- the event whose headline defines it, or
     file INTEGER,                  -- the file

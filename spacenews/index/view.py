@@ -117,20 +117,17 @@ class View:
         """What the gazetteer is built from (see corpus.Names)."""
         from spacenews.corpus import Names
 
-        names = [
-            name
-            for (name,) in self.db.execute(
-                "SELECT n.name FROM events e JOIN names n ON n.event = e.id"
-                " ORDER BY e.day, e.headline_fold, e.id, n.seq"
-            )
-        ]
-        names += [
-            name
-            for (name,) in self.db.execute(
-                "SELECT t.name FROM tags t JOIN files f ON f.id = t.file"
-                " ORDER BY f.root, f.walk, t.seq, t.n"
-            )
-        ]
+        # The gazetteer keeps, of the spellings of one folded name, the first in the corpus's
+        # order, and knows the others: only names spelt several ways need that order, which
+        # is asked for them alone rather than sorting every row (see spelling).
+        names: list[str] = []
+        for table in ("names", "tags"):
+            spellings: dict[str, list[str]] = {}
+            for folded, name in self.db.execute(f"SELECT DISTINCT fold, name FROM {table}"):
+                spellings.setdefault(folded, []).append(name)
+            for folded, found in spellings.items():
+                first = self.spelling(folded) if len(found) > 1 else None
+                names += [first or found[0], *found]
         return Names(list(dict.fromkeys(names)), self.acronyms())
 
     def acronyms(self) -> list[tuple[str, str]]:
