@@ -165,6 +165,15 @@ class Relation:
         found = {position for name in self._how for position in ties.get(name, ())}
         return found | corpus.naming(self._finder)
 
+    def documents(self, corpus: Corpus) -> Sequence[Document]:
+        """The corpus's documents that ``document`` may match, in order: from the database,
+        only those tagged with one of the entity's names or holding a word a name starts
+        with; every document otherwise."""
+        view = corpus.view
+        if view is not None:
+            return view.documents_for(self._finder, self._how)
+        return corpus.documents
+
 
 def _english_first(document: Document) -> list[Paragraph]:
     # A page that says everything twice gives its snippet in English when it can.
@@ -335,7 +344,8 @@ def related(corpus: Corpus, entity: str) -> list[Match]:
     # The index says which events match: only those are built and scored.
     found = map(relation.event, corpus.events_at(sorted(relation.positions(corpus))))
     matches = [match for match in found if match]
-    matches += [m for document in corpus.documents if (m := relation.document(document))]
+    documents = relation.documents(corpus)
+    matches += [m for document in documents if (m := relation.document(document))]
     return sorted(matches, key=_rank)
 
 

@@ -524,7 +524,7 @@ def test_the_first_spelling_in_the_corpus_order_is_an_entitys_name(tmp_path: Pat
     tagged = [("b.md", "KEPLER TEAM"), ("a.md", "Kepler Team"), ("c.md", "kepler team")]
     for name, tag in [*tagged, ("0.md", "ZOND CREW")]:
         (tmp_path / name).write_text(f"---\ntitle: {name}\ntags: [{tag}]\n---\nText.\n")
-    on_disk = load_corpus([tmp_path], db=tmp_path.parent / "index.sqlite")
+    on_disk = load_corpus([tmp_path], db=tmp_path.with_name(tmp_path.name + ".sqlite"))
     in_memory = load_corpus([tmp_path])
     for corpus in (on_disk, in_memory, Corpus(list(on_disk.events), list(on_disk.documents))):
         names = {info.name for info in entities(corpus)}
@@ -542,6 +542,18 @@ def test_documents_of_equal_score_rank_by_title_with_no_snippet_when_only_tagged
         ("Alpha", ""),
         ("Zulu", ""),
     ]
+
+
+def test_documents_tied_in_score_and_title_keep_the_walks_order(tmp_path: Path) -> None:
+    # The walk meets a folder's files before its folders, each by name.
+    post = "---\ntitle: Same\ntags: [Zeppelin]\n---\nThe Zeppelin flew.\n"
+    folder = tmp_path / "corpus"
+    for path in ["b/x.md", "a/y.md", "a/x.md", "m.md"]:
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(post)
+    for corpus in (load_corpus([folder]), load_corpus([folder], db=tmp_path / "i.db")):
+        found = [match.to_dict()["path"] for match in related(corpus, "Zeppelin")]
+        assert found == ["m.md", "a/x.md", "a/y.md", "b/x.md"]
 
 
 def test_suggestions_are_three_unless_asked_for_more(tmp_path: Path) -> None:

@@ -145,3 +145,17 @@ def mention_of(row: list[Any]) -> Mention:
 def problems_of(data: bytes) -> list[Problem]:
     """A file's problems from their packed rows."""
     return [Problem(*row) for row in unpack(data)]
+
+
+def sql_text(value: str) -> str:
+    """The text as a text column holds it."""
+    # A file name that is not UTF-8 keeps its odd bytes as lone surrogates (a title may come
+    # from it), which SQLite's text cannot hold: a text column gets them as backslash escapes
+    # (two such names stay two), and the JSON columns keep them.
+    if value.isascii():
+        return value
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode()
+    return value

@@ -16,6 +16,7 @@ from spacenews.index.codec import (
     pack,
     record_of,
     record_row,
+    sql_text,
     unpack,
 )
 from spacenews.links import merge_key
@@ -45,6 +46,8 @@ class DocumentRows(NamedTuple):
     mentions: Sequence[tuple[int, int, str, bytes]]  # day, last day, precision, data
     text: str  # its words in search (see search.unit_text)
     length: int  # ... and its length in words
+    texts: str  # its paragraphs, a NUL between: where related looks for names
+    texts_folded: str | None  # ... as entities.fold_case gives them (None: it cannot)
 
 
 class FileRows(NamedTuple):
@@ -69,7 +72,7 @@ def file_rows(parsed: Parsed) -> FileRows:
 
 def _document_rows(document: Document) -> DocumentRows:
     from spacenews.dates import period_of
-    from spacenews.entities import acronyms
+    from spacenews.entities import acronyms, fold_case
     from spacenews.search import document_paragraphs, unit_text
 
     mentions = [
@@ -82,6 +85,7 @@ def _document_rows(document: Document) -> DocumentRows:
         for mention in document.mentions
     ]
     defined = [list(pair) for p in document.paragraphs for pair in acronyms(p.text)]
+    texts = "\0".join(paragraph.text for paragraph in document.paragraphs)
     return DocumentRows(
         document.path,
         document.title,
@@ -91,6 +95,8 @@ def _document_rows(document: Document) -> DocumentRows:
         pack(document_row(document)),
         mentions,
         *unit_text(document_paragraphs(document)),
+        texts,
+        fold_case(texts),
     )
 
 
@@ -120,7 +126,7 @@ def refresh(
     """Bring the database up to date with the files of a walk; return how many files were
     parsed. Nothing is written when no file changed."""
     keys = [stat_key(file.path) for file in files]
-    places = [(file.root, _text(file.relative)) for file in files]
+    places = [(file.root, sql_text(file.relative)) for file in files]
     # Compared as sets of whole rows, in C: a warm run at 100,000 files spends its time here.
     walked = set(map(_row, places, keys))
     stored = set(db.execute("SELECT root, path, size, mtime_ns FROM files"))
@@ -142,7 +148,7 @@ def refresh(
             file = files[index]
             old = db.execute(
                 "SELECT id FROM files WHERE root = ? AND path = ?",
-                (file.root, _text(file.relative)),
+                (file.root, sql_text(file.relative)),
             ).fetchone()
             if old is not None:
                 _forget(db, old[0], touched)
@@ -179,7 +185,7 @@ def _remember(
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             file.root,
-            _text(file.relative),
+            sql_text(file.relative),
             walk_key(file.relative),
             *key,
             len(rows.records),
@@ -195,8 +201,16 @@ def _remember(
     touched.update(event for event, _ in rows.records)
     for seq, document in enumerate(rows.documents):
         db.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (ident, seq, _text(document.path), _text(document.title), *document[2:6]),
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                ident,
+                seq,
+                sql_text(document.path),
+                sql_text(document.title),
+                *document[2:6],
+                sql_text(document.texts),
+                None if document.texts_folded is None else sql_text(document.texts_folded),
+            ),
         )
         db.executemany(
             "INSERT INTO acronyms(file, seq, n, name, acronym) VALUES (?, ?, ?, ?, ?)",
@@ -205,7 +219,7 @@ def _remember(
         db.executemany(
             "INSERT INTO tags VALUES (?, ?, ?, ?, ?)",
             [
-                (ident, seq, number, _text(tag), _text(fold(tag)))
+                (ident, seq, number, sql_text(tag), sql_text(fold(tag)))
                 for number, tag in enumerate(unpack(document.tags))
             ],
         )
@@ -218,19 +232,6 @@ def _remember(
             (ident, seq, document.length),
         ).lastrowid
         db.execute("INSERT INTO search(rowid, text) VALUES (?, ?)", (unit, document.text))
-
-
-def _text(value: str) -> str:
-    # A file name that is not UTF-8 keeps its odd bytes as lone surrogates (a title may come
-    # from it), which SQLite's text cannot hold: a text column gets them as backslash escapes
-    # (two such names stay two), and the JSON columns keep them.
-    if value.isascii():
-        return value
-    try:
-        value.encode()
-    except UnicodeEncodeError:
-        return value.encode("utf-8", "backslashreplace").decode()
-    return value
 
 
 def merge_again(
@@ -303,19 +304,19 @@ class _EventRows:
                 event.id,
                 event.date.isoformat(),
                 event.date.toordinal(),
-                _text(event.headline),
-                _text(event.headline.casefold()),
+                sql_text(event.headline),
+                sql_text(event.headline.casefold()),
                 encode(event.to_dict()),
                 pack(event_row(event)),
-                _text(texts),
-                None if folded is None else _text(folded),
+                sql_text(texts),
+                None if folded is None else sql_text(folded),
                 pack(list(event.entities)),
                 pack([list(pair) for pair in defined]),
             )
         )
         self.ties += [(event.id, *tie) for tie in event.ties]
         self.names += [
-            (event.id, seq, _text(name), _text(fold(name)))
+            (event.id, seq, sql_text(name), sql_text(fold(name)))
             for seq, name in enumerate(event.entities)
         ]
         text, length = unit_text(event_paragraphs(event))

@@ -124,6 +124,8 @@ CREATE TABLE IF NOT EXISTS documents(
     tags BLOB NOT NULL,            -- JSON
     acronyms BLOB NOT NULL,        -- JSON
     data BLOB NOT NULL,            -- the whole document, paragraphs included (JSON)
+    texts TEXT NOT NULL,           -- its paragraphs, a NUL between
+    texts_folded TEXT,             -- ... as entities.fold_case gives them (NULL: it cannot)
     PRIMARY KEY (file, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS mentions(

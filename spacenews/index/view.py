@@ -8,7 +8,14 @@ from datetime import date
 from itertools import groupby
 from typing import TYPE_CHECKING, overload
 
-from spacenews.index.codec import document_of, event_of, mention_of, problems_of, unpack
+from spacenews.index.codec import (
+    document_of,
+    event_of,
+    mention_of,
+    problems_of,
+    sql_text,
+    unpack,
+)
 from spacenews.model import Document, Event, EventText, Mention, Problem
 
 if TYPE_CHECKING:
@@ -100,18 +107,34 @@ class View:
         """The positions of the events whose headline, body or source titles the finder
         matches in: the events whose texts hold a word a match starts with (see
         entities.Finder) are found by SQLite, and the regex is tried on those only."""
-        conditions = ["instr(texts, ?)" for _ in finder.exact]
-        if finder.folded:
-            conditions.append("texts_folded IS NULL")
-            conditions += ["instr(texts_folded, ?)" for _ in finder.folded]
+        conditions, words = _may_hold(finder)
         if not conditions:
             return set()
-        words = [*finder.exact, *finder.folded]
-        query = f"SELECT rowid, texts FROM events WHERE {' OR '.join(conditions)}"
+        query = f"SELECT rowid, texts FROM events WHERE {conditions}"
         search = finder.pattern.search
         return self.positions(
             rowid for rowid, texts in self.db.execute(query, words) if search(texts)
         )
+
+    def documents_for(self, finder: Finder, folded: Iterable[str]) -> list[Document]:
+        """The documents, in the walk's order, that are tagged with one of these folded
+        names or whose paragraphs may hold a match of the finder (see naming): the others
+        cannot be related to the entity, and are not read."""
+        tags = [sql_text(name) for name in folded]
+        conditions, words = _may_hold(finder, "d.")
+        tagged = (
+            "EXISTS (SELECT 1 FROM tags t WHERE t.file = d.file AND t.seq = d.seq"
+            f" AND t.fold IN ({','.join('?' * len(tags))}))"
+        )
+        conditions = " OR ".join(filter(None, [tagged if tags else "", conditions]))
+        if not conditions:
+            return []
+        query = (
+            "SELECT d.data FROM documents d JOIN files f ON f.id = d.file"
+            f" WHERE {conditions} ORDER BY f.root, f.walk, d.seq"
+        )
+        rows = self.db.execute(query, [*tags, *words])
+        return [document_of(unpack(data)) for (data,) in rows]
 
     def names(self) -> Names:
         """What the gazetteer is built from (see corpus.Names)."""
@@ -180,6 +203,16 @@ class View:
         for (data,) in self.db.execute(f"SELECT data FROM events {_ORDER}"):
             e = event_of(unpack(data))
             yield EventText(e.id, e.date, e.headline, e.body, e.entities)
+
+
+def _may_hold(finder: Finder, table: str = "") -> tuple[str, list[str]]:
+    """The SQL condition that a row's texts hold a word a match of the finder starts with,
+    and its values; no condition when no match can start anywhere."""
+    conditions = [f"instr({table}texts, ?)" for _ in finder.exact]
+    if finder.folded:
+        conditions.append(f"{table}texts_folded IS NULL")
+        conditions += [f"instr({table}texts_folded, ?)" for _ in finder.folded]
+    return " OR ".join(conditions), [*finder.exact, *finder.folded]
 
 
 class Events(Sequence[Event]):
