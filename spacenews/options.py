@@ -1,5 +1,6 @@
-"""The command line's options: the global settings, the options commands share, shell
-completion, and the date options read as a usage error when they are wrong.
+"""The command line's options: the global settings and the corpus they name, the options
+commands share, shell completion, and the query the date options describe (a usage error when
+they are wrong).
 
 Without ``from __future__ import annotations``, as cli.py: Typer reads the annotations of
 every option callback on each start.

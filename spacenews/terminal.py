@@ -129,10 +129,10 @@ def run(app: Callable[[], object]) -> NoReturn:
     try:
         app()
         code: int = ExitCode.OK  # not reached: the app ends with SystemExit
-    except SystemExit as stop:
-        if stop.code is not None and not isinstance(stop.code, int):
+    except SystemExit as ended:
+        if ended.code is not None and not isinstance(ended.code, int):
             raise
-        code = stop.code or 0
+        code = ended.code or 0
     except Exception as error:
         if os.environ.get("SPACENEWS_DEBUG"):
             raise
