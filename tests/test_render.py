@@ -187,3 +187,20 @@ def test_a_timeline_dates_column_is_as_wide_as_its_widest_date() -> None:
     assert only_a_year.stdout.splitlines()[3].startswith("│ 2003 │ mentioned: Launched in 2003")
     with_events = runner.invoke(app, ["timeline", "2003", "--mentions"])
     assert with_events.stdout.splitlines()[3].startswith("│ 2003       │ mentioned:")
+
+
+def test_plain_counts_and_captions() -> None:
+    from datetime import date
+
+    from spacenews.render.plain import caption, plural
+
+    assert plural(1, "entity", "entities") == "1 entity"
+    assert plural(0, "entity", "entities") == "0 entities"
+    assert plural(2, "event") == "2 events"
+    assert caption(3, "event") == "3 events"
+    assert (
+        caption(1, "item", date(2016, 1, 1), date(2016, 12, 31))
+        == "1 item, 2016-01-01 to 2016-12-31"
+    )
+    assert caption(2, "event", None, date(2014, 4, 30)) == "2 events, … to 2014-04-30"
+    assert caption(2, "event", date(2016, 3, 14), date(2016, 3, 14)) == "2 events, 2016-03-14"
