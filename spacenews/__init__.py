@@ -33,6 +33,8 @@ _HOMES = {
     "load_corpus": "spacenews.loader",
     "Match": "spacenews.query",
     "Query": "spacenews.query",
+    "QueryError": "spacenews.query",
+    "parse_query": "spacenews.query",
     "related": "spacenews.query",
     "suggest": "spacenews.query",
     "timeline": "spacenews.query",
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
     from spacenews.dates import DateError, Period, parse_period
     from spacenews.loader import load_corpus
     from spacenews.model import Document, Event, Problem, Related, Source
-    from spacenews.query import Match, Query, related, suggest, timeline
+    from spacenews.query import Match, Query, QueryError, parse_query, related, suggest, timeline
 
 
 def __getattr__(name: str) -> Any:
@@ -62,11 +64,13 @@ __all__ = [
     "Period",
     "Problem",
     "Query",
+    "QueryError",
     "Related",
     "Source",
     "__version__",
     "load_corpus",
     "parse_period",
+    "parse_query",
     "related",
     "suggest",
     "timeline",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
-from typing import Any, NamedTuple, overload
+from typing import Any, NamedTuple, TypeVar, overload
 
 from spacenews.corpus import Corpus
-from spacenews.dates import Precision
+from spacenews.dates import DateError, Precision, Range, parse_month_day, parse_period, parse_range
 from spacenews.model import Document, Event, Mention, Paragraph
 from spacenews.text import fold
 
@@ -19,6 +19,8 @@ TITLE_SCORE = 1.0  # ... in the headline or title
 REPEAT_SCORE = 0.25  # each further naming, up to REPEAT_CAP of them
 REPEAT_CAP = 8
 PASS_BLOCK = 1000  # events a Selection builds at a time when iterated
+
+T = TypeVar("T")
 
 
 class Query(NamedTuple):
@@ -31,6 +33,45 @@ class Query(NamedTuple):
     reverse: bool = False  # newest first
     mentions: bool = False  # also list the dates that prose pages mention
     on: tuple[int, int] | None = None  # (month, day): only that day of the year, any year
+
+
+class QueryError(ValueError):
+    """A filter of a query, given as text, that cannot be: ``what`` says which one (period,
+    start, end, on; range when the start comes after the end) and ``reason`` why."""
+
+    def __init__(self, what: str, reason: str) -> None:
+        super().__init__(f"{what}: {reason}")
+        self.what, self.reason = what, reason
+
+
+def parse_query(
+    period: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    *,
+    on: str | None = None,
+    **filters: Any,
+) -> Query:
+    """The query that dates written as text describe: a period or range (``2016``,
+    ``2010..2014``), a start and an end period (each included whole), ``on`` a day of the year
+    (``03-14``); the other filters as Query takes them. Raises QueryError."""
+    wanted = _parsed(parse_range, period, "period") if period else Range(None, None)
+    bounds = Range(
+        _parsed(parse_period, start, "start").start if start else None,
+        _parsed(parse_period, end, "end").end if end else None,
+    )
+    if bounds.start and bounds.end and bounds.start > bounds.end:
+        raise QueryError("range", f"{start} is after {end}")
+    wanted = wanted.intersect(bounds)
+    day = _parsed(parse_month_day, on, "on") if on is not None else None
+    return Query(wanted.start, wanted.end, on=day, **filters)
+
+
+def _parsed(parse: Callable[[str], T], text: str, what: str) -> T:
+    try:
+        return parse(text)
+    except DateError as error:
+        raise QueryError(what, str(error)) from None
 
 
 class Match(NamedTuple):
@@ -421,3 +462,19 @@ def suggest(corpus: Corpus, name: str, count: int = 3) -> list[str]:
     close = difflib.get_close_matches(wanted, names, n=count, cutoff=0.6)
     containing = sorted(key for key in names if wanted and re.search(re.escape(wanted), key))
     return [names[key] for key in dict.fromkeys([*close, *containing])][:count]
+
+
+def knows(corpus: Corpus, name: str) -> bool:
+    """Whether the corpus knows an entity by this name or alias, in any case."""
+    return corpus.gazetteer_for(name).resolve(name) is not None
+
+
+def unknown_entity(corpus: Corpus, name: str) -> str:
+    """What to tell of an entity the corpus does not know, with the names closest to it."""
+    from spacenews.text import printable
+
+    hints = suggest(corpus, name)
+    message = f"no entity named {printable(name)!r}"
+    if hints:
+        message += "; did you mean " + ", ".join(repr(hint) for hint in hints) + "?"
+    return message

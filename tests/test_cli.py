@@ -13,8 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from spacenews.cli import app, globals_first
+from spacenews.cli import app
 from spacenews.jsonbytes import encode, encode_all
+from spacenews.options import globals_first
 
 from .conftest import CONSOLE_SCRIPT, FIXTURES, generate_module, run, run_json, shell_env
 
@@ -304,7 +305,7 @@ def test_the_console_script_says_everything_before_it_leaves(runner: CliRunner) 
 
 
 def test_the_collector_is_back_on_after_a_command(runner: CliRunner, tmp_path: Path) -> None:
-    # It is off while a command answers (see cli._load), and must come back for whatever runs
+    # It is off while a command answers (see options.load), and must come back for whatever runs
     # next in the process, as the next tests do here, even when the command fails.
     assert gc.isenabled()
     run(runner, "timeline", "--json")

@@ -214,17 +214,17 @@ class _Terminal(io.StringIO):
 def test_several_feeds_show_progress_on_a_terminal(
     server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from spacenews.cli import _fetch_progress
+    from spacenews.terminal import fetch_progress
 
     shown = _Terminal()
     monkeypatch.setattr(sys, "stderr", shown)
     monkeypatch.setenv("TERM", "xterm")
-    with _fetch_progress(2) as done:
+    with fetch_progress(2) as done:
         fetch.fetch_all([f"{server}/esa.rss", f"{server}/api"], tmp_path, done=done)
     assert "Fetching" in shown.getvalue()
     shown = _Terminal()
     monkeypatch.setattr(sys, "stderr", shown)
-    with _fetch_progress(1) as done:
+    with fetch_progress(1) as done:
         fetch.fetch_all([f"{server}/api"], tmp_path, done=done)
     assert "Fetching" not in shown.getvalue()
 

@@ -18,7 +18,8 @@ from icalendar import Calendar
 from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
-from spacenews.cli import _complete_date, _complete_entity, app
+from spacenews.cli import app
+from spacenews.options import complete_date, complete_entity
 from spacenews.schema import SCHEMAS
 
 from .conftest import CONSOLE_SCRIPT, FIXTURES, generate_module, run, run_json
@@ -131,9 +132,9 @@ def test_export_csv_and_markdown_defuse_document_text(runner: CliRunner, tmp_pat
 
 def test_completion_of_entities_and_dates(runner: CliRunner) -> None:
     ctx = app_context()
-    assert "Mars Express" in _complete_entity(ctx, "Mars")
-    assert "Mars Express" in _complete_entity(ctx, "mars e")
-    assert _complete_date(ctx, "2016-0") == ["2016-03", "2016-03-14"]
+    assert "Mars Express" in complete_entity(ctx, "Mars")
+    assert "Mars Express" in complete_entity(ctx, "mars e")
+    assert complete_date(ctx, "2016-0") == ["2016-03", "2016-03-14"]
 
 
 def test_completion_through_the_shell_protocol(runner: CliRunner) -> None:
@@ -234,9 +235,8 @@ class _Kept(io.BytesIO):
 def test_the_pager_gets_each_part_as_it_is_made(monkeypatch: pytest.MonkeyPatch) -> None:
     from rich.console import Console
 
-    from spacenews.cli import _paged as paged
-    from spacenews.cli import _print
     from spacenews.render.listing import Column, Listing
+    from spacenews.terminal import paged, print_parts
 
     monkeypatch.setattr(subprocess, "Popen", _Pager)
     seen: list[bytes] = []
@@ -250,7 +250,7 @@ def test_the_pager_gets_each_part_as_it_is_made(monkeypatch: pytest.MonkeyPatch)
     columns = [Column("Date", no_wrap=True, width=10), Column("Headline", ratio=1)]
     with paged("less", Console(width=60)) as console:
         stdin = console.file.buffer  # type: ignore[attr-defined]
-        _print(console, Listing(columns, rows(stdin), "1000 events"), whole=False)
+        print_parts(console, Listing(columns, rows(stdin), "1000 events"), whole=False)
     assert b"event 399" in seen[0] and b"event 500" not in seen[0]
     assert b"event 999" in stdin.getvalue()
 
@@ -259,17 +259,17 @@ def test_the_pager_gets_each_part_as_it_is_made(monkeypatch: pytest.MonkeyPatch)
 def test_the_pager_is_pager_else_less_else_none(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from spacenews.cli import _pager_command
+    from spacenews.terminal import pager_command
 
     monkeypatch.setenv("PAGER", "most -s")
-    assert _pager_command() == "most -s"
+    assert pager_command() == "most -s"
     monkeypatch.delenv("PAGER")
     (tmp_path / "less").write_text("#!/bin/sh\n")
     (tmp_path / "less").chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path))
-    assert _pager_command() == "less"
+    assert pager_command() == "less"
     monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
-    assert _pager_command() is None  # then the answer is printed as without --pager
+    assert pager_command() is None  # then the answer is printed as without --pager
 
 
 def test_ctrl_c_leaves_the_pager_in_charge(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -277,7 +277,7 @@ def test_ctrl_c_leaves_the_pager_in_charge(monkeypatch: pytest.MonkeyPatch) -> N
     # the command waits for the pager, which keeps the terminal, before it ends.
     from rich.console import Console
 
-    from spacenews.cli import _paged as paged
+    from spacenews.terminal import paged
 
     waited: list[bool] = []
     monkeypatch.setattr(_Pager, "wait", lambda self: waited.append(True) or 0)

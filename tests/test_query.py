@@ -14,8 +14,10 @@ from spacenews import (
     Event,
     Match,
     Query,
+    QueryError,
     Source,
     load_corpus,
+    parse_query,
     related,
     suggest,
     timeline,
@@ -24,7 +26,16 @@ from spacenews import corpus as corpus_module
 from spacenews import entities as entities_module
 from spacenews.corpus import Corpus
 from spacenews.dates import period_of
-from spacenews.query import Relation, counts, entities, events, mentions, select
+from spacenews.query import (
+    Relation,
+    counts,
+    entities,
+    events,
+    knows,
+    mentions,
+    select,
+    unknown_entity,
+)
 
 from .conftest import SEEDS
 
@@ -567,3 +578,41 @@ def test_suggestions_are_three_unless_asked_for_more(tmp_path: Path) -> None:
     )
     assert suggest(corpus, "marz") == ["Mary", "Marx", "Maru"]  # difflib: equal ratios, last first
     assert suggest(corpus, "marz", count=5) == ["Mary", "Marx", "Maru", "Mart", "Mark"]
+
+
+def test_parse_query_reads_dates_as_text_each_period_whole() -> None:
+    assert parse_query() == Query()
+    assert parse_query("2016") == Query(date(2016, 1, 1), date(2016, 12, 31))
+    assert parse_query(start="2010", end="2014-02") == Query(date(2010, 1, 1), date(2014, 2, 28))
+    within = parse_query("2010..2016", start="2012-03", end="2020")
+    assert (within.start, within.end) == (date(2012, 3, 1), date(2016, 12, 31))
+    assert parse_query(on="03-14", entity="Mars", limit=2, reverse=True) == Query(
+        entity="Mars", limit=2, reverse=True, on=(3, 14)
+    )
+    assert parse_query("2016", start="2016-06-02", end="2016-06-02").start == date(2016, 6, 2)
+
+
+@pytest.mark.parametrize(
+    ("args", "what", "reason"),
+    [
+        ({"period": "soon"}, "period", "'soon' is not a date"),
+        ({"start": "2016-13"}, "start", "month 13"),
+        ({"end": "x"}, "end", "'x' is not a date"),
+        ({"on": "13-45"}, "on", "month 13 does not exist"),
+        ({"start": "2016", "end": "2010"}, "range", "2016 is after 2010"),
+    ],
+)
+def test_parse_query_names_the_part_that_is_wrong(
+    args: dict[str, str], what: str, reason: str
+) -> None:
+    with pytest.raises(QueryError) as error:
+        parse_query(**args)
+    assert error.value.what == what and reason in error.value.reason
+
+
+def test_an_unknown_entity_is_told_with_the_names_closest_to_it(corpus: Corpus) -> None:
+    assert knows(corpus, "mars express") and knows(corpus, "Baikonur Cosmodrome")
+    assert not knows(corpus, "marz") and not knows(corpus, "Nobody")
+    assert unknown_entity(corpus, "marz") == "no entity named 'marz'; did you mean 'Mars'?"
+    assert unknown_entity(corpus, "Nobody") == "no entity named 'Nobody'"
+    assert "\x1b" not in unknown_entity(corpus, "x\x1b[31m")  # a name is text, never a code

@@ -15,10 +15,11 @@ from rich.table import Table
 from rich.text import Text
 from typer.testing import CliRunner
 
-from spacenews.cli import _print, app
+from spacenews.cli import app
 from spacenews.render import listing as listing_module
 from spacenews.render.listing import Column, Listing
-from spacenews.render.table import _Rows
+from spacenews.render.table import Rows
+from spacenews.terminal import print_parts
 
 _WORDS = st.text(string.ascii_letters + "-", min_size=1, max_size=14)
 _CELLS = st.lists(_WORDS, min_size=1, max_size=30).map(" ".join)
@@ -50,13 +51,13 @@ def test_rows_beside_short_labels_are_laid_out_as_a_grid(
     rows: list[tuple[str, str]], width: int
 ) -> None:
     cells = [[Text(label), Text(text)] for label, text in rows]
-    assert _lines(_Rows(cells), width) == _lines(_grid(cells), width)
+    assert _lines(Rows(cells), width) == _lines(_grid(cells), width)
 
 
 @given(st.lists(_CELLS, min_size=1), st.integers(min_value=20, max_value=160))
 def test_rows_of_one_cell_are_laid_out_as_a_grid(texts: list[str], width: int) -> None:
     cells = [[Text(text)] for text in texts]
-    assert _lines(_Rows(cells), width) == _lines(_grid(cells), width)
+    assert _lines(Rows(cells), width) == _lines(_grid(cells), width)
 
 
 @given(
@@ -66,7 +67,7 @@ def test_rows_of_one_cell_are_laid_out_as_a_grid(texts: list[str], width: int) -
 def test_rows_never_pass_the_width_nor_lose_a_character(
     rows: list[tuple[str, str]], width: int
 ) -> None:
-    lines = _lines(_Rows([[Text(label), Text(text)] for label, text in rows]), width)
+    lines = _lines(Rows([[Text(label), Text(text)] for label, text in rows]), width)
     assert all(len(line) <= width for line in lines)
     printed = sorted("".join(lines).replace(" ", ""))
     assert printed == sorted("".join(label + text for label, text in rows).replace(" ", ""))
@@ -75,7 +76,7 @@ def test_rows_never_pass_the_width_nor_lose_a_character(
 def test_styles_of_cells_are_kept() -> None:
     output = io.StringIO()
     console = Console(file=output, width=60, color_system="standard", force_terminal=True)
-    console.print(_Rows([[Text("2016-03-14", style="cyan"), Text("launch", style="bold")]]))
+    console.print(Rows([[Text("2016-03-14", style="cyan"), Text("launch", style="bold")]]))
     assert "\x1b[36m2016-03-14" in output.getvalue() and "\x1b[1mlaunch" in output.getvalue()
 
 
@@ -93,7 +94,9 @@ class _Seen:
 def test_a_group_is_written_part_by_part() -> None:
     output = io.StringIO()
     seen: list[str] = []
-    _print(Console(file=output, width=40), Group(Text("first"), _Seen(output, seen)), whole=False)
+    print_parts(
+        Console(file=output, width=40), Group(Text("first"), _Seen(output, seen)), whole=False
+    )
     assert seen == ["first\n"]
     assert output.getvalue() == "first\nlater\n"
 
@@ -184,3 +187,20 @@ def test_a_timeline_dates_column_is_as_wide_as_its_widest_date() -> None:
     assert only_a_year.stdout.splitlines()[3].startswith("│ 2003 │ mentioned: Launched in 2003")
     with_events = runner.invoke(app, ["timeline", "2003", "--mentions"])
     assert with_events.stdout.splitlines()[3].startswith("│ 2003       │ mentioned:")
+
+
+def test_plain_counts_and_captions() -> None:
+    from datetime import date
+
+    from spacenews.render.plain import caption, plural
+
+    assert plural(1, "entity", "entities") == "1 entity"
+    assert plural(0, "entity", "entities") == "0 entities"
+    assert plural(2, "event") == "2 events"
+    assert caption(3, "event") == "3 events"
+    assert (
+        caption(1, "item", date(2016, 1, 1), date(2016, 12, 31))
+        == "1 item, 2016-01-01 to 2016-12-31"
+    )
+    assert caption(2, "event", None, date(2014, 4, 30)) == "2 events, … to 2014-04-30"
+    assert caption(2, "event", date(2016, 3, 14), date(2016, 3, 14)) == "2 events, 2016-03-14"

@@ -192,15 +192,16 @@ def _event(event: Event) -> list[RenderableType]:
 
 
 def _section(title: str, rows: list[list[Text]]) -> Group:
-    return Group(Text(""), Text(title, style="bold"), _Rows(rows))
+    return Group(Text(""), Text(title, style="bold"), Rows(rows))
 
 
-class _Rows:
+class Rows:
     """Rows of one cell, or of two side by side, indented, each cell wrapped in its column:
     the layout of a grid, without a table's measuring of every cell (a year's events in full
     have thousands of rows, and their grids took most of the time). A word too long for its
     column (an address, a path) is folded onto the next line, where a grid cut it short:
-    show is for reading all of it."""
+    show is for reading all of it. Public: a renderable of its own, tested against the grid
+    it stands in for."""
 
     INDENT = 2
     GAP = 2  # between two cells

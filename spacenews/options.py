@@ -1,0 +1,329 @@
+"""The command line's options: the global settings and the corpus they name, the options
+commands share, shell completion, and the query the date options describe (a usage error when
+they are wrong).
+
+Without ``from __future__ import annotations``, as cli.py: Typer reads the annotations of
+every option callback on each start.
+"""
+
+import os
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, TypeVar
+
+import typer
+from typer.core import TyperGroup
+
+from spacenews.dates import DateError
+from spacenews.terminal import Format, fail, output
+
+if TYPE_CHECKING:
+    from spacenews.corpus import Corpus
+    from spacenews.query import Query
+
+ENV_CORPUS = "SPACENEWS_CORPUS"
+T = TypeVar("T")
+
+
+class Settings(NamedTuple):
+    """The global options, shared by every command."""
+
+    corpus: tuple[Path, ...]  # empty: the built-in seeds
+    pager: bool = False  # page long tables on a terminal
+    cache: bool = True  # keep the index in the cache folder from run to run
+    db: Path | None = None  # keep it in this database file instead
+
+
+class Chart(StrEnum):
+    """The periods of a timeline chart."""
+
+    year = "year"
+    month = "month"
+    decade = "decade"
+
+
+class ExportFormat(StrEnum):
+    """What export writes."""
+
+    ics = "ics"
+    csv = "csv"
+    markdown = "markdown"
+
+
+_GLOBAL_FLAGS = ("--no-cache", "--pager")
+_GLOBAL_VALUES = ("--corpus", "-c", "--db")  # the global options followed by a value
+
+
+def globals_first(args: list[str]) -> list[str]:
+    """The arguments with the global options moved in front, in their order, so that they may
+    also come after the command (``spacenews timeline --json --no-cache``). What follows
+    ``--`` is left alone: it is never an option."""
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest += args[index:]
+            break
+        if arg in _GLOBAL_FLAGS or arg.startswith(("--corpus=", "--db=")):
+            front.append(arg)
+        elif arg in _GLOBAL_VALUES and index + 1 < len(args):
+            front += args[index : index + 2]
+            index += 1
+        else:
+            rest.append(arg)
+        index += 1
+    return front + rest
+
+
+class GlobalsAnywhere(TyperGroup):
+    """The app's command group: it reads the global options wherever they are."""
+
+    # Any: the Context class is click's, vendored or not depending on the version of Typer.
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, globals_first(args))
+
+
+def settings_of(
+    corpus: list[Path] | None, pager: bool, no_cache: bool, db: Path | None
+) -> Settings:
+    """The settings the global options give, with the environment's defaults."""
+    return Settings(corpus_paths(corpus), pager, cache_on(no_cache), db)
+
+
+def settings(ctx: typer.Context) -> Settings:
+    """The settings of the command being run."""
+    found = ctx.find_object(Settings)
+    return found if found is not None else settings_of(None, False, False, None)
+
+
+def cache_on(no_cache: bool) -> bool:
+    """Whether to keep the index in the cache: not with --no-cache or $SPACENEWS_NO_CACHE."""
+    off = os.environ.get("SPACENEWS_NO_CACHE", "").strip().lower() not in ("", "0", "false", "no")
+    return not no_cache and not off
+
+
+def corpus_paths(given: list[Path] | None) -> tuple[Path, ...]:
+    """--corpus, else $SPACENEWS_CORPUS, else nothing (the seeds)."""
+    if given:
+        return tuple(given)
+    return tuple(Path(p) for p in os.environ.get(ENV_CORPUS, "").split(os.pathsep) if p)
+
+
+def output_format(json_: bool, jsonl: bool) -> Format:
+    """The format --json and --jsonl ask for: a table when neither."""
+    if json_ and jsonl:
+        fail("--json and --jsonl cannot be used together")
+    return "json" if json_ else "jsonl" if jsonl else "table"
+
+
+def parsed(parse: Callable[[str], T], text: str, name: str) -> T:
+    """A date, period or range the user gave; a usage error, never a guess, when it is wrong."""
+    try:
+        return parse(text)
+    except DateError as error:
+        fail(f"invalid {name}: {error}")
+
+
+def query_of(period: str | None, start: str | None, end: str | None, **filters: Any) -> "Query":
+    """The query that the shared timeline options describe; a usage error when they are wrong."""
+    from spacenews.query import QueryError, parse_query
+
+    names = {"period": "period", "start": "--from date", "end": "--to date", "on": "--on day"}
+    try:
+        return parse_query(period, start, end, **filters)
+    except QueryError as error:
+        if error.what == "range":
+            fail(f"--from {start} is after --to {end}")
+        fail(f"invalid {names[error.what]}: {error.reason}")
+
+
+def load(ctx: typer.Context, *, summary: bool = True, detail: bool = True) -> "Corpus":
+    """The corpus of the command's paths, its problems and notices said on stderr. Without
+    detail, a load without the cache gives prose no languages and no dated mentions: for
+    commands that need neither."""
+    from spacenews.corpus import CorpusError
+    from spacenews.fetch import fetched_roots
+    from spacenews.loader import load_corpus
+    from spacenews.terminal import keep_until_exit, load_progress, pause_collector, tell_problems
+
+    given = settings(ctx)
+    # The built-in seeds parse quicker than a cache reads; the feeds fetched beside them not.
+    cache = given.cache and (bool(given.corpus) or bool(fetched_roots()))
+    pause_collector(ctx.call_on_close)
+    try:
+        with load_progress() as progress:
+            corpus = load_corpus(
+                given.corpus, cache=cache, progress=progress, detail=detail, db=given.db
+            )
+    except CorpusError as error:
+        fail(str(error))
+    keep_until_exit(corpus)
+    tell_problems(corpus, summary)
+    return corpus
+
+
+def complete_entity(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Entity names of the corpus that start with what was typed, in any case, for shell
+    completion (Typer then keeps those that start with it as typed)."""
+    from spacenews.query import entities
+
+    corpus = _completion_corpus(ctx)
+    wanted = incomplete.casefold()
+    names = [row.name for row in entities(corpus)] if corpus else []
+    return [name for name in names if name.casefold().startswith(wanted)]
+
+
+def complete_date(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Years, months and days that have events, for shell completion."""
+    from datetime import date
+
+    corpus = _completion_corpus(ctx)
+    days = [date.fromordinal(day) for day in corpus.days] if corpus else []
+    periods = {f"{day:%Y}" for day in days} | {f"{day:%Y-%m}" for day in days}
+    periods |= {day.isoformat() for day in days}
+    return sorted(period for period in periods if period.startswith(incomplete))
+
+
+def _completion_corpus(ctx: typer.Context) -> "Corpus | None":
+    from spacenews.corpus import CorpusError
+    from spacenews.loader import load_corpus
+
+    root = ctx.find_root()
+    try:
+        paths = corpus_paths(root.params.get("corpus"))
+        return load_corpus(paths, cache=bool(paths) and not root.params.get("no_cache"))
+    except CorpusError:
+        return None
+
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print results as a JSON array.")]
+JsonlFlag = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
+PeriodArgument = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[PERIOD]",
+        help="A period or a range: 2016, 2016-03, 2016-03..2016-06, ..2014, 2010..",
+        show_default=False,
+        autocompletion=complete_date,
+    ),
+]
+DateArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="DATE",
+        help="YYYY, YYYY-MM or YYYY-MM-DD, or a range: 2016-03..2016-06, ..2014, 2010..",
+        autocompletion=complete_date,
+    ),
+]
+EntityArgument = Annotated[
+    str,
+    typer.Argument(help="An entity name or alias, in any case.", autocompletion=complete_entity),
+]
+FromOption = Annotated[
+    str | None,
+    typer.Option(
+        "--from", metavar="DATE", help="Earliest period (YYYY[-MM[-DD]]), included whole."
+    ),
+]
+ToOption = Annotated[
+    str | None,
+    typer.Option(
+        "--to", metavar="DATE", help="Latest period, included whole: --to 2014-04 reaches April 30."
+    ),
+]
+EntityOption = Annotated[
+    str | None,
+    typer.Option(
+        "--entity",
+        "-e",
+        help="Only events tied to this entity or naming it.",
+        autocompletion=complete_entity,
+    ),
+]
+OnOption = Annotated[
+    str | None, typer.Option("--on", metavar="MM-DD", help="Only this day of the year, any year.")
+]
+LimitOption = Annotated[
+    int | None, typer.Option("--limit", "-n", min=0, help="At most this many items.")
+]
+ResultLimitOption = Annotated[
+    int | None, typer.Option("--limit", "-n", min=0, help="At most this many results.")
+]
+ReverseOption = Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from spacenews import __version__
+
+        output((), "text", lambda: f"spacenews {__version__}\n")
+        raise typer.Exit()
+
+
+CorpusOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--corpus",
+        "-c",
+        metavar="PATH",
+        help=f"A file or folder to read (repeatable). Default: ${ENV_CORPUS} "
+        "(paths separated by the OS path separator), else the built-in seeds.",
+        show_default=False,
+    ),
+]
+PagerFlag = Annotated[
+    bool, typer.Option("--pager", help="Show tables through a pager, on a terminal.")
+]
+NoCacheFlag = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Index every file in memory, without the cache (also $SPACENEWS_NO_CACHE=1).",
+    ),
+]
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        metavar="FILE",
+        help="Keep the index in this SQLite file rather than in the cache folder.",
+        show_default=False,
+    ),
+]
+VersionFlag = Annotated[
+    bool,
+    typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+]
+MentionsFlag = Annotated[
+    bool, typer.Option("--mentions", "-m", help="Also list dates that prose pages mention.")
+]
+ChartOption = Annotated[
+    Chart | None,
+    typer.Option("--by", help="Count events per year, month or decade, as a chart."),
+]
+ExportFormatOption = Annotated[
+    ExportFormat, typer.Option("--format", "-f", help="ics (a calendar), csv or markdown.")
+]
+WordsArgument = Annotated[list[str], typer.Argument(help='Words, and "quoted phrases".')]
+SchemaArgument = Annotated[
+    str, typer.Argument(help="timeline, show, related, search, entities or check.")
+]
+UrlsArgument = Annotated[
+    list[str], typer.Argument(metavar="URL...", help="Feeds to fetch (http or https).")
+]
+IntoOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--into",
+        metavar="DIR",
+        help="The corpus folder to save into (made if missing). Default: the feeds folder "
+        "of the user data folder, read with the seeds when no corpus is given.",
+        show_default=False,
+    ),
+]
+TimeoutOption = Annotated[
+    float, typer.Option(min=0.1, help="Seconds to wait for a server to answer.")
+]

@@ -1,0 +1,341 @@
+"""The process and the terminal: the one module that writes to stdout and stderr.
+
+Results go to stdout through ``output``, the one output switch; messages, progress bars and
+errors go to stderr through ``say``. Exit codes, the pager, colour (Rich's consoles: only on a
+terminal, never with NO_COLOR) and how the process ends live here too, so that the commands
+only wire. Rich is imported inside the functions that print: start-up time counts.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from enum import IntEnum
+from typing import IO, TYPE_CHECKING, Any, Literal, NoReturn
+
+from spacenews.render.plain import plural
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from spacenews import fetch
+    from spacenews.corpus import Corpus, Progress
+
+Format = Literal["table", "json", "jsonl", "text"]
+# What every console of spacenews prints text as: text, never markup, emoji codes or
+# highlighted numbers (text from a document is data).
+TEXT_ONLY: dict[str, Any] = {"highlight": False, "markup": False, "emoji": False}
+
+
+class ExitCode(IntEnum):
+    """What the exit status says, as grep says it."""
+
+    OK = 0  # results were found
+    NO_RESULTS = 1  # the command ran but found nothing (or `check` found problems)
+    USAGE = 2  # the command line or a corpus path is wrong
+    INTERNAL = 3  # a bug in spacenews (please report it), or a damaged index
+    FETCH_FAILED = 4  # fetch: a URL gave no news (an error status, no answer, no feed)
+
+
+def stop(code: ExitCode) -> NoReturn:
+    """End the command with this exit status (what has been written stays written)."""
+    import typer
+
+    raise typer.Exit(code)
+
+
+def output(
+    items: Sequence[Any],
+    fmt: Format,
+    view: Callable[[], RenderableType],
+    empty: str | None = None,
+    *,
+    pager: bool = False,
+) -> None:
+    """The one output switch: the items (anything with ``to_dict``) as JSON or JSON Lines for
+    programs; for people, the view: a Rich renderable, printed (through a pager if asked, on
+    a terminal) when there are items, or, in the text format, text written as it is, always
+    (an export with its header only, a schema, the cache's description).
+
+    No items means exit 1 with the ``empty`` message on stderr, unless ``empty`` is None.
+    """
+    if fmt == "text":
+        text = view()
+        assert isinstance(text, str)
+        _write(text)
+    elif fmt == "table" and items:
+        _show(view(), pager)
+    elif fmt != "table":
+        from spacenews.render.data import lines, write_json, write_jsonl
+
+        write = write_json if fmt == "json" else write_jsonl
+        sys.stdout.flush()
+        write(sys.stdout.buffer, lines(items))
+        sys.stdout.buffer.flush()
+    if not items and empty is not None:
+        say(empty)
+        stop(ExitCode.NO_RESULTS)
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def _show(rendered: RenderableType, pager: bool) -> None:
+    from rich.text import Text
+
+    console = stdout_console()
+    # Plain lines (check's path:line: reason) stay whole, for grep and editors.
+    whole = isinstance(rendered, Text)
+    command = pager_command() if pager and console.is_terminal else None
+    if command is not None:
+        with paged(command, console) as to_pager:
+            print_parts(to_pager, rendered, whole)
+    else:
+        print_parts(console, rendered, whole)
+
+
+def say(message: str) -> None:
+    """Tell the user something on stderr, as one line: ``spacenews: message``."""
+    from rich.text import Text
+
+    stderr_console().print(Text(f"spacenews: {message}"))
+
+
+def fail(message: str) -> NoReturn:
+    """A usage error: its message on stderr, and exit 2."""
+    say(f"error: {message}")
+    stop(ExitCode.USAGE)
+
+
+def tell_problems(corpus: Corpus, summary: bool) -> None:
+    """The loader's notices on stderr and, with ``summary``, how many files had problems."""
+    for notice in corpus.notices:
+        say(notice)
+    if summary and corpus.problems:
+        skipped = {problem.path for problem in corpus.problems if problem.skipped}
+        warned = {problem.path for problem in corpus.problems} - skipped
+        counts = [plural(len(skipped), "file") + " skipped"] if skipped else []
+        counts += [plural(len(warned), "file") + " with warnings"] if warned else []
+        say(f"{', '.join(counts)}: run `spacenews check` for details")
+
+
+def run(app: Callable[[], object]) -> NoReturn:
+    """Run the app as the console script: a crash becomes one line and exit code 3."""
+    try:
+        app()
+        code: int = ExitCode.OK  # not reached: the app ends with SystemExit
+    except SystemExit as ended:
+        if ended.code is not None and not isinstance(ended.code, int):
+            raise
+        code = ended.code or 0
+    except Exception as error:
+        if os.environ.get("SPACENEWS_DEBUG"):
+            raise
+        from sqlite3 import DatabaseError
+
+        from spacenews.text import printable
+
+        if isinstance(error, DatabaseError):  # an index damaged after it was opened
+            reason = f"the index is damaged ({error}): run `spacenews cache clear`"
+            say(f"error: {printable(reason)}")
+        else:
+            name = type(error).__name__
+            say(f"internal error ({name}): {printable(str(error))}")
+        code = ExitCode.INTERNAL
+    _leave(code)
+
+
+_loaded: list[Corpus] = []  # the corpus of the command, kept to the end: see _leave
+
+
+def pause_collector(on_close: Callable[[Callable[[], None]], object]) -> None:
+    """Turn the garbage collector off until the command ends (``on_close`` registers what runs
+    then): the corpus about to load holds no cycles, nor does what the command makes of it
+    (events decoded, matches), and the collector would walk them again and again for nothing
+    (related NASA at 100,000 documents: 3.5-3.9 s with it, 2.3 s without)."""
+    if gc.isenabled():
+        gc.disable()
+        on_close(_collect_again)
+
+
+def keep_until_exit(corpus: Corpus) -> None:
+    """Keep the command's corpus to the end of the process, which then ends without freeing
+    it (see _leave)."""
+    _loaded[:] = [corpus]  # one at most: tests run many commands in one process
+
+
+def _collect_again() -> None:
+    # Frozen first: the first allocation would otherwise start a collection over everything
+    # the command made (a full one took 1 s after a load of 100,000 documents).
+    gc.freeze()
+    gc.enable()
+
+
+def _leave(code: int) -> NoReturn:
+    """End the process. Once a corpus was loaded, without freeing its objects one by one,
+    which takes longer than many a query (0.5 s at 100,000 documents): the operating system
+    takes the memory back whole. Only the streams need flushing; nothing else is pending.
+    Under a profiler, tracer or debugger, the usual way, so that they can report."""
+    if not _loaded or sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # a reader gone, or a stream closed: nothing to do
+            stream.flush()
+    os._exit(code)
+
+
+@contextmanager
+def load_progress() -> Iterator[Progress | None]:
+    """Progress bars on stderr while a corpus loads (files parsed, cached results read, events
+    merged), only when stderr is a terminal."""
+    if not sys.stderr.isatty():  # checked before importing rich: start-up time counts
+        yield None
+        return
+    from rich.progress import Progress as Bar
+    from rich.progress import TaskID
+
+    with Bar(console=stderr_console(), transient=True) as bar:
+        tasks: dict[str, TaskID] = {}  # a bar for each thing the load does
+
+        def report(what: str, done: int, total: int) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(what, total=total)
+            bar.update(tasks[what], completed=done, total=total)
+
+        yield report
+
+
+Told = Callable[[str, "fetch.Fetched | fetch.FetchError"], None]
+
+
+@contextmanager
+def fetch_progress(count: int) -> Iterator[Told]:
+    """What fetch tells of each URL: the file written on stdout, a line on stderr; and a
+    progress bar on stderr while several URLs are fetched on a terminal. A function of its
+    own, for a test to watch the bar without a terminal's process."""
+    from spacenews.text import printable
+
+    def tell(url: str, outcome: fetch.Fetched | fetch.FetchError) -> None:
+        if isinstance(outcome, Exception):
+            say(f"error: {printable(str(outcome))}")
+            return
+        if outcome.saved is None:
+            say(f"{printable(url)}: not modified since the last fetch")
+            return
+        items = plural(outcome.events, "event") + ", " + plural(outcome.documents, "document")
+        say(f"{printable(url)}: {items}, saved")
+        _write(f"{outcome.saved}\n")
+        sys.stdout.flush()
+
+    if count < 2 or not sys.stderr.isatty():
+        yield tell
+        return
+    from rich.progress import Progress as Bar
+
+    with Bar(console=stderr_console(), transient=True) as bar:
+        task = bar.add_task("Fetching", total=count)
+
+        def report(url: str, outcome: fetch.Fetched | fetch.FetchError) -> None:
+            tell(url, outcome)
+            bar.advance(task)
+
+        yield report
+
+
+def pager_command() -> str | None:
+    """The user's pager ($PAGER), else less if there is one."""
+    import shutil
+
+    return os.environ.get("PAGER") or ("less" if shutil.which("less") else None)
+
+
+@contextmanager
+def paged(command: str, console: Console) -> Iterator[Console]:
+    """A console writing to the pager as the answer is made, so that its first screen
+    shows at once; quitting the pager early ends the answer, quietly, and the command ends
+    when the pager does."""
+    import subprocess
+
+    from rich.console import Console
+
+    os.environ.setdefault("LESS", "-R")  # let less show the colours, not their codes
+    # The user's own $PAGER, run by the shell as pydoc runs it: it may hold options.
+    process = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE)
+    assert process.stdin is not None
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    stream = _Unlinked(process.stdin, encoding)
+
+    class Paged(Console):
+        def on_broken_pipe(self) -> None:  # Rich's own ends the process, with status 1
+            self.quiet = True
+            raise BrokenPipeError
+
+    # As the terminal's console (colours as the terminal and NO_COLOR say), but to the pager.
+    to_pager = Paged(file=stream, force_terminal=True, width=console.width, **TEXT_ONLY)
+    try:
+        yield to_pager
+    # The pager was quit before the end; or Ctrl-C, which the pager takes too, left the
+    # rest of the answer unwritten (as pydoc leaves it): the pager keeps the terminal.
+    except (BrokenPipeError, KeyboardInterrupt):
+        pass
+    finally:
+        with suppress(OSError):
+            stream.close()
+        while True:
+            try:
+                process.wait()
+                break
+            except KeyboardInterrupt:  # Ctrl-C is the pager's to handle
+                continue
+
+
+class _Unlinked(io.TextIOWrapper):
+    """A text stream that leaves out terminal hyperlinks (OSC 8): a pager may show their
+    codes as text."""
+
+    def __init__(self, raw: IO[bytes], encoding: str) -> None:
+        import re  # compiled here, not at every start-up: few runs page
+
+        super().__init__(raw, encoding=encoding, errors="replace")
+        self._link = re.compile("\x1b]8;[^\x1b\x07]*(?:\x1b\\\\|\x07)")
+
+    def write(self, text: str) -> int:
+        return super().write(self._link.sub("", text) if "\x1b]8" in text else text)
+
+
+def print_parts(console: Console, rendered: RenderableType, whole: bool) -> None:
+    """Print a renderable; a listing or a group part by part, each written as soon as it
+    is made: a long answer (a year in full, a whole timeline) starts at once, and never
+    stands in memory whole. ``whole`` keeps lines unwrapped (plain lines, for grep)."""
+    from rich.console import Group
+
+    from spacenews.render.listing import Listing
+
+    parts: Iterable[RenderableType] = [rendered]
+    if isinstance(rendered, Listing):
+        parts = rendered.parts()
+    elif isinstance(rendered, Group):
+        parts = rendered.renderables
+    for part in parts:
+        # A listing's lines are as wide as the console: cutting them again would only cost.
+        console.print(part, soft_wrap=whole, crop=not isinstance(rendered, Listing))
+
+
+def stdout_console() -> Console:
+    """The console of results: colour only on a terminal, as Rich and NO_COLOR decide."""
+    from rich.console import Console
+
+    return Console(**TEXT_ONLY)
+
+
+def stderr_console() -> Console:
+    """The console of messages and progress bars."""
+    from rich.console import Console
+
+    # Messages are one line each, however narrow the terminal: never wrapped.
+    return Console(stderr=True, soft_wrap=True, **TEXT_ONLY)
