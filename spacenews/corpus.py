@@ -251,7 +251,7 @@ class Corpus:
 
     def _folded_text(self) -> str | None:
         if self._folded is None:
-            from spacenews.entities import fold_case
+            from spacenews.text import fold_case
 
             self._folded = fold_case(self.index.text) or ""
         return self._folded if len(self._folded) == len(self.index.text) else None
