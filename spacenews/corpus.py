@@ -186,10 +186,6 @@ class Corpus:
         high = len(days) if end is None else bisect_right(days, end.toordinal())
         return range(low, high)
 
-    def between(self, start: date | None, end: date | None) -> list[Event]:
-        """Events from start to end, both included; None leaves that side open."""
-        return [self.events[position] for position in self.span(start, end)]
-
     def events_at(self, positions: Iterable[int]) -> Iterator[Event]:
         """The events at these positions, which ascend: from the database, in a pass (see
         Picking), for a command that reads many of them once."""

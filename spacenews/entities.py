@@ -133,10 +133,6 @@ class Gazetteer:
                 queue.extend(self._parts.get(fold(part), ()))
         return found
 
-    def names(self) -> list[str]:
-        """Every canonical name."""
-        return list(dict.fromkeys(self._canonical.values()))
-
     def forms(self, canonical: str) -> dict[str, str]:
         """Every spelling that stands for the entity, with how: "name", "alias" or "part"."""
         forms = {canonical: "name"}

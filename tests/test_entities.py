@@ -297,7 +297,7 @@ def test_the_first_spelling_of_a_name_stays_the_main_name() -> None:
     assert gazetteer.add("MARS  express", ["MEX"]) == "Mars Express"
     assert gazetteer.add("mars express") == "Mars Express"
     assert gazetteer.resolve("Mex") == "Mars Express"
-    assert gazetteer.names() == ["Mars Express"]
+    assert gazetteer.forms("Mars Express") == {"Mars Express": "name", "MEX": "alias"}
     assert gazetteer.aliases("mars EXPRESS") == ["MEX"]
 
 
