@@ -32,14 +32,7 @@ def walk_files(root: Path, index: int, problems: list[Problem]) -> Iterator[Sour
     if not root.is_dir():
         yield SourceFile(top, root.name, index)
         return
-    yield from walk_folders(top, [top], index, problems)
-
-
-def walk_folders(
-    top: str, folders: list[str], index: int, problems: list[Problem]
-) -> Iterator[SourceFile]:
-    """The files under these folders of the root top, in order (see walk_files)."""
-    stack = list(reversed(folders))
+    stack = [top]
     while stack:
         files, subfolders = entries(stack.pop(), top, index, problems)
         yield from files
