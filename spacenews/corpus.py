@@ -186,10 +186,6 @@ class Corpus:
         high = len(days) if end is None else bisect_right(days, end.toordinal())
         return range(low, high)
 
-    def between(self, start: date | None, end: date | None) -> list[Event]:
-        """Events from start to end, both included; None leaves that side open."""
-        return [self.events[position] for position in self.span(start, end)]
-
     def events_at(self, positions: Iterable[int]) -> Iterator[Event]:
         """The events at these positions, which ascend: from the database, in a pass (see
         Picking), for a command that reads many of them once."""
@@ -251,7 +247,7 @@ class Corpus:
 
     def _folded_text(self) -> str | None:
         if self._folded is None:
-            from spacenews.entities import fold_case
+            from spacenews.text import fold_case
 
             self._folded = fold_case(self.index.text) or ""
         return self._folded if len(self._folded) == len(self.index.text) else None

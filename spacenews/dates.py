@@ -136,11 +136,3 @@ def parse_month_day(text: str) -> tuple[int, int]:
     month, day = int(match.group(1)), int(match.group(2))
     make_date(2000, month, day)  # a leap year, so that 02-29 is a day of the year
     return month, day
-
-
-def parse_day(text: str) -> date:
-    """Parse a full date, padded or not (``2003-06-2``)."""
-    period = parse_period(text)
-    if period.precision != "day":
-        raise DateError(f"{text!r} is not a full date (YYYY-MM-DD)")
-    return period.start

@@ -7,14 +7,13 @@ Names come from the corpus (``_Context:_`` lines, front-matter tags, acronyms it
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from spacenews.text import fold
+from spacenews.text import fold, fold_case
 
 # "The European Space Agency (ESA)": capitalised words, then an acronym of their initials.
 _ACRONYM = re.compile(
@@ -134,10 +133,6 @@ class Gazetteer:
                 queue.extend(self._parts.get(fold(part), ()))
         return found
 
-    def names(self) -> list[str]:
-        """Every canonical name."""
-        return list(dict.fromkeys(self._canonical.values()))
-
     def forms(self, canonical: str) -> dict[str, str]:
         """Every spelling that stands for the entity, with how: "name", "alias" or "part"."""
         forms = {canonical: "name"}
@@ -215,41 +210,6 @@ def finder(names: Iterable[str], *, any_case: bool = False) -> Finder:
     if None in firsts:
         firsts = {""}  # a word fold_case cannot keep: every place may start a match
     return Finder(regex, frozenset(exact), frozenset(word for word in firsts if word is not None))
-
-
-def fold_case(text: str) -> str | None:
-    """The text with each character replaced by the one the regex engine's ignore-case
-    matching takes it for, position for position: a (?i:...) match of a word can only start
-    where the folded text holds the folded word. None when it cannot be done."""
-    folded = text.replace("\u0130", "i") if "\u0130" in text else text
-    folded = folded.lower()  # its one longer lower case form, of U+0130, is gone
-    if len(folded) != len(text):
-        return None
-    if folded.isascii():  # known at once: no letter of the table below is ASCII
-        return folded
-    classes = _case_classes()
-    if classes is None:
-        return None
-    table, present = classes
-    return folded.translate(table) if present.search(folded) else folded
-
-
-@functools.cache
-def _case_classes() -> tuple[dict[int, int], re.Pattern[str]] | None:
-    # Letters that the regex engine's ignore-case matching takes for one another though their
-    # lower cases differ ("s" and the long s, "i" and the dotless i...): each becomes the
-    # least of its class. The engine keeps them in a private table; without it, give up.
-    try:
-        from re._casefix import _EXTRA_CASES  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    table: dict[int, int] = {}
-    for key, others in _EXTRA_CASES.items():
-        members = {key, *others}
-        least = min(members)
-        table.update((member, least) for member in members if member != least)
-    chars = "".join(re.escape(chr(member)) for member in table)
-    return table, re.compile(f"[{chars}]")
 
 
 def _trie(words: Iterable[str]) -> str:

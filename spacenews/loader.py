@@ -16,7 +16,7 @@ from spacenews.corpus import Corpus, CorpusError, Progress
 from spacenews.index.fresh import FileRows, file_rows, refresh
 from spacenews.model import Problem
 from spacenews.parse import Parsed, parse_text, reads_long_lines
-from spacenews.walk import USER_FILE, SourceFile, relative_to, walk_files
+from spacenews.walk import USER_FILE, SourceFile, walk_files
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # larger files are skipped with a warning
 MAX_LINE_CHARS = 100_000  # longer lines are cut, with a warning
@@ -189,13 +189,6 @@ def _database(
 
 def _walk(roots: list[Path], problems: list[Problem]) -> list[SourceFile]:
     return [file for index, root in enumerate(roots) for file in walk_files(root, index, problems)]
-
-
-def read_file(path: Path, root: Path) -> Parsed:
-    """Parse one file; anything wrong with it becomes a problem, never an exception."""
-    top = os.fspath(root)
-    relative = Path(path).name if os.fspath(path) == top else relative_to(os.fspath(path), top)
-    return _parse_file(SourceFile(os.fspath(path), relative, 0))
 
 
 def _parse_file(file: SourceFile, detail: bool = True) -> Parsed:

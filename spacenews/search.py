@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,19 +13,12 @@ from typing import Any, NamedTuple
 from spacenews.corpus import Corpus
 from spacenews.model import Document, Event, EventText
 from spacenews.prose import sentence_at
+from spacenews.text import normalise
 
 K1 = 1.2  # BM25 term-frequency saturation
 B = 0.75  # BM25 length normalisation
 _WORD = re.compile(r"\w+")
 _QUERY_PART = re.compile(r'"([^"]*)"?|(\S+)')
-
-
-def normalise(text: str) -> str:
-    """Lower case without diacritics: "Planète" and "planete" become the same."""
-    if text.isascii():  # nothing to decompose or drop: most text, and search's hot path
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def words(text: str) -> list[str]:

@@ -1,7 +1,8 @@
-"""Cleaning text that came from a document before it is stored or shown."""
+"""Cleaning text that came from a document before it is stored or shown, and folding its case."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 # C0 and C1 control characters, DEL, and the bidi overrides that can disguise text on a terminal.
@@ -47,11 +48,80 @@ def slugify(text: str) -> str:
     return "-".join(_SLUG_RUN.findall(text[:SLUG_LENGTH].lower()))
 
 
+def printable(text: str) -> str:
+    """Text with every control character shown as an escape, for names such as file paths."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text.replace("\n", "\\n"))
+
+
+# Three foldings, one for each way text is compared: names (as keys), regex matches (by place)
+# and search words (without accents). Each keeps what its use needs and no more, so their
+# results differ ("Baïkonour": "baïkonour", "baïkonour", "baikonour"; "ß": "ß", "ß", "ss").
+
+
 def fold(name: str) -> str:
     """The key under which names compare: case- and space-insensitive."""
     return " ".join(name.split()).casefold()
 
 
-def printable(text: str) -> str:
-    """Text with every control character shown as an escape, for names such as file paths."""
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text.replace("\n", "\\n"))
+def fold_case(text: str) -> str | None:
+    """The text with each character replaced by the one the regex engine's ignore-case
+    matching takes it for, position for position: a (?i:...) match of a word can only start
+    where the folded text holds the folded word. None when it cannot be done."""
+    folded = text.replace("\u0130", "i") if "\u0130" in text else text
+    folded = folded.lower()  # its one longer lower case form, of U+0130, is gone
+    if len(folded) != len(text):
+        return None
+    if folded.isascii():  # known at once: the table below changes no ASCII letter
+        return folded
+    table, present = _regex_cases()
+    return folded.translate(table) if present.search(folded) else folded
+
+
+def normalise(text: str) -> str:
+    """Lower case without diacritics, for search: "Planète" and "planete" become the same."""
+    if text.isascii():  # nothing to decompose or drop: most text, and search's hot path
+        return text.lower()
+    import unicodedata  # here, not at start-up: only search needs it
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+# Lower-case letters that the regex engine's ignore-case matching takes for one another though
+# they are not one another's lower case (the engine's own table is private: re._casefix).
+# tests/test_text.py checks them against re itself, for every character.
+_REGEX_SAME_LETTERS = (
+    "i\u0131",  # i, dotless i
+    "s\u017f",  # s, long s
+    "\u00b5\u03bc",  # micro sign, mu
+    "\u0345\u03b9\u1fbe",  # combining ypogegrammeni, iota, prosgegrammeni
+    "\u0390\u1fd3",  # iota with dialytika and tonos, and with oxia
+    "\u03b0\u1fe3",  # upsilon with dialytika and tonos, and with oxia
+    "\u03b2\u03d0",  # beta, beta symbol
+    "\u03b5\u03f5",  # epsilon, lunate epsilon
+    "\u03b8\u03d1",  # theta, theta symbol
+    "\u03ba\u03f0",  # kappa, kappa symbol
+    "\u03c0\u03d6",  # pi, pi symbol
+    "\u03c1\u03f1",  # rho, rho symbol
+    "\u03c2\u03c3",  # final sigma, sigma
+    "\u03c6\u03d5",  # phi, phi symbol
+    "\u0432\u1c80",  # ve, rounded ve
+    "\u0434\u1c81",  # de, long-legged de
+    "\u043e\u1c82",  # o, narrow o
+    "\u0441\u1c83",  # es, wide es
+    "\u0442\u1c84\u1c85",  # te, tall te, three-legged te
+    "\u044a\u1c86",  # hard sign, tall hard sign
+    "\u0463\u1c87",  # yat, tall yat
+    "\u1c88\ua64b",  # unblended uk, monograph uk
+    "\u1e61\u1e9b",  # s with dot above, long s with dot above
+    "\ufb05\ufb06",  # ligatures long s t, s t
+)
+
+
+@functools.cache
+def _regex_cases() -> tuple[dict[int, int], re.Pattern[str]]:
+    # Each letter of a group becomes its least, and a search tells whether a text holds any
+    # (quicker than translating a long text that holds none).
+    table = {ord(c): ord(min(group)) for group in _REGEX_SAME_LETTERS for c in group}
+    table = {letter: least for letter, least in table.items() if letter != least}
+    return table, re.compile("[" + "".join(re.escape(chr(letter)) for letter in table) + "]")

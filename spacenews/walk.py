@@ -21,12 +21,6 @@ class SourceFile(NamedTuple):
     root: int  # index of its root among the corpus paths
 
 
-def walk(root: Path, problems: list[Problem] | None = None) -> Iterator[Path]:
-    """The files under root in a stable order (see walk_files)."""
-    for found in walk_files(root, 0, problems if problems is not None else []):
-        yield Path(found.path)
-
-
 def walk_files(root: Path, index: int, problems: list[Problem]) -> Iterator[SourceFile]:
     """The files under root in a stable order, skipping hidden ones.
 
@@ -38,14 +32,7 @@ def walk_files(root: Path, index: int, problems: list[Problem]) -> Iterator[Sour
     if not root.is_dir():
         yield SourceFile(top, root.name, index)
         return
-    yield from walk_folders(top, [top], index, problems)
-
-
-def walk_folders(
-    top: str, folders: list[str], index: int, problems: list[Problem]
-) -> Iterator[SourceFile]:
-    """The files under these folders of the root top, in order (see walk_files)."""
-    stack = list(reversed(folders))
+    stack = [top]
     while stack:
         files, subfolders = entries(stack.pop(), top, index, problems)
         yield from files

@@ -9,7 +9,6 @@ from spacenews.dates import (
     Period,
     Range,
     make_date,
-    parse_day,
     parse_month_day,
     parse_period,
     parse_range,
@@ -52,12 +51,6 @@ def test_invalid_periods_say_why(text: str, reason: str) -> None:
         parse_period(text)
 
 
-def test_parse_day_wants_a_day() -> None:
-    assert parse_day("2003-06-2") == date(2003, 6, 2)
-    with pytest.raises(DateError, match="not a full date"):
-        parse_day("2003-06")
-
-
 def test_period_names_itself_padded() -> None:
     assert str(parse_period("2016-3")) == "2016-03"
     assert str(parse_period("2003-6-2")) == "2003-06-02"
@@ -67,8 +60,8 @@ def test_period_names_itself_padded() -> None:
 @given(st.dates(min_value=date(1000, 1, 1)))
 def test_any_real_day_round_trips_padded_or_not(day: date) -> None:
     unpadded = f"{day.year}-{day.month}-{day.day}"
-    assert parse_day(unpadded) == day
-    assert parse_day(day.isoformat()) == day
+    assert parse_period(unpadded) == Period(day, day, "day")
+    assert parse_period(day.isoformat()) == Period(day, day, "day")
     assert day in parse_period(f"{day.year}-{day.month}")
     assert day in parse_period(str(day.year))
 

@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from spacenews import loader
 from spacenews.cli import app
-from spacenews.loader import MAX_FILE_BYTES, load_corpus, read_file
+from spacenews.loader import MAX_FILE_BYTES, load_corpus
 from spacenews.parse.eventpage import MAX_LINKS
 
 from .conftest import FIXTURES
@@ -232,9 +232,8 @@ def test_terminal_sees_no_escape_from_a_document(hostile: Path) -> None:
 def test_any_bytes_in_any_file(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "fuzz.txt"
     path.write_bytes(data)
-    parsed = read_file(path, tmp_path)
-    for record in parsed.records:
-        assert record.headline and "\x1b" not in record.headline
+    for event in load_corpus([path]).events:
+        assert event.headline and "\x1b" not in event.headline
 
 
 _PAGE_PARTS = st.sampled_from(
@@ -261,7 +260,7 @@ _PAGE_PARTS = st.sampled_from(
 def test_any_mix_of_real_lines_as_bytes(tmp_path: Path, parts: list[str]) -> None:
     path = tmp_path / "fuzz.md"
     path.write_bytes("".join(parts).encode("utf-8", errors="surrogatepass"))
-    read_file(path, tmp_path)
+    load_corpus([path])
 
 
 def test_loader_reads_files_in_one_place() -> None:

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from spacenews import prose
 from spacenews.prose import (
     SNIPPET_CHARS,
     find_dates,
@@ -95,20 +94,25 @@ def test_prose_never_fails(text: str) -> None:
         assert 1000 <= match.date.year < 3000
 
 
-def _find_dates_plainly(text: str) -> list[prose.DateMatch]:
-    """find_dates as first written: every pattern run over the whole text."""
-    taken: list[range] = []
-    found = []
-    for pattern, precision in prose._PATTERNS:
-        for match in pattern.finditer(text):
-            span = range(*match.span())
-            if any(span.start < other.stop and other.start < span.stop for other in taken):
-                continue
-            day = prose._date(match.groupdict(), precision)
-            if day is not None:
-                taken.append(span)
-                found.append(prose.DateMatch(day, precision, prose.sentence_at(text, span.start)))
-    return found
+# A year no date can hold ("0000" is no year), after a sentence's end: with it, find_dates
+# cannot stop before every pattern has run over the whole text. The same without the year
+# (a word "0000x") keeps the sentences and lets find_dates stop once every year is in a date.
+_NO_YEAR = "\n. 0000"
+_NO_YEAR_PLACE = "\n. 0000x"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("14 March 2016 in 1999", [(date(2016, 3, 14), "day"), (date(1999, 1, 1), "year")]),
+        ("in 1999, 14 March 2016", [(date(2016, 3, 14), "day"), (date(1999, 1, 1), "year")]),
+        ("in 1999 May 2016", [(date(2016, 5, 1), "month"), (date(1999, 1, 1), "year")]),
+    ],
+)
+def test_a_year_is_read_once_other_dates_took_the_other_years(
+    text: str, found: list[tuple[date, str]]
+) -> None:
+    assert [(match.date, match.precision) for match in find_dates(text)] == found
 
 
 _DATE_WORDS = st.sampled_from(
@@ -123,16 +127,32 @@ _GAPS = st.sampled_from([" ", "  ", ", ", ". ", ".", "\n", "\t", "\u00a0", "", "
 # two dates found by the first pattern, a year left for the last
 @example([("14", " "), ("March", " "), ("2016", " "), ("3", " "), ("May", " "), ("2016", " "),
           ("in", " "), ("1999", "")])  # fmt: skip
+# the first year read by the last pattern; a year after a line break
+@example([("in", " "), ("1999", " "), ("14", " "), ("March", " "), ("2016", "")])
+@example([("14", " "), ("March", " "), ("2016", " "), ("in", "\n"), ("1999", "")])
 def test_dates_are_those_every_pattern_finds_over_the_whole_text(
     parts: list[tuple[str, str]],
 ) -> None:
-    # find_dates stops once every place a year can stand is in a date found: the same dates.
+    # find_dates stops once every place a year can stand is in a date found: the same dates
+    # as when it cannot stop (see _NO_YEAR).
     text = "".join(word + gap for word, gap in parts)
-    assert list(find_dates(text)) == _find_dates_plainly(text)
+    assert list(find_dates(text + _NO_YEAR_PLACE)) == list(find_dates(text + _NO_YEAR))
 
 
 _COMMON_WORDS = st.sampled_from(["the", "The", "and", "le", "la", "de", "en", "il", "ve", "çok"])
 _BETWEEN = st.sampled_from([" ", ", ", "2", "_", "é"])
+_LANGS = ["en", "fr", "de", "es", "it", "tr"]  # the languages prose knows the common words of
+_COMMON_IN = {  # the languages each of the words above is a common word of
+    "the": ["en"],
+    "and": ["en"],
+    "le": ["fr", "it"],
+    "la": ["fr", "es", "it"],
+    "de": ["fr", "tr"],
+    "en": ["fr", "es", "tr"],
+    "il": ["it"],
+    "ve": ["tr"],
+    "çok": ["tr"],
+}
 
 
 @given(st.lists(st.tuples(_COMMON_WORDS, _BETWEEN), max_size=9))
@@ -141,10 +161,7 @@ def test_the_language_is_the_one_whose_common_words_stand_out(
 ) -> None:
     text = "".join(word + gap for word, gap in parts)
     words = re.findall(r"[^\W\d_]+", text.lower())
-    scores = {
-        lang: sum(word in common.split() for word in words)
-        for lang, common in prose._STOPWORDS.items()
-    }
+    scores = {lang: sum(lang in _COMMON_IN.get(word, ()) for word in words) for lang in _LANGS}
     ranked = sorted(scores.values(), reverse=True)
     best = max(scores, key=lambda lang: scores[lang])
     assert language(text) == (best if ranked[0] >= 2 and ranked[0] > ranked[1] else "und")

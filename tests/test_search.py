@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import re
 import sys
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -21,7 +20,6 @@ from spacenews.search import (
     Unit,
     _is_word,
     highlights,
-    normalise,
     snippet,
     words,
 )
@@ -30,10 +28,6 @@ from .conftest import run, run_json
 
 SEED_002 = "002_efe6a678f375d53d.txt"
 SEED_003 = "003_e1b96d0c7dd0baf8.txt"
-
-
-def test_normalise_drops_case_and_accents() -> None:
-    assert normalise("Planète ROUGE, Système") == "planete rouge, systeme"
 
 
 def test_query_parsing() -> None:
@@ -77,13 +71,6 @@ def test_search_table_and_no_match(runner: CliRunner) -> None:
 
 def test_highlights() -> None:
     assert highlights("La planète rouge", ("planete",)) == [(3, 10)]
-
-
-@given(st.text(max_size=40) | st.text(alphabet=st.characters(max_codepoint=127)))
-def test_normalise_of_ascii_takes_the_short_way_to_the_same_words(text: str) -> None:
-    decomposed = unicodedata.normalize("NFKD", text)
-    slow = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    assert normalise(text) == slow
 
 
 @given(st.text(max_size=40))

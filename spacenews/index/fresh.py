@@ -291,9 +291,10 @@ class _EventRows:
     def add(self, event: Event, unit: int) -> None:
         """An event's rows; unit is the id of its text in search."""
         from spacenews.corpus import event_parts
-        from spacenews.entities import acronyms, fold_case
+        from spacenews.entities import acronyms
         from spacenews.jsonbytes import encode
         from spacenews.search import event_paragraphs, unit_text
+        from spacenews.text import fold_case
 
         texts = "\0".join(event_parts(event))
         folded = fold_case(texts)
