@@ -272,11 +272,6 @@ def unit_text(paragraphs: Sequence[str]) -> tuple[str, int]:
     return " ".join(terms(normalised)), len(_WORD.findall(normalised))
 
 
-def _is_word(char: str) -> bool:
-    """Whether the regex engine takes the character for a word character (\\w)."""
-    return char.isalnum() or char == "_"
-
-
 def _english_first(document: Document) -> list[str]:
     # Where a page says everything twice, the snippet is English when both versions match.
     paragraphs = sorted(document.paragraphs, key=lambda paragraph: paragraph.lang != "en")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -18,7 +16,6 @@ from spacenews.search import (
     SearchIndex,
     SearchQuery,
     Unit,
-    _is_word,
     highlights,
     snippet,
     words,
@@ -119,13 +116,6 @@ def test_search_finds_what_an_inverted_index_finds(
     units = [Unit("event", str(n), None, p[0], tuple(p)) for n, p in enumerate(texts)]
     found = SearchIndex(units).search(" ".join(query))
     assert [(r.unit.key, r.score) for r in found] == _inverted_index_search(units, " ".join(query))
-
-
-def test_a_word_character_is_one_to_the_regex_engine_too() -> None:
-    # _postings checks the character before a term by hand, where a lookbehind did.
-    word = re.compile(r"\w")
-    chars = (chr(code) for code in range(sys.maxunicode + 1))
-    assert [c for c in chars if bool(word.match(c)) != _is_word(c)] == []
 
 
 def test_words_written_without_spaces_are_found_inside_sentences(tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ class DocumentRows(NamedTuple):
     text: str  # its words in search (see search.unit_text)
     length: int  # ... and its length in words
     texts: str  # its paragraphs, a NUL between: where related looks for names
-    texts_folded: str | None  # ... as entities.fold_case gives them (None: it cannot)
+    texts_folded: str | None  # ... as text.fold_case gives them (None: it cannot)
 
 
 class FileRows(NamedTuple):
@@ -72,8 +72,9 @@ def file_rows(parsed: Parsed) -> FileRows:
 
 def _document_rows(document: Document) -> DocumentRows:
     from spacenews.dates import period_of
-    from spacenews.entities import acronyms, fold_case
+    from spacenews.entities import acronyms
     from spacenews.search import document_paragraphs, unit_text
+    from spacenews.text import fold_case
 
     mentions = [
         (

@@ -35,6 +35,7 @@ _MODULES = (
     "parse/items.py",
     "parse/markup.py",
     "links.py",
+    "search.py",  # what search holds of each event and document
     "data/entities.toml",  # its [sites] name the launch log's sites
     "jsonbytes.py",
     "index/codec.py",
@@ -76,7 +77,7 @@ CREATE TABLE IF NOT EXISTS events(
     json BLOB NOT NULL,            -- exactly what --json prints for it
     data BLOB NOT NULL,            -- the whole merged event (JSON)
     texts TEXT NOT NULL,           -- headline, body and source titles, a NUL between
-    texts_folded TEXT,             -- ... as entities.fold_case gives them (NULL: it cannot)
+    texts_folded TEXT,             -- ... as text.fold_case gives them (NULL: it cannot)
     entities BLOB NOT NULL,        -- JSON list of its entity names
     acronyms BLOB NOT NULL         -- JSON list of the (name, acronym) its headline defines
 );
@@ -125,7 +126,7 @@ CREATE TABLE IF NOT EXISTS documents(
     acronyms BLOB NOT NULL,        -- JSON
     data BLOB NOT NULL,            -- the whole document, paragraphs included (JSON)
     texts TEXT NOT NULL,           -- its paragraphs, a NUL between
-    texts_folded TEXT,             -- ... as entities.fold_case gives them (NULL: it cannot)
+    texts_folded TEXT,             -- ... as text.fold_case gives them (NULL: it cannot)
     PRIMARY KEY (file, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS mentions(
