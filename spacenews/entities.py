@@ -133,6 +133,18 @@ class Gazetteer:
                 queue.extend(self._parts.get(fold(part), ()))
         return found
 
+    def key(self) -> str:
+        """A digest of what the names found in a text, and the names tags resolve to, depend
+        on: two gazetteers with one key find the same (see index.view.View.entity_counts)."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        for spelling in sorted(self._spellings):
+            digest.update(spelling.encode("utf-8", "surrogatepass") + b"\0")
+        for folded, canonical in sorted(self._canonical.items()):
+            digest.update(f"\1{folded}\0{canonical}".encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
     def forms(self, canonical: str) -> dict[str, str]:
         """Every spelling that stands for the entity, with how: "name", "alias" or "part"."""
         forms = {canonical: "name"}

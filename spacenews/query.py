@@ -408,6 +408,27 @@ def _mentioned(corpus: Corpus, mention: Mention) -> Mentioned:
 def entities(corpus: Corpus) -> list[EntityInfo]:
     """Every entity the corpus ties to or names in an event or document, most events first."""
     gazetteer = corpus.gazetteer
+    view = corpus.view
+    events, documents = view.entity_counts(gazetteer) if view else _entity_counts(corpus)
+    rows = [
+        EntityInfo(
+            name,
+            tuple(gazetteer.aliases(name)),
+            tuple(gazetteer.parts(name)),
+            count,
+            documents[name],
+            date.fromordinal(first) if count else None,
+            date.fromordinal(last) if count else None,
+        )
+        for name in dict.fromkeys([*events, *documents])
+        for count, first, last in [events.get(name, (0, 0, 0))]
+    ]
+    return sorted(rows, key=lambda row: (-row.events, -row.documents, row.name.casefold()))
+
+
+def _entity_counts(corpus: Corpus) -> tuple[dict[str, list[int]], Counter[str]]:
+    """As index.view.View.entity_counts, for a corpus made in memory without a database."""
+    gazetteer = corpus.gazetteer
     # The events are read through the index, which says which are tied to each name and
     # holds their texts: not one of them need be built.
     index = corpus.index
@@ -421,20 +442,12 @@ def entities(corpus: Corpus) -> list[EntityInfo]:
             names.update(gazetteer.find(paragraph.text))
         documents.update(names)
     days = index.days  # in the events' order, which is the dates' order
-    rows = [
-        EntityInfo(
-            name,
-            tuple(gazetteer.aliases(name)),
-            tuple(gazetteer.parts(name)),
-            len(positions),
-            documents[name],
-            date.fromordinal(days[min(positions)]) if positions else None,
-            date.fromordinal(days[max(positions)]) if positions else None,
-        )
-        for name in dict.fromkeys([*events, *documents])
-        for positions in [events.get(name, set())]
-    ]
-    return sorted(rows, key=lambda row: (-row.events, -row.documents, row.name.casefold()))
+    counts = {
+        name: [len(positions), days[min(positions)], days[max(positions)]]
+        for name, positions in events.items()
+        if positions
+    }
+    return counts, documents
 
 
 def _events_naming(corpus: Corpus) -> dict[str, set[int]]:

@@ -554,6 +554,22 @@ def test_documents_of_equal_score_rank_by_title_with_no_snippet_when_only_tagged
     ]
 
 
+def test_an_entity_named_only_in_a_source_title_is_not_the_events(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(
+        "### [2020-01-01](/news/2020/01/1/index.md)\n# A flight.\n\nThe Zond Crew flew.\n\n"
+        "### Source:\n\n1. [Kepler Team press kit](https://example.org/k)\n\n"
+        "### Related:\n\n1. [Other](/news/2020/02/1/x.md) _Context: Zond Crew, Kepler Team_\n"
+    )
+    (tmp_path / "b.md").write_text(
+        "### [2020-03-01](/news/2020/03/1/index.md)\n# A landing.\n\nWith no one.\n\n"
+        "### Source:\n\n1. [Zond Crew and Kepler Team notes](https://example.org/z)\n"
+    )
+    db = tmp_path.with_name(tmp_path.name + ".sqlite")
+    for corpus in (load_corpus([tmp_path]), load_corpus([tmp_path], db=db)):
+        counts = {info.name: (info.events, info.last) for info in entities(corpus)}
+        assert counts["Zond Crew"] == counts["Kepler Team"] == (2, date(2020, 2, 1))
+
+
 def test_documents_tied_in_score_and_title_keep_the_walks_order(tmp_path: Path) -> None:
     # The walk meets a folder's files before its folders, each by name.
     post = "---\ntitle: Same\ntags: [Zeppelin]\n---\nThe Zeppelin flew.\n"

@@ -4,6 +4,7 @@ without the cache gives."""
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -132,6 +133,36 @@ def test_only_the_events_a_changed_file_tells_of_are_merged_again(
     told = {e.id for e in corpus.events if "001_b02bc1e1bd4a287c.txt" in e.documents}
     assert touched == told and 0 < len(touched) < len(corpus.events) // 4
     assert state(corpus) == state(load_corpus([corpus_dir]))
+
+
+def test_names_found_are_kept_for_the_gazetteer_they_were_found_with(tmp_path: Path) -> None:
+    # entities keeps what each event names; kept names stand only while the gazetteer finds
+    # the same: here one spelling of a name becomes the first in the corpus's order, and so
+    # its main name, though no file that names it changed.
+    folder, db, runner = tmp_path / "corpus", tmp_path / "index.sqlite", CliRunner()
+    folder.mkdir()
+    page = "### [2020-01-0{day}](/news/2020/01/{day}/index.md)\n# Flight.\n\nThe {name} flew.\n\n"
+    page += "### Related:\n\n"
+    page += "1. [Other](/news/2020/02/1/x.md) _Context: {name}_\n"
+    (folder / "b.md").write_text(page.format(day=2, name="ZOND CREW"))
+    (folder / "c.md").write_text("Notes\n\nThe zond crew met.\n")
+    answers = []
+    for day in [1, 3]:
+        (folder / "a.md").write_text(page.format(day=day, name="Zond Crew"))
+        cached = runner.invoke(
+            app, ["--db", str(db), "--corpus", str(folder), "entities", "--json"]
+        )
+        plain = runner.invoke(app, ["--corpus", str(folder), "--no-cache", "entities", "--json"])
+        assert cached.stdout == plain.stdout
+        answers.append(json.loads(cached.stdout)[0]["name"])
+    assert answers == ["Zond Crew", "ZOND CREW"]
+    (folder / "d.md").write_text(  # the one event whose names are looked for
+        "### [2020-03-05](/news/2020/03/5/index.md)\n# Later.\n\nThe ZOND CREW flew.\n"
+    )
+    cached = runner.invoke(app, ["--db", str(db), "--corpus", str(folder), "entities", "--json"])
+    plain = runner.invoke(app, ["--corpus", str(folder), "--no-cache", "entities", "--json"])
+    assert cached.stdout == plain.stdout
+    assert json.loads(cached.stdout)[0]["last"] == "2020-03-05"
 
 
 def test_walk_keys_sort_as_the_walk_goes(tmp_path: Path) -> None:

@@ -202,7 +202,7 @@ def _remember(
     touched.update(event for event, _ in rows.records)
     for seq, document in enumerate(rows.documents):
         db.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
             (
                 ident,
                 seq,
@@ -327,7 +327,9 @@ class _EventRows:
 
     def write(self, db: sqlite3.Connection) -> None:
         """Insert the rows."""
-        db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.events)
+        db.executemany(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)", self.events
+        )
         db.executemany("INSERT INTO ties VALUES (?, ?, ?)", self.ties)
         db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", self.names)
         db.executemany(

@@ -79,7 +79,9 @@ CREATE TABLE IF NOT EXISTS events(
     texts TEXT NOT NULL,           -- headline, body and source titles, a NUL between
     texts_folded TEXT,             -- ... as text.fold_case gives them (NULL: it cannot)
     entities BLOB NOT NULL,        -- JSON list of its entity names
-    acronyms BLOB NOT NULL         -- JSON list of the (name, acronym) its headline defines
+    acronyms BLOB NOT NULL,        -- JSON list of the (name, acronym) its headline defines
+    found TEXT                     -- the entities it is tied to or names, a NUL between (see
+                                   -- View.entity_counts; NULL: not looked for yet)
 );
 CREATE INDEX IF NOT EXISTS events_order ON events(day, headline_fold, id);
 CREATE TABLE IF NOT EXISTS names(
@@ -127,6 +129,7 @@ CREATE TABLE IF NOT EXISTS documents(
     data BLOB NOT NULL,            -- the whole document, paragraphs included (JSON)
     texts TEXT NOT NULL,           -- its paragraphs, a NUL between
     texts_folded TEXT,             -- ... as text.fold_case gives them (NULL: it cannot)
+    found TEXT,                    -- the entities it is tagged with or names (as events.found)
     PRIMARY KEY (file, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS mentions(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from itertools import groupby
@@ -20,7 +21,7 @@ from spacenews.model import Document, Event, EventText, Mention, Problem
 
 if TYPE_CHECKING:
     from spacenews.corpus import Index, Names
-    from spacenews.entities import Finder
+    from spacenews.entities import Finder, Gazetteer
 
 BLOCK = 500  # rows asked for at a time by their ids
 _ORDER = "ORDER BY day, headline_fold, id"
@@ -136,6 +137,73 @@ class View:
         rows = self.db.execute(query, [*tags, *words])
         return [document_of(unpack(data)) for (data,) in rows]
 
+    def entity_counts(self, gazetteer: Gazetteer) -> tuple[dict[str, list[int]], Counter[str]]:
+        """For each entity an event or document is tied to or names, by canonical name: how
+        many events, the first and last of their days (as [count, first, last]); and how
+        many documents. What each event and document names is kept in its found column, for
+        the gazetteer it was found with: only the events and documents that changed since are
+        read again, unless the gazetteer changed (a new name, an alias table edited)."""
+        key = gazetteer.key()
+        kept = self.db.execute("SELECT value FROM meta WHERE key = 'found'").fetchone() == (key,)
+        unknown = "found IS NULL" if kept else "1"  # the rows whose names are looked for
+        ties: dict[str, list[str]] = {}
+        query = "SELECT t.event, t.name FROM ties t JOIN events e ON e.id = t.event WHERE "
+        for event, name in self.db.execute(query + ("e.found IS NULL" if kept else "1")):
+            ties.setdefault(event, []).append(name)
+        resolve = gazetteer.resolve
+        events: list[tuple[str, int]] = []
+        days: list[tuple[int, str]] = []
+        query = f"SELECT rowid, id, day, texts FROM events WHERE {unknown}"
+        for rowid, ident, day, texts in self.db.execute(query):
+            names = {name for _, name in gazetteer.places(texts[: _body_end(texts)])}
+            names.update(resolve(tie) or tie for tie in ties.get(ident, ()))
+            found = "\0".join(sorted(names))
+            events.append((found, rowid))
+            days.append((day, found))
+        documents: list[tuple[str, int, int]] = []
+        query = f"SELECT file, seq, tags, texts FROM documents WHERE {unknown}"
+        for file, seq, tags, texts in self.db.execute(query):
+            names = {name for _, name in gazetteer.places(texts)}
+            names.update(resolve(tag) or tag for tag in unpack(tags))
+            documents.append(("\0".join(sorted(names)), file, seq))
+        found_in = [found for found, *_ in documents]
+        if kept:
+            days += self.db.execute("SELECT day, found FROM events WHERE found != ''")
+            found_in += [
+                found
+                for (found,) in self.db.execute("SELECT found FROM documents WHERE found != ''")
+            ]
+        if events or documents or not kept:
+            self._keep_found(key, events, documents)
+        counts: dict[str, list[int]] = {}
+        for day, found in days:
+            for name in found.split("\0") if found else ():
+                entry = counts.get(name)
+                if entry is None:
+                    counts[name] = [1, day, day]
+                else:
+                    entry[0] += 1
+                    entry[1] = min(entry[1], day)
+                    entry[2] = max(entry[2], day)
+        tally = Counter(name for found in found_in if found for name in found.split("\0"))
+        return counts, tally
+
+    def _keep_found(
+        self, key: str, events: list[tuple[str, int]], documents: list[tuple[str, int, int]]
+    ) -> None:
+        """Keep what the events and documents name, for the next run. A database another run
+        is writing, or one that cannot be written, keeps nothing: the next run looks again."""
+        try:
+            self.db.executemany("UPDATE events SET found = ? WHERE rowid = ?", events)
+            self.db.executemany(
+                "UPDATE documents SET found = ? WHERE file = ? AND seq = ?", documents
+            )
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('found', ?)", (key,))
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError:
+            self.db.execute("ROLLBACK")
+        self.db.execute("BEGIN")
+
     def names(self) -> Names:
         """What the gazetteer is built from (see corpus.Names)."""
         from spacenews.corpus import Names
@@ -203,6 +271,13 @@ class View:
         for (data,) in self.db.execute(f"SELECT data FROM events {_ORDER}"):
             e = event_of(unpack(data))
             yield EventText(e.id, e.date, e.headline, e.body, e.entities)
+
+
+def _body_end(texts: str) -> int:
+    """Where an event's body ends in its texts (see corpus.event_parts): at the second NUL,
+    before its source titles."""
+    end = texts.find("\0", texts.find("\0") + 1)
+    return len(texts) if end == -1 else end
 
 
 def _may_hold(finder: Finder, table: str = "") -> tuple[str, list[str]]:
