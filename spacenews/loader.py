@@ -22,6 +22,7 @@ MAX_FILE_BYTES = 16 * 1024 * 1024  # larger files are skipped with a warning
 MAX_LINE_CHARS = 100_000  # longer lines are cut, with a warning
 PARALLEL_MIN_FILES = 2000  # below this, starting worker processes costs more than it saves
 CACHE_MIN_FILES = 50  # below this, an index in memory is made quicker than a file is opened
+ENV_NO_CACHE = "SPACENEWS_NO_CACHE"  # set (not to 0, false or no): no cache unless asked for
 CHUNK_FILES = 500  # files a worker parses between two reports
 PARSING = "Parsing files"  # what progress is told while files are parsed
 
@@ -50,7 +51,7 @@ def default_roots() -> list[Path]:
 def load_corpus(
     paths: Sequence[Path] | None = None,
     *,
-    cache: bool = False,
+    cache: bool | None = False,
     workers: int | None = None,
     progress: Progress | None = None,
     detail: bool = True,
@@ -58,12 +59,13 @@ def load_corpus(
 ) -> Corpus:
     """Read every file under the paths (default_roots when none are given).
 
-    With cache, the index is a database in the cache folder, kept from run to run: only the
-    files changed since the last run are parsed again. Without it (or for fewer than
-    CACHE_MIN_FILES files) the index is made in memory. db names a database file to use
-    instead of the cache folder's. workers is the number of processes to parse with (None:
-    every core, when there are enough files to pay). Without detail, prose gets no languages
-    and no dated mentions when the index is made in memory: for commands that need neither.
+    The index is a database kept from run to run (only the files changed since the last run
+    are parsed again), or one made in memory: here alone is that decided (_index_on_disk).
+    cache=True keeps it in the cache folder, cache=False makes it in memory, cache=None lets
+    the loader choose as the commands do. db names a database file to keep it in whatever
+    cache says. workers is the number of processes to parse with (None: every core, when
+    there are enough files to pay). Without detail, prose gets no languages and no dated
+    mentions when the index is made in memory: for commands that need neither.
     """
     roots = list(paths) if paths else default_roots()
     for root in roots:
@@ -76,7 +78,7 @@ def load_corpus(
     try:
         problems: list[Problem] = []
         files = _walk(roots, problems)
-        keep = db is not None or (cache and len(files) >= CACHE_MIN_FILES)
+        keep = db is not None or _index_on_disk(cache, len(files), roots == [seeds_path()])
         view = _kept_view(roots, files, notices, db, workers, progress) if keep else None
         if view is None:
             view = _view(_memory(roots), files, workers, progress, detail)
@@ -88,6 +90,21 @@ def load_corpus(
     finally:
         if collecting:
             gc.enable()
+
+
+def _index_on_disk(cache: bool | None, files: int, seeds_only: bool = False) -> bool:
+    """Whether a corpus of this many files gets its index kept in the cache folder: never
+    with cache=False, nor under CACHE_MIN_FILES files. cache=None (the commands' choice
+    when not told --no-cache) also makes it in memory for the built-in seeds alone, which
+    parse quicker than a cache reads, and when $SPACENEWS_NO_CACHE is set."""
+    if cache is None:
+        cache = not seeds_only and not _no_cache_in_environment()
+    return cache and files >= CACHE_MIN_FILES
+
+
+def _no_cache_in_environment() -> bool:
+    """Whether $SPACENEWS_NO_CACHE asks for no cache: set, and not to 0, false or no."""
+    return os.environ.get(ENV_NO_CACHE, "").strip().lower() not in ("", "0", "false", "no")
 
 
 def index_results(

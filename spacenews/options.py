@@ -31,7 +31,7 @@ class Settings(NamedTuple):
 
     corpus: tuple[Path, ...]  # empty: the built-in seeds
     pager: bool = False  # page long tables on a terminal
-    cache: bool = True  # keep the index in the cache folder from run to run
+    cache: bool | None = None  # False: --no-cache; None: the loader chooses (load_corpus)
     db: Path | None = None  # keep it in this database file instead
 
 
@@ -90,19 +90,13 @@ def settings_of(
     corpus: list[Path] | None, pager: bool, no_cache: bool, db: Path | None
 ) -> Settings:
     """The settings the global options give, with the environment's defaults."""
-    return Settings(corpus_paths(corpus), pager, cache_on(no_cache), db)
+    return Settings(corpus_paths(corpus), pager, False if no_cache else None, db)
 
 
 def settings(ctx: typer.Context) -> Settings:
     """The settings of the command being run."""
     found = ctx.find_object(Settings)
     return found if found is not None else settings_of(None, False, False, None)
-
-
-def cache_on(no_cache: bool) -> bool:
-    """Whether to keep the index in the cache: not with --no-cache or $SPACENEWS_NO_CACHE."""
-    off = os.environ.get("SPACENEWS_NO_CACHE", "").strip().lower() not in ("", "0", "false", "no")
-    return not no_cache and not off
 
 
 def corpus_paths(given: list[Path] | None) -> tuple[Path, ...]:
@@ -145,18 +139,15 @@ def load(ctx: typer.Context, *, summary: bool = True, detail: bool = True) -> "C
     detail, a load without the cache gives prose no languages and no dated mentions: for
     commands that need neither."""
     from spacenews.corpus import CorpusError
-    from spacenews.fetch import fetched_roots
     from spacenews.loader import load_corpus
     from spacenews.terminal import keep_until_exit, load_progress, pause_collector, tell_problems
 
     given = settings(ctx)
-    # The built-in seeds parse quicker than a cache reads; the feeds fetched beside them not.
-    cache = given.cache and (bool(given.corpus) or bool(fetched_roots()))
     pause_collector(ctx.call_on_close)
     try:
         with load_progress() as progress:
             corpus = load_corpus(
-                given.corpus, cache=cache, progress=progress, detail=detail, db=given.db
+                given.corpus, cache=given.cache, progress=progress, detail=detail, db=given.db
             )
     except CorpusError as error:
         fail(str(error))
@@ -191,10 +182,13 @@ def _completion_corpus(ctx: typer.Context) -> "Corpus | None":
     from spacenews.corpus import CorpusError
     from spacenews.loader import load_corpus
 
-    root = ctx.find_root()
+    # The root's options as click read them (strings): Typer makes them paths only for a command.
+    params = ctx.find_root().params
+    corpus = [Path(path) for path in params.get("corpus") or ()]
+    db = Path(params["db"]) if params.get("db") else None
+    given = settings_of(corpus, False, bool(params.get("no_cache")), db)
     try:
-        paths = corpus_paths(root.params.get("corpus"))
-        return load_corpus(paths, cache=bool(paths) and not root.params.get("no_cache"))
+        return load_corpus(given.corpus, cache=given.cache, db=given.db)
     except CorpusError:
         return None
 
