@@ -91,7 +91,7 @@ def timeline(
     fmt = opt.output_format(json_, jsonl)
     filters = {"entity": entity, "on": on, "limit": limit, "reverse": reverse}
     query = opt.query_of(period, start, end, **filters, mentions=with_mentions)
-    corpus = opt.load(ctx, detail=with_mentions)  # only mentions need the prose's dates
+    corpus = opt.load(ctx)
     items = select(corpus, query)
     empty = "no events match"
     if not items and entity is not None and not knows(corpus, entity):
@@ -144,7 +144,7 @@ def export(
     from spacenews.render import export as exporters
 
     query = opt.query_of(period, start, end, entity=entity, on=on, limit=limit, reverse=reverse)
-    found = events(opt.load(ctx, detail=False), query)
+    found = events(opt.load(ctx), query)
 
     def text() -> str:
         if fmt is opt.ExportFormat.ics:

@@ -8,7 +8,6 @@ import gc
 import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,7 +53,6 @@ def load_corpus(
     cache: bool | None = False,
     workers: int | None = None,
     progress: Progress | None = None,
-    detail: bool = True,
     db: Path | None = None,
 ) -> Corpus:
     """Read every file under the paths (default_roots when none are given).
@@ -64,8 +62,7 @@ def load_corpus(
     cache=True keeps it in the cache folder, cache=False makes it in memory, cache=None lets
     the loader choose as the commands do. db names a database file to keep it in whatever
     cache says. workers is the number of processes to parse with (None: every core, when
-    there are enough files to pay). Without detail, prose gets no languages and no dated
-    mentions when the index is made in memory: for commands that need neither.
+    there are enough files to pay).
     """
     roots = list(paths) if paths else default_roots()
     for root in roots:
@@ -81,7 +78,7 @@ def load_corpus(
         keep = db is not None or _index_on_disk(cache, len(files), roots == [seeds_path()])
         view = _kept_view(roots, files, notices, db, workers, progress) if keep else None
         if view is None:
-            view = _view(_memory(roots), files, workers, progress, detail)
+            view = _view(_memory(roots), files, workers, progress)
         corpus = Corpus.of_view(view, tables)
         corpus.problems += tuple(problems)
         corpus.problems += tuple(table_problems)
@@ -138,12 +135,11 @@ def _view(
     files: list[SourceFile],
     workers: int | None,
     progress: Progress | None,
-    detail: bool = True,
 ) -> View:
     """The database brought up to date with the files, and its view."""
     from spacenews.index.view import View
 
-    refresh(db, files, lambda todo: _parse_rows(todo, workers, progress, detail), progress)
+    refresh(db, files, lambda todo: _parse_rows(todo, workers, progress), progress)
     return View(db)
 
 
@@ -208,7 +204,7 @@ def _walk(roots: list[Path], problems: list[Problem]) -> list[SourceFile]:
     return [file for index, root in enumerate(roots) for file in walk_files(root, index, problems)]
 
 
-def _parse_file(file: SourceFile, detail: bool = True) -> Parsed:
+def _parse_file(file: SourceFile) -> Parsed:
     """Read and parse one file of the walk: the loader's single way to do it."""
     path, relative = file.path, file.relative
     try:
@@ -219,7 +215,7 @@ def _parse_file(file: SourceFile, detail: bool = True) -> Parsed:
     if text is None:
         return Parsed(problems=problems)
     try:
-        parsed = parse_text(text, relative, detail)
+        parsed = parse_text(text, relative)
     except Exception as error:  # noqa: BLE001 - one broken file must not hide the others
         reason = f"could not be parsed ({type(error).__name__})"
         return Parsed(problems=[*problems, Problem(relative, 0, reason, skipped=True)])
@@ -306,13 +302,13 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 
 def _parse_rows(
-    files: list[SourceFile], workers: int | None, progress: Progress | None, detail: bool
+    files: list[SourceFile], workers: int | None, progress: Progress | None
 ) -> Iterator[FileRows]:
     """The rows of each file, in the files' order: parsed here, or by worker processes when
     there are many (each hands back the rows, not the parse results: far smaller)."""
     if _worker_count(len(files), workers) <= 1:
         for done, file in enumerate(files, 1):
-            yield file_rows(_parse_file(file, detail))
+            yield file_rows(_parse_file(file))
             _tell(progress, PARSING, done, len(files))
         return
     from concurrent.futures import ProcessPoolExecutor
@@ -320,15 +316,15 @@ def _parse_rows(
     jobs = [files[start : start + CHUNK_FILES] for start in range(0, len(files), CHUNK_FILES)]
     count = _worker_count(len(files), workers)
     with ProcessPoolExecutor(max_workers=count, mp_context=_fork_context()) as pool:
-        for done, chunk in enumerate(pool.map(_parse_chunk, jobs, repeat(detail)), 1):
+        for done, chunk in enumerate(pool.map(_parse_chunk, jobs), 1):
             yield from chunk
             if progress:
                 progress(PARSING, min(done * CHUNK_FILES, len(files)), len(files))
 
 
-def _parse_chunk(files: list[SourceFile], detail: bool) -> list[FileRows]:
+def _parse_chunk(files: list[SourceFile]) -> list[FileRows]:
     gc.disable()
-    return [file_rows(_parse_file(file, detail)) for file in files]
+    return [file_rows(_parse_file(file)) for file in files]
 
 
 def _tell(progress: Progress | None, what: str, done: int, total: int) -> None:

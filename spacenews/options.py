@@ -134,10 +134,8 @@ def query_of(period: str | None, start: str | None, end: str | None, **filters: 
         fail(f"invalid {names[error.what]}: {error.reason}")
 
 
-def load(ctx: typer.Context, *, summary: bool = True, detail: bool = True) -> "Corpus":
-    """The corpus of the command's paths, its problems and notices said on stderr. Without
-    detail, a load without the cache gives prose no languages and no dated mentions: for
-    commands that need neither."""
+def load(ctx: typer.Context, *, summary: bool = True) -> "Corpus":
+    """The corpus of the command's paths, its problems and notices said on stderr."""
     from spacenews.corpus import CorpusError
     from spacenews.loader import load_corpus
     from spacenews.terminal import keep_until_exit, load_progress, pause_collector, tell_problems
@@ -146,9 +144,7 @@ def load(ctx: typer.Context, *, summary: bool = True, detail: bool = True) -> "C
     pause_collector(ctx.call_on_close)
     try:
         with load_progress() as progress:
-            corpus = load_corpus(
-                given.corpus, cache=given.cache, progress=progress, detail=detail, db=given.db
-            )
+            corpus = load_corpus(given.corpus, cache=given.cache, progress=progress, db=given.db)
     except CorpusError as error:
         fail(str(error))
     keep_until_exit(corpus)

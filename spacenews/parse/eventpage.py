@@ -45,9 +45,8 @@ def detect(text: str) -> bool:
     return heading is not None and _DATE_HEADING.match(heading) is not None
 
 
-def parse(text: str, path: str, detail: bool = True) -> Parsed:
-    """Event records for the page's event and for every event it links to (an event page
-    has no prose for detail to leave out)."""
+def parse(text: str, path: str) -> Parsed:
+    """Event records for the page's event and for every event it links to."""
     lines = text.splitlines()
     start = next(n for n, line in enumerate(lines) if _DATE_HEADING.match(line.strip()))
     parsed = Parsed()

@@ -37,8 +37,8 @@ def detect(text: str) -> bool:
     return text.startswith("#") and _HEADER.match(text[:400]) is not None
 
 
-def parse(text: str, path: str, detail: bool = True) -> Parsed:
-    """One event per launch (detail is not used: a log has no prose)."""
+def parse(text: str, path: str) -> Parsed:
+    """One event per launch."""
     lines = text.split("\n")
     columns = _columns(lines)
     parsed = Parsed()
