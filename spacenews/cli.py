@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 import typer
 
 from spacenews import options as opt
-from spacenews.dates import parse_range
 from spacenews.render.plain import caption, plural
 from spacenews.terminal import ExitCode, fail, output, say, stop
 
@@ -181,7 +180,7 @@ def show(
     from spacenews.query import Query, events, mentions
 
     fmt = opt.output_format(json_, jsonl)
-    period = opt.parsed(parse_range, day, "date")
+    period = opt.parse_date_argument(day)
     corpus = opt.load(ctx)
     found = events(corpus, Query(period.start, period.end))
     mentioned = mentions(corpus, period.start, period.end)

@@ -76,9 +76,9 @@ def load_corpus(
         problems: list[Problem] = []
         files = _walk(roots, problems)
         keep = db is not None or _index_on_disk(cache, len(files), roots == [seeds_path()])
-        view = _kept_view(roots, files, notices, db, workers, progress) if keep else None
+        view = _open_kept_index(roots, files, notices, db, workers, progress) if keep else None
         if view is None:
-            view = _view(_memory(roots), files, workers, progress)
+            view = _bring_up_to_date(_memory(roots), files, workers, progress)
         corpus = Corpus.of_view(view, tables)
         corpus.problems += tuple(problems)
         corpus.problems += tuple(table_problems)
@@ -130,7 +130,7 @@ def _memory(roots: list[Path]) -> sqlite3.Connection:
     return connect(MEMORY, roots)
 
 
-def _view(
+def _bring_up_to_date(
     db: sqlite3.Connection,
     files: list[SourceFile],
     workers: int | None,
@@ -143,7 +143,7 @@ def _view(
     return View(db)
 
 
-def _kept_view(
+def _open_kept_index(
     roots: list[Path],
     files: list[SourceFile],
     notices: list[str],
@@ -161,14 +161,14 @@ def _kept_view(
     if db is None:
         return None
     try:
-        return _view(db, files, workers, progress)
+        return _bring_up_to_date(db, files, workers, progress)
     except sqlite3.DatabaseError as error:
         db.close()
         path = given or store.database_file(roots)
         store.set_aside(path)
         notices.append(f"index {path} set aside and rebuilt: it is corrupt ({error})")
         db = _database(roots, notices, given)
-        return None if db is None else _view(db, files, workers, progress)
+        return None if db is None else _bring_up_to_date(db, files, workers, progress)
 
 
 def _database(

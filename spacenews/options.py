@@ -7,23 +7,21 @@ every option callback on each start.
 """
 
 import os
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
 from typer.core import TyperGroup
 
-from spacenews.dates import DateError
 from spacenews.terminal import Format, fail, output
 
 if TYPE_CHECKING:
     from spacenews.corpus import Corpus
+    from spacenews.dates import Range
     from spacenews.query import Query
 
 ENV_CORPUS = "SPACENEWS_CORPUS"
-T = TypeVar("T")
 
 
 class Settings(NamedTuple):
@@ -113,12 +111,16 @@ def output_format(json_: bool, jsonl: bool) -> Format:
     return "json" if json_ else "jsonl" if jsonl else "table"
 
 
-def parsed(parse: Callable[[str], T], text: str, name: str) -> T:
-    """A date, period or range the user gave; a usage error, never a guess, when it is wrong."""
+def parse_date_argument(text: str) -> "Range":
+    """The days a DATE argument names (a period or a range); a usage error, never a guess,
+    when it is wrong."""
+    from spacenews.dates import parse_range
+    from spacenews.query import QueryError, parse_filter
+
     try:
-        return parse(text)
-    except DateError as error:
-        fail(f"invalid {name}: {error}")
+        return parse_filter(parse_range, text, "date")
+    except QueryError as error:
+        fail(f"invalid date: {error.reason}")
 
 
 def query_of(period: str | None, start: str | None, end: str | None, **filters: Any) -> "Query":

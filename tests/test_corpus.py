@@ -315,7 +315,7 @@ def test_the_json_of_events_is_their_to_dict_cached_or_not(corpus_dir: Path) -> 
     for cache in (False, True, True):  # parsed, then filling the cache, then from it
         corpus = load_corpus([corpus_dir], cache=cache)
         positions = list(range(len(corpus.events)))
-        encoded = [json.loads(bytes(data)) for data in corpus.encoded(positions)]
+        encoded = [json.loads(bytes(data)) for data in corpus.encode(positions)]
         assert encoded == [event.to_dict() for event in corpus.events]
         assert [e.date for e in corpus.event_texts()] == [e.date for e in corpus.events]
 

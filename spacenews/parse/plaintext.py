@@ -23,11 +23,11 @@ def parse(text: str, path: str) -> Parsed:
         title = clean_inline(line)
         if any(char.isalnum() for char in title):
             document = prose_document(path, _first_sentence(title), "text", text)
-            return Parsed(documents=[_retitled(document)])
+            return Parsed(documents=[_retitle(document)])
     return Parsed()
 
 
-def _retitled(document: Document) -> Document:
+def _retitle(document: Document) -> Document:
     first = document.paragraphs[:3]
     if first and first[0].kind == "caption":
         heading = next((p.text for p in first if p.kind == "heading"), "")
