@@ -59,10 +59,11 @@ def load_corpus(
 
     The index is a database kept from run to run (only the files changed since the last run
     are parsed again), or one made in memory: here alone is that decided (_index_on_disk).
-    cache=True keeps it in the cache folder, cache=False makes it in memory, cache=None lets
-    the loader choose as the commands do. db names a database file to keep it in whatever
-    cache says. workers is the number of processes to parse with (None: every core, when
-    there are enough files to pay).
+    cache=True keeps it in the cache folder (for CACHE_MIN_FILES files or more: fewer are
+    indexed quicker in memory), cache=False makes it in memory, cache=None lets the loader
+    choose as the commands do. db names a database file to keep it in whatever cache says.
+    workers is the number of processes to parse with (None: every core, when there are
+    enough files to pay).
     """
     roots = list(paths) if paths else default_roots()
     for root in roots:
