@@ -111,7 +111,7 @@ def _time(path: Path, repeat: int) -> tuple[float, int]:
     times, events = [], 0
     for _ in range(repeat):
         start = time.perf_counter()
-        corpus = load_corpus([path], workers=1, detail=False)
+        corpus = load_corpus([path], workers=1)
         times.append(time.perf_counter() - start)
         events = len(corpus.events)
     return statistics.median(times), events

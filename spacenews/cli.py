@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 import typer
 
 from spacenews import options as opt
-from spacenews.dates import parse_range
 from spacenews.render.plain import caption, plural
 from spacenews.terminal import ExitCode, fail, output, say, stop
 
@@ -91,7 +90,7 @@ def timeline(
     fmt = opt.output_format(json_, jsonl)
     filters = {"entity": entity, "on": on, "limit": limit, "reverse": reverse}
     query = opt.query_of(period, start, end, **filters, mentions=with_mentions)
-    corpus = opt.load(ctx, detail=with_mentions)  # only mentions need the prose's dates
+    corpus = opt.load(ctx)
     items = select(corpus, query)
     empty = "no events match"
     if not items and entity is not None and not knows(corpus, entity):
@@ -144,7 +143,7 @@ def export(
     from spacenews.render import export as exporters
 
     query = opt.query_of(period, start, end, entity=entity, on=on, limit=limit, reverse=reverse)
-    found = events(opt.load(ctx, detail=False), query)
+    found = events(opt.load(ctx), query)
 
     def text() -> str:
         if fmt is opt.ExportFormat.ics:
@@ -181,7 +180,7 @@ def show(
     from spacenews.query import Query, events, mentions
 
     fmt = opt.output_format(json_, jsonl)
-    period = opt.parsed(parse_range, day, "date")
+    period = opt.parse_date_argument(day)
     corpus = opt.load(ctx)
     found = events(corpus, Query(period.start, period.end))
     mentioned = mentions(corpus, period.start, period.end)

@@ -61,7 +61,7 @@ class Index(NamedTuple):
         return len(self.text) if body_end == -1 else body_end
 
 
-class Encoded(Protocol):
+class StoredJson(Protocol):
     """The JSON of every event, kept ready (by the database)."""
 
     def views(self, positions: Iterable[int]) -> list[memoryview]:
@@ -70,7 +70,7 @@ class Encoded(Protocol):
 
 
 @runtime_checkable
-class Picking(Protocol[T_co]):
+class StoredItems(Protocol[T_co]):
     """Items kept in the database, each built when looked at: a pass over many of them builds
     each afresh rather than keep it, and lets go of what it read as it goes."""
 
@@ -110,7 +110,7 @@ class Corpus:
         self._index: Index | None = None
         self._days: list[int] | None = None
         self._names: Names | None = None
-        self._encoded: Encoded | None = None
+        self._encoded: StoredJson | None = None
         self._texts: Callable[[], Iterable[EventText]] | None = None
         self._gazetteer: Gazetteer | None = None
         self._mentions: tuple[Mention, ...] | None = None
@@ -188,13 +188,13 @@ class Corpus:
 
     def events_at(self, positions: Iterable[int]) -> Iterator[Event]:
         """The events at these positions, which ascend: from the database, in a pass (see
-        Picking), for a command that reads many of them once."""
+        StoredItems), for a command that reads many of them once."""
         events = self.events
-        if isinstance(events, Picking):
+        if isinstance(events, StoredItems):
             return events.picked(positions)
         return map(events.__getitem__, positions)
 
-    def encoded(self, positions: Sequence[int]) -> Iterator[bytes | memoryview]:
+    def encode(self, positions: Sequence[int]) -> Iterator[bytes | memoryview]:
         """The JSON of the events at these positions, made a block at a time: a long answer
         never stands in memory whole."""
         from spacenews.jsonbytes import BLOCK, encode_each

@@ -179,7 +179,7 @@ def _news(data: bytes, url: str) -> tuple[str, int, int]:
     handler = next(h for h in handlers() if h.detect(text))
     if handler.name not in NEWS_FORMATS:
         raise FetchError(f"{url}: the response is no feed (it reads as {_kind(text)})")
-    parsed = handler.parse(text, url, False)
+    parsed = handler.parse(text, url)
     skipped = [problem for problem in parsed.problems if problem.skipped]
     if skipped:
         raise FetchError(f"{url}: the response is no feed ({skipped[0].reason})")

@@ -8,7 +8,6 @@ import gc
 import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +21,7 @@ MAX_FILE_BYTES = 16 * 1024 * 1024  # larger files are skipped with a warning
 MAX_LINE_CHARS = 100_000  # longer lines are cut, with a warning
 PARALLEL_MIN_FILES = 2000  # below this, starting worker processes costs more than it saves
 CACHE_MIN_FILES = 50  # below this, an index in memory is made quicker than a file is opened
+ENV_NO_CACHE = "SPACENEWS_NO_CACHE"  # set (not to 0, false or no): no cache unless asked for
 CHUNK_FILES = 500  # files a worker parses between two reports
 PARSING = "Parsing files"  # what progress is told while files are parsed
 
@@ -50,20 +50,20 @@ def default_roots() -> list[Path]:
 def load_corpus(
     paths: Sequence[Path] | None = None,
     *,
-    cache: bool = False,
+    cache: bool | None = False,
     workers: int | None = None,
     progress: Progress | None = None,
-    detail: bool = True,
     db: Path | None = None,
 ) -> Corpus:
     """Read every file under the paths (default_roots when none are given).
 
-    With cache, the index is a database in the cache folder, kept from run to run: only the
-    files changed since the last run are parsed again. Without it (or for fewer than
-    CACHE_MIN_FILES files) the index is made in memory. db names a database file to use
-    instead of the cache folder's. workers is the number of processes to parse with (None:
-    every core, when there are enough files to pay). Without detail, prose gets no languages
-    and no dated mentions when the index is made in memory: for commands that need neither.
+    The index is a database kept from run to run (only the files changed since the last run
+    are parsed again), or one made in memory: here alone is that decided (_index_on_disk).
+    cache=True keeps it in the cache folder (for CACHE_MIN_FILES files or more: fewer are
+    indexed quicker in memory), cache=False makes it in memory, cache=None lets the loader
+    choose as the commands do. db names a database file to keep it in whatever cache says.
+    workers is the number of processes to parse with (None: every core, when there are
+    enough files to pay).
     """
     roots = list(paths) if paths else default_roots()
     for root in roots:
@@ -76,10 +76,10 @@ def load_corpus(
     try:
         problems: list[Problem] = []
         files = _walk(roots, problems)
-        keep = db is not None or (cache and len(files) >= CACHE_MIN_FILES)
-        view = _kept_view(roots, files, notices, db, workers, progress) if keep else None
+        keep = db is not None or _index_on_disk(cache, len(files), roots == [seeds_path()])
+        view = _open_kept_index(roots, files, notices, db, workers, progress) if keep else None
         if view is None:
-            view = _view(_memory(roots), files, workers, progress, detail)
+            view = _bring_up_to_date(_memory(roots), files, workers, progress)
         corpus = Corpus.of_view(view, tables)
         corpus.problems += tuple(problems)
         corpus.problems += tuple(table_problems)
@@ -88,6 +88,21 @@ def load_corpus(
     finally:
         if collecting:
             gc.enable()
+
+
+def _index_on_disk(cache: bool | None, files: int, seeds_only: bool = False) -> bool:
+    """Whether a corpus of this many files gets its index kept in the cache folder: never
+    with cache=False, nor under CACHE_MIN_FILES files. cache=None (the commands' choice
+    when not told --no-cache) also makes it in memory for the built-in seeds alone, which
+    parse quicker than a cache reads, and when $SPACENEWS_NO_CACHE is set."""
+    if cache is None:
+        cache = not seeds_only and not _no_cache_in_environment()
+    return cache and files >= CACHE_MIN_FILES
+
+
+def _no_cache_in_environment() -> bool:
+    """Whether $SPACENEWS_NO_CACHE asks for no cache: set, and not to 0, false or no."""
+    return os.environ.get(ENV_NO_CACHE, "").strip().lower() not in ("", "0", "false", "no")
 
 
 def index_results(
@@ -116,21 +131,20 @@ def _memory(roots: list[Path]) -> sqlite3.Connection:
     return connect(MEMORY, roots)
 
 
-def _view(
+def _bring_up_to_date(
     db: sqlite3.Connection,
     files: list[SourceFile],
     workers: int | None,
     progress: Progress | None,
-    detail: bool = True,
 ) -> View:
     """The database brought up to date with the files, and its view."""
     from spacenews.index.view import View
 
-    refresh(db, files, lambda todo: _parse_rows(todo, workers, progress, detail), progress)
+    refresh(db, files, lambda todo: _parse_rows(todo, workers, progress), progress)
     return View(db)
 
 
-def _kept_view(
+def _open_kept_index(
     roots: list[Path],
     files: list[SourceFile],
     notices: list[str],
@@ -148,14 +162,14 @@ def _kept_view(
     if db is None:
         return None
     try:
-        return _view(db, files, workers, progress)
+        return _bring_up_to_date(db, files, workers, progress)
     except sqlite3.DatabaseError as error:
         db.close()
         path = given or store.database_file(roots)
         store.set_aside(path)
         notices.append(f"index {path} set aside and rebuilt: it is corrupt ({error})")
         db = _database(roots, notices, given)
-        return None if db is None else _view(db, files, workers, progress)
+        return None if db is None else _bring_up_to_date(db, files, workers, progress)
 
 
 def _database(
@@ -191,7 +205,7 @@ def _walk(roots: list[Path], problems: list[Problem]) -> list[SourceFile]:
     return [file for index, root in enumerate(roots) for file in walk_files(root, index, problems)]
 
 
-def _parse_file(file: SourceFile, detail: bool = True) -> Parsed:
+def _parse_file(file: SourceFile) -> Parsed:
     """Read and parse one file of the walk: the loader's single way to do it."""
     path, relative = file.path, file.relative
     try:
@@ -202,7 +216,7 @@ def _parse_file(file: SourceFile, detail: bool = True) -> Parsed:
     if text is None:
         return Parsed(problems=problems)
     try:
-        parsed = parse_text(text, relative, detail)
+        parsed = parse_text(text, relative)
     except Exception as error:  # noqa: BLE001 - one broken file must not hide the others
         reason = f"could not be parsed ({type(error).__name__})"
         return Parsed(problems=[*problems, Problem(relative, 0, reason, skipped=True)])
@@ -289,13 +303,13 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 
 def _parse_rows(
-    files: list[SourceFile], workers: int | None, progress: Progress | None, detail: bool
+    files: list[SourceFile], workers: int | None, progress: Progress | None
 ) -> Iterator[FileRows]:
     """The rows of each file, in the files' order: parsed here, or by worker processes when
     there are many (each hands back the rows, not the parse results: far smaller)."""
     if _worker_count(len(files), workers) <= 1:
         for done, file in enumerate(files, 1):
-            yield file_rows(_parse_file(file, detail))
+            yield file_rows(_parse_file(file))
             _tell(progress, PARSING, done, len(files))
         return
     from concurrent.futures import ProcessPoolExecutor
@@ -303,15 +317,15 @@ def _parse_rows(
     jobs = [files[start : start + CHUNK_FILES] for start in range(0, len(files), CHUNK_FILES)]
     count = _worker_count(len(files), workers)
     with ProcessPoolExecutor(max_workers=count, mp_context=_fork_context()) as pool:
-        for done, chunk in enumerate(pool.map(_parse_chunk, jobs, repeat(detail)), 1):
+        for done, chunk in enumerate(pool.map(_parse_chunk, jobs), 1):
             yield from chunk
             if progress:
                 progress(PARSING, min(done * CHUNK_FILES, len(files)), len(files))
 
 
-def _parse_chunk(files: list[SourceFile], detail: bool) -> list[FileRows]:
+def _parse_chunk(files: list[SourceFile]) -> list[FileRows]:
     gc.disable()
-    return [file_rows(_parse_file(file, detail)) for file in files]
+    return [file_rows(_parse_file(file)) for file in files]
 
 
 def _tell(progress: Progress | None, what: str, done: int, total: int) -> None:

@@ -7,23 +7,21 @@ every option callback on each start.
 """
 
 import os
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
 from typer.core import TyperGroup
 
-from spacenews.dates import DateError
 from spacenews.terminal import Format, fail, output
 
 if TYPE_CHECKING:
     from spacenews.corpus import Corpus
+    from spacenews.dates import Range
     from spacenews.query import Query
 
 ENV_CORPUS = "SPACENEWS_CORPUS"
-T = TypeVar("T")
 
 
 class Settings(NamedTuple):
@@ -31,7 +29,7 @@ class Settings(NamedTuple):
 
     corpus: tuple[Path, ...]  # empty: the built-in seeds
     pager: bool = False  # page long tables on a terminal
-    cache: bool = True  # keep the index in the cache folder from run to run
+    cache: bool | None = None  # False: --no-cache; None: the loader chooses (load_corpus)
     db: Path | None = None  # keep it in this database file instead
 
 
@@ -90,19 +88,13 @@ def settings_of(
     corpus: list[Path] | None, pager: bool, no_cache: bool, db: Path | None
 ) -> Settings:
     """The settings the global options give, with the environment's defaults."""
-    return Settings(corpus_paths(corpus), pager, cache_on(no_cache), db)
+    return Settings(corpus_paths(corpus), pager, False if no_cache else None, db)
 
 
 def settings(ctx: typer.Context) -> Settings:
     """The settings of the command being run."""
     found = ctx.find_object(Settings)
     return found if found is not None else settings_of(None, False, False, None)
-
-
-def cache_on(no_cache: bool) -> bool:
-    """Whether to keep the index in the cache: not with --no-cache or $SPACENEWS_NO_CACHE."""
-    off = os.environ.get("SPACENEWS_NO_CACHE", "").strip().lower() not in ("", "0", "false", "no")
-    return not no_cache and not off
 
 
 def corpus_paths(given: list[Path] | None) -> tuple[Path, ...]:
@@ -119,12 +111,16 @@ def output_format(json_: bool, jsonl: bool) -> Format:
     return "json" if json_ else "jsonl" if jsonl else "table"
 
 
-def parsed(parse: Callable[[str], T], text: str, name: str) -> T:
-    """A date, period or range the user gave; a usage error, never a guess, when it is wrong."""
+def parse_date_argument(text: str) -> "Range":
+    """The days a DATE argument names (a period or a range); a usage error, never a guess,
+    when it is wrong."""
+    from spacenews.dates import parse_range
+    from spacenews.query import QueryError, parse_filter
+
     try:
-        return parse(text)
-    except DateError as error:
-        fail(f"invalid {name}: {error}")
+        return parse_filter(parse_range, text, "date")
+    except QueryError as error:
+        fail(f"invalid date: {error.reason}")
 
 
 def query_of(period: str | None, start: str | None, end: str | None, **filters: Any) -> "Query":
@@ -140,24 +136,17 @@ def query_of(period: str | None, start: str | None, end: str | None, **filters: 
         fail(f"invalid {names[error.what]}: {error.reason}")
 
 
-def load(ctx: typer.Context, *, summary: bool = True, detail: bool = True) -> "Corpus":
-    """The corpus of the command's paths, its problems and notices said on stderr. Without
-    detail, a load without the cache gives prose no languages and no dated mentions: for
-    commands that need neither."""
+def load(ctx: typer.Context, *, summary: bool = True) -> "Corpus":
+    """The corpus of the command's paths, its problems and notices said on stderr."""
     from spacenews.corpus import CorpusError
-    from spacenews.fetch import fetched_roots
     from spacenews.loader import load_corpus
     from spacenews.terminal import keep_until_exit, load_progress, pause_collector, tell_problems
 
     given = settings(ctx)
-    # The built-in seeds parse quicker than a cache reads; the feeds fetched beside them not.
-    cache = given.cache and (bool(given.corpus) or bool(fetched_roots()))
     pause_collector(ctx.call_on_close)
     try:
         with load_progress() as progress:
-            corpus = load_corpus(
-                given.corpus, cache=cache, progress=progress, detail=detail, db=given.db
-            )
+            corpus = load_corpus(given.corpus, cache=given.cache, progress=progress, db=given.db)
     except CorpusError as error:
         fail(str(error))
     keep_until_exit(corpus)
@@ -191,10 +180,13 @@ def _completion_corpus(ctx: typer.Context) -> "Corpus | None":
     from spacenews.corpus import CorpusError
     from spacenews.loader import load_corpus
 
-    root = ctx.find_root()
+    # The root's options as click read them (strings): Typer makes them paths only for a command.
+    params = ctx.find_root().params
+    corpus = [Path(path) for path in params.get("corpus") or ()]
+    db = Path(params["db"]) if params.get("db") else None
+    given = settings_of(corpus, False, bool(params.get("no_cache")), db)
     try:
-        paths = corpus_paths(root.params.get("corpus"))
-        return load_corpus(paths, cache=bool(paths) and not root.params.get("no_cache"))
+        return load_corpus(given.corpus, cache=given.cache, db=given.db)
     except CorpusError:
         return None
 

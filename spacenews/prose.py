@@ -85,9 +85,9 @@ class DateMatch(NamedTuple):
     sentence: str
 
 
-def paragraphs(text: str, languages: bool = True) -> list[Paragraph]:
+def paragraphs(text: str) -> list[Paragraph]:
     """Split prose into paragraphs, grouped into the items of a listing where it is one, each
-    with its language (or "und" for all, without languages).
+    with its language.
 
     A heading is a short line that does not end a sentence; a caption carries a ``Credit:``.
     Captions come before the post they illustrate, so they take the title of the next heading.
@@ -98,7 +98,7 @@ def paragraphs(text: str, languages: bool = True) -> list[Paragraph]:
     kinds = [_kind(block) for block in blocks]
     titles = _titles(blocks, kinds)
     return [
-        Paragraph(block, language(block) if languages else "und", title, kind)
+        Paragraph(block, language(block), title, kind)
         for block, kind, title in zip(blocks, kinds, titles, strict=True)
     ]
 

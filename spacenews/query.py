@@ -55,19 +55,21 @@ def parse_query(
     """The query that dates written as text describe: a period or range (``2016``,
     ``2010..2014``), a start and an end period (each included whole), ``on`` a day of the year
     (``03-14``); the other filters as Query takes them. Raises QueryError."""
-    wanted = _parsed(parse_range, period, "period") if period else Range(None, None)
+    wanted = parse_filter(parse_range, period, "period") if period else Range(None, None)
     bounds = Range(
-        _parsed(parse_period, start, "start").start if start else None,
-        _parsed(parse_period, end, "end").end if end else None,
+        parse_filter(parse_period, start, "start").start if start else None,
+        parse_filter(parse_period, end, "end").end if end else None,
     )
     if bounds.start and bounds.end and bounds.start > bounds.end:
         raise QueryError("range", f"{start} is after {end}")
     wanted = wanted.intersect(bounds)
-    day = _parsed(parse_month_day, on, "on") if on is not None else None
+    day = parse_filter(parse_month_day, on, "on") if on is not None else None
     return Query(wanted.start, wanted.end, on=day, **filters)
 
 
-def _parsed(parse: Callable[[str], T], text: str, what: str) -> T:
+def parse_filter(parse: Callable[[str], T], text: str, what: str) -> T:
+    """What parse reads in the text of a filter (a date, period, range or day of the year);
+    a QueryError naming the filter (what) when the text is none."""
     try:
         return parse(text)
     except DateError as error:
@@ -278,11 +280,11 @@ class Selection(Sequence["Event | Mentioned"]):
             "day" if isinstance(entry, int) else entry.mention.precision for entry in self._entries
         }
 
-    def encoded(self) -> Iterator[bytes | memoryview]:
+    def encode(self) -> Iterator[bytes | memoryview]:
         """The JSON of each item."""
         from spacenews.jsonbytes import encode
 
-        events = self._corpus.encoded([e for e in self._entries if isinstance(e, int)])
+        events = self._corpus.encode([e for e in self._entries if isinstance(e, int)])
         for entry in self._entries:
             yield next(events) if isinstance(entry, int) else encode(entry.to_dict())
 
@@ -296,7 +298,9 @@ def select(corpus: Corpus, query: Query) -> Selection:
 
     entries: list[int | Mentioned] = list(corpus.span(query.start, query.end))
     if query.mentions:
-        entries += [_mentioned(corpus, m) for m in corpus.mentions_within(query.start, query.end)]
+        entries += [
+            _add_entities(corpus, m) for m in corpus.mentions_within(query.start, query.end)
+        ]
         entries.sort(key=day)
     if query.on is not None:
         entries = [
@@ -398,10 +402,10 @@ def _rank(match: Match) -> tuple[float, date, str]:
 
 def mentions(corpus: Corpus, start: date | None, end: date | None) -> list[Mentioned]:
     """The dated mentions within a period, with the entities they name."""
-    return [_mentioned(corpus, mention) for mention in corpus.mentions_within(start, end)]
+    return [_add_entities(corpus, mention) for mention in corpus.mentions_within(start, end)]
 
 
-def _mentioned(corpus: Corpus, mention: Mention) -> Mentioned:
+def _add_entities(corpus: Corpus, mention: Mention) -> Mentioned:
     return Mentioned(mention, tuple(corpus.gazetteer.find(mention.snippet)))
 
 

@@ -93,7 +93,7 @@ def _show(rendered: RenderableType, pager: bool) -> None:
     whole = isinstance(rendered, Text)
     command = pager_command() if pager and console.is_terminal else None
     if command is not None:
-        with paged(command, console) as to_pager:
+        with open_pager(command, console) as to_pager:
             print_parts(to_pager, rendered, whole)
     else:
         print_parts(console, rendered, whole)
@@ -255,7 +255,7 @@ def pager_command() -> str | None:
 
 
 @contextmanager
-def paged(command: str, console: Console) -> Iterator[Console]:
+def open_pager(command: str, console: Console) -> Iterator[Console]:
     """A console writing to the pager as the answer is made, so that its first screen
     shows at once; quitting the pager early ends the answer, quietly, and the command ends
     when the pager does."""
@@ -268,7 +268,7 @@ def paged(command: str, console: Console) -> Iterator[Console]:
     process = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE)
     assert process.stdin is not None
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-    stream = _Unlinked(process.stdin, encoding)
+    stream = _LinkStrippingStream(process.stdin, encoding)
 
     class Paged(Console):
         def on_broken_pipe(self) -> None:  # Rich's own ends the process, with status 1
@@ -294,7 +294,7 @@ def paged(command: str, console: Console) -> Iterator[Console]:
                 continue
 
 
-class _Unlinked(io.TextIOWrapper):
+class _LinkStrippingStream(io.TextIOWrapper):
     """A text stream that leaves out terminal hyperlinks (OSC 8): a pager may show their
     codes as text."""
 

@@ -117,6 +117,6 @@ def state(corpus: Corpus) -> dict[str, Any]:
         "problems": [problem.to_dict() for problem in corpus.problems],
         "index": corpus.index,
         "names": corpus.names,
-        "json": [bytes(data) for data in corpus.encoded(range(len(corpus.events)))],
+        "json": [bytes(data) for data in corpus.encode(range(len(corpus.events)))],
         "texts": list(corpus.event_texts()),
     }

@@ -277,6 +277,54 @@ def test_the_seeds_are_never_cached(private_cache: Path) -> None:
     assert not list(private_cache.iterdir())
 
 
+def test_the_loader_alone_chooses_where_the_index_is(
+    corpus_dir: Path, private_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # cache=None is the commands' choice: the cache folder for a corpus of CACHE_MIN_FILES
+    # files or more, memory for the seeds alone, a smaller corpus or $SPACENEWS_NO_CACHE.
+    kept = database_file([corpus_dir], private_cache)
+    load_corpus([corpus_dir], cache=False)
+    assert not kept.exists()
+    monkeypatch.setenv("SPACENEWS_NO_CACHE", "yes")
+    load_corpus([corpus_dir], cache=None)
+    assert not kept.exists()
+    load_corpus([corpus_dir], cache=True)  # asked for by name: the environment is the CLI's
+    assert kept.exists()
+    kept.unlink()
+    monkeypatch.setenv("SPACENEWS_NO_CACHE", "0")
+    load_corpus([corpus_dir], cache=None)
+    assert kept.exists()
+    small = tmp_path / "small"
+    small.mkdir()
+    for number in range(CACHE_MIN_FILES - 1):
+        (small / f"{number}.md").write_text(f"### [2020-01-{1 + number % 28:02}](/x)\n\n# E.\n")
+    load_corpus([small], cache=None)
+    monkeypatch.setattr(loader, "CACHE_MIN_FILES", 1)
+    load_corpus(cache=None)  # the built-in seeds, however few files a cache is kept for
+    assert sorted(private_cache.glob("*.sqlite")) == [kept]
+    monkeypatch.setattr(loader, "CACHE_MIN_FILES", CACHE_MIN_FILES)
+    (small / "one-more.md").write_text("### [2021-01-01](/x)\n\n# E.\n")
+    load_corpus([small], cache=None)
+    assert database_file([small], private_cache).exists()
+    mine = tmp_path / "mine.sqlite"
+    load_corpus(cache=False, db=mine)  # a file named is used whatever cache says
+    assert mine.is_file()
+
+
+def test_completion_loads_as_the_command_does(corpus_dir: Path, private_cache: Path) -> None:
+    env = {"_SPACENEWS_COMPLETE": "complete_bash", "COMP_CWORD": "4"}
+    words = f"spacenews --corpus {corpus_dir} related Mars"
+    for extra, environment in (("--no-cache ", {}), ("", {"SPACENEWS_NO_CACHE": "1"})):
+        told = {**env, **environment, "COMP_WORDS": words.replace("related", extra + "related")}
+        told["COMP_CWORD"] = str(len(told["COMP_WORDS"].split()) - 1)
+        result = CliRunner(env=told).invoke(app, [], prog_name="spacenews")
+        assert "Mars Express" in result.stdout
+        assert not database_file([corpus_dir], private_cache).exists()
+    result = CliRunner(env={**env, "COMP_WORDS": words}).invoke(app, [], prog_name="spacenews")
+    assert "Mars Express" in result.stdout
+    assert database_file([corpus_dir], private_cache).exists()
+
+
 @pytest.mark.parametrize("reverse", [False, True])
 def test_a_timeline_from_the_database_is_the_one_made_in_memory(
     reverse: bool, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch

@@ -378,8 +378,7 @@ def test_the_quick_json_encoder_gives_the_same_bytes(items: list[dict[str, Any]]
 def test_timeline_without_the_cache_answers_as_with_it(
     runner: CliRunner, corpus_dir: Path, query: list[str]
 ) -> None:
-    # Without --mentions, a load without the cache leaves out the prose's languages and
-    # dates, which a timeline never shows: the same answer.
+    # From the database kept, read again, or made in memory: the same answer.
     base = ["--corpus", str(corpus_dir), "timeline", *query]
     cached = run_json(runner, *base)
     assert run_json(runner, *base) == cached  # from the snapshot

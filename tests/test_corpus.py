@@ -27,7 +27,7 @@ from spacenews.query import Query, events
 from spacenews.text import fold
 from spacenews.walk import walk_files
 
-from .conftest import FIXTURES, SEEDS, state
+from .conftest import FIXTURES, SEEDS
 
 
 def test_seeds_hold_ten_distinct_events() -> None:
@@ -250,28 +250,6 @@ def test_merge_keeps_the_first_telling_record_and_everything_once(
     assert event == expected and event.ties == expected.ties
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_without_detail_prose_has_no_languages_or_dates_and_nothing_else_changes(
-    corpus_dir: Path, workers: int
-) -> None:
-    full = state(load_corpus([corpus_dir], workers=workers))
-    lean = load_corpus([corpus_dir], workers=workers, detail=False)
-    assert all(p.lang == "und" for d in lean.documents for p in d.paragraphs)
-    assert not lean.mentions
-    assert any(mentions for _, _, _, mentions in full["documents"])
-    plain = [
-        (d.to_dict(), d.text, [(p.text, p.title, p.kind) for p in d.paragraphs])
-        for d in lean.documents
-    ]
-    assert plain == [
-        (info, text, [(p.text, p.title, p.kind) for p in paragraphs])
-        for info, text, paragraphs, _ in full["documents"]
-    ]
-    lean_state = state(lean)
-    for key in ("events", "ties", "problems", "index", "names", "json", "texts"):
-        assert lean_state[key] == full[key]
-
-
 def test_the_index_finds_each_events_texts_and_where_its_body_ends(corpus_dir: Path) -> None:
     corpus = load_corpus([corpus_dir])
     index = corpus.index
@@ -337,7 +315,7 @@ def test_the_json_of_events_is_their_to_dict_cached_or_not(corpus_dir: Path) -> 
     for cache in (False, True, True):  # parsed, then filling the cache, then from it
         corpus = load_corpus([corpus_dir], cache=cache)
         positions = list(range(len(corpus.events)))
-        encoded = [json.loads(bytes(data)) for data in corpus.encoded(positions)]
+        encoded = [json.loads(bytes(data)) for data in corpus.encode(positions)]
         assert encoded == [event.to_dict() for event in corpus.events]
         assert [e.date for e in corpus.event_texts()] == [e.date for e in corpus.events]
 

@@ -372,23 +372,20 @@ def test_an_undated_api_result_is_a_document_with_its_dated_mentions() -> None:
     ]
 
 
-@pytest.mark.parametrize("detail", [True, False])
-def test_an_undated_item_is_a_document_titled_by_its_first_line_else_by_its_file(
-    detail: bool,
-) -> None:
+def test_an_undated_item_is_a_document_titled_by_its_first_line_else_by_its_file() -> None:
     feed = {"version": _V1, "items": [
         {"id": "1", "content_text": "Artemis II flew on 6 April 2026.\nIt was late.",
          "tags": ["Mars", "Mars", " "]},
         {"id": "2"},
     ]}  # fmt: skip
-    parsed = parse_text(json.dumps(feed), "x.json", detail)
+    parsed = parse_text(json.dumps(feed), "x.json")
     first = "Artemis II flew on 6 April 2026."
     assert [(d.title, d.format, d.tags) for d in parsed.documents] == [
         (first, "json-feed", ("Mars",)),
         ("x.json", "json-feed", ()),
     ]
     mentions = [(m.date.isoformat(), m.snippet) for m in parsed.documents[0].mentions]
-    assert mentions == ([("2026-04-06", first)] if detail else [])
+    assert mentions == [("2026-04-06", first)]
 
 
 def test_an_untitled_item_is_headed_by_its_first_line_cut_to_the_title_length() -> None:

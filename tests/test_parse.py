@@ -220,17 +220,14 @@ def test_a_context_line_met_for_the_first_time_names_its_entities() -> None:
     assert parsed.records[0].related[0].context == (name, "Mars")
 
 
-def test_plain_text_is_read_with_languages_and_dates_unless_told_not_to() -> None:
+def test_plain_text_is_read_with_languages_and_dates() -> None:
     text = (
         "Notes\n\nThe rocket was launched on 14 March 2016 from the cosmodrome and it was fine.\n"
     )
     [document] = plaintext.parse(text, "p").documents
     assert [p.lang for p in document.paragraphs] == ["und", "en"]
     assert [(m.date.isoformat(), m.lang) for m in document.mentions] == [("2016-03-14", "en")]
-    [document] = plaintext.parse(text, "p", False).documents
-    assert [p.lang for p in document.paragraphs] == ["und", "und"]
-    assert document.mentions == ()
-    # prose_document reads with detail unless told not to, as parse does.
+    # prose_document reads as parse does.
     assert (
         plaintext.prose_document("p", "Notes", "text", text)
         == plaintext.parse(text, "p").documents[0]
@@ -238,14 +235,11 @@ def test_plain_text_is_read_with_languages_and_dates_unless_told_not_to() -> Non
 
 
 @pytest.mark.parametrize("header", ["title: Notes\n", "title: [\n"], ids=["undated", "invalid"])
-def test_a_post_is_read_with_languages_and_dates_unless_told_not_to(header: str) -> None:
-    # An invalid header is read as plain text: with detail or without, as it was asked.
+def test_a_post_is_read_with_languages_and_dates(header: str) -> None:
+    # An invalid header is read as plain text, with its languages and dates too.
     text = f"---\n{header}---\n\nThe rocket was launched on 14 March 2016 from the cosmodrome.\n"
     [document] = frontmatter.parse(text, "p.md").documents
     assert [(m.date.isoformat(), m.lang) for m in document.mentions] == [("2016-03-14", "en")]
-    [document] = frontmatter.parse(text, "p.md", False).documents
-    assert {p.lang for p in document.paragraphs} == {"und"}
-    assert document.mentions == ()
 
 
 def test_mentions_are_in_date_order_and_a_day_is_given_once_an_item() -> None:

@@ -236,7 +236,7 @@ def test_the_pager_gets_each_part_as_it_is_made(monkeypatch: pytest.MonkeyPatch)
     from rich.console import Console
 
     from spacenews.render.listing import Column, Listing
-    from spacenews.terminal import paged, print_parts
+    from spacenews.terminal import open_pager, print_parts
 
     monkeypatch.setattr(subprocess, "Popen", _Pager)
     seen: list[bytes] = []
@@ -248,7 +248,7 @@ def test_the_pager_gets_each_part_as_it_is_made(monkeypatch: pytest.MonkeyPatch)
             yield ["2016-03-14", f"event {number}"]
 
     columns = [Column("Date", no_wrap=True, width=10), Column("Headline", ratio=1)]
-    with paged("less", Console(width=60)) as console:
+    with open_pager("less", Console(width=60)) as console:
         stdin = console.file.buffer  # type: ignore[attr-defined]
         print_parts(console, Listing(columns, rows(stdin), "1000 events"), whole=False)
     assert b"event 399" in seen[0] and b"event 500" not in seen[0]
@@ -277,13 +277,13 @@ def test_ctrl_c_leaves_the_pager_in_charge(monkeypatch: pytest.MonkeyPatch) -> N
     # the command waits for the pager, which keeps the terminal, before it ends.
     from rich.console import Console
 
-    from spacenews.terminal import paged
+    from spacenews.terminal import open_pager
 
     waited: list[bool] = []
     monkeypatch.setattr(_Pager, "wait", lambda self: waited.append(True) or 0)
     monkeypatch.setattr(subprocess, "Popen", _Pager)
     try:
-        with paged("less", Console(width=60)) as console:
+        with open_pager("less", Console(width=60)) as console:
             console.print("first")
             raise KeyboardInterrupt
     except KeyboardInterrupt:

@@ -382,7 +382,7 @@ def test_a_selection_gives_its_items_dates_precisions_and_json(corpus: Corpus) -
     ]
     assert [selection[n] for n in range(len(selection))] == items == selection[0:]
     assert selection.dates() == [item.date for item in items]
-    assert [json.loads(bytes(data)) for data in selection.encoded()] == [
+    assert [json.loads(bytes(data)) for data in selection.encode()] == [
         item.to_dict() for item in items
     ]
     assert select(corpus, Query(mentions=True)).precisions() == {"day", "year"}
@@ -471,7 +471,7 @@ def _answers(corpus: Corpus, names: list[str], periods: list[tuple[date, date]])
     answers: list[Any] = []
     for start, end in [(None, None), *periods]:
         selection = select(corpus, Query(start=start, end=end, mentions=True))
-        answers.append([json.loads(bytes(data)) for data in selection.encoded()])
+        answers.append([json.loads(bytes(data)) for data in selection.encode()])
         answers.append([item.to_dict() for item in mentions(corpus, start, end)])
     for name in names:
         answers.append([match.to_dict() for match in related(corpus, name)])

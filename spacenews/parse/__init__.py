@@ -34,8 +34,8 @@ class Handler(NamedTuple):
 
     name: str
     detect: Callable[[str], bool]
-    # (text, path relative to the corpus root, whether prose gets languages and dated mentions)
-    parse: Callable[[str, str, bool], Parsed]
+    # (text, path relative to the corpus root)
+    parse: Callable[[str, str], Parsed]
 
 
 def handlers() -> tuple[Handler, ...]:
@@ -61,10 +61,9 @@ def reads_long_lines(text: str) -> bool:
     return any(handler.detect(text) for handler in (feed.HANDLER, jsonfeed.HANDLER, snapi.HANDLER))
 
 
-def parse_text(text: str, path: str, detail: bool = True) -> Parsed:
-    """Parse a decoded text with the first handler that recognises it; without detail, prose
-    gets no languages and no dated mentions."""
+def parse_text(text: str, path: str) -> Parsed:
+    """Parse a decoded text with the first handler that recognises it."""
     for handler in handlers():
         if handler.detect(text):
-            return handler.parse(text, path, detail)
+            return handler.parse(text, path)
     raise AssertionError("the plain-text handler accepts every text")  # pragma: no cover

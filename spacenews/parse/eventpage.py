@@ -45,9 +45,8 @@ def detect(text: str) -> bool:
     return heading is not None and _DATE_HEADING.match(heading) is not None
 
 
-def parse(text: str, path: str, detail: bool = True) -> Parsed:
-    """Event records for the page's event and for every event it links to (an event page
-    has no prose for detail to leave out)."""
+def parse(text: str, path: str) -> Parsed:
+    """Event records for the page's event and for every event it links to."""
     lines = text.splitlines()
     start = next(n for n, line in enumerate(lines) if _DATE_HEADING.match(line.strip()))
     parsed = Parsed()
@@ -61,14 +60,14 @@ def parse(text: str, path: str, detail: bool = True) -> Parsed:
     ):
         _parse_event_page(day, lines, start + 1, path, parsed)
     else:
-        _parse_day_page(_numbered(lines, start + 1), path, parsed)
+        _parse_day_page(_number_lines(lines, start + 1), path, parsed)
         if not parsed.records:
             reason = "a date heading, but neither a # headline nor ### event items"
             parsed.problems.append(Problem(path, start + 1, reason))
     return parsed
 
 
-def _numbered(lines: list[str], start: int) -> Iterator[tuple[int, str]]:
+def _number_lines(lines: list[str], start: int) -> Iterator[tuple[int, str]]:
     """The lines from index start on, stripped, with their 1-based numbers."""
     for index in range(start, len(lines)):
         yield index + 1, lines[index].strip()
@@ -97,7 +96,7 @@ def _parse_event_page(day: date, lines: list[str], start: int, path: str, parsed
                 sources.extend(_sources(item, path, index + 1, parsed))
         elif section == "related" and (item := _item(line)):
             if len(related) < MAX_LINKS:
-                related.extend(_related(item, path, index + 1, parsed))
+                related.extend(_parse_related(item, path, index + 1, parsed))
             else:
                 dropped += 1
     if dropped:
@@ -175,7 +174,7 @@ def _sources(item: str, path: str, number: int, parsed: Parsed) -> list[Source]:
     return links
 
 
-def _related(item: str, path: str, number: int, parsed: Parsed) -> list[Related]:
+def _parse_related(item: str, path: str, number: int, parsed: Parsed) -> list[Related]:
     link = _news_link(item, path, number, parsed)
     return [] if link is None else [link]
 
@@ -196,23 +195,23 @@ def _news_link(item: str, path: str, number: int, parsed: Parsed) -> Related | N
         parsed.problems.append(Problem(path, number, "link to an event without a headline"))
         return None
     context = _CONTEXT.search(tail) if "_" in tail else None
-    names = _shared(context.group(1)) if context else ()
+    names = _split_context(context.group(1)) if context else ()
     return Related(event_id(day, headline), day, headline, names)
 
 
-def _shared(text: str) -> tuple[str, ...]:
+def _split_context(text: str) -> tuple[str, ...]:
     """The names of a context line: the same few lines come back link after link (3,500
     distinct ones in 48,000 links of the benchmark corpus), so each is read once."""
-    names = _SHARED.get(text)
+    names = _CONTEXT_NAMES.get(text)
     if names is None:
-        if len(_SHARED) >= MAX_SHARED:
-            _SHARED.clear()
-        names = _SHARED[text] = tuple(_names(text))
+        if len(_CONTEXT_NAMES) >= MAX_CONTEXTS:
+            _CONTEXT_NAMES.clear()
+        names = _CONTEXT_NAMES[text] = tuple(_names(text))
     return names
 
 
-_SHARED: dict[str, tuple[str, ...]] = {}
-MAX_SHARED = 50_000  # context lines remembered at most
+_CONTEXT_NAMES: dict[str, tuple[str, ...]] = {}
+MAX_CONTEXTS = 50_000  # context lines remembered at most
 
 
 def _names(text: str) -> list[str]:

@@ -30,9 +30,9 @@ def detect(text: str) -> bool:
     return text.lstrip()[:1] == "<" and _ROOT.match(text[:4000]) is not None
 
 
-def parse(text: str, path: str, detail: bool = True) -> Parsed:
-    """An event per dated item, a document per undated one (see prose_document for
-    detail); a feed that is not well-formed XML gives a problem, with the items read."""
+def parse(text: str, path: str) -> Parsed:
+    """An event per dated item, a document per undated one; a feed that is not well-formed
+    XML gives a problem, with the items read."""
     import io
 
     import feedparser  # type: ignore[import-untyped]
@@ -54,11 +54,11 @@ def parse(text: str, path: str, detail: bool = True) -> Parsed:
         parsed.problems.append(Problem(path, line, reason, skipped=not feed.entries))
     name = clean_inline(feed.feed.get("title", "") or feed.feed.get("link", ""))
     for entry in feed.entries:
-        _add(parsed, entry, name, path, detail)
+        _add(parsed, entry, name, path)
     return parsed
 
 
-def _add(parsed: Parsed, entry: Any, feed: str, path: str, detail: bool) -> None:
+def _add(parsed: Parsed, entry: Any, feed: str, path: str) -> None:
     contents = [part.get("value") for part in entry.get("content", [])]
     body = body_text(*contents, entry.get("summary"))
     title = html_text(entry.get("title", ""))
@@ -68,7 +68,7 @@ def _add(parsed: Parsed, entry: Any, feed: str, path: str, detail: bool) -> None
     tags = list(dict.fromkeys(tag for tag in tags if tag))
     when = entry.get("published_parsed") or entry.get("updated_parsed")
     if when is None:
-        parsed.documents.append(item_document(path, title, body, "feed", tags, detail))
+        parsed.documents.append(item_document(path, title, body, "feed", tags))
         return
     day = date(when.tm_year, when.tm_mon, when.tm_mday)  # feedparser gives it in UTC
     url = entry.get("link", "")

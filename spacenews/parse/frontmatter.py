@@ -33,13 +33,13 @@ def detect(text: str) -> bool:
     return _OPENING.match(text) is not None and "\n---" in text[3:]
 
 
-def parse(text: str, path: str, detail: bool = True) -> Parsed:
-    """An event when the post has a date, a document otherwise (see plaintext.parse for
-    detail)."""
+def parse(text: str, path: str) -> Parsed:
+    """An event when the post has a date, a document otherwise; a post whose header cannot
+    be read is read as plain text, with a problem."""
     try:
         metadata, content = _split(text)
     except Exception as error:  # noqa: BLE001 - YAML raises many kinds; any means "no header"
-        parsed = plaintext.parse(text, path, detail)
+        parsed = plaintext.parse(text, path)
         reason = f"invalid front matter, read as plain text: {_first_line(error)}"
         parsed.problems.append(Problem(path, _error_line(error), reason))
         return parsed
@@ -47,7 +47,7 @@ def parse(text: str, path: str, detail: bool = True) -> Parsed:
     day, source = post_date(metadata, path)
     tags = _tags(metadata.get("tags"))
     if day is None:
-        document = prose_document(path, title, "front-matter", content, tags, detail=detail)
+        document = prose_document(path, title, "front-matter", content, tags)
         return Parsed(documents=[document])
     body = strip_controls(content).strip()
     record = EventRecord(day, title, body, _sources(metadata), list(tags), document=path)

@@ -45,12 +45,10 @@ def item_record(
     )
 
 
-def item_document(
-    path: str, title: str, body: str, fmt: str, tags: list[str], detail: bool
-) -> Document:
+def item_document(path: str, title: str, body: str, fmt: str, tags: list[str]) -> Document:
     """An item without a date, as a document of the file."""
     title = clean_inline(title) or _first_line(body) or path
-    return prose_document(path, title, fmt, body, tuple(tags), detail=detail)
+    return prose_document(path, title, fmt, body, tuple(tags))
 
 
 def body_text(*candidates: object, html: bool = True) -> str:

@@ -28,9 +28,8 @@ def detect(text: str) -> bool:
     return text.lstrip()[:1] == "{" and _VERSION.search(text) is not None
 
 
-def parse(text: str, path: str, detail: bool = True) -> Parsed:
-    """An event per dated item, a document per undated one (see prose_document for
-    detail)."""
+def parse(text: str, path: str) -> Parsed:
+    """An event per dated item, a document per undated one."""
     feed = load_json(text, path)
     if isinstance(feed, Problem):
         return Parsed(problems=[feed])
@@ -40,18 +39,18 @@ def parse(text: str, path: str, detail: bool = True) -> Parsed:
     parsed = Parsed()
     for item in feed["items"]:
         if isinstance(item, dict):
-            _add(parsed, item, clean_inline(name), path, detail)
+            _add(parsed, item, clean_inline(name), path)
     return parsed
 
 
-def _add(parsed: Parsed, item: dict[str, Any], feed: str, path: str, detail: bool) -> None:
+def _add(parsed: Parsed, item: dict[str, Any], feed: str, path: str) -> None:
     html = field(item, "content_html")
     body = body_text(html) if html else body_text(field(item, "content_text"), html=False)
     body = body or body_text(field(item, "summary"), html=False)
     title, tags = field(item, "title"), tag_names(item.get("tags"))
     day = utc_day(item.get("date_published"))
     if day is None:
-        parsed.documents.append(item_document(path, title, body, "json-feed", tags, detail))
+        parsed.documents.append(item_document(path, title, body, "json-feed", tags))
         return
     url = field(item, "url") or field(item, "external_url")
     source = Source(feed or url, url) if url else None

@@ -37,8 +37,8 @@ def detect(text: str) -> bool:
     return text.startswith("#") and _HEADER.match(text[:400]) is not None
 
 
-def parse(text: str, path: str, detail: bool = True) -> Parsed:
-    """One event per launch (detail is not used: a log has no prose)."""
+def parse(text: str, path: str) -> Parsed:
+    """One event per launch."""
     lines = text.split("\n")
     columns = _columns(lines)
     parsed = Parsed()
@@ -98,7 +98,7 @@ def _record(
     code, _, pad = launch[_SITE].partition(" ")
     site = site_names().get(code, code)
     names = [row[_NAME] or row[_ORIGINAL] or row[_COSPAR] for row in payloads]
-    carried = _listed(names) or "no named payload"
+    carried = _join_names(names) or "no named payload"
     where = f" from {site}" if site else ""
     if outcome == "F":
         headline = f"{vehicle} fails to orbit {carried}{where}"
@@ -109,7 +109,7 @@ def _record(
         part
         for part in (
             f"Launch {launch[_TAG]}{time}: {vehicle}{serial} carried",
-            _listed([_payload(row) for row in payloads]) or carried,
+            _join_names([_payload(row) for row in payloads]) or carried,
             f"from {site}{_pad(pad)}." if site else "from an unknown site.",
             f"It {_OUTCOMES.get(outcome, 'has no recorded outcome')}.",
         )
@@ -148,7 +148,7 @@ def _pad(pad: str) -> str:
     return f" (pad {' '.join(pad.split())})" if pad.strip() else ""
 
 
-def _listed(names: list[str]) -> str:
+def _join_names(names: list[str]) -> str:
     names = [name for name in names if name]
     if len(names) < 3:
         return " and ".join(names)

@@ -13,7 +13,7 @@ _BLOCKS = frozenset([
 _HIDDEN = frozenset({"script", "style", "template", "head", "title"})
 
 
-class _Text(HTMLParser):
+class _TextCollector(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
@@ -41,7 +41,7 @@ def html_text(html: str) -> str:
     white space folded within each."""
     if "<" not in html and "&" not in html:
         return "\n\n".join(_paragraphs(html))
-    parser = _Text()
+    parser = _TextCollector()
     parser.feed(html)
     parser.close()
     return "\n\n".join(_paragraphs("".join(parser.parts)))

@@ -16,19 +16,18 @@ def detect(text: str) -> bool:
     return True
 
 
-def parse(text: str, path: str, detail: bool = True) -> Parsed:
+def parse(text: str, path: str) -> Parsed:
     """A document titled by its first line with a word in it, or by a heading close after it
-    when that line is a caption; a file without a word in it yields nothing. Without detail,
-    its paragraphs' languages and its dated mentions are left out (see prose_document)."""
+    when that line is a caption; a file without a word in it yields nothing."""
     for line in text.splitlines():
         title = clean_inline(line)
         if any(char.isalnum() for char in title):
-            document = prose_document(path, _first_sentence(title), "text", text, detail=detail)
-            return Parsed(documents=[_retitled(document)])
+            document = prose_document(path, _first_sentence(title), "text", text)
+            return Parsed(documents=[_retitle(document)])
     return Parsed()
 
 
-def _retitled(document: Document) -> Document:
+def _retitle(document: Document) -> Document:
     first = document.paragraphs[:3]
     if first and first[0].kind == "caption":
         heading = next((p.text for p in first if p.kind == "heading"), "")
@@ -43,16 +42,12 @@ def prose_document(
     fmt: str,
     text: str,
     tags: tuple[str, ...] = (),
-    *,
-    detail: bool = True,
 ) -> Document:
-    """A document with its paragraphs and the dates they mention. Without detail, no
-    paragraph has a language ("und") and no date is sought: half the work, for the commands
-    that need neither (a timeline without mentions)."""
-    found = paragraphs(text, languages=detail)
+    """A document with its paragraphs, each in its language, and the dates they mention."""
+    found = paragraphs(text)
     mentions: dict[tuple[object, ...], Mention] = {}
     ordered = sorted(found, key=lambda paragraph: paragraph.lang != _PREFERRED_LANG)
-    for paragraph in ordered if detail else ():
+    for paragraph in ordered:
         for match in find_dates(paragraph.text):
             item = paragraph.title or title
             mention = Mention(

@@ -24,9 +24,8 @@ def detect(text: str) -> bool:
     return text.lstrip()[:1] in ("{", "[") and '"news_site"' in text and '"published_at"' in text
 
 
-def parse(text: str, path: str, detail: bool = True) -> Parsed:
-    """An event per result; a result without a date is a document (see prose_document for
-    detail)."""
+def parse(text: str, path: str) -> Parsed:
+    """An event per result; a result without a date is a document."""
     data = load_json(text, path)
     if isinstance(data, Problem):
         return Parsed(problems=[data])
@@ -35,7 +34,7 @@ def parse(text: str, path: str, detail: bool = True) -> Parsed:
         if not isinstance(result, dict):
             parsed.problems.append(Problem(path, 0, f"result {number} is not an object"))
             continue
-        _add(parsed, result, path, detail)
+        _add(parsed, result, path)
     return parsed
 
 
@@ -46,11 +45,11 @@ def _results(data: object) -> list[Any]:
     return data if isinstance(data, list) else [data]
 
 
-def _add(parsed: Parsed, result: dict[str, Any], path: str, detail: bool) -> None:
+def _add(parsed: Parsed, result: dict[str, Any], path: str) -> None:
     title, body = field(result, "title"), body_text(field(result, "summary"), html=False)
     day = utc_day(result.get("published_at"))
     if day is None:
-        parsed.documents.append(item_document(path, title, body, "snapi", [], detail))
+        parsed.documents.append(item_document(path, title, body, "snapi", []))
         return
     url = field(result, "url")
     source = Source(field(result, "news_site") or url, url) if url else None

@@ -13,13 +13,13 @@ from spacenews.jsonbytes import Buffer, encode, encode_each
 class Encodable(Protocol):
     """A sequence of items that knows their encoded JSON already (the corpus keeps it)."""
 
-    def encoded(self) -> Iterator[Buffer]: ...
+    def encode(self) -> Iterator[Buffer]: ...
 
 
 def lines(items: Iterable[Any]) -> Iterator[Buffer]:
     """The encoded form of each item (anything with ``to_dict``)."""
     if isinstance(items, Encodable):
-        return items.encoded()
+        return items.encode()
     if isinstance(items, Sequence):
         return encode_each(items, lambda item: item.to_dict())
     return (encode(item.to_dict()) for item in items)

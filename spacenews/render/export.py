@@ -68,11 +68,11 @@ def to_csv(events: Sequence[Event]) -> str:
             event.id,
             documents,
         ]
-        writer.writerow([_defused(cell) for cell in row])
+        writer.writerow([_defuse(cell) for cell in row])
     return out.getvalue()
 
 
-def _defused(cell: str) -> str:
+def _defuse(cell: str) -> str:
     # A cell that starts with = + - @ is a formula to a spreadsheet: keep it text.
     return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 

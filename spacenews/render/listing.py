@@ -61,7 +61,9 @@ class Listing:
         self.lines = lines
         if any(column.ratio is None and column.width is None for column in self.columns):
             rows = list(rows)
-            self.columns = [_measured(n, column, rows) for n, column in enumerate(self.columns)]
+            self.columns = [
+                _measure_column(n, column, rows) for n, column in enumerate(self.columns)
+            ]
         self._rows = iter(rows)
         self._widths: dict[int, list[int] | None] = {}  # max width -> the columns' widths
         self.started = False  # whether a row was printed
@@ -103,10 +105,10 @@ class Listing:
         """Each column's width, padding included, as a Table with expand set gives them;
         None when the columns without a ratio leave too little room for those with one."""
         if max_width not in self._widths:
-            self._widths[max_width] = self._sized(max_width - len(self.columns) - 1)
+            self._widths[max_width] = self._share_room(max_width - len(self.columns) - 1)
         return self._widths[max_width]
 
-    def _sized(self, room: int) -> list[int] | None:
+    def _share_room(self, room: int) -> list[int] | None:
         ratios = [column.ratio for column in self.columns if column.ratio]
         fixed = [(column.width or 0) + 2 * PADDING for column in self.columns if not column.ratio]
         flexible = room - sum(fixed)
@@ -120,7 +122,7 @@ class Listing:
         return [next(shares) if column.ratio else next(widths) for column in self.columns]
 
 
-def _measured(number: int, column: Column, rows: list[Sequence[Text | str]]) -> Column:
+def _measure_column(number: int, column: Column, rows: list[Sequence[Text | str]]) -> Column:
     """The column, with the width of its widest cell or header when it has no ratio."""
     if column.ratio is not None or column.width is not None:
         return column
@@ -171,7 +173,7 @@ class _Part:
                 caption = Text(listing.caption, style="table.caption")
                 width = sum(widths) + len(widths) + 1
                 for line in caption.wrap(console, width, justify="left"):
-                    yield from styled(console, line)
+                    yield from render_line(console, line)
                     yield Segment.line()
 
 
@@ -233,14 +235,14 @@ def _cell(
     return [
         [
             Segment(pad, style),
-            *Segment.apply_style(styled(console, line), style),
+            *Segment.apply_style(render_line(console, line), style),
             Segment(" " * (inner - cell_len(line.plain)) + pad, style),
         ]
         for line in wrapped
     ]
 
 
-def styled(console: Console, line: Text) -> Iterator[Segment]:
+def render_line(console: Console, line: Text) -> Iterator[Segment]:
     """A line of text, its own style under its spans' (Text.render leaves it out)."""
     if not line.style:
         return iter(line.render(console))

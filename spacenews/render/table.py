@@ -17,7 +17,7 @@ from rich.text import Text
 from spacenews.dates import period_of
 from spacenews.model import Event, Mention, Problem, Related, Source
 from spacenews.query import Count, EntityInfo, Match, Mentioned, Selection
-from spacenews.render.listing import Column, Listing, styled, widest
+from spacenews.render.listing import Column, Listing, render_line, widest
 from spacenews.search import Result, highlights
 from spacenews.text import printable
 
@@ -187,7 +187,7 @@ def _event(event: Event) -> list[RenderableType]:
     if event.sources:
         parts.append(_section("Sources", [_source(source) for source in event.sources]))
     if event.related:
-        parts.append(_section("Related", [_related(link) for link in event.related]))
+        parts.append(_section("Related", [_format_related(link) for link in event.related]))
     return parts
 
 
@@ -216,7 +216,7 @@ class Rows:
             for (cell,) in self.rows:
                 for line in cell.wrap(console, width, overflow="fold"):
                     yield indent
-                    yield from styled(console, line)
+                    yield from render_line(console, line)
                     yield new_line
             return
         left, right = _columns(
@@ -231,10 +231,10 @@ class Rows:
             for number in range(max(len(labels), len(lines))):
                 label = labels[number] if number < len(labels) else blank
                 yield indent
-                yield from styled(console, label)
+                yield from render_line(console, label)
                 if number < len(lines):
                     yield Segment(" " * (max(left - label.cell_len, 0) + self.GAP))
-                    yield from styled(console, lines[number])
+                    yield from render_line(console, lines[number])
                 yield new_line
 
 
@@ -254,7 +254,7 @@ def _source(source: Source) -> list[Text]:
     return [Text(source.title), Text(source.url, style=_link_style(source.url))]
 
 
-def _related(link: Related) -> list[Text]:
+def _format_related(link: Related) -> list[Text]:
     text = Text(link.headline)
     if link.context:
         text.append(f"  ({', '.join(link.context)})", style=ENTITY_STYLE)
