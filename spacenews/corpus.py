@@ -74,7 +74,7 @@ class StoredItems(Protocol[T_co]):
     """Items kept in the database, each built when looked at: a pass over many of them builds
     each afresh rather than keep it, and lets go of what it read as it goes."""
 
-    def picked(self, positions: Iterable[int]) -> Iterator[T_co]:
+    def at_positions(self, positions: Iterable[int]) -> Iterator[T_co]:
         """The items at these positions, which ascend, one after another."""
         ...
 
@@ -191,7 +191,7 @@ class Corpus:
         StoredItems), for a command that reads many of them once."""
         events = self.events
         if isinstance(events, StoredItems):
-            return events.picked(positions)
+            return events.at_positions(positions)
         return map(events.__getitem__, positions)
 
     def encode(self, positions: Sequence[int]) -> Iterator[bytes | memoryview]:

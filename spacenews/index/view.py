@@ -57,7 +57,7 @@ class View:
             yield from (found[rowid] for rowid in block)
 
     def views(self, positions: Iterable[int]) -> list[memoryview]:
-        """The JSON of the events at these positions (see corpus.Encoded)."""
+        """The JSON of the events at these positions (see corpus.StoredJson)."""
         return [memoryview(data) for data in self.by_rowid("json", positions)]
 
     def index(self) -> Index:
@@ -307,13 +307,13 @@ class Events(Sequence[Event]):
 
     def __getitem__(self, position: int | slice) -> Event | list[Event]:
         if isinstance(position, slice):
-            return list(self.picked(range(len(self))[position]))
+            return list(self.at_positions(range(len(self))[position]))
         (data,) = self._view.by_rowid("data", [range(len(self))[position]])
         return event_of(unpack(data))
 
     def __iter__(self) -> Iterator[Event]:
-        return self.picked(range(len(self)))
+        return self.at_positions(range(len(self)))
 
-    def picked(self, positions: Iterable[int]) -> Iterator[Event]:
-        """The events at these positions, one after another (see corpus.Picking)."""
+    def at_positions(self, positions: Iterable[int]) -> Iterator[Event]:
+        """The events at these positions, one after another (see corpus.StoredItems)."""
         return (event_of(unpack(data)) for data in self._view.by_rowid("data", positions))
