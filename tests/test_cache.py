@@ -272,6 +272,18 @@ def test_a_database_file_given_with_db(corpus_dir: Path, tmp_path: Path) -> None
     assert runner.invoke(app, after).stdout == plain.stdout  # a global option, anywhere
 
 
+def test_a_run_that_writes_leaves_the_write_ahead_log_empty(
+    corpus_dir: Path, tmp_path: Path
+) -> None:
+    # A run ends without closing the database: the next one opens the log it left, and reads
+    # it whole. After its writes (the index filled, the names entities found), it is empty.
+    db = tmp_path / "index.sqlite"
+    for command in (["timeline"], ["entities"]):
+        base = [sys.executable, "-m", "spacenews", "--db", str(db), "--corpus", str(corpus_dir)]
+        subprocess.run([*base, *command], check=True, capture_output=True)
+        assert (tmp_path / "index.sqlite-wal").stat().st_size == 0
+
+
 def test_the_seeds_are_never_cached(private_cache: Path) -> None:
     CliRunner().invoke(app, ["timeline", "--json"])
     assert not list(private_cache.iterdir())

@@ -19,6 +19,7 @@ from spacenews.index.codec import (
     sql_text,
     unpack,
 )
+from spacenews.index.store import empty_log
 from spacenews.links import merge_key
 from spacenews.model import Document, Event, link_record
 from spacenews.text import fold
@@ -159,6 +160,7 @@ def refresh(
     except BaseException:
         db.execute("ROLLBACK")
         raise
+    empty_log(db)
     return len(todo)
 
 

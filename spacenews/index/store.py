@@ -221,6 +221,18 @@ def connect(path: Path | str, roots: list[Path]) -> sqlite3.Connection:
     return db
 
 
+def empty_log(db: sqlite3.Connection) -> None:
+    """After a write, copy the write-ahead log into the database and empty it, unless another
+    run is reading it (then the next writer does). A run ends without closing the database,
+    so the next one opens a log left whole, and reads all of it: a filled cache leaves one
+    as large as the database."""
+    db.execute("PRAGMA busy_timeout = 0")
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
 def _make(path: Path, roots: list[Path]) -> None:
     """A new database put in place whole: made beside it, then linked there, so that another
     run never sees one half made (when another run put its own first, that one is kept)."""

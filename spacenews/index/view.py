@@ -17,6 +17,7 @@ from spacenews.index.codec import (
     sql_text,
     unpack,
 )
+from spacenews.index.store import empty_log
 from spacenews.model import Document, Event, EventText, Mention, Problem
 
 if TYPE_CHECKING:
@@ -202,6 +203,8 @@ class View:
             self.db.execute("COMMIT")
         except sqlite3.OperationalError:
             self.db.execute("ROLLBACK")
+        else:
+            empty_log(self.db)
         self.db.execute("BEGIN")
 
     def names(self) -> Names:
