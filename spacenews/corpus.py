@@ -327,8 +327,8 @@ def index_rows(rows: Iterable[tuple[int, Sequence[str], Iterable[tuple[str, str]
     """The index of events given as rows: each one's day (an ordinal), texts (see event_parts:
     the parts, or the whole joined with a NUL between) and ties."""
     days: list[int] = []
-    # The index text is joined once from every event's parts: joined event by event first,
-    # they were 131,611 strings at 100k, standing beside the whole until it was made.
+    # Joined once from every event's parts: joining event by event would hold a string per
+    # event beside the whole until it was made.
     parts: list[str] = []
     starts: list[int] = []
     ties: dict[str, list[int]] = {}
@@ -433,6 +433,6 @@ def _body(first: str, others: list[str]) -> str:
     return max(english or bodies, key=len)
 
 
-# A few hundred names, tied in two ways, for a hundred thousand events: each (folded name,
-# how it is tied) pair is made once, and found from the name as written and the way.
+# Few names, tied in two ways, come back event after event: each (folded name, how it is
+# tied) pair is made once, and found from the name as written and the way.
 _TIED: dict[str, dict[str, tuple[str, str]]] = {}  # way -> name as written -> its pair

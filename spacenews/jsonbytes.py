@@ -30,8 +30,8 @@ def encode(item: dict[str, Any]) -> bytes:
 
 
 def encode_all(items: Iterable[dict[str, Any]]) -> list[bytes]:
-    """Many items, each as encode gives it, by msgspec's encoder: three times quicker, which
-    pays for importing it when there are thousands. Its bytes are the standard library's
+    """Many items, each as encode gives it, by msgspec's encoder: quicker by enough to pay
+    for importing it when there are thousands. Its bytes are the standard library's
     (a property test says so), but for lone surrogates, which it refuses: encode does those."""
     import msgspec
 
@@ -57,6 +57,6 @@ def encode_each(items: Sequence[T], to_dict: Callable[[T], dict[str, Any]]) -> I
     many = len(items) >= MANY
     for low in range(0, len(items), BLOCK):
         # Each dict made as it is encoded, and let go: thousands of them standing at once
-        # would set the collector going over and over (it made related NASA 1 s slower).
+        # would set the garbage collector going over and over.
         dicts = (to_dict(item) for item in items[low : low + BLOCK])
         yield from encode_all(dicts) if many else map(encode, dicts)

@@ -236,7 +236,7 @@ def read_bytes(path: str, limit: int) -> bytes:
     """The bytes of a regular file of at most limit bytes: the loader's only way to read one.
 
     One open, one fstat and one read of the size fstat gave: a buffered read of up to limit
-    bytes sets the whole limit aside for every file, and costs four times as much.
+    bytes sets the whole limit aside for every file, and costs far more.
     """
     fd = os.open(path, _OPEN_FLAGS)
     try:

@@ -156,8 +156,8 @@ _loaded: list[Corpus] = []  # the corpus of the command, kept to the end: see _l
 def pause_collector(on_close: Callable[[Callable[[], None]], object]) -> None:
     """Turn the garbage collector off until the command ends (``on_close`` registers what runs
     then): the corpus about to load holds no cycles, nor does what the command makes of it
-    (events decoded, matches), and the collector would walk them again and again for nothing
-    (related NASA at 100,000 documents: 3.5-3.9 s with it, 2.3 s without)."""
+    (events decoded, matches), and the collector would walk them again and again for
+    nothing."""
     if gc.isenabled():
         gc.disable()
         on_close(_collect_again)
@@ -170,16 +170,16 @@ def keep_until_exit(corpus: Corpus) -> None:
 
 
 def _collect_again() -> None:
-    # Frozen first: the first allocation would otherwise start a collection over everything
-    # the command made (a full one took 1 s after a load of 100,000 documents).
+    # Frozen first: the first allocation would otherwise start a full collection over
+    # everything the command made, which a large corpus makes long.
     gc.freeze()
     gc.enable()
 
 
 def _leave(code: int) -> NoReturn:
     """End the process. Once a corpus was loaded, without freeing its objects one by one,
-    which takes longer than many a query (0.5 s at 100,000 documents): the operating system
-    takes the memory back whole. Only the streams need flushing; nothing else is pending.
+    which on a large corpus takes longer than many a query: the operating system takes the
+    memory back whole. Only the streams need flushing; nothing else is pending.
     Under a profiler, tracer or debugger, the usual way, so that they can report."""
     if not _loaded or sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)

@@ -36,7 +36,7 @@ def clean_inline(text: str) -> str:
     if "''" in text:
         text = _WIKI_EMPHASIS.sub("", text)
     # Every character _UNCLEAN finds but the double space is unprintable, and isprintable is
-    # five times quicker than the search: most lines are clean, and skip it.
+    # much quicker than the search: most lines are clean, and skip it.
     if (not text.isprintable() or "  " in text) and _UNCLEAN.search(text):
         text = _SPACES.sub(" ", strip_controls(text))
     return text.strip()

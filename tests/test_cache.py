@@ -214,7 +214,7 @@ def test_cache_is_never_written_inside_the_corpus(
     "args",
     [
         ["--corpus", "C", "--no-cache", "timeline", "--json"],
-        ["--corpus", "C", "timeline", "--json", "--no-cache"],  # as the benchmark's issue has it
+        ["--corpus", "C", "timeline", "--json", "--no-cache"],  # after the command's options
         ["timeline", "--no-cache", "--json", "--corpus", "C"],
     ],
 )

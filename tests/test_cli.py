@@ -381,6 +381,6 @@ def test_timeline_without_the_cache_answers_as_with_it(
     # From the database kept, read again, or made in memory: the same answer.
     base = ["--corpus", str(corpus_dir), "timeline", *query]
     cached = run_json(runner, *base)
-    assert run_json(runner, *base) == cached  # from the snapshot
+    assert run_json(runner, *base) == cached  # the database kept, read again
     assert run_json(runner, *base, "--no-cache") == cached
     assert any(item["kind"] == "mention" for item in cached) == ("--mentions" in query)

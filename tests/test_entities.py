@@ -111,8 +111,8 @@ def test_entities_command(runner: CliRunner) -> None:
 def test_a_name_matched_through_the_regex_engines_own_cases(
     runner: CliRunner, tmp_path: Path
 ) -> None:
-    # "M\u0131ssion" (a dotless i) matches "Mission" ignoring case, but casefolds apart: the
-    # lookup of its canonical name raised KeyError, and entities ended in an internal error.
+    # "M\u0131ssion" (a dotless i) matches "Mission" ignoring case, but casefolds apart: its
+    # canonical name must still be found, or entities ends in an internal error.
     (tmp_path / "page.md").write_text(
         "### [2020-01-02](/news/2020/01/2/index.md)\n\n# A test of M\u0131ssion Control.\n\n"
         "### Related:\n\n1. [Other](/news/2020/01/3/x.md) _Context: Mission Control_\n"

@@ -33,7 +33,7 @@ def _lines(renderable: RenderableType, width: int) -> list[str]:
 
 
 def _grid(rows: list[list[Text]]) -> Padding:
-    """What show's sections used to be: a Rich grid, indented."""
+    """The layout Rows stands in for: a Rich grid, indented."""
     grid = Table.grid(padding=(0, 2))
     for _ in rows[0]:
         grid.add_column()

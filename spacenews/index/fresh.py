@@ -61,7 +61,7 @@ class FileRows(NamedTuple):
 
 def file_rows(parsed: Parsed) -> FileRows:
     """The rows of what a file yielded; each record's links are records of the events they
-    link to (see corpus.group)."""
+    link to (model.link_record), which merge_again merges with those events' own."""
     records: list[tuple[str, bytes]] = []
     for record in parsed.records:
         records.append((merge_key(record), pack(record_row(record))))
@@ -129,7 +129,8 @@ def refresh(
     parsed. Nothing is written when no file changed."""
     keys = [stat_key(file.path) for file in files]
     places = [(file.root, sql_text(file.relative)) for file in files]
-    # Compared as sets of whole rows, in C: a warm run at 100,000 files spends its time here.
+    # Compared as sets of whole rows, in C: on a warm run of a large corpus, this comparison
+    # of every file is most of the work.
     walked = set(map(_row, places, keys))
     stored = set(db.execute("SELECT root, path, size, mtime_ns FROM files"))
     differ = walked.symmetric_difference(stored)
@@ -281,7 +282,7 @@ def _drop_events(db: sqlite3.Connection, block: list[str], marks: str) -> None:
 
 class _EventRows:
     """The rows of a block of merged events, written a table at a time: a statement per
-    row cost more than the merge itself."""
+    row costs more than the merge itself."""
 
     def __init__(self) -> None:
         self.events: list[tuple[object, ...]] = []

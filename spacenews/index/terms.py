@@ -1,10 +1,10 @@
 """The words of a text as the full-text table holds them.
 
 A text is case-folded and stripped of its diacritics (text.normalise), and cut into its
-runs of word characters, as search has always read it. Languages written without spaces
-would then make a whole sentence one word: there, each run of CJK characters (Han, kana,
-Hangul) becomes its overlapping pairs of characters instead ("火星探测" -> 火星 星探 探测),
-as Lucene's CJK analyzer makes them, and a lone character stays a word of its own.
+runs of word characters, as search reads a query (search.words). Languages written without
+spaces would then make a whole sentence one word: there, each run of CJK characters (Han,
+kana, Hangul) becomes its overlapping pairs of characters instead ("火星探测" -> 火星 星探
+探测), as Lucene's CJK analyzer makes them, and a lone character stays a word of its own.
 """
 
 from __future__ import annotations

@@ -107,7 +107,8 @@ def _parse_event_page(day: date, lines: list[str], start: int, path: str, parsed
     related = list(dict.fromkeys(related))
     shared = list(dict.fromkeys(name for link in related for name in link.context))
     if headline:
-        # The events it links to are told by its related list: build() makes them events.
+        # The events it links to are told by its related list: index.fresh.file_rows gives
+        # each link a record of its own, merged into the event linked to.
         page = EventRecord(day, headline, "\n\n".join(body), sources, shared, related, path)
         parsed.records.append(page)
     else:
@@ -200,8 +201,8 @@ def _news_link(item: str, path: str, number: int, parsed: Parsed) -> Related | N
 
 
 def _split_context(text: str) -> tuple[str, ...]:
-    """The names of a context line: the same few lines come back link after link (3,500
-    distinct ones in 48,000 links of the benchmark corpus), so each is read once."""
+    """The names of a context line: a corpus repeats the same few context lines link after
+    link, so each is read once."""
     names = _CONTEXT_NAMES.get(text)
     if names is None:
         if len(_CONTEXT_NAMES) >= MAX_CONTEXTS:

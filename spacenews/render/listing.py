@@ -1,8 +1,8 @@
 """Long tables: laid out as Rich lays out a table, but a row at a time, and printed as they go.
 
-Rich's Table measures every cell, then renders each through several layers: 0.75 ms a row,
-so ten seconds for the 13,162 events of a 10,000-document corpus, and not a line printed
-until the last row was laid out. A Listing sizes its columns once, from the console's
+Rich's Table measures every cell, then renders each through several layers, and prints
+nothing until the last row is laid out: a long timeline would wait seconds for its first
+line. A Listing sizes its columns once, from the console's
 width and the cells' plain text, lays out each row's lines itself in the same box, and
 comes in parts that are printed one after another. The text is a Table's (the tests hold it
 to that); where the columns cannot fit as a Table would fit them, a Table is printed.

@@ -198,7 +198,7 @@ def _section(title: str, rows: list[list[Text]]) -> Group:
 class Rows:
     """Rows of one cell, or of two side by side, indented, each cell wrapped in its column:
     the layout of a grid, without a table's measuring of every cell (a year's events in full
-    have thousands of rows, and their grids took most of the time). A word too long for its
+    have thousands of rows, each measured by a grid). A word too long for its
     column (an address, a path) is folded onto the next line, where a grid cut it short:
     show is for reading all of it. Public: a renderable of its own, tested against the grid
     it stands in for."""
