@@ -143,6 +143,12 @@ class Document(NamedTuple):
         }
 
 
+def english_first(document: Document) -> list[Paragraph]:
+    """A document's paragraphs, those in English first: a page that says everything twice
+    gives its snippets in English when it can."""
+    return sorted(document.paragraphs, key=lambda paragraph: paragraph.lang != "en")
+
+
 class Problem(NamedTuple):
     """Something wrong with a file: where, and why."""
 

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple, TypeVar, overload
 
 from spacenews.corpus import Corpus
 from spacenews.dates import DateError, Precision, Range, parse_month_day, parse_period, parse_range
-from spacenews.model import Document, Event, Mention, Paragraph
+from spacenews.model import Document, Event, Mention, english_first
 from spacenews.text import fold
 
 TIE_SCORE = 3.0  # the corpus itself says the entity belongs to the event (context, tag)
@@ -179,7 +179,7 @@ class Relation:
 
         names: list[str] = []
         snippet = ""
-        for paragraph in _english_first(document):
+        for paragraph in english_first(document):
             found = list(self._pattern.finditer(paragraph.text))
             if found and not snippet:
                 snippet = sentence_at(paragraph.text, found[0].start())
@@ -216,11 +216,6 @@ class Relation:
         if view is not None:
             return view.documents_for(self._finder, self._how)
         return corpus.documents
-
-
-def _english_first(document: Document) -> list[Paragraph]:
-    # A page that says everything twice gives its snippet in English when it can.
-    return sorted(document.paragraphs, key=lambda paragraph: paragraph.lang != "en")
 
 
 def _via(kinds: set[str]) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from spacenews.corpus import Corpus
+from spacenews.index.terms import document_paragraphs, event_paragraphs, unit_text
 from spacenews.model import Document, Event, EventText
 from spacenews.prose import sentence_at
 from spacenews.text import normalise
@@ -236,16 +237,6 @@ class SearchIndex:
         return found
 
 
-def event_paragraphs(event: Event | EventText) -> tuple[str, ...]:
-    """What search reads of an event: its headline, body and entities."""
-    return (event.headline, event.body, ", ".join(event.entities))
-
-
-def document_paragraphs(document: Document) -> tuple[str, ...]:
-    """What search reads of a document: its title and paragraphs, English first."""
-    return (document.title, *_english_first(document))
-
-
 def event_unit(event: Event | EventText) -> Unit:
     """An event as search shows it."""
     return Unit("event", event.id, event.date, event.headline, event_paragraphs(event))
@@ -260,22 +251,6 @@ def units_of(corpus: Corpus) -> list[Unit]:
     """The units of a corpus, in its order."""
     units = [event_unit(event) for event in corpus.event_texts()]
     return units + [document_unit(document) for document in corpus.documents]
-
-
-def unit_text(paragraphs: Sequence[str]) -> tuple[str, int]:
-    """A unit's text as the full-text table holds it (see index.terms), and its length in
-    words for BM25: its runs of word characters, as always (a run of CJK characters is one,
-    however many pairs the table holds of it), so that scores stay those of before."""
-    from spacenews.index.terms import terms
-
-    normalised = normalise("\n".join(paragraphs))
-    return " ".join(terms(normalised)), len(_WORD.findall(normalised))
-
-
-def _english_first(document: Document) -> list[str]:
-    # Where a page says everything twice, the snippet is English when both versions match.
-    paragraphs = sorted(document.paragraphs, key=lambda paragraph: paragraph.lang != "en")
-    return [paragraph.text for paragraph in paragraphs]
 
 
 def snippet(unit: Unit, query: SearchQuery) -> str:

@@ -1,8 +1,8 @@
 """The layers import one way: files -> parse -> corpus and index -> query -> render -> CLI.
 
 Every module of the package is read with ast (imports inside functions and under
-TYPE_CHECKING count too): nothing but the CLI imports the CLI, and nothing below the
-renderers imports them, nor typer, click or rich.
+TYPE_CHECKING count too): no module imports one of a layer above its own, nothing but the
+CLI imports the CLI, and nothing below the renderers imports them, nor typer, click or rich.
 """
 
 from __future__ import annotations
@@ -18,6 +18,18 @@ PACKAGE = Path(__file__).parent.parent / "spacenews"
 # The command line: the commands, their options, and the one writer to the streams.
 CLI = {"spacenews.cli", "spacenews.options", "spacenews.terminal", "spacenews.__main__"}
 INTERFACE = ("typer", "click", "rich", "spacenews.render")  # for people, above the library
+
+
+# The layers, lowest first: a module may import its own layer's and those below.
+LAYERS = [
+    ("text", "model", "dates", "jsonbytes", "schema"),  # the types and rules everyone shares
+    ("walk",),
+    ("prose", "entities", "links", "parse"),
+    ("corpus", "loader", "index", "fetch"),
+    ("query", "search"),
+    ("render",),
+    ("cli", "options", "terminal", "__main__"),
+]
 
 
 def _module_name(path: Path) -> str:
@@ -66,6 +78,40 @@ def _offences(allowed: set[str] | tuple[str, ...], forbidden: tuple[str, ...]) -
 def test_the_modules_are_found() -> None:
     assert {"spacenews.cli", "spacenews.query", "spacenews.render.table"} <= set(MODULES)
     assert "spacenews.parse.eventpage" in MODULES
+
+
+def _layer(module: str) -> int | None:
+    for number, layer in enumerate(LAYERS):
+        if _within(module, tuple(f"spacenews.{name}" for name in layer)):
+            return number
+    return None
+
+
+def _upward(modules: dict[str, str]) -> list[str]:
+    """Each import of a module of a higher layer than the importer's."""
+    return sorted(
+        f"{name} imports {imported}"
+        for name, source in modules.items()
+        for imported in imports(name, source)
+        if (mine := _layer(name)) is not None
+        and (theirs := _layer(imported)) is not None
+        and theirs > mine
+    )
+
+
+def test_every_module_has_a_layer() -> None:
+    assert [name for name in MODULES if name != "spacenews" and _layer(name) is None] == []
+
+
+def test_no_module_imports_a_layer_above_its_own() -> None:
+    sources = {name: path.read_text("utf-8") for name, path in MODULES.items()}
+    assert _upward(sources) == []
+    sources["spacenews.index.fresh"] += "\nimport spacenews.search\n"
+    sources["spacenews.text"] += "\nfrom spacenews import walk\n"
+    assert _upward(sources) == [
+        "spacenews.index.fresh imports spacenews.search",
+        "spacenews.text imports spacenews.walk",
+    ]
 
 
 def test_nothing_but_the_cli_imports_the_cli() -> None:

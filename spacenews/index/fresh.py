@@ -45,7 +45,7 @@ class DocumentRows(NamedTuple):
     acronyms: bytes
     data: bytes
     mentions: Sequence[tuple[int, int, str, bytes]]  # day, last day, precision, data
-    text: str  # its words in search (see search.unit_text)
+    text: str  # its words in search (see index.terms.unit_text)
     length: int  # ... and its length in words
     texts: str  # its paragraphs, a NUL between: where related looks for names
     texts_folded: str | None  # ... as text.fold_case gives them (None: it cannot)
@@ -74,7 +74,7 @@ def file_rows(parsed: Parsed) -> FileRows:
 def _document_rows(document: Document) -> DocumentRows:
     from spacenews.dates import period_of
     from spacenews.entities import acronyms
-    from spacenews.search import document_paragraphs, unit_text
+    from spacenews.index.terms import document_paragraphs, unit_text
     from spacenews.text import fold_case
 
     mentions = [
@@ -296,8 +296,8 @@ class _EventRows:
         """An event's rows; unit is the id of its text in search."""
         from spacenews.corpus import event_parts
         from spacenews.entities import acronyms
+        from spacenews.index.terms import event_paragraphs, unit_text
         from spacenews.jsonbytes import encode
-        from spacenews.search import event_paragraphs, unit_text
         from spacenews.text import fold_case
 
         texts = "\0".join(event_parts(event))

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
+
+from spacenews.model import Document, Event, EventText, english_first
+from spacenews.text import normalise
 
 _WORD = re.compile(r"\w+")
 # Han (with its extensions and compatibility forms), Hiragana, Katakana, Hangul.
@@ -58,3 +62,22 @@ def terms(normalised: str) -> list[str]:
     if not has_cjk(normalised):
         return words
     return [term for word in words for term in word_terms(word)]
+
+
+def event_paragraphs(event: Event | EventText) -> tuple[str, ...]:
+    """What search reads of an event: its headline, body and entities."""
+    return (event.headline, event.body, ", ".join(event.entities))
+
+
+def document_paragraphs(document: Document) -> tuple[str, ...]:
+    """What search reads of a document: its title and paragraphs, English first (where a
+    page says everything twice, the snippet is English when both versions match)."""
+    return (document.title, *(paragraph.text for paragraph in english_first(document)))
+
+
+def unit_text(paragraphs: Sequence[str]) -> tuple[str, int]:
+    """A unit's text as the full-text table holds it, and its length in words for BM25: its
+    runs of word characters (a run of CJK characters is one, however many pairs the table
+    holds of it)."""
+    normalised = normalise("\n".join(paragraphs))
+    return " ".join(terms(normalised)), len(_WORD.findall(normalised))
