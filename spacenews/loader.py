@@ -79,7 +79,7 @@ def load_corpus(
         keep = db is not None or _index_on_disk(cache, len(files), roots == [seeds_path()])
         view = _open_kept_index(roots, files, notices, db, workers, progress) if keep else None
         if view is None:
-            view = _bring_up_to_date(_memory(roots), files, workers, progress)
+            view = _bring_up_to_date(_this_run_only(roots, len(files)), files, workers, progress)
         corpus = Corpus.of_view(view, tables)
         corpus.problems += tuple(problems)
         corpus.problems += tuple(table_problems)
@@ -118,17 +118,19 @@ def index_results(
     def rows(todo: list[SourceFile]) -> Iterator[FileRows]:
         return (file_rows(parsed[int(file.relative)]) for file in todo)
 
-    db = _memory([])
+    db = _this_run_only([])
     refresh(db, files, rows, progress)
     from spacenews.index.view import View
 
     return Corpus.of_view(View(db), alias_tables)
 
 
-def _memory(roots: list[Path]) -> sqlite3.Connection:
-    from spacenews.index.store import MEMORY, connect
+def _this_run_only(roots: list[Path], files: int = 0) -> sqlite3.Connection:
+    """A database for this run only: in memory, or for CACHE_MIN_FILES files and more in a
+    temporary file, so that a large corpus's index does not stand in memory whole."""
+    from spacenews.index.store import MEMORY, TEMPORARY, connect
 
-    return connect(MEMORY, roots)
+    return connect(MEMORY if files < CACHE_MIN_FILES else TEMPORARY, roots)
 
 
 def _bring_up_to_date(

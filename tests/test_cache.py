@@ -284,6 +284,18 @@ def test_a_run_that_writes_leaves_the_write_ahead_log_empty(
         assert (tmp_path / "index.sqlite-wal").stat().st_size == 0
 
 
+def test_without_the_cache_a_large_index_is_in_a_file_removed_at_once(corpus_dir: Path) -> None:
+    # An index in memory takes as much memory as it would on disk (1.2 GB at 100,000 files):
+    # from CACHE_MIN_FILES files up it goes to a file SQLite removes itself.
+    def journal(corpus: Any) -> str:
+        return str(corpus.view.db.execute("PRAGMA journal_mode").fetchone()[0])
+
+    assert journal(load_corpus()) == "memory"
+    large = load_corpus([corpus_dir])
+    assert journal(large) == "delete"
+    assert state(large) == state(load_corpus([corpus_dir], db=corpus_dir.parent / "kept.db"))
+
+
 def test_the_seeds_are_never_cached(private_cache: Path) -> None:
     CliRunner().invoke(app, ["timeline", "--json"])
     assert not list(private_cache.iterdir())

@@ -13,6 +13,9 @@ from typing import Any
 ENV_DIR = "SPACENEWS_CACHE_DIR"
 SUFFIX = ".sqlite"
 MEMORY = ":memory:"
+# A database of this run only, in a file SQLite removes at once (it lives on while open):
+# a large corpus's index, which would hold as much memory as it takes on disk.
+TEMPORARY = ""
 BUSY_TIMEOUT_MS = 60_000  # another run filling the same database: wait for it
 HEADER = b"SQLite format 3\x00"
 
@@ -197,10 +200,11 @@ def inside(folder: Path, root: Path) -> bool:
 
 
 def connect(path: Path | str, roots: list[Path]) -> sqlite3.Connection:
-    """The database at path (":memory:" for one of this run only), made when there is none;
-    StoreError when the file is there but is not one this spacenews made for these paths."""
-    if path == MEMORY:
-        db = sqlite3.connect(MEMORY, isolation_level=None)
+    """The database at path (MEMORY or TEMPORARY for one of this run only), made when there
+    is none; StoreError when the file is there but is not one this spacenews made for these
+    paths."""
+    if path in (MEMORY, TEMPORARY):
+        db = sqlite3.connect(path, isolation_level=None)
         _create(db, roots)
         return db
     path = Path(path)
