@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from spacenews import loader
 from spacenews.cli import app
 from spacenews.index.store import database_file
 from spacenews.loader import CACHE_MIN_FILES, load_corpus
-from spacenews.query import Query, select
+from spacenews.query import Query, entities, select
 
 from .conftest import state
 
@@ -272,16 +273,46 @@ def test_a_database_file_given_with_db(corpus_dir: Path, tmp_path: Path) -> None
     assert runner.invoke(app, after).stdout == plain.stdout  # a global option, anywhere
 
 
-def test_a_run_that_writes_leaves_the_write_ahead_log_empty(
+def test_a_run_that_writes_leaves_little_in_the_write_ahead_log(
     corpus_dir: Path, tmp_path: Path
 ) -> None:
     # A run ends without closing the database: the next one opens the log it left, and reads
-    # it whole. After its writes (the index filled, the names entities found), it is empty.
+    # it whole. A fill leaves it empty; entities, which keeps what each event names while
+    # it still reads, leaves only those rows in it, a small part of the database.
+    db, wal = tmp_path / "index.sqlite", tmp_path / "index.sqlite-wal"
+    base = [sys.executable, "-m", "spacenews", "--db", str(db), "--corpus", str(corpus_dir)]
+    subprocess.run([*base, "timeline"], check=True, capture_output=True)
+    assert wal.stat().st_size == 0
+    subprocess.run([*base, "entities"], check=True, capture_output=True)
+    assert 0 < wal.stat().st_size < db.stat().st_size / 4
+    with closing(sqlite3.connect(db)) as kept:
+        assert kept.execute("SELECT count(*) FROM event_entities").fetchone()[0] > 80
+
+
+def test_entities_keeps_nothing_while_another_run_writes(corpus_dir: Path, tmp_path: Path) -> None:
+    # What entities keeps is written on a connection of its own, never waiting: not while
+    # another run holds the database, nor after another run wrote files' rows since this
+    # one began. Either way this run answers from its own unchanged view of the database.
     db = tmp_path / "index.sqlite"
-    for command in (["timeline"], ["entities"]):
-        base = [sys.executable, "-m", "spacenews", "--db", str(db), "--corpus", str(corpus_dir)]
-        subprocess.run([*base, *command], check=True, capture_output=True)
-        assert (tmp_path / "index.sqlite-wal").stat().st_size == 0
+    expected = [info.to_dict() for info in entities(load_corpus([corpus_dir]))]
+
+    def kept() -> int:
+        with closing(sqlite3.connect(db)) as reader:
+            return int(reader.execute("SELECT count(*) FROM event_entities").fetchone()[0])
+
+    for other in ("holds", "wrote"):
+        corpus = load_corpus([corpus_dir], db=db)
+        with closing(sqlite3.connect(db, isolation_level=None)) as another:
+            another.execute("BEGIN IMMEDIATE")
+            another.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+            if other == "wrote":
+                another.execute("COMMIT")
+            assert [info.to_dict() for info in entities(corpus)] == expected
+            assert len(list(corpus.events)) == len(load_corpus([corpus_dir]).events)
+        assert kept() == 0
+    corpus = load_corpus([corpus_dir], db=db)
+    assert [info.to_dict() for info in entities(corpus)] == expected
+    assert kept() == len(corpus.events)
 
 
 def test_without_the_cache_a_large_index_is_in_a_file_removed_at_once(corpus_dir: Path) -> None:

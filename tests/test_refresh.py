@@ -17,8 +17,10 @@ from typer.testing import CliRunner
 
 from spacenews import loader
 from spacenews.cli import app
+from spacenews.corpus import Corpus
 from spacenews.index import fresh
 from spacenews.loader import load_corpus
+from spacenews.query import entities
 
 from .conftest import generate_module, state
 
@@ -163,6 +165,33 @@ def test_names_found_are_kept_for_the_gazetteer_they_were_found_with(tmp_path: P
     plain = runner.invoke(app, ["--corpus", str(folder), "--no-cache", "entities", "--json"])
     assert cached.stdout == plain.stdout
     assert json.loads(cached.stdout)[0]["last"] == "2020-03-05"
+
+
+def test_names_found_are_forgotten_with_the_event_they_were_found_in(tmp_path: Path) -> None:
+    # An event told again (its body edited, its id the same) is looked at again; and a run
+    # that began before another refreshed the index keeps nothing of what it found.
+    folder, db = tmp_path / "corpus", tmp_path / "index.sqlite"
+    folder.mkdir()
+    page = "### [2020-01-0{day}](/news/2020/01/{day}/index.md)\n# Flight {day}.\n\n{body}\n"
+    (folder / "a.md").write_text(
+        page.format(
+            day=1,
+            body="The Zond Crew flew.\n\n### Related:"
+            "\n\n1. [Other](/news/2020/02/1/x.md) _Context: Zond Crew_",
+        )
+    )
+    (folder / "b.md").write_text(page.format(day=2, body="Nobody flew."))
+
+    def counted(corpus: Corpus) -> dict[str, int]:
+        return {info.name: info.events for info in entities(corpus)}
+
+    before = load_corpus([folder], db=db)  # a run that began before the edit below
+    (folder / "b.md").write_text(page.format(day=2, body="The Zond Crew flew too."))
+    load_corpus([folder], db=db)
+    assert counted(before)["Zond Crew"] == 2  # what that run saw, and must not keep
+    assert counted(load_corpus([folder], db=db))["Zond Crew"] == 3
+    (folder / "b.md").write_text(page.format(day=2, body="Nobody flew again."))
+    assert counted(load_corpus([folder], db=db))["Zond Crew"] == 2
 
 
 def test_walk_keys_sort_as_the_walk_goes(tmp_path: Path) -> None:

@@ -157,6 +157,7 @@ def refresh(
                 _forget(db, old[0], touched)
             _remember(db, file, keys[index], rows, touched)
         merge_again(db, touched, progress)
+        db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
@@ -175,7 +176,15 @@ def _forget(db: sqlite3.Connection, ident: int, touched: set[str]) -> None:
         event for (event,) in db.execute("SELECT event FROM records WHERE file = ?", (ident,))
     )
     db.execute("DELETE FROM search WHERE rowid IN (SELECT id FROM units WHERE file = ?)", (ident,))
-    for table in ("records", "units", "documents", "mentions", "tags", "acronyms"):
+    for table in (
+        "records",
+        "units",
+        "documents",
+        "mentions",
+        "tags",
+        "acronyms",
+        "document_entities",
+    ):
         db.execute(f"DELETE FROM {table} WHERE file = ?", (ident,))
     db.execute("DELETE FROM files WHERE id = ?", (ident,))
 
@@ -205,7 +214,7 @@ def _remember(
     touched.update(event for event, _ in rows.records)
     for seq, document in enumerate(rows.documents):
         db.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 ident,
                 seq,
@@ -275,6 +284,7 @@ def _drop_events(db: sqlite3.Connection, block: list[str], marks: str) -> None:
         ("ties", "event"),
         ("names", "event"),
         ("acronyms", "event"),
+        ("event_entities", "event"),
         ("events", "id"),
     ):
         db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", block)
@@ -330,9 +340,7 @@ class _EventRows:
 
     def write(self, db: sqlite3.Connection) -> None:
         """Insert the rows."""
-        db.executemany(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)", self.events
-        )
+        db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.events)
         db.executemany("INSERT INTO ties VALUES (?, ?, ?)", self.ties)
         db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", self.names)
         db.executemany(

@@ -82,9 +82,7 @@ CREATE TABLE IF NOT EXISTS events(
     texts TEXT NOT NULL,           -- headline, body and source titles, a NUL between
     texts_folded TEXT,             -- ... as text.fold_case gives them (NULL: it cannot)
     entities BLOB NOT NULL,        -- JSON list of its entity names
-    acronyms BLOB NOT NULL,        -- JSON list of the (name, acronym) its headline defines
-    found TEXT                     -- the entities it is tied to or names, a NUL between (see
-                                   -- View.entity_counts; NULL: not looked for yet)
+    acronyms BLOB NOT NULL         -- JSON list of the (name, acronym) its headline defines
 );
 CREATE INDEX IF NOT EXISTS events_order ON events(day, headline_fold, id);
 CREATE TABLE IF NOT EXISTS names(
@@ -132,7 +130,6 @@ CREATE TABLE IF NOT EXISTS documents(
     data BLOB NOT NULL,            -- the whole document, paragraphs included (JSON)
     texts TEXT NOT NULL,           -- its paragraphs, a NUL between
     texts_folded TEXT,             -- ... as text.fold_case gives them (NULL: it cannot)
-    found TEXT,                    -- the entities it is tagged with or names (as events.found)
     PRIMARY KEY (file, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS mentions(
@@ -154,6 +151,19 @@ CREATE TABLE IF NOT EXISTS units(
     words INTEGER NOT NULL         -- how many words search holds of it
 );
 CREATE INDEX IF NOT EXISTS units_document ON units(file, seq);
+-- The entities each event and document is tied to or names, a NUL between, as entities
+-- found them for the gazetteer of meta's "found" digest (see View.entity_counts); an event
+-- or document without a row is looked at by the next entities.
+CREATE TABLE IF NOT EXISTS event_entities(
+    event TEXT PRIMARY KEY,
+    names TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS document_entities(
+    file INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    names TEXT NOT NULL,
+    PRIMARY KEY (file, seq)
+) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
     text, tokenize = "unicode61 remove_diacritics 2 tokenchars '_'"
 );
@@ -263,7 +273,8 @@ def _make(path: Path, roots: list[Path]) -> None:
 
 def _create(db: sqlite3.Connection, roots: list[Path]) -> None:
     """The tables, in one transaction, unless they are there already."""
-    meta = [("fingerprint", fingerprint()), ("roots", _roots_key(roots))]
+    # generation counts the writes of files' rows: see View.entity_counts.
+    meta = [("fingerprint", fingerprint()), ("roots", _roots_key(roots)), ("generation", "0")]
     values = "".join(f"INSERT OR IGNORE INTO meta VALUES ('{k}', '{v}');\n" for k, v in meta)
     db.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\n{values}COMMIT;")
 

@@ -17,7 +17,6 @@ from spacenews.index.codec import (
     sql_text,
     unpack,
 )
-from spacenews.index.store import empty_log
 from spacenews.model import Document, Event, EventText, Mention, Problem
 
 if TYPE_CHECKING:
@@ -38,6 +37,7 @@ class View:
         # meanwhile changes nothing this one sees (WAL keeps the state it started from).
         if not db.in_transaction:
             db.execute("BEGIN")
+        self._generation = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
         rows = db.execute(f"SELECT rowid, day FROM events {_ORDER}").fetchall()
         self.rowids: list[int] = [row[0] for row in rows]
         self._places: dict[int, int] | None = None
@@ -141,41 +141,50 @@ class View:
     def entity_counts(self, gazetteer: Gazetteer) -> tuple[dict[str, list[int]], Counter[str]]:
         """For each entity an event or document is tied to or names, by canonical name: how
         many events, the first and last of their days (as [count, first, last]); and how
-        many documents. What each event and document names is kept in its found column, for
-        the gazetteer it was found with: only the events and documents that changed since are
-        read again, unless the gazetteer changed (a new name, an alias table edited)."""
+        many documents. What each event and document names is kept (event_entities,
+        document_entities) for the gazetteer it was found with: only the events and
+        documents new since are read, unless the gazetteer changed (a new name, an alias
+        table edited)."""
         key = gazetteer.key()
         kept = self.db.execute("SELECT value FROM meta WHERE key = 'found'").fetchone() == (key,)
-        unknown = "found IS NULL" if kept else "1"  # the rows whose names are looked for
+        new_event = "NOT EXISTS (SELECT 1 FROM event_entities f WHERE f.event = e.id)"
+        new_event = new_event if kept else "1"
         ties: dict[str, list[str]] = {}
         query = "SELECT t.event, t.name FROM ties t JOIN events e ON e.id = t.event WHERE "
-        for event, name in self.db.execute(query + ("e.found IS NULL" if kept else "1")):
+        for event, name in self.db.execute(query + new_event):
             ties.setdefault(event, []).append(name)
         resolve = gazetteer.resolve
-        events: list[tuple[str, int]] = []
+        events: list[tuple[str, str]] = []
         days: list[tuple[int, str]] = []
-        query = f"SELECT rowid, id, day, texts FROM events WHERE {unknown}"
-        for rowid, ident, day, texts in self.db.execute(query):
+        for ident, day, texts in self.db.execute(
+            f"SELECT e.id, e.day, e.texts FROM events e WHERE {new_event}"
+        ):
             names = {name for _, name in gazetteer.places(texts[: _body_end(texts)])}
             names.update(resolve(tie) or tie for tie in ties.get(ident, ()))
             found = "\0".join(sorted(names))
-            events.append((found, rowid))
+            events.append((ident, found))
             days.append((day, found))
-        documents: list[tuple[str, int, int]] = []
-        query = f"SELECT file, seq, tags, texts FROM documents WHERE {unknown}"
+        new_document = (
+            "NOT EXISTS (SELECT 1 FROM document_entities f WHERE f.file = d.file AND f.seq = d.seq)"
+            if kept
+            else "1"
+        )
+        documents: list[tuple[int, int, str]] = []
+        query = f"SELECT d.file, d.seq, d.tags, d.texts FROM documents d WHERE {new_document}"
         for file, seq, tags, texts in self.db.execute(query):
             names = {name for _, name in gazetteer.places(texts)}
             names.update(resolve(tag) or tag for tag in unpack(tags))
-            documents.append(("\0".join(sorted(names)), file, seq))
-        found_in = [found for found, *_ in documents]
+            documents.append((file, seq, "\0".join(sorted(names))))
+        found_in = [found for *_, found in documents]
         if kept:
-            days += self.db.execute("SELECT day, found FROM events WHERE found != ''")
+            days += self.db.execute(
+                "SELECT e.day, f.names FROM event_entities f JOIN events e ON e.id = f.event"
+            )
             found_in += [
-                found
-                for (found,) in self.db.execute("SELECT found FROM documents WHERE found != ''")
+                names for (names,) in self.db.execute("SELECT names FROM document_entities")
             ]
         if events or documents or not kept:
-            self._keep_found(key, events, documents)
+            self._keep_found(key, kept, events, documents)
         counts: dict[str, list[int]] = {}
         for day, found in days:
             for name in found.split("\0") if found else ():
@@ -190,22 +199,40 @@ class View:
         return counts, tally
 
     def _keep_found(
-        self, key: str, events: list[tuple[str, int]], documents: list[tuple[str, int, int]]
+        self,
+        key: str,
+        kept: bool,
+        events: list[tuple[str, str]],
+        documents: list[tuple[int, int, str]],
     ) -> None:
-        """Keep what the events and documents name, for the next run. A database another run
-        is writing, or one that cannot be written, keeps nothing: the next run looks again."""
+        """Keep what the events and documents name, for the next run, without leaving this
+        run's read transaction: on a connection of its own, and only while no other run has
+        written files' rows since this one began (a database another run is writing, or one
+        that cannot be written, keeps nothing: the next run looks again)."""
+        path = self.db.execute("PRAGMA database_list").fetchone()[2]
+        private = not path  # in memory, or a temporary file: this run's alone
+        writer = self.db if private else sqlite3.connect(path, isolation_level=None, timeout=0)
         try:
-            self.db.executemany("UPDATE events SET found = ? WHERE rowid = ?", events)
-            self.db.executemany(
-                "UPDATE documents SET found = ? WHERE file = ? AND seq = ?", documents
+            if not private:
+                writer.execute("BEGIN IMMEDIATE")
+                generation = "SELECT value FROM meta WHERE key = 'generation'"
+                if writer.execute(generation).fetchone() != self._generation:
+                    return  # the rows found may be gone: rolled back as the writer closes
+            if not kept:
+                writer.execute("DELETE FROM event_entities")
+                writer.execute("DELETE FROM document_entities")
+            writer.executemany("INSERT OR REPLACE INTO event_entities VALUES (?, ?)", events)
+            writer.executemany(
+                "INSERT OR REPLACE INTO document_entities VALUES (?, ?, ?)", documents
             )
-            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('found', ?)", (key,))
-            self.db.execute("COMMIT")
-        except sqlite3.OperationalError:
-            self.db.execute("ROLLBACK")
-        else:
-            empty_log(self.db)
-        self.db.execute("BEGIN")
+            writer.execute("INSERT OR REPLACE INTO meta VALUES ('found', ?)", (key,))
+            if not private:
+                writer.execute("COMMIT")
+        except sqlite3.Error:
+            pass  # nothing is kept: rolled back as the writer closes
+        finally:
+            if not private:
+                writer.close()
 
     def names(self) -> Names:
         """What the gazetteer is built from (see corpus.Names)."""
