@@ -20,7 +20,7 @@ from spacenews.walk import USER_FILE, SourceFile, walk_files
 MAX_FILE_BYTES = 16 * 1024 * 1024  # larger files are skipped with a warning
 MAX_LINE_CHARS = 100_000  # longer lines are cut, with a warning
 PARALLEL_MIN_FILES = 2000  # below this, starting worker processes costs more than it saves
-CACHE_MIN_FILES = 50  # below this, an index in memory is made quicker than a file is opened
+CACHE_MIN_FILES = 50  # below this, an index in memory is made quicker than a cache is read
 ENV_NO_CACHE = "SPACENEWS_NO_CACHE"  # set (not to 0, false or no): no cache unless asked for
 CHUNK_FILES = 500  # files a worker parses between two reports
 PARSING = "Parsing files"  # what progress is told while files are parsed
@@ -58,9 +58,10 @@ def load_corpus(
     """Read every file under the paths (default_roots when none are given).
 
     The index is a database kept from run to run (only the files changed since the last run
-    are parsed again), or one made in memory: here alone is that decided (_index_on_disk).
-    cache=True keeps it in the cache folder (for CACHE_MIN_FILES files or more: fewer are
-    indexed quicker in memory), cache=False makes it in memory, cache=None lets the loader
+    are parsed again), or one made for this run only: here alone is that decided
+    (_index_on_disk). cache=True keeps it in the cache folder (for CACHE_MIN_FILES files or
+    more: fewer are indexed quicker in memory), cache=False makes one for this run only (see
+    _this_run_only), cache=None lets the loader
     choose as the commands do. db names a database file to keep it in whatever cache says.
     workers is the number of processes to parse with (None: every core, when there are
     enough files to pay).
@@ -93,8 +94,8 @@ def load_corpus(
 def _index_on_disk(cache: bool | None, files: int, seeds_only: bool = False) -> bool:
     """Whether a corpus of this many files gets its index kept in the cache folder: never
     with cache=False, nor under CACHE_MIN_FILES files. cache=None (the commands' choice
-    when not told --no-cache) also makes it in memory for the built-in seeds alone, which
-    parse quicker than a cache reads, and when $SPACENEWS_NO_CACHE is set."""
+    when not told --no-cache) also makes one for this run only for the built-in seeds alone,
+    which parse quicker than a cache reads, and when $SPACENEWS_NO_CACHE is set."""
     if cache is None:
         cache = not seeds_only and not _no_cache_in_environment()
     return cache and files >= CACHE_MIN_FILES
@@ -179,7 +180,7 @@ def _database(
 ) -> sqlite3.Connection | None:
     """The database kept for these paths (or the one given), opened; one that cannot be used
     is set aside, with a notice, and made anew. None when there can be none (the cache folder
-    is inside a corpus path, or cannot be written): the index is then made in memory."""
+    is inside a corpus path, or cannot be written): the index is then made for this run."""
     from spacenews.index import store
 
     if given is None:

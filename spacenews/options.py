@@ -273,7 +273,7 @@ NoCacheFlag = Annotated[
     bool,
     typer.Option(
         "--no-cache",
-        help="Index every file in memory, without the cache (also $SPACENEWS_NO_CACHE=1).",
+        help="Index every file for this run only, without the cache (also $SPACENEWS_NO_CACHE=1).",
     ),
 ]
 DbOption = Annotated[
