@@ -363,7 +363,8 @@ def cache_info(json_: opt.JsonFlag = False) -> None:
 @cache_app.command("path")
 def cache_path(ctx: typer.Context) -> None:
     """Print where the index database of the corpus is (--corpus, $SPACENEWS_CORPUS, or --db),
-    to open it with sqlite3, sqlite-utils or Datasette. The built-in seeds have none.
+    to open it with sqlite3, sqlite-utils or Datasette. The built-in seeds, a corpus of fewer
+    than 50 files and --no-cache have none.
 
     Examples:
 
@@ -371,12 +372,15 @@ def cache_path(ctx: typer.Context) -> None:
 
         sqlite3 "$(spacenews --corpus ~/news cache path)" 'SELECT count(*) FROM events'
     """
-    from spacenews.index.store import database_file
+    from spacenews.loader import index_file
 
     given = opt.settings(ctx)
-    if given.db is None and not given.corpus:
-        fail("the built-in seeds are indexed in memory: give --corpus")
-    where = given.db if given.db is not None else database_file(list(given.corpus))
+    where = index_file(list(given.corpus), cache=given.cache, db=given.db)
+    if where is None:
+        fail(
+            "this corpus has no database: it is indexed at each run (the built-in seeds, "
+            "fewer than 50 files, --no-cache, or a cache folder inside it)"
+        )
     output((), "text", lambda: f"{where}\n")
 
 

@@ -66,10 +66,7 @@ def load_corpus(
     workers is the number of processes to parse with (None: every core, when there are
     enough files to pay).
     """
-    roots = list(paths) if paths else default_roots()
-    for root in roots:
-        if not root.exists() and not root.is_symlink():
-            raise CorpusError(f"corpus path does not exist: {root}")
+    roots = _existing_roots(paths)
     notices: list[str] = []
     tables, table_problems = _alias_tables(roots)
     collecting = gc.isenabled()
@@ -89,6 +86,31 @@ def load_corpus(
     finally:
         if collecting:
             gc.enable()
+
+
+def index_file(
+    paths: Sequence[Path] | None = None, *, cache: bool | None = None, db: Path | None = None
+) -> Path | None:
+    """Where load_corpus keeps the index of these paths when given these options: db, or
+    the cache folder's database for them; None when it makes one for each run only."""
+    if db is not None:
+        return db
+    roots = _existing_roots(paths)
+    if not _index_on_disk(cache, len(_walk(roots, [])), roots == [seeds_path()]):
+        return None
+    from spacenews.index.store import cache_dir, database_file, inside
+
+    folder = cache_dir()
+    return None if any(inside(folder, root) for root in roots) else database_file(roots, folder)
+
+
+def _existing_roots(paths: Sequence[Path] | None) -> list[Path]:
+    """The corpus paths (default_roots when none are given); CorpusError for one missing."""
+    roots = list(paths) if paths else default_roots()
+    for root in roots:
+        if not root.exists() and not root.is_symlink():
+            raise CorpusError(f"corpus path does not exist: {root}")
+    return roots
 
 
 def _index_on_disk(cache: bool | None, files: int, seeds_only: bool = False) -> bool:

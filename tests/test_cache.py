@@ -260,6 +260,27 @@ def test_cache_info_path_and_clear(corpus_dir: Path, private_cache: Path) -> Non
     assert not list(private_cache.glob("*.sqlite*"))
 
 
+def test_cache_path_names_the_database_the_commands_use(
+    corpus_dir: Path, private_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The loader alone decides where an index lives; cache path asks it, and so agrees with
+    # what a command really does.
+    runner = CliRunner()
+    kept = runner.invoke(app, ["--corpus", str(corpus_dir), "cache", "path"])
+    assert kept.stdout == f"{database_file([corpus_dir], private_cache)}\n"
+    small = tmp_path / "small"
+    small.mkdir()
+    (small / "a.md").write_text("Notes\n\nText.\n")
+    for args in (["--corpus", str(small)], ["--corpus", str(corpus_dir), "--no-cache"], []):
+        result = runner.invoke(app, [*args, "cache", "path"])
+        assert (result.stdout, result.exit_code) == ("", 2), args
+        assert "has no database: it is indexed at each run" in result.stderr
+        runner.invoke(app, [*args, "timeline"])
+        assert not list(private_cache.iterdir())  # nor do the commands keep one
+    monkeypatch.setenv("SPACENEWS_CACHE_DIR", str(corpus_dir / ".cache"))  # never written
+    assert runner.invoke(app, ["--corpus", str(corpus_dir), "cache", "path"]).exit_code == 2
+
+
 def test_a_database_file_given_with_db(corpus_dir: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     target = tmp_path / "mine.sqlite"
