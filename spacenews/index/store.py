@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import stat
@@ -186,6 +185,8 @@ def cache_dir() -> Path:
 
 def database_file(roots: list[Path], folder: Path | None = None) -> Path:
     """Where the database of a set of corpus paths lives."""
+    import hashlib
+
     digest = hashlib.sha256()
     for root in roots:
         digest.update(os.fsencode(os.path.realpath(root)) + b"\0")
@@ -194,6 +195,8 @@ def database_file(roots: list[Path], folder: Path | None = None) -> Path:
 
 def fingerprint() -> str:
     """A digest of spacenews's version and of the code that decides what the database holds."""
+    import hashlib
+
     from spacenews import __version__
 
     digest = hashlib.sha256(__version__.encode())
@@ -215,7 +218,7 @@ def connect(path: Path | str, roots: list[Path]) -> sqlite3.Connection:
     paths."""
     if path in (MEMORY, TEMPORARY):
         db = sqlite3.connect(path, isolation_level=None)
-        _create(db, roots)
+        _create(db, roots, kept=False)
         return db
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -271,10 +274,13 @@ def _make(path: Path, roots: list[Path]) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def _create(db: sqlite3.Connection, roots: list[Path]) -> None:
-    """The tables, in one transaction, unless they are there already."""
+def _create(db: sqlite3.Connection, roots: list[Path], kept: bool = True) -> None:
+    """The tables, in one transaction, unless they are there already. Only a database kept
+    from run to run says which code and which corpus paths made it (see _check_contents)."""
     # generation counts the writes of files' rows: see View.entity_counts.
-    meta = [("fingerprint", fingerprint()), ("roots", _roots_key(roots)), ("generation", "0")]
+    meta = [("generation", "0")]
+    if kept:
+        meta += [("fingerprint", fingerprint()), ("roots", _roots_key(roots))]
     values = "".join(f"INSERT OR IGNORE INTO meta VALUES ('{k}', '{v}');\n" for k, v in meta)
     db.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\n{values}COMMIT;")
 
