@@ -400,6 +400,7 @@ USAGE_ERRORS = [
     (["--bogus", "timeline"], "spacenews"),
     (["cache", "info", "--bogus"], "spacenews cache info"),
     (["timeline", "--limit"], "spacenews timeline"),  # an option without its value
+    (["cache", "info", "--json=x"], "spacenews cache info"),  # a flag given a value
     (["--corpus", "/nonexistent/spacenews-nowhere", "timeline"], "spacenews timeline"),
     (["related", ""], "spacenews related"),  # empty names and queries
     (["related", "  "], "spacenews related"),
