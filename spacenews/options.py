@@ -20,6 +20,7 @@ from spacenews.terminal import (
     ARGS_KEY,
     ExitCode,
     Format,
+    click,
     command_names,
     fail,
     output,
@@ -123,14 +124,11 @@ def usage_errors(ctx: Any) -> Iterator[None]:
     """Click's usage errors (a bad value, a missing argument, an unknown command or option)
     said as spacenews says its own, one line on stderr with exit 2, rather than click's box
     of usage, hint and message. Running with no arguments still shows the help."""
-    import typer.core
-
-    # The click Typer runs on: vendored as typer._click by recent Typers, click itself before.
-    click = vars(typer.core).get("_click") or vars(typer.core)["click"]
+    exceptions = click().exceptions
     try:
         yield
-    except click.exceptions.UsageError as error:
-        if isinstance(error, click.exceptions.NoArgsIsHelpError):
+    except exceptions.UsageError as error:
+        if isinstance(error, exceptions.NoArgsIsHelpError):
             raise
         where = error.ctx or ctx
         names = command_names(error.ctx) if error.ctx else where and where.meta.get(COMMAND_KEY)

@@ -109,14 +109,18 @@ def say(message: str) -> None:
 def fail(message: str) -> NoReturn:
     """A usage error: its message on stderr, as one line with where to read the command's
     help, and exit 2."""
-    import typer.core
-
-    # The click Typer runs on: vendored as typer._click by recent Typers, click itself before.
-    click = vars(typer.core).get("_click") or vars(typer.core)["click"]
-    ctx = click.globals.get_current_context(silent=True)
+    ctx = click().globals.get_current_context(silent=True)
     args = ctx.find_root().meta.get(ARGS_KEY, []) if ctx else []
     say(usage_line(message, command_names(ctx), args))
     stop(ExitCode.USAGE)
+
+
+def click() -> Any:
+    """The click that Typer runs on: typer._click where Typer vendors it (0.28 does); else
+    the click that Typer's core imports (a path not run here, where 0.28 is installed)."""
+    import typer.core
+
+    return vars(typer.core).get("_click") or vars(typer.core)["click"]
 
 
 ECHO_CHARS = 60  # a value of the command line echoed in an error is cut to this length
