@@ -330,7 +330,9 @@ def check(
     say(f"no problems in {events} and {plural(len(corpus.documents), 'document')}")
 
 
-cache_app = typer.Typer(help="Look at or clear the parse cache.", no_args_is_help=True)
+cache_app = typer.Typer(
+    cls=opt.OneLineErrors, help="Look at or clear the parse cache.", no_args_is_help=True
+)
 app.add_typer(cache_app, name="cache")
 
 

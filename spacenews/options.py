@@ -7,6 +7,8 @@ every option callback on each start.
 """
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
@@ -14,7 +16,17 @@ from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 import typer
 from typer.core import TyperGroup
 
-from spacenews.terminal import Format, fail, output
+from spacenews.terminal import (
+    ARGS_KEY,
+    ExitCode,
+    Format,
+    click,
+    command_names,
+    fail,
+    output,
+    say,
+    usage_line,
+)
 
 if TYPE_CHECKING:
     from spacenews.corpus import Corpus
@@ -76,12 +88,53 @@ def globals_first(args: list[str]) -> list[str]:
     return front + rest
 
 
-class GlobalsAnywhere(TyperGroup):
-    """The app's command group: it reads the global options wherever they are."""
+class OneLineErrors(TyperGroup):
+    """A command group that says a usage error, the option parser's too, as spacenews says
+    its own: one line (see usage_errors)."""
 
     # Any: the Context class is click's, vendored or not depending on the version of Typer.
+    def make_context(self, *args: Any, **extra: Any) -> Any:
+        with usage_errors(None):
+            return super().make_context(*args, **extra)
+
+    def invoke(self, ctx: Any) -> Any:
+        with usage_errors(ctx):  # the subcommand's own parsing happens here
+            return super().invoke(ctx)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        # The subcommand being run, for the hint of an error click raises without its context.
+        ctx.meta[COMMAND_KEY] = [*command_names(ctx), name]
+        return name, command, rest
+
+
+class GlobalsAnywhere(OneLineErrors):
+    """The app's command group: it reads the global options wherever they are."""
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        ctx.meta[ARGS_KEY] = list(args)  # for usage_line to shorten the values it echoes
         return super().parse_args(ctx, globals_first(args))
+
+
+COMMAND_KEY = "spacenews.command"  # in ctx.meta, shared by the contexts of one run
+
+
+@contextmanager
+def usage_errors(ctx: Any) -> Iterator[None]:
+    """Click's usage errors (a bad value, a missing argument, an unknown command or option)
+    said as spacenews says its own, one line on stderr with exit 2, rather than click's box
+    of usage, hint and message. Running with no arguments still shows the help."""
+    exceptions = click().exceptions
+    try:
+        yield
+    except exceptions.UsageError as error:
+        if isinstance(error, exceptions.NoArgsIsHelpError):
+            raise
+        where = error.ctx or ctx
+        names = command_names(error.ctx) if error.ctx else where and where.meta.get(COMMAND_KEY)
+        args = where.find_root().meta.get(ARGS_KEY, []) if where else []
+        say(usage_line(error.format_message(), names or [], args))
+        raise typer.Exit(ExitCode.USAGE) from None
 
 
 def settings_of(
@@ -191,6 +244,20 @@ def _completion_corpus(ctx: typer.Context) -> "Corpus | None":
         return None
 
 
+def _name(value: str | None) -> str | None:
+    """An entity name as given: a usage error when it is empty (or only spaces)."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter("an entity name cannot be empty")
+    return value
+
+
+def _words(value: list[str]) -> list[str]:
+    """The words of a search: a usage error when there are none but spaces."""
+    if not "".join(value).strip():
+        raise typer.BadParameter("the words to search for cannot be empty")
+    return value
+
+
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print results as a JSON array.")]
 JsonlFlag = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
 PeriodArgument = Annotated[
@@ -212,7 +279,11 @@ DateArgument = Annotated[
 ]
 EntityArgument = Annotated[
     str,
-    typer.Argument(help="An entity name or alias, in any case.", autocompletion=complete_entity),
+    typer.Argument(
+        help="An entity name or alias, in any case.",
+        autocompletion=complete_entity,
+        callback=_name,
+    ),
 ]
 FromOption = Annotated[
     str | None,
@@ -233,6 +304,7 @@ EntityOption = Annotated[
         "-e",
         help="Only events tied to this entity or naming it.",
         autocompletion=complete_entity,
+        callback=_name,
     ),
 ]
 OnOption = Annotated[
@@ -299,7 +371,9 @@ ChartOption = Annotated[
 ExportFormatOption = Annotated[
     ExportFormat, typer.Option("--format", "-f", help="ics (a calendar), csv or markdown.")
 ]
-WordsArgument = Annotated[list[str], typer.Argument(help='Words, and "quoted phrases".')]
+WordsArgument = Annotated[
+    list[str], typer.Argument(help='Words, and "quoted phrases".', callback=_words)
+]
 SchemaArgument = Annotated[
     str, typer.Argument(help="timeline, show, related, search, entities or check.")
 ]

@@ -384,3 +384,87 @@ def test_timeline_without_the_cache_answers_as_with_it(
     assert run_json(runner, *base) == cached  # the database kept, read again
     assert run_json(runner, *base, "--no-cache") == cached
     assert any(item["kind"] == "mention" for item in cached) == ("--mentions" in query)
+
+
+# Every usage error, the option parser's as well as spacenews' own: the command line and the
+# help that the one line on stderr points to.
+USAGE_ERRORS = [
+    (["timeline", "--limit", "abc"], "spacenews timeline"),  # a bad value
+    (["related"], "spacenews related"),  # a missing argument
+    (["search"], "spacenews search"),
+    (["bogus"], "spacenews"),  # an unknown command
+    (["cache", "bogus"], "spacenews cache"),
+    (["timeline", "--by", "week"], "spacenews timeline"),  # a bad choice
+    (["export", "--format", "pdf"], "spacenews export"),
+    (["timeline", "--bogus"], "spacenews timeline"),  # an unknown option
+    (["--bogus", "timeline"], "spacenews"),
+    (["cache", "info", "--bogus"], "spacenews cache info"),
+    (["timeline", "--limit"], "spacenews timeline"),  # an option without its value
+    (["cache", "info", "--json=x"], "spacenews cache info"),  # a flag given a value
+    (["--corpus", "/nonexistent/spacenews-nowhere", "timeline"], "spacenews timeline"),
+    (["related", ""], "spacenews related"),  # empty names and queries
+    (["related", "  "], "spacenews related"),
+    (["search", ""], "spacenews search"),
+    (["search", "", " "], "spacenews search"),
+    (["show", ""], "spacenews show"),
+    (["timeline", "--entity", ""], "spacenews timeline"),
+    (["export", "-e", ""], "spacenews export"),
+    (["timeline", "--json", "--jsonl"], "spacenews timeline"),  # spacenews' own
+    (["show", "2016-13"], "spacenews show"),
+    (["schema", "nope"], "spacenews schema"),
+]
+
+
+@pytest.mark.parametrize(("args", "command"), USAGE_ERRORS)
+def test_a_usage_error_is_one_line_with_a_hint(
+    runner: CliRunner, args: list[str], command: str
+) -> None:
+    result = run(runner, *args)
+    assert (result.exit_code, result.stdout) == (2, "")
+    [line] = result.stderr.splitlines()
+    assert line.startswith("spacenews: error: ")
+    assert line.endswith(f" (see {command} --help)")
+
+
+def test_a_usage_error_says_what_is_wrong(runner: CliRunner) -> None:
+    said = {
+        ("timeline", "--limit", "abc"): "'abc' is not a valid int range",
+        ("related",): "Missing argument 'entity'",
+        ("bogus",): "No such command 'bogus'",
+        ("timeline", "--by", "week"): "'week' is not one of 'year', 'month', 'decade'",
+        ("related", ""): "an entity name cannot be empty",
+        ("search", ""): "the words to search for cannot be empty",
+    }
+    for args, message in said.items():
+        assert message in run(runner, *args).stderr
+
+
+def test_a_usage_error_shortens_the_long_values_it_echoes(runner: CliRunner) -> None:
+    value = "9" * 50 + "x" * 50
+    for args in (["timeline", "--limit", value], ["timeline", f"--limit={value}"], [value]):
+        line = run(runner, *args).stderr
+        assert value not in line
+        assert f"'{value[:59]}…'" in line
+    option = "--" + "o" * 100
+    assert f"No such option: {option[:59]}… " in run(runner, "timeline", option).stderr
+
+
+def test_a_usage_error_echoes_no_control_character(runner: CliRunner) -> None:
+    result = run(runner, "--corpus", "/nonexistent/\x1b[2Jnowhere", "timeline")
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "\\x1b[2Jnowhere" in result.stderr
+
+
+def test_no_arguments_still_shows_the_help(runner: CliRunner) -> None:
+    result = run(runner)
+    assert "Usage: spacenews [OPTIONS] COMMAND" in result.stdout + result.stderr
+    assert "spacenews: error" not in result.stderr
+
+
+def test_the_console_script_says_a_usage_error_in_one_line() -> None:
+    done = _console("timeline", "--by", "week")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "spacenews: error: Invalid value for '--by': 'week' is not one of 'year', 'month', "
+        "'decade'. (see spacenews timeline --help)\n"
+    )

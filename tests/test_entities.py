@@ -356,11 +356,12 @@ def test_parts_of_parts_belong_to_the_whole_and_a_whole_is_no_part_of_itself() -
     }
 
 
-def test_a_blank_name_is_no_entity(runner: CliRunner) -> None:
+def test_a_blank_name_is_a_usage_error(runner: CliRunner) -> None:
     for name in [" ", ""]:
         result = run(runner, "related", name)
-        assert result.exit_code == 1
+        assert result.exit_code == 2
         assert result.stdout == ""
+        assert "an entity name cannot be empty" in result.stderr
 
 
 def test_a_finder_knows_the_words_its_matches_start_with() -> None:
