@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from spacenews.dates import DateError, Precision, make_date
 from spacenews.model import Paragraph
-from spacenews.text import clean_inline
+from spacenews.text import clean_inline, shorten
 
 # Month names of the languages the corpora are written in (English, French, German, Spanish,
 # Italian, Turkish), folded to lower case without accents where the corpora drop them.
@@ -150,8 +150,7 @@ def sentence_at(text: str, offset: int) -> str:
 
 
 def _cut(sentence: str) -> str:
-    sentence = sentence.strip()
-    return sentence if len(sentence) <= SNIPPET_CHARS else sentence[: SNIPPET_CHARS - 1] + "…"
+    return shorten(sentence.strip(), SNIPPET_CHARS)
 
 
 def _date(parts: dict[str, str | None], precision: str) -> date | None:

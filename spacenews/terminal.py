@@ -130,10 +130,10 @@ ARGS_KEY = "spacenews.args"  # where the command group keeps the command line, i
 def usage_line(message: str, command: list[str], args: list[str]) -> str:
     """A usage error as said on stderr, ``error: message (see spacenews COMMAND --help)``,
     the values of the command line ``args`` too long to echo whole shortened."""
-    from spacenews.text import printable
+    from spacenews.text import printable, shorten
 
     for value in sorted(_long_values(args), key=len, reverse=True):
-        message = message.replace(value, value[: ECHO_CHARS - 1] + "…")
+        message = message.replace(value, shorten(value, ECHO_CHARS))
     return f"error: {printable(message)} (see {' '.join(['spacenews', *command])} --help)"
 
 

@@ -48,6 +48,11 @@ def slugify(text: str) -> str:
     return "-".join(_SLUG_RUN.findall(text[:SLUG_LENGTH].lower()))
 
 
+def shorten(text: str, limit: int) -> str:
+    """The text, or its first limit - 1 characters and an ellipsis when it is longer."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def printable(text: str) -> str:
     """Text with every control character shown as an escape, for names such as file paths."""
     return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text.replace("\n", "\\n"))

@@ -10,7 +10,7 @@ from spacenews.links import PUBLISHED
 from spacenews.model import Document, EventRecord, Problem, Source
 from spacenews.parse.markup import html_text
 from spacenews.parse.plaintext import TITLE_CHARS, prose_document
-from spacenews.text import clean_inline, strip_controls
+from spacenews.text import clean_inline, shorten, strip_controls
 
 
 def utc_day(stamp: object) -> date | None:
@@ -86,4 +86,4 @@ def field(data: dict[str, Any], key: str) -> str:
 
 def _first_line(body: str) -> str:
     line = clean_inline(body.split("\n", 1)[0])
-    return line if len(line) <= TITLE_CHARS else line[: TITLE_CHARS - 1] + "…"
+    return shorten(line, TITLE_CHARS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacenews.model import Document, Mention
 from spacenews.parse import Handler, Parsed
 from spacenews.prose import find_dates, paragraphs
-from spacenews.text import clean_inline, strip_controls
+from spacenews.text import clean_inline, shorten, strip_controls
 
 TITLE_CHARS = 120
 _PREFERRED_LANG = "en"  # when a page says a thing in several languages, mentions keep this one
@@ -62,7 +62,7 @@ def prose_document(
 def _first_sentence(line: str) -> str:
     end = line.find(". ")
     title = line[: end + 1] if end > 0 else line
-    return title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1] + "…"
+    return shorten(title, TITLE_CHARS)
 
 
 HANDLER = Handler("text", detect, parse)
