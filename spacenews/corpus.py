@@ -54,11 +54,16 @@ class Index(NamedTuple):
         return self.text[starts[position] : end]
 
     def body_end(self, position: int) -> int:
-        """Where the body of the event at position ends in the text (its source titles
-        follow): at the second NUL from its start, which ends the body or the event."""
-        headline_end = self.text.index("\0", self.starts[position])  # a body part follows
-        body_end = self.text.find("\0", headline_end + 1)
-        return len(self.text) if body_end == -1 else body_end
+        """Where the body of the event at position ends in the text (see body_end)."""
+        return body_end(self.text, self.starts[position])
+
+
+def body_end(text: str, start: int = 0) -> int:
+    """Where the body of the event whose texts (see event_parts) start at start ends in the
+    text, before its source titles: at the second NUL from there, or the text's end."""
+    headline_end = text.index("\0", start)  # a body part follows
+    end = text.find("\0", headline_end + 1)
+    return len(text) if end == -1 else end
 
 
 class StoredJson(Protocol):

@@ -145,6 +145,8 @@ class View:
         document_entities) for the gazetteer it was found with: only the events and
         documents new since are read, unless the gazetteer changed (a new name, an alias
         table edited)."""
+        from spacenews.corpus import body_end
+
         key = gazetteer.key()
         kept = self.db.execute("SELECT value FROM meta WHERE key = 'found'").fetchone() == (key,)
         new_event = "NOT EXISTS (SELECT 1 FROM event_entities f WHERE f.event = e.id)"
@@ -159,7 +161,7 @@ class View:
         for ident, day, texts in self.db.execute(
             f"SELECT e.id, e.day, e.texts FROM events e WHERE {new_event}"
         ):
-            names = {name for _, name in gazetteer.places(texts[: _body_end(texts)])}
+            names = {name for _, name in gazetteer.places(texts[: body_end(texts)])}
             names.update(resolve(tie) or tie for tie in ties.get(ident, ()))
             found = "\0".join(sorted(names))
             events.append((ident, found))
@@ -301,13 +303,6 @@ class View:
         for (data,) in self.db.execute(f"SELECT data FROM events {_ORDER}"):
             e = event_of(unpack(data))
             yield EventText(e.id, e.date, e.headline, e.body, e.entities)
-
-
-def _body_end(texts: str) -> int:
-    """Where an event's body ends in its texts (see corpus.event_parts): at the second NUL,
-    before its source titles."""
-    end = texts.find("\0", texts.find("\0") + 1)
-    return len(texts) if end == -1 else end
 
 
 def _may_hold(finder: Finder, table: str = "") -> tuple[str, list[str]]:
