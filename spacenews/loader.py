@@ -74,8 +74,10 @@ def load_corpus(
     try:
         problems: list[Problem] = []
         files = _walk(roots, problems)
-        keep = db is not None or _index_on_disk(cache, len(files), roots == [seeds_path()])
-        view = _open_kept_index(roots, files, notices, db, workers, progress) if keep else None
+        path = _kept_path(roots, len(files), cache, db, notices)
+        view = None
+        if path is not None:
+            view = _open_kept_index(path, roots, files, notices, workers, progress)
         if view is None:
             view = _bring_up_to_date(_this_run_only(roots, len(files)), files, workers, progress)
         corpus = Corpus.of_view(view, tables)
@@ -96,12 +98,31 @@ def index_file(
     if db is not None:
         return db
     roots = _existing_roots(paths)
-    if not _index_on_disk(cache, len(_walk(roots, [])), roots == [seeds_path()]):
+    return _kept_path(roots, len(_walk(roots, [])), cache, None)
+
+
+def _kept_path(
+    roots: list[Path],
+    files: int,
+    cache: bool | None,
+    db: Path | None,
+    notices: list[str] | None = None,
+) -> Path | None:
+    """The database file the index of these paths and this many files is kept in (db when
+    given); None when it is made for this run only, as when the cache folder is inside a
+    corpus path (which notices are told)."""
+    if db is not None:
+        return db
+    if not _index_on_disk(cache, files, roots == [seeds_path()]):
         return None
     from spacenews.index.store import cache_dir, database_file, inside
 
     folder = cache_dir()
-    return None if any(inside(folder, root) for root in roots) else database_file(roots, folder)
+    if any(inside(folder, root) for root in roots):
+        if notices is not None:
+            notices.append(f"cache not used: its folder {folder} is inside the corpus")
+        return None
+    return database_file(roots, folder)
 
 
 def _existing_roots(paths: Sequence[Path] | None) -> list[Path]:
@@ -170,49 +191,38 @@ def _bring_up_to_date(
 
 
 def _open_kept_index(
+    path: Path,
     roots: list[Path],
     files: list[SourceFile],
     notices: list[str],
-    given: Path | None,
     workers: int | None,
     progress: Progress | None,
 ) -> View | None:
-    """The view of the database kept for these paths (or given), brought up to date. One
-    found damaged on the way is set aside, with a notice, and made anew."""
+    """The view of the database kept in path for these corpus paths, brought up to date.
+    One found damaged on the way is set aside, with a notice, and made anew."""
     import sqlite3
 
     from spacenews.index import store
 
-    db = _database(roots, notices, given)
+    db = _database(path, roots, notices)
     if db is None:
         return None
     try:
         return _bring_up_to_date(db, files, workers, progress)
     except sqlite3.DatabaseError as error:
         db.close()
-        path = given or store.database_file(roots)
         store.set_aside(path)
         notices.append(f"index {path} set aside and rebuilt: it is corrupt ({error})")
-        db = _database(roots, notices, given)
+        db = _database(path, roots, notices)
         return None if db is None else _bring_up_to_date(db, files, workers, progress)
 
 
-def _database(
-    roots: list[Path], notices: list[str], given: Path | None
-) -> sqlite3.Connection | None:
-    """The database kept for these paths (or the one given), opened; one that cannot be used
-    is set aside, with a notice, and made anew. None when there can be none (the cache folder
-    is inside a corpus path, or cannot be written): the index is then made for this run."""
+def _database(path: Path, roots: list[Path], notices: list[str]) -> sqlite3.Connection | None:
+    """The database in path for these corpus paths, opened; one that cannot be used is set
+    aside, with a notice, and made anew. None when the file cannot be written: the index is
+    then made for this run."""
     from spacenews.index import store
 
-    if given is None:
-        folder = store.cache_dir()
-        if any(store.inside(folder, root) for root in roots):
-            notices.append(f"cache not used: its folder {folder} is inside the corpus")
-            return None
-        path = store.database_file(roots, folder)
-    else:
-        path = given
     try:
         try:
             return store.connect(path, roots)
