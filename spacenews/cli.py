@@ -15,7 +15,7 @@ import typer
 
 from spacenews import options as opt
 from spacenews.render.plain import caption, plural
-from spacenews.terminal import ExitCode, fail, output, say, stop
+from spacenews.terminal import ExitCode, fail, output, say, stop, use_color
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -26,6 +26,7 @@ app = typer.Typer(
     cls=opt.GlobalsAnywhere,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -37,6 +38,7 @@ def _global(
     pager: opt.PagerFlag = False,
     no_cache: opt.NoCacheFlag = False,
     db: opt.DbOption = None,
+    color: opt.ColorOption = opt.Color.auto,
     version: opt.VersionFlag = False,
 ) -> None:
     """Explore space news: a timeline of events, a day in detail, everything about an entity.
@@ -52,9 +54,10 @@ def _global(
         spacenews --corpus ~/news search "red planet"
     """
     ctx.obj = opt.settings_of(corpus, pager, no_cache, db)
+    use_color(color.value)
 
 
-@app.command()
+@app.command(cls=opt.Command)
 def timeline(
     ctx: typer.Context,
     period: opt.PeriodArgument = None,
@@ -115,7 +118,7 @@ def timeline(
     output(items, fmt, table, empty, pager=opt.settings(ctx).pager)
 
 
-@app.command()
+@app.command(cls=opt.Command)
 def export(
     ctx: typer.Context,
     period: opt.PeriodArgument = None,
@@ -126,6 +129,7 @@ def export(
     on: opt.OnOption = None,
     limit: opt.LimitOption = None,
     reverse: opt.ReverseOption = False,
+    file: opt.OutputOption = None,
 ) -> None:
     """Export the events of a timeline as a calendar (ics), a spreadsheet (csv) or a report.
 
@@ -138,6 +142,8 @@ def export(
         spacenews export 2016 --format csv --entity ExoMars > exomars.csv
 
         spacenews export --format markdown --from 2003 --to 2004 > report.md
+
+        spacenews export --format csv -o events.csv
     """
     from spacenews.query import events
     from spacenews.render import export as exporters
@@ -152,10 +158,10 @@ def export(
             return exporters.to_csv(found)
         return exporters.to_markdown(found, caption(len(found), "event", query.start, query.end))
 
-    output(found, "text", text, "no events match")
+    output(found, "text", text, "no events match", file=file)
 
 
-@app.command()
+@app.command(cls=opt.Command)
 def show(
     ctx: typer.Context,
     day: opt.DateArgument,
@@ -194,7 +200,7 @@ def show(
     output([*found, *mentioned], fmt, details, empty, pager=opt.settings(ctx).pager)
 
 
-@app.command()
+@app.command(cls=opt.Command)
 def related(
     ctx: typer.Context,
     entity: opt.EntityArgument,
@@ -233,7 +239,7 @@ def related(
     output(matches, fmt, table, empty, pager=opt.settings(ctx).pager)
 
 
-@app.command()
+@app.command(cls=opt.Command)
 def entities(
     ctx: typer.Context,
     limit: opt.ResultLimitOption = None,
@@ -262,7 +268,7 @@ def entities(
     output(rows, fmt, table, "the corpus names no entity", pager=opt.settings(ctx).pager)
 
 
-@app.command()
+@app.command(cls=opt.Command)
 def search(
     ctx: typer.Context,
     query: opt.WordsArgument,
@@ -299,7 +305,7 @@ def search(
     output(results, fmt, table, f"nothing matches {text!r}", pager=opt.settings(ctx).pager)
 
 
-@app.command()
+@app.command(cls=opt.Command)
 def check(
     ctx: typer.Context,
     json_: opt.JsonFlag = False,
@@ -330,13 +336,55 @@ def check(
     say(f"no problems in {events} and {plural(len(corpus.documents), 'document')}")
 
 
+@app.command("open", cls=opt.Command)
+def open_command(
+    ctx: typer.Context,
+    target: opt.TargetArgument,
+    paths_only: opt.PathsFlag = False,
+) -> None:
+    """Open the files behind events or a document in your editor ($VISUAL, else $EDITOR).
+
+    DATE opens the files every event of that day, month, year or range was read from; an
+    event's id or a document's path (the id and path fields of --json) opens that one's
+    files. All of them go to one call of the editor, as zk edit does. Exits 1 when nothing
+    matches or the editor fails, 2 when no editor is set.
+
+    Examples:
+
+        spacenews open 2016-03-14
+
+        spacenews open 2016-03 --path
+
+        spacenews open 002_efe6a678f375d53d.txt
+    """
+    from spacenews.loader import locate
+    from spacenews.query import QueryError, files_behind
+    from spacenews.terminal import edit
+
+    corpus = opt.load(ctx)
+    try:
+        names = files_behind(corpus, target)
+    except QueryError as error:
+        fail(f"{error.reason}; nor is it an event id or a document path")
+    paths = [found for name in names for found in locate(opt.settings(ctx).corpus, name)]
+    if not paths:
+        say(f"no event or document {target!r}: nothing to open")
+        stop(ExitCode.NO_RESULTS)
+    if paths_only:
+        from spacenews.text import printable
+
+        output((), "text", lambda: "".join(f"{printable(str(path))}\n" for path in paths))
+        return
+    edit(paths)
+
+
 cache_app = typer.Typer(
     cls=opt.OneLineErrors, help="Look at or clear the parse cache.", no_args_is_help=True
 )
 app.add_typer(cache_app, name="cache")
 
 
-@cache_app.command("info")
+@cache_app.command("info", cls=opt.Command)
 def cache_info(json_: opt.JsonFlag = False) -> None:
     """Show where the cache lives and what it holds: an index database per set of corpus
     paths.
@@ -362,7 +410,7 @@ def cache_info(json_: opt.JsonFlag = False) -> None:
         say("the cache is empty")
 
 
-@cache_app.command("path")
+@cache_app.command("path", cls=opt.Command)
 def cache_path(ctx: typer.Context) -> None:
     """Print where the index database of the corpus is (--corpus, $SPACENEWS_CORPUS, or --db),
     to open it with sqlite3, sqlite-utils or Datasette. The built-in seeds, a corpus of fewer
@@ -386,7 +434,7 @@ def cache_path(ctx: typer.Context) -> None:
     output((), "text", lambda: f"{where}\n")
 
 
-@cache_app.command("clear")
+@cache_app.command("clear", cls=opt.Command)
 def cache_clear() -> None:
     """Remove every index database; the next run parses every file again.
 
@@ -400,7 +448,7 @@ def cache_clear() -> None:
     say(f"removed {plural(removed, 'cache file')} from {cache_dir()}")
 
 
-@app.command()
+@app.command(cls=opt.Command)
 def schema(
     command: opt.SchemaArgument,
 ) -> None:
@@ -421,7 +469,7 @@ def schema(
     output((), "text", lambda: json.dumps(SCHEMAS[command], indent=2) + "\n")
 
 
-@app.command("fetch")
+@app.command("fetch", cls=opt.Command)
 def fetch_command(
     urls: opt.UrlsArgument,
     into: opt.IntoOption = None,

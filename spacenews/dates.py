@@ -1,14 +1,19 @@
-"""Partial dates: a year, a month or a day, written padded or not."""
+"""Partial dates: a year, a month or a day, written padded or not; and the relative dates a
+user may give instead (today, last month, 3 days ago)."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal, NamedTuple
 
 Precision = Literal["year", "month", "day"]
 
 _PERIOD = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_DAYS_AGO = re.compile(r"([0-9]+) days? ago")
+WHAT_DATES_ARE = (
+    "use YYYY, YYYY-MM, YYYY-MM-DD, today, yesterday, this or last week|month|year, N days ago"
+)
 
 
 class DateError(ValueError):
@@ -110,19 +115,68 @@ class Range(NamedTuple):
         return Range(max(starts, default=None), min(ends, default=None))
 
 
+def today() -> date:
+    """Today in the local time zone: the day relative dates count from."""
+    return date.today()
+
+
+def relative_range(text: str, day: date) -> Range | None:
+    """The days a relative date covers, counted from ``day`` (today): ``today``, ``yesterday``,
+    ``N days ago``, ``this week|month|year`` (the whole of it, days to come included),
+    ``last week|month|year`` (the whole one before). A week is an ISO week, Monday to Sunday.
+    Case and spacing do not matter. None when the text is no relative date; DateError when
+    it names a day before year 1 or after 9999."""
+    words = " ".join(text.split()).casefold()
+    try:
+        return _relative(words, day)
+    except (OverflowError, ValueError, DateError):
+        raise DateError(f"{text.strip()!r} is out of the years 1 to 9999") from None
+
+
+def _relative(words: str, day: date) -> Range | None:
+    ago = _DAYS_AGO.fullmatch(words)
+    if ago is not None or words in ("today", "yesterday"):
+        back = int(ago.group(1)) if ago else int(words == "yesterday")
+        then = day - timedelta(days=back)
+        return Range(then, then)
+    which, _, unit = words.partition(" ")
+    if which not in ("this", "last") or unit not in ("week", "month", "year"):
+        return None
+    if unit == "week":
+        monday = day - timedelta(days=day.weekday() + (7 if which == "last" else 0))
+        return Range(monday, monday + timedelta(days=6))
+    precision: Precision = "month" if unit == "month" else "year"
+    if which == "last":  # a day of the month or year before: the last day before this one
+        day = period_of(day, precision).start - timedelta(days=1)
+    period = period_of(day, precision)
+    return Range(period.start, period.end)
+
+
+def parse_span(text: str) -> Range:
+    """The days a date given by a user covers: a period (``2016``, ``2016-03``,
+    ``2016-03-14``) or a relative date (see relative_range), counted from today."""
+    relative = relative_range(text, today())
+    if relative is not None:
+        return relative
+    if _PERIOD.fullmatch(text.strip()) is None:
+        raise DateError(f"{text!r} is not a date: {WHAT_DATES_ARE}")
+    period = parse_period(text)
+    return Range(period.start, period.end)
+
+
 def parse_range(text: str) -> Range:
-    """A period or a range of periods: ``2016``, ``2016-03..2016-06``, ``..2014``, ``2010..``.
+    """A period, a relative date or a range of them: ``2016``, ``last month``,
+    ``2016-03..2016-06``, ``..2014``, ``2010..``, ``2016..today``.
 
     Each end includes its whole period: ``..2014-04`` reaches April 30.
     """
     if ".." not in text:
-        period = parse_period(text)
-        return Range(period.start, period.end)
+        return parse_span(text)
     first, _, last = text.partition("..")
     if not first.strip() and not last.strip():
         raise DateError(f"{text!r} is not a range: give at least one end (2010.., ..2014)")
-    start = parse_period(first).start if first.strip() else None
-    end = parse_period(last).end if last.strip() else None
+    start = parse_span(first).start if first.strip() else None
+    end = parse_span(last).end if last.strip() else None
     if start and end and start > end:
         raise DateError(f"{text!r} ends before it starts")
     return Range(start, end)

@@ -47,6 +47,18 @@ def default_roots() -> list[Path]:
     return [seeds_path(), *fetched_roots()]
 
 
+def locate(paths: Sequence[Path] | None, relative: str) -> list[Path]:
+    """Where the file that results name by its path relative to its corpus root is: in each
+    corpus path (default_roots when none are given) that holds a file by that name."""
+    found = []
+    for root in list(paths) if paths else default_roots():
+        if root.is_dir():
+            found += [root / relative] if (root / relative).is_file() else []
+        elif root.name == relative:  # a file given as a corpus path is named by its name
+            found.append(root)
+    return found
+
+
 def load_corpus(
     paths: Sequence[Path] | None = None,
     *,

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from spacenews.terminal import (
     ARGS_KEY,
@@ -53,6 +53,14 @@ class Chart(StrEnum):
     decade = "decade"
 
 
+class Color(StrEnum):
+    """When output is styled (--color)."""
+
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 class ExportFormat(StrEnum):
     """What export writes."""
 
@@ -62,7 +70,7 @@ class ExportFormat(StrEnum):
 
 
 _GLOBAL_FLAGS = ("--no-cache", "--pager")
-_GLOBAL_VALUES = ("--corpus", "-c", "--db")  # the global options followed by a value
+_GLOBAL_VALUES = ("--corpus", "-c", "--db", "--color")  # the global options followed by a value
 
 
 def globals_first(args: list[str]) -> list[str]:
@@ -77,7 +85,7 @@ def globals_first(args: list[str]) -> list[str]:
         if arg == "--":
             rest += args[index:]
             break
-        if arg in _GLOBAL_FLAGS or arg.startswith(("--corpus=", "--db=")):
+        if arg in _GLOBAL_FLAGS or arg.startswith(("--corpus=", "--db=", "--color=")):
             front.append(arg)
         elif arg in _GLOBAL_VALUES and index + 1 < len(args):
             front += args[index : index + 2]
@@ -106,6 +114,69 @@ class OneLineErrors(TyperGroup):
         # The subcommand being run, for the hint of an error click raises without its context.
         ctx.meta[COMMAND_KEY] = [*command_names(ctx), name]
         return name, command, rest
+
+    def format_help_text(self, ctx: Any, formatter: Any) -> None:
+        write_help_text(self.help, formatter)
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        super().format_epilog(ctx, formatter)
+        if ctx.parent is not None:  # a group of subcommands, as cache: the app's help tells them
+            pointer_to_globals(formatter)
+
+
+GLOBALS_POINTER = (
+    "Global options (--corpus, --no-cache, --db, --color, --pager): see spacenews --help"
+)
+
+
+class Command(TyperCommand):
+    """A command whose help is written for people: its arguments shown as their metavars
+    (Typer wraps a required one in braces) and, last, where the global options are told."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces: list[str] = super().collect_usage_pieces(ctx)
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
+
+    def format_help_text(self, ctx: Any, formatter: Any) -> None:
+        write_help_text(self.help, formatter)
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        super().format_epilog(ctx, formatter)
+        pointer_to_globals(formatter)
+
+
+def write_help_text(help_text: str | None, formatter: Any) -> None:
+    """A command's help text (its docstring): its paragraphs wrapped to the width, never
+    within an option's name (--no-cache) or a date; its examples (the indented paragraphs)
+    kept as written, one command a line, to copy."""
+    import inspect
+    import textwrap
+
+    text = inspect.cleandoc(help_text or "")
+    if not text:
+        return
+    formatter.write_paragraph()
+    with formatter.indentation():
+        width = max(formatter.width - formatter.current_indent, 40)
+        paragraphs = [
+            paragraph
+            if paragraph.startswith(" ")
+            else textwrap.fill(
+                " ".join(paragraph.split()),
+                width,
+                break_on_hyphens=False,
+                break_long_words=False,
+            )
+            for paragraph in text.split("\n\n")
+        ]
+        # click writes a paragraph whose first line is \b as it is
+        formatter.write_text("\n\n".join(f"\b\n{p}" for p in paragraphs))
+
+
+def pointer_to_globals(formatter: Any) -> None:
+    """The last paragraph of a subcommand's help: where the global options are told."""
+    formatter.write_paragraph()
+    formatter.write(f"  {GLOBALS_POINTER}\n")  # one line, never wrapped: one to search for
 
 
 class GlobalsAnywhere(OneLineErrors):
@@ -251,6 +322,20 @@ def _name(value: str | None) -> str | None:
     return value
 
 
+def _limit(value: int | None) -> int | None:
+    """A --limit: 0 means no limit (None); a usage error when it is below 0."""
+    if value is not None and value < 0:
+        raise typer.BadParameter(f"{value} is below 0 (0 means no limit)")
+    return value or None
+
+
+def _timeout(value: float) -> float:
+    """A --timeout: a usage error below a tenth of a second."""
+    if value < 0.1:
+        raise typer.BadParameter(f"{value} is below 0.1 second")
+    return value
+
+
 def _words(value: list[str]) -> list[str]:
     """The words of a search: a usage error when there are none but spaces."""
     if not "".join(value).strip():
@@ -264,7 +349,8 @@ PeriodArgument = Annotated[
     str | None,
     typer.Argument(
         metavar="[PERIOD]",
-        help="A period or a range: 2016, 2016-03, 2016-03..2016-06, ..2014, 2010..",
+        help="A period or a range: 2016, 2016-03, 2016-03..2016-06, ..2014, 2010.., "
+        "or a relative date: today, yesterday, this week, last month, 3 days ago, 2016..today.",
         show_default=False,
         autocompletion=complete_date,
     ),
@@ -273,13 +359,15 @@ DateArgument = Annotated[
     str,
     typer.Argument(
         metavar="DATE",
-        help="YYYY, YYYY-MM or YYYY-MM-DD, or a range: 2016-03..2016-06, ..2014, 2010..",
+        help="YYYY, YYYY-MM or YYYY-MM-DD, a relative date (today, yesterday, this or last "
+        "week|month|year, N days ago), or a range: 2016-03..2016-06, ..2014, 2010..",
         autocompletion=complete_date,
     ),
 ]
 EntityArgument = Annotated[
     str,
     typer.Argument(
+        metavar="ENTITY",
         help="An entity name or alias, in any case.",
         autocompletion=complete_entity,
         callback=_name,
@@ -288,7 +376,9 @@ EntityArgument = Annotated[
 FromOption = Annotated[
     str | None,
     typer.Option(
-        "--from", metavar="DATE", help="Earliest period (YYYY[-MM[-DD]]), included whole."
+        "--from",
+        metavar="DATE",
+        help="Earliest period (YYYY[-MM[-DD]], or today, last week, ...), included whole.",
     ),
 ]
 ToOption = Annotated[
@@ -302,6 +392,7 @@ EntityOption = Annotated[
     typer.Option(
         "--entity",
         "-e",
+        metavar="ENTITY",
         help="Only events tied to this entity or naming it.",
         autocompletion=complete_entity,
         callback=_name,
@@ -311,10 +402,16 @@ OnOption = Annotated[
     str | None, typer.Option("--on", metavar="MM-DD", help="Only this day of the year, any year.")
 ]
 LimitOption = Annotated[
-    int | None, typer.Option("--limit", "-n", min=0, help="At most this many items.")
+    int | None,
+    typer.Option(
+        "--limit", "-n", metavar="N", callback=_limit, help="At most N items; 0: no limit."
+    ),
 ]
 ResultLimitOption = Annotated[
-    int | None, typer.Option("--limit", "-n", min=0, help="At most this many results.")
+    int | None,
+    typer.Option(
+        "--limit", "-n", metavar="N", callback=_limit, help="At most N results; 0: no limit."
+    ),
 ]
 ReverseOption = Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")]
 
@@ -341,6 +438,15 @@ CorpusOption = Annotated[
 PagerFlag = Annotated[
     bool, typer.Option("--pager", help="Show tables through a pager, on a terminal.")
 ]
+ColorOption = Annotated[
+    Color,
+    typer.Option(
+        "--color",
+        metavar="WHEN",
+        help="Style output (colour, bold, links): auto (on a terminal, unless $NO_COLOR is set; "
+        "also when $FORCE_COLOR is), always or never. It beats both variables.",
+    ),
+]
 NoCacheFlag = Annotated[
     bool,
     typer.Option(
@@ -366,16 +472,43 @@ MentionsFlag = Annotated[
 ]
 ChartOption = Annotated[
     Chart | None,
-    typer.Option("--by", help="Count events per year, month or decade, as a chart."),
+    typer.Option(
+        "--by", metavar="UNIT", help="Count events per year, month or decade, as a chart."
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to this file, whole or not at all, rather than to stdout.",
+        show_default=False,
+    ),
 ]
 ExportFormatOption = Annotated[
-    ExportFormat, typer.Option("--format", "-f", help="ics (a calendar), csv or markdown.")
+    ExportFormat,
+    typer.Option("--format", "-f", metavar="FORMAT", help="ics (a calendar), csv or markdown."),
+]
+TargetArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="DATE|ID",
+        help="A date, period or range (as show takes), an event's id or a document's path, "
+        "as --json shows them.",
+        autocompletion=complete_date,
+    ),
+]
+PathsFlag = Annotated[
+    bool, typer.Option("--path", help="Print the files' paths, one per line, instead.")
 ]
 WordsArgument = Annotated[
-    list[str], typer.Argument(help='Words, and "quoted phrases".', callback=_words)
+    list[str],
+    typer.Argument(metavar="WORDS...", help='Words, and "quoted phrases".', callback=_words),
 ]
 SchemaArgument = Annotated[
-    str, typer.Argument(help="timeline, show, related, search, entities or check.")
+    str,
+    typer.Argument(metavar="COMMAND", help="timeline, show, related, search, entities or check."),
 ]
 UrlsArgument = Annotated[
     list[str], typer.Argument(metavar="URL...", help="Feeds to fetch (http or https).")
@@ -391,5 +524,8 @@ IntoOption = Annotated[
     ),
 ]
 TimeoutOption = Annotated[
-    float, typer.Option(min=0.1, help="Seconds to wait for a server to answer.")
+    float,
+    typer.Option(
+        metavar="SECONDS", callback=_timeout, help="Seconds to wait for a server to answer."
+    ),
 ]

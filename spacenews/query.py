@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any, NamedTuple, TypeVar, overload
 
 from spacenews.corpus import Corpus
-from spacenews.dates import DateError, Precision, Range, parse_month_day, parse_period, parse_range
+from spacenews.dates import DateError, Precision, Range, parse_month_day, parse_range, parse_span
 from spacenews.model import Document, Event, Mention, english_first
 from spacenews.text import fold
 
@@ -53,18 +53,37 @@ def parse_query(
     **filters: Any,
 ) -> Query:
     """The query that dates written as text describe: a period or range (``2016``,
-    ``2010..2014``), a start and an end period (each included whole), ``on`` a day of the year
+    ``2010..2014``, ``last month``), a start and an end period or relative date (each included
+    whole: ``start="this week"`` starts on its Monday), ``on`` a day of the year
     (``03-14``); the other filters as Query takes them. Raises QueryError."""
     wanted = parse_filter(parse_range, period, "period") if period else Range(None, None)
     bounds = Range(
-        parse_filter(parse_period, start, "start").start if start else None,
-        parse_filter(parse_period, end, "end").end if end else None,
+        parse_filter(parse_span, start, "start").start if start else None,
+        parse_filter(parse_span, end, "end").end if end else None,
     )
     if bounds.start and bounds.end and bounds.start > bounds.end:
         raise QueryError("range", f"{start} is after {end}")
     wanted = wanted.intersect(bounds)
     day = parse_filter(parse_month_day, on, "on") if on is not None else None
     return Query(wanted.start, wanted.end, on=day, **filters)
+
+
+def files_behind(corpus: Corpus, target: str) -> list[str]:
+    """The files (paths relative to their corpus root, as results name them) behind what a
+    user names: an event by its id, a document by its path, or every event of a date,
+    period or range (see parse_range), in date order. Raises QueryError (what: "date") when
+    the target is none of these."""
+    event_day = re.match(r"(\d{4}-\d{2}-\d{2})/", target)
+    if event_day is not None:
+        day = date.fromisoformat(event_day.group(1))
+        for event in corpus.events_at(corpus.span(day, day)):
+            if event.id == target:
+                return list(event.documents)
+    if any(document.path == target for document in corpus.documents):
+        return [target]
+    wanted = parse_filter(parse_range, target, "date")
+    found = corpus.events_at(corpus.span(wanted.start, wanted.end))
+    return list(dict.fromkeys(name for event in found for name in event.documents))
 
 
 def parse_filter(parse: Callable[[str], T], text: str, what: str) -> T:

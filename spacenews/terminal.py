@@ -2,8 +2,9 @@
 
 Results go to stdout through ``output``, the one output switch; messages, progress bars and
 errors go to stderr through ``say``. Exit codes, the pager, colour (Rich's consoles: only on a
-terminal, never with NO_COLOR) and how the process ends live here too, so that the commands
-only wire. Rich is imported inside the functions that print: start-up time counts.
+terminal, never with NO_COLOR, unless --color says otherwise) and how the process ends live
+here too, so that the commands only wire. Rich is imported inside the functions that print:
+start-up time counts.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from enum import IntEnum
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, NoReturn
 
 from spacenews.render.plain import plural
@@ -55,18 +57,23 @@ def output(
     empty: str | None = None,
     *,
     pager: bool = False,
+    file: Path | None = None,
 ) -> None:
     """The one output switch: the items (anything with ``to_dict``) as JSON or JSON Lines for
     programs; for people, the view: a Rich renderable, printed (through a pager if asked, on
     a terminal) when there are items, or, in the text format, text written as it is, always
-    (an export with its header only, a schema, the cache's description).
+    (an export with its header only, a schema, the cache's description), to stdout or to
+    ``file`` (see save).
 
     No items means exit 1 with the ``empty`` message on stderr, unless ``empty`` is None.
     """
     if fmt == "text":
         text = view()
         assert isinstance(text, str)
-        _write(text)
+        if file is None:
+            _write(text)
+        else:
+            save(file, text)
     elif fmt == "table" and items:
         _show(view(), pager)
     elif fmt != "table":
@@ -83,6 +90,39 @@ def output(
 
 def _write(text: str) -> None:
     sys.stdout.write(text)
+
+
+def save(path: Path, text: str) -> None:
+    """Write the text to a file whole or not at all: to a temporary file in the same folder,
+    then renamed over it. A file that cannot be written is a usage error (exit 2), which
+    leaves neither the file nor a temporary file behind."""
+    import tempfile
+
+    try:
+        mode = path.stat().st_mode & 0o7777 if path.is_file() else None
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        fail(f"cannot write {path}: {error.strerror or error}")
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        temporary.chmod(mode if mode is not None else 0o666 & ~_umask())
+        temporary.replace(path)
+    except BaseException as error:
+        with suppress(OSError):
+            temporary.unlink()
+        if isinstance(error, OSError):
+            fail(f"cannot write {path}: {error.strerror or error}")
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)  # read only by setting it: set it back at once
+    os.umask(mask)
+    return mask
 
 
 def _show(rendered: RenderableType, pager: bool) -> None:
@@ -288,6 +328,30 @@ def fetch_progress(count: int) -> Iterator[Told]:
         yield report
 
 
+def edit(paths: Sequence[Path]) -> NoReturn:
+    """Open the files in the user's editor, all in one call ($VISUAL, else $EDITOR, split as a
+    shell splits words but run without one), and end with exit 0, or 1 when the editor
+    failed. No editor set, or one that cannot be run, is a usage error."""
+    import shlex
+    import subprocess
+
+    name = "VISUAL" if os.environ.get("VISUAL", "").strip() else "EDITOR"
+    try:
+        command = shlex.split(os.environ.get(name, ""))
+    except ValueError as error:
+        fail(f"cannot read ${name}: {error}")
+    if not command:
+        fail("no editor: set $VISUAL or $EDITOR, or print the paths with --path")
+    try:
+        done = subprocess.run([*command, *map(os.fspath, paths)], check=False)
+    except OSError as error:
+        fail(f"cannot run ${name} ({command[0]}): {error.strerror or error}")
+    if done.returncode != 0:
+        say(f"error: the editor ({command[0]}) exited with status {done.returncode}")
+        stop(ExitCode.NO_RESULTS)
+    stop(ExitCode.OK)
+
+
 def pager_command() -> str | None:
     """The user's pager ($PAGER), else less if there is one."""
     import shutil
@@ -317,7 +381,8 @@ def open_pager(command: str, console: Console) -> Iterator[Console]:
             raise BrokenPipeError
 
     # As the terminal's console (colours as the terminal and NO_COLOR say), but to the pager.
-    to_pager = Paged(file=stream, force_terminal=True, width=console.width, **TEXT_ONLY)
+    styles = {"force_terminal": True, **colour()}
+    to_pager = Paged(file=stream, width=console.width, **TEXT_ONLY, **styles)
     try:
         yield to_pager
     # The pager was quit before the end; or Ctrl-C, which the pager takes too, left the
@@ -367,11 +432,33 @@ def print_parts(console: Console, rendered: RenderableType, whole: bool) -> None
         console.print(part, soft_wrap=whole, crop=not isinstance(rendered, Listing))
 
 
+ColorMode = Literal["auto", "always", "never"]
+_color: list[ColorMode] = ["auto"]  # what --color asked for, this run
+
+
+def use_color(mode: ColorMode) -> None:
+    """Styles (colour, bold, hyperlinks) as --color says: ``auto`` as the terminal, NO_COLOR and
+    FORCE_COLOR say (Rich reads them); ``always`` and ``never`` whatever they say."""
+    _color[0] = mode
+
+
+def colour() -> dict[str, Any]:
+    """The arguments that give a Rich console the styles --color asks for."""
+    if _color[0] == "never":
+        return {"color_system": None}
+    if _color[0] == "always":
+        # Rich finds no colours on a dumb terminal, which "always" overrides.
+        dumb = os.environ.get("TERM", "") in ("dumb", "unknown")
+        system = "standard" if dumb else "auto"
+        return {"force_terminal": True, "no_color": False, "color_system": system}
+    return {}
+
+
 def stdout_console() -> Console:
-    """The console of results: colour only on a terminal, as Rich and NO_COLOR decide."""
+    """The console of results: styles only on a terminal, as --color, Rich and NO_COLOR decide."""
     from rich.console import Console
 
-    return Console(**TEXT_ONLY)
+    return Console(**TEXT_ONLY, **colour())
 
 
 def stderr_console() -> Console:
@@ -379,4 +466,4 @@ def stderr_console() -> Console:
     from rich.console import Console
 
     # Messages are one line each, however narrow the terminal: never wrapped.
-    return Console(stderr=True, soft_wrap=True, **TEXT_ONLY)
+    return Console(stderr=True, soft_wrap=True, **TEXT_ONLY, **colour())

@@ -428,8 +428,8 @@ def test_a_usage_error_is_one_line_with_a_hint(
 
 def test_a_usage_error_says_what_is_wrong(runner: CliRunner) -> None:
     said = {
-        ("timeline", "--limit", "abc"): "'abc' is not a valid int range",
-        ("related",): "Missing argument 'entity'",
+        ("timeline", "--limit", "abc"): "'abc' is not a valid int",
+        ("related",): "Missing argument 'ENTITY'",
         ("bogus",): "No such command 'bogus'",
         ("timeline", "--by", "week"): "'week' is not one of 'year', 'month', 'decade'",
         ("related", ""): "an entity name cannot be empty",

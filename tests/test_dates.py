@@ -1,9 +1,11 @@
-from datetime import date
+import re
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from spacenews import dates
 from spacenews.dates import (
     DateError,
     Period,
@@ -12,7 +14,9 @@ from spacenews.dates import (
     parse_month_day,
     parse_period,
     parse_range,
+    parse_span,
     period_of,
+    relative_range,
 )
 
 
@@ -241,3 +245,75 @@ def test_a_date_stands_for_its_whole_period(day: date, precision: str, period: P
 )
 def test_a_range_names_its_days(one_range: Range, text: str) -> None:
     assert str(one_range) == text
+
+
+# Relative dates, counted from a day given as today.
+
+ANY_TODAY = st.dates(min_value=date(3, 1, 1), max_value=date(9998, 12, 1))
+UNITS = ("week", "month", "year")
+
+
+@given(ANY_TODAY, st.integers(min_value=0, max_value=700))
+def test_n_days_ago_is_today_minus_n_days(today: date, n: int) -> None:
+    then = today - timedelta(days=n)
+    assert relative_range(f"{n} days ago", today) == Range(then, then)
+    assert relative_range(f" {n}  Days   AGO ", today) == Range(then, then)
+
+
+@given(ANY_TODAY)
+def test_today_and_yesterday_are_one_day(today: date) -> None:
+    assert relative_range("today", today) == Range(today, today)
+    assert relative_range("0 days ago", today) == Range(today, today)
+    yesterday = today - timedelta(days=1)
+    assert relative_range("Yesterday", today) == Range(yesterday, yesterday)
+    assert relative_range("1 day ago", today) == Range(yesterday, yesterday)
+
+
+@given(ANY_TODAY)
+def test_this_week_is_the_iso_week_monday_to_sunday_holding_today(today: date) -> None:
+    week = relative_range("this week", today)
+    assert week is not None and week.start is not None and week.end is not None
+    assert week.start.weekday() == 0 and week.end - week.start == timedelta(days=6)
+    assert today in week
+    assert week.start.isocalendar()[:2] == today.isocalendar()[:2]
+
+
+@given(ANY_TODAY, st.sampled_from(["week", "month", "year"]))
+def test_last_period_is_the_whole_one_before_this_one(today: date, unit: str) -> None:
+    this = relative_range(f"this {unit}", today)
+    last = relative_range(f"last {unit}", today)
+    assert this is not None and last is not None
+    assert this.start is not None and last.start is not None and last.end is not None
+    assert today in this
+    assert last.end == this.start - timedelta(days=1)
+    # the whole period before: a year or month starts on its first day, a week on a Monday
+    if unit == "week":
+        assert last.start == this.start - timedelta(days=7)
+    else:
+        assert last.start == period_of(last.end, unit).start  # type: ignore[arg-type]
+        assert this == Range(*period_of(today, unit)[:2])  # type: ignore[arg-type]
+
+
+@given(st.text(max_size=20), ANY_TODAY)
+def test_a_text_is_a_relative_date_only_in_the_words_it_knows(text: str, today: date) -> None:
+    words = " ".join(text.split()).casefold()
+    known = {"today", "yesterday"} | {f"{w} {u}" for w in ("this", "last") for u in UNITS}
+    expected = words in known or re.fullmatch(r"[0-9]+ days? ago", words) is not None
+    assert (relative_range(text, today) is not None) is expected
+
+
+def test_a_relative_date_out_of_the_calendar_says_so() -> None:
+    with pytest.raises(DateError, match="'last year' is out of the years 1 to 9999"):
+        relative_range("last year", date(1, 6, 1))
+    with pytest.raises(DateError, match="out of the years"):
+        relative_range("800000 days ago", date(2016, 1, 1))
+
+
+def test_user_dates_count_from_today_in_spans_and_ranges(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dates, "today", lambda: date(2016, 3, 16))  # a Wednesday
+    assert parse_span("this week") == Range(date(2016, 3, 14), date(2016, 3, 20))
+    assert parse_span("2016-02") == Range(date(2016, 2, 1), date(2016, 2, 29))
+    assert parse_range("last month..today") == Range(date(2016, 2, 1), date(2016, 3, 16))
+    assert parse_range("2016..yesterday") == Range(date(2016, 1, 1), date(2016, 3, 15))
+    with pytest.raises(DateError, match=r"'soon' is not a date: use YYYY, .* N days ago"):
+        parse_span("soon")
