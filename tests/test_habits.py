@@ -3,6 +3,7 @@ export -o, open, and help written for people."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -15,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from spacenews import dates
+from spacenews.cli import _global
 from spacenews.options import GLOBALS_POINTER
 
 from .conftest import SEEDS, run, run_json
@@ -108,11 +110,13 @@ def test_a_wrong_relative_date_is_a_usage_error(runner: CliRunner, today: date) 
 
 # --color
 
+COLOUR = r"\x1b\[(?:\d+;)*3\dm"  # a foreground colour
+
 
 def test_color_always_styles_piped_output_whatever_no_color_says() -> None:
     runner = CliRunner(env={"NO_COLOR": "1", "FORCE_COLOR": None, "COLUMNS": "100"})
     result = run(runner, "--color", "always", "show", "2016-03-14")
-    assert "\x1b[" in result.stdout
+    assert re.search(COLOUR, result.stdout)  # colour, not only bold: NO_COLOR is beaten
     after = run(runner, "show", "2016-03-14", "--color=always")  # after the command too
     assert "\x1b[" in after.stdout
 
@@ -155,7 +159,10 @@ def test_export_to_a_file_it_cannot_write_is_one_line_and_exit_2(
 def test_export_failing_midway_leaves_no_file_and_no_temporary_file(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    seen: list[str] = []
+
     def disk_full(handle: int) -> None:
+        seen.extend(path.name for path in tmp_path.iterdir())
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", disk_full)  # once the data is written, before the rename
@@ -163,6 +170,8 @@ def test_export_failing_midway_leaves_no_file_and_no_temporary_file(
     assert result.exit_code == 2
     assert "cannot write" in result.stderr and "No space left on device" in result.stderr
     assert list(tmp_path.iterdir()) == []
+    [temporary] = seen  # written beside the file, so that the rename never crosses a disk
+    assert temporary.startswith(".new.ics.") and temporary.endswith(".tmp")
     # an existing file stays as it was: whole or not at all
     old = tmp_path / "old.csv"
     old.write_text("kept\n")
@@ -220,6 +229,12 @@ def test_open_falls_back_to_editor_and_opens_by_id(
     assert run(runner, "open", EXOMARS_ID).exit_code == 0
     opened = [str(SEEDS / SEED_000), str(SEEDS / SEED_001)]
     assert _calls(record) == [["--wait", str(SEEDS / SEED_002)], ["--wait", *opened]]
+
+
+def test_open_finds_a_file_given_as_the_corpus(runner: CliRunner) -> None:
+    seed = SEEDS / SEED_002
+    result = run(runner, "--corpus", str(seed), "open", SEED_002, "--path")
+    assert result.stdout == f"{seed}\n"
 
 
 def test_open_path_prints_the_paths_one_per_line(runner: CliRunner) -> None:
@@ -282,6 +297,9 @@ def test_help_shows_no_parser_internals_and_points_to_the_global_options(
     result = run(runner, *command.split(), "--help")
     assert result.exit_code == 0
     assert PARSER_INTERNALS.findall(result.stdout) == []
+    # the usage line names arguments by their metavars: ENTITY, [PERIOD], WORDS..., DATE|ID
+    usage = result.stdout.splitlines()[0].split()[2 + len(command.split()) :]
+    assert all(re.fullmatch(r"\[?[A-Z|]+\]?(\.\.\.)?", word) for word in usage), usage
     if command:
         assert GLOBALS_POINTER in result.stdout
 
@@ -304,8 +322,14 @@ def _examples(text: str) -> list[str]:
 @pytest.mark.parametrize("command", ["", *COMMANDS])
 def test_examples_are_laid_out_the_same_way_everywhere(runner: CliRunner, command: str) -> None:
     text = run(runner, *command.split(), "--help").stdout
-    examples = _examples(text)
-    assert len(examples) >= 1
-    # each example one line, as written (never wrapped), indented as every other one
-    assert all(re.match(r" {6}\S", line) for line in examples), examples
-    assert any(line.startswith("      spacenews ") for line in examples)
+    docstring = (COMMANDS[command] if command else _global).__doc__ or ""
+    written = [line.strip() for line in _examples(inspect.cleandoc(docstring))]
+    assert written
+    # each example whole on its line, never wrapped, indented as every other one
+    assert _examples(text) == [f"      {example}" for example in written]
+
+
+def test_help_never_breaks_an_option_name_across_lines(runner: CliRunner) -> None:
+    text = run(runner, "cache", "path", "--help").stdout
+    assert "--no-cache have none" in " ".join(text.split())
+    assert "--no-\n" not in text
