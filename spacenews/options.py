@@ -118,6 +118,9 @@ class OneLineErrors(TyperGroup):
     def format_help_text(self, ctx: Any, formatter: Any) -> None:
         write_help_text(self.help, formatter)
 
+    def get_short_help_str(self, limit: int = 0) -> str:
+        return short_help(self.help)
+
     def format_epilog(self, ctx: Any, formatter: Any) -> None:
         super().format_epilog(ctx, formatter)
         if ctx.parent is not None:  # a group of subcommands, as cache: the app's help tells them
@@ -140,9 +143,21 @@ class Command(TyperCommand):
     def format_help_text(self, ctx: Any, formatter: Any) -> None:
         write_help_text(self.help, formatter)
 
+    def get_short_help_str(self, limit: int = 0) -> str:
+        return short_help(self.help)
+
     def format_epilog(self, ctx: Any, formatter: Any) -> None:
         super().format_epilog(ctx, formatter)
         pointer_to_globals(formatter)
+
+
+def short_help(help_text: str | None) -> str:
+    """What the list of commands says of one: the first sentence of its help, whole (click
+    would cut it short with "...")."""
+    import re
+
+    paragraph = " ".join((help_text or "").split("\n\n")[0].split())
+    return re.split(r"(?<=[.!?]) (?=[A-Z])", paragraph)[0]
 
 
 def write_help_text(help_text: str | None, formatter: Any) -> None:

@@ -297,6 +297,8 @@ def test_help_shows_no_parser_internals_and_points_to_the_global_options(
     result = run(runner, *command.split(), "--help")
     assert result.exit_code == 0
     assert PARSER_INTERNALS.findall(result.stdout) == []
+    # nothing cut short: click ends a command's description with "..." where it is too long
+    assert [line for line in result.stdout.splitlines()[1:] if line.endswith("...")] == []
     # the usage line names arguments by their metavars: ENTITY, [PERIOD], WORDS..., DATE|ID
     usage = result.stdout.splitlines()[0].split()[2 + len(command.split()) :]
     assert all(re.fullmatch(r"\[?[A-Z|]+\]?(\.\.\.)?", word) for word in usage), usage
