@@ -458,8 +458,8 @@ ColorOption = Annotated[
     typer.Option(
         "--color",
         metavar="WHEN",
-        help="Style output (colour, bold, links): auto (on a terminal, unless $NO_COLOR is set; "
-        "also when $FORCE_COLOR is), always or never. It beats both variables.",
+        help="When to style output (colour, bold, links): auto (on a terminal or with "
+        "$FORCE_COLOR set; no colour with $NO_COLOR set), always or never, which beat both.",
     ),
 ]
 NoCacheFlag = Annotated[
