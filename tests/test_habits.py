@@ -144,6 +144,16 @@ def test_export_to_a_file_writes_what_stdout_would_and_prints_nothing(
     assert [p.name for p in tmp_path.iterdir()] == ["space.ics"]
 
 
+def test_export_of_no_event_to_a_file_writes_the_header_and_exits_1(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    target = tmp_path / "none.csv"
+    result = run(runner, "export", "1990", "-f", "csv", "-o", str(target))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "spacenews: no events match\n"
+    assert target.read_text("utf-8") == "date,headline,entities,url,body,id,documents\n"
+
+
 def test_export_to_a_file_it_cannot_write_is_one_line_and_exit_2(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -247,8 +257,9 @@ def test_open_finds_the_file_in_the_corpus_given(runner: CliRunner, tmp_path: Pa
     (tmp_path / "news").mkdir()
     page = tmp_path / "news" / "day.md"
     page.write_text("### [2020-05-30](/news/2020/05/30/index.md)\n\n# Crew Dragon launches.\n")
-    result = run(runner, "--corpus", str(tmp_path), "open", "2020-05-30", "--path")
-    assert result.stdout == f"{page}\n"
+    corpora = ["--corpus", str(tmp_path), "--corpus", str(SEEDS)]
+    result = run(runner, *corpora, "open", "2020-05-30", "--path")
+    assert result.stdout == f"{page}\n"  # from the corpus path that holds it
 
 
 def test_open_without_an_editor_is_one_line_and_exit_2() -> None:
