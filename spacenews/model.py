@@ -7,12 +7,12 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from spacenews.dates import Precision
-from spacenews.text import slugify
+from spacenews.text import headline_slug
 
 
 def event_id(day: date, headline: str) -> str:
     """The stable id of the event of that day with that headline."""
-    return f"{day.isoformat()}/{slugify(headline)}"
+    return f"{day.isoformat()}/{headline_slug(headline)}"
 
 
 class Source(NamedTuple):
