@@ -33,6 +33,7 @@ FIELDS = {
     "related",
     "documents",
     "date_source",
+    "story",
 }
 
 
