@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -401,14 +400,29 @@ def test_any_label_over_a_list_of_web_links_heads_sources(
     assert page.related == []
 
 
-@given(st.sampled_from(sorted(eventpage.LABELS)), st.sampled_from([str.upper, str.title, str]))
-def test_a_known_label_heads_its_kind_of_list_whatever_its_links(
-    label: str, case: Callable[[str], str]
-) -> None:
-    # A link to an event page under a source label stays a source, and the other way round.
+# The labels the README names, in each language it names.
+_NAMED_LABELS = {
+    "sources": ["Sources", "信息来源", "来源", "Fuentes", "Quellen", "出典", "Источники"],
+    "related": ["Related", "有关", "Voir aussi", "Relacionados", "Siehe auch", "関連", "Связанные"],
+    "other": ["Gallery", "图片"],
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "label"), [(kind, label) for kind, labels in _NAMED_LABELS.items() for label in labels]
+)
+def test_the_labels_of_the_editions_are_known(kind: str, label: str) -> None:
+    assert eventpage.LABELS[fold(label)] == kind
+
+
+@pytest.mark.parametrize("colon", [":", "：", ""])
+@pytest.mark.parametrize("label", sorted(eventpage.LABELS))
+def test_a_known_label_heads_its_kind_of_list_whatever_its_links(label: str, colon: str) -> None:
+    # A link to an event page under a source label stays a source, and the other way round;
+    # the labels are read in any case.
     kind = eventpage.LABELS[label]
     links = ["1. [ESA](/news/2016/03/13/esa.md)", "1. [BBC](https://www.bbc.com/news)"]
-    parsed = parse_text(_page(*_PAGE_HEAD, f"### {case(label)}:", *links), "p")
+    parsed = parse_text(_page(*_PAGE_HEAD, f"### {label.upper()}{colon}", *links), "p")
     [page] = [record for record in parsed.records if record.headline == "A page."]
     assert [s.url for s in page.sources] == (
         ["/news/2016/03/13/esa.md", "https://www.bbc.com/news"] if kind == "sources" else []

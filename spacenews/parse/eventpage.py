@@ -126,7 +126,7 @@ def _parse_event_page(day: date, lines: list[str], start: int, path: str, parsed
         line = lines[index].strip()
         if line[:1] == "#":  # what the patterns below need: they run on few lines
             if not headline and (match := _HEADLINE.match(line)):
-                headline, section = clean_inline(match.group(1)), "body"
+                headline = clean_inline(match.group(1))
                 continue
             if not headline and (match := _STORY.match(line)):
                 story = _story(match.group(1))  # the nearest above the headline
