@@ -50,11 +50,14 @@ def slugify(text: str) -> str:
 
 
 def headline_slug(text: str) -> str:
-    """The slug of a headline: slugify's, unless the headline holds a letter of another script
+    """The slug of a headline: slugify's, unless most of its letters are of another script
     than Latin (Chinese, Russian, ...), which slugify would drop, giving two headlines of a day
     one slug: then its runs of letters and digits of any script, lower-cased, joined by
-    hyphens."""
-    if text.isascii() or not any(map(_other_script, text)):
+    hyphens. ("Space-π to transmit" keeps the corpus slug.)"""
+    if text.isascii():
+        return slugify(text)
+    other = sum(map(_other_script, text))
+    if not other or other <= sum(map(str.isalpha, text)) - other:
         return slugify(text)
     return "-".join(_WORD_RUN.findall(text[:SLUG_LENGTH].lower()))
 
