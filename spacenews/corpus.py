@@ -380,13 +380,14 @@ def names_from(
 def merge(key: str, records: list[EventRecord]) -> Event:
     """One event keeping everything each record said of it: the day, headline and date
     source of the first record with a body, sources or links (else of the first record),
+    the first story given,
     the longest body (the first of them; of the English ones, when the bodies differ and one
     is in English: a site may tell an event in two languages), and each source, entity, link,
     file and tie once, in the order the records give them (entities are the same when fold
     says so)."""
     # One pass over the records: this runs for every event of the corpus.
     main = None
-    body = ""
+    body = story = ""
     others: list[str] = []  # the other bodies, when they differ
     sources: dict[str, Source] = {}
     entities: dict[str, str] = {}
@@ -396,6 +397,8 @@ def merge(key: str, records: list[EventRecord]) -> Event:
     for record in records:
         if main is None and (record.body or record.sources or record.related):
             main = record
+        if record.story and not story:
+            story = record.story
         if record.body and record.body != body:
             if not body:
                 body = record.body
@@ -426,6 +429,7 @@ def merge(key: str, records: list[EventRecord]) -> Event:
         tuple(documents),
         main.date_source,
         tuple(ties),
+        story,
     )
 
 

@@ -7,12 +7,12 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from spacenews.dates import Precision
-from spacenews.text import slugify
+from spacenews.text import headline_slug
 
 
 def event_id(day: date, headline: str) -> str:
     """The stable id of the event of that day with that headline."""
-    return f"{day.isoformat()}/{slugify(headline)}"
+    return f"{day.isoformat()}/{headline_slug(headline)}"
 
 
 class Source(NamedTuple):
@@ -90,6 +90,7 @@ class Event(NamedTuple):
     date_source: str = ""  # where the date came from: "heading", "link", "date", "filename", ...
     # (entity, how the corpus tied it to this event: "context" or "tag"); not part of the JSON
     ties: tuple[tuple[str, str], ...] = ()
+    story: str = ""  # the story it belongs to (an event page's ##### heading); "" when none
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of an event: the public contract of ``--json``."""
@@ -108,6 +109,7 @@ class Event(NamedTuple):
             ],
             "documents": list(self.documents),
             "date_source": self.date_source,
+            "story": self.story,
         }
 
 
@@ -185,6 +187,7 @@ class EventRecord:
         "headline",
         "related",
         "sources",
+        "story",
         "via",
     )
 
@@ -199,6 +202,7 @@ class EventRecord:
         document: str = "",
         via: str = "context",  # how its entities were given: "context" lines or "tag"s
         date_source: str = "heading",  # where its date came from
+        story: str = "",  # the story it belongs to; "" when none
     ) -> None:
         self.date = date
         self.headline = headline
@@ -209,6 +213,7 @@ class EventRecord:
         self.document = document
         self.via = via
         self.date_source = date_source
+        self.story = story
 
 
 def link_record(link: Related, document: str) -> EventRecord:

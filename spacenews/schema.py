@@ -39,6 +39,7 @@ EVENT_FIELDS: dict[str, Any] = {
     },
     "documents": _STRINGS,
     "date_source": _STRING,
+    "story": _STRING,
 }
 DOCUMENT_FIELDS: dict[str, Any] = {
     "kind": {"const": "document"},

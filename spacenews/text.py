@@ -16,6 +16,7 @@ _WIKI_EMPHASIS = re.compile(r"'{2,}")
 _UNCLEAN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|[^\\S ]|  ")
 _SPACES = re.compile(r"\s+")
 _SLUG_RUN = re.compile(r"[a-z0-9]+")
+_WORD_RUN = re.compile(r"[^\W_]+")  # letters and digits of any script
 SLUG_LENGTH = 140  # the news corpus cuts its slugs at this many characters of the headline
 
 
@@ -46,6 +47,25 @@ def slugify(text: str) -> str:
     """The URL slug the news corpus derives from a headline: its runs of lower-case letters
     and digits, joined by hyphens."""
     return "-".join(_SLUG_RUN.findall(text[:SLUG_LENGTH].lower()))
+
+
+def headline_slug(text: str) -> str:
+    """The slug of a headline: slugify's, unless most of its letters are of another script
+    than Latin (Chinese, Russian, ...), which slugify would drop, giving two headlines of a day
+    one slug: then its runs of letters and digits of any script, lower-cased, joined by
+    hyphens. ("Space-π to transmit" keeps the corpus slug.)"""
+    if text.isascii():
+        return slugify(text)
+    other = sum(map(_other_script, text))
+    if not other or other <= sum(map(str.isalpha, text)) - other:
+        return slugify(text)
+    return "-".join(_WORD_RUN.findall(text[:SLUG_LENGTH].lower()))
+
+
+def _other_script(char: str) -> bool:
+    """Whether the character is a letter beyond the Latin blocks (Basic to Extended-B, and
+    Extended Additional: what Western and Turkish headlines are written in)."""
+    return char > "\u024f" and not "\u1e00" <= char <= "\u1eff" and char.isalpha()
 
 
 def shorten(text: str, limit: int) -> str:

@@ -33,6 +33,7 @@ FIELDS = {
     "related",
     "documents",
     "date_source",
+    "story",
 }
 
 
@@ -232,6 +233,24 @@ def test_problems_are_summed_up_on_stderr_and_listed_by_check(
     ]
     problems = run_json(runner, "--corpus", str(tmp_path), "check")
     assert {p["path"] for p in problems} == {"blob.bin", "empty.txt"}
+
+
+def test_a_chinese_edition_gives_its_stories_sources_links_and_entities(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    for name in ("event_page_zh.md", "day_page_zh.md"):
+        (tmp_path / name).write_bytes((FIXTURES / "parse" / name).read_bytes())
+    events = run_json(runner, "--corpus", str(tmp_path), "timeline", "--from", "2016-03-14")
+    told = [(e["story"], len(e["sources"]), len(e["related"]), e["entities"][:2]) for e in events]
+    assert told == [
+        ("朱諾號", 0, 0, ["朱諾號", "美国国家航空航天局"]),
+        ("朱諾號", 0, 0, ["朱諾號", "木星"]),
+        ("歐洲太空總署", 2, 2, ["歐洲太空總署", "拜科努尔航天发射场"]),
+        ("歐洲太空總署", 0, 0, ["歐洲太空總署", "欧洲太空总署"]),
+        ("", 0, 0, ["欧洲太空总署", "微量气体轨道器"]),
+    ]
+    related = run_json(runner, "--corpus", str(tmp_path), "related", "歐洲太空總署")
+    assert [e["story"] for e in related] == ["歐洲太空總署", "歐洲太空總署"]
 
 
 def test_check_on_clean_corpus(runner: CliRunner, tmp_path: Path) -> None:

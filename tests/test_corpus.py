@@ -213,6 +213,7 @@ _RECORDS = st.lists(
         st.sampled_from(["", "a.md", "b.md"]),
         st.sampled_from(["context", "tag"]),
         st.sampled_from(["heading", "link", "date"]),
+        st.sampled_from(["", "Apollo", "Artemis"]),
     ),
     min_size=1,
     max_size=5,
@@ -245,6 +246,7 @@ def test_merge_keeps_the_first_telling_record_and_everything_once(
         tuple(dict.fromkeys(r.document for r in records if r.document)),
         main.date_source,
         tuple(dict.fromkeys((fold(n), r.via) for r in records for n in r.entities)),
+        next((r.story for r in records if r.story), ""),  # the first story given
     )
     event = merge("key", records)
     assert event == expected and event.ties == expected.ties

@@ -75,6 +75,7 @@ def test_a_record_row_holds_every_field_and_comes_back_whole() -> None:
         ODD_NAME,
         "tag",
         "filename",
+        "Apollo program",
     )
     assert record_row(record) == [
         "1969-07-20",
@@ -86,6 +87,7 @@ def test_a_record_row_holds_every_field_and_comes_back_whole() -> None:
         ODD_NAME,
         "tag",
         "filename",
+        "Apollo program",
     ]
     back = record_of(_stored(record_row(record)))
     assert _fields(back) == {
@@ -98,6 +100,7 @@ def test_a_record_row_holds_every_field_and_comes_back_whole() -> None:
         "document": ODD_NAME,
         "via": "tag",
         "date_source": "filename",
+        "story": "Apollo program",
     }
 
 
@@ -114,6 +117,7 @@ EVENT = Event(
     ("a.md", ODD_NAME),
     "heading",
     (("Apollo", "context"), ("Moon", "tag")),
+    "Apollo program",
 )
 
 
@@ -129,6 +133,7 @@ def test_event_row_holds_every_field_and_its_ties() -> None:
         ["a.md", ODD_NAME],
         "heading",
         [["Apollo", "context"], ["Moon", "tag"]],
+        "Apollo program",
     ]
 
 

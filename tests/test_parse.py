@@ -26,7 +26,8 @@ from spacenews.index.codec import (
 )
 from spacenews.loader import decode_bytes as decode
 from spacenews.model import Document, EventRecord
-from spacenews.parse import Parsed, frontmatter, handlers, parse_text, plaintext
+from spacenews.parse import Parsed, eventpage, frontmatter, handlers, parse_text, plaintext
+from spacenews.text import clean_inline, fold
 
 from .conftest import FIXTURES
 
@@ -62,6 +63,9 @@ def _record(record: EventRecord) -> dict[str, Any]:
         "document": record.document,
         "via": record.via,
         "date_source": record.date_source,
+        # Only where there is one: the formats without stories keep their golden files as
+        # they were.
+        **({"story": record.story} if record.story else {}),
     }
 
 
@@ -85,6 +89,9 @@ def test_golden(path: Path) -> None:
         ("003_e1b96d0c7dd0baf8.txt", "text"),
         ("event_page_variants.md", "event-page"),
         ("day_page.md", "event-page"),
+        ("event_page_zh.md", "event-page"),
+        ("day_page_zh.md", "event-page"),
+        ("event_page_fr.md", "event-page"),
         ("front_matter_post.md", "front-matter"),
         ("front_matter_undated.md", "front-matter"),
     ],
@@ -115,6 +122,14 @@ _LINE = st.sampled_from(
         "1. [](/news/2016/10/16/x.md)",
         "### [y](/news/0000/13/40/y.md)",
         "_Context: _",
+        "##### 歐洲太空總署",
+        "#####",
+        "### 信息来源:",
+        "### 有关：",
+        "### Coverage",
+        "1. [x](/news/2016/10/16/x.md) _消息：甲、乙_",
+        "_消息: 甲, 乙_",
+        "格式: [HTML](/news/2016/03/14/index.html)",
         "---",
         "title: [",
         "date: 2023-05-08",
@@ -335,3 +350,121 @@ def test_front_matter_that_cannot_be_read_says_where_and_why(
     assert problem.line == line
     assert problem.reason.startswith(reason)
     assert [document.format for document in parsed.documents] == ["text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Note: [a link](https://example.com) opens this page.\n\nIt is prose about Mars.\n",
+        "##### A small heading\n\n### Sources:\n\n1. [BBC](https://www.bbc.com/news)\n",
+        "Formats: [HTML](/a.html)\n\nA line\n\n### [2016-03-14](/news/2016/03/14/index.md)\n",
+    ],
+    ids=["label-and-link", "sections-without-a-date-heading", "date-heading-not-first"],
+)
+def test_prose_with_labels_links_and_headings_is_not_an_event_page(text: str) -> None:
+    assert next(h.name for h in handlers() if h.detect(text)) == "text"
+
+
+_PAGE_HEAD = ("### [2016-03-14](/news/2016/03/14/index.md)", "# A page.")
+# Labels: words of letters of any script, which the table of known labels may not hold.
+_LABELS = st.text(st.characters(categories=["L"]), min_size=1, max_size=12)
+_COLONS = st.sampled_from(["", ":", "：", " :"])
+
+
+def _unknown(label: str) -> bool:
+    return bool(label) and fold(label) not in eventpage.LABELS
+
+
+@given(_LABELS.filter(_unknown), _COLONS, st.lists(_LABELS, min_size=1, max_size=4))
+def test_any_label_over_a_list_of_links_to_event_pages_heads_related_events(
+    label: str, colon: str, headlines: list[str]
+) -> None:
+    links = [f"{n}. [{h}](/news/2016/03/{n + 1}/x.md)" for n, h in enumerate(headlines)]
+    parsed = parse_text(_page(*_PAGE_HEAD, f"### {label}{colon}", "", *links), "p")
+    [page] = parsed.records
+    assert [(link.headline, link.date.day) for link in page.related] == [
+        (clean_inline(h), n + 1) for n, h in enumerate(headlines)
+    ]
+    assert (page.sources, parsed.problems) == ([], [])
+
+
+@given(_LABELS.filter(_unknown), _COLONS, st.lists(_LABELS, min_size=1, max_size=4))
+def test_any_label_over_a_list_of_web_links_heads_sources(
+    label: str, colon: str, titles: list[str]
+) -> None:
+    links = [f"1. [{title}](https://example.com/{n})" for n, title in enumerate(titles)]
+    [page] = parse_text(_page(*_PAGE_HEAD, f"### {label}{colon}", *links), "p").records
+    assert [(s.title, s.url) for s in page.sources] == [
+        (clean_inline(title), f"https://example.com/{n}") for n, title in enumerate(titles)
+    ]
+    assert page.related == []
+
+
+# The labels the README names, in each language it names.
+_NAMED_LABELS = {
+    "sources": ["Sources", "信息来源", "来源", "Fuentes", "Quellen", "出典", "Источники"],
+    "related": ["Related", "有关", "Voir aussi", "Relacionados", "Siehe auch", "関連", "Связанные"],
+    "other": ["Gallery", "图片"],
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "label"), [(kind, label) for kind, labels in _NAMED_LABELS.items() for label in labels]
+)
+def test_the_labels_of_the_editions_are_known(kind: str, label: str) -> None:
+    assert eventpage.LABELS[fold(label)] == kind
+
+
+@pytest.mark.parametrize("colon", [":", "：", ""])
+@pytest.mark.parametrize("label", sorted(eventpage.LABELS))
+def test_a_known_label_heads_its_kind_of_list_whatever_its_links(label: str, colon: str) -> None:
+    # A link to an event page under a source label stays a source, and the other way round;
+    # the labels are read in any case.
+    kind = eventpage.LABELS[label]
+    links = ["1. [ESA](/news/2016/03/13/esa.md)", "1. [BBC](https://www.bbc.com/news)"]
+    parsed = parse_text(_page(*_PAGE_HEAD, f"### {label.upper()}{colon}", *links), "p")
+    [page] = [record for record in parsed.records if record.headline == "A page."]
+    assert [s.url for s in page.sources] == (
+        ["/news/2016/03/13/esa.md", "https://www.bbc.com/news"] if kind == "sources" else []
+    )
+    assert [link.headline for link in page.related] == (["ESA"] if kind == "related" else [])
+
+
+_NAMES = st.lists(
+    st.text(st.characters(categories=["L", "N"]), min_size=1, max_size=8), min_size=1, max_size=4
+)
+
+
+@given(_LABELS, st.sampled_from([":", "：", " :"]), _NAMES, st.sampled_from([", ", "，", "、"]))
+def test_any_context_label_names_the_entities_of_a_link_and_of_a_day_page_item(
+    label: str, colon: str, names: list[str], separator: str
+) -> None:
+    context = f"_{label}{colon} {separator.join(names)}_"
+    expected = list(dict.fromkeys(clean_inline(name) for name in names))
+    [page] = parse_text(
+        _page(*_PAGE_HEAD, "### Related:", f"1. [x](/news/2016/03/13/x.md) {context}"), "p"
+    ).records
+    assert list(page.related[0].context) == expected
+    day = _page("## [2016-03-14](/news/2016/03/14/index.md)", "### [x](/news/2016/03/14/x.md)")
+    [item] = parse_text(day + context + "\n", "p").records
+    assert list(item.entities) == expected
+
+
+@given(_LABELS)
+def test_a_story_heading_is_the_story_and_first_entity_of_what_is_under_it(story: str) -> None:
+    name = clean_inline(story)
+    [page] = parse_text(_page(_PAGE_HEAD[0], f"##### {story}", _PAGE_HEAD[1]), "p").records
+    assert (page.story, page.entities) == (name, [name])
+    items = parse_text(
+        _page(
+            "## [2016-03-14](/news/2016/03/14/index.md)",
+            f"##### {story}",
+            "### [x](/news/2016/03/14/x.md) _Context: Mars_",
+            "### [y](/news/2016/03/14/y.md)",
+        ),
+        "p",
+    ).records
+    assert [(item.story, list(item.entities)) for item in items] == [
+        (name, list(dict.fromkeys([name, "Mars"]))),
+        (name, [name]),
+    ]

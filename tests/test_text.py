@@ -9,6 +9,7 @@ from spacenews.text import (
     clean_inline,
     fold,
     fold_case,
+    headline_slug,
     normalise,
     printable,
     slugify,
@@ -60,6 +61,45 @@ _MIXED = st.text() | st.text(alphabet=" a-Z\t\n\x85\xa0\u2028\u202e\u200b\ue000&
 def test_slugify_is_the_corpus_rule(text: str) -> None:
     # Each run of anything but lower-case letters and digits becomes one hyphen, none at the ends.
     assert slugify(text) == re.sub(r"[^a-z0-9]+", "-", text[:140].lower()).strip("-")
+
+
+_LATIN = st.text(st.characters(codec="latin-1") | st.sampled_from("ğışŞİŒœ—’ḃ"))
+
+
+@given(_LATIN)
+def test_a_headline_in_latin_letters_has_the_corpus_slug(text: str) -> None:
+    assert headline_slug(text) == slugify(text)
+
+
+_OTHER_LETTER = st.characters(categories=["Lo"], min_codepoint=0x3040) | st.sampled_from("жЯλΩא")
+
+
+@given(
+    _LATIN.filter(lambda text: sum(map(str.isalpha, text)) <= 20),
+    st.text(_OTHER_LETTER, min_size=21),
+)
+def test_a_headline_mostly_in_another_script_keeps_every_letter(latin: str, other: str) -> None:
+    text = latin + other
+    slug = headline_slug(text)
+    assert [c for c in slug if c.isalpha()] == [c for c in text[:140].lower() if c.isalpha()]
+    assert "--" not in slug and not slug.startswith("-") and not slug.endswith("-")
+
+
+@given(_LATIN, _OTHER_LETTER, st.text(st.characters(codec="ascii", categories=["L"]), min_size=1))
+def test_a_headline_mostly_in_latin_letters_keeps_the_corpus_slug(
+    latin: str, other: str, words: str
+) -> None:
+    # One letter of another script among more Latin ones: "Space-π to transmit ...".
+    text = latin + other + words
+    if sum(map(str.isalpha, latin + words)) >= 1:
+        assert headline_slug(text) == slugify(text)
+
+
+def test_two_chinese_headlines_of_a_day_have_two_slugs() -> None:
+    slugs = {headline_slug("朱诺号完成一次航向修正。"), headline_slug("朱诺号拍摄了木星的照片。")}
+    assert slugs == {"朱诺号完成一次航向修正", "朱诺号拍摄了木星的照片"}
+    assert headline_slug("Запуск «Союза» с Байконура") == "запуск-союза-с-байконура"
+    assert headline_slug("Space-π to transmit SSTV images") == "space-to-transmit-sstv-images"
 
 
 @given(_MIXED)

@@ -45,12 +45,13 @@ def record_row(record: EventRecord) -> list[Any]:
         record.document,
         record.via,
         record.date_source,
+        record.story,
     ]
 
 
 def record_of(row: list[Any]) -> EventRecord:
     """A record from record_row's values."""
-    day, headline, body, sources, entities, related, document, via, date_source = row
+    day, headline, body, sources, entities, related, document, via, date_source, story = row
     return EventRecord(
         _day(day),
         headline,
@@ -61,6 +62,7 @@ def record_of(row: list[Any]) -> EventRecord:
         document,
         via,
         date_source,
+        story,
     )
 
 
@@ -85,12 +87,13 @@ def event_row(event: Event) -> list[Any]:
         list(event.documents),
         event.date_source,
         [list(tie) for tie in event.ties],
+        event.story,
     ]
 
 
 def event_of(row: list[Any]) -> Event:
     """An event from event_row's values."""
-    key, day, headline, body, sources, entities, related, documents, date_source, ties = row
+    key, day, headline, body, sources, entities, related, documents, date_source, ties, story = row
     return Event(
         key,
         _day(day),
@@ -102,6 +105,7 @@ def event_of(row: list[Any]) -> Event:
         tuple(documents),
         date_source,
         tuple((name, via) for name, via in ties),
+        story,
     )
 
 

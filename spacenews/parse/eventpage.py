@@ -3,6 +3,7 @@
 An event page::
 
     ### [2003-06-2](/news/2003/06/2/index.md)
+    ##### Mars Express
     # headline
     body paragraphs
     ### Sources:
@@ -12,6 +13,12 @@ An event page::
 
 A day page opens with ``## [2016-03-14](...)`` and lists the day's events as
 ``### [headline](/news/.../slug.md)``, each followed by a body line or a ``_Context: ..._`` line.
+
+The format is published in other languages, so it is read by its structure: a ``#####``
+heading is the story of the headline or of the day page's items under it; a heading followed
+by a list of links is a list of sources or of related events, told by its label when LABELS
+knows it, else by its first link (to a ``/news/`` page: related events; to the web: sources);
+``_Label: names_`` after a link, or on a day page's line, names entities whatever the label.
 """
 
 from __future__ import annotations
@@ -23,20 +30,56 @@ from datetime import date
 from spacenews.dates import DateError, make_date
 from spacenews.model import EventRecord, Problem, Related, Source, event_id, link_record
 from spacenews.parse import Handler, Parsed
-from spacenews.text import clean_inline
+from spacenews.text import clean_inline, fold
 
 _DATE_HEADING = re.compile(
     r"(#{2,3})\s*\[\s*(\d{1,5})-(\d{1,2})-(\d{1,2})\s*\]\(\s*/?news/(\d{1,5})/(\d{1,2})/(\d{1,2})/"
 )
-_FORMATS_LINE = re.compile(r"Formats:\s*\[", re.IGNORECASE)
+# "Formats: [HTML](...) [JSON](...)" above the date heading, in any language.
+_FORMATS_LINE = re.compile(r"[^#\[\]()\n:：]{1,30}[:：]\s*\[")
 _HEADLINE = re.compile(r"#(?!#)\s*(.*)")
-_SECTION = re.compile(r"#{2,6}(?!#)\s*(.*?)\s*:?\s*$")
+_STORY = re.compile(r"#####(?!#)\s*(.*?)\s*$")
+_SECTION = re.compile(r"#{2,6}(?!#)\s*(.*?)\s*[:：]?\s*$")
 _ITEM = re.compile(r"\s*(?:\d+[.)]|[-*+])\s+(.*)")
 _LINK = re.compile(r"\[([^\]]*)\]\(\s*([^)\s]*)[^)]*\)")
 _NEWS_LINK = re.compile(r"\[(.*)\]\(\s*/?news/(\d{1,5})/(\d{1,2})/(\d{1,2})/([^)\s]*)\s*\)(.*)")
-_CONTEXT = re.compile(r"_\s*Context:\s*(.*?)\s*_?\s*$", re.IGNORECASE)
+# "_Context: A, B_", "_消息: A、B_": a label (a letter first, a few words at most), a colon
+# (or a full-width one), the names. The closing _ may be missing.
+_CONTEXT = re.compile(r"_\s*[^\W\d_][^_:：\[\]]{0,30}?\s*[:：]\s*(.*?)\s*_?\s*$")
+_NAME_SEPARATOR = re.compile("[,，、]")
+_WEB_LINK = re.compile(r"\s*https?://", re.IGNORECASE)
 _DAY_ITEM = re.compile(r"###(?!#)\s*(\[.*)")
 MAX_LINKS = 1000  # links read from one list; a page with more is cut, with a warning
+
+# The section labels of the format's editions (case-folded, without their colon) and the
+# kind of list each heads: "sources", "related" events, or "other" lists that name no event.
+# A label not here is told by the first link of its list.
+_SOURCE_LABELS = (
+    *("source", "sources"),  # English, French
+    *("信息来源", "信息來源", "来源", "來源", "消息来源", "消息來源"),  # Chinese
+    *("fuente", "fuentes", "quelle", "quellen"),  # Spanish, German
+    *("出典", "情報源", "ソース", "источник", "источники"),  # Japanese, Russian
+    *("fonte", "fonti", "fontes", "kaynak", "kaynaklar"),  # Italian, Portuguese, Turkish
+)
+_RELATED_LABELS = (
+    *("related", "see also"),  # English
+    *("有关", "有關", "相关", "相關", "相关新闻", "相關新聞"),  # Chinese
+    *("voir aussi", "articles liés", "événements liés"),  # French
+    *("relacionado", "relacionados", "relacionadas", "véase también", "ver también"),  # Spanish
+    *("verwandt", "verwandte", "siehe auch"),  # German
+    *("関連", "関連記事", "関連項目"),  # Japanese
+    *("связанные", "связанные события", "см. также", "по теме"),  # Russian
+    *("correlati", "vedi anche", "ver também", "ilgili", "ilgili haberler"),  # It., Pt., Tr.
+)
+_OTHER_LABELS = (
+    *("gallery", "images", "photos", "galerie", "bilder", "galería", "fotos", "galleria"),
+    *("图库", "圖庫", "图片", "圖片", "ギャラリー", "写真", "галерея"),
+)
+LABELS: dict[str, str] = {
+    **dict.fromkeys(_SOURCE_LABELS, "sources"),
+    **dict.fromkeys(_RELATED_LABELS, "related"),
+    **dict.fromkeys(_OTHER_LABELS, "other"),
+}
 
 
 def detect(text: str) -> bool:
@@ -75,19 +118,24 @@ def _number_lines(lines: list[str], start: int) -> Iterator[tuple[int, str]]:
 
 def _parse_event_page(day: date, lines: list[str], start: int, path: str, parsed: Parsed) -> None:
     """The page's event from the lines after its date heading (the first is lines[start])."""
-    headline, body = "", []
+    story, headline, body = "", "", []
     sources: list[Source] = []
     related: list[Related] = []
     section, dropped = "body", 0
     for index in range(start, len(lines)):
         line = lines[index].strip()
-        if line[:1] == "#":  # what the two patterns below need: they run on few lines
+        if line[:1] == "#":  # what the patterns below need: they run on few lines
             if not headline and (match := _HEADLINE.match(line)):
                 headline = clean_inline(match.group(1))
+                continue
+            if not headline and (match := _STORY.match(line)):
+                story = _story(match.group(1))  # the nearest above the headline
                 continue
             if section_match := _SECTION.match(line):
                 section = _section_name(section_match.group(1))
                 continue
+        if section == "unknown" and (item := _item(line)):
+            section = _list_kind(item)
         if section == "body":
             if headline and line:
                 body.append(clean_inline(line))
@@ -105,32 +153,41 @@ def _parse_event_page(day: date, lines: list[str], start: int, path: str, parsed
     if not headline:
         parsed.problems.append(Problem(path, start, "event page without a headline"))
     related = list(dict.fromkeys(related))
-    shared = list(dict.fromkeys(name for link in related for name in link.context))
+    names = [story] if story else []
+    names += (name for link in related for name in link.context)
     if headline:
         # The events it links to are told by its related list: index.fresh.file_rows gives
         # each link a record of its own, merged into the event linked to.
-        page = EventRecord(day, headline, "\n\n".join(body), sources, shared, related, path)
+        text = "\n\n".join(body)
+        entities = list(dict.fromkeys(names))
+        page = EventRecord(day, headline, text, sources, entities, related, path, story=story)
         parsed.records.append(page)
     else:
         parsed.records.extend(link_record(link, path) for link in related)
 
 
 def _parse_day_page(lines: Iterator[tuple[int, str]], path: str, parsed: Parsed) -> None:
-    """The day's items: each item's own link gives its day."""
+    """The day's items: each item's own link gives its day, and a ``#####`` story heading
+    above items gives them their story."""
     current: EventRecord | None = None
+    story = ""
     for number, line in lines:
         if item := _DAY_ITEM.match(line):
             current = None
             link = _news_link(item.group(1), path, number, parsed)
             if link is not None:
                 # A _Context:_ written on the item's own line names its entities too.
-                current = EventRecord(link.date, link.headline, entities=link.context)
+                names = [story, *link.context] if story else link.context
+                current = EventRecord(link.date, link.headline, entities=names, story=story)
                 current.document, current.date_source = path, "link"
                 parsed.records.append(current)
         elif line.startswith("#"):
-            current = None  # "## [Previous Day...]" and any other heading end the item
+            # "## [Previous Day...]" and any other heading end the item, and the story
+            current = None
+            story = _story(match.group(1)) if (match := _STORY.match(line)) else ""
         elif current is not None and (context := _CONTEXT.match(line)):
-            current.entities = [*current.entities, *_names(context.group(1))]
+            names = [*current.entities, *_names(context.group(1))]
+            current.entities = list(dict.fromkeys(names))
         elif current is not None and line:
             text = clean_inline(line)
             current.body = f"{current.body}\n\n{text}" if current.body else text
@@ -155,11 +212,25 @@ def _heading_date(line: str) -> date | None:
     return None
 
 
+def _story(heading: str) -> str:
+    """The name a story heading gives, a link read as its text."""
+    return clean_inline(_LINK.sub(r"\1", heading) if "](" in heading else heading)
+
+
 def _section_name(title: str) -> str:
-    name = title.strip().lower()
-    if name in ("source", "sources"):
-        return "sources"
-    return "related" if name == "related" else "other"
+    """The kind of list a label heads, "unknown" when LABELS does not say."""
+    return LABELS.get(fold(title), "unknown")
+
+
+def _list_kind(item: str) -> str:
+    """The kind of list under an unknown label, told by its first link: to a /news/ page,
+    related events; to the web, sources; "unknown" while no item has a link."""
+    link = _LINK.search(item)
+    if link is None:
+        return "unknown"
+    if _NEWS_LINK.match(item):
+        return "related"
+    return "sources" if _WEB_LINK.match(link.group(2)) else "other"
 
 
 def _item(line: str) -> str:
@@ -216,7 +287,7 @@ MAX_CONTEXTS = 50_000  # context lines remembered at most
 
 
 def _names(text: str) -> list[str]:
-    names = (clean_inline(name) for name in text.split(","))
+    names = (clean_inline(name) for name in _NAME_SEPARATOR.split(text))
     return list(dict.fromkeys(name for name in names if name))
 
 
