@@ -53,18 +53,6 @@ class Index(NamedTuple):
         end = starts[position + 1] - 1 if position + 1 < len(starts) else len(self.text)
         return self.text[starts[position] : end]
 
-    def body_end(self, position: int) -> int:
-        """Where the body of the event at position ends in the text (see body_end)."""
-        return body_end(self.text, self.starts[position])
-
-
-def body_end(text: str, start: int = 0) -> int:
-    """Where the body of the event whose texts (see event_parts) start at start ends in the
-    text, before its source titles: at the second NUL from there, or the text's end."""
-    headline_end = text.index("\0", start)  # a body part follows
-    end = text.find("\0", headline_end + 1)
-    return len(text) if end == -1 else end
-
 
 class StoredJson(Protocol):
     """The JSON of every event, kept ready (by the database)."""

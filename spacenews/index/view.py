@@ -145,8 +145,6 @@ class View:
         document_entities) for the gazetteer it was found with: only the events and
         documents new since are read, unless the gazetteer changed (a new name, an alias
         table edited)."""
-        from spacenews.corpus import body_end
-
         key = gazetteer.key()
         kept = self.db.execute("SELECT value FROM meta WHERE key = 'found'").fetchone() == (key,)
         new_event = "NOT EXISTS (SELECT 1 FROM event_entities f WHERE f.event = e.id)"
@@ -161,7 +159,7 @@ class View:
         for ident, day, texts in self.db.execute(
             f"SELECT e.id, e.day, e.texts FROM events e WHERE {new_event}"
         ):
-            names = {name for _, name in gazetteer.places(texts[: body_end(texts)])}
+            names = {name for _, name in gazetteer.places(texts)}
             names.update(resolve(tie) or tie for tie in ties.get(ident, ()))
             found = "\0".join(sorted(names))
             events.append((ident, found))
@@ -187,9 +185,10 @@ class View:
             ]
         if events or documents or not kept:
             self._keep_found(key, kept, events, documents)
+        wholes = _Wholes(gazetteer)
         counts: dict[str, list[int]] = {}
         for day, found in days:
-            for name in found.split("\0") if found else ():
+            for name in wholes.with_wholes(found):
                 entry = counts.get(name)
                 if entry is None:
                     counts[name] = [1, day, day]
@@ -197,7 +196,7 @@ class View:
                     entry[0] += 1
                     entry[1] = min(entry[1], day)
                     entry[2] = max(entry[2], day)
-        tally = Counter(name for found in found_in if found for name in found.split("\0"))
+        tally = Counter(name for found in found_in for name in wholes.with_wholes(found))
         return counts, tally
 
     def _keep_found(
@@ -303,6 +302,28 @@ class View:
         for (data,) in self.db.execute(f"SELECT data FROM events {_ORDER}"):
             e = event_of(unpack(data))
             yield EventText(e.id, e.date, e.headline, e.body, e.entities)
+
+
+class _Wholes:
+    """The entities an item counts for: those it names or is tied to, and those they are
+    part of (``related`` finds an entity by its parts' names too)."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self._gazetteer = gazetteer
+        self._memo: dict[str, list[str]] = {}
+
+    def with_wholes(self, found: str) -> list[str]:
+        """The names of a kept row (a NUL between any two), and their wholes, each once."""
+        if not found:
+            return []
+        names = self._memo.get(found)
+        if names is None:
+            listed = found.split("\0")
+            wholes = self._gazetteer.wholes
+            names = list(dict.fromkeys([*listed, *(w for n in listed for w in wholes(n))]))
+            if len(self._memo) < 100_000:
+                self._memo[found] = names
+        return names
 
 
 def _may_hold(finder: Finder, table: str = "") -> tuple[str, list[str]]:
