@@ -204,7 +204,9 @@ class Corpus:
         without building the events."""
         if self._texts is not None:
             return self._texts()
-        return (EventText(e.id, e.date, e.headline, e.body, e.entities) for e in self.events)
+        return (
+            EventText(e.id, e.date, e.headline, e.body, e.names or e.entities) for e in self.events
+        )
 
     def naming(self, finder: Finder) -> set[int]:
         """The positions of the events whose headline, body or source titles the finder
@@ -282,7 +284,11 @@ class Corpus:
     def entity_names(self) -> dict[str, str]:
         """Every entity name the events carry, keyed by its folded form: the first spelling."""
         if not self._spellings:
-            lists = self._view.entity_lists() if self._view else (e.entities for e in self.events)
+            lists = (
+                self._view.entity_lists()
+                if self._view
+                else (e.names or e.entities for e in self.events)
+            )
             for entities in lists:
                 for name in entities:
                     self._spellings.setdefault(fold(name), name)
@@ -341,7 +347,7 @@ def index_rows(rows: Iterable[tuple[int, Sequence[str], Iterable[tuple[str, str]
 def names_of(events: Iterable[Event], documents: Iterable[Document]) -> Names:
     """What the gazetteer of these events and documents is built from."""
     return names_from(
-        ((event.entities, event.headline) for event in events),
+        ((event.names or event.entities, event.headline) for event in events),
         ((d.tags, [p.text for p in d.paragraphs]) for d in documents),
     )
 

@@ -121,3 +121,42 @@ def test_an_entity_counts_the_events_that_name_only_its_parts(tmp_path: Path) ->
     tables = [read_alias_table(table.encode())]
     in_memory = Corpus(list(corpus.events), corpus.documents, alias_tables=tables)
     assert {i.name: (i.events, i.documents) for i in entities(in_memory)} == counts
+
+
+def _page(day: int, headline: str, context: str) -> str:
+    return (
+        f"### [2020-01-{day}](/news/2020/01/{day}/index.md)\n# {headline}\n\n"
+        f"### Related:\n\n1. [Other](/news/2020/02/1/x.md) _Context: {context}_\n"
+    )
+
+
+def test_events_give_their_entities_by_main_name_and_keep_the_names_written(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "a.md").write_text(_page(1, "A docking.", "ISS, Nasa"))
+    (corpus_dir / "b.md").write_text(_page(2, "A launch.", "NASA, Zond Crew"))
+    args = ["-c", str(corpus_dir), "timeline"]
+    for cache in ([], ["--no-cache"], ["--db", str(tmp_path / "index.sqlite")]):
+        events = run_json(runner, *cache, *args)[:2]  # and the event the pages link to
+        assert [(e["entities"], e["names"]) for e in events] == [
+            (["International Space Station", "NASA"], ["ISS", "Nasa"]),
+            (["NASA", "Zond Crew"], ["NASA", "Zond Crew"]),
+        ]
+        assert events[0]["related"][0]["context"] == ["International Space Station", "NASA"]
+    # A page written again is merged again, and named as before.
+    (corpus_dir / "a.md").write_text(_page(1, "A docking.", "ISS, Nasa, Mir"))
+    events = run_json(runner, "--db", str(tmp_path / "index.sqlite"), *args)
+    assert events[0]["entities"] == ["International Space Station", "NASA", "Mir"]
+    # The user's table makes a new main name: the kept index follows, with no file changed.
+    (corpus_dir / "spacenews.toml").write_text('[aliases]\n"Kepler Team" = ["Zond Crew"]\n')
+    for cache in (["--db", str(tmp_path / "index.sqlite")], ["--no-cache"]):
+        events = run_json(runner, *cache, *args)
+        assert events[1]["entities"] == ["NASA", "Kepler Team"]
+        assert events[1]["names"] == ["NASA", "Zond Crew"]
+        listed = run_json(runner, *cache, *args, "--entity", "Kepler Team")
+        assert [e["headline"] for e in listed] == ["A launch.", "Other"]
+    (corpus_dir / "spacenews.toml").unlink()
+    events = run_json(runner, "--db", str(tmp_path / "index.sqlite"), *args)
+    assert events[1]["entities"] == ["NASA", "Zond Crew"]

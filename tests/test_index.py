@@ -114,6 +114,7 @@ EVENT = Event(
     ("a.md", ODD_NAME),
     "heading",
     (("Apollo", "context"), ("Moon", "tag")),
+    ("apollo", "Moon"),
 )
 
 
@@ -129,6 +130,7 @@ def test_event_row_holds_every_field_and_its_ties() -> None:
         ["a.md", ODD_NAME],
         "heading",
         [["Apollo", "context"], ["Moon", "tag"]],
+        ["apollo", "Moon"],
     ]
 
 

@@ -238,7 +238,7 @@ def test_a_related_document_in_json(corpus: Corpus) -> None:
         2.0,
     )
     assert list(event) == [
-        *("kind", "id", "date", "headline", "body", "sources", "entities", "related"),
+        *("kind", "id", "date", "headline", "body", "sources", "entities", "names", "related"),
         *("documents", "date_source", "via", "score"),
     ]
     assert document == {

@@ -85,12 +85,13 @@ def event_row(event: Event) -> list[Any]:
         list(event.documents),
         event.date_source,
         [list(tie) for tie in event.ties],
+        list(event.names),
     ]
 
 
 def event_of(row: list[Any]) -> Event:
     """An event from event_row's values."""
-    key, day, headline, body, sources, entities, related, documents, date_source, ties = row
+    key, day, headline, body, sources, entities, related, documents, date_source, ties, names = row
     return Event(
         key,
         _day(day),
@@ -102,6 +103,7 @@ def event_of(row: list[Any]) -> Event:
         tuple(documents),
         date_source,
         tuple((name, via) for name, via in ties),
+        tuple(names),
     )
 
 

@@ -77,18 +77,7 @@ class View:
     def spelling(self, folded: str) -> str | None:
         """The first spelling, in the corpus's order, of an entity name or tag with this
         folded form: the one the gazetteer keeps (see corpus.Names)."""
-        row = self.db.execute(
-            "SELECT n.name FROM names n JOIN events e ON e.id = n.event WHERE n.fold = ?"
-            " ORDER BY e.day, e.headline_fold, e.id, n.seq LIMIT 1",
-            (folded,),
-        ).fetchone()
-        if row is None:
-            row = self.db.execute(
-                "SELECT t.name FROM tags t JOIN files f ON f.id = t.file WHERE t.fold = ?"
-                " ORDER BY f.root, f.walk, t.seq, t.n LIMIT 1",
-                (folded,),
-            ).fetchone()
-        return None if row is None else str(row[0])
+        return spelling(self.db, folded)
 
     def positions(self, rowids: Iterable[int]) -> set[int]:
         """The positions of the events of these rowids."""
@@ -237,32 +226,11 @@ class View:
 
     def names(self) -> Names:
         """What the gazetteer is built from (see corpus.Names)."""
-        from spacenews.corpus import Names
-
-        # The gazetteer keeps, of the spellings of one folded name, the first in the corpus's
-        # order, and knows the others: only names spelt several ways need that order, which
-        # is asked for them alone rather than sorting every row (see spelling).
-        names: list[str] = []
-        for table in ("names", "tags"):
-            spellings: dict[str, list[str]] = {}
-            for folded, name in self.db.execute(f"SELECT DISTINCT fold, name FROM {table}"):
-                spellings.setdefault(folded, []).append(name)
-            for folded, found in spellings.items():
-                first = self.spelling(folded) if len(found) > 1 else None
-                names += [first or found[0], *found]
-        return Names(list(dict.fromkeys(names)), self.acronyms())
+        return names(self.db)
 
     def acronyms(self) -> list[tuple[str, str]]:
         """The (long name, acronym) pairs the texts define, in order, each once."""
-        pairs = self.db.execute(
-            "SELECT a.name, a.acronym FROM acronyms a JOIN events e ON e.id = a.event"
-            " ORDER BY e.day, e.headline_fold, e.id, a.n"
-        ).fetchall()
-        pairs += self.db.execute(
-            "SELECT a.name, a.acronym FROM acronyms a JOIN files f ON f.id = a.file"
-            " ORDER BY f.root, f.walk, a.seq, a.n"
-        ).fetchall()
-        return list(dict.fromkeys((str(name), str(short)) for name, short in pairs))
+        return acronyms(self.db)
 
     def entity_lists(self) -> Iterator[list[str]]:
         """The entity names of each event, in order (the events without any left out)."""
@@ -301,7 +269,55 @@ class View:
         """Each event's texts, in order (see corpus.Corpus.event_texts)."""
         for (data,) in self.db.execute(f"SELECT data FROM events {_ORDER}"):
             e = event_of(unpack(data))
-            yield EventText(e.id, e.date, e.headline, e.body, e.entities)
+            yield EventText(e.id, e.date, e.headline, e.body, e.names or e.entities)
+
+
+def spelling(db: sqlite3.Connection, folded: str) -> str | None:
+    """The first spelling, in the corpus's order, of an entity name or tag with this
+    folded form: the one the gazetteer keeps (see corpus.Names)."""
+    row = db.execute(
+        "SELECT n.name FROM names n JOIN events e ON e.id = n.event WHERE n.fold = ?"
+        " ORDER BY e.day, e.headline_fold, e.id, n.seq LIMIT 1",
+        (folded,),
+    ).fetchone()
+    if row is None:
+        row = db.execute(
+            "SELECT t.name FROM tags t JOIN files f ON f.id = t.file WHERE t.fold = ?"
+            " ORDER BY f.root, f.walk, t.seq, t.n LIMIT 1",
+            (folded,),
+        ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def names(db: sqlite3.Connection) -> Names:
+    """What the gazetteer is built from (see corpus.Names)."""
+    from spacenews.corpus import Names
+
+    # The gazetteer keeps, of the spellings of one folded name, the first in the corpus's
+    # order, and knows the others: only names spelt several ways need that order, which
+    # is asked for them alone rather than sorting every row (see spelling).
+    every: list[str] = []
+    for table in ("names", "tags"):
+        spellings: dict[str, list[str]] = {}
+        for folded, name in db.execute(f"SELECT DISTINCT fold, name FROM {table}"):
+            spellings.setdefault(folded, []).append(name)
+        for folded, found in spellings.items():
+            first = spelling(db, folded) if len(found) > 1 else None
+            every += [first or found[0], *found]
+    return Names(list(dict.fromkeys(every)), acronyms(db))
+
+
+def acronyms(db: sqlite3.Connection) -> list[tuple[str, str]]:
+    """The (long name, acronym) pairs the texts define, in order, each once."""
+    pairs = db.execute(
+        "SELECT a.name, a.acronym FROM acronyms a JOIN events e ON e.id = a.event"
+        " ORDER BY e.day, e.headline_fold, e.id, a.n"
+    ).fetchall()
+    pairs += db.execute(
+        "SELECT a.name, a.acronym FROM acronyms a JOIN files f ON f.id = a.file"
+        " ORDER BY f.root, f.walk, a.seq, a.n"
+    ).fetchall()
+    return list(dict.fromkeys((str(name), str(short)) for name, short in pairs))
 
 
 class _Wholes:
