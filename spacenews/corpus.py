@@ -53,18 +53,6 @@ class Index(NamedTuple):
         end = starts[position + 1] - 1 if position + 1 < len(starts) else len(self.text)
         return self.text[starts[position] : end]
 
-    def body_end(self, position: int) -> int:
-        """Where the body of the event at position ends in the text (see body_end)."""
-        return body_end(self.text, self.starts[position])
-
-
-def body_end(text: str, start: int = 0) -> int:
-    """Where the body of the event whose texts (see event_parts) start at start ends in the
-    text, before its source titles: at the second NUL from there, or the text's end."""
-    headline_end = text.index("\0", start)  # a body part follows
-    end = text.find("\0", headline_end + 1)
-    return len(text) if end == -1 else end
-
 
 class StoredJson(Protocol):
     """The JSON of every event, kept ready (by the database)."""
@@ -216,7 +204,9 @@ class Corpus:
         without building the events."""
         if self._texts is not None:
             return self._texts()
-        return (EventText(e.id, e.date, e.headline, e.body, e.entities) for e in self.events)
+        return (
+            EventText(e.id, e.date, e.headline, e.body, e.names or e.entities) for e in self.events
+        )
 
     def naming(self, finder: Finder) -> set[int]:
         """The positions of the events whose headline, body or source titles the finder
@@ -294,7 +284,11 @@ class Corpus:
     def entity_names(self) -> dict[str, str]:
         """Every entity name the events carry, keyed by its folded form: the first spelling."""
         if not self._spellings:
-            lists = self._view.entity_lists() if self._view else (e.entities for e in self.events)
+            lists = (
+                self._view.entity_lists()
+                if self._view
+                else (e.names or e.entities for e in self.events)
+            )
             for entities in lists:
                 for name in entities:
                     self._spellings.setdefault(fold(name), name)
@@ -353,7 +347,7 @@ def index_rows(rows: Iterable[tuple[int, Sequence[str], Iterable[tuple[str, str]
 def names_of(events: Iterable[Event], documents: Iterable[Document]) -> Names:
     """What the gazetteer of these events and documents is built from."""
     return names_from(
-        ((event.entities, event.headline) for event in events),
+        ((event.names or event.entities, event.headline) for event in events),
         ((d.tags, [p.text for p in d.paragraphs]) for d in documents),
     )
 

@@ -20,6 +20,7 @@ _ACRONYM = re.compile(
     r"((?:[A-Z][\w'’.-]*\s+(?:(?:of|for|and|the|de|du|des|la|le)\s+)?){2,8})\(([A-Z][A-Z0-9]{1,7})\)"
 )
 MAX_NAME_CHARS = 200  # a longer "name" (a runaway tag) is not looked for in text
+_WORD_END = re.compile(r"\W")  # where a shorter name may end, inside a longer one
 _SMALL_WORDS = frozenset(["of", "for", "and", "the", "de", "du", "des", "la", "le"])
 
 
@@ -88,7 +89,11 @@ class Gazetteer:
         self._aliases: dict[str, list[str]] = {}  # folded canonical -> its other names
         self._parts: dict[str, list[str]] = {}  # folded canonical -> canonical names of parts
         self._spellings: set[str] = set()  # every name and alias as written, to find in text
-        self._pattern: re.Pattern[str] | None = None
+        self._whole: re.Pattern[str] | None = None  # any name, as finder finds them
+        self._starts: re.Pattern[str] | None = None  # where any name starts
+        self._named: dict[str, str | None] = {}  # spelling found -> the entity it names
+        self._own: dict[str, re.Pattern[str]] = {}  # canonical name -> its names' pattern
+        self._wholes: dict[str, list[str]] | None = None  # folded part -> its wholes
 
     def add(self, name: str, aliases: Iterable[str] = ()) -> str:
         """Know a name and its aliases; a name already known keeps its canonical form."""
@@ -100,7 +105,8 @@ class Gazetteer:
                 self._canonical[fold(alias)] = canonical
                 known.append(alias)
                 self._spellings.add(alias)
-        self._pattern = None
+        self._starts = self._wholes = None
+        self._own.clear()
         return canonical
 
     def add_table(self, table: AliasTable) -> None:
@@ -113,6 +119,7 @@ class Gazetteer:
                 canonical = self.add(part)
                 if canonical not in self._parts.setdefault(key, []):
                     self._parts[key].append(canonical)
+                    self._wholes = None
 
     def resolve(self, name: str) -> str | None:
         """The canonical name for a name or alias, or None when it is unknown."""
@@ -154,32 +161,62 @@ class Gazetteer:
                 forms.setdefault(name, "part")
         return forms
 
+    def wholes(self, canonical: str) -> list[str]:
+        """The entities this one is part of, and those they are part of in turn."""
+        if self._wholes is None:
+            self._wholes = {}
+            for whole in self._parts:
+                name = self._canonical.get(whole, whole)
+                for part in self.parts(name):
+                    self._wholes.setdefault(fold(part), []).append(name)
+        return list(self._wholes.get(fold(canonical), ()))
+
     def find(self, text: str) -> Counter[str]:
         """How often each known entity is named in a text, by canonical name."""
         return Counter(name for _, name in self.places(text))
 
     def places(self, text: str) -> Iterator[tuple[int, str]]:
-        """Where a known entity is named in a text, and its canonical name, for each naming."""
-        if self._pattern is None:
-            self._pattern = pattern(self._spellings)
-        canonical: dict[str, str] = {}  # spelling -> canonical name: a text repeats spellings
-        for match in self._pattern.finditer(text):
-            spelling = match.group()
-            name = canonical.get(spelling)
-            if name is None:
-                name = canonical[spelling] = self._canonical_of(spelling)
-            yield match.start(), name
+        """Where a known entity is named in a text, and its canonical name, for each naming.
 
-    def _canonical_of(self, spelling: str) -> str:
-        """The canonical name of a spelling that the pattern matched.
+        An entity is named wherever one of its own names (its canonical name or an alias)
+        would be found alone (see finder), as ``related`` finds it: inside a longer name
+        too ("Mars" in "Mars Express"), and in the case finder asks of that name ("Nasa"
+        names an entity spelt "NASA" only if "Nasa" is one of its aliases). So what
+        ``entities`` counts is what ``related`` lists."""
+        if self._starts is None:
+            self._whole = pattern(self._spellings)
+            # Every place a name starts, even inside another name: a lookahead matches
+            # without consuming, so the search goes on from the next character.
+            self._starts = re.compile(f"(?=({self._whole.pattern}))")
+            self._named.clear()
+        named = self._named
+        for match in self._starts.finditer(text):
+            start, longest = match.start(), match.group(1)
+            # A shorter name may start here too, ending where a word ends inside this one.
+            ends = [end.start() for end in _WORD_END.finditer(longest)]
+            for spelling in [longest[:end] for end in ends if end] + [longest]:
+                name = named.get(spelling, "")
+                if name == "":
+                    name = named[spelling] = self._naming(spelling)
+                if name is not None:
+                    yield start, name
 
-        Ignoring case, the regex engine takes some letters for others that casefold keeps
-        apart (a dotless i for an i): then the known name that matches it is sought."""
+    def _naming(self, spelling: str) -> str | None:
+        """The entity a spelling found in a text names, if one of its own names would be
+        found there alone; None otherwise."""
+        assert self._whole is not None
+        if self._whole.fullmatch(spelling) is None:
+            return None
         name = self._canonical.get(fold(spelling))
         if name is None:
+            # Ignoring case, the regex engine takes some letters for others that casefold
+            # keeps apart (a dotless i for an i): the known name that matches is sought.
             known = sorted(self._spellings)
             name = next(self._canonical[fold(k)] for k in known if pattern([k]).fullmatch(spelling))
-        return name
+        own = self._own.get(name)
+        if own is None:
+            own = self._own[name] = pattern([name, *self.aliases(name)])
+        return name if own.fullmatch(spelling) else None
 
 
 class Finder(NamedTuple):

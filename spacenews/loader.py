@@ -8,6 +8,7 @@ import gc
 import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -89,9 +90,10 @@ def load_corpus(
         path = _kept_path(roots, len(files), cache, db, notices)
         view = None
         if path is not None:
-            view = _open_kept_index(path, roots, files, notices, workers, progress)
+            view = _open_kept_index(path, roots, files, tables, notices, workers, progress)
         if view is None:
-            view = _bring_up_to_date(_this_run_only(roots, len(files)), files, workers, progress)
+            private = _this_run_only(roots, len(files))
+            view = _bring_up_to_date(private, files, tables, workers, progress)
         corpus = Corpus.of_view(view, tables)
         corpus.problems += tuple(problems)
         corpus.problems += tuple(table_problems)
@@ -174,10 +176,11 @@ def index_results(
     def rows(todo: list[SourceFile]) -> Iterator[FileRows]:
         return (file_rows(parsed[int(file.relative)]) for file in todo)
 
-    db = _this_run_only([])
-    refresh(db, files, rows, progress)
+    from spacenews.index.mains import give_main_names
     from spacenews.index.view import View
 
+    db = _this_run_only([])
+    refresh(db, files, rows, progress, partial(give_main_names, tables=list(alias_tables)))
     return Corpus.of_view(View(db), alias_tables)
 
 
@@ -192,13 +195,17 @@ def _this_run_only(roots: list[Path], files: int = 0) -> sqlite3.Connection:
 def _bring_up_to_date(
     db: sqlite3.Connection,
     files: list[SourceFile],
+    tables: list[AliasTable],
     workers: int | None,
     progress: Progress | None,
 ) -> View:
-    """The database brought up to date with the files, and its view."""
+    """The database brought up to date with the files and alias tables, and its view."""
+    from spacenews.index.mains import give_main_names
     from spacenews.index.view import View
 
-    refresh(db, files, lambda todo: _parse_rows(todo, workers, progress), progress)
+    finish = partial(give_main_names, tables=tables)
+    refresh(db, files, lambda todo: _parse_rows(todo, workers, progress), progress, finish)
+    give_main_names(db, tables)  # the alias tables alone may have changed
     return View(db)
 
 
@@ -206,6 +213,7 @@ def _open_kept_index(
     path: Path,
     roots: list[Path],
     files: list[SourceFile],
+    tables: list[AliasTable],
     notices: list[str],
     workers: int | None,
     progress: Progress | None,
@@ -220,13 +228,13 @@ def _open_kept_index(
     if db is None:
         return None
     try:
-        return _bring_up_to_date(db, files, workers, progress)
+        return _bring_up_to_date(db, files, tables, workers, progress)
     except sqlite3.DatabaseError as error:
         db.close()
         store.set_aside(path)
         notices.append(f"index {path} set aside and rebuilt: it is corrupt ({error})")
         db = _database(path, roots, notices)
-        return None if db is None else _bring_up_to_date(db, files, workers, progress)
+        return None if db is None else _bring_up_to_date(db, files, tables, workers, progress)
 
 
 def _database(path: Path, roots: list[Path], notices: list[str]) -> sqlite3.Connection | None:

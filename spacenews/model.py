@@ -84,13 +84,14 @@ class Event(NamedTuple):
     headline: str
     body: str = ""
     sources: tuple[Source, ...] = ()
-    entities: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()  # each entity tied to it by its main name, once
     related: tuple[Related, ...] = ()
     documents: tuple[str, ...] = ()  # files it was read from, relative to their corpus root
     date_source: str = ""  # where the date came from: "heading", "link", "date", "filename", ...
     # (entity, how the corpus tied it to this event: "context" or "tag"); not part of the JSON
     ties: tuple[tuple[str, str], ...] = ()
     story: str = ""  # the story it belongs to (an event page's ##### heading); "" when none
+    names: tuple[str, ...] = ()  # the entities as the files wrote them; () when the same
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of an event: the public contract of ``--json``."""
@@ -103,6 +104,7 @@ class Event(NamedTuple):
             # The sources' and links' own to_dict, inlined: this runs for every event.
             "sources": [{"title": title, "url": url} for title, url in self.sources],
             "entities": list(self.entities),
+            "names": list(self.names or self.entities),
             "related": [
                 {"id": i, "date": day.isoformat(), "headline": headline, "context": list(context)}
                 for i, day, headline, context in self.related

@@ -453,11 +453,15 @@ def _entity_counts(corpus: Corpus) -> tuple[dict[str, list[int]], Counter[str]]:
     events = _events_naming(corpus)
     for key, tied in index.ties.items():
         events.setdefault(gazetteer.resolve(key) or key, set()).update(tied)
+    for name, positions in list(events.items()):
+        for whole in gazetteer.wholes(name):
+            events.setdefault(whole, set()).update(positions)
     documents: Counter[str] = Counter()
     for document in corpus.documents:
         names = {gazetteer.resolve(tag) or tag for tag in document.tags}
         for paragraph in document.paragraphs:
             names.update(gazetteer.find(paragraph.text))
+        names.update(whole for name in list(names) for whole in gazetteer.wholes(name))
         documents.update(names)
     days = index.days  # in the events' order, which is the dates' order
     counts = {
@@ -469,18 +473,12 @@ def _entity_counts(corpus: Corpus) -> tuple[dict[str, list[int]], Counter[str]]:
 
 
 def _events_naming(corpus: Corpus) -> dict[str, set[int]]:
-    """The positions of the events whose headline or body names each entity (by canonical
-    name), from one search of the index text."""
+    """The positions of the events whose headline, body or source titles name each entity
+    (by canonical name), from one search of the index text."""
     index = corpus.index
     found: dict[str, set[int]] = {}
-    ends: dict[int, int] = {}  # position -> where the event's body ends in the text
     for place, name in corpus.gazetteer.places(index.text):
-        position = index.holder(place)
-        end = ends.get(position)
-        if end is None:
-            end = ends[position] = index.body_end(position)
-        if place < end:  # not in a source title
-            found.setdefault(name, set()).add(position)
+        found.setdefault(name, set()).add(index.holder(place))
     return found
 
 

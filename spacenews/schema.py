@@ -33,6 +33,7 @@ EVENT_FIELDS: dict[str, Any] = {
     "body": _STRING,
     "sources": {"type": "array", "items": _object({"title": _STRING, "url": _STRING})},
     "entities": _STRINGS,
+    "names": _STRINGS,
     "related": {
         "type": "array",
         "items": _object({"id": _STRING, "date": _DATE, "headline": _STRING, "context": _STRINGS}),

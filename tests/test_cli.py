@@ -30,6 +30,7 @@ FIELDS = {
     "body",
     "sources",
     "entities",
+    "names",
     "related",
     "documents",
     "date_source",
@@ -94,11 +95,12 @@ def test_show_carries_body_sources_and_related(runner: CliRunner) -> None:
         "http://ichef-1.bbci.co.uk/news/1024/cpsprodpb/B603/production/_88759564_88759563.jpg",
     ]
     assert len(event["related"]) == 5
-    assert event["related"][0]["context"] == [
+    assert event["related"][0]["context"] == [  # by main names, as the page's entities
         "Baikonur Cosmodrome",
         "European Space Agency",
-        "Russian Federal Space Agency",
+        "Roscosmos",
     ]
+    assert "Roscosmos" in event["entities"] and "Roscosmos" not in event["names"]
     assert event["documents"] == ["000_76f20314677eaf20.txt", "001_b02bc1e1bd4a287c.txt"]
 
 

@@ -118,6 +118,7 @@ EVENT = Event(
     "heading",
     (("Apollo", "context"), ("Moon", "tag")),
     "Apollo program",
+    ("apollo", "Moon"),
 )
 
 
@@ -134,6 +135,7 @@ def test_event_row_holds_every_field_and_its_ties() -> None:
         "heading",
         [["Apollo", "context"], ["Moon", "tag"]],
         "Apollo program",
+        ["apollo", "Moon"],
     ]
 
 

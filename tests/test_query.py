@@ -238,7 +238,7 @@ def test_a_related_document_in_json(corpus: Corpus) -> None:
         2.0,
     )
     assert list(event) == [
-        *("kind", "id", "date", "headline", "body", "sources", "entities", "related"),
+        *("kind", "id", "date", "headline", "body", "sources", "entities", "names", "related"),
         *("documents", "date_source", "story", "via", "score"),
     ]
     assert document == {
@@ -554,7 +554,9 @@ def test_documents_of_equal_score_rank_by_title_with_no_snippet_when_only_tagged
     ]
 
 
-def test_an_entity_named_only_in_a_source_title_is_not_the_events(tmp_path: Path) -> None:
+def test_an_entity_named_only_in_a_source_title_counts_as_related_lists_it(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "a.md").write_text(
         "### [2020-01-01](/news/2020/01/1/index.md)\n# A flight.\n\nThe Zond Crew flew.\n\n"
         "### Source:\n\n1. [Kepler Team press kit](https://example.org/k)\n\n"
@@ -567,7 +569,9 @@ def test_an_entity_named_only_in_a_source_title_is_not_the_events(tmp_path: Path
     db = tmp_path.with_name(tmp_path.name + ".sqlite")
     for corpus in (load_corpus([tmp_path]), load_corpus([tmp_path], db=db)):
         counts = {info.name: (info.events, info.last) for info in entities(corpus)}
-        assert counts["Zond Crew"] == counts["Kepler Team"] == (2, date(2020, 2, 1))
+        assert counts["Zond Crew"] == counts["Kepler Team"] == (3, date(2020, 3, 1))
+        assert [m.via for m in related(corpus, "Kepler Team")][-1] == ("source",)
+        assert len(related(corpus, "Kepler Team")) == 3
 
 
 def test_documents_tied_in_score_and_title_keep_the_walks_order(tmp_path: Path) -> None:

@@ -88,12 +88,26 @@ def event_row(event: Event) -> list[Any]:
         event.date_source,
         [list(tie) for tie in event.ties],
         event.story,
+        list(event.names),
     ]
 
 
 def event_of(row: list[Any]) -> Event:
     """An event from event_row's values."""
-    key, day, headline, body, sources, entities, related, documents, date_source, ties, story = row
+    (
+        key,
+        day,
+        headline,
+        body,
+        sources,
+        entities,
+        related,
+        documents,
+        date_source,
+        ties,
+        story,
+        names,
+    ) = row
     return Event(
         key,
         _day(day),
@@ -106,6 +120,7 @@ def event_of(row: list[Any]) -> Event:
         date_source,
         tuple((name, via) for name, via in ties),
         story,
+        tuple(names),
     )
 
 

@@ -124,9 +124,11 @@ def refresh(
     files: list[SourceFile],
     parse: Callable[[list[SourceFile]], Iterable[FileRows]],
     progress: Progress | None = None,
+    finish: Callable[[sqlite3.Connection], None] | None = None,
 ) -> int:
     """Bring the database up to date with the files of a walk; return how many files were
-    parsed. Nothing is written when no file changed."""
+    parsed. Nothing is written when no file changed; when some did, finish is called last
+    in the same transaction."""
     keys = [stat_key(file.path) for file in files]
     places = [(file.root, sql_text(file.relative)) for file in files]
     # Compared as sets of whole rows, in C: on a warm run of a large corpus, this comparison
@@ -158,6 +160,8 @@ def refresh(
             _remember(db, file, keys[index], rows, touched)
         merge_again(db, touched, progress)
         db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+        if finish is not None:
+            finish(db)
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
@@ -285,6 +289,7 @@ def _drop_events(db: sqlite3.Connection, block: list[str], marks: str) -> None:
         ("names", "event"),
         ("acronyms", "event"),
         ("event_entities", "event"),
+        ("named", "event"),
         ("events", "id"),
     ):
         db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", block)

@@ -77,18 +77,7 @@ class View:
     def spelling(self, folded: str) -> str | None:
         """The first spelling, in the corpus's order, of an entity name or tag with this
         folded form: the one the gazetteer keeps (see corpus.Names)."""
-        row = self.db.execute(
-            "SELECT n.name FROM names n JOIN events e ON e.id = n.event WHERE n.fold = ?"
-            " ORDER BY e.day, e.headline_fold, e.id, n.seq LIMIT 1",
-            (folded,),
-        ).fetchone()
-        if row is None:
-            row = self.db.execute(
-                "SELECT t.name FROM tags t JOIN files f ON f.id = t.file WHERE t.fold = ?"
-                " ORDER BY f.root, f.walk, t.seq, t.n LIMIT 1",
-                (folded,),
-            ).fetchone()
-        return None if row is None else str(row[0])
+        return spelling(self.db, folded)
 
     def positions(self, rowids: Iterable[int]) -> set[int]:
         """The positions of the events of these rowids."""
@@ -145,8 +134,6 @@ class View:
         document_entities) for the gazetteer it was found with: only the events and
         documents new since are read, unless the gazetteer changed (a new name, an alias
         table edited)."""
-        from spacenews.corpus import body_end
-
         key = gazetteer.key()
         kept = self.db.execute("SELECT value FROM meta WHERE key = 'found'").fetchone() == (key,)
         new_event = "NOT EXISTS (SELECT 1 FROM event_entities f WHERE f.event = e.id)"
@@ -161,7 +148,7 @@ class View:
         for ident, day, texts in self.db.execute(
             f"SELECT e.id, e.day, e.texts FROM events e WHERE {new_event}"
         ):
-            names = {name for _, name in gazetteer.places(texts[: body_end(texts)])}
+            names = {name for _, name in gazetteer.places(texts)}
             names.update(resolve(tie) or tie for tie in ties.get(ident, ()))
             found = "\0".join(sorted(names))
             events.append((ident, found))
@@ -187,9 +174,10 @@ class View:
             ]
         if events or documents or not kept:
             self._keep_found(key, kept, events, documents)
+        wholes = _Wholes(gazetteer)
         counts: dict[str, list[int]] = {}
         for day, found in days:
-            for name in found.split("\0") if found else ():
+            for name in wholes.with_wholes(found):
                 entry = counts.get(name)
                 if entry is None:
                     counts[name] = [1, day, day]
@@ -197,7 +185,7 @@ class View:
                     entry[0] += 1
                     entry[1] = min(entry[1], day)
                     entry[2] = max(entry[2], day)
-        tally = Counter(name for found in found_in if found for name in found.split("\0"))
+        tally = Counter(name for found in found_in for name in wholes.with_wholes(found))
         return counts, tally
 
     def _keep_found(
@@ -238,32 +226,11 @@ class View:
 
     def names(self) -> Names:
         """What the gazetteer is built from (see corpus.Names)."""
-        from spacenews.corpus import Names
-
-        # The gazetteer keeps, of the spellings of one folded name, the first in the corpus's
-        # order, and knows the others: only names spelt several ways need that order, which
-        # is asked for them alone rather than sorting every row (see spelling).
-        names: list[str] = []
-        for table in ("names", "tags"):
-            spellings: dict[str, list[str]] = {}
-            for folded, name in self.db.execute(f"SELECT DISTINCT fold, name FROM {table}"):
-                spellings.setdefault(folded, []).append(name)
-            for folded, found in spellings.items():
-                first = self.spelling(folded) if len(found) > 1 else None
-                names += [first or found[0], *found]
-        return Names(list(dict.fromkeys(names)), self.acronyms())
+        return names(self.db)
 
     def acronyms(self) -> list[tuple[str, str]]:
         """The (long name, acronym) pairs the texts define, in order, each once."""
-        pairs = self.db.execute(
-            "SELECT a.name, a.acronym FROM acronyms a JOIN events e ON e.id = a.event"
-            " ORDER BY e.day, e.headline_fold, e.id, a.n"
-        ).fetchall()
-        pairs += self.db.execute(
-            "SELECT a.name, a.acronym FROM acronyms a JOIN files f ON f.id = a.file"
-            " ORDER BY f.root, f.walk, a.seq, a.n"
-        ).fetchall()
-        return list(dict.fromkeys((str(name), str(short)) for name, short in pairs))
+        return acronyms(self.db)
 
     def entity_lists(self) -> Iterator[list[str]]:
         """The entity names of each event, in order (the events without any left out)."""
@@ -302,7 +269,77 @@ class View:
         """Each event's texts, in order (see corpus.Corpus.event_texts)."""
         for (data,) in self.db.execute(f"SELECT data FROM events {_ORDER}"):
             e = event_of(unpack(data))
-            yield EventText(e.id, e.date, e.headline, e.body, e.entities)
+            yield EventText(e.id, e.date, e.headline, e.body, e.names or e.entities)
+
+
+def spelling(db: sqlite3.Connection, folded: str) -> str | None:
+    """The first spelling, in the corpus's order, of an entity name or tag with this
+    folded form: the one the gazetteer keeps (see corpus.Names)."""
+    row = db.execute(
+        "SELECT n.name FROM names n JOIN events e ON e.id = n.event WHERE n.fold = ?"
+        " ORDER BY e.day, e.headline_fold, e.id, n.seq LIMIT 1",
+        (folded,),
+    ).fetchone()
+    if row is None:
+        row = db.execute(
+            "SELECT t.name FROM tags t JOIN files f ON f.id = t.file WHERE t.fold = ?"
+            " ORDER BY f.root, f.walk, t.seq, t.n LIMIT 1",
+            (folded,),
+        ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def names(db: sqlite3.Connection) -> Names:
+    """What the gazetteer is built from (see corpus.Names)."""
+    from spacenews.corpus import Names
+
+    # The gazetteer keeps, of the spellings of one folded name, the first in the corpus's
+    # order, and knows the others: only names spelt several ways need that order, which
+    # is asked for them alone rather than sorting every row (see spelling).
+    every: list[str] = []
+    for table in ("names", "tags"):
+        spellings: dict[str, list[str]] = {}
+        for folded, name in db.execute(f"SELECT DISTINCT fold, name FROM {table}"):
+            spellings.setdefault(folded, []).append(name)
+        for folded, found in spellings.items():
+            first = spelling(db, folded) if len(found) > 1 else None
+            every += [first or found[0], *found]
+    return Names(list(dict.fromkeys(every)), acronyms(db))
+
+
+def acronyms(db: sqlite3.Connection) -> list[tuple[str, str]]:
+    """The (long name, acronym) pairs the texts define, in order, each once."""
+    pairs = db.execute(
+        "SELECT a.name, a.acronym FROM acronyms a JOIN events e ON e.id = a.event"
+        " ORDER BY e.day, e.headline_fold, e.id, a.n"
+    ).fetchall()
+    pairs += db.execute(
+        "SELECT a.name, a.acronym FROM acronyms a JOIN files f ON f.id = a.file"
+        " ORDER BY f.root, f.walk, a.seq, a.n"
+    ).fetchall()
+    return list(dict.fromkeys((str(name), str(short)) for name, short in pairs))
+
+
+class _Wholes:
+    """The entities an item counts for: those it names or is tied to, and those they are
+    part of (``related`` finds an entity by its parts' names too)."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self._gazetteer = gazetteer
+        self._memo: dict[str, list[str]] = {}
+
+    def with_wholes(self, found: str) -> list[str]:
+        """The names of a kept row (a NUL between any two), and their wholes, each once."""
+        if not found:
+            return []
+        names = self._memo.get(found)
+        if names is None:
+            listed = found.split("\0")
+            wholes = self._gazetteer.wholes
+            names = list(dict.fromkeys([*listed, *(w for n in listed for w in wholes(n))]))
+            if len(self._memo) < 100_000:
+                self._memo[found] = names
+        return names
 
 
 def _may_hold(finder: Finder, table: str = "") -> tuple[str, list[str]]:

@@ -1,0 +1,112 @@
+"""Main names: events give their entities by the one name each entity goes by everywhere.
+
+A file may call an entity by an alias ("ISS") or in a case of its own ("Nasa"); which name is
+the entity's main one depends on the whole corpus (the acronyms its texts define, the first
+spelling it meets) and on the alias tables. So the merge writes each event with the names as
+written, and after every write (or when the alias tables change) the events whose names have
+another main name are written again with it: their json and data give the main names as
+``entities`` and the names as written as ``names``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from spacenews.index.codec import event_of, event_row, pack, unpack
+
+if TYPE_CHECKING:
+    from spacenews.entities import AliasTable
+    from spacenews.model import Event
+
+BLOCK = 500
+
+
+def tables_key(tables: Sequence[AliasTable]) -> str:
+    """A digest of the alias tables: the main names change with them."""
+    return hashlib.sha256(repr(tables).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def give_main_names(db: sqlite3.Connection, tables: Sequence[AliasTable]) -> None:
+    """Write again, with their entities' main names, the events that need it: those merged
+    since the last time, and those whose names' main names have changed. Inside a write
+    transaction (refresh's), or in one of its own when the alias tables alone changed."""
+    if db.in_transaction:
+        _give(db, tables)
+        return
+    if _key(db, tables) == _kept_key(db):
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        _give(db, tables)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _key(db: sqlite3.Connection, tables: Sequence[AliasTable]) -> str:
+    (generation,) = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    return f"{generation} {tables_key(tables)}"
+
+
+def _kept_key(db: sqlite3.Connection) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = 'mains'").fetchone()
+    return None if row is None else str(row[0])
+
+
+def _give(db: sqlite3.Connection, tables: Sequence[AliasTable]) -> None:
+    from spacenews.entities import build_gazetteer
+    from spacenews.index.view import names
+
+    key = _key(db, tables)
+    if key == _kept_key(db):
+        return
+    found = names(db)
+    gazetteer = build_gazetteer(tables, found.names, found.acronyms)
+    written = [name for (name,) in db.execute("SELECT DISTINCT name FROM names")]
+    resolve = gazetteer.resolve
+    mains = {name: main for name in written if (main := resolve(name)) not in (None, name)}
+    before = dict(db.execute("SELECT name, main FROM mains"))
+    changed = [n for n in before.keys() | mains.keys() if before.get(n) != mains.get(n)]
+    if changed:
+        db.execute("DELETE FROM mains")
+        db.executemany("INSERT INTO mains VALUES (?, ?)", mains.items())
+    query = (
+        "SELECT DISTINCT n.event FROM names n JOIN mains m ON m.name = n.name"
+        " WHERE n.event NOT IN (SELECT event FROM named)"
+        " UNION SELECT n.event FROM names n WHERE n.name IN (SELECT value FROM json_each(?))"
+    )
+    events = [event for (event,) in db.execute(query, (json.dumps(changed),))]
+    _write_again(db, events, mains)
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('mains', ?)", (key,))
+
+
+def _write_again(db: sqlite3.Connection, events: list[str], mains: dict[str, str]) -> None:
+    from spacenews.jsonbytes import encode
+
+    for low in range(0, len(events), BLOCK):
+        block = events[low : low + BLOCK]
+        marks = ",".join("?" * len(block))
+        rows = db.execute(f"SELECT id, data FROM events WHERE id IN ({marks})", block).fetchall()
+        updated = []
+        for ident, data in rows:
+            event = with_main_names(event_of(unpack(data)), mains)
+            updated.append((encode(event.to_dict()), pack(event_row(event)), ident))
+        db.executemany("UPDATE events SET json = ?, data = ? WHERE id = ?", updated)
+        db.executemany("INSERT OR IGNORE INTO named VALUES (?)", [(ident,) for ident in block])
+
+
+def with_main_names(event: Event, mains: dict[str, str]) -> Event:
+    """The event with its entities, and those its related links share, by their main names."""
+    written = event.names or event.entities
+    entities = tuple(dict.fromkeys(mains.get(name, name) for name in written))
+    related = tuple(
+        link._replace(context=tuple(dict.fromkeys(mains.get(n, n) for n in link.context)))
+        for link in event.related
+    )
+    same = entities == written
+    return event._replace(entities=entities, names=() if same else written, related=related)
