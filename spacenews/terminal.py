@@ -372,7 +372,7 @@ def stdout_console() -> Console:
     line ends in the spaces Rich pads it with to the width."""
     from rich.console import Console
 
-    return Console(file=Unpadded(sys.stdout), **TEXT_ONLY)
+    return Console(file=Unpadded(sys.stdout), **TEXT_ONLY)  # type: ignore[arg-type]
 
 
 class Unpadded:

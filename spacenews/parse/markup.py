@@ -66,8 +66,6 @@ def _paragraphs(text: str) -> list[str]:
 _MARKS = re.compile(r"[*_`\[\]<>&\\~!]")
 _HEADING = re.compile(r"\A\s*#+\s*")
 _CLOSING_HASHES = re.compile(r"\s+#+\s*$")
-# Tokens that may stand around a banner's link, and those that say nothing.
-_AROUND = frozenset({"strong_open", "strong_close", "em_open", "em_close", "softbreak"})
 
 
 @functools.cache
@@ -117,13 +115,8 @@ def _is_banner(line: str, text: str) -> bool:
     if not has_marks(line):
         return False
     (inline,) = markdown_parser().parseInline(line)
-    tokens = [
-        t
-        for t in inline.children or []
-        if t.type not in _AROUND and (t.type != "text" or t.content.strip())
-    ]
-    links = [token for token in tokens if token.type == "link_open"]
-    if len(links) != 1 or tokens[0] is not links[0] or tokens[-1].type != "link_close":
+    links = [token for token in inline.children or [] if token.type == "link_open"]
+    if len(links) != 1:
         return False
     address = str(links[0].attrs.get("href", ""))
     host = (urlsplit(address).hostname or "").removeprefix("www.")

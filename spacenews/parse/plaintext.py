@@ -8,7 +8,7 @@ from spacenews.model import Document, Mention
 from spacenews.parse import Handler, Parsed
 from spacenews.parse.markup import heading_text
 from spacenews.prose import find_dates, paragraphs
-from spacenews.text import clean_inline, shorten, strip_controls
+from spacenews.text import shorten, strip_controls
 
 TITLE_CHARS = 120
 _SENTENCE_END = re.compile(r"(?<=.)[.!?] ")

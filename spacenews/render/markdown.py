@@ -66,7 +66,7 @@ def inline(text: str, style: str = "") -> Text:
         return Text(" ".join(strip_controls(text).split()), style=style)
     (line,) = markdown_parser().parseInline(_CUT_LINK.sub(r"\1…", " ".join(text.split())))
     out = Text(style=style)
-    _append_inline(out, line.children or [], addresses=False)
+    _append_inline(out, line.children or [], block=False)
     return out
 
 
@@ -175,52 +175,52 @@ def _inline_node(node: SyntaxTreeNode) -> Text:
     out = Text()
     for child in node.children:
         if child.type == "inline" and child.token is not None:
-            _append_inline(out, child.token.children or [], addresses=True)
+            _append_inline(out, child.token.children or [], block=True)
     return out
 
 
-def _append_inline(out: Text, tokens: Sequence[Token], addresses: bool) -> None:
-    """Append the text of inline tokens, styled; with addresses, a link's address after its
-    text where that helps (a web or mail address that the text does not already say)."""
+def _append_inline(out: Text, tokens: Sequence[Token], block: bool) -> None:
+    """Append the text of inline tokens, styled. In a block (not a single line), a line
+    break is kept, and a link's address follows its text where that helps."""
     opened: list[tuple[str, int, str]] = []  # (tag, where its text starts, its address)
     for token in tokens:
         kind = token.type
         if kind in ("text", "code_inline", "image"):  # an image is its alt text
             out.append(strip_controls(token.content), CODE_STYLE if kind == "code_inline" else "")
         elif kind in ("softbreak", "hardbreak"):
-            out.append("\n" if kind == "hardbreak" and addresses else " ")
+            out.append("\n" if kind == "hardbreak" else " ")
         elif kind == "html_inline":
-            _html_tag(out, token.content, opened, addresses)
+            _html_tag(out, token.content, opened, block)
         elif token.nesting == 1:
             opened.append((token.tag, len(out), str(token.attrs.get("href", ""))))
         elif token.nesting == -1 and opened:
-            _close(out, opened.pop(), addresses)
+            _close(out, opened.pop(), block)
 
 
-def _html_tag(out: Text, tag: str, opened: list[tuple[str, int, str]], addresses: bool) -> None:
+def _html_tag(out: Text, tag: str, opened: list[tuple[str, int, str]], block: bool) -> None:
     match = _TAG.fullmatch(tag.strip())
     if match is None:
         return
     closing, name = match.group(1), match.group(2).lower()
     if name == "br":
-        out.append("\n" if addresses else " ")
+        out.append("\n" if block else " ")
     elif not closing and name in _STYLES:
         href = _HREF.search(match.group(3)) if name == "a" else None
         opened.append((name, len(out), next(filter(None, href.groups()), "") if href else ""))
     elif closing:
         for index in range(len(opened) - 1, -1, -1):
             if opened[index][0] == name:
-                _close(out, opened.pop(index), addresses)
+                _close(out, opened.pop(index), block)
                 break
 
 
-def _close(out: Text, element: tuple[str, int, str], addresses: bool) -> None:
+def _close(out: Text, element: tuple[str, int, str], block: bool) -> None:
     tag, start, address = element
     address = strip_controls(address)
     if tag == "a":
         out.stylize(link_style(address), start, len(out))
         said = out.plain[start:].strip()
-        if addresses and _helps(address, said):
+        if block and _helps(address, said):
             out.append(f" ({address})", ADDRESS_STYLE)
     elif tag in _STYLES:
         out.stylize(_STYLES[tag], start, len(out))
