@@ -385,7 +385,8 @@ class Unpadded:
 
         self._stream = stream
         self._held = ""  # the end of a line not yet written whole: its spaces may be padding
-        self._padding = re.compile(r" +((?:\x1b\[[0-9;]*m)*)(?=\n)")
+        # From a run's first space only, possessive: a line of any length in linear time.
+        self._padding = re.compile(r"(?<! ) ++((?:\x1b\[[0-9;]*m)*+)(?=\n)")
 
     def write(self, text: str) -> int:
         """Write the whole lines of what is held and given, the rest held back."""

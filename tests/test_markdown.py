@@ -186,6 +186,9 @@ def test_an_excerpt_cut_inside_a_link_shows_its_text() -> None:
     cut = "posted in the [most recent issue](https://www.zeroretries.org/p/zero-retr…"
     assert inline(cut).plain == "posted in the most recent issue…"
     assert inline("to the [Digital…").plain == "to the Digital…"
+    assert inline("## Amateur *Radio*").plain == "Amateur Radio"
+    assert inline("# Amateur Radio Daily").plain == "Amateur Radio Daily"
+    assert inline("> quoted, #1").plain == "quoted, #1"
 
 
 def test_unpadded_stream_drops_only_the_padding() -> None:
