@@ -65,7 +65,7 @@ def inline(text: str, style: str = "") -> Text:
     """One line for people (a title, a headline, a snippet): Markdown's and HTML's inline
     marks as styles, a link as its text, line breaks as spaces, the marks of a heading or a
     quote it was taken from dropped."""
-    text = " ".join(strip_controls(text).split())
+    text = _BLOCK_MARKS.sub("", " ".join(strip_controls(text).split()))
     if not has_marks(text):
         return Text(text, style=style)
     (line,) = markdown_parser().parseInline(_CUT_LINK.sub(r"\1…", text))
