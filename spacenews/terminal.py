@@ -455,10 +455,43 @@ def colour() -> dict[str, Any]:
 
 
 def stdout_console() -> Console:
-    """The console of results: styles only on a terminal, as --color, Rich and NO_COLOR decide."""
+    """The console of results: styles only on a terminal, as --color, Rich and NO_COLOR
+    decide; no line ends in the spaces Rich pads it with to the width."""
     from rich.console import Console
 
-    return Console(**TEXT_ONLY, **colour())
+    return Console(file=Unpadded(sys.stdout), **TEXT_ONLY, **colour())  # type: ignore[arg-type]
+
+
+class Unpadded:
+    """A text stream that writes each line without its trailing spaces (those before the
+    codes that end the line's styles too): Rich pads lines to the width, and a pipe, a file
+    or a terminal's copy and paste should not get them. Anything else is the stream's."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        import re  # compiled here, not at every start-up
+
+        self._stream = stream
+        self._held = ""  # the end of a line not yet written whole: its spaces may be padding
+        # From a run's first space only, possessive: a line of any length in linear time.
+        self._padding = re.compile(r"(?<! ) ++((?:\x1b\[[0-9;]*m)*+)(?=\n)")
+
+    def write(self, text: str) -> int:
+        """Write the whole lines of what is held and given, the rest held back."""
+        held, _, rest = (self._held + text).rpartition("\n")
+        if _:
+            self._stream.write(self._padding.sub(r"\1", held + "\n"))
+        self._held = rest
+        return len(text)
+
+    def flush(self) -> None:
+        """Write what is held as it is (the line goes on, its spaces may be text) and flush."""
+        if self._held:
+            self._stream.write(self._held)
+            self._held = ""
+        self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def stderr_console() -> Console:

@@ -16,6 +16,7 @@ from typing import Any
 from spacenews.dates import DateError, make_date
 from spacenews.model import EventRecord, Problem, Source
 from spacenews.parse import Handler, Parsed, plaintext
+from spacenews.parse.markup import heading_text
 from spacenews.parse.plaintext import prose_document
 from spacenews.prose import parse_prose_date
 from spacenews.text import clean_inline, strip_controls
@@ -129,8 +130,8 @@ def _sources(metadata: dict[str, Any]) -> list[Source]:
 
 
 def _first_line_of(content: str) -> str:
-    """The first line that says something, without the marks of a Markdown heading."""
-    lines = (clean_inline(line.lstrip().lstrip("#")) for line in content.splitlines())
+    """The first line that says something, without Markdown's marks, and not a banner."""
+    lines = (heading_text(line) for line in content.splitlines())
     return next((line for line in lines if line), "")
 
 

@@ -1,8 +1,19 @@
-"""HTML read as text: what a feed's summaries and contents say, without their tags."""
+"""HTML and Markdown read as text: what a feed's summaries and contents say, without their
+tags; what a page's first heading says, without its marks."""
 
 from __future__ import annotations
 
+import functools
+import re
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from spacenews.text import clean_inline
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 # Elements that end a line of text, and those whose content is no text at all.
 _BLOCKS = frozenset([
@@ -49,3 +60,65 @@ def html_text(html: str) -> str:
 
 def _paragraphs(text: str) -> list[str]:
     return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+
+
+# What can make a line Markdown (or HTML) rather than plain text: without any, no parsing.
+_MARKS = re.compile(r"[*_`\[\]<>&\\~!]")
+_HEADING = re.compile(r"\A\s*#+\s*")
+_CLOSING_HASHES = re.compile(r"\s+#+\s*$")
+
+
+@functools.cache
+def markdown_parser() -> MarkdownIt:
+    """CommonMark with HTML, tables and strikethrough, as the corpora's sites write it
+    (markdown-it-py, imported on first need: it costs tens of milliseconds)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+
+def has_marks(text: str) -> bool:
+    """Whether the text may hold Markdown or HTML: the cheap test before parsing it."""
+    return _MARKS.search(text) is not None
+
+
+def inline_text(markdown: str) -> str:
+    """A line of Markdown as clean plain text (see text.clean_inline): emphasis, code and
+    HTML tags dropped, a link or an image as its text, escapes and entities read."""
+    if not has_marks(markdown):
+        return clean_inline(markdown)
+    (line,) = markdown_parser().parseInline(markdown)
+    return clean_inline("".join(_token_text(token) for token in line.children or []))
+
+
+def _token_text(token: Token) -> str:
+    if token.type in ("text", "code_inline"):
+        return token.content
+    if token.type in ("softbreak", "hardbreak"):
+        return " "
+    if token.type == "image":  # its alt text is its children's
+        return "".join(_token_text(child) for child in token.children or [])
+    return ""
+
+
+def heading_text(line: str) -> str:
+    """A line that may head a page, as a title: without a heading's marks nor any markup;
+    "" when it is a site's banner (a link to the site, named after its address), which many
+    pages of a site start with and which names none of them."""
+    line = _CLOSING_HASHES.sub("", _HEADING.sub("", line, count=1))
+    text = inline_text(line)
+    return "" if text and _is_banner(line, text) else text
+
+
+def _is_banner(line: str, text: str) -> bool:
+    """Whether the line is one link, whose text is its address or the address's host."""
+    if not has_marks(line):
+        return False
+    (inline,) = markdown_parser().parseInline(line)
+    links = [token for token in inline.children or [] if token.type == "link_open"]
+    if len(links) != 1:
+        return False
+    address = str(links[0].attrs.get("href", ""))
+    host = (urlsplit(address).hostname or "").removeprefix("www.")
+    name = text.casefold().removeprefix("www.").rstrip("/")
+    return bool(host) and name in {host, address.casefold().rstrip("/")}

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from spacenews.model import Document, Mention
 from spacenews.parse import Handler, Parsed
+from spacenews.parse.markup import heading_text
 from spacenews.prose import find_dates, paragraphs
-from spacenews.text import clean_inline, shorten, strip_controls
+from spacenews.text import shorten, strip_controls
 
 TITLE_CHARS = 120
+_SENTENCE_END = re.compile(r"(?<=.)[.!?] ")
 _PREFERRED_LANG = "en"  # when a page says a thing in several languages, mentions keep this one
 
 
@@ -17,10 +21,11 @@ def detect(text: str) -> bool:
 
 
 def parse(text: str, path: str) -> Parsed:
-    """A document titled by its first line with a word in it, or by a heading close after it
-    when that line is a caption; a file without a word in it yields nothing."""
+    """A document titled by its first line with a word in it (without Markdown's marks, and
+    not a site's banner), or by a heading close after it when that line is a caption; a file
+    without a word in it yields nothing."""
     for line in text.splitlines():
-        title = clean_inline(line)
+        title = heading_text(line)
         if any(char.isalnum() for char in title):
             document = prose_document(path, _first_sentence(title), "text", text)
             return Parsed(documents=[_retitle(document)])
@@ -60,9 +65,8 @@ def prose_document(
 
 
 def _first_sentence(line: str) -> str:
-    end = line.find(". ")
-    title = line[: end + 1] if end > 0 else line
-    return shorten(title, TITLE_CHARS)
+    end = _SENTENCE_END.search(line)
+    return shorten(line[: end.start() + 1] if end else line, TITLE_CHARS)
 
 
 HANDLER = Handler("text", detect, parse)

@@ -18,6 +18,7 @@ from spacenews.dates import period_of
 from spacenews.model import Event, Mention, Problem, Related, Source
 from spacenews.query import Count, EntityInfo, Match, Mentioned, Selection
 from spacenews.render.listing import Column, Listing, render_line, widest
+from spacenews.render.markdown import body, inline, link_style, title
 from spacenews.search import Result, highlights
 from spacenews.text import printable
 
@@ -28,6 +29,7 @@ MENTION_STYLE = "magenta"
 HIGHLIGHT_STYLE = "bold yellow"
 SNIPPET_STYLE = "italic"
 BAR_STYLE = "blue"
+LINK_LOOK = Style(color="blue")
 BAR_WIDTH = 40  # characters for the longest bar of a chart
 
 
@@ -45,7 +47,7 @@ def timeline_table(items: Selection, caption: str) -> Listing:
 
 def _timeline_row(item: Event | Mentioned) -> list[Text | str]:
     if isinstance(item, Event):
-        return [item.date.isoformat(), item.headline, ", ".join(item.entities)]
+        return [item.date.isoformat(), title(item.headline), ", ".join(item.entities)]
     return [_mention_date(item.mention), _mention_text(item.mention), ", ".join(item.entities)]
 
 
@@ -73,12 +75,14 @@ def related_table(matches: Sequence[Match], caption: str) -> Listing:
     for match in matches:
         item = match.item
         if isinstance(item, Event):
-            rows.append([item.date.isoformat(), item.headline, ", ".join(match.via)])
+            rows.append([item.date.isoformat(), title(item.headline), ", ".join(match.via)])
         else:
-            title = Text(printable(item.path), style=QUIET_STYLE)
-            title.append("\n")
-            title.append(match.snippet or item.title, style="")
-            rows.append(["", title, ", ".join(match.via)])
+            cell = _titled(item.title, item.path)
+            snippet = inline(match.snippet)
+            if snippet.plain and snippet.plain not in cell.plain:
+                cell.append("\n")
+                cell.append_text(snippet)
+            rows.append(["", cell, ", ".join(match.via)])
     return Listing(columns, rows, caption, lines=True)
 
 
@@ -115,12 +119,11 @@ def search_table(results: Sequence[Result], caption: str) -> Listing:
     ]
     rows: list[list[Text | str]] = []
     for result in results:
-        cell = Text(result.unit.title, style="bold")
-        if result.unit.kind == "document":
-            cell.append(f"  {printable(result.unit.key)}", style=QUIET_STYLE)
-        if result.snippet not in result.unit.title:
-            snippet = Text(result.snippet, style=SNIPPET_STYLE)
-            for start, end in highlights(result.snippet, result.terms):
+        path = result.unit.key if result.unit.kind == "document" else ""
+        cell = _titled(result.unit.title, path)
+        snippet = inline(result.snippet, SNIPPET_STYLE)
+        if snippet.plain not in cell.plain:
+            for start, end in highlights(snippet.plain, result.terms):
                 snippet.stylize(HIGHLIGHT_STYLE, start, end)
             cell.append("\n")
             cell.append_text(snippet)
@@ -130,6 +133,14 @@ def search_table(results: Sequence[Result], caption: str) -> Listing:
         day = result.unit.date.isoformat() if result.unit.date else ""
         rows.append([day, cell, f"{result.score:.2f}"])
     return Listing(columns, rows, caption, lines=True)
+
+
+def _titled(text: str, path: str) -> Text:
+    """A title in bold, followed by the path of its file when it has one."""
+    cell = inline(text, "bold")
+    if path:
+        cell.append(f"  {printable(path)}", style=QUIET_STYLE)
+    return cell
 
 
 def event_details(events: Sequence[Event], mentions: Sequence[Mentioned] = ()) -> Group:
@@ -154,14 +165,14 @@ def _mention_date(mention: Mention) -> Text:
 
 def _mention_text(mention: Mention) -> Text:
     text = Text("mentioned: ", style=MENTION_STYLE)
-    text.append(mention.snippet)
+    text.append_text(inline(mention.snippet))
     return text
 
 
 def _mention_source(mention: Mention) -> Text:
-    text = Text(mention.title, style="bold")
-    text.append(f"  {printable(mention.document)}\n", style=QUIET_STYLE)
-    text.append(mention.snippet)
+    text = _titled(mention.title, mention.document)
+    text.append("\n")
+    text.append_text(inline(mention.snippet))
     return text
 
 
@@ -178,10 +189,10 @@ def problem_lines(problems: Sequence[Problem]) -> Text:
 
 def _event(event: Event) -> list[RenderableType]:
     heading = Text.assemble((event.date.isoformat(), f"bold {DATE_STYLE}"), "  ")
-    heading.append(event.headline, style="bold")
+    heading.append_text(inline(event.headline, "bold"))
     parts: list[RenderableType] = [heading]
     if event.body:
-        parts.append(Padding(Text(event.body), (1, 0, 0, 2), expand=False))
+        parts.append(Padding(body(event.body), (1, 0, 0, 2), expand=False))
     if event.entities:
         parts.append(_section("Entities", [[Text(", ".join(event.entities), style=ENTITY_STYLE)]]))
     if event.sources:
@@ -251,19 +262,11 @@ def _columns(width: int, left: int, right: int) -> tuple[int, int]:
 
 
 def _source(source: Source) -> list[Text]:
-    return [Text(source.title), Text(source.url, style=_link_style(source.url))]
+    return [inline(source.title), Text(source.url, style=link_style(source.url, LINK_LOOK))]
 
 
 def _format_related(link: Related) -> list[Text]:
-    text = Text(link.headline)
+    text = inline(link.headline)
     if link.context:
         text.append(f"  ({', '.join(link.context)})", style=ENTITY_STYLE)
     return [Text(link.date.isoformat(), style=DATE_STYLE), text]
-
-
-def _link_style(url: str) -> Style:
-    # Only web addresses become terminal hyperlinks: a file:// or custom scheme link in a
-    # document must not turn into something a click would open.
-    if url.lower().startswith(("http://", "https://")):
-        return Style(color="blue", link=url)
-    return Style(color="blue")
