@@ -159,6 +159,9 @@ def export(
 def show(
     ctx: typer.Context,
     day: opt.DateArgument,
+    start: opt.FromOption = None,
+    end: opt.ToOption = None,
+    entity: opt.EntityOption = None,
     json_: opt.JsonFlag = False,
     jsonl: opt.JsonlFlag = False,
 ) -> None:
@@ -166,6 +169,8 @@ def show(
 
     Each event comes with its body, entities, sources and related events; then, under
     "Also mentioned", the sentences of prose pages that give a date in that period.
+    --from and --to narrow the period; --entity keeps the events tied to the entity or
+    naming it, and the sentences naming it.
 
     Examples:
 
@@ -176,14 +181,19 @@ def show(
         spacenews show 2016-03..2016-06
 
         spacenews show 2016-03-14 --json
+
+        spacenews show 2016 --entity ExoMars
     """
-    from spacenews.query import Query, events, mentions
+    from spacenews.dates import Range
+    from spacenews.query import events, mentions
 
     fmt = opt.output_format(json_, jsonl)
-    period = opt.parse_date_argument(day)
+    opt.parse_date_argument(day)  # its own message when it is wrong
+    query = opt.query_of(day, start, end, entity=entity)
+    period = Range(query.start, query.end)
     corpus = opt.load(ctx)
-    found = events(corpus, Query(period.start, period.end))
-    mentioned = mentions(corpus, period.start, period.end)
+    found = events(corpus, query)
+    mentioned = mentions(corpus, query.start, query.end, entity)
 
     def details() -> "RenderableType":
         from spacenews.render.table import event_details
@@ -198,6 +208,11 @@ def show(
 def related(
     ctx: typer.Context,
     entity: opt.EntityArgument,
+    period: opt.InOption = None,
+    start: opt.FromOption = None,
+    end: opt.ToOption = None,
+    also: opt.EntityOption = None,
+    sort: opt.SortOption = opt.Sort.score,
     limit: opt.ResultLimitOption = None,
     json_: opt.JsonFlag = False,
     jsonl: opt.JsonlFlag = False,
@@ -206,7 +221,8 @@ def related(
 
     VIA says how each is tied: context (a _Context:_ line), tag (front matter), mention (the
     text names it), and alias or part when it was through another name of the entity or
-    through one of its parts.
+    through one of its parts. --in, --from and --to keep the events of a period (documents
+    have no date: they are left out); --entity keeps what is tied to that entity too.
 
     Examples:
 
@@ -215,21 +231,27 @@ def related(
         spacenews related roscosmos --limit 5
 
         spacenews related ExoMars --jsonl
+
+        spacenews related Mars --from 2016 --entity ESA --sort date
     """
+    from spacenews.query import knows, unknown_entity
     from spacenews.query import related as run
-    from spacenews.query import unknown_entity
 
     fmt = opt.output_format(json_, jsonl)
+    query = opt.query_of(period, start, end, entity=also, limit=limit, sort=sort.value)
     corpus = opt.load(ctx)
-    matches = run(corpus, entity)[:limit]
-    title = caption(len(matches), "result")
+    matches = run(corpus, entity, query)
+    title = caption(len(matches), "result", query.start, query.end)
 
     def table() -> "RenderableType":
         from spacenews.render.table import related_table
 
         return related_table(matches, title)
 
-    empty = "" if matches else unknown_entity(corpus, entity)
+    empty = "no results match"
+    for name in (entity, also):
+        if name is not None and not knows(corpus, name):
+            empty = unknown_entity(corpus, name)
     output(matches, fmt, table, empty, pager=opt.settings(ctx).pager)
 
 
@@ -266,6 +288,11 @@ def entities(
 def search(
     ctx: typer.Context,
     query: opt.WordsArgument,
+    period: opt.InOption = None,
+    start: opt.FromOption = None,
+    end: opt.ToOption = None,
+    entity: opt.EntityOption = None,
+    sort: opt.SortOption = opt.Sort.score,
     limit: opt.ResultLimitOption = 10,
     json_: opt.JsonFlag = False,
     jsonl: opt.JsonlFlag = False,
@@ -273,7 +300,8 @@ def search(
     """Search the text of every event and document, best match first (BM25).
 
     Case and accents do not matter: "planete rouge" finds "planète rouge". A quoted phrase must
-    appear as written.
+    appear as written. --in, --from and --to keep the events of a period (documents have no
+    date: they are left out); --entity keeps what is tied to the entity or names it.
 
     Examples:
 
@@ -284,17 +312,20 @@ def search(
         spacenews search '"red planet"' water --limit 3
 
         spacenews search Schiaparelli --json
+
+        spacenews search water --from 2010 --entity Mars --sort date
     """
-    from spacenews.search import SearchIndex
+    from spacenews.query import search as run
 
     fmt = opt.output_format(json_, jsonl)
     text = " ".join(query)
-    results = SearchIndex.of(opt.load(ctx)).search(text, limit)
+    wanted = opt.query_of(period, start, end, entity=entity, limit=limit, sort=sort.value)
+    results = run(opt.load(ctx), text, wanted)
 
     def table() -> "RenderableType":
         from spacenews.render.table import search_table
 
-        return search_table(results, plural(len(results), "result"))
+        return search_table(results, caption(len(results), "result", wanted.start, wanted.end))
 
     output(results, fmt, table, f"nothing matches {text!r}", pager=opt.settings(ctx).pager)
 

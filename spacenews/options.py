@@ -53,6 +53,13 @@ class Chart(StrEnum):
     decade = "decade"
 
 
+class Sort(StrEnum):
+    """The order of ranked results."""
+
+    score = "score"
+    date = "date"
+
+
 class ExportFormat(StrEnum):
     """What export writes."""
 
@@ -306,6 +313,20 @@ EntityOption = Annotated[
         autocompletion=complete_entity,
         callback=_name,
     ),
+]
+InOption = Annotated[
+    str | None,
+    typer.Option(
+        "--in",
+        metavar="PERIOD",
+        help="Only events of this period or range: 2016, 2016-03..2016-06, ..2014, 2010.. "
+        "(documents have no date: any date filter leaves them out).",
+        autocompletion=complete_date,
+    ),
+]
+SortOption = Annotated[
+    Sort,
+    typer.Option("--sort", help="score: best match first; date: oldest first, documents last."),
 ]
 OnOption = Annotated[
     str | None, typer.Option("--on", metavar="MM-DD", help="Only this day of the year, any year.")

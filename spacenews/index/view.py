@@ -122,6 +122,10 @@ class View:
         """The documents, in the walk's order, that are tagged with one of these folded
         names or whose paragraphs may hold a match of the finder (see naming): the others
         cannot be related to the entity, and are not read."""
+        return [document for _, document in self.units_for(finder, folded)]
+
+    def units_for(self, finder: Finder, folded: Iterable[str]) -> list[tuple[int, Document]]:
+        """The documents of documents_for, each with the id of its search unit."""
         tags = [sql_text(name) for name in folded]
         conditions, words = _may_hold(finder, "d.")
         tagged = (
@@ -132,11 +136,12 @@ class View:
         if not conditions:
             return []
         query = (
-            "SELECT d.data FROM documents d JOIN files f ON f.id = d.file"
+            "SELECT u.id, d.data FROM documents d JOIN files f ON f.id = d.file"
+            " JOIN units u ON u.file = d.file AND u.seq = d.seq"
             f" WHERE {conditions} ORDER BY f.root, f.walk, d.seq"
         )
         rows = self.db.execute(query, [*tags, *words])
-        return [document_of(unpack(data)) for (data,) in rows]
+        return [(unit, document_of(unpack(data))) for unit, data in rows]
 
     def entity_counts(self, gazetteer: Gazetteer) -> tuple[dict[str, list[int]], Counter[str]]:
         """For each entity an event or document is tied to or names, by canonical name: how
