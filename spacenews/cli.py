@@ -71,6 +71,9 @@ def timeline(
 ) -> None:
     """List events in date order, or chart how many there are per period.
 
+    A chart (--by) covers the period asked for; --reverse puts its newest period first and
+    --limit keeps that many periods.
+
     Examples:
 
         spacenews timeline
@@ -85,27 +88,29 @@ def timeline(
 
         spacenews timeline --reverse --limit 5 --json
     """
-    from spacenews.query import counts, knows, select, unknown_entity
+    from spacenews.query import chart, knows, select, unknown_entity
 
     fmt = opt.output_format(json_, jsonl)
     filters = {"entity": entity, "on": on, "limit": limit, "reverse": reverse}
     query = opt.query_of(period, start, end, **filters, mentions=with_mentions)
     corpus = opt.load(ctx)
-    items = select(corpus, query)
     empty = "no events match"
-    if not items and entity is not None and not knows(corpus, entity):
+    if entity is not None and not knows(corpus, entity):
         empty = unknown_entity(corpus, entity)
-    title = caption(len(items), "item" if with_mentions else "event", query.start, query.end)
+    noun = "item" if with_mentions else "event"
     if by is not None:
-        chart = counts(items.dates(), by.value)
+        periods = chart(corpus, query, by.value)
 
         def bars() -> "RenderableType":
+            from spacenews.render.plain import chart_caption
             from spacenews.render.table import bar_chart
 
-            return bar_chart(chart, title)
+            return bar_chart(periods, chart_caption(periods, noun, by.value))
 
-        output(chart, fmt, bars, empty, pager=opt.settings(ctx).pager)
+        output(periods, fmt, bars, empty, pager=opt.settings(ctx).pager)
         return
+    items = select(corpus, query)
+    title = caption(len(items), noun, query.start, query.end)
 
     def table() -> "RenderableType":
         from spacenews.render.table import timeline_table

@@ -361,15 +361,28 @@ class Count(NamedTuple):
         return {"period": self.period, "count": self.total}
 
 
-def counts(dates: Iterable[date], by: str) -> list[Count]:
-    """Items per year, month or decade (given their dates), from the first to the last, empty
-    periods included."""
+def counts(
+    dates: Iterable[date], by: str, start: date | None = None, end: date | None = None
+) -> list[Count]:
+    """Items per year, month or decade (given their dates), empty periods included: from the
+    period of start (else of the first item) to that of end (else of the last item)."""
     days = sorted(dates)
     if not days:
         return []
     found = Counter(_period_key(day, by) for day in days)
-    keys = _period_keys(days[0], days[-1], by)
+    keys = _period_keys(start or days[0], end or days[-1], by)
     return [Count(_period_label(key, by), found.get(key, 0)) for key in keys]
+
+
+def chart(corpus: Corpus, query: Query, by: str) -> list[Count]:
+    """The items of a timeline per year, month or decade over the query's period (see
+    counts); its order and limit apply to the periods: reverse puts the newest first, limit
+    keeps that many periods."""
+    dates = select(corpus, query._replace(limit=None, reverse=False)).dates()
+    found = counts(dates, by, query.start, query.end)
+    if query.reverse:
+        found.reverse()
+    return found[: query.limit]
 
 
 def _period_key(day: date, by: str) -> tuple[int, int]:

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from spacenews.corpus import Corpus
 from spacenews.loader import load_corpus
-from spacenews.query import Query, related, search
+from spacenews.query import Query, counts, related, search
 from tests.conftest import SEEDS, run, run_json
 
 
@@ -189,3 +189,50 @@ def test_unknown_filter_entity_is_told(runner: CliRunner) -> None:
     result = run(runner, "related", "ESA", "--entity", "Marz Expres")
     assert result.exit_code == 1
     assert "no entity named 'Marz Expres'" in result.stderr
+
+
+def periods(counts: list[dict[str, Any]]) -> list[str]:
+    return [count["period"] for count in counts]
+
+
+@pytest.mark.parametrize(
+    ("args", "first", "last", "size"),
+    [
+        (["--by", "month", "2016"], "2016-01", "2016-12", 12),
+        (["--by", "year", "--from", "2001", "--to", "2005"], "2001", "2005", 5),
+        (["--by", "year", "..2005"], "2003", "2005", 3),  # open start: from the first event
+        (["--by", "decade", "2014.."], "2010s", "2010s", 1),
+    ],
+)
+def test_a_chart_covers_the_period_asked_for(
+    runner: CliRunner, args: list[str], first: str, last: str, size: int
+) -> None:
+    counts = run_json(runner, "timeline", *args)
+    assert len(counts) == size
+    assert (periods(counts)[0], periods(counts)[-1]) == (first, last)
+    listed = run_json(runner, "timeline", *args[2:])
+    assert sum(count["count"] for count in counts) == len(listed)
+
+
+def test_a_chart_caption_says_what_was_counted(runner: CliRunner) -> None:
+    table = run(runner, "timeline", "--by", "month", "2016").stdout
+    assert "2 events per month, 2016-01 to 2016-12" in table
+    table = run(runner, "timeline", "--by", "year", "--mentions", "--from", "2016").stdout
+    assert "5 items per year, 2016" in [line.strip() for line in table.splitlines()]
+
+
+def test_reverse_and_limit_order_and_count_the_periods(runner: CliRunner) -> None:
+    every = run_json(runner, "timeline", "--by", "year")
+    assert run_json(runner, "timeline", "--by", "year", "--limit", "3") == every[:3]
+    newest = run_json(runner, "timeline", "--by", "year", "--reverse", "--limit", "3")
+    assert newest == every[::-1][:3]
+    assert periods(newest) == ["2016", "2015", "2014"]
+    table = run(runner, "timeline", "--by", "year", "--reverse", "--limit", "3").stdout
+    assert "4 events per year, 2014 to 2016" in table
+
+
+def test_counts_run_over_the_bounds_given() -> None:
+    days = [date(2016, 3, 14), date(2016, 10, 16)]
+    found = counts(days, "month", date(2016, 1, 1), date(2016, 12, 31))
+    assert [count.total for count in found] == [0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0]
+    assert [count.period for count in counts(days, "month")][::7] == ["2016-03", "2016-10"]
