@@ -341,9 +341,10 @@ def check(
     json_: opt.JsonFlag = False,
     jsonl: opt.JsonlFlag = False,
 ) -> None:
-    """List every problem met while reading the corpus, as path:line: reason.
+    """List every problem met while reading the corpus, as path:line: reason, each path as
+    it opens from the current folder.
 
-    Exits 0 when the corpus is clean, 1 when there is any problem.
+    Exits 0 when the corpus is clean, 1 when there is any problem or no readable document.
 
     Examples:
 
@@ -352,7 +353,7 @@ def check(
         spacenews --corpus ~/news check --json
     """
     fmt = opt.output_format(json_, jsonl)
-    corpus = opt.load(ctx, summary=False)
+    corpus = opt.load(ctx, summary=False, empty=True)
 
     def lines() -> "RenderableType":
         from spacenews.render.table import problem_lines
@@ -360,7 +361,10 @@ def check(
         return problem_lines(corpus.problems)
 
     output(corpus.problems, fmt, lines, None, pager=opt.settings(ctx).pager)
-    if corpus.problems:
+    empty = opt.nothing_readable(ctx, corpus)
+    if empty:
+        say(empty)
+    if corpus.problems or empty:
         stop(ExitCode.NO_RESULTS)
     events = plural(len(corpus.events), "event")
     say(f"no problems in {events} and {plural(len(corpus.documents), 'document')}")

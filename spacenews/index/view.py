@@ -286,9 +286,13 @@ class View:
 
     def problems(self) -> list[Problem]:
         """Every problem the files gave, in the walk's order."""
-        query = "SELECT problems FROM files WHERE problems != ? ORDER BY root, walk"
+        return [problem for _, problem in self.rooted_problems()]
+
+    def rooted_problems(self) -> list[tuple[int, Problem]]:
+        """Every problem the files gave, in the walk's order, each with its file's root."""
+        query = "SELECT root, problems FROM files WHERE problems != ? ORDER BY root, walk"
         rows = self.db.execute(query, (b"[]",))
-        return [problem for (data,) in rows for problem in problems_of(data)]
+        return [(root, problem) for root, data in rows for problem in problems_of(data)]
 
     def mentions(self, start: date | None = None, end: date | None = None) -> list[Mention]:
         """The dated mentions whose whole period lies from start to end, in date order."""
