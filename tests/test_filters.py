@@ -236,3 +236,18 @@ def test_counts_run_over_the_bounds_given() -> None:
     found = counts(days, "month", date(2016, 1, 1), date(2016, 12, 31))
     assert [count.total for count in found] == [0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0]
     assert [count.period for count in counts(days, "month")][::7] == ["2016-03", "2016-10"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["2016"], ["--from", "2013"], ["--to", "2004-01-20"], ["--entity", "kazakhstan"]],
+)
+def test_export_and_timeline_filter_alike(runner: CliRunner, args: list[str]) -> None:
+    import csv
+    import io
+
+    rows = csv.DictReader(io.StringIO(run(runner, "export", "-f", "csv", *args).stdout))
+    exported = [row["id"] for row in rows]
+    listed = keys(run_json(runner, "timeline", *args))
+    assert exported == listed
+    assert 0 < len(exported) < len(run_json(runner, "timeline"))
