@@ -74,6 +74,9 @@ def timeline(
 ) -> None:
     """List events in date order, or chart how many there are per period.
 
+    A chart (--by) covers the period asked for; --reverse puts its newest period first and
+    --limit keeps that many periods.
+
     Examples:
 
         spacenews timeline
@@ -88,27 +91,29 @@ def timeline(
 
         spacenews timeline --reverse --limit 5 --json
     """
-    from spacenews.query import counts, knows, select, unknown_entity
+    from spacenews.query import chart, knows, select, unknown_entity
 
     fmt = opt.output_format(json_, jsonl)
     filters = {"entity": entity, "on": on, "limit": limit, "reverse": reverse}
     query = opt.query_of(period, start, end, **filters, mentions=with_mentions)
     corpus = opt.load(ctx)
-    items = select(corpus, query)
     empty = "no events match"
-    if not items and entity is not None and not knows(corpus, entity):
+    if entity is not None and not knows(corpus, entity):
         empty = unknown_entity(corpus, entity)
-    title = caption(len(items), "item" if with_mentions else "event", query.start, query.end)
+    noun = "item" if with_mentions else "event"
     if by is not None:
-        chart = counts(items.dates(), by.value)
+        periods = chart(corpus, query, by.value)
 
         def bars() -> "RenderableType":
+            from spacenews.render.plain import chart_caption
             from spacenews.render.table import bar_chart
 
-            return bar_chart(chart, title)
+            return bar_chart(periods, chart_caption(periods, noun, by.value))
 
-        output(chart, fmt, bars, empty, pager=opt.settings(ctx).pager)
+        output(periods, fmt, bars, empty, pager=opt.settings(ctx).pager)
         return
+    items = select(corpus, query)
+    title = caption(len(items), noun, query.start, query.end)
 
     def table() -> "RenderableType":
         from spacenews.render.table import timeline_table
@@ -165,6 +170,9 @@ def export(
 def show(
     ctx: typer.Context,
     day: opt.DateArgument,
+    start: opt.FromOption = None,
+    end: opt.ToOption = None,
+    entity: opt.EntityOption = None,
     json_: opt.JsonFlag = False,
     jsonl: opt.JsonlFlag = False,
 ) -> None:
@@ -172,6 +180,8 @@ def show(
 
     Each event comes with its body, entities, sources and related events; then, under
     "Also mentioned", the sentences of prose pages that give a date in that period.
+    --from and --to narrow the period; --entity keeps the events tied to the entity or
+    naming it, and the sentences naming it.
 
     Examples:
 
@@ -182,14 +192,19 @@ def show(
         spacenews show 2016-03..2016-06
 
         spacenews show 2016-03-14 --json
+
+        spacenews show 2016 --entity ExoMars
     """
-    from spacenews.query import Query, events, mentions
+    from spacenews.dates import Range
+    from spacenews.query import events, mentions
 
     fmt = opt.output_format(json_, jsonl)
-    period = opt.parse_date_argument(day)
+    opt.parse_date_argument(day)  # its own message when it is wrong
+    query = opt.query_of(day, start, end, entity=entity)
+    period = Range(query.start, query.end)
     corpus = opt.load(ctx)
-    found = events(corpus, Query(period.start, period.end))
-    mentioned = mentions(corpus, period.start, period.end)
+    found = events(corpus, query)
+    mentioned = mentions(corpus, query.start, query.end, entity)
 
     def details() -> "RenderableType":
         from spacenews.render.table import event_details
@@ -204,6 +219,11 @@ def show(
 def related(
     ctx: typer.Context,
     entity: opt.EntityArgument,
+    period: opt.InOption = None,
+    start: opt.FromOption = None,
+    end: opt.ToOption = None,
+    also: opt.EntityOption = None,
+    sort: opt.SortOption = opt.Sort.score,
     limit: opt.ResultLimitOption = None,
     json_: opt.JsonFlag = False,
     jsonl: opt.JsonlFlag = False,
@@ -212,7 +232,8 @@ def related(
 
     VIA says how each is tied: context (a _Context:_ line), tag (front matter), mention (the
     text names it), and alias or part when it was through another name of the entity or
-    through one of its parts.
+    through one of its parts. --in, --from and --to keep the events of a period (documents
+    have no date: they are left out); --entity keeps what is tied to that entity too.
 
     Examples:
 
@@ -221,21 +242,27 @@ def related(
         spacenews related roscosmos --limit 5
 
         spacenews related ExoMars --jsonl
+
+        spacenews related Mars --from 2016 --entity ESA --sort date
     """
+    from spacenews.query import knows, unknown_entity
     from spacenews.query import related as run
-    from spacenews.query import unknown_entity
 
     fmt = opt.output_format(json_, jsonl)
+    query = opt.query_of(period, start, end, entity=also, limit=limit, sort=sort.value)
     corpus = opt.load(ctx)
-    matches = run(corpus, entity)[:limit]
-    title = caption(len(matches), "result")
+    matches = run(corpus, entity, query)
+    title = caption(len(matches), "result", query.start, query.end)
 
     def table() -> "RenderableType":
         from spacenews.render.table import related_table
 
         return related_table(matches, title)
 
-    empty = "" if matches else unknown_entity(corpus, entity)
+    empty = "no results match"
+    for name in (entity, also):
+        if name is not None and not knows(corpus, name):
+            empty = unknown_entity(corpus, name)
     output(matches, fmt, table, empty, pager=opt.settings(ctx).pager)
 
 
@@ -272,6 +299,11 @@ def entities(
 def search(
     ctx: typer.Context,
     query: opt.WordsArgument,
+    period: opt.InOption = None,
+    start: opt.FromOption = None,
+    end: opt.ToOption = None,
+    entity: opt.EntityOption = None,
+    sort: opt.SortOption = opt.Sort.score,
     limit: opt.ResultLimitOption = 10,
     json_: opt.JsonFlag = False,
     jsonl: opt.JsonlFlag = False,
@@ -279,7 +311,8 @@ def search(
     """Search the text of every event and document, best match first (BM25).
 
     Case and accents do not matter: "planete rouge" finds "planète rouge". A quoted phrase must
-    appear as written.
+    appear as written. --in, --from and --to keep the events of a period (documents have no
+    date: they are left out); --entity keeps what is tied to the entity or names it.
 
     Examples:
 
@@ -290,17 +323,20 @@ def search(
         spacenews search '"red planet"' water --limit 3
 
         spacenews search Schiaparelli --json
+
+        spacenews search water --from 2010 --entity Mars --sort date
     """
-    from spacenews.search import SearchIndex
+    from spacenews.query import search as run
 
     fmt = opt.output_format(json_, jsonl)
     text = " ".join(query)
-    results = SearchIndex.of(opt.load(ctx)).search(text, limit)
+    wanted = opt.query_of(period, start, end, entity=entity, limit=limit, sort=sort.value)
+    results = run(opt.load(ctx), text, wanted)
 
     def table() -> "RenderableType":
         from spacenews.render.table import search_table
 
-        return search_table(results, plural(len(results), "result"))
+        return search_table(results, caption(len(results), "result", wanted.start, wanted.end))
 
     output(results, fmt, table, f"nothing matches {text!r}", pager=opt.settings(ctx).pager)
 
@@ -311,9 +347,10 @@ def check(
     json_: opt.JsonFlag = False,
     jsonl: opt.JsonlFlag = False,
 ) -> None:
-    """List every problem met while reading the corpus, as path:line: reason.
+    """List every problem met while reading the corpus, as path:line: reason, each path as
+    it opens from the current folder.
 
-    Exits 0 when the corpus is clean, 1 when there is any problem.
+    Exits 0 when the corpus is clean, 1 when there is any problem or no readable document.
 
     Examples:
 
@@ -322,7 +359,7 @@ def check(
         spacenews --corpus ~/news check --json
     """
     fmt = opt.output_format(json_, jsonl)
-    corpus = opt.load(ctx, summary=False)
+    corpus = opt.load(ctx, summary=False, empty=True)
 
     def lines() -> "RenderableType":
         from spacenews.render.table import problem_lines
@@ -330,7 +367,10 @@ def check(
         return problem_lines(corpus.problems)
 
     output(corpus.problems, fmt, lines, None, pager=opt.settings(ctx).pager)
-    if corpus.problems:
+    empty = opt.nothing_readable(ctx, corpus)
+    if empty:
+        say(empty)
+    if corpus.problems or empty:
         stop(ExitCode.NO_RESULTS)
     events = plural(len(corpus.events), "event")
     say(f"no problems in {events} and {plural(len(corpus.documents), 'document')}")

@@ -95,8 +95,9 @@ def load_corpus(
             private = _this_run_only(roots, len(files))
             view = _bring_up_to_date(private, files, tables, workers, progress)
         corpus = Corpus.of_view(view, tables)
-        corpus.problems += tuple(problems)
-        corpus.problems += tuple(table_problems)
+        # Each problem names its file as the user can open it, unique across the roots.
+        stored = [_located(roots[root], problem) for root, problem in view.rooted_problems()]
+        corpus.problems = (*stored, *problems, *table_problems)
         corpus.notices = tuple(notices)
         return corpus
     finally:
@@ -257,7 +258,23 @@ def _database(path: Path, roots: list[Path], notices: list[str]) -> sqlite3.Conn
 
 
 def _walk(roots: list[Path], problems: list[Problem]) -> list[SourceFile]:
-    return [file for index, root in enumerate(roots) for file in walk_files(root, index, problems)]
+    files: list[SourceFile] = []
+    for index, root in enumerate(roots):
+        found: list[Problem] = []
+        files += walk_files(root, index, found)
+        problems += [_located(root, problem) for problem in found]
+    return files
+
+
+def _located(root: Path, problem: Problem) -> Problem:
+    """The problem with its path (relative to its root) made one the user can open from the
+    current folder: relative to it when the file is under it, else absolute."""
+    path = Path(os.path.abspath(root / problem.path if root.is_dir() else root))
+    try:
+        here = Path.cwd()
+    except OSError:  # the current folder was removed
+        return problem._replace(path=str(path))
+    return problem._replace(path=str(path.relative_to(here) if path.is_relative_to(here) else path))
 
 
 def _parse_file(file: SourceFile) -> Parsed:
@@ -415,5 +432,6 @@ def _alias_tables(roots: Iterable[Path]) -> tuple[list[AliasTable], list[Problem
         try:
             tables.append(read_alias_table(path.read_bytes()))
         except (OSError, AliasFileError) as error:
-            problems.append(Problem(USER_FILE, 0, f"alias file not used: {error}"))
+            problem = Problem(USER_FILE, 0, f"alias file not used: {error}")
+            problems.append(_located(root, problem))
     return tables, problems

@@ -156,7 +156,7 @@ def english_first(document: Document) -> list[Paragraph]:
 class Problem(NamedTuple):
     """Something wrong with a file: where, and why."""
 
-    path: str
+    path: str  # relative to its root; load_corpus gives it as it opens from the current folder
     line: int  # 1-based; 0 when the problem concerns the whole file
     reason: str
     skipped: bool = False  # True when nothing could be read from the file

@@ -25,6 +25,7 @@ from spacenews.terminal import (
     fail,
     output,
     say,
+    stop,
     usage_line,
 )
 
@@ -59,6 +60,13 @@ class Color(StrEnum):
     auto = "auto"
     always = "always"
     never = "never"
+
+
+class Sort(StrEnum):
+    """The order of ranked results."""
+
+    score = "score"
+    date = "date"
 
 
 class ExportFormat(StrEnum):
@@ -275,8 +283,10 @@ def query_of(period: str | None, start: str | None, end: str | None, **filters: 
         fail(f"invalid {names[error.what]}: {error.reason}")
 
 
-def load(ctx: typer.Context, *, summary: bool = True) -> "Corpus":
-    """The corpus of the command's paths, its problems and notices said on stderr."""
+def load(ctx: typer.Context, *, summary: bool = True, empty: bool = False) -> "Corpus":
+    """The corpus of the command's paths, its problems and notices said on stderr. A corpus
+    without a readable document ends the command with exit code 1, saying so, unless it
+    may be empty (see nothing_readable)."""
     from spacenews.corpus import CorpusError
     from spacenews.loader import load_corpus
     from spacenews.terminal import keep_until_exit, load_progress, pause_collector, tell_problems
@@ -290,7 +300,21 @@ def load(ctx: typer.Context, *, summary: bool = True) -> "Corpus":
         fail(str(error))
     keep_until_exit(corpus)
     tell_problems(corpus, summary)
+    if not empty and (message := nothing_readable(ctx, corpus)):
+        say(message)
+        stop(ExitCode.NO_RESULTS)
     return corpus
+
+
+def nothing_readable(ctx: typer.Context, corpus: "Corpus") -> str | None:
+    """What to say of a corpus that holds no event and no document: no file of its paths
+    could be read as one (an empty folder, or only files that are no documents)."""
+    if len(corpus.events) or corpus.documents:
+        return None
+    from spacenews.text import printable
+
+    paths = ", ".join(printable(str(path)) for path in settings(ctx).corpus)
+    return f"no readable documents in {paths or 'the built-in corpus'}"
 
 
 def complete_entity(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -412,6 +436,20 @@ EntityOption = Annotated[
         autocompletion=complete_entity,
         callback=_name,
     ),
+]
+InOption = Annotated[
+    str | None,
+    typer.Option(
+        "--in",
+        metavar="PERIOD",
+        help="Only events of this period or range: 2016, 2016-03..2016-06, ..2014, 2010.. "
+        "(documents have no date: any date filter leaves them out).",
+        autocompletion=complete_date,
+    ),
+]
+SortOption = Annotated[
+    Sort,
+    typer.Option("--sort", help="score: best match first; date: oldest first, documents last."),
 ]
 OnOption = Annotated[
     str | None, typer.Option("--on", metavar="MM-DD", help="Only this day of the year, any year.")

@@ -6,12 +6,15 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
-from typing import Any, NamedTuple, TypeVar, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, overload
 
 from spacenews.corpus import Corpus
 from spacenews.dates import DateError, Precision, Range, parse_month_day, parse_range, parse_span
 from spacenews.model import Document, Event, Mention, english_first
 from spacenews.text import fold
+
+if TYPE_CHECKING:
+    from spacenews.search import Result
 
 TIE_SCORE = 3.0  # the corpus itself says the entity belongs to the event (context, tag)
 MENTION_SCORE = 1.0  # the text names the entity
@@ -33,6 +36,10 @@ class Query(NamedTuple):
     reverse: bool = False  # newest first
     mentions: bool = False  # also list the dates that prose pages mention
     on: tuple[int, int] | None = None  # (month, day): only that day of the year, any year
+    sort: str = "score"  # ranked results (search, related): "score", best first, or "date"
+
+
+EVERYTHING = Query()  # no filter
 
 
 class QueryError(ValueError):
@@ -236,6 +243,14 @@ class Relation:
             return view.documents_for(self._finder, self._how)
         return corpus.documents
 
+    def unit_documents(self, corpus: Corpus) -> list[tuple[int, Document]]:
+        """The documents of ``documents``, each with the id of its search unit (the memory
+        corpus numbers its units as search.units_of lists them: the events, then these)."""
+        view = corpus.view
+        if view is not None:
+            return view.units_for(self._finder, self._how)
+        return list(enumerate(corpus.documents, len(corpus.events) + 1))
+
 
 def _via(kinds: set[str]) -> tuple[str, ...]:
     return tuple(sorted(kinds - {"name"}))
@@ -365,15 +380,28 @@ class Count(NamedTuple):
         return {"period": self.period, "count": self.total}
 
 
-def counts(dates: Iterable[date], by: str) -> list[Count]:
-    """Items per year, month or decade (given their dates), from the first to the last, empty
-    periods included."""
+def counts(
+    dates: Iterable[date], by: str, start: date | None = None, end: date | None = None
+) -> list[Count]:
+    """Items per year, month or decade (given their dates), empty periods included: from the
+    period of start (else of the first item) to that of end (else of the last item)."""
     days = sorted(dates)
     if not days:
         return []
     found = Counter(_period_key(day, by) for day in days)
-    keys = _period_keys(days[0], days[-1], by)
+    keys = _period_keys(start or days[0], end or days[-1], by)
     return [Count(_period_label(key, by), found.get(key, 0)) for key in keys]
+
+
+def chart(corpus: Corpus, query: Query, by: str) -> list[Count]:
+    """The items of a timeline per year, month or decade over the query's period (see
+    counts); its order and limit apply to the periods: reverse puts the newest first, limit
+    keeps that many periods."""
+    dates = select(corpus, query._replace(limit=None, reverse=False)).dates()
+    found = counts(dates, by, query.start, query.end)
+    if query.reverse:
+        found.reverse()
+    return found[: query.limit]
 
 
 def _period_key(day: date, by: str) -> tuple[int, int]:
@@ -397,26 +425,85 @@ def _period_label(key: tuple[int, int], by: str) -> str:
     return f"{key[0]:04d}" + ("s" if by == "decade" else "")
 
 
-def related(corpus: Corpus, entity: str) -> list[Match]:
-    """Events and documents tied to the entity or naming it, strongest first."""
+def related(corpus: Corpus, entity: str, query: Query = EVERYTHING) -> list[Match]:
+    """Events and documents tied to the entity or naming it, strongest first (or by date),
+    that satisfy the query's dates and entity. Documents have no date: a query bounded in
+    time leaves them out."""
     relation = Relation(corpus, entity)
+    also = Relation(corpus, query.entity) if query.entity is not None else None
     # The index says which events match: only those are built and scored.
-    found = map(relation.event, corpus.events_at(sorted(relation.positions(corpus))))
+    positions = _positions(corpus, relation, query, also)
+    found = map(relation.event, corpus.events_at(sorted(positions)))
     matches = [match for match in found if match]
-    documents = relation.documents(corpus)
-    matches += [m for document in documents if (m := relation.document(document))]
-    return sorted(matches, key=_rank)
+    if _undated(query):
+        documents = relation.documents(corpus)
+        matches += [
+            m
+            for document in documents
+            if (m := relation.document(document)) and (also is None or also.document(document))
+        ]
+    matches.sort(key=_chronology if query.sort == "date" else _rank)
+    return matches[: query.limit]
+
+
+def _positions(corpus: Corpus, relation: Relation, query: Query, also: Relation | None) -> set[int]:
+    """The positions of the events the relation finds, within the query's dates and tied
+    to its entity (also) too."""
+    span = corpus.span(query.start, query.end)
+    found = {position for position in relation.positions(corpus) if position in span}
+    return found if also is None else found & also.positions(corpus)
+
+
+def _undated(query: Query) -> bool:
+    """Whether the query leaves time open: only then do undated documents belong."""
+    return query.start is None and query.end is None
+
+
+def search(corpus: Corpus, text: str, query: Query = EVERYTHING) -> list[Result]:
+    """Events and documents holding the words (and every quoted phrase), best first (or by
+    date), that satisfy the query's dates and entity; the score of each stays what it is
+    over the whole corpus."""
+    from spacenews.search import SearchIndex
+
+    index = SearchIndex.of(corpus)
+    keep = None if _undated(query) else index.dated_units(query.start, query.end)
+    if query.entity is not None:
+        relation = Relation(corpus, query.entity)
+        tied = index.event_units(relation.positions(corpus))
+        if keep is None:  # undated: the documents too
+            units = relation.unit_documents(corpus)
+            tied |= {unit for unit, document in units if relation.document(document)}
+        keep = tied if keep is None else keep & tied
+    return index.search(text, query.limit, keep=keep, by_date=query.sort == "date")
 
 
 def _rank(match: Match) -> tuple[float, date, str]:
-    when = match.item.date if isinstance(match.item, Event) else date.max
-    title = match.item.headline if isinstance(match.item, Event) else match.item.title
+    when, title = _when(match)
     return -match.score, when, title
 
 
-def mentions(corpus: Corpus, start: date | None, end: date | None) -> list[Mentioned]:
-    """The dated mentions within a period, with the entities they name."""
-    return [_add_entities(corpus, mention) for mention in corpus.mentions_within(start, end)]
+def _chronology(match: Match) -> tuple[date, float, str]:
+    when, title = _when(match)
+    return when, -match.score, title
+
+
+def _when(match: Match) -> tuple[date, str]:
+    """The date of a match (an undated document comes after every date) and its title."""
+    if isinstance(match.item, Event):
+        return match.item.date, match.item.headline
+    return date.max, match.item.title
+
+
+def mentions(
+    corpus: Corpus, start: date | None, end: date | None, entity: str | None = None
+) -> list[Mentioned]:
+    """The dated mentions within a period, with the entities they name; only those whose
+    sentence names the entity, if one is given."""
+    found = corpus.mentions_within(start, end)
+    if entity is not None:
+        names_in = Relation(corpus, entity).names_in
+        found = [mention for mention in found if names_in(mention.snippet)]
+    return [_add_entities(corpus, mention) for mention in found]
 
 
 def _add_entities(corpus: Corpus, mention: Mention) -> Mentioned:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
@@ -20,6 +20,7 @@ K1 = 1.2  # BM25 term-frequency saturation
 B = 0.75  # BM25 length normalisation
 _WORD = re.compile(r"\w+")
 _QUERY_PART = re.compile(r'"([^"]*)"?|(\S+)')
+_EVENT_UNITS = "SELECT u.id FROM units u JOIN events e ON e.id = u.event WHERE "
 
 
 def words(text: str) -> list[str]:
@@ -138,8 +139,48 @@ class SearchIndex:
         query = "SELECT rowid FROM search WHERE search MATCH ?"
         return {rowid for (rowid,) in self._db.execute(query, (match,))}
 
-    def search(self, text: str, limit: int | None = None) -> list[Result]:
-        """Units matching any word of the query (and every phrase), best first."""
+    def dated_units(self, start: date | None, end: date | None) -> set[int]:
+        """The units of the events from start to end (both included; None leaves that side
+        open): the documents have no date."""
+        low = start.toordinal() if start else 1
+        high = end.toordinal() if end else date.max.toordinal()
+        if self._corpus is None:
+            return {
+                number
+                for number, unit in enumerate(self.units, 1)
+                if unit.date is not None and low <= unit.date.toordinal() <= high
+            }
+        query = _EVENT_UNITS + "e.day BETWEEN ? AND ?"
+        return {unit for (unit,) in self._db.execute(query, (low, high))}
+
+    def event_units(self, positions: Iterable[int]) -> set[int]:
+        """The units of the corpus's events at these positions (a memory corpus numbers its
+        units as units_of lists them: its events first)."""
+        view = self._corpus.view if self._corpus is not None else None
+        if view is None:
+            return {position + 1 for position in positions}
+        from spacenews.index.view import BLOCK
+
+        rowids = [view.rowids[position] for position in positions]
+        found: set[int] = set()
+        for low in range(0, len(rowids), BLOCK):
+            block = rowids[low : low + BLOCK]
+            marks = ",".join("?" * len(block))
+            query = _EVENT_UNITS + f"e.rowid IN ({marks})"
+            found.update(unit for (unit,) in self._db.execute(query, block))
+        return found
+
+    def search(
+        self,
+        text: str,
+        limit: int | None = None,
+        *,
+        keep: set[int] | None = None,
+        by_date: bool = False,
+    ) -> list[Result]:
+        """Units matching any word of the query (and every phrase), best first, or in the
+        corpus's order (the events by date, then the documents) when by_date; only those
+        in keep (unit ids), if given. The limit counts after ordering."""
         from spacenews.index.terms import word_terms
 
         query = SearchQuery.parse(text)
@@ -161,14 +202,17 @@ class SearchIndex:
         ranked = [
             (index, score)
             for index, score in scores.items()
-            if all(index in holding for holding in phrases)
+            if (keep is None or index in keep) and all(index in holding for holding in phrases)
         ]
         ranked.sort(key=lambda pair: -pair[1])
-        if limit is not None and len(ranked) > limit:  # those tied with the last one shown too
-            last = ranked[limit - 1][1] if limit else math.inf
+        if not by_date and limit is not None and len(ranked) > limit:
+            last = ranked[limit - 1][1] if limit else math.inf  # those tied with it too
             ranked = [pair for pair in ranked if pair[1] >= last]
         keys = self._order([index for index, _ in ranked])
-        ranked.sort(key=lambda pair: (-pair[1], keys[pair[0]]))
+        if by_date:  # by kind and day, then by score
+            ranked.sort(key=lambda pair: (keys[pair[0]][:2], -pair[1], keys[pair[0]]))
+        else:
+            ranked.sort(key=lambda pair: (-pair[1], keys[pair[0]]))
         units = self._units([index for index, _ in ranked[:limit]])
         return [
             Result(units[index], score, snippet(units[index], query), query.terms)
@@ -185,10 +229,11 @@ class SearchIndex:
             lengths.update(self._db.execute(query, block))
 
     def _order(self, wanted: list[int]) -> dict[int, tuple[object, ...]]:
-        """Where each unit stands in the corpus's order: the events in theirs, then the
-        documents in the walk's (a tie in score keeps it)."""
+        """Where each unit stands in the corpus's order: the events in theirs (by day
+        first), then the documents in the walk's (a tie in score keeps it); each key
+        starts with 0 and the day for an event, 1 and 0 for a document."""
         if self._corpus is None:
-            return {index: (index,) for index in wanted}
+            return {index: self._place(index) for index in wanted}
         from spacenews.index.view import BLOCK
 
         found: dict[int, tuple[object, ...]] = {}
@@ -204,7 +249,7 @@ class SearchIndex:
                 )
             )
             found.update(
-                (row[0], (1, *row[1:]))
+                (row[0], (1, 0, *row[1:]))
                 for row in self._db.execute(
                     "SELECT u.id, f.root, f.walk, u.seq FROM units u"
                     f" JOIN files f ON f.id = u.file WHERE u.id IN ({marks})",
@@ -212,6 +257,11 @@ class SearchIndex:
                 )
             )
         return found
+
+    def _place(self, index: int) -> tuple[object, ...]:
+        """Where a unit of a memory corpus stands (see _order): they come in its order."""
+        day = self.units[index - 1].date
+        return (0, day.toordinal(), index) if day else (1, 0, index)
 
     def _units(self, wanted: list[int]) -> dict[int, Unit]:
         """The units shown, built from their event or document."""

@@ -141,7 +141,7 @@ def test_unreadable_content_is_skipped_with_a_reason(
     path = tmp_path / "f"
     path.write_bytes(data)
     (problem,) = load_corpus([tmp_path]).problems
-    assert (problem.path, problem.reason, problem.skipped) == ("f", reason, True)
+    assert (problem.path, problem.reason, problem.skipped) == (str(path), reason, True)
 
 
 def _fstat_says(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
@@ -180,7 +180,11 @@ def test_dangling_link_is_skipped(tmp_path: Path) -> None:
     (tmp_path / "gone").symlink_to(tmp_path / "nowhere")
     corpus = load_corpus([tmp_path])
     (problem,) = corpus.problems
-    assert problem.path == "gone" and problem.skipped and "cannot read" in problem.reason
+    assert (
+        problem.path == str(tmp_path / "gone")
+        and problem.skipped
+        and "cannot read" in problem.reason
+    )
 
 
 def test_real_jekyll_post(tmp_path: Path) -> None:

@@ -111,6 +111,10 @@ class View:
         """The documents, in the walk's order, that are tagged with one of these folded
         names or whose paragraphs may hold a match of the finder (see naming): the others
         cannot be related to the entity, and are not read."""
+        return [document for _, document in self.units_for(finder, folded)]
+
+    def units_for(self, finder: Finder, folded: Iterable[str]) -> list[tuple[int, Document]]:
+        """The documents of documents_for, each with the id of its search unit."""
         tags = [sql_text(name) for name in folded]
         conditions, words = _may_hold(finder, "d.")
         tagged = (
@@ -121,11 +125,12 @@ class View:
         if not conditions:
             return []
         query = (
-            "SELECT d.data FROM documents d JOIN files f ON f.id = d.file"
+            "SELECT u.id, d.data FROM documents d JOIN files f ON f.id = d.file"
+            " JOIN units u ON u.file = d.file AND u.seq = d.seq"
             f" WHERE {conditions} ORDER BY f.root, f.walk, d.seq"
         )
         rows = self.db.execute(query, [*tags, *words])
-        return [document_of(unpack(data)) for (data,) in rows]
+        return [(unit, document_of(unpack(data))) for unit, data in rows]
 
     def entity_counts(self, gazetteer: Gazetteer) -> tuple[dict[str, list[int]], Counter[str]]:
         """For each entity an event or document is tied to or names, by canonical name: how
@@ -248,9 +253,13 @@ class View:
 
     def problems(self) -> list[Problem]:
         """Every problem the files gave, in the walk's order."""
-        query = "SELECT problems FROM files WHERE problems != ? ORDER BY root, walk"
+        return [problem for _, problem in self.rooted_problems()]
+
+    def rooted_problems(self) -> list[tuple[int, Problem]]:
+        """Every problem the files gave, in the walk's order, each with its file's root."""
+        query = "SELECT root, problems FROM files WHERE problems != ? ORDER BY root, walk"
         rows = self.db.execute(query, (b"[]",))
-        return [problem for (data,) in rows for problem in problems_of(data)]
+        return [(root, problem) for root, data in rows for problem in problems_of(data)]
 
     def mentions(self, start: date | None = None, end: date | None = None) -> list[Mention]:
         """The dated mentions whose whole period lies from start to end, in date order."""

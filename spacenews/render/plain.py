@@ -8,8 +8,11 @@ from typing import TYPE_CHECKING, Any
 from spacenews.dates import Range
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import date
     from pathlib import Path
+
+    from spacenews.query import Count
 
 
 def plural(count: int, noun: str, nouns: str = "") -> str:
@@ -22,6 +25,15 @@ def caption(count: int, noun: str, start: date | None = None, end: date | None =
     text = plural(count, noun)
     if start or end:
         text += f", {Range(start, end)}"
+    return text
+
+
+def chart_caption(counts: Sequence[Count], noun: str, by: str) -> str:
+    """What a chart counted: ``10 events per month, 2016-01 to 2016-12``."""
+    text = f"{plural(sum(count.total for count in counts), noun)} per {by}"
+    periods = sorted(count.period for count in counts)
+    if periods:
+        text += f", {periods[0]}" + (f" to {periods[-1]}" if len(periods) > 1 else "")
     return text
 
 

@@ -1,0 +1,148 @@
+"""A corpus with nothing readable says so, and check names files as they open from the
+current folder, one name per file across several corpora."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from spacenews.loader import load_corpus
+from tests.conftest import SEEDS, run
+
+BINARY = b"GIF89a\x00\x01"
+
+
+def only_non_documents(folder: Path) -> Path:
+    """A folder holding only files that are no documents."""
+    folder.mkdir()
+    (folder / "x.png").write_bytes(BINARY)
+    (folder / "blank.txt").write_text("  \n")
+    return folder
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["timeline"],
+        ["timeline", "--json"],
+        ["search", "mars"],
+        ["related", "Mars"],
+        ["show", "2016"],
+        ["entities"],
+        ["export"],
+    ],
+)
+@pytest.mark.parametrize("kind", ["empty", "non-documents"])
+def test_a_corpus_with_nothing_readable_says_so(
+    runner: CliRunner, tmp_path: Path, command: list[str], kind: str
+) -> None:
+    folder = tmp_path / "news"
+    folder.mkdir() if kind == "empty" else only_non_documents(folder)
+    result = run(runner, "--corpus", str(folder), *command)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[-1] == f"spacenews: no readable documents in {folder}"
+    assert "match" not in result.stderr
+
+
+def test_check_says_so_and_fails(runner: CliRunner, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run(runner, "--corpus", str(empty), "check")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"spacenews: no readable documents in {empty}\n"
+    folder = only_non_documents(tmp_path / "news")
+    result = run(runner, "--corpus", str(folder), "check")
+    assert result.exit_code == 1
+    assert len(result.stdout.splitlines()) == 2  # its problems are listed too
+    assert result.stderr == f"spacenews: no readable documents in {folder}\n"
+    result = run(runner, "--corpus", str(folder), "--corpus", str(empty), "check", "--json")
+    assert result.exit_code == 1
+    assert len(json.loads(result.stdout)) == 2
+    assert result.stderr == f"spacenews: no readable documents in {folder}, {empty}\n"
+
+
+def test_one_readable_corpus_is_enough(runner: CliRunner, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run(runner, "--corpus", str(empty), "--corpus", str(SEEDS), "timeline")
+    assert result.exit_code == 0
+    assert "10 events" in result.stdout
+
+
+def test_a_missing_corpus_stays_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = run(runner, "--corpus", str(tmp_path / "nowhere"), "check")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("spacenews: error: corpus path does not exist")
+
+
+def two_corpora(top: Path) -> tuple[Path, Path]:
+    """Two corpora, each with a bad file of the same name beside a good page."""
+    folders = top / "a", top / "b" / "deep"
+    for folder in folders:
+        folder.mkdir(parents=True)
+        (folder / "x.md").write_bytes(BINARY)
+        (folder / "page.txt").write_bytes((SEEDS / "003_e1b96d0c7dd0baf8.txt").read_bytes())
+    return folders
+
+
+def test_check_paths_open_from_the_current_folder(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = two_corpora(tmp_path / "work")
+    monkeypatch.chdir(tmp_path / "work")
+    reason = ":0: binary file (it holds NUL bytes) (skipped)"
+    for given in ([str(a), str(b)], ["a", "b/deep"], ["./a", "b/../b/deep"]):
+        args = [arg for path in given for arg in ("--corpus", path)]
+        result = run(runner, *args, "check")
+        assert result.stdout.splitlines() == ["a/x.md" + reason, "b/deep/x.md" + reason]
+        problems = json.loads(run(runner, *args, "check", "--json").stdout)
+        assert [problem["path"] for problem in problems] == ["a/x.md", "b/deep/x.md"]
+    # From inside one corpus, the other one's file is outside: it gets an absolute path.
+    monkeypatch.chdir(a)
+    result = run(runner, "--corpus", ".", "--corpus", "../b/deep", "check")
+    assert result.stdout.splitlines() == ["x.md" + reason, f"{b / 'x.md'}{reason}"]
+    for line in result.stdout.splitlines():
+        assert Path(line.split(":")[0]).read_bytes() == BINARY  # each opens from here
+
+
+def test_check_path_of_a_corpus_file_given_alone(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "x.md").write_bytes(BINARY)
+    monkeypatch.chdir(tmp_path)
+    result = run(runner, "--corpus", "x.md", "--corpus", str(SEEDS), "check", "--json")
+    assert [problem["path"] for problem in json.loads(result.stdout)] == ["x.md"]
+
+
+def test_a_corpus_of_documents_alone_is_readable(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "page.txt").write_bytes((SEEDS / "003_e1b96d0c7dd0baf8.txt").read_bytes())
+    result = run(runner, "--corpus", str(tmp_path), "search", "rocket")
+    assert result.exit_code == 0 and "Behind the scenes" in result.stdout
+    assert run(runner, "--corpus", str(tmp_path), "check").exit_code == 0
+
+
+def test_a_folder_that_cannot_be_listed_is_named_as_it_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "shut").mkdir()
+    (tmp_path / "page.txt").write_bytes((SEEDS / "003_e1b96d0c7dd0baf8.txt").read_bytes())
+    real = os.scandir
+
+    def scandir(path: str) -> Any:
+        if path.endswith("shut"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    (problem,) = load_corpus([tmp_path]).problems
+    assert (problem.path, problem.reason) == (
+        str(tmp_path / "shut"),
+        "cannot list folder: Permission denied",
+    )
