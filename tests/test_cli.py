@@ -162,6 +162,28 @@ def test_related_unknown_entity(runner: CliRunner) -> None:
     assert "no entity named 'mars expres'; did you mean 'Mars Express'" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("roscosmo", "'Roscosmos'"),
+        ("baikonour", "'Baikonur Cosmodrome' (as 'Baikonur')"),
+        ("internatonal space station", "'International Space Station'"),
+    ],
+)
+def test_related_suggests_names_aliases_and_alias_table_names(
+    runner: CliRunner, typed: str, meant: str
+) -> None:
+    result = run(runner, "related", typed)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert f"no entity named {typed!r}; did you mean {meant}" in result.stderr
+
+
+def test_related_on_a_known_entity_that_nothing_names(runner: CliRunner) -> None:
+    result = run(runner, "related", "James Webb Space Telescope")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "spacenews: nothing names 'James Webb Space Telescope'\n"
+
+
 def test_jsonl_prints_one_object_per_line(runner: CliRunner) -> None:
     result = run(runner, "timeline", "--entity", "Mars Express", "--jsonl")
     lines = result.stdout.splitlines()
