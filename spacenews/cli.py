@@ -216,7 +216,7 @@ def related(
 
     Examples:
 
-        spacenews related "Mars Express"
+        spacenews related Mars Express
 
         spacenews related roscosmos --limit 5
 
@@ -226,8 +226,9 @@ def related(
     from spacenews.query import unknown_entity
 
     fmt = opt.output_format(json_, jsonl)
+    name = opt.name_of(entity)
     corpus = opt.load(ctx)
-    matches = run(corpus, entity)[:limit]
+    matches = run(corpus, name)[:limit]
     title = caption(len(matches), "result")
 
     def table() -> "RenderableType":
@@ -235,7 +236,7 @@ def related(
 
         return related_table(matches, title)
 
-    empty = "" if matches else unknown_entity(corpus, entity)
+    empty = "" if matches else unknown_entity(corpus, name)
     output(matches, fmt, table, empty, pager=opt.settings(ctx).pager)
 
 

@@ -149,6 +149,29 @@ def test_related_mars_express(runner: CliRunner, name: str) -> None:
     assert matches[: len(events)] == events  # events tied by context rank above documents
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["Mars", "Express", "--limit", "3"],
+        ["mars", "EXPRESS", "--limit", "3"],
+        ["--limit", "3", "Mars", "Express"],
+        ["Mars", "--limit", "3", "Express"],
+        ["--limit", "3", "--", "Mars", "Express"],
+    ],
+)
+def test_related_joins_the_words_of_a_name(runner: CliRunner, args: list[str]) -> None:
+    asked = run_json(runner, "related", "Mars Express", "--limit", "3")
+    assert len(asked) == 3
+    assert json.loads(run(runner, "related", "--json", *args).stdout) == asked
+
+
+def test_related_words_of_an_unknown_name_are_one_name(runner: CliRunner) -> None:
+    result = run(runner, "related", "internatonal", "space", "station")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert "no entity named 'internatonal space station'; did you mean " in result.stderr
+    assert run(runner, "related", "  ", " ").exit_code == 2  # spaces alone are no name
+
+
 def test_related_table(runner: CliRunner) -> None:
     result = run(runner, "related", "Kazakhstan")
     assert result.exit_code == 0
