@@ -420,7 +420,7 @@ DateArgument = Annotated[
 EntityArgument = Annotated[
     list[str],
     typer.Argument(
-        metavar="ENTITY...",
+        metavar="ENTITY",
         help="An entity name or alias, in any case; its words need no quotes.",
         autocompletion=complete_entity_words,
         callback=_name_words,
