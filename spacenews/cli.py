@@ -237,7 +237,7 @@ def related(
 
     Examples:
 
-        spacenews related "Mars Express"
+        spacenews related Mars Express
 
         spacenews related roscosmos --limit 5
 
@@ -249,9 +249,10 @@ def related(
     from spacenews.query import related as run
 
     fmt = opt.output_format(json_, jsonl)
+    name = opt.name_of(entity)
     query = opt.query_of(period, start, end, entity=also, limit=limit, sort=sort.value)
     corpus = opt.load(ctx)
-    matches = run(corpus, entity, query)
+    matches = run(corpus, name, query)
     title = caption(len(matches), "result", query.start, query.end)
 
     def table() -> "RenderableType":
@@ -260,9 +261,9 @@ def related(
         return related_table(matches, title)
 
     empty = "no results match"
-    for name in (entity, also):
-        if name is not None and not knows(corpus, name):
-            empty = unknown_entity(corpus, name)
+    for asked in (name, also):
+        if asked is not None and not knows(corpus, asked):
+            empty = unknown_entity(corpus, asked)
     output(matches, fmt, table, empty, pager=opt.settings(ctx).pager)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -124,6 +124,10 @@ class Gazetteer:
     def resolve(self, name: str) -> str | None:
         """The canonical name for a name or alias, or None when it is unknown."""
         return self._canonical.get(fold(name))
+
+    def names(self) -> dict[str, str]:
+        """Every name and alias as written, each with the canonical name it stands for."""
+        return {spelling: self._canonical[fold(spelling)] for spelling in self._spellings}
 
     def aliases(self, canonical: str) -> list[str]:
         """The other names of an entity."""
@@ -284,6 +288,54 @@ def _branch(node: dict[str, Any]) -> str:
 
 def _char(char: str) -> str:
     return r"\s+" if char == " " else re.escape(char)
+
+
+SUGGEST_CUTOFF = 0.75  # the least likeness suggested: one edit in four letters
+WORDS_CUTOFF = 0.85  # ... when only some words of a name were given: they must say more
+
+
+class Suggestion(NamedTuple):
+    """An entity whose name is close to a name that matched nothing."""
+
+    name: str  # the entity's canonical name
+    spelling: str  # its name or alias that was close
+    likeness: float  # 1 for the same name (or words), down to SUGGEST_CUTOFF (WORDS_CUTOFF)
+    whole: bool  # the whole name was close, not only some of its words
+
+    def rank(self) -> tuple[bool, float, int, str]:
+        """Its place among suggestions: whole names first, then the likest, then the
+        shortest (in words), then by name."""
+        return not self.whole, -self.likeness, len(self.spelling.split()), fold(self.name)
+
+
+def closest(wanted: str, names: Mapping[str, str], count: int = 3) -> list[Suggestion]:
+    """The entities with a name close to ``wanted``, best first (see Suggestion.rank), at
+    most ``count``: ``names`` maps each name or alias to its entity's canonical name (see
+    Gazetteer.names).
+
+    Likeness forgives case and spacing, and typos, transposed, missing or extra letters: one
+    minus the edits (a transposition is one) per letter of the longer name. A name of more
+    words than wanted is also close when each word wanted is close to one of its words, the
+    others left out ("webb telescope" for "James Webb Space Telescope"); such names come
+    after the whole names that are close, a typo of a short name ("Space" for "SpaceX")
+    being closer to what was meant than a name holding the word."""
+    # Here, not at start-up: only a name that matched nothing needs it (about 20 ms).
+    from rapidfuzz.distance import OSA
+
+    key = fold(wanted)
+    best: dict[str, Suggestion] = {}
+    for spelling, canonical in names.items() if key else ():
+        name = fold(spelling)
+        hint = Suggestion(canonical, spelling, OSA.normalized_similarity(key, name), True)
+        words, name_words = key.split(), name.split()
+        if hint.likeness < SUGGEST_CUTOFF and len(words) < len(name_words):
+            each = [max(OSA.normalized_similarity(w, n) for n in name_words) for w in words]
+            hint = Suggestion(canonical, spelling, sum(each) / len(words), False)
+        cutoff = SUGGEST_CUTOFF if hint.whole else WORDS_CUTOFF
+        known = best.get(canonical)
+        if hint.likeness >= cutoff and (known is None or hint.rank() < known.rank()):
+            best[canonical] = hint
+    return sorted(best.values(), key=Suggestion.rank)[:count]
 
 
 def defined_acronyms(texts: Iterable[str]) -> list[tuple[str, str]]:

@@ -209,6 +209,13 @@ class GlobalsAnywhere(OneLineErrors):
         ctx.meta[ARGS_KEY] = list(args)  # for usage_line to shorten the values it echoes
         return super().parse_args(ctx, globals_first(args))
 
+    def _main_shell_completion(self, ctx_args: Any, prog_name: str, *args: Any) -> None:
+        """Shell completion, with values a shell can use (see spacenews.completion)."""
+        from spacenews.completion import register
+
+        register()
+        super()._main_shell_completion(ctx_args, prog_name, *args)
+
 
 COMMAND_KEY = "spacenews.command"  # in ctx.meta, shared by the contexts of one run
 
@@ -319,13 +326,30 @@ def nothing_readable(ctx: typer.Context, corpus: "Corpus") -> str | None:
 
 def complete_entity(ctx: typer.Context, incomplete: str) -> list[str]:
     """Entity names of the corpus that start with what was typed, in any case, for shell
-    completion (Typer then keeps those that start with it as typed)."""
+    completion of a one-value option (Typer then keeps those that start with it as typed)."""
+    return _complete_name(ctx, [], incomplete)
+
+
+def complete_entity_words(ctx: typer.Context, incomplete: str) -> list[str]:
+    """As complete_entity, for the name given as words (EntityArgument): what follows the
+    words already typed ("Cosmodrome" after "Baikonur"), the rest of the name at once."""
+    return _complete_name(ctx, list(ctx.params.get("entity") or ()), incomplete)
+
+
+def _complete_name(ctx: typer.Context, typed: list[str], incomplete: str) -> list[str]:
     from spacenews.query import entities
 
     corpus = _completion_corpus(ctx)
+    before = " ".join(typed).casefold().split()
     wanted = incomplete.casefold()
-    names = [row.name for row in entities(corpus)] if corpus else []
-    return [name for name in names if name.casefold().startswith(wanted)]
+    found = []
+    for row in entities(corpus) if corpus else ():
+        words = row.name.split()  # and no other white space than one space between them
+        rest = " ".join(words[len(before) :])
+        same = [word.casefold() for word in words[: len(before)]] == before
+        if same and rest and rest.casefold().startswith(wanted):
+            found.append(rest)
+    return found
 
 
 def complete_date(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -377,9 +401,23 @@ def _timeout(value: float) -> float:
 
 def _words(value: list[str]) -> list[str]:
     """The words of a search: a usage error when there are none but spaces."""
+    return _some_words(value, "the words to search for cannot be empty")
+
+
+def _name_words(value: list[str]) -> list[str]:
+    """The words of an entity name: a usage error when there are none but spaces."""
+    return _some_words(value, "an entity name cannot be empty")
+
+
+def _some_words(value: list[str], empty: str) -> list[str]:
     if not "".join(value).strip():
-        raise typer.BadParameter("the words to search for cannot be empty")
+        raise typer.BadParameter(empty)
     return value
+
+
+def name_of(words: list[str]) -> str:
+    """The entity name that EntityArgument's words make: they need no quotes."""
+    return " ".join(words)
 
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print results as a JSON array.")]
@@ -404,12 +442,12 @@ DateArgument = Annotated[
     ),
 ]
 EntityArgument = Annotated[
-    str,
+    list[str],
     typer.Argument(
         metavar="ENTITY",
-        help="An entity name or alias, in any case.",
-        autocompletion=complete_entity,
-        callback=_name,
+        help="An entity name or alias, in any case; its words need no quotes.",
+        autocompletion=complete_entity_words,
+        callback=_name_words,
     ),
 ]
 FromOption = Annotated[

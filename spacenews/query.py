@@ -14,6 +14,7 @@ from spacenews.model import Document, Event, Mention, english_first
 from spacenews.text import fold
 
 if TYPE_CHECKING:
+    from spacenews.entities import Suggestion
     from spacenews.search import Result
 
 TIE_SCORE = 3.0  # the corpus itself says the entity belongs to the event (context, tag)
@@ -570,14 +571,17 @@ def _events_naming(corpus: Corpus) -> dict[str, set[int]]:
 
 
 def suggest(corpus: Corpus, name: str, count: int = 3) -> list[str]:
-    """Known entity names close to a name that matched nothing, best first."""
-    import difflib
+    """The entities with a name or alias close to a name that matched nothing, by canonical
+    name, best first (see entities.closest)."""
+    return [hint.name for hint in suggestions(corpus, name, count)]
 
-    names = corpus.entity_names()
-    wanted = fold(name)
-    close = difflib.get_close_matches(wanted, names, n=count, cutoff=0.6)
-    containing = sorted(key for key in names if wanted and re.search(re.escape(wanted), key))
-    return [names[key] for key in dict.fromkeys([*close, *containing])][:count]
+
+def suggestions(corpus: Corpus, name: str, count: int = 3) -> list[Suggestion]:
+    """As suggest, each with the name or alias that was close. Every name counts: those
+    the corpus gives, the acronyms it defines and the alias tables' (shipped and its own)."""
+    from spacenews.entities import closest
+
+    return closest(name, corpus.gazetteer.names(), count)
 
 
 def knows(corpus: Corpus, name: str) -> bool:
@@ -586,11 +590,24 @@ def knows(corpus: Corpus, name: str) -> bool:
 
 
 def unknown_entity(corpus: Corpus, name: str) -> str:
-    """What to tell of an entity the corpus does not know, with the names closest to it."""
+    """What to tell of an entity that nothing matched: that the corpus does not know it,
+    with the names closest to it (and the alias that was close, if another); that nothing
+    names it, when it is known."""
     from spacenews.text import printable
 
-    hints = suggest(corpus, name)
+    if knows(corpus, name):
+        return f"nothing names {printable(name)!r}"
+    hints = [_hint(hint) for hint in suggestions(corpus, name)]
     message = f"no entity named {printable(name)!r}"
     if hints:
-        message += "; did you mean " + ", ".join(repr(hint) for hint in hints) + "?"
+        message += "; did you mean " + ", ".join(hints) + "?"
     return message
+
+
+def _hint(hint: Suggestion) -> str:
+    from spacenews.text import printable
+
+    said = repr(printable(hint.name))
+    if fold(hint.spelling) != fold(hint.name):
+        said += f" (as {printable(hint.spelling)!r})"
+    return said

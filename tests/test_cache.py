@@ -394,10 +394,10 @@ def test_completion_loads_as_the_command_does(corpus_dir: Path, private_cache: P
         told = {**env, **environment, "COMP_WORDS": words.replace("related", extra + "related")}
         told["COMP_CWORD"] = str(len(told["COMP_WORDS"].split()) - 1)
         result = CliRunner(env=told).invoke(app, [], prog_name="spacenews")
-        assert "Mars Express" in result.stdout
+        assert "Mars\\ Express" in result.stdout.splitlines()
         assert not database_file([corpus_dir], private_cache).exists()
     result = CliRunner(env={**env, "COMP_WORDS": words}).invoke(app, [], prog_name="spacenews")
-    assert "Mars Express" in result.stdout
+    assert "Mars\\ Express" in result.stdout.splitlines()
     assert database_file([corpus_dir], private_cache).exists()
 
 

@@ -152,6 +152,29 @@ def test_related_mars_express(runner: CliRunner, name: str) -> None:
     assert matches[: len(events)] == events  # events tied by context rank above documents
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["Mars", "Express", "--limit", "3"],
+        ["mars", "EXPRESS", "--limit", "3"],
+        ["--limit", "3", "Mars", "Express"],
+        ["Mars", "--limit", "3", "Express"],
+        ["--limit", "3", "--", "Mars", "Express"],
+    ],
+)
+def test_related_joins_the_words_of_a_name(runner: CliRunner, args: list[str]) -> None:
+    asked = run_json(runner, "related", "Mars Express", "--limit", "3")
+    assert len(asked) == 3
+    assert json.loads(run(runner, "related", "--json", *args).stdout) == asked
+
+
+def test_related_words_of_an_unknown_name_are_one_name(runner: CliRunner) -> None:
+    result = run(runner, "related", "internatonal", "space", "station")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert "no entity named 'internatonal space station'; did you mean " in result.stderr
+    assert run(runner, "related", "  ", " ").exit_code == 2  # spaces alone are no name
+
+
 def test_related_table(runner: CliRunner) -> None:
     result = run(runner, "related", "Kazakhstan")
     assert result.exit_code == 0
@@ -163,6 +186,28 @@ def test_related_unknown_entity(runner: CliRunner) -> None:
     assert result.exit_code == 1
     assert result.stdout == ""
     assert "no entity named 'mars expres'; did you mean 'Mars Express'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("roscosmo", "'Roscosmos'"),
+        ("baikonour", "'Baikonur Cosmodrome' (as 'Baikonur')"),
+        ("internatonal space station", "'International Space Station'"),
+    ],
+)
+def test_related_suggests_names_aliases_and_alias_table_names(
+    runner: CliRunner, typed: str, meant: str
+) -> None:
+    result = run(runner, "related", typed)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert f"no entity named {typed!r}; did you mean {meant}" in result.stderr
+
+
+def test_related_on_a_known_entity_that_nothing_names(runner: CliRunner) -> None:
+    result = run(runner, "related", "James Webb Space Telescope")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "spacenews: nothing names 'James Webb Space Telescope'\n"
 
 
 def test_jsonl_prints_one_object_per_line(runner: CliRunner) -> None:

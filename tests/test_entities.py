@@ -18,8 +18,10 @@ from spacenews.entities import (
     AliasFileError,
     AliasTable,
     Gazetteer,
+    Suggestion,
     acronyms,
     build_gazetteer,
+    closest,
     defined_acronyms,
     finder,
     pattern,
@@ -428,3 +430,20 @@ def test_a_bad_alias_table_says_what_is_wrong() -> None:
     with pytest.raises(AliasFileError, match="Expected '=' after a key"):
         read_alias_table(b"[aliases]\nA B")
     assert read_alias_table(b'\xef\xbb\xbf[aliases]\nA = ["B"]') == AliasTable({"A": ["B"]}, {})
+
+
+def test_closest_ranks_whole_names_by_likeness_then_names_holding_the_words() -> None:
+    names = {
+        "Sentinel-1": "Sentinel-1",
+        "Sentinel-2A": "Sentinel-2A",
+        "Sentinel programme": "Copernicus",
+        "Copernicus": "Copernicus",
+    }
+    # One letter more in eleven is closer than one other in ten.
+    assert [hint.name for hint in closest("sentinel-2", names)] == ["Sentinel-2A", "Sentinel-1"]
+    assert closest("Sentinel", names) == [
+        Suggestion("Sentinel-1", "Sentinel-1", 0.8, True),
+        Suggestion("Copernicus", "Sentinel programme", 1.0, False),  # a word of an alias
+    ]
+    assert closest("Sentinel", names, count=1) == closest("Sentinel", names)[:1]
+    assert closest("", names) == closest("   ", names) == []

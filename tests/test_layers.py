@@ -16,7 +16,13 @@ import pytest
 
 PACKAGE = Path(__file__).parent.parent / "spacenews"
 # The command line: the commands, their options, and the one writer to the streams.
-CLI = {"spacenews.cli", "spacenews.options", "spacenews.terminal", "spacenews.__main__"}
+CLI = {
+    "spacenews.cli",
+    "spacenews.options",
+    "spacenews.terminal",
+    "spacenews.completion",
+    "spacenews.__main__",
+}
 INTERFACE = ("typer", "click", "rich", "spacenews.render")  # for people, above the library
 
 
@@ -28,7 +34,7 @@ LAYERS = [
     ("corpus", "loader", "index", "fetch"),
     ("query", "search"),
     ("render",),
-    ("cli", "options", "terminal", "__main__"),
+    ("cli", "options", "terminal", "completion", "__main__"),
 ]
 
 
