@@ -8,11 +8,12 @@ import gc
 import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spacenews.corpus import Corpus, CorpusError, Progress
-from spacenews.index.fresh import FileRows, file_rows, refresh
+from spacenews.index.fresh import FileRows, file_rows, refresh, settle
 from spacenews.model import Problem
 from spacenews.parse import Parsed, parse_text, reads_long_lines
 from spacenews.walk import USER_FILE, SourceFile, walk_files
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
     from spacenews.entities import AliasTable
     from spacenews.index.view import View
+    from spacenews.parse.frontmatter import Fields
 
 
 def seeds_path() -> Path:
@@ -68,7 +70,7 @@ def load_corpus(
     """
     roots = _existing_roots(paths)
     notices: list[str] = []
-    tables, table_problems = _alias_tables(roots)
+    tables, fields, table_problems = _user_files(roots)
     collecting = gc.isenabled()
     gc.disable()  # the loader makes millions of objects and no cycles: collecting is waste
     try:
@@ -77,9 +79,10 @@ def load_corpus(
         path = _kept_path(roots, len(files), cache, db, notices)
         view = None
         if path is not None:
-            view = _open_kept_index(path, roots, files, notices, workers, progress)
+            view = _open_kept_index(path, roots, files, fields, notices, workers, progress)
         if view is None:
-            view = _bring_up_to_date(_this_run_only(roots, len(files)), files, workers, progress)
+            temporary = _this_run_only(roots, len(files))
+            view = _bring_up_to_date(temporary, files, fields, workers, progress)
         corpus = Corpus.of_view(view, tables)
         corpus.problems += tuple(problems)
         corpus.problems += tuple(table_problems)
@@ -180,13 +183,16 @@ def _this_run_only(roots: list[Path], files: int = 0) -> sqlite3.Connection:
 def _bring_up_to_date(
     db: sqlite3.Connection,
     files: list[SourceFile],
+    fields: list[Fields],
     workers: int | None,
     progress: Progress | None,
 ) -> View:
-    """The database brought up to date with the files, and its view."""
+    """The database brought up to date with the files, read with each root's fields, and
+    its view."""
     from spacenews.index.view import View
 
-    refresh(db, files, lambda todo: _parse_rows(todo, workers, progress), progress)
+    settle(db, "\n".join(root.key() for root in fields))
+    refresh(db, files, lambda todo: _parse_rows(todo, fields, workers, progress), progress)
     return View(db)
 
 
@@ -194,6 +200,7 @@ def _open_kept_index(
     path: Path,
     roots: list[Path],
     files: list[SourceFile],
+    fields: list[Fields],
     notices: list[str],
     workers: int | None,
     progress: Progress | None,
@@ -208,13 +215,13 @@ def _open_kept_index(
     if db is None:
         return None
     try:
-        return _bring_up_to_date(db, files, workers, progress)
+        return _bring_up_to_date(db, files, fields, workers, progress)
     except sqlite3.DatabaseError as error:
         db.close()
         store.set_aside(path)
         notices.append(f"index {path} set aside and rebuilt: it is corrupt ({error})")
         db = _database(path, roots, notices)
-        return None if db is None else _bring_up_to_date(db, files, workers, progress)
+        return None if db is None else _bring_up_to_date(db, files, fields, workers, progress)
 
 
 def _database(path: Path, roots: list[Path], notices: list[str]) -> sqlite3.Connection | None:
@@ -240,8 +247,9 @@ def _walk(roots: list[Path], problems: list[Problem]) -> list[SourceFile]:
     return [file for index, root in enumerate(roots) for file in walk_files(root, index, problems)]
 
 
-def _parse_file(file: SourceFile) -> Parsed:
-    """Read and parse one file of the walk: the loader's single way to do it."""
+def _parse_file(file: SourceFile, fields: Fields | None = None) -> Parsed:
+    """Read and parse one file of the walk (front matter with its root's fields): the
+    loader's single way to do it."""
     path, relative = file.path, file.relative
     try:
         text, problems = _read_text(path, relative)
@@ -251,7 +259,7 @@ def _parse_file(file: SourceFile) -> Parsed:
     if text is None:
         return Parsed(problems=problems)
     try:
-        parsed = parse_text(text, relative)
+        parsed = parse_text(text, relative, fields)
     except Exception as error:  # noqa: BLE001 - one broken file must not hide the others
         reason = f"could not be parsed ({type(error).__name__})"
         return Parsed(problems=[*problems, Problem(relative, 0, reason, skipped=True)])
@@ -338,13 +346,17 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 
 def _parse_rows(
-    files: list[SourceFile], workers: int | None, progress: Progress | None
+    files: list[SourceFile],
+    fields: list[Fields],
+    workers: int | None,
+    progress: Progress | None,
 ) -> Iterator[FileRows]:
-    """The rows of each file, in the files' order: parsed here, or by worker processes when
-    there are many (each hands back the rows, not the parse results: far smaller)."""
+    """The rows of each file, in the files' order, read with its root's fields: parsed
+    here, or by worker processes when there are many (each hands back the rows, not the
+    parse results: far smaller)."""
     if _worker_count(len(files), workers) <= 1:
         for done, file in enumerate(files, 1):
-            yield file_rows(_parse_file(file))
+            yield file_rows(_parse_file(file, fields[file.root]))
             _tell(progress, PARSING, done, len(files))
         return
     from concurrent.futures import ProcessPoolExecutor
@@ -352,15 +364,15 @@ def _parse_rows(
     jobs = [files[start : start + CHUNK_FILES] for start in range(0, len(files), CHUNK_FILES)]
     count = _worker_count(len(files), workers)
     with ProcessPoolExecutor(max_workers=count, mp_context=_fork_context()) as pool:
-        for done, chunk in enumerate(pool.map(_parse_chunk, jobs), 1):
+        for done, chunk in enumerate(pool.map(_parse_chunk, jobs, repeat(fields)), 1):
             yield from chunk
             if progress:
                 progress(PARSING, min(done * CHUNK_FILES, len(files)), len(files))
 
 
-def _parse_chunk(files: list[SourceFile]) -> list[FileRows]:
+def _parse_chunk(files: list[SourceFile], fields: list[Fields]) -> list[FileRows]:
     gc.disable()
-    return [file_rows(_parse_file(file)) for file in files]
+    return [file_rows(_parse_file(file, fields[file.root])) for file in files]
 
 
 def _tell(progress: Progress | None, what: str, done: int, total: int) -> None:
@@ -383,17 +395,44 @@ def _fork_context() -> BaseContext | None:
     return multiprocessing.get_context("fork") if "fork" in methods else None
 
 
-def _alias_tables(roots: Iterable[Path]) -> tuple[list[AliasTable], list[Problem]]:
+def _user_files(roots: Iterable[Path]) -> tuple[list[AliasTable], list[Fields], list[Problem]]:
+    """What each root's spacenews.toml says: its alias table, and which front-matter fields
+    say what (the defaults for a root without one, or whose [frontmatter] is bad)."""
+    from spacenews.parse.frontmatter import DEFAULT_FIELDS
+
     tables: list[AliasTable] = []
-    problems = []
+    fields: list[Fields] = []
+    problems: list[Problem] = []
     for root in roots:
         path = root / USER_FILE
-        if not path.is_file():
-            continue
-        from spacenews.entities import AliasFileError, read_alias_table
+        table, settings = _read_user_file(path, problems) if path.is_file() else (None, None)
+        tables += [table] if table else []
+        fields.append(settings or DEFAULT_FIELDS)
+    return tables, fields, problems
 
+
+def _read_user_file(path: Path, problems: list[Problem]) -> tuple[AliasTable | None, Fields | None]:
+    """A spacenews.toml's alias table and fields, each None when it cannot be used (which
+    problems are told)."""
+    import tomllib
+
+    from spacenews.entities import AliasFileError, read_alias_table
+    from spacenews.parse.frontmatter import FieldsError, fields_of
+
+    table = settings = None
+    try:
+        data = path.read_bytes()
+        document = tomllib.loads(data.decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        problems.append(Problem(USER_FILE, 0, f"not used: {error}"))
+        return None, None
+    try:
+        table = read_alias_table(data)
+    except AliasFileError as error:
+        problems.append(Problem(USER_FILE, 0, f"alias file not used: {error}"))
+    if "frontmatter" in document:
         try:
-            tables.append(read_alias_table(path.read_bytes()))
-        except (OSError, AliasFileError) as error:
-            problems.append(Problem(USER_FILE, 0, f"alias file not used: {error}"))
-    return tables, problems
+            settings = fields_of(document["frontmatter"])
+        except FieldsError as error:
+            problems.append(Problem(USER_FILE, 0, f"{error}: the defaults are used"))
+    return table, settings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, NamedTuple
@@ -90,6 +91,10 @@ class Event(NamedTuple):
     date_source: str = ""  # where the date came from: "heading", "link", "date", "filename", ...
     # (entity, how the corpus tied it to this event: "context" or "tag"); not part of the JSON
     ties: tuple[tuple[str, str], ...] = ()
+    end_date: datetime.date | None = None  # the day it ends, when it lasts several days
+    published: datetime.date | None = (
+        None  # the day its post was published, when another field dates it
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of an event: the public contract of ``--json``."""
@@ -108,6 +113,8 @@ class Event(NamedTuple):
             ],
             "documents": list(self.documents),
             "date_source": self.date_source,
+            "end_date": None if self.end_date is None else self.end_date.isoformat(),
+            "published": None if self.published is None else self.published.isoformat(),
         }
 
 
@@ -181,8 +188,10 @@ class EventRecord:
         "date",
         "date_source",
         "document",
+        "end_date",
         "entities",
         "headline",
+        "published",
         "related",
         "sources",
         "via",
@@ -199,6 +208,8 @@ class EventRecord:
         document: str = "",
         via: str = "context",  # how its entities were given: "context" lines or "tag"s
         date_source: str = "heading",  # where its date came from
+        end_date: datetime.date | None = None,  # the day the event ends, when given
+        published: datetime.date | None = None,  # the post's own date, when another dates it
     ) -> None:
         self.date = date
         self.headline = headline
@@ -209,6 +220,8 @@ class EventRecord:
         self.document = document
         self.via = via
         self.date_source = date_source
+        self.end_date = end_date
+        self.published = published
 
 
 def link_record(link: Related, document: str) -> EventRecord:

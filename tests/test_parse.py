@@ -52,6 +52,8 @@ def _document(document: Document) -> dict[str, Any]:
 
 
 def _record(record: EventRecord) -> dict[str, Any]:
+    # The dates only front matter gives, only when given: other formats' goldens stay as they were.
+    dates = {"end_date": record.end_date, "published": record.published}
     return {
         "date": record.date.isoformat(),
         "headline": record.headline,
@@ -62,6 +64,7 @@ def _record(record: EventRecord) -> dict[str, Any]:
         "document": record.document,
         "via": record.via,
         "date_source": record.date_source,
+        **{name: day.isoformat() for name, day in dates.items() if day is not None},
     }
 
 

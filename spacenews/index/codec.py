@@ -45,12 +45,14 @@ def record_row(record: EventRecord) -> list[Any]:
         record.document,
         record.via,
         record.date_source,
+        _day_row(record.end_date),
+        _day_row(record.published),
     ]
 
 
 def record_of(row: list[Any]) -> EventRecord:
     """A record from record_row's values."""
-    day, headline, body, sources, entities, related, document, via, date_source = row
+    day, headline, body, sources, entities, related, document, via, date_source = row[:9]
     return EventRecord(
         _day(day),
         headline,
@@ -61,7 +63,17 @@ def record_of(row: list[Any]) -> EventRecord:
         document,
         via,
         date_source,
+        _day_of(row[9]),
+        _day_of(row[10]),
     )
+
+
+def _day_row(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _day_of(value: str | None) -> date | None:
+    return None if value is None else _day(value)
 
 
 def _link_row(link: Related) -> list[Any]:
@@ -85,12 +97,14 @@ def event_row(event: Event) -> list[Any]:
         list(event.documents),
         event.date_source,
         [list(tie) for tie in event.ties],
+        _day_row(event.end_date),
+        _day_row(event.published),
     ]
 
 
 def event_of(row: list[Any]) -> Event:
     """An event from event_row's values."""
-    key, day, headline, body, sources, entities, related, documents, date_source, ties = row
+    key, day, headline, body, sources, entities, related, documents, date_source, ties = row[:10]
     return Event(
         key,
         _day(day),
@@ -102,6 +116,8 @@ def event_of(row: list[Any]) -> Event:
         tuple(documents),
         date_source,
         tuple((name, via) for name, via in ties),
+        _day_of(row[10]),
+        _day_of(row[11]),
     )
 
 

@@ -2,30 +2,87 @@
 
 A post with a date is an event; without one it is a document. The YAML is loaded safely
 (python-frontmatter uses ``yaml.SafeLoader``), and only fields of the expected types are read,
-so a hostile header can neither run code nor blow up through aliases.
+so a hostile header can neither run code nor blow up through aliases. Which fields name
+entities and which date the event is a corpus's choice (``[frontmatter]`` in its
+spacenews.toml, see Fields); the defaults suit the sites read so far.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from pathlib import PurePath
-from typing import Any
+from typing import Any, NamedTuple
 
 from spacenews.dates import DateError, make_date
 from spacenews.model import EventRecord, Problem, Source
 from spacenews.parse import Handler, Parsed, plaintext
+from spacenews.parse.markup import html_parts
 from spacenews.parse.plaintext import prose_document
 from spacenews.prose import parse_prose_date
-from spacenews.text import clean_inline, strip_controls
+from spacenews.text import clean_inline, fold, strip_controls
 
 _OPENING = re.compile(r"---[ \t]*\n")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-# Fields that carry the date of the event itself, in order of preference.
-DATE_FIELDS = ("date", "eventdate", "launch_date")
-# Tags that Jekyll and Eleventy sites use to gather posts into a collection, not to name a topic.
-COLLECTION_TAGS = frozenset({"post", "posts"})
+PUBLISHED_FIELD = "date"  # the day the post was published: Jekyll's, Hugo's and Eleventy's
+# Fields whose every item is one name, as a site gave it ("Ham Radio and More"); in the
+# other entity fields, one item may join several ("NASA / JPL", "Roscosmos and ESA").
+TAG_FIELDS = frozenset({"tags", "categories", "keywords"})
+_JOINS = re.compile(r"\s+/\s+|\s+(?:and|&)\s+")
+_SEPARATORS = frozenset({"", "/", "and", "&", ",", ";"})  # left between two links
+
+
+class FieldsError(ValueError):
+    """A ``[frontmatter]`` table that cannot be used: the message says why, in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """Which front-matter fields say what: a corpus's ``[frontmatter]`` table, field names
+    as its YAML writes them."""
+
+    # Fields whose values name the post's entities.
+    entity_fields: tuple[str, ...] = ("tags", "categories", "teams", "people", "primary_target")
+    # Fields that date the event itself, in order of preference; the post's own date
+    # (PUBLISHED_FIELD, else a date opening the file name) dates it when none is there.
+    date_fields: tuple[str, ...] = ("eventdate", "event_date", "start_date", "launch_date")
+    # Fields that give the day the event ends, in order of preference: read only with one
+    # of date_fields, and only when later than it.
+    end_date_fields: tuple[str, ...] = (
+        "eventdateend",
+        "event_date_end",
+        "end_date",
+        "arrival_date",
+    )
+    # Names no entity field gives, in any case: tags that sort posts rather than name a
+    # topic (Jekyll's and Eleventy's collections, an events listing), and a YAML writer's
+    # placeholder for no value.
+    drop_tags: tuple[str, ...] = ("post", "posts", "event", "events", "None")
+
+    def key(self) -> str:
+        """What decides how a post is read, as text: two Fields with one key read alike."""
+        return repr(tuple(getattr(self, field.name) for field in fields(self)))
+
+
+DEFAULT_FIELDS = Fields()
+
+
+def fields_of(table: object) -> Fields:
+    """The Fields a ``[frontmatter]`` table sets (a key left out keeps its default);
+    FieldsError when a key is unknown or its value is not a list of names."""
+    if not isinstance(table, dict):
+        raise FieldsError("[frontmatter] must be a table")
+    known = [field.name for field in fields(Fields)]
+    values: dict[str, tuple[str, ...]] = {}
+    for key, value in table.items():
+        if key not in known:
+            raise FieldsError(f"[frontmatter] has no key {key!r} (known: {', '.join(known)})")
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise FieldsError(f"[frontmatter] {key} must be a list of non-empty strings")
+        values[key] = tuple(value)
+    return Fields(**values)
 
 
 def detect(text: str) -> bool:
@@ -33,7 +90,7 @@ def detect(text: str) -> bool:
     return _OPENING.match(text) is not None and "\n---" in text[3:]
 
 
-def parse(text: str, path: str) -> Parsed:
+def parse(text: str, path: str, fields: Fields = DEFAULT_FIELDS) -> Parsed:
     """An event when the post has a date, a document otherwise; a post whose header cannot
     be read is read as plain text, with a problem."""
     try:
@@ -44,25 +101,100 @@ def parse(text: str, path: str) -> Parsed:
         parsed.problems.append(Problem(path, _error_line(error), reason))
         return parsed
     title = _text_field(metadata, "title") or _first_line_of(content) or PurePath(path).stem
-    day, source = post_date(metadata, path)
-    tags = _tags(metadata.get("tags"))
-    if day is None:
-        document = prose_document(path, title, "front-matter", content, tags)
+    dating = post_dates(metadata, path, fields)
+    names = entity_names(metadata, fields)
+    if dating.day is None:
+        document = prose_document(path, title, "front-matter", content, names)
         return Parsed(documents=[document])
     body = strip_controls(content).strip()
-    record = EventRecord(day, title, body, _sources(metadata), list(tags), document=path)
-    record.via, record.date_source = "tag", source
+    record = EventRecord(
+        dating.day,
+        title,
+        body,
+        _sources(metadata),
+        list(names),
+        document=path,
+        via="tag",
+        date_source=dating.source,
+        end_date=dating.end,
+        published=dating.published,
+    )
     return Parsed(records=[record])
 
 
-def post_date(metadata: dict[str, Any], path: str) -> tuple[date | None, str]:
-    """The post's date and where it came from: a date field of the header (ISO or prose),
-    else a date opening the file name (``2024-08-8-title.md``)."""
-    for name in DATE_FIELDS:
+def handler(fields: Fields) -> Handler:
+    """The front-matter handler reading posts with these fields."""
+    if fields == DEFAULT_FIELDS:
+        return HANDLER
+    return _handler(fields)
+
+
+@functools.cache
+def _handler(fields: Fields) -> Handler:
+    return Handler(HANDLER.name, detect, functools.partial(parse, fields=fields))
+
+
+class Dating(NamedTuple):
+    """When a post's event happened, and what else the header says of its dates."""
+
+    day: date | None  # the event's day: None for a post without one (a document)
+    source: str  # the field it came from, or "filename"
+    published: date | None = None  # the post's own date, when another field dates the event
+    end: date | None = None  # the day the event ends, when given and later than day
+
+
+def post_dates(metadata: dict[str, Any], path: str, fields: Fields = DEFAULT_FIELDS) -> Dating:
+    """The event's day and where it came from: the first of the fields' date_fields that
+    holds a date (ISO or prose), else the post's own date (its PUBLISHED_FIELD, else a date
+    opening the file name, ``2024-08-8-title.md``), which is then kept as published."""
+    published, source = _as_date(metadata.get(PUBLISHED_FIELD)), PUBLISHED_FIELD
+    if published is None:
+        published, source = _as_date(PurePath(path).name), "filename"
+    for name in fields.date_fields:
         day = _as_date(metadata.get(name))
         if day is not None:
-            return day, name
-    return _as_date(PurePath(path).name), "filename"
+            return Dating(day, name, published, _end_date(metadata, day, fields))
+    return Dating(published, source)
+
+
+def _end_date(metadata: dict[str, Any], day: date, fields: Fields) -> date | None:
+    for name in fields.end_date_fields:
+        end = _as_date(metadata.get(name))
+        if end is not None:
+            return end if end > day else None
+    return None
+
+
+def entity_names(metadata: dict[str, Any], fields: Fields = DEFAULT_FIELDS) -> tuple[str, ...]:
+    """The names the entity fields give, each once, in the fields' order, but drop_tags.
+    A field holds a list or a string of comma-separated names; HTML in a name is read as
+    its text, and an item holding several links gives each link's text."""
+    dropped = _folded(fields.drop_tags)
+    names: dict[str, None] = {}
+    for field in fields.entity_fields:
+        for name in _names(metadata.get(field), field not in TAG_FIELDS):
+            if fold(name) not in dropped:
+                names.setdefault(name)
+    return tuple(names)
+
+
+def _names(value: object, joined: bool) -> list[str]:
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list):
+        return []
+    found: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            continue
+        for part in html_parts(item) if "<" in item else [item]:
+            found += _JOINS.split(part) if joined else [part]
+    names = (clean_inline(name) for name in found)
+    return [name for name in names if name.lower() not in _SEPARATORS]
+
+
+@functools.cache
+def _folded(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(fold(name) for name in names)
 
 
 def _split(text: str) -> tuple[dict[str, Any], str]:
@@ -111,14 +243,6 @@ def _as_date(value: object) -> date | None:
 def _text_field(metadata: dict[str, Any], name: str) -> str:
     value = metadata.get(name)
     return clean_inline(str(value)) if isinstance(value, str | int | float) else ""
-
-
-def _tags(value: object) -> tuple[str, ...]:
-    items = value.split(",") if isinstance(value, str) else value
-    if not isinstance(items, list):
-        return ()
-    tags = (clean_inline(item) for item in items if isinstance(item, str))
-    return tuple(dict.fromkeys(tag for tag in tags if tag and tag.lower() not in COLLECTION_TAGS))
 
 
 def _sources(metadata: dict[str, Any]) -> list[Source]:

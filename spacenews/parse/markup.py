@@ -14,21 +14,22 @@ _HIDDEN = frozenset({"script", "style", "template", "head", "title"})
 
 
 class _TextCollector(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, breaks: frozenset[str] = _BLOCKS) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.hidden = 0
+        self.breaks = breaks  # the elements that end a line
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HIDDEN:
             self.hidden += 1
-        elif tag in _BLOCKS:
+        elif tag in self.breaks:
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN:
             self.hidden = max(0, self.hidden - 1)
-        elif tag in _BLOCKS:
+        elif tag in self.breaks:
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
@@ -45,6 +46,15 @@ def html_text(html: str) -> str:
     parser.feed(html)
     parser.close()
     return "\n\n".join(_paragraphs("".join(parser.parts)))
+
+
+def html_parts(html: str) -> list[str]:
+    """The text of an HTML fragment in parts: each block's, and each link's on its own
+    (``<a href=...>NASA</a> / <a href=...>JPL</a>`` is "NASA", "/", "JPL")."""
+    parser = _TextCollector(_BLOCKS | {"a"})
+    parser.feed(html)
+    parser.close()
+    return _paragraphs("".join(parser.parts))
 
 
 def _paragraphs(text: str) -> list[str]:
