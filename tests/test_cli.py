@@ -33,6 +33,8 @@ FIELDS = {
     "related",
     "documents",
     "date_source",
+    "end_date",
+    "published",
 }
 
 

@@ -74,7 +74,9 @@ def test_a_record_row_holds_every_field_and_comes_back_whole() -> None:
         [LINK],
         ODD_NAME,
         "tag",
-        "filename",
+        "eventdate",
+        date(1969, 7, 24),
+        date(1969, 7, 1),
     )
     assert record_row(record) == [
         "1969-07-20",
@@ -85,7 +87,9 @@ def test_a_record_row_holds_every_field_and_comes_back_whole() -> None:
         [["1969-07-20/apollo-11", "1969-07-20", "Apollo 11 lands", ["Apollo", "NASA"]]],
         ODD_NAME,
         "tag",
-        "filename",
+        "eventdate",
+        "1969-07-24",
+        "1969-07-01",
     ]
     back = record_of(_stored(record_row(record)))
     assert _fields(back) == {
@@ -97,7 +101,9 @@ def test_a_record_row_holds_every_field_and_comes_back_whole() -> None:
         "related": [LINK],
         "document": ODD_NAME,
         "via": "tag",
-        "date_source": "filename",
+        "date_source": "eventdate",
+        "end_date": date(1969, 7, 24),
+        "published": date(1969, 7, 1),
     }
 
 
@@ -114,6 +120,8 @@ EVENT = Event(
     ("a.md", ODD_NAME),
     "heading",
     (("Apollo", "context"), ("Moon", "tag")),
+    date(1969, 7, 24),
+    date(1969, 7, 1),
 )
 
 
@@ -129,6 +137,8 @@ def test_event_row_holds_every_field_and_its_ties() -> None:
         ["a.md", ODD_NAME],
         "heading",
         [["Apollo", "context"], ["Moon", "tag"]],
+        "1969-07-24",
+        "1969-07-01",
     ]
 
 

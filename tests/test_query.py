@@ -239,7 +239,7 @@ def test_a_related_document_in_json(corpus: Corpus) -> None:
     )
     assert list(event) == [
         *("kind", "id", "date", "headline", "body", "sources", "entities", "related"),
-        *("documents", "date_source", "via", "score"),
+        *("documents", "date_source", "end_date", "published", "via", "score"),
     ]
     assert document == {
         "kind": "document",
