@@ -30,8 +30,7 @@ PUBLISHED_FIELD = "date"  # the day the post was published: Jekyll's, Hugo's and
 # Fields whose every item is one name, as a site gave it ("Ham Radio and More"); in the
 # other entity fields, one item may join several ("NASA / JPL", "Roscosmos and ESA").
 TAG_FIELDS = frozenset({"tags", "categories", "keywords"})
-_JOINS = re.compile(r"\s+/\s+|\s+(?:and|&)\s+")
-_SEPARATORS = frozenset({"", "/", "and", "&", ",", ";"})  # left between two links
+_JOINS = re.compile(r"(?:^|\s+)(?:/|and|&)(?:\s+|$)")
 
 
 class FieldsError(ValueError):
@@ -184,12 +183,31 @@ def _names(value: object, joined: bool) -> list[str]:
         return []
     found: list[str] = []
     for item in items:
-        if not isinstance(item, str):
-            continue
-        for part in html_parts(item) if "<" in item else [item]:
-            found += _JOINS.split(part) if joined else [part]
-    names = (clean_inline(name) for name in found)
-    return [name for name in names if name.lower() not in _SEPARATORS]
+        if isinstance(item, str):
+            for part in _parts(item):
+                found += _JOINS.split(part) if joined else [part]
+    names = (_trimmed(clean_inline(name)) for name in found)
+    return [name for name in names if any(char.isalnum() for char in name)]
+
+
+def _parts(item: str) -> list[str]:
+    """An item's text in parts: each link's on its own; the text between two links joins
+    them ("/", "and", the Turkish "ve"), and is no name."""
+    if "<" not in item:
+        return [item]
+    parts = html_parts(item)
+    links = [number for number, (_, link) in enumerate(parts) if link]
+    return [
+        text
+        for number, (text, link) in enumerate(parts)
+        if link or not links or not links[0] < number < links[-1]
+    ]
+
+
+def _trimmed(name: str) -> str:
+    """A name without the full stop of a sentence ("China Academy of Space Technology."),
+    but with the dots of an abbreviation ("U.S.")."""
+    return name[:-1].rstrip() if name.endswith(".") and name.count(".") == 1 else name
 
 
 @functools.cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from typing import Any
 
 # Elements that end a line of text, and those whose content is no text at all.
 _BLOCKS = frozenset([
@@ -14,27 +15,48 @@ _HIDDEN = frozenset({"script", "style", "template", "head", "title"})
 
 
 class _TextCollector(HTMLParser):
-    def __init__(self, breaks: frozenset[str] = _BLOCKS) -> None:
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.hidden = 0
-        self.breaks = breaks  # the elements that end a line
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HIDDEN:
             self.hidden += 1
-        elif tag in self.breaks:
+        elif tag in _BLOCKS:
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN:
             self.hidden = max(0, self.hidden - 1)
-        elif tag in self.breaks:
+        elif tag in _BLOCKS:
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
         if not self.hidden:
             self.parts.append(data)
+
+
+class _LinkCollector(_TextCollector):
+    """The text in parts, each link's on its own: a list of [text, whether a link's]."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pieces: list[list[Any]] = [["", False]]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        super().handle_starttag(tag, attrs)
+        if tag == "a" or tag in _BLOCKS:
+            self.pieces.append(["", tag == "a"])
+
+    def handle_endtag(self, tag: str) -> None:
+        super().handle_endtag(tag)
+        if tag == "a" or tag in _BLOCKS:
+            self.pieces.append(["", False])
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.pieces[-1][0] += data
 
 
 def html_text(html: str) -> str:
@@ -48,13 +70,14 @@ def html_text(html: str) -> str:
     return "\n\n".join(_paragraphs("".join(parser.parts)))
 
 
-def html_parts(html: str) -> list[str]:
-    """The text of an HTML fragment in parts: each block's, and each link's on its own
-    (``<a href=...>NASA</a> / <a href=...>JPL</a>`` is "NASA", "/", "JPL")."""
-    parser = _TextCollector(_BLOCKS | {"a"})
+def html_parts(html: str) -> list[tuple[str, bool]]:
+    """The text of an HTML fragment in parts, white space folded: each block's, and each
+    link's on its own, with whether it is a link's (``<a href=...>NASA</a> / <a href=...>JPL</a>``
+    is ("NASA", True), ("/", False), ("JPL", True))."""
+    parser = _LinkCollector()
     parser.feed(html)
     parser.close()
-    return _paragraphs("".join(parser.parts))
+    return [(" ".join(text.split()), link) for text, link in parser.pieces if text.strip()]
 
 
 def _paragraphs(text: str) -> list[str]:
