@@ -177,6 +177,30 @@ def test_a_calendar_event_spans_the_days_up_to_its_end(runner: CliRunner, tmp_pa
     }
 
 
+@pytest.mark.parametrize(
+    ("team", "names"),
+    [  # as the spaceprob.es pages write them, in English and Turkish
+        (
+            '<a href="http://www.nasa.gov/osiris-rex">NASA</a> ve '
+            '<a href="http://www.asteroidmission.org/">Arizona Üniversitesi</a>',
+            ["NASA", "Arizona Üniversitesi"],
+        ),
+        (
+            '<a href="http://en.hit.edu.cn/news/3117">Harbin Institute of Technology</a>.',
+            ["Harbin Institute of Technology"],
+        ),
+        ("China Academy of Space Technology.", ["China Academy of Space Technology"]),
+        ("Roscosmos and ESA", ["Roscosmos", "ESA"]),
+        ('<a href = "http://voyager.jpl.nasa.gov/">NASA / JPL</a>', ["NASA", "JPL"]),
+        ("U.S. Navy & <a href=x>JHU/APL</a>", ["U.S. Navy", "JHU/APL"]),
+        ("Caltech / U.S.", ["Caltech", "U.S."]),  # an abbreviation keeps its dots
+        ("<a href=x>ESA</a> (*)", ["ESA"]),  # no letter, no name
+    ],
+)
+def test_a_team_as_written_gives_its_names(team: str, names: list[str]) -> None:
+    assert list(entity_names({"teams": [team]})) == names
+
+
 def test_a_frontmatter_key_must_be_a_table(tmp_path: Path) -> None:
     with pytest.raises(FieldsError, match=r"^\[frontmatter\] must be a table$"):
         fields_of(["tags"])
@@ -232,7 +256,7 @@ def test_no_entity_name_is_a_dropped_tag_or_empty(tags: list[str], drop: list[st
     assert len(set(names)) == len(names)
 
 
-@given(_names(_NAME), st.sampled_from(["", " ", " / ", " and ", ", ", "<br>"]))
+@given(_names(_NAME), st.sampled_from(["", " ", " / ", " and ", " ve ", ", ", "<br>"]))
 def test_every_link_text_of_a_team_is_a_name(teams: list[str], between: str) -> None:
     linked = between.join(f'<a href="https://example.org/{n}">{n}</a>' for n in teams)
     dropped = {fold(name) for name in DEFAULT_FIELDS.drop_tags}
