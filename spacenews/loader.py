@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from spacenews.entities import AliasTable
     from spacenews.index.view import View
-    from spacenews.parse.frontmatter import Fields
+    from spacenews.parse.fields import Fields
 
 
 def seeds_path() -> Path:
@@ -398,7 +398,7 @@ def _fork_context() -> BaseContext | None:
 def _user_files(roots: Iterable[Path]) -> tuple[list[AliasTable], list[Fields], list[Problem]]:
     """What each root's spacenews.toml says: its alias table, and which front-matter fields
     say what (the defaults for a root without one, or whose [frontmatter] is bad)."""
-    from spacenews.parse.frontmatter import DEFAULT_FIELDS
+    from spacenews.parse.fields import DEFAULT_FIELDS
 
     tables: list[AliasTable] = []
     fields: list[Fields] = []
@@ -417,7 +417,7 @@ def _read_user_file(path: Path, problems: list[Problem]) -> tuple[AliasTable | N
     import tomllib
 
     from spacenews.entities import AliasFileError, read_alias_table
-    from spacenews.parse.frontmatter import FieldsError, fields_of
+    from spacenews.parse.fields import FieldsError, fields_of
 
     table = settings = None
     try:

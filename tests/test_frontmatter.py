@@ -16,14 +16,8 @@ from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
 from spacenews.loader import CACHE_MIN_FILES, index_file
-from spacenews.parse.frontmatter import (
-    DEFAULT_FIELDS,
-    Fields,
-    FieldsError,
-    entity_names,
-    fields_of,
-    post_dates,
-)
+from spacenews.parse.fields import DEFAULT_FIELDS, Fields, FieldsError, fields_of
+from spacenews.parse.frontmatter import entity_names, post_dates
 from spacenews.schema import SCHEMAS
 from spacenews.text import fold
 

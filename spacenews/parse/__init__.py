@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from spacenews.model import Document, EventRecord, Problem
 
 if TYPE_CHECKING:
-    from spacenews.parse.frontmatter import Fields
+    from spacenews.parse.fields import Fields
 
 
 class Parsed:

@@ -3,15 +3,13 @@
 A post with a date is an event; without one it is a document. The YAML is loaded safely
 (python-frontmatter uses ``yaml.SafeLoader``), and only fields of the expected types are read,
 so a hostile header can neither run code nor blow up through aliases. Which fields name
-entities and which date the event is a corpus's choice (``[frontmatter]`` in its
-spacenews.toml, see Fields); the defaults suit the sites read so far.
+entities and which date the event is a corpus's choice (see spacenews.parse.fields).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, fields
 from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any, NamedTuple
@@ -19,6 +17,7 @@ from typing import Any, NamedTuple
 from spacenews.dates import DateError, make_date
 from spacenews.model import EventRecord, Problem, Source
 from spacenews.parse import Handler, Parsed, plaintext
+from spacenews.parse.fields import DEFAULT_FIELDS, Fields
 from spacenews.parse.markup import html_parts
 from spacenews.parse.plaintext import prose_document
 from spacenews.prose import parse_prose_date
@@ -31,57 +30,6 @@ PUBLISHED_FIELD = "date"  # the day the post was published: Jekyll's, Hugo's and
 # other entity fields, one item may join several ("NASA / JPL", "Roscosmos and ESA").
 TAG_FIELDS = frozenset({"tags", "categories", "keywords"})
 _JOINS = re.compile(r"(?:^|\s+)(?:/|and|&)(?:\s+|$)")
-
-
-class FieldsError(ValueError):
-    """A ``[frontmatter]`` table that cannot be used: the message says why, in one line."""
-
-
-@dataclass(frozen=True, slots=True)
-class Fields:
-    """Which front-matter fields say what: a corpus's ``[frontmatter]`` table, field names
-    as its YAML writes them."""
-
-    # Fields whose values name the post's entities.
-    entity_fields: tuple[str, ...] = ("tags", "categories", "teams", "people", "primary_target")
-    # Fields that date the event itself, in order of preference; the post's own date
-    # (PUBLISHED_FIELD, else a date opening the file name) dates it when none is there.
-    date_fields: tuple[str, ...] = ("eventdate", "event_date", "start_date", "launch_date")
-    # Fields that give the day the event ends, in order of preference: read only with one
-    # of date_fields, and only when later than it.
-    end_date_fields: tuple[str, ...] = (
-        "eventdateend",
-        "event_date_end",
-        "end_date",
-        "arrival_date",
-    )
-    # Names no entity field gives, in any case: tags that sort posts rather than name a
-    # topic (Jekyll's and Eleventy's collections, an events listing), and a YAML writer's
-    # placeholder for no value.
-    drop_tags: tuple[str, ...] = ("post", "posts", "event", "events", "None")
-
-    def key(self) -> str:
-        """What decides how a post is read, as text: two Fields with one key read alike."""
-        return repr(tuple(getattr(self, field.name) for field in fields(self)))
-
-
-DEFAULT_FIELDS = Fields()
-
-
-def fields_of(table: object) -> Fields:
-    """The Fields a ``[frontmatter]`` table sets (a key left out keeps its default);
-    FieldsError when a key is unknown or its value is not a list of names."""
-    if not isinstance(table, dict):
-        raise FieldsError("[frontmatter] must be a table")
-    known = [field.name for field in fields(Fields)]
-    values: dict[str, tuple[str, ...]] = {}
-    for key, value in table.items():
-        if key not in known:
-            raise FieldsError(f"[frontmatter] has no key {key!r} (known: {', '.join(known)})")
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise FieldsError(f"[frontmatter] {key} must be a list of non-empty strings")
-        values[key] = tuple(value)
-    return Fields(**values)
 
 
 def detect(text: str) -> bool:
