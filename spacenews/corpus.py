@@ -372,9 +372,9 @@ def names_from(
 
 
 def merge(key: str, records: list[EventRecord]) -> Event:
-    """One event keeping everything each record said of it: the day, headline and date
-    source of the first record with a body, sources or links (else of the first record),
-    the first story given,
+    """One event keeping everything each record said of it: the day, headline, date source,
+    end date and publication date of the first record with a body, sources or links (else
+    of the first record), the first story given,
     the longest body (the first of them; of the English ones, when the bodies differ and one
     is in English: a site may tell an event in two languages), and each source, entity, link,
     file and tie once, in the order the records give them (entities are the same when fold
@@ -424,6 +424,8 @@ def merge(key: str, records: list[EventRecord]) -> Event:
         main.date_source,
         tuple(ties),
         story,
+        end_date=main.end_date,
+        published=main.published,
     )
 
 

@@ -9,11 +9,12 @@ import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spacenews.corpus import Corpus, CorpusError, Progress
-from spacenews.index.fresh import FileRows, file_rows, refresh
+from spacenews.index.fresh import FileRows, file_rows, refresh, settle
 from spacenews.model import Problem
 from spacenews.parse import Parsed, parse_text, reads_long_lines
 from spacenews.walk import USER_FILE, SourceFile, walk_files
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
     from spacenews.entities import AliasTable
     from spacenews.index.view import View
+    from spacenews.parse.fields import Fields
 
 
 def seeds_path() -> Path:
@@ -81,7 +83,7 @@ def load_corpus(
     """
     roots = _existing_roots(paths)
     notices: list[str] = []
-    tables, table_problems = _alias_tables(roots)
+    tables, fields, table_problems = _user_files(roots)
     collecting = gc.isenabled()
     gc.disable()  # the loader makes millions of objects and no cycles: collecting is waste
     try:
@@ -90,10 +92,10 @@ def load_corpus(
         path = _kept_path(roots, len(files), cache, db, notices)
         view = None
         if path is not None:
-            view = _open_kept_index(path, roots, files, tables, notices, workers, progress)
+            view = _open_kept_index(path, roots, files, tables, fields, notices, workers, progress)
         if view is None:
             private = _this_run_only(roots, len(files))
-            view = _bring_up_to_date(private, files, tables, workers, progress)
+            view = _bring_up_to_date(private, files, tables, fields, workers, progress)
         corpus = Corpus.of_view(view, tables)
         # Each problem names its file as the user can open it, unique across the roots.
         stored = [_located(roots[root], problem) for root, problem in view.rooted_problems()]
@@ -180,9 +182,10 @@ def index_results(
     from spacenews.index.mains import give_main_names
     from spacenews.index.view import View
 
+    tables = list(alias_tables)
     db = _this_run_only([])
-    refresh(db, files, rows, progress, partial(give_main_names, tables=list(alias_tables)))
-    return Corpus.of_view(View(db), alias_tables)
+    refresh(db, files, rows, progress, partial(give_main_names, tables=tables))
+    return Corpus.of_view(View(db), tables)
 
 
 def _this_run_only(roots: list[Path], files: int = 0) -> sqlite3.Connection:
@@ -197,15 +200,19 @@ def _bring_up_to_date(
     db: sqlite3.Connection,
     files: list[SourceFile],
     tables: list[AliasTable],
+    fields: list[Fields],
     workers: int | None,
     progress: Progress | None,
 ) -> View:
-    """The database brought up to date with the files and alias tables, and its view."""
+    """The database brought up to date with the files, read with each root's fields, and
+    with the alias tables; and its view."""
     from spacenews.index.mains import give_main_names
     from spacenews.index.view import View
 
+    settle(db, "\n".join(root.key() for root in fields))
     finish = partial(give_main_names, tables=tables)
-    refresh(db, files, lambda todo: _parse_rows(todo, workers, progress), progress, finish)
+    parse = lambda todo: _parse_rows(todo, fields, workers, progress)  # noqa: E731
+    refresh(db, files, parse, progress, finish)
     give_main_names(db, tables)  # the alias tables alone may have changed
     return View(db)
 
@@ -215,6 +222,7 @@ def _open_kept_index(
     roots: list[Path],
     files: list[SourceFile],
     tables: list[AliasTable],
+    fields: list[Fields],
     notices: list[str],
     workers: int | None,
     progress: Progress | None,
@@ -229,13 +237,15 @@ def _open_kept_index(
     if db is None:
         return None
     try:
-        return _bring_up_to_date(db, files, tables, workers, progress)
+        return _bring_up_to_date(db, files, tables, fields, workers, progress)
     except sqlite3.DatabaseError as error:
         db.close()
         store.set_aside(path)
         notices.append(f"index {path} set aside and rebuilt: it is corrupt ({error})")
         db = _database(path, roots, notices)
-        return None if db is None else _bring_up_to_date(db, files, tables, workers, progress)
+        if db is None:
+            return None
+        return _bring_up_to_date(db, files, tables, fields, workers, progress)
 
 
 def _database(path: Path, roots: list[Path], notices: list[str]) -> sqlite3.Connection | None:
@@ -277,8 +287,9 @@ def _located(root: Path, problem: Problem) -> Problem:
     return problem._replace(path=str(path.relative_to(here) if path.is_relative_to(here) else path))
 
 
-def _parse_file(file: SourceFile) -> Parsed:
-    """Read and parse one file of the walk: the loader's single way to do it."""
+def _parse_file(file: SourceFile, fields: Fields | None = None) -> Parsed:
+    """Read and parse one file of the walk (front matter with its root's fields): the
+    loader's single way to do it."""
     path, relative = file.path, file.relative
     try:
         text, problems = _read_text(path, relative)
@@ -288,7 +299,7 @@ def _parse_file(file: SourceFile) -> Parsed:
     if text is None:
         return Parsed(problems=problems)
     try:
-        parsed = parse_text(text, relative)
+        parsed = parse_text(text, relative, fields)
     except Exception as error:  # noqa: BLE001 - one broken file must not hide the others
         reason = f"could not be parsed ({type(error).__name__})"
         return Parsed(problems=[*problems, Problem(relative, 0, reason, skipped=True)])
@@ -375,13 +386,17 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 
 def _parse_rows(
-    files: list[SourceFile], workers: int | None, progress: Progress | None
+    files: list[SourceFile],
+    fields: list[Fields],
+    workers: int | None,
+    progress: Progress | None,
 ) -> Iterator[FileRows]:
-    """The rows of each file, in the files' order: parsed here, or by worker processes when
-    there are many (each hands back the rows, not the parse results: far smaller)."""
+    """The rows of each file, in the files' order, read with its root's fields: parsed
+    here, or by worker processes when there are many (each hands back the rows, not the
+    parse results: far smaller)."""
     if _worker_count(len(files), workers) <= 1:
         for done, file in enumerate(files, 1):
-            yield file_rows(_parse_file(file))
+            yield file_rows(_parse_file(file, fields[file.root]))
             _tell(progress, PARSING, done, len(files))
         return
     from concurrent.futures import ProcessPoolExecutor
@@ -389,15 +404,15 @@ def _parse_rows(
     jobs = [files[start : start + CHUNK_FILES] for start in range(0, len(files), CHUNK_FILES)]
     count = _worker_count(len(files), workers)
     with ProcessPoolExecutor(max_workers=count, mp_context=_fork_context()) as pool:
-        for done, chunk in enumerate(pool.map(_parse_chunk, jobs), 1):
+        for done, chunk in enumerate(pool.map(_parse_chunk, jobs, repeat(fields)), 1):
             yield from chunk
             if progress:
                 progress(PARSING, min(done * CHUNK_FILES, len(files)), len(files))
 
 
-def _parse_chunk(files: list[SourceFile]) -> list[FileRows]:
+def _parse_chunk(files: list[SourceFile], fields: list[Fields]) -> list[FileRows]:
     gc.disable()
-    return [file_rows(_parse_file(file)) for file in files]
+    return [file_rows(_parse_file(file, fields[file.root])) for file in files]
 
 
 def _tell(progress: Progress | None, what: str, done: int, total: int) -> None:
@@ -420,18 +435,46 @@ def _fork_context() -> BaseContext | None:
     return multiprocessing.get_context("fork") if "fork" in methods else None
 
 
-def _alias_tables(roots: Iterable[Path]) -> tuple[list[AliasTable], list[Problem]]:
+def _user_files(roots: Iterable[Path]) -> tuple[list[AliasTable], list[Fields], list[Problem]]:
+    """What each root's spacenews.toml says: its alias table, and which front-matter fields
+    say what (the defaults for a root without one, or whose [frontmatter] is bad)."""
+    from spacenews.parse.fields import DEFAULT_FIELDS
+
     tables: list[AliasTable] = []
-    problems = []
+    fields: list[Fields] = []
+    problems: list[Problem] = []
     for root in roots:
         path = root / USER_FILE
-        if not path.is_file():
-            continue
-        from spacenews.entities import AliasFileError, read_alias_table
+        found: list[Problem] = []
+        table, settings = _read_user_file(path, found) if path.is_file() else (None, None)
+        problems += [_located(root, problem) for problem in found]
+        tables += [table] if table else []
+        fields.append(settings or DEFAULT_FIELDS)
+    return tables, fields, problems
 
+
+def _read_user_file(path: Path, problems: list[Problem]) -> tuple[AliasTable | None, Fields | None]:
+    """A spacenews.toml's alias table and fields, each None when it cannot be used (which
+    problems are told)."""
+    import tomllib
+
+    from spacenews.entities import AliasFileError, read_alias_table
+    from spacenews.parse.fields import FieldsError, fields_of
+
+    table = settings = None
+    try:
+        data = path.read_bytes()
+        document = tomllib.loads(data.decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        problems.append(Problem(USER_FILE, 0, f"not used: {error}"))
+        return None, None
+    try:
+        table = read_alias_table(data)
+    except AliasFileError as error:
+        problems.append(Problem(USER_FILE, 0, f"alias file not used: {error}"))
+    if "frontmatter" in document:
         try:
-            tables.append(read_alias_table(path.read_bytes()))
-        except (OSError, AliasFileError) as error:
-            problem = Problem(USER_FILE, 0, f"alias file not used: {error}")
-            problems.append(_located(root, problem))
-    return tables, problems
+            settings = fields_of(document["frontmatter"])
+        except FieldsError as error:
+            problems.append(Problem(USER_FILE, 0, f"{error}: the defaults are used"))
+    return table, settings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, NamedTuple
@@ -92,6 +93,10 @@ class Event(NamedTuple):
     ties: tuple[tuple[str, str], ...] = ()
     story: str = ""  # the story it belongs to (an event page's ##### heading); "" when none
     names: tuple[str, ...] = ()  # the entities as the files wrote them; () when the same
+    end_date: datetime.date | None = None  # the day it ends, when it lasts several days
+    published: datetime.date | None = (
+        None  # the day its post was published, when another field dates it
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of an event: the public contract of ``--json``."""
@@ -112,6 +117,8 @@ class Event(NamedTuple):
             "documents": list(self.documents),
             "date_source": self.date_source,
             "story": self.story,
+            "end_date": None if self.end_date is None else self.end_date.isoformat(),
+            "published": None if self.published is None else self.published.isoformat(),
         }
 
 
@@ -185,8 +192,10 @@ class EventRecord:
         "date",
         "date_source",
         "document",
+        "end_date",
         "entities",
         "headline",
+        "published",
         "related",
         "sources",
         "story",
@@ -205,6 +214,8 @@ class EventRecord:
         via: str = "context",  # how its entities were given: "context" lines or "tag"s
         date_source: str = "heading",  # where its date came from
         story: str = "",  # the story it belongs to; "" when none
+        end_date: datetime.date | None = None,  # the day the event ends, when given
+        published: datetime.date | None = None,  # the post's own date, when another dates it
     ) -> None:
         self.date = date
         self.headline = headline
@@ -216,6 +227,8 @@ class EventRecord:
         self.via = via
         self.date_source = date_source
         self.story = story
+        self.end_date = end_date
+        self.published = published
 
 
 def link_record(link: Related, document: str) -> EventRecord:

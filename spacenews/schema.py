@@ -41,6 +41,10 @@ EVENT_FIELDS: dict[str, Any] = {
     "documents": _STRINGS,
     "date_source": _STRING,
     "story": _STRING,
+    # Front matter: the day the event ends, and the post's own date when another field
+    # (eventdate, launch_date, ...) dates the event; null otherwise.
+    "end_date": _NULLABLE_DATE,
+    "published": _NULLABLE_DATE,
 }
 DOCUMENT_FIELDS: dict[str, Any] = {
     "kind": {"const": "document"},

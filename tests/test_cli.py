@@ -35,6 +35,8 @@ FIELDS = {
     "documents",
     "date_source",
     "story",
+    "end_date",
+    "published",
 }
 
 

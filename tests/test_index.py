@@ -74,8 +74,10 @@ def test_a_record_row_holds_every_field_and_comes_back_whole() -> None:
         [LINK],
         ODD_NAME,
         "tag",
-        "filename",
+        "eventdate",
         "Apollo program",
+        date(1969, 7, 24),
+        date(1969, 7, 1),
     )
     assert record_row(record) == [
         "1969-07-20",
@@ -86,8 +88,10 @@ def test_a_record_row_holds_every_field_and_comes_back_whole() -> None:
         [["1969-07-20/apollo-11", "1969-07-20", "Apollo 11 lands", ["Apollo", "NASA"]]],
         ODD_NAME,
         "tag",
-        "filename",
+        "eventdate",
         "Apollo program",
+        "1969-07-24",
+        "1969-07-01",
     ]
     back = record_of(_stored(record_row(record)))
     assert _fields(back) == {
@@ -99,8 +103,10 @@ def test_a_record_row_holds_every_field_and_comes_back_whole() -> None:
         "related": [LINK],
         "document": ODD_NAME,
         "via": "tag",
-        "date_source": "filename",
+        "date_source": "eventdate",
         "story": "Apollo program",
+        "end_date": date(1969, 7, 24),
+        "published": date(1969, 7, 1),
     }
 
 
@@ -119,6 +125,8 @@ EVENT = Event(
     (("Apollo", "context"), ("Moon", "tag")),
     "Apollo program",
     ("apollo", "Moon"),
+    date(1969, 7, 24),
+    date(1969, 7, 1),
 )
 
 
@@ -136,6 +144,8 @@ def test_event_row_holds_every_field_and_its_ties() -> None:
         [["Apollo", "context"], ["Moon", "tag"]],
         "Apollo program",
         ["apollo", "Moon"],
+        "1969-07-24",
+        "1969-07-01",
     ]
 
 

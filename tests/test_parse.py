@@ -53,6 +53,8 @@ def _document(document: Document) -> dict[str, Any]:
 
 
 def _record(record: EventRecord) -> dict[str, Any]:
+    # The dates only front matter gives, only when given: other formats' goldens stay as they were.
+    dates = {"end_date": record.end_date, "published": record.published}
     return {
         "date": record.date.isoformat(),
         "headline": record.headline,
@@ -66,6 +68,7 @@ def _record(record: EventRecord) -> dict[str, Any]:
         # Only where there is one: the formats without stories keep their golden files as
         # they were.
         **({"story": record.story} if record.story else {}),
+        **{name: day.isoformat() for name, day in dates.items() if day is not None},
     }
 
 

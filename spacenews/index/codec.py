@@ -46,12 +46,14 @@ def record_row(record: EventRecord) -> list[Any]:
         record.via,
         record.date_source,
         record.story,
+        _day_row(record.end_date),
+        _day_row(record.published),
     ]
 
 
 def record_of(row: list[Any]) -> EventRecord:
     """A record from record_row's values."""
-    day, headline, body, sources, entities, related, document, via, date_source, story = row
+    day, headline, body, sources, entities, related, document, via, date_source, story = row[:10]
     return EventRecord(
         _day(day),
         headline,
@@ -63,7 +65,17 @@ def record_of(row: list[Any]) -> EventRecord:
         via,
         date_source,
         story,
+        _day_of(row[10]),
+        _day_of(row[11]),
     )
+
+
+def _day_row(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _day_of(value: str | None) -> date | None:
+    return None if value is None else _day(value)
 
 
 def _link_row(link: Related) -> list[Any]:
@@ -89,6 +101,8 @@ def event_row(event: Event) -> list[Any]:
         [list(tie) for tie in event.ties],
         event.story,
         list(event.names),
+        _day_row(event.end_date),
+        _day_row(event.published),
     ]
 
 
@@ -107,7 +121,7 @@ def event_of(row: list[Any]) -> Event:
         ties,
         story,
         names,
-    ) = row
+    ) = row[:12]
     return Event(
         key,
         _day(day),
@@ -121,6 +135,8 @@ def event_of(row: list[Any]) -> Event:
         tuple((name, via) for name, via in ties),
         story,
         tuple(names),
+        _day_of(row[12]),
+        _day_of(row[13]),
     )
 
 

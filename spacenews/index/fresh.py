@@ -119,6 +119,24 @@ def stat_key(path: str) -> Key:
     return info.st_size, info.st_mtime_ns
 
 
+def settle(db: sqlite3.Connection, settings: str) -> None:
+    """Make every file be parsed again by the next refresh when the settings that decide
+    how files are read (a corpus's [frontmatter] fields) are not those the rows were made
+    with; then remember these."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'settings'").fetchone()
+    if row is not None and row[0] == settings:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        # No stat gives a size below zero, nor NO_KEY's: each file now differs from its row.
+        db.execute("UPDATE files SET size = -2")
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('settings', ?)", (settings,))
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
 def refresh(
     db: sqlite3.Connection,
     files: list[SourceFile],

@@ -29,6 +29,7 @@ _MODULES = (
     "parse/__init__.py",
     "parse/eventpage.py",
     "parse/frontmatter.py",
+    "parse/fields.py",
     "parse/plaintext.py",
     "parse/launchlog.py",
     "parse/feed.py",

@@ -8,9 +8,12 @@ text accepts everything, so every readable file yields something.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from spacenews.model import Document, EventRecord, Problem
+
+if TYPE_CHECKING:
+    from spacenews.parse.fields import Fields
 
 
 class Parsed:
@@ -38,13 +41,14 @@ class Handler(NamedTuple):
     parse: Callable[[str, str], Parsed]
 
 
-def handlers() -> tuple[Handler, ...]:
-    """The handlers, most specific first."""
+def handlers(fields: Fields | None = None) -> tuple[Handler, ...]:
+    """The handlers, most specific first; fields says which front-matter fields say what
+    (a corpus's spacenews.toml: None for the defaults)."""
     from spacenews.parse import eventpage, feed, frontmatter, jsonfeed, launchlog, plaintext, snapi
 
     return (
         eventpage.HANDLER,
-        frontmatter.HANDLER,
+        frontmatter.HANDLER if fields is None else frontmatter.handler(fields),
         feed.HANDLER,
         jsonfeed.HANDLER,
         snapi.HANDLER,
@@ -61,9 +65,10 @@ def reads_long_lines(text: str) -> bool:
     return any(handler.detect(text) for handler in (feed.HANDLER, jsonfeed.HANDLER, snapi.HANDLER))
 
 
-def parse_text(text: str, path: str) -> Parsed:
-    """Parse a decoded text with the first handler that recognises it."""
-    for handler in handlers():
+def parse_text(text: str, path: str, fields: Fields | None = None) -> Parsed:
+    """Parse a decoded text with the first handler that recognises it (front matter read
+    with these fields: None for the defaults)."""
+    for handler in handlers(fields):
         if handler.detect(text):
             return handler.parse(text, path)
     raise AssertionError("the plain-text handler accepts every text")  # pragma: no cover

@@ -2,7 +2,8 @@
 
 A post with a date is an event; without one it is a document. The YAML is loaded safely
 (python-frontmatter uses ``yaml.SafeLoader``), and only fields of the expected types are read,
-so a hostile header can neither run code nor blow up through aliases.
+so a hostile header can neither run code nor blow up through aliases. Which fields name
+entities and which date the event is a corpus's choice (see spacenews.parse.fields).
 """
 
 from __future__ import annotations
@@ -11,22 +12,24 @@ import functools
 import re
 from datetime import date, datetime
 from pathlib import PurePath
-from typing import Any
+from typing import Any, NamedTuple
 
 from spacenews.dates import DateError, make_date
 from spacenews.model import EventRecord, Problem, Source
 from spacenews.parse import Handler, Parsed, plaintext
-from spacenews.parse.markup import heading_text
+from spacenews.parse.fields import DEFAULT_FIELDS, Fields
+from spacenews.parse.markup import heading_text, html_parts
 from spacenews.parse.plaintext import prose_document
 from spacenews.prose import parse_prose_date
-from spacenews.text import clean_inline, strip_controls
+from spacenews.text import clean_inline, fold, strip_controls
 
 _OPENING = re.compile(r"---[ \t]*\n")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-# Fields that carry the date of the event itself, in order of preference.
-DATE_FIELDS = ("date", "eventdate", "launch_date")
-# Tags that Jekyll and Eleventy sites use to gather posts into a collection, not to name a topic.
-COLLECTION_TAGS = frozenset({"post", "posts"})
+PUBLISHED_FIELD = "date"  # the day the post was published: Jekyll's, Hugo's and Eleventy's
+# Fields whose every item is one name, as a site gave it ("Ham Radio and More"); in the
+# other entity fields, one item may join several ("NASA / JPL", "Roscosmos and ESA").
+TAG_FIELDS = frozenset({"tags", "categories", "keywords"})
+_JOINS = re.compile(r"(?:^|\s+)(?:/|and|&)(?:\s+|$)")
 
 
 def detect(text: str) -> bool:
@@ -34,7 +37,7 @@ def detect(text: str) -> bool:
     return _OPENING.match(text) is not None and "\n---" in text[3:]
 
 
-def parse(text: str, path: str) -> Parsed:
+def parse(text: str, path: str, fields: Fields = DEFAULT_FIELDS) -> Parsed:
     """An event when the post has a date, a document otherwise; a post whose header cannot
     be read is read as plain text, with a problem."""
     try:
@@ -45,25 +48,119 @@ def parse(text: str, path: str) -> Parsed:
         parsed.problems.append(Problem(path, _error_line(error), reason))
         return parsed
     title = _text_field(metadata, "title") or _first_line_of(content) or PurePath(path).stem
-    day, source = post_date(metadata, path)
-    tags = _tags(metadata.get("tags"))
-    if day is None:
-        document = prose_document(path, title, "front-matter", content, tags)
+    dating = post_dates(metadata, path, fields)
+    names = entity_names(metadata, fields)
+    if dating.day is None:
+        document = prose_document(path, title, "front-matter", content, names)
         return Parsed(documents=[document])
     body = strip_controls(content).strip()
-    record = EventRecord(day, title, body, _sources(metadata), list(tags), document=path)
-    record.via, record.date_source = "tag", source
+    record = EventRecord(
+        dating.day,
+        title,
+        body,
+        _sources(metadata),
+        list(names),
+        document=path,
+        via="tag",
+        date_source=dating.source,
+        end_date=dating.end,
+        published=dating.published,
+    )
     return Parsed(records=[record])
 
 
-def post_date(metadata: dict[str, Any], path: str) -> tuple[date | None, str]:
-    """The post's date and where it came from: a date field of the header (ISO or prose),
-    else a date opening the file name (``2024-08-8-title.md``)."""
-    for name in DATE_FIELDS:
+def handler(fields: Fields) -> Handler:
+    """The front-matter handler reading posts with these fields."""
+    if fields == DEFAULT_FIELDS:
+        return HANDLER
+    return _handler(fields)
+
+
+@functools.cache
+def _handler(fields: Fields) -> Handler:
+    return Handler(HANDLER.name, detect, functools.partial(parse, fields=fields))
+
+
+class Dating(NamedTuple):
+    """When a post's event happened, and what else the header says of its dates."""
+
+    day: date | None  # the event's day: None for a post without one (a document)
+    source: str  # the field it came from, or "filename"
+    published: date | None = None  # the post's own date, when another field dates the event
+    end: date | None = None  # the day the event ends, when given and later than day
+
+
+def post_dates(metadata: dict[str, Any], path: str, fields: Fields = DEFAULT_FIELDS) -> Dating:
+    """The event's day and where it came from: the first of the fields' date_fields that
+    holds a date (ISO or prose), else the post's own date (its PUBLISHED_FIELD, else a date
+    opening the file name, ``2024-08-8-title.md``), which is then kept as published."""
+    published, source = _as_date(metadata.get(PUBLISHED_FIELD)), PUBLISHED_FIELD
+    if published is None:
+        published, source = _as_date(PurePath(path).name), "filename"
+    for name in fields.date_fields:
         day = _as_date(metadata.get(name))
         if day is not None:
-            return day, name
-    return _as_date(PurePath(path).name), "filename"
+            return Dating(day, name, published, _end_date(metadata, day, fields))
+    return Dating(published, source)
+
+
+def _end_date(metadata: dict[str, Any], day: date, fields: Fields) -> date | None:
+    for name in fields.end_date_fields:
+        end = _as_date(metadata.get(name))
+        if end is not None:
+            return end if end > day else None
+    return None
+
+
+def entity_names(metadata: dict[str, Any], fields: Fields = DEFAULT_FIELDS) -> tuple[str, ...]:
+    """The names the entity fields give, each once, in the fields' order, but drop_tags.
+    A field holds a list or a string of comma-separated names; HTML in a name is read as
+    its text, and an item holding several links gives each link's text."""
+    dropped = _folded(fields.drop_tags)
+    names: dict[str, None] = {}
+    for field in fields.entity_fields:
+        for name in _names(metadata.get(field), field not in TAG_FIELDS):
+            if fold(name) not in dropped:
+                names.setdefault(name)
+    return tuple(names)
+
+
+def _names(value: object, joined: bool) -> list[str]:
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list):
+        return []
+    found: list[str] = []
+    for item in items:
+        if isinstance(item, str):
+            for part in _parts(item):
+                found += _JOINS.split(part) if joined else [part]
+    names = (_trimmed(clean_inline(name)) for name in found)
+    return [name for name in names if any(char.isalnum() for char in name)]
+
+
+def _parts(item: str) -> list[str]:
+    """An item's text in parts: each link's on its own; the text between two links joins
+    them ("/", "and", the Turkish "ve"), and is no name."""
+    if "<" not in item:
+        return [item]
+    parts = html_parts(item)
+    links = [number for number, (_, link) in enumerate(parts) if link]
+    return [
+        text
+        for number, (text, link) in enumerate(parts)
+        if link or not links or not links[0] < number < links[-1]
+    ]
+
+
+def _trimmed(name: str) -> str:
+    """A name without the full stop of a sentence ("China Academy of Space Technology."),
+    but with the dots of an abbreviation ("U.S.")."""
+    return name[:-1].rstrip() if name.endswith(".") and name.count(".") == 1 else name
+
+
+@functools.cache
+def _folded(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(fold(name) for name in names)
 
 
 def _split(text: str) -> tuple[dict[str, Any], str]:
@@ -112,14 +209,6 @@ def _as_date(value: object) -> date | None:
 def _text_field(metadata: dict[str, Any], name: str) -> str:
     value = metadata.get(name)
     return clean_inline(str(value)) if isinstance(value, str | int | float) else ""
-
-
-def _tags(value: object) -> tuple[str, ...]:
-    items = value.split(",") if isinstance(value, str) else value
-    if not isinstance(items, list):
-        return ()
-    tags = (clean_inline(item) for item in items if isinstance(item, str))
-    return tuple(dict.fromkeys(tag for tag in tags if tag and tag.lower() not in COLLECTION_TAGS))
 
 
 def _sources(metadata: dict[str, Any]) -> list[Source]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from spacenews.text import clean_inline
@@ -47,6 +47,28 @@ class _TextCollector(HTMLParser):
             self.parts.append(data)
 
 
+class _LinkCollector(_TextCollector):
+    """The text in parts, each link's on its own: a list of [text, whether a link's]."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pieces: list[list[Any]] = [["", False]]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        super().handle_starttag(tag, attrs)
+        if tag == "a" or tag in _BLOCKS:
+            self.pieces.append(["", tag == "a"])
+
+    def handle_endtag(self, tag: str) -> None:
+        super().handle_endtag(tag)
+        if tag == "a" or tag in _BLOCKS:
+            self.pieces.append(["", False])
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.pieces[-1][0] += data
+
+
 def html_text(html: str) -> str:
     """The text of an HTML fragment: tags dropped, entities decoded, a paragraph per block,
     white space folded within each."""
@@ -56,6 +78,16 @@ def html_text(html: str) -> str:
     parser.feed(html)
     parser.close()
     return "\n\n".join(_paragraphs("".join(parser.parts)))
+
+
+def html_parts(html: str) -> list[tuple[str, bool]]:
+    """The text of an HTML fragment in parts, white space folded: each block's, and each
+    link's on its own, with whether it is a link's (``<a href=...>NASA</a> / <a href=...>JPL</a>``
+    is ("NASA", True), ("/", False), ("JPL", True))."""
+    parser = _LinkCollector()
+    parser.feed(html)
+    parser.close()
+    return [(" ".join(text.split()), link) for text, link in parser.pieces if text.strip()]
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -32,7 +32,7 @@ def to_ics(events: Sequence[Event]) -> str:
         # DTSTAMP is required; the event's own day keeps exports identical run after run.
         entry.add("dtstamp", datetime.combine(event.date, time(), UTC))
         entry.add("dtstart", event.date)
-        entry.add("dtend", event.date + timedelta(days=1))
+        entry.add("dtend", (event.end_date or event.date) + timedelta(days=1))  # exclusive
         entry.add("summary", event.headline)
         if description := _description(event):
             entry.add("description", description)

@@ -188,8 +188,13 @@ def problem_lines(problems: Sequence[Problem]) -> Text:
 
 
 def _event(event: Event) -> list[RenderableType]:
-    heading = Text.assemble((event.date.isoformat(), f"bold {DATE_STYLE}"), "  ")
+    days = event.date.isoformat()
+    if event.end_date:  # written as a range is everywhere else (dates.py)
+        days += f"..{event.end_date.isoformat()}"
+    heading = Text.assemble((days, f"bold {DATE_STYLE}"), "  ")
     heading.append_text(inline(event.headline, "bold"))
+    if event.published:
+        heading.append(f"  (published {event.published.isoformat()})", style="dim")
     parts: list[RenderableType] = [heading]
     if event.body:
         parts.append(Padding(body(event.body), (1, 0, 0, 2), expand=False))

@@ -1,0 +1,59 @@
+"""Which front-matter fields say what: a corpus's ``[frontmatter]`` table in its
+spacenews.toml, or the defaults, which suit the sites read so far (see frontmatter).
+
+Apart from the parser, so that a run reading its index only knows the fields without
+importing the parsers.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class FieldsError(ValueError):
+    """A ``[frontmatter]`` table that cannot be used: the message says why, in one line."""
+
+
+class Fields(NamedTuple):
+    """Which front-matter fields say what, field names as the YAML writes them."""
+
+    # Fields whose values name the post's entities.
+    entity_fields: tuple[str, ...] = ("tags", "categories", "teams", "people", "primary_target")
+    # Fields that date the event itself, in order of preference; the post's own date
+    # ("date", else a date opening the file name) dates it when none is there.
+    date_fields: tuple[str, ...] = ("eventdate", "event_date", "start_date", "launch_date")
+    # Fields that give the day the event ends, in order of preference: read only with one
+    # of date_fields, and only when later than it.
+    end_date_fields: tuple[str, ...] = (
+        "eventdateend",
+        "event_date_end",
+        "end_date",
+        "arrival_date",
+    )
+    # Names no entity field gives, in any case: tags that sort posts rather than name a
+    # topic (Jekyll's and Eleventy's collections, an events listing), and a YAML writer's
+    # placeholder for no value.
+    drop_tags: tuple[str, ...] = ("post", "posts", "event", "events", "None")
+
+    def key(self) -> str:
+        """What decides how a post is read, as text: two Fields with one key read alike."""
+        return repr(tuple(self))
+
+
+DEFAULT_FIELDS = Fields()
+
+
+def fields_of(table: object) -> Fields:
+    """The Fields a ``[frontmatter]`` table sets (a key left out keeps its default);
+    FieldsError when a key is unknown or its value is not a list of names."""
+    if not isinstance(table, dict):
+        raise FieldsError("[frontmatter] must be a table")
+    values: dict[str, tuple[str, ...]] = {}
+    for key, value in table.items():
+        if key not in Fields._fields:
+            known = ", ".join(Fields._fields)
+            raise FieldsError(f"[frontmatter] has no key {key!r} (known: {known})")
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise FieldsError(f"[frontmatter] {key} must be a list of non-empty strings")
+        values[key] = tuple(value)
+    return Fields(**values)
