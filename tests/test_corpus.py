@@ -51,7 +51,8 @@ def test_an_event_seen_twice_keeps_what_each_place_said() -> None:
     assert launch.body.startswith("Europe and Russia")
     assert len(launch.sources) == 2 and len(launch.related) == 5
     # Kazakhstan comes from seed 000's related link, the rest from the page's own links.
-    assert "Kazakhstan" in launch.entities and "Russian Federal Space Agency" in launch.entities
+    assert "Kazakhstan" in launch.entities and "Roscosmos" in launch.entities
+    assert "Russian Federal Space Agency" in launch.names
     assert launch.documents == ("000_76f20314677eaf20.txt", "001_b02bc1e1bd4a287c.txt")
 
 
@@ -88,7 +89,8 @@ def test_merge_unions_case_insensitively() -> None:
     ]
     event, linked = index_results([Parsed(records=records)]).events
     assert (linked.id, linked.documents, linked.date_source) == ("2020-01-02/x", ("b",), "link")
-    assert event.entities == ("ESA", "Mars")
+    assert event.names == ("ESA", "Mars")  # by main name, ESA is the shipped table's
+    assert event.entities == ("European Space Agency", "Mars")
     assert event.body == "Body" and event.headline == "Same headline!"
     assert event.related == (link,) and event.documents == ("a", "b")
 
