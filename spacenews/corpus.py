@@ -17,6 +17,8 @@ from spacenews.model import (
     Problem,
     Related,
     Source,
+    Translation,
+    translated,
 )
 from spacenews.text import fold
 
@@ -205,7 +207,8 @@ class Corpus:
         if self._texts is not None:
             return self._texts()
         return (
-            EventText(e.id, e.date, e.headline, e.body, e.names or e.entities) for e in self.events
+            EventText(e.id, e.date, e.headline, e.body, e.names or e.entities, translated(e))
+            for e in self.events
         )
 
     def naming(self, finder: Finder) -> set[int]:
@@ -378,7 +381,11 @@ def merge(key: str, records: list[EventRecord]) -> Event:
     the longest body (the first of them; of the English ones, when the bodies differ and one
     is in English: a site may tell an event in two languages), and each source, entity, link,
     file and tie once, in the order the records give them (entities are the same when fold
-    says so)."""
+    says so).
+
+    When the records come from pages in several languages (translations of one page), the
+    main text is that of the English pages if any, else of the first language met; each
+    other language gives a translation: its first record's headline, body and file."""
     # One pass over the records: this runs for every event of the corpus.
     main = None
     body = story = ""
@@ -388,16 +395,24 @@ def merge(key: str, records: list[EventRecord]) -> Event:
     related: dict[str, Related] = {}
     documents: dict[str, None] = {}
     ties: dict[tuple[str, str], None] = {}
+    language = _main_language(records)
+    translations: dict[str, Translation] = {}
     for record in records:
-        if main is None and (record.body or record.sources or record.related):
-            main = record
-        if record.story and not story:
-            story = record.story
-        if record.body and record.body != body:
-            if not body:
-                body = record.body
-            elif record.body not in others:
-                others.append(record.body)
+        if language and record.lang and record.lang != language:
+            if record.lang not in translations:
+                translations[record.lang] = Translation(
+                    record.lang, record.headline, record.body, record.document
+                )
+        else:
+            if main is None and (record.body or record.sources or record.related):
+                main = record
+            if record.story and not story:
+                story = record.story
+            if record.body and record.body != body:
+                if not body:
+                    body = record.body
+                elif record.body not in others:
+                    others.append(record.body)
         for source in record.sources:
             sources.setdefault(source.url, source)
         known = _TIED.get(record.via) or _TIED.setdefault(record.via, {})
@@ -411,7 +426,7 @@ def merge(key: str, records: list[EventRecord]) -> Event:
             related.setdefault(link.id, link)
         if record.document:
             documents[record.document] = None
-    main = main or records[0]
+    main = main or next(r for r in records if not language or r.lang in ("", language))
     return Event(
         key,
         main.date,
@@ -426,7 +441,17 @@ def merge(key: str, records: list[EventRecord]) -> Event:
         story,
         end_date=main.end_date,
         published=main.published,
+        translations=tuple(translations.values()),
     )
+
+
+def _main_language(records: list[EventRecord]) -> str:
+    """The language of an event's main text, when its records come from pages in several
+    languages: English if one is, else the first met; "" when they are not."""
+    found = dict.fromkeys(record.lang for record in records if record.lang)
+    if len(found) < 2:
+        return ""
+    return "en" if "en" in found else next(iter(found))
 
 
 def _body(first: str, others: list[str]) -> str:

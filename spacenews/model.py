@@ -77,6 +77,24 @@ class Mention(NamedTuple):
         }
 
 
+class Translation(NamedTuple):
+    """An event's text in another language than its own, from a translation of its page."""
+
+    lang: str  # ISO 639-1 code, as its folder, file name or front matter gave it
+    headline: str
+    body: str
+    document: str  # the file it was read from, relative to its corpus root
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of a translation."""
+        return {
+            "lang": self.lang,
+            "headline": self.headline,
+            "body": self.body,
+            "document": self.document,
+        }
+
+
 class Event(NamedTuple):
     """Something that happened on a day, merged from every place the corpus mentions it."""
 
@@ -97,6 +115,8 @@ class Event(NamedTuple):
     published: datetime.date | None = (
         None  # the day its post was published, when another field dates it
     )
+    # The event told in other languages by translations of its page; () when none.
+    translations: tuple[Translation, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of an event: the public contract of ``--json``."""
@@ -119,6 +139,7 @@ class Event(NamedTuple):
             "story": self.story,
             "end_date": None if self.end_date is None else self.end_date.isoformat(),
             "published": None if self.published is None else self.published.isoformat(),
+            "translations": [translation.to_dict() for translation in self.translations],
         }
 
 
@@ -130,6 +151,7 @@ class EventText(NamedTuple):
     headline: str
     body: str
     entities: tuple[str, ...]
+    others: tuple[str, ...] = ()  # the headlines and bodies of its translations
 
 
 class Document(NamedTuple):
@@ -152,6 +174,11 @@ class Document(NamedTuple):
             "format": self.format,
             "tags": list(self.tags),
         }
+
+
+def translated(event: Event) -> tuple[str, ...]:
+    """The headlines and bodies of an event's translations, in order."""
+    return tuple(text for t in event.translations for text in (t.headline, t.body) if text)
 
 
 def english_first(document: Document) -> list[Paragraph]:
@@ -195,7 +222,9 @@ class EventRecord:
         "end_date",
         "entities",
         "headline",
+        "lang",
         "published",
+        "ref",
         "related",
         "sources",
         "story",
@@ -216,6 +245,8 @@ class EventRecord:
         story: str = "",  # the story it belongs to; "" when none
         end_date: datetime.date | None = None,  # the day the event ends, when given
         published: datetime.date | None = None,  # the post's own date, when another dates it
+        lang: str = "",  # the language of its page, when a folder, name or field tells it
+        ref: str = "",  # what its page's translations share (see links.translation)
     ) -> None:
         self.date = date
         self.headline = headline
@@ -229,6 +260,8 @@ class EventRecord:
         self.story = story
         self.end_date = end_date
         self.published = published
+        self.lang = lang
+        self.ref = ref
 
 
 def link_record(link: Related, document: str) -> EventRecord:

@@ -45,6 +45,14 @@ EVENT_FIELDS: dict[str, Any] = {
     # (eventdate, launch_date, ...) dates the event; null otherwise.
     "end_date": _NULLABLE_DATE,
     "published": _NULLABLE_DATE,
+    # The event in other languages, from translations of its page (the main text is English
+    # when one of them is); [] when none.
+    "translations": {
+        "type": "array",
+        "items": _object(
+            {"lang": _STRING, "headline": _STRING, "body": _STRING, "document": _STRING}
+        ),
+    },
 }
 DOCUMENT_FIELDS: dict[str, Any] = {
     "kind": {"const": "document"},

@@ -37,6 +37,7 @@ FIELDS = {
     "story",
     "end_date",
     "published",
+    "translations",
 }
 
 

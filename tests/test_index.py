@@ -28,6 +28,7 @@ from spacenews.model import (
     Problem,
     Related,
     Source,
+    Translation,
 )
 
 ODD_NAME = "caf\udce9.md"  # the name of a Latin-1 file: its byte 0xE9 kept as a lone surrogate
@@ -78,6 +79,8 @@ def test_a_record_row_holds_every_field_and_comes_back_whole() -> None:
         "Apollo program",
         date(1969, 7, 24),
         date(1969, 7, 1),
+        "en",
+        "apollo-11",
     )
     assert record_row(record) == [
         "1969-07-20",
@@ -92,6 +95,8 @@ def test_a_record_row_holds_every_field_and_comes_back_whole() -> None:
         "Apollo program",
         "1969-07-24",
         "1969-07-01",
+        "en",
+        "apollo-11",
     ]
     back = record_of(_stored(record_row(record)))
     assert _fields(back) == {
@@ -107,6 +112,8 @@ def test_a_record_row_holds_every_field_and_comes_back_whole() -> None:
         "story": "Apollo program",
         "end_date": date(1969, 7, 24),
         "published": date(1969, 7, 1),
+        "lang": "en",
+        "ref": "apollo-11",
     }
 
 
@@ -127,6 +134,7 @@ EVENT = Event(
     ("apollo", "Moon"),
     date(1969, 7, 24),
     date(1969, 7, 1),
+    (Translation("tr", "Apollo 11 iniyor", "Armstrong dışarı çıkıyor.", "tr/a.md"),),
 )
 
 
@@ -146,6 +154,7 @@ def test_event_row_holds_every_field_and_its_ties() -> None:
         ["apollo", "Moon"],
         "1969-07-24",
         "1969-07-01",
+        [["tr", "Apollo 11 iniyor", "Armstrong dışarı çıkıyor.", "tr/a.md"]],
     ]
 
 

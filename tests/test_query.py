@@ -295,7 +295,8 @@ def test_a_related_document_in_json(corpus: Corpus) -> None:
     )
     assert list(event) == [
         *("kind", "id", "date", "headline", "body", "sources", "entities", "names", "related"),
-        *("documents", "date_source", "story", "end_date", "published", "via", "score"),
+        *("documents", "date_source", "story", "end_date", "published", "translations"),
+        *("via", "score"),
     ]
     assert document == {
         "kind": "document",

@@ -16,6 +16,7 @@ from spacenews.model import (
     Problem,
     Related,
     Source,
+    Translation,
 )
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -48,6 +49,8 @@ def record_row(record: EventRecord) -> list[Any]:
         record.story,
         _day_row(record.end_date),
         _day_row(record.published),
+        record.lang,
+        record.ref,
     ]
 
 
@@ -67,6 +70,8 @@ def record_of(row: list[Any]) -> EventRecord:
         story,
         _day_of(row[10]),
         _day_of(row[11]),
+        row[12],
+        row[13],
     )
 
 
@@ -103,6 +108,7 @@ def event_row(event: Event) -> list[Any]:
         list(event.names),
         _day_row(event.end_date),
         _day_row(event.published),
+        [list(translation) for translation in event.translations],
     ]
 
 
@@ -137,6 +143,7 @@ def event_of(row: list[Any]) -> Event:
         tuple(names),
         _day_of(row[12]),
         _day_of(row[13]),
+        tuple(Translation(*translation) for translation in row[14]),
     )
 
 

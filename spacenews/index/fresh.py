@@ -20,7 +20,7 @@ from spacenews.index.codec import (
     unpack,
 )
 from spacenews.index.store import empty_log
-from spacenews.links import merge_key
+from spacenews.links import merge_key, translation
 from spacenews.model import Document, Event, link_record
 from spacenews.text import fold
 
@@ -64,6 +64,7 @@ def file_rows(parsed: Parsed) -> FileRows:
     link to (model.link_record), which merge_again merges with those events' own."""
     records: list[tuple[str, bytes]] = []
     for record in parsed.records:
+        record.lang, record.ref = translation(record)
         records.append((merge_key(record), pack(record_row(record))))
         for link in record.related:
             records.append((link.id, pack(record_row(link_record(link, record.document)))))

@@ -13,7 +13,7 @@ import functools
 import re
 from collections.abc import Sequence
 
-from spacenews.model import Document, Event, EventText, english_first
+from spacenews.model import Document, Event, EventText, english_first, translated
 from spacenews.text import normalise
 
 _WORD = re.compile(r"\w+")
@@ -65,8 +65,10 @@ def terms(normalised: str) -> list[str]:
 
 
 def event_paragraphs(event: Event | EventText) -> tuple[str, ...]:
-    """What search reads of an event: its headline, body and entities."""
-    return (event.headline, event.body, ", ".join(event.entities))
+    """What search reads of an event: its headline, body and entities, then the headlines
+    and bodies of its translations (a search in either language finds it)."""
+    others = event.others if isinstance(event, EventText) else translated(event)
+    return (event.headline, event.body, ", ".join(event.entities), *others)
 
 
 def document_paragraphs(document: Document) -> tuple[str, ...]:

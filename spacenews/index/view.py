@@ -17,7 +17,7 @@ from spacenews.index.codec import (
     sql_text,
     unpack,
 )
-from spacenews.model import Document, Event, EventText, Mention, Problem
+from spacenews.model import Document, Event, EventText, Mention, Problem, translated
 
 if TYPE_CHECKING:
     from spacenews.corpus import Index, Names
@@ -278,7 +278,7 @@ class View:
         """Each event's texts, in order (see corpus.Corpus.event_texts)."""
         for (data,) in self.db.execute(f"SELECT data FROM events {_ORDER}"):
             e = event_of(unpack(data))
-            yield EventText(e.id, e.date, e.headline, e.body, e.names or e.entities)
+            yield EventText(e.id, e.date, e.headline, e.body, e.names or e.entities, translated(e))
 
 
 def spelling(db: sqlite3.Connection, folded: str) -> str | None:

@@ -30,6 +30,9 @@ PUBLISHED_FIELD = "date"  # the day the post was published: Jekyll's, Hugo's and
 # other entity fields, one item may join several ("NASA / JPL", "Roscosmos and ESA").
 TAG_FIELDS = frozenset({"tags", "categories", "keywords"})
 _JOINS = re.compile(r"(?:^|\s+)(?:/|and|&)(?:\s+|$)")
+# What pairs a page with its translations: Jekyll multilingual sites' ``ref``, Hugo's
+# ``translationKey``; ``lang`` names the page's language.
+REF_FIELDS = ("ref", "translationKey")
 
 
 def detect(text: str) -> bool:
@@ -65,6 +68,8 @@ def parse(text: str, path: str, fields: Fields = DEFAULT_FIELDS) -> Parsed:
         date_source=dating.source,
         end_date=dating.end,
         published=dating.published,
+        lang=_text_field(metadata, "lang").lower(),
+        ref=next(filter(None, (_text_field(metadata, name) for name in REF_FIELDS)), ""),
     )
     return Parsed(records=[record])
 

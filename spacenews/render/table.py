@@ -204,7 +204,21 @@ def _event(event: Event) -> list[RenderableType]:
         parts.append(_section("Sources", [_source(source) for source in event.sources]))
     if event.related:
         parts.append(_section("Related", [_format_related(link) for link in event.related]))
+    if event.translations:
+        rows = [[Text(t.lang, style=QUIET_STYLE), inline(t.headline)] for t in event.translations]
+        parts.append(_section("Translations", rows))
+    if len(event.documents) > 1:  # a merge: the files that made the event
+        parts.append(_section("Files", [_file(event, path) for path in event.documents]))
     return parts
+
+
+def _file(event: Event, path: str) -> list[Text]:
+    """A file of an event, with the language of the translation it gives, if any."""
+    text = Text(printable(path))
+    lang = next((t.lang for t in event.translations if t.document == path), "")
+    if lang:
+        text.append(f"  ({lang})", style=QUIET_STYLE)
+    return [text]
 
 
 def _section(title: str, rows: list[list[Text]]) -> Group:
