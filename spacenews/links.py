@@ -29,7 +29,6 @@ _TRACKING = re.compile(r"utm_\w+|fbclid|gclid|mc_cid|mc_eid|ref", re.IGNORECASE)
 _KEY_RUN = re.compile(r"[a-z0-9]+")
 # A language folder or name part, as multilingual sites write it: "en", "tr", "pt-br".
 _LANG = re.compile(r"[a-z]{2}(?:-[a-z]{2,4})?")
-_I18N = "_i18n"  # the folder above the language folders of a Jekyll multilingual site
 _DAY_PREFIX = re.compile(r"\d{4}-\d{1,2}-\d{1,2}-")
 
 
@@ -51,16 +50,13 @@ def translation(record: EventRecord) -> tuple[str, str]:
     """The language of a record's page and the key its translations share, "" for what
     nothing tells: a front-matter ``lang`` or ``ref`` (the parser keeps them on the record)
     beats the path. A path tells them when one of its folders is a language code (``en/``,
-    ``tr/``, ``_i18n/tr/_posts/``) or its file name ends in one (``index.tr.md``): the key is
-    then the file name without its date, language and extension (``2018-08-11-parker.md``:
-    ``parker``)."""
+    ``tr/``, ``pt-br/``, ``_i18n/tr/_posts/``): the key is then the file name without its
+    date and extension (``2018-08-11-parker.md``: ``parker``)."""
     lang, ref = record.lang, record.ref
     *folders, name = record.document.split("/")
-    stem, *suffixes = name.split(".")
-    found = next((f for f in reversed(folders) if _LANG.fullmatch(f)), "")
-    if len(suffixes) > 1 and _LANG.fullmatch(suffixes[0]):
-        found = suffixes[0]
+    found = next((folder for folder in reversed(folders) if _LANG.fullmatch(folder)), "")
     if found and not ref:
+        stem = name.partition(".")[0]
         ref = _DAY_PREFIX.sub("", stem, count=1) or stem
     return lang or found, ref
 

@@ -540,3 +540,100 @@ def test_the_console_script_says_a_usage_error_in_one_line() -> None:
         "spacenews: error: Invalid value for '--by': 'week' is not one of 'year', 'month', "
         "'decade'. (see spacenews timeline --help)\n"
     )
+
+
+# One event, one entry
+
+PROBES = FIXTURES / "corpus" / "probes"
+PARKER_TR = "tr/2018-08-11-parker.markdown"
+
+
+def test_show_gives_a_translated_page_as_one_event_with_its_translations(
+    runner: CliRunner,
+) -> None:
+    (event,) = run_json(runner, "--corpus", str(PROBES), "show", "2018-08-12")
+    assert (event["id"], event["headline"]) == ("2018-08-12/parker", "Parker Solar Probe")
+    assert event["body"].startswith("The Parker Solar Probe is studying the Sun")
+    assert event["documents"] == ["en/2018-08-11-parker.markdown", PARKER_TR]
+    ((translation),) = event["translations"]
+    assert (translation["lang"], translation["headline"]) == ("tr", "Parker Güneş Sondası")
+    assert translation["body"].startswith("Parker Güneş Sondası, Güneş'i en yakından")
+    assert translation["document"] == PARKER_TR
+
+
+def test_show_lists_the_files_of_a_merged_event_only(runner: CliRunner) -> None:
+    env = {"COLUMNS": "100", "NO_COLOR": "1"}
+    shown = runner.invoke(app, ["--corpus", str(PROBES), "show", "2018-08-12"], env=env).stdout
+    assert "\nTranslations\n  tr  Parker Güneş Sondası\n" in shown
+    assert (
+        "\nFiles\n  en/2018-08-11-parker.markdown\n  tr/2018-08-11-parker.markdown  (tr)\n"
+    ) in shown
+    alone = runner.invoke(app, ["--corpus", str(PROBES), "show", "2003-06-02"], env=env).stdout
+    assert "Files" not in alone and "Translations" not in alone
+
+
+def test_search_finds_a_translated_event_by_either_language(runner: CliRunner) -> None:
+    for words in (["Sondası"], ["solar", "probe"]):
+        found = run_json(runner, "--corpus", str(PROBES), "search", *words)
+        assert [item["id"] for item in found if item["kind"] == "event"][:1] == [
+            "2018-08-12/parker"
+        ]
+
+
+STORY_PAGE = """## [2014-11-12](/news/2014/11/12/index.md)
+
+### [Rosetta mission. The Philae lander touches down on comet 67P.](/news/2014/11/12/a.md) _Context: Rosetta mission, Philae_
+
+### [Rosetta mission. The lander bounces twice.](/news/2014/11/12/b.md)
+
+##### Rosetta mission
+
+### [The Philae lander touches down on comet 67P.](/news/2014/11/12/c.md)
+
+### [Rosetta mission. The orbiter watches.](/news/2014/11/12/d.md)
+
+### [The orbiter watches.](/news/2014/11/12/e.md)
+
+## [2014-11-13](/news/2014/11/13/index.md)
+
+##### Rosetta mission
+
+### [The Philae lander touches down on comet 67P.](/news/2014/11/13/c.md)
+"""
+
+
+def test_an_item_written_with_its_story_title_is_one_event(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "days.md").write_text(STORY_PAGE, "utf-8")
+    events = run_json(runner, "--corpus", str(tmp_path), "timeline")
+    assert len(events) == 4  # of six items: two are written twice
+    found = {(e["id"], e["headline"], e["story"], len(e["documents"])) for e in events}
+    assert found == {
+        (
+            "2014-11-12/the-philae-lander-touches-down-on-comet-67p",
+            "Rosetta mission. The Philae lander touches down on comet 67P.",
+            "Rosetta mission",
+            1,
+        ),
+        # No story heading above it, and no name of its context for a title: it stays whole.
+        (
+            "2014-11-12/rosetta-mission-the-lander-bounces-twice",
+            "Rosetta mission. The lander bounces twice.",
+            "",
+            1,
+        ),
+        (
+            "2014-11-12/the-orbiter-watches",
+            "Rosetta mission. The orbiter watches.",
+            "Rosetta mission",
+            1,
+        ),
+        # The same item on another day is another event.
+        (
+            "2014-11-13/the-philae-lander-touches-down-on-comet-67p",
+            "The Philae lander touches down on comet 67P.",
+            "Rosetta mission",
+            1,
+        ),
+    }

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from spacenews.corpus import Corpus, CorpusError, event_parts, merge
 from spacenews.loader import Unreadable, index_results, load_corpus, read_bytes
 from spacenews.loader import decode_bytes as decode
-from spacenews.model import Event, EventRecord, Problem, Related, Source
+from spacenews.links import translation
+from spacenews.model import Event, EventRecord, Problem, Related, Source, Translation
 from spacenews.parse import Parsed
 from spacenews.prose import language
 from spacenews.query import Query, events
@@ -93,6 +94,67 @@ def test_merge_unions_case_insensitively() -> None:
     assert event.entities == ("European Space Agency", "Mars")
     assert event.body == "Body" and event.headline == "Same headline!"
     assert event.related == (link,) and event.documents == ("a", "b")
+
+
+_PARKER = date(2018, 8, 12)
+_TEXTS = {
+    "en": ("Parker Solar Probe", "The probe studies the Sun."),
+    "tr": ("Parker Güneş Sondası", "Sonda Güneş'i inceliyor."),
+    "fr": ("Sonde Parker", "La sonde étudie le Soleil."),
+}
+
+
+def _translated(lang: str, entities: tuple[str, ...] = ()) -> EventRecord:
+    headline, body = _TEXTS[lang]
+    path = f"_i18n/{lang}/_posts/2018-08-11-parker.md"
+    return EventRecord(_PARKER, headline, body, entities=entities, document=path)
+
+
+def test_translations_are_one_event_in_english_with_the_other_texts() -> None:
+    records = [_translated("tr", ("Güneş",)), _translated("en", ("NASA",))]
+    (event,) = index_results([Parsed(records=records)]).events
+    assert (event.id, event.headline, event.body) == ("2018-08-12/parker", *_TEXTS["en"])
+    assert event.translations == (Translation("tr", *_TEXTS["tr"], records[0].document),)
+    assert event.documents == (records[0].document, records[1].document)
+    assert (event.names or event.entities) == ("Güneş", "NASA")  # every language's
+    assert event.to_dict()["translations"] == [
+        {
+            "lang": "tr",
+            **dict(zip(("headline", "body"), _TEXTS["tr"], strict=True)),
+            "document": records[0].document,
+        }
+    ]
+
+
+def test_one_language_alone_has_no_translations() -> None:
+    (event,) = index_results([Parsed(records=[_translated("tr")])]).events
+    assert (event.id, event.headline, event.translations) == (
+        "2018-08-12/parker",
+        _TEXTS["tr"][0],
+        (),
+    )
+
+
+@given(st.permutations(["en", "tr", "fr"]), st.integers(2, 3))
+def test_the_main_text_of_translations_does_not_depend_on_the_order_of_files(
+    langs: list[str], count: int
+) -> None:
+    # English when one of the pages is; else the first language met.
+    chosen = langs[:count]
+    records = [_translated(lang) for lang in chosen]
+    for record in records:
+        record.lang = lang_of(record)
+    event = merge("k", records)
+    main = "en" if "en" in chosen else chosen[0]
+    assert (event.headline, event.body) == _TEXTS[main]
+    assert [t.lang for t in event.translations] == [lang for lang in chosen if lang != main]
+    assert {t.headline for t in event.translations} | {event.headline} == {
+        _TEXTS[lang][0] for lang in chosen
+    }
+
+
+def lang_of(record: EventRecord) -> str:
+    return translation(record)[0]
 
 
 def test_walk_is_sorted_skips_hidden_and_does_not_follow_folder_links(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +23,7 @@ from spacenews.index import fresh
 from spacenews.loader import load_corpus
 from spacenews.query import entities
 
-from .conftest import generate_module, state
+from .conftest import FIXTURES, generate_module, state
 
 _CHANGES = st.lists(
     st.tuples(
@@ -203,3 +204,41 @@ def test_walk_keys_sort_as_the_walk_goes(tmp_path: Path) -> None:
     walked = [file.relative for file in walk_files(tmp_path, 0, [])]
     assert sorted(walked, key=fresh.walk_key) == walked
     assert walked[:2] == ["ab.md", "b.md"]  # a folder's files come before its folders
+
+
+def test_adding_and_removing_a_translation_refreshes_as_a_fresh_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One language's page comes and goes between cached runs: the event it joins is merged
+    # again, and every answer is the answer without the cache.
+    monkeypatch.setattr(loader, "CACHE_MIN_FILES", 1)
+    folder = tmp_path / "probes"
+    shutil.copytree(FIXTURES / "corpus" / "probes", folder)
+    turkish = folder / "tr" / "2018-08-11-parker.markdown"
+    english = folder / "en" / "2018-08-11-parker.markdown"
+    text = turkish.read_bytes()
+    runner = CliRunner()
+    commands = [["show", "2018-08-12"], ["search", "Sondası"], ["timeline"], ["entities"]]
+    seen = []
+    for step in ("both", "removed", "added", "alone"):
+        if step == "removed":
+            turkish.unlink()
+        elif step == "added":
+            turkish.write_bytes(text)
+        elif step == "alone":
+            english.unlink()
+        for command in commands:
+            base = ["--corpus", str(folder), *command, "--json"]
+            cached = runner.invoke(app, base)
+            plain = runner.invoke(app, [*base, "--no-cache"])
+            assert (cached.stdout, cached.exit_code) == (plain.stdout, plain.exit_code)
+        (event,) = json.loads(
+            runner.invoke(app, ["--corpus", str(folder), "show", "2018-08-12", "--json"]).stdout
+        )
+        seen.append((event["id"], event["headline"], len(event["translations"])))
+    assert seen == [
+        ("2018-08-12/parker", "Parker Solar Probe", 1),
+        ("2018-08-12/parker", "Parker Solar Probe", 0),
+        ("2018-08-12/parker", "Parker Solar Probe", 1),
+        ("2018-08-12/parker", "Parker Güneş Sondası", 0),
+    ]
