@@ -126,6 +126,15 @@ def test_translations_are_one_event_in_english_with_the_other_texts() -> None:
     ]
 
 
+def test_a_language_gives_one_translation_its_first_page() -> None:
+    second = _translated("tr")
+    second.headline, second.document = "Parker", "tr/news/2018-08-11-parker.md"
+    records = [_translated("en"), _translated("tr"), second]
+    (event,) = index_results([Parsed(records=records)]).events
+    assert [(t.lang, t.headline) for t in event.translations] == [("tr", _TEXTS["tr"][0])]
+    assert event.documents[-1] == "tr/news/2018-08-11-parker.md"
+
+
 def test_one_language_alone_has_no_translations() -> None:
     (event,) = index_results([Parsed(records=[_translated("tr")])]).events
     assert (event.id, event.headline, event.translations) == (

@@ -158,6 +158,7 @@ PHILAE = "The Philae lander touches down on comet 67P."
         (f"Rosetta mission. {PHILAE}", "Juno", ("Rosetta mission",), f"Rosetta mission. {PHILAE}"),
         ("Europe flies to Mars. ESA launches.", "", ("Mars",), "Europe flies to Mars. ESA launches."),
         ("Rosetta mission. ", "Rosetta mission", (), "Rosetta mission. "),
+        ("Mars. The rover drives.", "Juno", ("Juno",), "Mars. The rover drives."),
     ],
 )
 def test_a_story_title_before_the_headline_does_not_count(
@@ -178,7 +179,7 @@ def _items(draw: st.DrawFn) -> tuple[str, EventRecord]:
     story's, or (with no story) a name it gives, else the whole headline."""
     own = draw(_WORDS) + "."
     story = draw(st.sampled_from(["", "Rosetta mission", "Juno"]))
-    title = draw(st.sampled_from(["", story, "Rosetta mission", "Mars Express"]))
+    title = draw(st.sampled_from(["", story, "Rosetta mission", "Mars Express", "Mars"]))
     tied = draw(st.booleans())  # the item's context names the title
     headline = f"{title}. {own}" if title else own
     record = EventRecord(
