@@ -582,7 +582,9 @@ def test_search_finds_a_translated_event_by_either_language(runner: CliRunner) -
 
 STORY_PAGE = """## [2014-11-12](/news/2014/11/12/index.md)
 
-### [Rosetta mission. The Philae lander touches down on comet 67P.](/news/2014/11/12/a.md) _Context: Rosetta mission, Philae_
+### [Rosetta mission. The Philae lander touches down on comet 67P.](/news/2014/11/12/a.md)
+
+_Context: Rosetta mission, Philae_
 
 ### [Rosetta mission. The lander bounces twice.](/news/2014/11/12/b.md)
 

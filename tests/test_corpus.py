@@ -18,9 +18,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from spacenews.corpus import Corpus, CorpusError, event_parts, merge
+from spacenews.links import translation
 from spacenews.loader import Unreadable, index_results, load_corpus, read_bytes
 from spacenews.loader import decode_bytes as decode
-from spacenews.links import translation
 from spacenews.model import Event, EventRecord, Problem, Related, Source, Translation
 from spacenews.parse import Parsed
 from spacenews.prose import language

@@ -156,7 +156,7 @@ PHILAE = "The Philae lander touches down on comet 67P."
         # Without a story or a name saying so, a first sentence may be news: it stays.
         (f"Rosetta mission. {PHILAE}", "", ("Rosetta",), f"Rosetta mission. {PHILAE}"),
         (f"Rosetta mission. {PHILAE}", "Juno", ("Rosetta mission",), f"Rosetta mission. {PHILAE}"),
-        ("Europe flies to Mars. ESA launches.", "", ("Mars",), "Europe flies to Mars. ESA launches."),
+        ("Europe goes to Mars. ESA flies.", "", ("Mars",), "Europe goes to Mars. ESA flies."),
         ("Rosetta mission. ", "Rosetta mission", (), "Rosetta mission. "),
         ("Mars. The rover drives.", "Juno", ("Juno",), "Mars. The rover drives."),
     ],
