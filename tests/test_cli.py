@@ -390,11 +390,12 @@ def test_real_front_matter_corpora(runner: CliRunner) -> None:
     events = run_json(runner, "--corpus", str(FIXTURES / "corpus"), "timeline")
     by_date = {event["date"]: event for event in events}
     # Every dated post is an event, whatever its date field or file name looks like.
-    assert len(events) == 7
+    assert len(events) == 8
     assert by_date["2016-03-14"]["date_source"] == "launch_date"  # "March 14, 2016" and "14 Mart"
     assert len(by_date["2016-03-14"]["documents"]) == 2  # the English and Turkish pages merge
     assert by_date["2016-03-14"]["body"].startswith("The ExoMars Orbiter")  # in English
     assert by_date["2018-05-05"]["headline"] == "InSight"  # a Turkish CRLF file
+    assert len(by_date["2018-08-12"]["translations"]) == 1  # Parker, titled in each language
     assert by_date["2024-08-08"]["documents"] == ["arw/2024-08-8-m17-activity-day.md"]
     assert "copy.md" in by_date["2023-05-28"]["documents"][0]
     assert by_date["2023-05-07"]["sources"][0]["title"] == "AMSAT"

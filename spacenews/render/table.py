@@ -205,7 +205,10 @@ def _event(event: Event) -> list[RenderableType]:
     if event.related:
         parts.append(_section("Related", [_format_related(link) for link in event.related]))
     if event.translations:
-        rows = [[Text(t.lang, style=QUIET_STYLE), inline(t.headline)] for t in event.translations]
+        rows = [
+            [Text(printable(t.lang), style=QUIET_STYLE), inline(t.headline)]
+            for t in event.translations
+        ]
         parts.append(_section("Translations", rows))
     if len(event.documents) > 1:  # a merge: the files that made the event
         parts.append(_section("Files", [_file(event, path) for path in event.documents]))
@@ -214,10 +217,12 @@ def _event(event: Event) -> list[RenderableType]:
 
 def _file(event: Event, path: str) -> list[Text]:
     """A file of an event, with the language of the translation it gives, if any."""
-    text = Text(printable(path))
+    # A name that is not UTF-8 keeps its odd bytes as lone surrogates: shown as \xff escapes.
+    shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    text = Text(printable(shown))
     lang = next((t.lang for t in event.translations if t.document == path), "")
     if lang:
-        text.append(f"  ({lang})", style=QUIET_STYLE)
+        text.append(f"  ({printable(lang)})", style=QUIET_STYLE)
     return [text]
 
 
