@@ -46,6 +46,7 @@ _MODULES = (
     "index/store.py",
     "index/terms.py",
     "index/mains.py",
+    "index/titles.py",
     "index/view.py",  # what event_entities and document_entities hold
 )
 
@@ -140,8 +141,11 @@ CREATE TABLE IF NOT EXISTS documents(
     data BLOB NOT NULL,            -- the whole document, paragraphs included (JSON)
     texts TEXT NOT NULL,           -- its paragraphs, a NUL between
     texts_folded TEXT,             -- ... as text.fold_case gives them (NULL: it cannot)
+    other_title TEXT NOT NULL,     -- the title it is given when many documents share its own
+    retitled INTEGER NOT NULL,     -- 1 when data gives other_title (see index.titles)
     PRIMARY KEY (file, seq)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS documents_title ON documents(title, retitled);
 CREATE TABLE IF NOT EXISTS mentions(
     file INTEGER NOT NULL,
     document INTEGER NOT NULL,     -- the document's seq in its file
