@@ -211,6 +211,7 @@ def _forget(db: sqlite3.Connection, ident: int, touched: set[str]) -> None:
         "tags",
         "acronyms",
         "document_entities",
+        "named_documents",
     ):
         db.execute(f"DELETE FROM {table} WHERE file = ?", (ident,))
     db.execute("DELETE FROM files WHERE id = ?", (ident,))

@@ -98,12 +98,17 @@ CREATE TABLE IF NOT EXISTS names(
 CREATE INDEX IF NOT EXISTS names_fold ON names(fold, name);
 -- The main name of each entity name that events give otherwise ("ISS" -> "International
 -- Space Station"), for the alias tables and names of meta's "mains" (see index.mains), and
--- the events whose json and data give their entities by these main names.
+-- the events and documents whose json and data give their entities by these main names.
 CREATE TABLE IF NOT EXISTS mains(
     name TEXT PRIMARY KEY,         -- as an event's file wrote it
     main TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS named(event TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS named_documents(
+    file INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (file, seq)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tags(
     file INTEGER NOT NULL,
     seq INTEGER NOT NULL,          -- the document's seq in its file
