@@ -260,10 +260,12 @@ def related(
 
         return related_table(matches, title)
 
-    empty = "no results match"
+    # An unknown name is told first; a known one nothing names, when no filter narrowed it.
+    empty = "no results match" if query.start or query.end or also else unknown_entity(corpus, name)
     for asked in (name, also):
         if asked is not None and not knows(corpus, asked):
             empty = unknown_entity(corpus, asked)
+            break
     output(matches, fmt, table, empty, pager=opt.settings(ctx).pager)
 
 

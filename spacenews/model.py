@@ -164,6 +164,7 @@ class Document(NamedTuple):
     tags: tuple[str, ...] = ()
     paragraphs: tuple[Paragraph, ...] = ()
     mentions: tuple[Mention, ...] = ()  # the dates its prose gives
+    entities: tuple[str, ...] = ()  # its tags by their entities' main names; () when the same
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of a document."""
@@ -173,6 +174,7 @@ class Document(NamedTuple):
             "title": self.title,
             "format": self.format,
             "tags": list(self.tags),
+            "entities": list(self.entities or self.tags),
         }
 
 

@@ -487,7 +487,11 @@ InOption = Annotated[
 ]
 SortOption = Annotated[
     Sort,
-    typer.Option("--sort", help="score: best match first; date: oldest first, documents last."),
+    typer.Option(
+        "--sort",
+        metavar="ORDER",
+        help="score: best match first; date: oldest first, documents last.",
+    ),
 ]
 OnOption = Annotated[
     str | None, typer.Option("--on", metavar="MM-DD", help="Only this day of the year, any year.")

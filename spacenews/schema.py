@@ -60,6 +60,7 @@ DOCUMENT_FIELDS: dict[str, Any] = {
     "title": _STRING,
     "format": {"enum": ["text", "front-matter", "feed", "json-feed", "snapi"]},
     "tags": _STRINGS,
+    "entities": _STRINGS,
 }
 MATCH_FIELDS: dict[str, Any] = {
     "via": {

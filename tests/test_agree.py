@@ -160,3 +160,23 @@ def test_events_give_their_entities_by_main_name_and_keep_the_names_written(
     (corpus_dir / "spacenews.toml").unlink()
     events = run_json(runner, "--db", str(tmp_path / "index.sqlite"), *args)
     assert events[1]["entities"] == ["NASA", "Zond Crew"]
+
+
+def test_documents_give_their_tags_entities_by_main_name(runner: CliRunner, tmp_path: Path) -> None:
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "notes.md").write_text("---\ntitle: Notes\ntags: [ISS, Mir]\n---\nText.\n")
+    args = ["-c", str(corpus_dir), "related", "International Space Station"]
+    db = ["--db", str(tmp_path / "index.sqlite")]
+    for cache in (db, ["--no-cache"]):
+        [document] = run_json(runner, *cache, *args)
+        assert (document["tags"], document["entities"]) == (
+            ["ISS", "Mir"],
+            ["International Space Station", "Mir"],
+        )
+    (corpus_dir / "spacenews.toml").write_text('[aliases]\n"Mir station" = ["Mir"]\n')
+    [document] = run_json(runner, *db, *args)
+    assert document["entities"] == ["International Space Station", "Mir station"]
+    (corpus_dir / "spacenews.toml").unlink()
+    [document] = run_json(runner, *db, *args)
+    assert document["entities"] == ["International Space Station", "Mir"]

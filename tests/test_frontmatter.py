@@ -63,7 +63,8 @@ def test_related_finds_a_probe_by_its_team(runner: CliRunner, tmp_path: Path) ->
 def test_team_links_and_joined_names_are_read_as_names(runner: CliRunner, tmp_path: Path) -> None:
     events = _events(runner, _corpus(tmp_path / "probes", *PROBES))
     # "<a>NASA</a> / <a>JPL</a>", "<a>NASA</a> and <a>University of Arizona</a>"
-    assert events["Cassini"]["entities"][:4] == ["NASA", "JPL", "ESA", "ASI"]
+    assert events["Cassini"]["names"][:4] == ["NASA", "JPL", "ESA", "ASI"]
+    assert events["Cassini"]["entities"][1] == "Jet Propulsion Laboratory"  # its main name
     assert "University of Arizona" in events["OSIRIS-REx"]["entities"]
     assert "Bennu" in events["OSIRIS-REx"]["entities"]  # primary_target
     assert not any("<" in name for event in events.values() for name in event["entities"])
@@ -141,7 +142,7 @@ def test_a_bad_frontmatter_table_is_one_line_and_the_defaults_are_used(
     checked = run(runner, "-c", str(folder), "check")
     assert checked.exit_code == 1
     [line] = checked.stdout.splitlines()
-    assert line.startswith(f"spacenews.toml:0: {reason}")
+    assert line.startswith(f"{folder / 'spacenews.toml'}:0: {reason}")  # a path one can open
     assert line.endswith(": the defaults are used")
     assert _events(runner, folder)["CubeSat Developers Workshop 2024"]["date"] == "2024-04-23"
 

@@ -172,6 +172,7 @@ DOCUMENT = Document(
     ("mars", "esa"),
     (Paragraph("ExoMars left on 14 March.", "en", "Launch", "caption"),),
     (MENTION,),
+    ("Mars", "European Space Agency"),
 )
 
 
@@ -184,6 +185,7 @@ def test_document_row_holds_its_paragraphs_and_mentions() -> None:
         ["mars", "esa"],
         [["ExoMars left on 14 March.", "en", "Launch", "caption"]],
         [["2016-03-14", "day", "ExoMars left on 14 March.", "exomars.md", "Launch", "en"]],
+        ["Mars", "European Space Agency"],
     ]
 
 

@@ -304,6 +304,7 @@ def test_a_related_document_in_json(corpus: Corpus) -> None:
         "title": "Behind the scenes at a rocket launch",
         "format": "text",
         "tags": [],
+        "entities": [],
         "via": ["mention"],
         "score": 1.0,
         "snippet": "On 29 April 2016, ESA astronaut Tim Peake controlled, from the International "

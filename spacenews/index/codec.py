@@ -157,12 +157,13 @@ def document_row(document: Document) -> list[Any]:
         list(document.tags),
         [list(paragraph) for paragraph in document.paragraphs],
         [mention_row(mention) for mention in document.mentions],
+        list(document.entities),
     ]
 
 
 def document_of(row: list[Any]) -> Document:
     """A document from document_row's values."""
-    path, title, form, text, tags, paragraphs, mentions = row
+    path, title, form, text, tags, paragraphs, mentions, entities = row
     return Document(
         path,
         title,
@@ -171,6 +172,7 @@ def document_of(row: list[Any]) -> Document:
         tuple(tags),
         tuple(Paragraph(*paragraph) for paragraph in paragraphs),
         tuple(mention_of(mention) for mention in mentions),
+        tuple(entities),
     )
 
 

@@ -20,6 +20,7 @@ from spacenews.index.codec import (
     unpack,
 )
 from spacenews.index.store import empty_log
+from spacenews.index.titles import retitle
 from spacenews.links import merge_key, translation
 from spacenews.model import Document, Event, link_record
 from spacenews.text import fold
@@ -49,6 +50,7 @@ class DocumentRows(NamedTuple):
     length: int  # ... and its length in words
     texts: str  # its paragraphs, a NUL between: where related looks for names
     texts_folded: str | None  # ... as text.fold_case gives them (None: it cannot)
+    other_title: str  # its title when its own is shared by many (see index.titles)
 
 
 class FileRows(NamedTuple):
@@ -76,6 +78,7 @@ def _document_rows(document: Document) -> DocumentRows:
     from spacenews.dates import period_of
     from spacenews.entities import acronyms
     from spacenews.index.terms import document_paragraphs, unit_text
+    from spacenews.parse.plaintext import title_from_text
     from spacenews.text import fold_case
 
     mentions = [
@@ -100,6 +103,7 @@ def _document_rows(document: Document) -> DocumentRows:
         *unit_text(document_paragraphs(document)),
         texts,
         fold_case(texts),
+        title_from_text(document),
     )
 
 
@@ -178,6 +182,7 @@ def refresh(
                 _forget(db, old[0], touched)
             _remember(db, file, keys[index], rows, touched)
         merge_again(db, touched, progress)
+        retitle(db)
         db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         if finish is not None:
             finish(db)
@@ -207,6 +212,7 @@ def _forget(db: sqlite3.Connection, ident: int, touched: set[str]) -> None:
         "tags",
         "acronyms",
         "document_entities",
+        "named_documents",
     ):
         db.execute(f"DELETE FROM {table} WHERE file = ?", (ident,))
     db.execute("DELETE FROM files WHERE id = ?", (ident,))
@@ -237,7 +243,7 @@ def _remember(
     touched.update(event for event, _ in rows.records)
     for seq, document in enumerate(rows.documents):
         db.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
             (
                 ident,
                 seq,
@@ -246,6 +252,7 @@ def _remember(
                 *document[2:6],
                 sql_text(document.texts),
                 None if document.texts_folded is None else sql_text(document.texts_folded),
+                sql_text(document.other_title),
             ),
         )
         db.executemany(

@@ -5,7 +5,8 @@ the entity's main one depends on the whole corpus (the acronyms its texts define
 spelling it meets) and on the alias tables. So the merge writes each event with the names as
 written, and after every write (or when the alias tables change) the events whose names have
 another main name are written again with it: their json and data give the main names as
-``entities`` and the names as written as ``names``.
+``entities`` and the names as written as ``names``. Documents give their tags' main names as
+``entities`` the same way.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from spacenews.index.codec import event_of, event_row, pack, unpack
+from spacenews.index.codec import document_of, document_row, event_of, event_row, pack, unpack
 
 if TYPE_CHECKING:
     from spacenews.entities import AliasTable
@@ -67,7 +68,7 @@ def _give(db: sqlite3.Connection, tables: Sequence[AliasTable]) -> None:
         return
     found = names(db)
     gazetteer = build_gazetteer(tables, found.names, found.acronyms)
-    written = [name for (name,) in db.execute("SELECT DISTINCT name FROM names")]
+    written = [name for (name,) in db.execute("SELECT name FROM names UNION SELECT name FROM tags")]
     resolve = gazetteer.resolve
     mains = {name: main for name in written if (main := resolve(name)) not in (None, name)}
     before = dict(db.execute("SELECT name, main FROM mains"))
@@ -82,6 +83,14 @@ def _give(db: sqlite3.Connection, tables: Sequence[AliasTable]) -> None:
     )
     events = [event for (event,) in db.execute(query, (json.dumps(changed),))]
     _write_again(db, events, mains)
+    query = (
+        "SELECT DISTINCT t.file, t.seq FROM tags t JOIN mains m ON m.name = t.name"
+        " WHERE NOT EXISTS"
+        " (SELECT 1 FROM named_documents n WHERE n.file = t.file AND n.seq = t.seq)"
+        " UNION SELECT t.file, t.seq FROM tags t WHERE t.name IN (SELECT value FROM json_each(?))"
+    )
+    documents = db.execute(query, (json.dumps(changed),)).fetchall()
+    _write_documents_again(db, documents, mains)
     db.execute("INSERT OR REPLACE INTO meta VALUES ('mains', ?)", (key,))
 
 
@@ -98,6 +107,23 @@ def _write_again(db: sqlite3.Connection, events: list[str], mains: dict[str, str
             updated.append((encode(event.to_dict()), pack(event_row(event)), ident))
         db.executemany("UPDATE events SET json = ?, data = ? WHERE id = ?", updated)
         db.executemany("INSERT OR IGNORE INTO named VALUES (?)", [(ident,) for ident in block])
+
+
+def _write_documents_again(
+    db: sqlite3.Connection, documents: list[tuple[int, int]], mains: dict[str, str]
+) -> None:
+    updated = []
+    for file, seq in documents:
+        (data,) = db.execute(
+            "SELECT data FROM documents WHERE file = ? AND seq = ?", (file, seq)
+        ).fetchone()
+        document = document_of(unpack(data))
+        entities = tuple(dict.fromkeys(mains.get(tag, tag) for tag in document.tags))
+        same = entities == document.tags
+        changed = document._replace(entities=() if same else entities)
+        updated.append((pack(document_row(changed)), file, seq))
+    db.executemany("UPDATE documents SET data = ? WHERE file = ? AND seq = ?", updated)
+    db.executemany("INSERT OR IGNORE INTO named_documents VALUES (?, ?)", documents)
 
 
 def with_main_names(event: Event, mains: dict[str, str]) -> Event:

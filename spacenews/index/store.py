@@ -46,6 +46,7 @@ _MODULES = (
     "index/store.py",
     "index/terms.py",
     "index/mains.py",
+    "index/titles.py",
     "index/view.py",  # what event_entities and document_entities hold
 )
 
@@ -97,12 +98,17 @@ CREATE TABLE IF NOT EXISTS names(
 CREATE INDEX IF NOT EXISTS names_fold ON names(fold, name);
 -- The main name of each entity name that events give otherwise ("ISS" -> "International
 -- Space Station"), for the alias tables and names of meta's "mains" (see index.mains), and
--- the events whose json and data give their entities by these main names.
+-- the events and documents whose json and data give their entities by these main names.
 CREATE TABLE IF NOT EXISTS mains(
     name TEXT PRIMARY KEY,         -- as an event's file wrote it
     main TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS named(event TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS named_documents(
+    file INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (file, seq)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tags(
     file INTEGER NOT NULL,
     seq INTEGER NOT NULL,          -- the document's seq in its file
@@ -140,8 +146,11 @@ CREATE TABLE IF NOT EXISTS documents(
     data BLOB NOT NULL,            -- the whole document, paragraphs included (JSON)
     texts TEXT NOT NULL,           -- its paragraphs, a NUL between
     texts_folded TEXT,             -- ... as text.fold_case gives them (NULL: it cannot)
+    other_title TEXT NOT NULL,     -- the title it is given when many documents share its own
+    retitled INTEGER NOT NULL,     -- 1 when data gives other_title (see index.titles)
     PRIMARY KEY (file, seq)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS documents_title ON documents(title, retitled);
 CREATE TABLE IF NOT EXISTS mentions(
     file INTEGER NOT NULL,
     document INTEGER NOT NULL,     -- the document's seq in its file

@@ -64,6 +64,17 @@ def prose_document(
     return Document(path, title, fmt, body, tags, tuple(found), tuple(ordered_mentions))
 
 
+def title_from_text(document: Document) -> str:
+    """The title a document gets when its own is one many documents share (a site's name, a
+    tagline): the first sentence of its first paragraph that says something else; "" when
+    none does."""
+    for paragraph in document.paragraphs:
+        title = _first_sentence(paragraph.text.strip())
+        if title != document.title and any(char.isalnum() for char in title):
+            return title
+    return ""
+
+
 def _first_sentence(line: str) -> str:
     end = _SENTENCE_END.search(line)
     return shorten(line[: end.start() + 1] if end else line, TITLE_CHARS)
