@@ -20,6 +20,8 @@ from spacenews.model import event_id
 from spacenews.text import fold, headline_slug
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from spacenews.model import EventRecord
 
 # The date_source of a record that a feed or news API published, with a link of its own.
@@ -34,16 +36,24 @@ _DAY_PREFIX = re.compile(r"\d{4}-\d{1,2}-\d{1,2}-")
 
 def merge_key(record: EventRecord) -> str:
     """The key under which records merge: a published item's day and normalised link, a
-    translated page's day and translation key, any other record's id (its day and its
-    headline without its story's title)."""
+    translated page's day and translation key (its ref: see mark_translations), any other
+    record's id (its day and its headline without its story's title)."""
     if record.date_source == PUBLISHED and record.sources:
         link = normalise_url(record.sources[0].url)
         if link:
             return f"{record.date.isoformat()}/{'-'.join(_KEY_RUN.findall(link.lower()))}"
-    ref = translation(record)[1]
-    if ref:
-        return f"{record.date.isoformat()}/{headline_slug(ref)}"
+    if record.ref:
+        return f"{record.date.isoformat()}/{headline_slug(record.ref)}"
     return event_id(record.date, own_headline(record))
+
+
+def mark_translations(records: Sequence[EventRecord]) -> None:
+    """Give the record of a page its language and translation key (see translation). Only a
+    file that tells of one event is a page: the items of a day page in a language folder
+    stay items of their own."""
+    if len(records) == 1:
+        record = records[0]
+        record.lang, record.ref = translation(record)
 
 
 def translation(record: EventRecord) -> tuple[str, str]:

@@ -110,9 +110,14 @@ def _translated(lang: str, entities: tuple[str, ...] = ()) -> EventRecord:
     return EventRecord(_PARKER, headline, body, entities=entities, document=path)
 
 
+def _pages(records: list[EventRecord]) -> list[Event]:
+    """The events of these records, each read from a file of its own (a page)."""
+    return list(index_results([Parsed(records=[record]) for record in records]).events)
+
+
 def test_translations_are_one_event_in_english_with_the_other_texts() -> None:
     records = [_translated("tr", ("Güneş",)), _translated("en", ("NASA",))]
-    (event,) = index_results([Parsed(records=records)]).events
+    (event,) = _pages(records)
     assert (event.id, event.headline, event.body) == ("2018-08-12/parker", *_TEXTS["en"])
     assert event.translations == (Translation("tr", *_TEXTS["tr"], records[0].document),)
     assert event.documents == (records[0].document, records[1].document)
@@ -130,13 +135,13 @@ def test_a_language_gives_one_translation_its_first_page() -> None:
     second = _translated("tr")
     second.headline, second.document = "Parker", "tr/news/2018-08-11-parker.md"
     records = [_translated("en"), _translated("tr"), second]
-    (event,) = index_results([Parsed(records=records)]).events
+    (event,) = _pages(records)
     assert [(t.lang, t.headline) for t in event.translations] == [("tr", _TEXTS["tr"][0])]
     assert event.documents[-1] == "tr/news/2018-08-11-parker.md"
 
 
 def test_one_language_alone_has_no_translations() -> None:
-    (event,) = index_results([Parsed(records=[_translated("tr")])]).events
+    (event,) = _pages([_translated("tr")])
     assert (event.id, event.headline, event.translations) == (
         "2018-08-12/parker",
         _TEXTS["tr"][0],

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spacenews.links import PUBLISHED, merge_key, normalise_url, own_headline, translation
+from spacenews.links import (
+    PUBLISHED,
+    mark_translations,
+    merge_key,
+    normalise_url,
+    own_headline,
+    translation,
+)
 from spacenews.loader import index_results
 from spacenews.model import EventRecord, Source, event_id
 from spacenews.parse import Parsed, frontmatter
@@ -106,7 +113,20 @@ PARKER = date(2018, 8, 12)
 
 
 def _page(document: str, headline: str, day: date = PARKER, **more: str) -> EventRecord:
-    return EventRecord(day, headline, "body", document=document, date_source="launch_date", **more)
+    """The record of a page of one event, marked as the index marks it."""
+    record = EventRecord(day, headline, "body", document=document, date_source="launch", **more)
+    mark_translations([record])
+    return record
+
+
+def test_the_items_of_a_day_page_in_a_language_folder_stay_apart() -> None:
+    items = [_item(f"Item {n}", "", source="link") for n in (1, 2)]
+    for item in items:
+        item.document = "zh/2024-05-01-day.md"
+    mark_translations(items)
+    assert [(item.lang, item.ref) for item in items] == [("", ""), ("", "")]
+    events = index_results([Parsed(items)]).events
+    assert [e.id for e in events] == ["2024-05-01/item-1", "2024-05-01/item-2"]
 
 
 @pytest.mark.parametrize(

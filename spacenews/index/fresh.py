@@ -21,7 +21,7 @@ from spacenews.index.codec import (
 )
 from spacenews.index.store import empty_log
 from spacenews.index.titles import retitle
-from spacenews.links import merge_key, translation
+from spacenews.links import mark_translations, merge_key
 from spacenews.model import Document, Event, link_record
 from spacenews.text import fold
 
@@ -65,8 +65,8 @@ def file_rows(parsed: Parsed) -> FileRows:
     """The rows of what a file yielded; each record's links are records of the events they
     link to (model.link_record), which merge_again merges with those events' own."""
     records: list[tuple[str, bytes]] = []
+    mark_translations(parsed.records)
     for record in parsed.records:
-        record.lang, record.ref = translation(record)
         records.append((merge_key(record), pack(record_row(record))))
         for link in record.related:
             records.append((link.id, pack(record_row(link_record(link, record.document)))))
