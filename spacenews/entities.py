@@ -47,12 +47,17 @@ def read_alias_table(data: bytes) -> AliasTable:
     return AliasTable(_table(document, "aliases"), _table(document, "parts"))
 
 
+def shipped_data() -> bytes:
+    """The shipped table's TOML, read from the package folder where the wheel installs it
+    (not through importlib.resources, whose import costs more than the whole read)."""
+    from pathlib import Path
+
+    return (Path(__file__).parent / "data" / "entities.toml").read_bytes()
+
+
 def shipped_table() -> AliasTable:
     """The table of well-known space names that comes with spacenews."""
-    from importlib import resources
-
-    data = resources.files("spacenews").joinpath("data/entities.toml").read_bytes()
-    return read_alias_table(data)
+    return read_alias_table(shipped_data())
 
 
 def _table(document: dict[str, Any], key: str) -> dict[str, list[str]]:

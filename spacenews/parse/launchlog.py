@@ -159,10 +159,10 @@ def _join_names(names: list[str]) -> str:
 def site_names() -> dict[str, str]:
     """Each site code of the shipped table's [sites], with the name of its place."""
     import tomllib
-    from importlib import resources
 
-    data = resources.files("spacenews").joinpath("data/entities.toml").read_bytes()
-    sites = tomllib.loads(data.decode("utf-8")).get("sites", {})
+    from spacenews.entities import shipped_data
+
+    sites = tomllib.loads(shipped_data().decode("utf-8")).get("sites", {})
     return {code: place for place, codes in sites.items() for code in codes}
 
 
