@@ -91,7 +91,8 @@ def timeline(
 
         spacenews timeline --reverse --limit 5 --json
     """
-    from spacenews.query import chart, knows, select, unknown_entity
+    from spacenews.known import knows, unknown_entity
+    from spacenews.query import chart, select
 
     fmt = opt.output_format(json_, jsonl)
     filters = {"entity": entity, "on": on, "limit": limit, "reverse": reverse}
@@ -245,7 +246,7 @@ def related(
 
         spacenews related Mars --from 2016 --entity ESA --sort date
     """
-    from spacenews.query import knows, unknown_entity
+    from spacenews.known import knows, unknown_entity
     from spacenews.query import related as run
 
     fmt = opt.output_format(json_, jsonl)
@@ -285,7 +286,7 @@ def entities(
 
         spacenews entities --json | jq '.[] | select(.aliases | length > 0)'
     """
-    from spacenews.query import entities as run
+    from spacenews.known import entities as run
 
     fmt = opt.output_format(json_, jsonl)
     rows = run(opt.load(ctx))[:limit]

@@ -337,7 +337,7 @@ def complete_entity_words(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 def _complete_name(ctx: typer.Context, typed: list[str], incomplete: str) -> list[str]:
-    from spacenews.query import entities
+    from spacenews.known import entities
 
     corpus = _completion_corpus(ctx)
     before = " ".join(typed).casefold().split()

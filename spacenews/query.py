@@ -14,7 +14,6 @@ from spacenews.model import Document, Event, Mention, english_first
 from spacenews.text import fold
 
 if TYPE_CHECKING:
-    from spacenews.entities import Suggestion
     from spacenews.search import Result
 
 TIE_SCORE = 3.0  # the corpus itself says the entity belongs to the event (context, tag)
@@ -139,30 +138,6 @@ class Mentioned(NamedTuple):
     def to_dict(self) -> dict[str, Any]:
         """The mention's JSON form."""
         return self.mention.to_dict(self.entities)
-
-
-class EntityInfo(NamedTuple):
-    """One entity of the corpus: its names and how much the corpus says of it."""
-
-    name: str
-    aliases: tuple[str, ...]
-    parts: tuple[str, ...]
-    events: int  # events tied to it or naming it
-    documents: int  # documents tagging it or naming it
-    first: date | None  # date of its first event
-    last: date | None  # date of its last event
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form of an entity."""
-        return {
-            "name": self.name,
-            "aliases": list(self.aliases),
-            "parts": list(self.parts),
-            "events": self.events,
-            "documents": self.documents,
-            "first": self.first.isoformat() if self.first else None,
-            "last": self.last.isoformat() if self.last else None,
-        }
 
 
 class Relation:
@@ -509,105 +484,3 @@ def mentions(
 
 def _add_entities(corpus: Corpus, mention: Mention) -> Mentioned:
     return Mentioned(mention, tuple(corpus.gazetteer.find(mention.snippet)))
-
-
-def entities(corpus: Corpus) -> list[EntityInfo]:
-    """Every entity the corpus ties to or names in an event or document, most events first."""
-    gazetteer = corpus.gazetteer
-    view = corpus.view
-    events, documents = view.entity_counts(gazetteer) if view else _entity_counts(corpus)
-    rows = [
-        EntityInfo(
-            name,
-            tuple(gazetteer.aliases(name)),
-            tuple(gazetteer.parts(name)),
-            count,
-            documents[name],
-            date.fromordinal(first) if count else None,
-            date.fromordinal(last) if count else None,
-        )
-        for name in dict.fromkeys([*events, *documents])
-        for count, first, last in [events.get(name, (0, 0, 0))]
-    ]
-    return sorted(rows, key=lambda row: (-row.events, -row.documents, row.name.casefold()))
-
-
-def _entity_counts(corpus: Corpus) -> tuple[dict[str, list[int]], Counter[str]]:
-    """As index.view.View.entity_counts, for a corpus made in memory without a database."""
-    gazetteer = corpus.gazetteer
-    # The events are read through the index, which says which are tied to each name and
-    # holds their texts: not one of them need be built.
-    index = corpus.index
-    events = _events_naming(corpus)
-    for key, tied in index.ties.items():
-        events.setdefault(gazetteer.resolve(key) or key, set()).update(tied)
-    for name, positions in list(events.items()):
-        for whole in gazetteer.wholes(name):
-            events.setdefault(whole, set()).update(positions)
-    documents: Counter[str] = Counter()
-    for document in corpus.documents:
-        names = {gazetteer.resolve(tag) or tag for tag in document.tags}
-        for paragraph in document.paragraphs:
-            names.update(gazetteer.find(paragraph.text))
-        names.update(whole for name in list(names) for whole in gazetteer.wholes(name))
-        documents.update(names)
-    days = index.days  # in the events' order, which is the dates' order
-    counts = {
-        name: [len(positions), days[min(positions)], days[max(positions)]]
-        for name, positions in events.items()
-        if positions
-    }
-    return counts, documents
-
-
-def _events_naming(corpus: Corpus) -> dict[str, set[int]]:
-    """The positions of the events whose headline, body or source titles name each entity
-    (by canonical name), from one search of the index text."""
-    index = corpus.index
-    found: dict[str, set[int]] = {}
-    for place, name in corpus.gazetteer.places(index.text):
-        found.setdefault(name, set()).add(index.holder(place))
-    return found
-
-
-def suggest(corpus: Corpus, name: str, count: int = 3) -> list[str]:
-    """The entities with a name or alias close to a name that matched nothing, by canonical
-    name, best first (see entities.closest)."""
-    return [hint.name for hint in suggestions(corpus, name, count)]
-
-
-def suggestions(corpus: Corpus, name: str, count: int = 3) -> list[Suggestion]:
-    """As suggest, each with the name or alias that was close. Every name counts: those
-    the corpus gives, the acronyms it defines and the alias tables' (shipped and its own)."""
-    from spacenews.entities import closest
-
-    return closest(name, corpus.gazetteer.names(), count)
-
-
-def knows(corpus: Corpus, name: str) -> bool:
-    """Whether the corpus knows an entity by this name or alias, in any case."""
-    return corpus.gazetteer_for(name).resolve(name) is not None
-
-
-def unknown_entity(corpus: Corpus, name: str) -> str:
-    """What to tell of an entity that nothing matched: that the corpus does not know it,
-    with the names closest to it (and the alias that was close, if another); that nothing
-    names it, when it is known."""
-    from spacenews.text import printable
-
-    if knows(corpus, name):
-        return f"nothing names {printable(name)!r}"
-    hints = [_hint(hint) for hint in suggestions(corpus, name)]
-    message = f"no entity named {printable(name)!r}"
-    if hints:
-        message += "; did you mean " + ", ".join(hints) + "?"
-    return message
-
-
-def _hint(hint: Suggestion) -> str:
-    from spacenews.text import printable
-
-    said = repr(printable(hint.name))
-    if fold(hint.spelling) != fold(hint.name):
-        said += f" (as {printable(hint.spelling)!r})"
-    return said

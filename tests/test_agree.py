@@ -12,9 +12,10 @@ from typer.testing import CliRunner
 
 from spacenews.corpus import Corpus
 from spacenews.entities import AliasTable, Gazetteer, finder, read_alias_table
+from spacenews.known import entities
 from spacenews.loader import load_corpus
 from spacenews.model import Event
-from spacenews.query import Query, entities, related, select
+from spacenews.query import Query, related, select
 from tests.conftest import FIXTURES, SEEDS, run_json
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora"

@@ -18,8 +18,9 @@ from typer.testing import CliRunner
 from spacenews import loader
 from spacenews.cli import app
 from spacenews.index.store import database_file
+from spacenews.known import entities
 from spacenews.loader import CACHE_MIN_FILES, load_corpus
-from spacenews.query import Query, entities, select
+from spacenews.query import Query, select
 
 from .conftest import state
 

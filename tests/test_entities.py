@@ -28,8 +28,8 @@ from spacenews.entities import (
     read_alias_table,
     shipped_table,
 )
+from spacenews.known import entities
 from spacenews.model import Event, Source
-from spacenews.query import entities
 from spacenews.text import fold
 
 from .conftest import SEEDS, fold_only_ascii, run, run_json

@@ -32,7 +32,7 @@ LAYERS = [
     ("walk",),
     ("prose", "entities", "links", "parse"),
     ("corpus", "loader", "index", "fetch"),
-    ("query", "search"),
+    ("query", "search", "known"),
     ("render",),
     ("cli", "options", "terminal", "completion", "__main__"),
 ]
@@ -148,7 +148,8 @@ def test_the_library_answers_without_the_interface() -> None:
     script = """
 import sys
 from spacenews import Query, load_corpus, related, suggest, timeline
-from spacenews.query import entities, parse_query, unknown_entity
+from spacenews.known import entities, unknown_entity
+from spacenews.query import parse_query
 from spacenews.search import SearchIndex
 
 corpus = load_corpus()

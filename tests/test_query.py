@@ -28,15 +28,13 @@ from spacenews import (
 from spacenews import corpus as corpus_module
 from spacenews.corpus import Corpus
 from spacenews.dates import period_of
+from spacenews.known import entities, knows, unknown_entity
 from spacenews.query import (
     Relation,
     counts,
-    entities,
     events,
-    knows,
     mentions,
     select,
-    unknown_entity,
 )
 
 from .conftest import SEEDS, fold_only_ascii

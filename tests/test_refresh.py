@@ -20,8 +20,8 @@ from spacenews import loader
 from spacenews.cli import app
 from spacenews.corpus import Corpus
 from spacenews.index import fresh
+from spacenews.known import entities
 from spacenews.loader import load_corpus
-from spacenews.query import entities
 
 from .conftest import FIXTURES, generate_module, state
 

@@ -15,8 +15,9 @@ from rich.table import Table
 from rich.text import Text
 
 from spacenews.dates import period_of
+from spacenews.known import EntityInfo
 from spacenews.model import Event, Mention, Problem, Related, Source
-from spacenews.query import Count, EntityInfo, Match, Mentioned, Selection
+from spacenews.query import Count, Match, Mentioned, Selection
 from spacenews.render.listing import Column, Listing, render_line, widest
 from spacenews.render.markdown import body, inline, link_style, title
 from spacenews.search import Result, highlights
