@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from spacenews import options as opt
+from spacenews import usage
 from spacenews.render.plain import caption, plural
 from spacenews.terminal import ExitCode, fail, output, say, stop, use_color
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     name="spacenews",
-    cls=opt.GlobalsAnywhere,
+    cls=usage.GlobalsAnywhere,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -57,7 +58,7 @@ def _global(
     use_color(color.value)
 
 
-@app.command(cls=opt.Command)
+@app.command(cls=usage.Command)
 def timeline(
     ctx: typer.Context,
     period: opt.PeriodArgument = None,
@@ -124,7 +125,7 @@ def timeline(
     output(items, fmt, table, empty, pager=opt.settings(ctx).pager)
 
 
-@app.command(cls=opt.Command)
+@app.command(cls=usage.Command)
 def export(
     ctx: typer.Context,
     period: opt.PeriodArgument = None,
@@ -167,7 +168,7 @@ def export(
     output(found, "text", text, "no events match", file=file)
 
 
-@app.command(cls=opt.Command)
+@app.command(cls=usage.Command)
 def show(
     ctx: typer.Context,
     day: opt.DateArgument,
@@ -216,7 +217,7 @@ def show(
     output([*found, *mentioned], fmt, details, empty, pager=opt.settings(ctx).pager)
 
 
-@app.command(cls=opt.Command)
+@app.command(cls=usage.Command)
 def related(
     ctx: typer.Context,
     entity: opt.EntityArgument,
@@ -270,7 +271,7 @@ def related(
     output(matches, fmt, table, empty, pager=opt.settings(ctx).pager)
 
 
-@app.command(cls=opt.Command)
+@app.command(cls=usage.Command)
 def entities(
     ctx: typer.Context,
     limit: opt.ResultLimitOption = None,
@@ -299,7 +300,7 @@ def entities(
     output(rows, fmt, table, "the corpus names no entity", pager=opt.settings(ctx).pager)
 
 
-@app.command(cls=opt.Command)
+@app.command(cls=usage.Command)
 def search(
     ctx: typer.Context,
     query: opt.WordsArgument,
@@ -345,7 +346,7 @@ def search(
     output(results, fmt, table, f"nothing matches {text!r}", pager=opt.settings(ctx).pager)
 
 
-@app.command(cls=opt.Command)
+@app.command(cls=usage.Command)
 def check(
     ctx: typer.Context,
     json_: opt.JsonFlag = False,
@@ -380,7 +381,7 @@ def check(
     say(f"no problems in {events} and {plural(len(corpus.documents), 'document')}")
 
 
-@app.command("open", cls=opt.Command)
+@app.command("open", cls=usage.Command)
 def open_command(
     ctx: typer.Context,
     target: opt.TargetArgument,
@@ -423,12 +424,12 @@ def open_command(
 
 
 cache_app = typer.Typer(
-    cls=opt.OneLineErrors, help="Look at or clear the parse cache.", no_args_is_help=True
+    cls=usage.OneLineErrors, help="Look at or clear the parse cache.", no_args_is_help=True
 )
 app.add_typer(cache_app, name="cache")
 
 
-@cache_app.command("info", cls=opt.Command)
+@cache_app.command("info", cls=usage.Command)
 def cache_info(json_: opt.JsonFlag = False) -> None:
     """Show where the cache lives and what it holds: an index database per set of corpus
     paths.
@@ -454,7 +455,7 @@ def cache_info(json_: opt.JsonFlag = False) -> None:
         say("the cache is empty")
 
 
-@cache_app.command("path", cls=opt.Command)
+@cache_app.command("path", cls=usage.Command)
 def cache_path(ctx: typer.Context) -> None:
     """Print where the index database of the corpus is (--corpus, $SPACENEWS_CORPUS, or --db),
     to open it with sqlite3, sqlite-utils or Datasette. The built-in seeds, a corpus of fewer
@@ -478,7 +479,7 @@ def cache_path(ctx: typer.Context) -> None:
     output((), "text", lambda: f"{where}\n")
 
 
-@cache_app.command("clear", cls=opt.Command)
+@cache_app.command("clear", cls=usage.Command)
 def cache_clear() -> None:
     """Remove every index database; the next run parses every file again.
 
@@ -492,7 +493,7 @@ def cache_clear() -> None:
     say(f"removed {plural(removed, 'cache file')} from {cache_dir()}")
 
 
-@app.command(cls=opt.Command)
+@app.command(cls=usage.Command)
 def schema(
     command: opt.SchemaArgument,
 ) -> None:
@@ -513,7 +514,7 @@ def schema(
     output((), "text", lambda: json.dumps(SCHEMAS[command], indent=2) + "\n")
 
 
-@app.command("fetch", cls=opt.Command)
+@app.command("fetch", cls=usage.Command)
 def fetch_command(
     urls: opt.UrlsArgument,
     into: opt.IntoOption = None,

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from spacenews.cli import app
 from spacenews.jsonbytes import encode, encode_all
-from spacenews.options import globals_first
+from spacenews.usage import globals_first
 
 from .conftest import CONSOLE_SCRIPT, FIXTURES, generate_module, run, run_json, shell_env
 

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from spacenews import dates
 from spacenews.cli import _global
-from spacenews.options import GLOBALS_POINTER
+from spacenews.usage import GLOBALS_POINTER
 
 from .conftest import SEEDS, run, run_json
 from .test_docs import COMMANDS

@@ -19,6 +19,7 @@ PACKAGE = Path(__file__).parent.parent / "spacenews"
 CLI = {
     "spacenews.cli",
     "spacenews.options",
+    "spacenews.usage",
     "spacenews.terminal",
     "spacenews.completion",
     "spacenews.__main__",
@@ -34,7 +35,7 @@ LAYERS = [
     ("corpus", "loader", "index", "fetch"),
     ("query", "search", "known"),
     ("render",),
-    ("cli", "options", "terminal", "completion", "__main__"),
+    ("cli", "options", "usage", "terminal", "completion", "__main__"),
 ]
 
 
