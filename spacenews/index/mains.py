@@ -118,7 +118,7 @@ def _write_documents_again(
             "SELECT data FROM documents WHERE file = ? AND seq = ?", (file, seq)
         ).fetchone()
         document = document_of(unpack(data))
-        entities = tuple(dict.fromkeys(mains.get(tag, tag) for tag in document.tags))
+        entities = by_main_names(document.tags, mains)
         same = entities == document.tags
         changed = document._replace(entities=() if same else entities)
         updated.append((pack(document_row(changed)), file, seq))
@@ -129,10 +129,14 @@ def _write_documents_again(
 def with_main_names(event: Event, mains: dict[str, str]) -> Event:
     """The event with its entities, and those its related links share, by their main names."""
     written = event.names or event.entities
-    entities = tuple(dict.fromkeys(mains.get(name, name) for name in written))
+    entities = by_main_names(written, mains)
     related = tuple(
-        link._replace(context=tuple(dict.fromkeys(mains.get(n, n) for n in link.context)))
-        for link in event.related
+        link._replace(context=by_main_names(link.context, mains)) for link in event.related
     )
     same = entities == written
     return event._replace(entities=entities, names=() if same else written, related=related)
+
+
+def by_main_names(names: Sequence[str], mains: dict[str, str]) -> tuple[str, ...]:
+    """The names by their main names, each once, in their order."""
+    return tuple(dict.fromkeys(mains.get(name, name) for name in names))
