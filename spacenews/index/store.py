@@ -88,6 +88,8 @@ CREATE TABLE IF NOT EXISTS events(
     acronyms BLOB NOT NULL         -- JSON list of the (name, acronym) its headline defines
 );
 CREATE INDEX IF NOT EXISTS events_order ON events(day, headline_fold, id);
+-- The texts alone, read by related and --entity without the rest of each wide row.
+CREATE INDEX IF NOT EXISTS events_texts ON events(texts, texts_folded);
 CREATE TABLE IF NOT EXISTS names(
     event TEXT NOT NULL,
     seq INTEGER NOT NULL,
@@ -151,6 +153,7 @@ CREATE TABLE IF NOT EXISTS documents(
     PRIMARY KEY (file, seq)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS documents_title ON documents(title, retitled);
+CREATE INDEX IF NOT EXISTS documents_texts ON documents(texts, texts_folded);
 CREATE TABLE IF NOT EXISTS mentions(
     file INTEGER NOT NULL,
     document INTEGER NOT NULL,     -- the document's seq in its file
@@ -183,6 +186,13 @@ CREATE TABLE IF NOT EXISTS document_entities(
     names TEXT NOT NULL,
     PRIMARY KEY (file, seq)
 ) WITHOUT ROWID;
+-- What commands derived from the other tables, kept for the next run: valid while the
+-- generation (and whatever else key names) is the one it was kept for (see View.keep).
+CREATE TABLE IF NOT EXISTS kept(
+    name TEXT PRIMARY KEY,         -- "order", "names", "entities"
+    key TEXT NOT NULL,             -- the generation it was made at, and what else it depends on
+    value BLOB NOT NULL
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
     text, tokenize = "unicode61 remove_diacritics 2 tokenchars '_'"
 );

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from itertools import groupby
 from typing import TYPE_CHECKING, overload
@@ -38,10 +38,55 @@ class View:
         if not db.in_transaction:
             db.execute("BEGIN")
         self._generation = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
-        rows = db.execute(f"SELECT rowid, day FROM events {_ORDER}").fetchall()
-        self.rowids: list[int] = [row[0] for row in rows]
+        self._private = not db.execute("PRAGMA database_list").fetchone()[2]
+        self.rowids, self.days = self._order()
         self._places: dict[int, int] | None = None
-        self.days: list[int] = [row[1] for row in rows]
+
+    def _order(self) -> tuple[list[int], list[int]]:
+        """The rowids and days of the events in their order: kept whole in one row (see
+        keep), which is read at once, where sorting the events' index costs a tenth of a
+        second a hundred thousand events."""
+        from array import array
+
+        kept = self.kept("order")
+        if kept is None:
+            rows = self.db.execute(f"SELECT rowid, day FROM events {_ORDER}").fetchall()
+            rowids = array("q", [row[0] for row in rows])
+            days = array("q", [row[1] for row in rows])
+            self.keep({"order": ("", rowids.tobytes() + days.tobytes())})
+        else:
+            both = array("q")
+            both.frombytes(kept)
+            half = len(both) // 2
+            rowids, days = both[:half], both[half:]
+        return rowids.tolist(), days.tolist()
+
+    def kept(self, name: str, key: str = "") -> bytes | None:
+        """What keep kept under this name for the database as this command sees it (its
+        generation) and this key; None when nothing is."""
+        row = self.db.execute(
+            "SELECT value FROM kept WHERE name = ? AND key = ?",
+            (name, self._kept_key(key)),
+        ).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def _kept_key(self, key: str) -> str:
+        return f"{self._generation[0]} {key}"
+
+    def keep(self, values: dict[str, tuple[str, bytes]]) -> None:
+        """Keep values derived from the database for the next run, by name, each with the
+        key of what else it depends on (see _write); a database of this run only keeps
+        nothing."""
+        if self._private:
+            return
+
+        def write(writer: sqlite3.Connection) -> None:
+            writer.executemany(
+                "INSERT OR REPLACE INTO kept VALUES (?, ?, ?)",
+                [(name, self._kept_key(key), value) for name, (key, value) in values.items()],
+            )
+
+        self._write(write)
 
     def by_rowid(self, column: str, positions: Iterable[int]) -> Iterator[bytes]:
         """A column of the events at these positions, in their order."""
@@ -101,7 +146,7 @@ class View:
         conditions, words = _may_hold(finder)
         if not conditions:
             return set()
-        query = f"SELECT rowid, texts FROM events WHERE {conditions}"
+        query = f"SELECT rowid, texts FROM events INDEXED BY events_texts WHERE {conditions}"
         search = finder.pattern.search
         return self.positions(
             rowid for rowid, texts in self.db.execute(query, words) if search(texts)
@@ -124,10 +169,13 @@ class View:
         conditions = " OR ".join(filter(None, [tagged if tags else "", conditions]))
         if not conditions:
             return []
+        # The texts are looked at in their index, without the rest of each wide row.
         query = (
-            "SELECT u.id, d.data FROM documents d JOIN files f ON f.id = d.file"
-            " JOIN units u ON u.file = d.file AND u.seq = d.seq"
-            f" WHERE {conditions} ORDER BY f.root, f.walk, d.seq"
+            "WITH m AS MATERIALIZED (SELECT d.file, d.seq FROM documents d"
+            f" INDEXED BY documents_texts WHERE {conditions})"
+            " SELECT u.id, d.data FROM m JOIN documents d ON d.file = m.file AND d.seq = m.seq"
+            " JOIN files f ON f.id = d.file JOIN units u ON u.file = d.file AND u.seq = d.seq"
+            " ORDER BY f.root, f.walk, d.seq"
         )
         rows = self.db.execute(query, [*tags, *words])
         return [(unit, document_of(unpack(data))) for unit, data in rows]
@@ -139,7 +187,13 @@ class View:
         document_entities) for the gazetteer it was found with: only the events and
         documents new since are read, unless the gazetteer changed (a new name, an alias
         table edited)."""
+        import json
+
         key = gazetteer.key()
+        totals = self.kept("entities", key)
+        if totals is not None:  # counted by an earlier run, for this gazetteer
+            events_of, documents_of = json.loads(totals)
+            return events_of, Counter(documents_of)
         kept = self.db.execute("SELECT value FROM meta WHERE key = 'found'").fetchone() == (key,)
         new_event = "NOT EXISTS (SELECT 1 FROM event_entities f WHERE f.event = e.id)"
         new_event = new_event if kept else "1"
@@ -191,6 +245,7 @@ class View:
                     entry[1] = min(entry[1], day)
                     entry[2] = max(entry[2], day)
         tally = Counter(name for found in found_in for name in wholes.with_wholes(found))
+        self.keep({"entities": (key, json.dumps([counts, tally]).encode())})
         return counts, tally
 
     def _keep_found(
@@ -200,19 +255,9 @@ class View:
         events: list[tuple[str, str]],
         documents: list[tuple[int, int, str]],
     ) -> None:
-        """Keep what the events and documents name, for the next run, without leaving this
-        run's read transaction: on a connection of its own, and only while no other run has
-        written files' rows since this one began (a database another run is writing, or one
-        that cannot be written, keeps nothing: the next run looks again)."""
-        path = self.db.execute("PRAGMA database_list").fetchone()[2]
-        private = not path  # in memory, or a temporary file: this run's alone
-        writer = self.db if private else sqlite3.connect(path, isolation_level=None, timeout=0)
-        try:
-            if not private:
-                writer.execute("BEGIN IMMEDIATE")
-                generation = "SELECT value FROM meta WHERE key = 'generation'"
-                if writer.execute(generation).fetchone() != self._generation:
-                    return  # the rows found may be gone: rolled back as the writer closes
+        """Keep what the events and documents name, for the next run (see _write)."""
+
+        def write(writer: sqlite3.Connection) -> None:
             if not kept:
                 writer.execute("DELETE FROM event_entities")
                 writer.execute("DELETE FROM document_entities")
@@ -221,17 +266,44 @@ class View:
                 "INSERT OR REPLACE INTO document_entities VALUES (?, ?, ?)", documents
             )
             writer.execute("INSERT OR REPLACE INTO meta VALUES ('found', ?)", (key,))
-            if not private:
-                writer.execute("COMMIT")
+
+        self._write(write)
+
+    def _write(self, write: Callable[[sqlite3.Connection], None]) -> None:
+        """Write what this run found for the next one, without leaving this run's read
+        transaction: on a connection of its own, and only while no other run has written
+        files' rows since this one began (a database another run is writing, or one that
+        cannot be written, keeps nothing: the next run looks again)."""
+        if self._private:  # in memory, or a temporary file: this run's alone
+            write(self.db)
+            return
+        path = self.db.execute("PRAGMA database_list").fetchone()[2]
+        writer = sqlite3.connect(path, isolation_level=None, timeout=0)
+        try:
+            writer.execute("BEGIN IMMEDIATE")
+            generation = "SELECT value FROM meta WHERE key = 'generation'"
+            if writer.execute(generation).fetchone() != self._generation:
+                return  # the rows found may be gone: rolled back as the writer closes
+            write(writer)
+            writer.execute("COMMIT")
         except sqlite3.Error:
             pass  # nothing is kept: rolled back as the writer closes
         finally:
-            if not private:
-                writer.close()
+            writer.close()
 
     def names(self) -> Names:
-        """What the gazetteer is built from (see corpus.Names)."""
-        return names(self.db)
+        """What the gazetteer is built from (see corpus.Names), kept for the next run."""
+        import json
+
+        from spacenews.corpus import Names
+
+        kept = self.kept("names")
+        if kept is not None:
+            every, pairs = json.loads(kept)
+            return Names(every, [(name, short) for name, short in pairs])
+        found = names(self.db)
+        self.keep({"names": ("", json.dumps(found).encode())})
+        return found
 
     def acronyms(self) -> list[tuple[str, str]]:
         """The (long name, acronym) pairs the texts define, in order, each once."""
@@ -284,18 +356,28 @@ class View:
 def spelling(db: sqlite3.Connection, folded: str) -> str | None:
     """The first spelling, in the corpus's order, of an entity name or tag with this
     folded form: the one the gazetteer keeps (see corpus.Names)."""
-    row = db.execute(
-        "SELECT n.name FROM names n JOIN events e ON e.id = n.event WHERE n.fold = ?"
-        " ORDER BY e.day, e.headline_fold, e.id, n.seq LIMIT 1",
-        (folded,),
-    ).fetchone()
-    if row is None:
-        row = db.execute(
+    for table, first in (
+        (
+            "names",
+            "SELECT n.name FROM names n JOIN events e ON e.id = n.event WHERE n.fold = ?"
+            " ORDER BY e.day, e.headline_fold, e.id, n.seq LIMIT 1",
+        ),
+        (
+            "tags",
             "SELECT t.name FROM tags t JOIN files f ON f.id = t.file WHERE t.fold = ?"
             " ORDER BY f.root, f.walk, t.seq, t.n LIMIT 1",
-            (folded,),
-        ).fetchone()
-    return None if row is None else str(row[0])
+        ),
+    ):
+        # The index on (fold, name) gives the spellings at once; only a name spelt several
+        # ways needs the corpus's order, which sorts every row of the name.
+        spellings = db.execute(
+            f"SELECT DISTINCT name FROM {table} WHERE fold = ? LIMIT 2", (folded,)
+        ).fetchall()
+        if len(spellings) == 1:
+            return str(spellings[0][0])
+        if spellings:
+            return str(db.execute(first, (folded,)).fetchone()[0])
+    return None
 
 
 def names(db: sqlite3.Connection) -> Names:
