@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -130,8 +131,9 @@ class SearchIndex:
         return {unit: min(found.get(unit, 0) for found in counts) for unit in holding}
 
     def _counts(self, term: str) -> dict[int, int]:
-        query = "SELECT doc, count(*) FROM search_terms WHERE term = ? GROUP BY doc"
-        return dict(self._db.execute(query, (term,)).fetchall())
+        # Counted here: SQLite's GROUP BY would sort every place the term stands first.
+        query = "SELECT doc FROM search_terms WHERE term = ?"
+        return Counter(doc for (doc,) in self._db.execute(query, (term,)))
 
     def _phrase_units(self, words: list[str]) -> set[int]:
         """The units holding these terms one after another."""
@@ -184,13 +186,13 @@ class SearchIndex:
         from spacenews.index.terms import word_terms
 
         query = SearchQuery.parse(text)
-        count, total = self._db.execute("SELECT count(*), total(words) FROM units").fetchone()
+        count, total, lengths = self._sizes()
         average = total / count if count else 0.0
-        lengths: dict[int, int] = {}
         scores: defaultdict[int, float] = defaultdict(float)
         for term in query.terms:
             postings = self._postings(term)
-            self._lengths(lengths, [unit for unit in postings if unit not in lengths])
+            if isinstance(lengths, dict):
+                self._lengths(lengths, [unit for unit in postings if unit not in lengths])
             idf = math.log(1 + (count - len(postings) + 0.5) / (len(postings) + 0.5))
             for index, found in postings.items():
                 norm = K1 * (1 - B + B * lengths[index] / (average or 1))
@@ -204,9 +206,9 @@ class SearchIndex:
             for index, score in scores.items()
             if (keep is None or index in keep) and all(index in holding for holding in phrases)
         ]
-        ranked.sort(key=lambda pair: -pair[1])
         if not by_date and limit is not None and len(ranked) > limit:
-            last = ranked[limit - 1][1] if limit else math.inf  # those tied with it too
+            best = heapq.nlargest(limit, [score for _, score in ranked])
+            last = best[-1] if limit else math.inf  # those tied with it too
             ranked = [pair for pair in ranked if pair[1] >= last]
         keys = self._order([index for index, _ in ranked])
         if by_date:  # by kind and day, then by score
@@ -218,6 +220,17 @@ class SearchIndex:
             Result(units[index], score, snippet(units[index], query), query.terms)
             for index, score in ranked[:limit]
         ]
+
+    def _sizes(self) -> tuple[int, float, dict[int, int] | list[int]]:
+        """How many units there are, their words in all, and each one's words: by its id
+        (from the database's view, read at once), or a dict that _lengths fills."""
+        view = self._corpus.view if self._corpus is not None else None
+        if view is None:
+            count, total = self._db.execute("SELECT count(*), total(words) FROM units").fetchone()
+            return count, total, {}
+        words = view.unit_words()
+        missing = words.count(-1)
+        return len(words) - missing, float(sum(words) + missing), words
 
     def _lengths(self, lengths: dict[int, int], wanted: list[int]) -> None:
         from spacenews.index.view import BLOCK

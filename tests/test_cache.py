@@ -146,7 +146,10 @@ def _checkpointed(path: Path) -> None:
 def test_a_bad_database_is_set_aside_and_rebuilt(
     corpus_dir: Path, spoil: Any, reason: str, reads: list[str]
 ) -> None:
-    expected = state(load_corpus([corpus_dir], cache=True))
+    first = load_corpus([corpus_dir], cache=True)
+    expected = state(first)
+    assert first.view is not None
+    first.view.db.close()  # what it kept for the next run is in the log: emptied by the last
     path = database_file([corpus_dir])
     _checkpointed(path)
     spoil(path)
@@ -449,3 +452,43 @@ def test_the_acronyms_a_corpus_defines_are_known_from_the_database(tmp_path: Pat
     for corpus in (load_corpus([folder]), load_corpus([folder], db=tmp_path / "i.sqlite")):
         found = [match.item for match in related(corpus, "JRI")]
         assert any(getattr(item, "headline", "").endswith("Institute opens.") for item in found)
+
+
+KEPT_ASKS = [
+    ["timeline", "--json"],
+    ["show", "1950", "--json"],
+    ["entities", "--json"],
+    ["related", "Quaoar Lander", "--json"],
+    ["search", "mission observes", "--json"],
+    ["search", "quaoar", "--json"],
+]
+
+
+def test_what_a_run_keeps_for_the_next_follows_the_corpus(corpus_dir: Path, tmp_path: Path) -> None:
+    # A run keeps what it derives from the tables (the events' order, the gazetteer's names,
+    # the entities' counts, the units' lengths) for the next one, which answers from it; after
+    # a change, it is made again, never used as it was.
+    runner = CliRunner()
+    target = tmp_path / "index.sqlite"
+    cached = ["--corpus", str(corpus_dir), "--db", str(target)]
+    plain = ["--corpus", str(corpus_dir), "--no-cache"]
+
+    def same_answers() -> None:
+        for ask in KEPT_ASKS:
+            expected = runner.invoke(app, [*plain, *ask])
+            for _ in range(2):  # the first run keeps, the second answers from what was kept
+                answer = runner.invoke(app, [*cached, *ask])
+                assert (answer.exit_code, answer.stdout) == (expected.exit_code, expected.stdout)
+
+    same_answers()
+    with closing(sqlite3.connect(target)) as db:
+        kept = {name for (name,) in db.execute("SELECT name FROM kept")}
+    assert kept == {"order", "names", "entities", "units"}
+    (corpus_dir / "new.md").write_text(
+        "### [1950-01-01](/news/1950/01/1/index.md)\n\n"
+        "# The Quaoar Lander mission 1 observes Quaoar.\n\n"
+        "Officials said the Quaoar Lander team was pleased.\n\n### Related:\n\n"
+        "1. [The NASA mission 2 launches Mars.](/news/1951/01/1/x.md) _Context: Quaoar Lander_\n"
+    )
+    (corpus_dir / "000_76f20314677eaf20.txt").unlink()
+    same_answers()

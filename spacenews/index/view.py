@@ -33,33 +33,84 @@ class View:
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
+        self._private = not db.execute("PRAGMA database_list").fetchone()[2]
+        made = None if db.in_transaction else self._kept_order()
         # One read transaction for the whole command: another run that updates the database
         # meanwhile changes nothing this one sees (WAL keeps the state it started from).
         if not db.in_transaction:
             db.execute("BEGIN")
         self._generation = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
-        self._private = not db.execute("PRAGMA database_list").fetchone()[2]
-        self.rowids, self.days = self._order()
+        if made is not None and made[0] == self._generation:
+            self.rowids, self.days = made[1]
+        else:  # another run wrote meanwhile
+            self.rowids, self.days = self._read_order()
         self._places: dict[int, int] | None = None
 
-    def _order(self) -> tuple[list[int], list[int]]:
-        """The rowids and days of the events in their order: kept whole in one row (see
-        keep), which is read at once, where sorting the events' index costs a tenth of a
-        second a hundred thousand events."""
+    def _kept_order(self) -> tuple[tuple[str], tuple[list[int], list[int]]]:
+        """The rowids and days of the events in their order, with the generation they are
+        of: read at once from the one row that keeps them, where sorting the events' index
+        costs a tenth of a second a hundred thousand events. When the row is not there, it
+        is written, before the command's read transaction begins, so that the log is left
+        empty (see store.empty_log)."""
         from array import array
 
-        kept = self.kept("order")
-        if kept is None:
-            rows = self.db.execute(f"SELECT rowid, day FROM events {_ORDER}").fetchall()
-            rowids = array("q", [row[0] for row in rows])
-            days = array("q", [row[1] for row in rows])
-            self.keep({"order": ("", rowids.tobytes() + days.tobytes())})
-        else:
-            both = array("q")
-            both.frombytes(kept)
-            half = len(both) // 2
-            rowids, days = both[:half], both[half:]
-        return rowids.tolist(), days.tolist()
+        from spacenews.index.store import BUSY_TIMEOUT_MS, empty_log
+
+        db = self.db
+        db.execute("BEGIN")
+        try:
+            generation = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+            key = f"{generation[0]} "
+            row = db.execute(
+                "SELECT value FROM kept WHERE name = 'order' AND key = ?", (key,)
+            ).fetchone()
+            if row is not None:
+                both = array("q")
+                both.frombytes(row[0])
+                half = len(both) // 2
+                return generation, (both[:half].tolist(), both[half:].tolist())
+            order = self._read_order()
+        finally:
+            db.execute("COMMIT")
+        if self._private:
+            return generation, order
+        kept = array("q", order[0] + order[1]).tobytes()
+        try:
+            db.execute("PRAGMA busy_timeout = 0")  # another run writes: keep nothing
+            db.execute("BEGIN IMMEDIATE")
+            now = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+            if now == generation:
+                db.execute("INSERT OR REPLACE INTO kept VALUES ('order', ?, ?)", (key, kept))
+            db.execute("COMMIT")
+            empty_log(db)
+        except sqlite3.Error:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+        finally:
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return generation, order
+
+    def _read_order(self) -> tuple[list[int], list[int]]:
+        rows = self.db.execute(f"SELECT rowid, day FROM events {_ORDER}").fetchall()
+        return [row[0] for row in rows], [row[1] for row in rows]
+
+    def unit_words(self) -> list[int]:
+        """How many words search holds of each unit, by the unit's id (-1 for an id no unit
+        has): kept for the next run, as one row read at once."""
+        from array import array
+
+        words = array("q")
+        kept = self.kept("units")
+        if kept is not None:
+            words.frombytes(kept)
+            return words.tolist()
+        rows = self.db.execute("SELECT id, words FROM units").fetchall()
+        found = [-1] * (max((ident for ident, _ in rows), default=0) + 1)
+        for ident, count in rows:
+            found[ident] = count
+        words.fromlist(found)
+        self.keep({"units": ("", words.tobytes())})
+        return found
 
     def kept(self, name: str, key: str = "") -> bytes | None:
         """What keep kept under this name for the database as this command sees it (its
