@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from spacenews import loader
 from spacenews.cli import app
 from spacenews.index.store import database_file
+from spacenews.index.view import names
 from spacenews.known import entities
 from spacenews.loader import CACHE_MIN_FILES, load_corpus
 from spacenews.query import Query, select
@@ -484,6 +485,8 @@ def test_what_a_run_keeps_for_the_next_follows_the_corpus(corpus_dir: Path, tmp_
     with closing(sqlite3.connect(target)) as db:
         kept = {name for (name,) in db.execute("SELECT name FROM kept")}
     assert kept == {"order", "names", "entities", "units"}
+    view = load_corpus([corpus_dir], db=target).view
+    assert view is not None and view.names() == names(view.db)  # read from its row
     (corpus_dir / "new.md").write_text(
         "### [1950-01-01](/news/1950/01/1/index.md)\n\n"
         "# The Quaoar Lander mission 1 observes Quaoar.\n\n"
