@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import heapq
+import json
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
@@ -19,6 +20,7 @@ from spacenews.text import normalise
 
 K1 = 1.2  # BM25 term-frequency saturation
 B = 0.75  # BM25 length normalisation
+COMMON = 0.25  # a word held by more than this part of the units is common (see _found)
 _WORD = re.compile(r"\w+")
 _QUERY_PART = re.compile(r'"([^"]*)"?|(\S+)')
 _EVENT_UNITS = "SELECT u.id FROM units u JOIN events e ON e.id = u.event WHERE "
@@ -130,10 +132,15 @@ class SearchIndex:
         holding = self._phrase_units(parts)
         return {unit: min(found.get(unit, 0) for found in counts) for unit in holding}
 
-    def _counts(self, term: str) -> dict[int, int]:
+    def _counts(self, term: str, units: str | None = None) -> dict[int, int]:
+        """Unit -> how many times it holds the term; only of these units (a JSON list), if
+        given."""
         # Counted here: SQLite's GROUP BY would sort every place the term stands first.
         query = "SELECT doc FROM search_terms WHERE term = ?"
-        return Counter(doc for (doc,) in self._db.execute(query, (term,)))
+        if units is None:
+            return Counter(doc for (doc,) in self._db.execute(query, (term,)))
+        query += " AND doc IN (SELECT value FROM json_each(?))"
+        return Counter(doc for (doc,) in self._db.execute(query, (term, units)))
 
     def _phrase_units(self, words: list[str]) -> set[int]:
         """The units holding these terms one after another."""
@@ -188,24 +195,23 @@ class SearchIndex:
         query = SearchQuery.parse(text)
         count, total, lengths = self._sizes()
         average = total / count if count else 0.0
-        scores: defaultdict[int, float] = defaultdict(float)
-        for term in query.terms:
-            postings = self._postings(term)
-            if isinstance(lengths, dict):
-                self._lengths(lengths, [unit for unit in postings if unit not in lengths])
-            idf = math.log(1 + (count - len(postings) + 0.5) / (len(postings) + 0.5))
-            for index, found in postings.items():
-                norm = K1 * (1 - B + B * lengths[index] / (average or 1))
-                scores[index] += idf * found * (K1 + 1) / (found + norm)
         phrases = [
             self._phrase_units([part for word in phrase for part in word_terms(word)])
             for phrase in query.phrases
         ]
-        ranked = [
-            (index, score)
-            for index, score in scores.items()
-            if (keep is None or index in keep) and all(index in holding for holding in phrases)
-        ]
+
+        def wanted(index: int) -> bool:
+            return (keep is None or index in keep) and all(index in held for held in phrases)
+
+        sizes = _Sizes(count, average, lengths)
+        found = self._found(query.terms, sizes, None if by_date else limit, wanted)
+        scores: defaultdict[int, float] = defaultdict(float)
+        for term in query.terms:
+            postings, holding = found[term]
+            if isinstance(lengths, dict):
+                self._lengths(lengths, [unit for unit in postings if unit not in lengths])
+            _add_scores(scores, postings, holding, sizes)
+        ranked = [(index, score) for index, score in scores.items() if wanted(index)]
         if not by_date and limit is not None and len(ranked) > limit:
             best = heapq.nlargest(limit, [score for _, score in ranked])
             last = best[-1] if limit else math.inf  # those tied with it too
@@ -220,6 +226,41 @@ class SearchIndex:
             Result(units[index], score, snippet(units[index], query), query.terms)
             for index, score in ranked[:limit]
         ]
+
+    def _found(
+        self, terms: Sequence[str], sizes: _Sizes, limit: int | None, wanted: Callable[[int], bool]
+    ) -> dict[str, tuple[dict[int, int], int]]:
+        """Each term's postings (unit -> how many times it holds the term) and how many units
+        hold it. Most units hold the commonest words ("mission"), each adding so little to a
+        score that a unit holding only those cannot be among the limit best: when the scores
+        of the other words alone show it (MaxScore), the common words' postings are read for
+        the units holding another word only. The scores are those of every posting."""
+        holding: dict[str, int] = {}
+        if limit and len(terms) > 1 and self._corpus is not None:
+            from spacenews.index.terms import word_terms
+
+            plain = [term for term in terms if word_terms(term) == [term]]
+            holding = {term: self._holding(term) for term in plain}
+        common = {term for term, units in holding.items() if units > sizes.number * COMMON}
+        found = {term: self._postings(term) for term in terms if term not in common}
+        whole = {term: (postings, len(postings)) for term, postings in found.items()}
+        if common and found and limit:
+            partial: defaultdict[int, float] = defaultdict(float)
+            for term in terms:
+                if term in found:
+                    _add_scores(partial, found[term], len(found[term]), sizes)
+            best = heapq.nlargest(limit, [score for unit, score in partial.items() if wanted(unit)])
+            # A common word adds less than its idf times k1 + 1 to any score.
+            most = sum(_idf(holding[term], sizes.number) * (K1 + 1) for term in common)
+            if len(best) == limit and most * (1 + 1e-9) < best[-1]:
+                units = json.dumps(list(partial))
+                return whole | {term: (self._counts(term, units), holding[term]) for term in common}
+        return whole | {term: (p, len(p)) for term in common for p in [self._postings(term)]}
+
+    def _holding(self, term: str) -> int:
+        """How many units hold the term."""
+        row = self._db.execute("SELECT doc FROM search_rows WHERE term = ?", (term,)).fetchone()
+        return 0 if row is None else int(row[0])
 
     def _sizes(self) -> tuple[int, float, dict[int, int] | list[int]]:
         """How many units there are, their words in all, and each one's words: by its id
@@ -298,6 +339,30 @@ class SearchIndex:
             ).fetchone()
             found[index] = document_unit(document_of(unpack(data)))
         return found
+
+
+class _Sizes(NamedTuple):
+    """What BM25 needs to know of the units: how many, their mean length, each one's."""
+
+    number: int  # of units
+    average: float
+    lengths: dict[int, int] | list[int]  # by unit id
+
+
+def _idf(holding: int, count: int) -> float:
+    return math.log(1 + (count - holding + 0.5) / (holding + 0.5))
+
+
+def _add_scores(
+    scores: defaultdict[int, float], postings: dict[int, int], holding: int, sizes: _Sizes
+) -> None:
+    """Add a term's part to the scores of the units in its postings (BM25); holding is how
+    many units hold it."""
+    idf = _idf(holding, sizes.number)
+    lengths, average = sizes.lengths, sizes.average
+    for index, found in postings.items():
+        norm = K1 * (1 - B + B * lengths[index] / (average or 1))
+        scores[index] += idf * found * (K1 + 1) / (found + norm)
 
 
 def event_unit(event: Event | EventText) -> Unit:

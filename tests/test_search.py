@@ -6,6 +6,7 @@ import math
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -334,3 +335,57 @@ def test_places_in_a_word_without_spaces() -> None:
     assert highlights("星星星", ("星星",)) == [(0, 2), (1, 3)]  # overlapping, both
     # a word whose folding changes its length (ﬁ is fi): places would be wrong, none shown
     assert highlights("ﬁ火星", ("火星",)) == []
+
+
+def test_common_words_are_counted_only_where_the_best_may_be(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "mission" is in most units: when the other words' scores show that a unit holding
+    # only it cannot be among the best, its postings are read for the other units only.
+    # The answers are those of every posting (a corpus in memory reads them all).
+    loaded = load_corpus([corpus_dir], cache=True)
+    in_memory = SearchIndex.of(Corpus(list(loaded.events), loaded.documents))
+    narrowed: list[str] = []
+    counts = SearchIndex._counts
+
+    def spy(self: SearchIndex, term: str, units: str | None = None) -> dict[int, int]:
+        if units is not None:
+            narrowed.append(term)
+        return counts(self, term, units)
+
+    monkeypatch.setattr(SearchIndex, "_counts", spy)
+    asks = [
+        ("mission observes", 3),
+        ("observes mission", 1),
+        ("mission observes", None),  # no limit: every unit is shown
+        ("mission quaoar", 3),  # no unit holds the other word: each holding mission counts
+        ("mission launches", 2000),  # fewer units hold the other word than are asked for
+    ]
+    for text, limit in asks:
+        found = SearchIndex.of(loaded).search(text, limit)
+        expected = in_memory.search(text, limit)
+        assert [(r.unit.key, r.score) for r in found] == [(r.unit.key, r.score) for r in expected]
+        assert found
+        narrowed.append(f"{text} {limit}")
+    assert narrowed == [
+        "mission",
+        "mission observes 3",
+        "mission",
+        "observes mission 1",
+        "mission observes None",
+        "mission quaoar 3",
+        "mission launches 2000",
+    ]
+
+
+def test_a_common_word_counts_everywhere_when_it_may_outscore_the_others(tmp_path: Path) -> None:
+    # "alpha" is in most units, "beta" in one long one only, where it weighs less than
+    # "alpha" may weigh elsewhere: every unit holding "alpha" is scored.
+    filler = " ".join(f"word{n}" for n in range(300))
+    pages = {f"p{n}.md": _day_page(f"2020-01-{n + 1:02d}", "Alpha alpha alpha.") for n in range(9)}
+    pages["long.md"] = _day_page("2020-02-01", f"Beta {filler}.")
+    pages["other.md"] = _day_page("2020-02-02", "Gamma.")
+    found = _index(tmp_path, **pages).search("alpha beta", 1)
+    assert [(r.unit.title, str(r.unit.date)) for r in found] == [
+        ("Alpha alpha alpha.", "2020-01-01")
+    ]

@@ -197,6 +197,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
     text, tokenize = "unicode61 remove_diacritics 2 tokenchars '_'"
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS search_terms USING fts5vocab(search, instance);
+CREATE VIRTUAL TABLE IF NOT EXISTS search_rows USING fts5vocab(search, row);
 """
 
 
