@@ -14,6 +14,7 @@ from spacenews.model import Document, Event, Mention, english_first
 from spacenews.text import fold
 
 if TYPE_CHECKING:
+    from spacenews.index.view import View
     from spacenews.search import Result
 
 TIE_SCORE = 3.0  # the corpus itself says the entity belongs to the event (context, tag)
@@ -158,19 +159,27 @@ class Relation:
 
     def event(self, event: Event) -> Match | None:
         """The event's match, or None."""
-        via = {
-            way for name, kind in event.ties if name in self._how for way in (kind, self._how[name])
-        }
+        titles = [source.title for source in event.sources]
+        found = self.event_parts(event.ties, [event.headline, event.body, *titles])
+        return Match(event, *found) if found else None
+
+    def event_parts(
+        self, ties: Iterable[tuple[str, str]], parts: Sequence[str]
+    ) -> tuple[tuple[str, ...], float] | None:
+        """How an event matches (via, score), given its ties and its headline, body and
+        source titles; None when it does not."""
+        headline, body, *titles = parts
+        via = {way for name, kind in ties if name in self._how for way in (kind, self._how[name])}
         score = TIE_SCORE if via else 0.0
-        named = self._pattern.findall(event.headline)
-        found = named + self._pattern.findall(event.body)
+        named = self._pattern.findall(headline)
+        found = named + self._pattern.findall(body)
         if found:
             via |= {"mention", *self._ways(found)}
             score += MENTION_SCORE + TITLE_SCORE * bool(named) + _repeats(len(found))
-        if any(self._pattern.search(source.title) for source in event.sources):
+        if any(self._pattern.search(title) for title in titles):
             via.add("source")
             score += MENTION_SCORE
-        return Match(event, _via(via), score) if via else None
+        return (_via(via), score) if via else None
 
     def document(self, document: Document) -> Match | None:
         """The document's match, or None."""
@@ -408,18 +417,62 @@ def related(corpus: Corpus, entity: str, query: Query = EVERYTHING) -> list[Matc
     relation = Relation(corpus, entity)
     also = Relation(corpus, query.entity) if query.entity is not None else None
     # The index says which events match: only those are built and scored.
-    positions = _positions(corpus, relation, query, also)
-    found = map(relation.event, corpus.events_at(sorted(positions)))
-    matches = [match for match in found if match]
+    positions = sorted(_positions(corpus, relation, query, also))
+    order = _chronology if query.sort == "date" else _rank
+    view = corpus.view
+    if view is None or query.limit is None:
+        found = map(relation.event, corpus.events_at(positions))
+        ranked: list[tuple[Any, Match | _Scored]] = [(order(m), m) for m in found if m]
+    else:  # scored from the texts and ties alone: only the events shown are built
+        ranked = _scored_events(corpus, view, relation, positions, order)
     if _undated(query):
         documents = relation.documents(corpus)
-        matches += [
-            m
+        ranked += [
+            (order(m), m)
             for document in documents
             if (m := relation.document(document)) and (also is None or also.document(document))
         ]
-    matches.sort(key=_chronology if query.sort == "date" else _rank)
-    return matches[: query.limit]
+    ranked.sort(key=lambda pair: pair[0])
+    shown = [match for _, match in ranked[: query.limit]]
+    wanted = sorted(match.position for match in shown if isinstance(match, _Scored))
+    built = dict(zip(wanted, corpus.events_at(wanted), strict=True))
+    return [
+        Match(built[m.position], m.via, m.score) if isinstance(m, _Scored) else m for m in shown
+    ]
+
+
+class _Scored(NamedTuple):
+    """An event's match, before the event is built."""
+
+    position: int
+    via: tuple[str, ...]
+    score: float
+
+
+def _scored_events(
+    corpus: Corpus,
+    view: View,
+    relation: Relation,
+    positions: Sequence[int],
+    order: Callable[[Match], tuple[Any, ...]],
+) -> list[tuple[Any, Match | _Scored]]:
+    """The matches of the events at these positions, each with its place in the order, read
+    from their texts and ties (an event whose texts cannot be cut in parts is built)."""
+    days = corpus.days
+    scored: list[tuple[Any, Match | _Scored]] = []
+    for position, parts, ties in view.event_parts(positions):
+        if parts is None:
+            match = relation.event(corpus.events[position])
+            if match:
+                scored.append((order(match), match))
+            continue
+        found = relation.event_parts(ties, parts)
+        if found:
+            via, score = found
+            when = date.fromordinal(days[position])
+            key = (when, -score, parts[0]) if order is _chronology else (-score, when, parts[0])
+            scored.append((key, _Scored(position, via, score)))
+    return scored
 
 
 def _positions(corpus: Corpus, relation: Relation, query: Query, also: Relation | None) -> set[int]:

@@ -698,3 +698,44 @@ def test_an_unknown_entity_is_told_with_the_names_closest_to_it(corpus: Corpus) 
     said = unknown_entity(corpus, "james webb space telescope")
     assert said == "nothing names 'james webb space telescope'"
     assert "\x1b" not in unknown_entity(corpus, "x\x1b[31m")  # a name is text, never a code
+
+
+def test_related_with_a_limit_builds_only_the_events_shown(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # From the database, the events are scored from their texts and ties, and only those
+    # shown are built: the answers are those of a corpus in memory, which builds them all.
+    loaded = load_corpus([corpus_dir])
+    in_memory = Corpus(list(loaded.events), loaded.documents)
+    built: list[int] = []
+    events_at = Corpus.events_at
+
+    def spy(self: Corpus, positions: Any) -> Any:
+        wanted = list(positions)
+        built.extend(wanted)
+        return events_at(self, wanted)
+
+    monkeypatch.setattr(Corpus, "events_at", spy)
+    for name in ("European Space Agency", "Mars", "Tim Peake", "ESA"):
+        for query in (Query(limit=3), Query(limit=1, sort="date"), Query(limit=40)):
+            built.clear()
+            found = [match.to_dict() for match in related(loaded, name, query)]
+            assert len(built) <= (query.limit or 0)
+            assert found == [match.to_dict() for match in related(in_memory, name, query)]
+            assert found
+
+
+def test_related_builds_an_event_whose_texts_cannot_be_cut_in_parts(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spacenews.index.view import View
+
+    loaded = load_corpus([corpus_dir])
+    expected = [match.to_dict() for match in related(loaded, "Mars", Query(limit=5))]
+    parts = View.event_parts
+
+    def uncut(self: View, positions: Any) -> Any:
+        return ((position, None, ties) for position, _, ties in parts(self, positions))
+
+    monkeypatch.setattr(View, "event_parts", uncut)
+    assert [match.to_dict() for match in related(loaded, "Mars", Query(limit=5))] == expected

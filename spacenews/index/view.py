@@ -153,6 +153,34 @@ class View:
             )
             yield from (found[rowid] for rowid in block)
 
+    def event_parts(
+        self, positions: Sequence[int]
+    ) -> Iterator[tuple[int, list[str] | None, list[tuple[str, str]]]]:
+        """For the events at these positions, in their order: each one's position, headline,
+        body and source titles (None when one holds a NUL, which would cut its texts
+        elsewhere) and ties, without building the event."""
+        rowids = [self.rowids[position] for position in positions]
+        for low in range(0, len(rowids), BLOCK):
+            block = rowids[low : low + BLOCK]
+            marks = ",".join("?" * len(block))
+            query = (
+                "SELECT rowid, texts, json_array_length(CAST(json AS TEXT), '$.sources')"
+                f" FROM events WHERE rowid IN ({marks})"
+            )
+            texts = {rowid: (text, count) for rowid, text, count in self.db.execute(query, block)}
+            ties: dict[int, list[tuple[str, str]]] = {}
+            query = (
+                "SELECT e.rowid, t.name, t.via FROM events e JOIN ties t ON t.event = e.id"
+                f" WHERE e.rowid IN ({marks}) ORDER BY t.rowid"
+            )
+            for rowid, name, via in self.db.execute(query, block):
+                ties.setdefault(rowid, []).append((name, via))
+            for position, rowid in zip(positions[low : low + BLOCK], block, strict=True):
+                text, sources = texts[rowid]
+                parts = text.split("\0")
+                whole = sources is not None and len(parts) == 2 + sources
+                yield position, parts if whole else None, ties.get(rowid, [])
+
     def views(self, positions: Iterable[int]) -> list[memoryview]:
         """The JSON of the events at these positions (see corpus.StoredJson)."""
         return [memoryview(data) for data in self.by_rowid("json", positions)]
