@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -27,7 +29,9 @@ from .conftest import FIXTURES, generate_module, state
 
 _CHANGES = st.lists(
     st.tuples(
-        st.sampled_from(["edit", "retitle", "copy", "add", "delete", "touch"]),
+        st.sampled_from(
+            ["edit", "retitle", "copy", "add", "delete", "touch", "rename", "move", "prune"]
+        ),
         st.integers(0, 10_000),
         st.integers(0, 10_000),
     ),
@@ -112,6 +116,17 @@ def _change(paths: list[Path], changes: list[tuple[str, int, int]]) -> None:
         elif kind == "delete":
             path.unlink()
             continue
+        elif kind == "rename":  # the same size and mtime, under another name
+            path.rename(path.with_name(f"renamed{number}-{first}.txt"))
+            continue
+        elif kind == "move":  # ... in a folder of its own, made for it or not
+            (path.parent / f"sub{second % 2}").mkdir(exist_ok=True)
+            path.rename(path.parent / f"sub{second % 2}" / path.name)
+            continue
+        elif kind == "prune":  # a folder goes, with every file in it
+            if path.parent.name.startswith("sub"):
+                shutil.rmtree(path.parent)
+            continue
         stamp += 10**9 * first
         os.utime(path, ns=(stamp + number, stamp + number))  # "touch": the same bytes
 
@@ -193,6 +208,40 @@ def test_names_found_are_forgotten_with_the_event_they_were_found_in(tmp_path: P
     assert counted(load_corpus([folder], db=db))["Zond Crew"] == 3
     (folder / "b.md").write_text(page.format(day=2, body="Nobody flew again."))
     assert counted(load_corpus([folder], db=db))["Zond Crew"] == 2
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda folder: (folder / "a.md").rename(folder / "b.md"),
+        lambda folder: (folder / "a.md").rename(folder / "sub" / "a.md"),
+        lambda folder: shutil.rmtree(folder / "sub"),
+        lambda folder: (folder / "sub" / "c.md").unlink(),
+        lambda folder: (folder / "sub" / "deeper").mkdir(),
+    ],
+)
+def test_a_folder_whose_files_changed_is_walked_again(
+    tmp_path: Path, change: Callable[[Path], object]
+) -> None:
+    # Files renamed (keeping their size and mtime), moved, or gone with their folder: the
+    # index finds what the walk finds, as a run without it does.
+    folder, db = tmp_path / "corpus", tmp_path / "index.sqlite"
+    (folder / "sub").mkdir(parents=True)
+    page = "### [2020-01-0{day}](/news/2020/01/{day}/index.md)\n# Flight {day}.\n"
+    (folder / "a.md").write_text(page.format(day=1))
+    (folder / "sub" / "c.md").write_text(page.format(day=2))
+    (folder / "sub" / "d.md").write_text(page.format(day=3))
+    os.utime(folder / "a.md", ns=(10**18, 10**18))
+    load_corpus([folder], db=db)
+    change(folder)
+    kept, afresh = load_corpus([folder], db=db), load_corpus([folder])
+    assert state(kept) == state(afresh)
+    generation = "SELECT value FROM meta WHERE key = 'generation'"
+    with closing(sqlite3.connect(db)) as written:
+        (before,) = written.execute(generation).fetchone()
+    assert state(load_corpus([folder], db=db)) == state(afresh)
+    with closing(sqlite3.connect(db)) as written:
+        assert written.execute(generation).fetchone() == (before,)  # nothing more to write
 
 
 def test_walk_keys_sort_as_the_walk_goes(tmp_path: Path) -> None:

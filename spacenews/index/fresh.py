@@ -3,7 +3,6 @@ of the files that changed, appeared or vanished, merging again only the events t
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
@@ -28,10 +27,9 @@ from spacenews.text import fold
 if TYPE_CHECKING:
     from spacenews.corpus import Progress
     from spacenews.parse import Parsed
-    from spacenews.walk import SourceFile
+    from spacenews.walk import Folder, SourceFile
 
 Key = tuple[int, int]  # a file's size and mtime_ns
-NO_KEY: Key = (-1, -1)  # the key of a file that cannot be stat-ed: read again once it can
 MERGE_BLOCK = 500  # events merged again at a time
 MERGING = "Merging events"  # what progress is told meanwhile
 
@@ -115,15 +113,6 @@ def walk_key(relative: str) -> bytes:
     return key.encode("utf-8", "surrogatepass")
 
 
-def stat_key(path: str) -> Key:
-    """A file's size and modification time, or NO_KEY."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return NO_KEY
-    return info.st_size, info.st_mtime_ns
-
-
 def settle(db: sqlite3.Connection, settings: str) -> None:
     """Make every file be parsed again by the next refresh when the settings that decide
     how files are read (a corpus's [frontmatter] fields) are not those the rows were made
@@ -135,6 +124,7 @@ def settle(db: sqlite3.Connection, settings: str) -> None:
     try:
         # No stat gives a size below zero, nor NO_KEY's: each file now differs from its row.
         db.execute("UPDATE files SET size = -2")
+        db.execute("DELETE FROM folders")
         db.execute("INSERT OR REPLACE INTO meta VALUES ('settings', ?)", (settings,))
         db.execute("COMMIT")
     except BaseException:
@@ -144,45 +134,58 @@ def settle(db: sqlite3.Connection, settings: str) -> None:
 
 def refresh(
     db: sqlite3.Connection,
-    files: list[SourceFile],
+    folders: list[Folder],
     parse: Callable[[list[SourceFile]], Iterable[FileRows]],
     progress: Progress | None = None,
     finish: Callable[[sqlite3.Connection], None] | None = None,
 ) -> int:
-    """Bring the database up to date with the files of a walk; return how many files were
+    """Bring the database up to date with the folders of a walk; return how many files were
     parsed. Nothing is written when no file changed; when some did, finish is called last
     in the same transaction."""
-    keys = [stat_key(file.path) for file in files]
-    places = [(file.root, sql_text(file.relative)) for file in files]
-    # Compared as sets of whole rows, in C: on a warm run of a large corpus, this comparison
-    # of every file is most of the work.
-    walked = set(map(_row, places, keys))
-    stored = set(db.execute("SELECT root, path, size, mtime_ns FROM files"))
-    differ = walked.symmetric_difference(stored)
-    if not differ:
+    # A folder whose files, sizes and mtimes are those stored needs nothing more: on a warm
+    # run of a large corpus, this comparison, two values a folder, is all the work.
+    stored = {(root, path): (names, keys) for root, path, names, keys in db.execute(_STATES)}
+    changed = []
+    for folder in folders:
+        state = folder.state()
+        if stored.pop((folder.root, sql_text(folder.relative)), None) != state:
+            changed.append((folder, state))
+    vanished = list(stored)
+    if not changed and not vanished:
         return 0
-    changed = {row[:2] for row in differ}
-    todo = [index for index, place in enumerate(places) if place in changed]
-    vanished = changed.difference(places)
-    stored_files = db.execute("SELECT id, root, path FROM files") if vanished else ()
-    gone = [ident for ident, root, path in stored_files if (root, path) in vanished]
-    parsed = parse([files[index] for index in todo])
+    places = [(folder.root, sql_text(folder.relative)) for folder, _ in changed]
+    known = {}
+    for place in places + vanished:
+        for ident, root, path, *key in db.execute(_FILES, place):
+            known[root, path] = ident, tuple(key)
+    todo: list[tuple[SourceFile, Key]] = []
+    for folder, _ in changed:
+        for file, key in folder.files():
+            old = known.pop((file.root, sql_text(file.relative)), None)
+            if old is None or old[1] != key:
+                todo.append((file, key))
+    gone = [ident for ident, _ in known.values()]
+    parsed = parse([file for file, _ in todo])
     db.execute("BEGIN IMMEDIATE")
     try:
         touched: set[str] = set()
         for ident in gone:
             _forget(db, ident, touched)
-        for index, rows in zip(todo, parsed, strict=True):
-            file = files[index]
+        for (file, key), rows in zip(todo, parsed, strict=True):
             old = db.execute(
                 "SELECT id FROM files WHERE root = ? AND path = ?",
                 (file.root, sql_text(file.relative)),
             ).fetchone()
             if old is not None:
                 _forget(db, old[0], touched)
-            _remember(db, file, keys[index], rows, touched)
+            _remember(db, file, key, rows, touched)
         merge_again(db, touched, progress)
         retitle(db)
+        db.executemany("DELETE FROM folders WHERE root = ? AND path = ?", vanished)
+        db.executemany(
+            "INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?)",
+            [(*place, *state) for place, (_, state) in zip(places, changed, strict=True)],
+        )
         db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         if finish is not None:
             finish(db)
@@ -194,8 +197,8 @@ def refresh(
     return len(todo)
 
 
-def _row(place: tuple[int, str], key: Key) -> tuple[int, str, int, int]:
-    return (*place, *key)
+_STATES = "SELECT root, path, names, keys FROM folders"
+_FILES = "SELECT id, root, path, size, mtime_ns FROM files WHERE root = ? AND folder = ?"
 
 
 def _forget(db: sqlite3.Connection, ident: int, touched: set[str]) -> None:
@@ -223,11 +226,12 @@ def _remember(
 ) -> None:
     """Add a file's rows, noting the events its records tell of."""
     cursor = db.execute(
-        "INSERT INTO files(root, path, walk, size, mtime_ns, records, documents, problems)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO files(root, path, folder, walk, size, mtime_ns, records, documents,"
+        " problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             file.root,
             sql_text(file.relative),
+            sql_text(file.relative.rpartition("/")[0]),
             walk_key(file.relative),
             *key,
             len(rows.records),

@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS files(
     id INTEGER PRIMARY KEY,
     root INTEGER NOT NULL,         -- which corpus path it is under (0, 1, ...)
     path TEXT NOT NULL,            -- relative to that path, with / between parts
+    folder TEXT NOT NULL,          -- ... and of its folder ("" for the corpus path itself)
     walk BLOB NOT NULL,            -- sorts as the walk meets the files
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
@@ -66,6 +67,16 @@ CREATE TABLE IF NOT EXISTS files(
     UNIQUE (root, path)
 );
 CREATE INDEX IF NOT EXISTS files_walk ON files(root, walk);
+CREATE INDEX IF NOT EXISTS files_folder ON files(root, folder);
+-- What each folder held when its files' rows were written: a run whose walk finds the same
+-- reads no row of files (see index.fresh.refresh).
+CREATE TABLE IF NOT EXISTS folders(
+    root INTEGER NOT NULL,
+    path TEXT NOT NULL,            -- like files.folder
+    names BLOB NOT NULL,           -- its files' names, a / between, as the system lists them
+    keys BLOB NOT NULL,            -- the size and mtime_ns of each (64-bit integers)
+    PRIMARY KEY (root, path)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS records(
     file INTEGER NOT NULL,
     seq INTEGER NOT NULL,
