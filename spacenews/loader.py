@@ -219,7 +219,7 @@ def _bring_up_to_date(
     finish = partial(give_main_names, tables=tables)
     parse = lambda todo: _parse_rows(todo, fields, workers, progress)  # noqa: E731
     refresh(db, folders, parse, progress, finish)
-    give_main_names(db, tables)  # the alias tables alone may have changed
+    give_main_names(db, tables=tables)  # the alias tables alone may have changed
     return View(db)
 
 

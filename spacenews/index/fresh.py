@@ -137,11 +137,11 @@ def refresh(
     folders: list[Folder],
     parse: Callable[[list[SourceFile]], Iterable[FileRows]],
     progress: Progress | None = None,
-    finish: Callable[[sqlite3.Connection], None] | None = None,
+    finish: Callable[[sqlite3.Connection, set[str]], None] | None = None,
 ) -> int:
     """Bring the database up to date with the folders of a walk; return how many files were
     parsed. Nothing is written when no file changed; when some did, finish is called last
-    in the same transaction."""
+    in the same transaction, with the events merged again."""
     # A folder whose files, sizes and mtimes are those stored needs nothing more: on a warm
     # run of a large corpus, this comparison, two values a folder, is all the work.
     stored = {(root, path): (names, keys) for root, path, names, keys in db.execute(_STATES)}
@@ -168,7 +168,7 @@ def refresh(
     parsed = parse([file for file, _ in todo])
     db.execute("BEGIN IMMEDIATE")
     try:
-        touched: set[str] = set()
+        touched = _Touched(set(), set())
         for ident in gone:
             _forget(db, ident, touched)
         for (file, key), rows in zip(todo, parsed, strict=True):
@@ -179,8 +179,8 @@ def refresh(
             if old is not None:
                 _forget(db, old[0], touched)
             _remember(db, file, key, rows, touched)
-        merge_again(db, touched, progress)
-        retitle(db)
+        merge_again(db, touched.events, progress)
+        retitle(db, touched.titles)
         db.executemany("DELETE FROM folders WHERE root = ? AND path = ?", vanished)
         db.executemany(
             "INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?)",
@@ -188,7 +188,7 @@ def refresh(
         )
         db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         if finish is not None:
-            finish(db)
+            finish(db, touched.events)
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
@@ -201,10 +201,21 @@ _STATES = "SELECT root, path, names, keys FROM folders"
 _FILES = "SELECT id, root, path, size, mtime_ns FROM files WHERE root = ? AND folder = ?"
 
 
-def _forget(db: sqlite3.Connection, ident: int, touched: set[str]) -> None:
-    """Remove a file's rows, noting the events its records told of."""
-    touched.update(
+class _Touched(NamedTuple):
+    """What a write touched: the events to merge again, and the titles of the documents
+    written or removed (see index.titles)."""
+
+    events: set[str]
+    titles: set[str]
+
+
+def _forget(db: sqlite3.Connection, ident: int, touched: _Touched) -> None:
+    """Remove a file's rows, noting the events its records told of and its titles."""
+    touched.events.update(
         event for (event,) in db.execute("SELECT event FROM records WHERE file = ?", (ident,))
+    )
+    touched.titles.update(
+        title for (title,) in db.execute("SELECT title FROM documents WHERE file = ?", (ident,))
     )
     db.execute("DELETE FROM search WHERE rowid IN (SELECT id FROM units WHERE file = ?)", (ident,))
     for table in (
@@ -222,9 +233,9 @@ def _forget(db: sqlite3.Connection, ident: int, touched: set[str]) -> None:
 
 
 def _remember(
-    db: sqlite3.Connection, file: SourceFile, key: Key, rows: FileRows, touched: set[str]
+    db: sqlite3.Connection, file: SourceFile, key: Key, rows: FileRows, touched: _Touched
 ) -> None:
-    """Add a file's rows, noting the events its records tell of."""
+    """Add a file's rows, noting the events its records tell of and its titles."""
     cursor = db.execute(
         "INSERT INTO files(root, path, folder, walk, size, mtime_ns, records, documents,"
         " problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -244,7 +255,8 @@ def _remember(
         "INSERT INTO records VALUES (?, ?, ?, ?)",
         [(ident, seq, event, data) for seq, (event, data) in enumerate(rows.records)],
     )
-    touched.update(event for event, _ in rows.records)
+    touched.events.update(event for event, _ in rows.records)
+    touched.titles.update(sql_text(document.title) for document in rows.documents)
     for seq, document in enumerate(rows.documents):
         db.execute(
             "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
@@ -319,7 +331,6 @@ def _drop_events(db: sqlite3.Connection, block: list[str], marks: str) -> None:
         ("names", "event"),
         ("acronyms", "event"),
         ("event_entities", "event"),
-        ("named", "event"),
         ("events", "id"),
     ):
         db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", block)

@@ -108,13 +108,12 @@ CREATE TABLE IF NOT EXISTS names(
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS names_fold ON names(fold, name);
 -- The main name of each entity name that events give otherwise ("ISS" -> "International
--- Space Station"), for the alias tables and names of meta's "mains" (see index.mains), and
--- the events and documents whose json and data give their entities by these main names.
+-- Space Station"), for the alias tables and names of meta's "mains" (see index.mains): every
+-- event's json and data give these; and the documents whose data give their tags by them.
 CREATE TABLE IF NOT EXISTS mains(
     name TEXT PRIMARY KEY,         -- as an event's file wrote it
     main TEXT NOT NULL
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS named(event TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS named_documents(
     file INTEGER NOT NULL,
     seq INTEGER NOT NULL,
