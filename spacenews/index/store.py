@@ -68,6 +68,7 @@ CREATE TABLE IF NOT EXISTS files(
 );
 CREATE INDEX IF NOT EXISTS files_walk ON files(root, walk);
 CREATE INDEX IF NOT EXISTS files_folder ON files(root, folder);
+CREATE INDEX IF NOT EXISTS files_problems ON files(root, walk) WHERE problems != x'5b5d';
 -- What each folder held when its files' rows were written: a run whose walk finds the same
 -- reads no row of files (see index.fresh.refresh).
 CREATE TABLE IF NOT EXISTS folders(
