@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -291,3 +292,34 @@ def test_adding_and_removing_a_translation_refreshes_as_a_fresh_index(
         ("2018-08-12/parker", "Parker Solar Probe", 1),
         ("2018-08-12/parker", "Parker Güneş Sondası", 0),
     ]
+
+
+def test_a_run_that_wrote_meanwhile_leaves_no_row_of_a_file_gone(tmp_path: Path) -> None:
+    # Run A walks when x.md is new, run B after it went; A writes x.md's rows between B's
+    # reading of the rows and B's write: B removes them, as it finds them then.
+    from spacenews.index import store
+
+    folder, path = tmp_path / "corpus", tmp_path / "index.sqlite"
+    folder.mkdir()
+    page = "### [2020-01-0{day}](/news/2020/01/{day}/index.md)\n# Flight {day}.\n"
+    (folder / "y.md").write_text(page.format(day=2))
+    load_corpus([folder], db=path)
+
+    def rows(todo: list[Any]) -> list[fresh.FileRows]:
+        return [fresh.file_rows(loader._parse_file(file)) for file in todo]
+
+    (folder / "x.md").write_text(page.format(day=3))
+    os.utime(folder / "x.md", ns=(10**18, 10**18))
+    walked_by_a = loader._walk([folder], [])
+    (folder / "x.md").unlink()
+    (folder / "y.md").write_text(page.format(day=4))
+    os.utime(folder / "y.md", ns=(10**18, 10**18))
+
+    def meanwhile(todo: list[Any]) -> list[fresh.FileRows]:
+        with closing(store.connect(path, [folder])) as a:
+            fresh.refresh(a, walked_by_a, rows)
+        return rows(todo)
+
+    with closing(store.connect(path, [folder])) as b:
+        fresh.refresh(b, loader._walk([folder], []), meanwhile)
+    assert state(load_corpus([folder], db=path)) == state(load_corpus([folder]))

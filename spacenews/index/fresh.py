@@ -154,23 +154,27 @@ def refresh(
     if not changed and not vanished:
         return 0
     places = [(folder.root, sql_text(folder.relative)) for folder, _ in changed]
-    known = {}
-    for place in places + vanished:
-        for ident, root, path, *key in db.execute(_FILES, place):
-            known[root, path] = ident, tuple(key)
-    todo: list[tuple[SourceFile, Key]] = []
-    for folder, _ in changed:
-        for file, key in folder.files():
-            old = known.pop((file.root, sql_text(file.relative)), None)
-            if old is None or old[1] != key:
-                todo.append((file, key))
-    gone = [ident for ident, _ in known.values()]
+    walked = {
+        (file.root, sql_text(file.relative)): (file, key)
+        for folder, _ in changed
+        for file, key in folder.files()
+    }
+    known = {
+        (root, path): (size, mtime)
+        for place in places + vanished
+        for root, path, size, mtime in db.execute(_FILES, place)
+    }
+    todo = [(file, key) for place, (file, key) in walked.items() if known.get(place) != key]
     parsed = parse([file for file, _ in todo])
     db.execute("BEGIN IMMEDIATE")
     try:
         touched = _Touched(set(), set())
-        for ident in gone:
-            _forget(db, ident, touched)
+        # The rows of files gone from these folders, as they stand now that no other run
+        # writes: one may have written some since they were read above.
+        for place in places + vanished:
+            for ident, root, path in db.execute(_FILE_IDS, place).fetchall():
+                if (root, path) not in walked:
+                    _forget(db, ident, touched)
         for (file, key), rows in zip(todo, parsed, strict=True):
             old = db.execute(
                 "SELECT id FROM files WHERE root = ? AND path = ?",
@@ -198,7 +202,8 @@ def refresh(
 
 
 _STATES = "SELECT root, path, names, keys FROM folders"
-_FILES = "SELECT id, root, path, size, mtime_ns FROM files WHERE root = ? AND folder = ?"
+_FILES = "SELECT root, path, size, mtime_ns FROM files WHERE root = ? AND folder = ?"
+_FILE_IDS = "SELECT id, root, path FROM files WHERE root = ? AND folder = ?"
 
 
 class _Touched(NamedTuple):
