@@ -37,6 +37,7 @@ _MODULES = (
     "parse/snapi.py",
     "parse/items.py",
     "parse/markup.py",
+    "parse/htmltext.py",
     "links.py",
     "search.py",  # what search holds of each event and document
     "data/entities.toml",  # its [sites] name the launch log's sites

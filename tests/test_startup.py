@@ -1,0 +1,43 @@
+"""The start-up on the built-in seeds: what ``spacenews timeline --json`` imports.
+
+Its time is measured by benchmarks/run.py (against ``python -c "import typer"``), never here;
+these tests keep the modules it was freed of from coming back, each of them milliseconds of
+every start: a module imported at the top of a file again fails them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import CONSOLE_SCRIPT, shell_env
+
+# Imported only by what needs them, which the seeds' timeline does not.
+NOT_AT_START = [
+    "html.parser",  # HTML in a feed or a front-matter post (parse.htmltext)
+]
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+    """Every module the seeds' timeline imports, as ``python -X importtime`` lists them."""
+    env = {k: v for k, v in shell_env().items() if k != "SPACENEWS_CORPUS"}
+    # Set here: the autouse fixtures that set them come after a fixture of the module.
+    env["SPACENEWS_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
+    env["SPACENEWS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    command = [sys.executable, "-X", "importtime", *CONSOLE_SCRIPT[1:], "timeline", "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    lines = [line for line in done.stderr.splitlines() if line.startswith("import time:")]
+    assert done.stdout.startswith("[\n{") and len(lines) > 100
+    return {line.rpartition("|")[2].strip() for line in lines}
+
+
+@pytest.mark.parametrize("module", NOT_AT_START)
+def test_the_seeds_timeline_does_without(imported: set[str], module: str) -> None:
+    assert module not in imported
+
+
+def test_what_it_imports_is_seen(imported: set[str]) -> None:
+    assert {"typer", "sqlite3", "spacenews.loader", "spacenews.parse.markup"} <= imported
