@@ -17,6 +17,7 @@ from .conftest import CONSOLE_SCRIPT, shell_env
 # Imported only by what needs them, which the seeds' timeline does not.
 NOT_AT_START = [
     "html.parser",  # HTML in a feed or a front-matter post (parse.htmltext)
+    "hashlib",  # digests of a kept index, and of a corpus's own alias tables (index.mains)
 ]
 
 
