@@ -40,7 +40,7 @@ _MODULES = (
     "parse/htmltext.py",
     "links.py",
     "search.py",  # what search holds of each event and document
-    "data/entities.toml",  # its [sites] name the launch log's sites
+    "data/entities.json",  # the shipped table, read as JSON; its [sites] name launch sites
     "jsonbytes.py",
     "index/codec.py",
     "index/fresh.py",
