@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -29,12 +28,12 @@ class AliasFileError(ValueError):
     """A spacenews.toml that cannot be read as an alias table."""
 
 
-@dataclass(frozen=True, slots=True)
-class AliasTable:
-    """Aliases and parts, as read from a TOML file."""
+class AliasTable(NamedTuple):
+    """Aliases and parts, as read from a TOML file (a named tuple: a dataclass would cost
+    milliseconds of every start to build)."""
 
-    aliases: dict[str, list[str]] = field(default_factory=dict)  # canonical -> other names
-    parts: dict[str, list[str]] = field(default_factory=dict)  # whole -> its parts
+    aliases: dict[str, list[str]]  # canonical -> other names
+    parts: dict[str, list[str]]  # whole -> its parts
 
 
 def read_alias_table(data: bytes) -> AliasTable:
