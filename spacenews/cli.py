@@ -551,6 +551,8 @@ def fetch_command(
 
 def main() -> None:
     """The console script: run the app, turning a crash into one line and exit code 3."""
+    import sys
+
     from spacenews.terminal import run
 
-    run(app)
+    run(usage.for_arguments(app, sys.argv[1:]))
