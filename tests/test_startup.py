@@ -45,3 +45,29 @@ def test_the_seeds_timeline_does_without(imported: set[str], module: str) -> Non
 
 def test_what_it_imports_is_seen(imported: set[str]) -> None:
     assert {"typer", "sqlite3", "spacenews.loader", "spacenews.parse.markup"} <= imported
+
+
+COLLECTIONS = """
+import gc, sys
+during = []  # the generation of each collection started while spacenews.cli was imported
+
+def seen(phase, info):
+    cli = sys.modules.get("spacenews.cli")
+    if phase == "start" and cli is not None and not hasattr(cli, "main"):
+        during.append(info["generation"])
+
+gc.callbacks.append(seen)
+sys.argv = ["spacenews", "--version"]
+from spacenews.__main__ import main
+try:
+    main()
+except SystemExit:
+    print(during, gc.isenabled(), gc.get_freeze_count() > 0)
+"""
+
+
+def test_the_console_script_imports_the_command_line_without_collecting() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", COLLECTIONS], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "[] True True"
