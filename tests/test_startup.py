@@ -20,6 +20,8 @@ NOT_AT_START = [
     "hashlib",  # digests of a kept index, and of a corpus's own alias tables (index.mains)
     "tomllib",  # a corpus's spacenews.toml (the shipped table is read from its JSON copy)
     "dataclasses",  # search's units (entities.AliasTable is a named tuple)
+    # The cache folder; the data folder's is fetch.user_data_dir's rule, on Linux.
+    *(["platformdirs"] if sys.platform == "linux" else []),
     "encodings.utf_8_sig",  # files are decoded as UTF-8, a byte-order mark dropped by hand
 ]
 
@@ -27,9 +29,10 @@ NOT_AT_START = [
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
     """Every module the seeds' timeline imports, as ``python -X importtime`` lists them."""
-    env = {k: v for k, v in shell_env().items() if k != "SPACENEWS_CORPUS"}
+    unset = ("SPACENEWS_CORPUS", "SPACENEWS_DATA_DIR")  # the user data folder is looked for
+    env = {k: v for k, v in shell_env().items() if k not in unset}
     # Set here: the autouse fixtures that set them come after a fixture of the module.
-    env["SPACENEWS_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
+    env["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("data"))
     env["SPACENEWS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
     command = [sys.executable, "-X", "importtime", *CONSOLE_SCRIPT[1:], "timeline", "--json"]
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
