@@ -109,7 +109,11 @@ def normalise(text: str) -> str:
     import unicodedata  # here, not at start-up: only search needs it
 
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    # Each character asked about once, not at each place, and each mark dropped everywhere
+    # at once: a text holds few kinds of marks.
+    for mark in [c for c in set(decomposed) if unicodedata.combining(c)]:
+        decomposed = decomposed.replace(mark, "")
+    return decomposed.casefold()
 
 
 # Lower-case letters that the regex engine's ignore-case matching takes for one another though
