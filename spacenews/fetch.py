@@ -183,12 +183,12 @@ def _news(data: bytes, url: str) -> tuple[str, int, int]:
     """The format of a response that is news, and how many events and documents it holds;
     FetchError when it is none."""
     from spacenews.loader import decode_bytes
-    from spacenews.parse import handlers
+    from spacenews.parse import handler_for
 
     if b"\0" in data:
         raise FetchError(f"{url}: the response is binary, not a feed")
     text, _ = decode_bytes(data)
-    handler = next(h for h in handlers() if h.detect(text))
+    handler = handler_for(text)
     if handler.name not in NEWS_FORMATS:
         raise FetchError(f"{url}: the response is no feed (it reads as {_kind(text)})")
     parsed = handler.parse(text, url)
