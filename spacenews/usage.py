@@ -54,7 +54,7 @@ def for_arguments(app: typer.Typer, args: list[str]) -> typer.Typer:
     builds every command's options from its signature on each start (about 7 ms for all of
     them, under 1 ms for one); help, completion and the suggestions for an unknown command
     need them all, and get the whole app."""
-    if "-h" in args or "--help" in args or any(var.endswith("_COMPLETE") for var in os.environ):
+    if "-h" in args or "--help" in args or _completing():
         return app
     names = {_command_name(info): info for info in app.registered_commands}
     groups = {info.name: info for info in app.registered_groups}
@@ -191,11 +191,18 @@ class GlobalsAnywhere(OneLineErrors):
         return super().parse_args(ctx, globals_first(args))
 
     def _main_shell_completion(self, ctx_args: Any, prog_name: str, *args: Any) -> None:
-        """Shell completion, with values a shell can use (see spacenews.completion)."""
-        from spacenews.completion import register
+        """Shell completion, with values a shell can use (see spacenews.completion), when a
+        shell asks (click checks each start): its module is imported only then."""
+        if _completing():
+            from spacenews.completion import register
 
-        register()
+            register()
         super()._main_shell_completion(ctx_args, prog_name, *args)
+
+
+def _completing() -> bool:
+    """Whether a shell asks for completions: click's variable (_PROG_COMPLETE) is set."""
+    return any(var.endswith("_COMPLETE") for var in os.environ)
 
 
 COMMAND_KEY = "spacenews.command"  # in ctx.meta, shared by the contexts of one run

@@ -29,6 +29,8 @@ NOT_AT_START = [
     # The cache folder; the data folder's is fetch.user_data_dir's rule, on Linux.
     *(["platformdirs"] if sys.platform == "linux" else []),
     "encodings.utf_8_sig",  # files are decoded as UTF-8, a byte-order mark dropped by hand
+    "spacenews.known",  # what a corpus knows of an entity: timeline --entity
+    "spacenews.completion",  # when a shell asks for completions
 ]
 
 
