@@ -268,11 +268,18 @@ def connect(path: Path | str, roots: list[Path]) -> sqlite3.Connection:
 EMPTY_IMAGE = Path(__file__).resolve().parent.parent / "data" / "empty-index.sqlite.zlib"
 
 
+# Not in every build of SQLite (before 3.36, only when compiled in): then the tables are made.
+_CAN_COPY = hasattr(sqlite3.Connection, "deserialize")
+
+
 def _in_memory() -> sqlite3.Connection:
     import zlib
 
     db = sqlite3.connect(MEMORY, isolation_level=None)
-    db.deserialize(zlib.decompress(EMPTY_IMAGE.read_bytes()))
+    if _CAN_COPY:
+        db.deserialize(zlib.decompress(EMPTY_IMAGE.read_bytes()))
+    else:
+        _create(db, [], kept=False)
     return db
 
 
