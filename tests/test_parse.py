@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from spacenews.index.codec import (
@@ -110,6 +111,27 @@ def test_golden(path: Path) -> None:
 def test_format_is_detected_from_content(name: str, handler: str) -> None:
     text, _ = decode((FIXTURES / "parse" / name).read_bytes())
     assert next(h.name for h in handlers() if h.detect(text)) == handler
+
+
+# The event-page patterns as first written, with the full-width characters in their classes.
+_PLAIN_FORMATS_LINE = re.compile(r"[^#\[\]()\n:：]{1,30}[:：]\s*\[")
+_PLAIN_CONTEXT = re.compile(r"_\s*[^\W\d_][^_:：\[\]]{0,30}?\s*[:：]\s*(.*?)\s*_?\s*$")
+
+
+@given(st.text(alphabet="ab é#[]()\n:：_，、,1", max_size=60))
+@example("Formats：a：[HTML](x)")
+@example("_消息：甲：乙、丙，丁_")
+@example("_a：x\nb：y")
+def test_event_page_patterns_read_as_their_plain_classes(text: str) -> None:
+    for line in (text, text.replace("\n", " ")):
+        for new, plain in (
+            (eventpage._FORMATS_LINE, _PLAIN_FORMATS_LINE),
+            (eventpage._CONTEXT, _PLAIN_CONTEXT),
+        ):
+            found, expected = new.search(line), plain.search(line)
+            assert (found and found.group()) == (expected and expected.group())
+    names = [clean_inline(name) for name in re.split("[,，、]", text)]
+    assert eventpage._names(text) == list(dict.fromkeys(name for name in names if name))
 
 
 def _first_detecting(text: str) -> str:
