@@ -92,7 +92,6 @@ def timeline(
 
         spacenews timeline --reverse --limit 5 --json
     """
-    from spacenews.known import knows, unknown_entity
     from spacenews.query import chart, select
 
     fmt = opt.output_format(json_, jsonl)
@@ -100,8 +99,11 @@ def timeline(
     query = opt.query_of(period, start, end, **filters, mentions=with_mentions)
     corpus = opt.load(ctx)
     empty = "no events match"
-    if entity is not None and not knows(corpus, entity):
-        empty = unknown_entity(corpus, entity)
+    if entity is not None:  # spacenews.known imported only then: start-up time counts
+        from spacenews.known import knows, unknown_entity
+
+        if not knows(corpus, entity):
+            empty = unknown_entity(corpus, entity)
     noun = "item" if with_mentions else "event"
     if by is not None:
         periods = chart(corpus, query, by.value)
@@ -551,6 +553,8 @@ def fetch_command(
 
 def main() -> None:
     """The console script: run the app, turning a crash into one line and exit code 3."""
+    import sys
+
     from spacenews.terminal import run
 
-    run(app)
+    run(usage.for_arguments(app, sys.argv[1:]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from spacenews.text import fold, fold_case
@@ -28,12 +28,12 @@ class AliasFileError(ValueError):
     """A spacenews.toml that cannot be read as an alias table."""
 
 
-@dataclass(frozen=True, slots=True)
-class AliasTable:
-    """Aliases and parts, as read from a TOML file."""
+class AliasTable(NamedTuple):
+    """Aliases and parts, as read from a TOML file (a named tuple: a dataclass would cost
+    milliseconds of every start to build)."""
 
-    aliases: dict[str, list[str]] = field(default_factory=dict)  # canonical -> other names
-    parts: dict[str, list[str]] = field(default_factory=dict)  # whole -> its parts
+    aliases: dict[str, list[str]]  # canonical -> other names
+    parts: dict[str, list[str]]  # whole -> its parts
 
 
 def read_alias_table(data: bytes) -> AliasTable:
@@ -47,17 +47,38 @@ def read_alias_table(data: bytes) -> AliasTable:
     return AliasTable(_table(document, "aliases"), _table(document, "parts"))
 
 
-def shipped_data() -> bytes:
-    """The shipped table's TOML, read from the package folder where the wheel installs it
-    (not through importlib.resources, whose import costs more than the whole read)."""
-    from pathlib import Path
+SHIPPED_TOML = "entities.toml"  # the shipped table, as people edit it
+SHIPPED_JSON = "entities.json"  # ... and as spacenews reads it: json.loads of JSON is quick,
+# where importing tomllib and parsing the TOML cost about 7 ms of every start. A test checks
+# that it is exactly shipped_json() of the TOML (SPACENEWS_UPDATE_GOLDEN=1 writes it anew).
 
-    return (Path(__file__).parent / "data" / "entities.toml").read_bytes()
+
+def shipped_path(name: str) -> Path:
+    """A file of the shipped data, in the package folder where the wheel installs it (not
+    through importlib.resources, whose import costs more than the whole read)."""
+    return Path(__file__).parent / "data" / name
+
+
+def shipped_document() -> dict[str, Any]:
+    """The shipped table's whole document: [aliases], [parts] and [sites]."""
+    import json
+
+    document: dict[str, Any] = json.loads(shipped_path(SHIPPED_JSON).read_bytes())
+    return document
+
+
+def shipped_json(toml: bytes) -> str:
+    """The JSON of a TOML document, its tables' keys in their order."""
+    import json
+    import tomllib
+
+    return json.dumps(tomllib.loads(toml.decode("utf-8")), ensure_ascii=False, indent=1) + "\n"
 
 
 def shipped_table() -> AliasTable:
     """The table of well-known space names that comes with spacenews."""
-    return read_alias_table(shipped_data())
+    document = shipped_document()
+    return AliasTable(_table(document, "aliases"), _table(document, "parts"))
 
 
 def _table(document: dict[str, Any], key: str) -> dict[str, list[str]]:

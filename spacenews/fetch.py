@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -51,9 +52,20 @@ def default_folder() -> Path:
     the user data folder of the platform (~/.local/share/spacenews/feeds on Linux)."""
     if configured := os.environ.get(ENV_DATA_DIR):
         return Path(configured) / FEEDS_FOLDER
-    from platformdirs import user_data_dir
+    return user_data_dir() / FEEDS_FOLDER
 
-    return Path(user_data_dir("spacenews", appauthor=False)) / FEEDS_FOLDER
+
+def user_data_dir() -> Path:
+    """spacenews's user data folder, as platformdirs (4.x) gives it. On Linux, by its rule
+    (an absolute $XDG_DATA_HOME, else ~/.local/share) without importing it: every run of the
+    default corpus asks, and the import costs about 6 ms (tests/test_fetch.py checks both)."""
+    if sys.platform == "linux" and not hasattr(sys, "getandroidapilevel"):
+        configured = Path(os.environ.get("XDG_DATA_HOME", ""))
+        base = configured if configured.is_absolute() else Path("~/.local/share").expanduser()
+        return base / "spacenews"
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("spacenews", appauthor=False))
 
 
 def fetched_roots() -> list[Path]:
@@ -171,12 +183,12 @@ def _news(data: bytes, url: str) -> tuple[str, int, int]:
     """The format of a response that is news, and how many events and documents it holds;
     FetchError when it is none."""
     from spacenews.loader import decode_bytes
-    from spacenews.parse import handlers
+    from spacenews.parse import handler_for
 
     if b"\0" in data:
         raise FetchError(f"{url}: the response is binary, not a feed")
     text, _ = decode_bytes(data)
-    handler = next(h for h in handlers() if h.detect(text))
+    handler = handler_for(text)
     if handler.name not in NEWS_FORMATS:
         raise FetchError(f"{url}: the response is no feed (it reads as {_kind(text)})")
     parsed = handler.parse(text, url)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import os
 import stat
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from itertools import repeat
@@ -17,7 +18,7 @@ from spacenews.corpus import Corpus, CorpusError, Progress
 from spacenews.index.fresh import FileRows, file_rows, refresh, settle
 from spacenews.model import Problem
 from spacenews.parse import Parsed, parse_text, reads_long_lines
-from spacenews.walk import USER_FILE, SourceFile, walk_files
+from spacenews.walk import NO_KEY, USER_FILE, Folder, SourceFile, walk_folders
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # larger files are skipped with a warning
 MAX_LINE_CHARS = 100_000  # longer lines are cut, with a warning
@@ -88,14 +89,17 @@ def load_corpus(
     gc.disable()  # the loader makes millions of objects and no cycles: collecting is waste
     try:
         problems: list[Problem] = []
-        files = _walk(roots, problems)
-        path = _kept_path(roots, len(files), cache, db, notices)
+        folders = _walk(roots, problems)
+        count = sum(len(folder.names) for folder in folders)
+        path = _kept_path(roots, count, cache, db, notices)
         view = None
         if path is not None:
-            view = _open_kept_index(path, roots, files, tables, fields, notices, workers, progress)
+            view = _open_kept_index(
+                path, roots, folders, tables, fields, notices, workers, progress
+            )
         if view is None:
-            private = _this_run_only(roots, len(files))
-            view = _bring_up_to_date(private, files, tables, fields, workers, progress)
+            private = _this_run_only(roots, count)
+            view = _bring_up_to_date(private, folders, tables, fields, workers, progress)
         corpus = Corpus.of_view(view, tables)
         # Each problem names its file as the user can open it, unique across the roots.
         stored = [_located(roots[root], problem) for root, problem in view.rooted_problems()]
@@ -115,7 +119,8 @@ def index_file(
     if db is not None:
         return db
     roots = _existing_roots(paths)
-    return _kept_path(roots, len(_walk(roots, [])), cache, None)
+    count = sum(len(folder.names) for folder in _walk(roots, []))
+    return _kept_path(roots, count, cache, None)
 
 
 def _kept_path(
@@ -174,7 +179,8 @@ def index_results(
     """The corpus of parse results made without files (by a program, or a test), indexed in
     memory as the files' results are: merged into events the same way."""
     parsed = list(results)
-    files = [SourceFile("", f"{number}", 0) for number in range(len(parsed))]
+    names = [f"{number}" for number in range(len(parsed))]
+    folder = Folder(0, "", "", names, array("q", NO_KEY * len(names)))
 
     def rows(todo: list[SourceFile]) -> Iterator[FileRows]:
         return (file_rows(parsed[int(file.relative)]) for file in todo)
@@ -184,7 +190,7 @@ def index_results(
 
     tables = list(alias_tables)
     db = _this_run_only([])
-    refresh(db, files, rows, progress, partial(give_main_names, tables=tables))
+    refresh(db, [folder], rows, progress, partial(give_main_names, tables=tables))
     return Corpus.of_view(View(db), tables)
 
 
@@ -198,7 +204,7 @@ def _this_run_only(roots: list[Path], files: int = 0) -> sqlite3.Connection:
 
 def _bring_up_to_date(
     db: sqlite3.Connection,
-    files: list[SourceFile],
+    folders: list[Folder],
     tables: list[AliasTable],
     fields: list[Fields],
     workers: int | None,
@@ -212,15 +218,15 @@ def _bring_up_to_date(
     settle(db, "\n".join(root.key() for root in fields))
     finish = partial(give_main_names, tables=tables)
     parse = lambda todo: _parse_rows(todo, fields, workers, progress)  # noqa: E731
-    refresh(db, files, parse, progress, finish)
-    give_main_names(db, tables)  # the alias tables alone may have changed
+    refresh(db, folders, parse, progress, finish)
+    give_main_names(db, tables=tables)  # the alias tables alone may have changed
     return View(db)
 
 
 def _open_kept_index(
     path: Path,
     roots: list[Path],
-    files: list[SourceFile],
+    folders: list[Folder],
     tables: list[AliasTable],
     fields: list[Fields],
     notices: list[str],
@@ -237,7 +243,7 @@ def _open_kept_index(
     if db is None:
         return None
     try:
-        return _bring_up_to_date(db, files, tables, fields, workers, progress)
+        return _bring_up_to_date(db, folders, tables, fields, workers, progress)
     except sqlite3.DatabaseError as error:
         db.close()
         store.set_aside(path)
@@ -245,7 +251,7 @@ def _open_kept_index(
         db = _database(path, roots, notices)
         if db is None:
             return None
-        return _bring_up_to_date(db, files, tables, fields, workers, progress)
+        return _bring_up_to_date(db, folders, tables, fields, workers, progress)
 
 
 def _database(path: Path, roots: list[Path], notices: list[str]) -> sqlite3.Connection | None:
@@ -267,13 +273,13 @@ def _database(path: Path, roots: list[Path], notices: list[str]) -> sqlite3.Conn
         return None
 
 
-def _walk(roots: list[Path], problems: list[Problem]) -> list[SourceFile]:
-    files: list[SourceFile] = []
+def _walk(roots: list[Path], problems: list[Problem]) -> list[Folder]:
+    folders: list[Folder] = []
     for index, root in enumerate(roots):
         found: list[Problem] = []
-        files += walk_files(root, index, found)
+        folders += walk_folders(root, index, found)
         problems += [_located(root, problem) for problem in found]
-    return files
+    return folders
 
 
 def _located(root: Path, problem: Problem) -> Problem:
@@ -372,7 +378,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     """Text with normalised line ends, and a warning when the bytes were not clean UTF-8."""
     warning = ""
     try:
-        text = data.decode("utf-8-sig")
+        # What "utf-8-sig" does, without importing its codec (a start pays for each one).
+        text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         text = data.decode("utf-8", errors="replace")
         if any(char > "\x7f" and char != "\ufffd" for char in text):

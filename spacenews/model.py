@@ -1,6 +1,9 @@
-"""What the corpus is made of: events, their sources and links, documents, and problems."""
+"""What the corpus is made of: events, their sources and links, documents, and problems.
 
-from __future__ import annotations
+Without ``from __future__ import annotations``: typing.NamedTuple compiles each field's
+annotation given as a string, and these classes' fields cost every start about a millisecond
+that way.
+"""
 
 import datetime
 from collections.abc import Sequence

@@ -8,9 +8,10 @@ import re
 # C0 and C1 control characters, DEL, and the bidi overrides that can disguise text on a terminal.
 # Newline and tab survive: they are layout, not commands.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# A whole escape sequence (CSI or OSC), so that its parameters do not remain as text.
-_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-_WIKI_EMPHASIS = re.compile(r"'{2,}")
+# A whole escape sequence (CSI or OSC), so that its parameters do not remain as text. It and
+# wiki emphasis are rare: compiled by re on first use (and kept in its cache), not each start.
+_ESCAPE = r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])"
+_WIKI_EMPHASIS = r"'{2,}"
 # Anything clean_inline must fold or remove: a control character, or white space other than
 # single spaces.
 _UNCLEAN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|[^\\S ]|  ")
@@ -23,7 +24,7 @@ SLUG_LENGTH = 140  # the news corpus cuts its slugs at this many characters of t
 def strip_controls(text: str) -> str:
     """Remove escape sequences and control characters, keeping newlines and tabs."""
     if "\x1b" in text:
-        text = _ESCAPE.sub("", text)
+        text = re.sub(_ESCAPE, "", text)
     return _CONTROL.sub("", text)
 
 
@@ -35,7 +36,7 @@ def clean_inline(text: str) -> str:
 
         text = unescape(text)
     if "''" in text:
-        text = _WIKI_EMPHASIS.sub("", text)
+        text = re.sub(_WIKI_EMPHASIS, "", text)
     # Every character _UNCLEAN finds but the double space is unprintable, and isprintable is
     # much quicker than the search: most lines are clean, and skip it.
     if (not text.isprintable() or "  " in text) and _UNCLEAN.search(text):
@@ -109,7 +110,11 @@ def normalise(text: str) -> str:
     import unicodedata  # here, not at start-up: only search needs it
 
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    # Each character asked about once, not at each place, and each mark dropped everywhere
+    # at once: a text holds few kinds of marks.
+    for mark in [c for c in set(decomposed) if unicodedata.combining(c)]:
+        decomposed = decomposed.replace(mark, "")
+    return decomposed.casefold()
 
 
 # Lower-case letters that the regex engine's ignore-case matching takes for one another though

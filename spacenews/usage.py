@@ -3,6 +3,8 @@ usage error as one line, and help written for people (metavars, whole first sent
 pointer to the global options).
 """
 
+import copy
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -44,6 +46,43 @@ def globals_first(args: list[str]) -> list[str]:
             rest.append(arg)
         index += 1
     return front + rest
+
+
+def for_arguments(app: typer.Typer, args: list[str]) -> typer.Typer:
+    """The app to run the arguments with: one holding only the commands named among them,
+    when the one they run is a command and they ask for neither help nor completion. Typer
+    builds every command's options from its signature on each start (about 7 ms for all of
+    them, under 1 ms for one); help, completion and the suggestions for an unknown command
+    need them all, and get the whole app."""
+    if "-h" in args or "--help" in args or _completing():
+        return app
+    names = {_command_name(info): info for info in app.registered_commands}
+    groups = {info.name: info for info in app.registered_groups}
+    if command_of(args) not in names.keys() | groups.keys():
+        return app
+    kept = copy.copy(app)
+    kept.registered_commands = [info for name, info in names.items() if name in args]
+    kept.registered_groups = [info for name, info in groups.items() if name in args]
+    return kept
+
+
+def command_of(args: list[str]) -> str | None:
+    """The command the arguments run, as the app's group reads them: the first that is
+    neither an option of its own nor a value of one; None before ``--``, or when there is none."""
+    index = 0
+    while index < len(args) and args[index] != "--":
+        if args[index] in _GLOBAL_VALUES:
+            index += 2
+        elif args[index].startswith("-"):  # a flag, or an option and its value in one
+            index += 1
+        else:
+            return args[index]
+    return None
+
+
+def _command_name(info: Any) -> str:
+    name: str = info.name or typer.main.get_command_name(info.callback.__name__)
+    return name
 
 
 class OneLineErrors(TyperGroup):
@@ -152,11 +191,18 @@ class GlobalsAnywhere(OneLineErrors):
         return super().parse_args(ctx, globals_first(args))
 
     def _main_shell_completion(self, ctx_args: Any, prog_name: str, *args: Any) -> None:
-        """Shell completion, with values a shell can use (see spacenews.completion)."""
-        from spacenews.completion import register
+        """Shell completion, with values a shell can use (see spacenews.completion), when a
+        shell asks (click checks each start): its module is imported only then."""
+        if _completing():
+            from spacenews.completion import register
 
-        register()
+            register()
         super()._main_shell_completion(ctx_args, prog_name, *args)
+
+
+def _completing() -> bool:
+    """Whether a shell asks for completions: click's variable (_PROG_COMPLETE) is set."""
+    return any(var.endswith("_COMPLETE") for var in os.environ)
 
 
 COMMAND_KEY = "spacenews.command"  # in ctx.meta, shared by the contexts of one run

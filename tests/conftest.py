@@ -27,7 +27,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = Path(__file__).parent.parent / "seeds"
 # The installed console script's code, for a test to run in a process of its own.
-CONSOLE_SCRIPT = [sys.executable, "-c", "from spacenews.cli import main; main()"]
+CONSOLE_SCRIPT = [sys.executable, "-c", "from spacenews.__main__ import main; main()"]
 
 
 def shell_env() -> dict[str, str]:

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from spacenews import loader
 from spacenews.cli import app
+from spacenews.index import store
 from spacenews.index.store import database_file
 from spacenews.index.view import names
 from spacenews.known import entities
@@ -495,3 +496,27 @@ def test_what_a_run_keeps_for_the_next_follows_the_corpus(corpus_dir: Path, tmp_
     )
     (corpus_dir / "000_76f20314677eaf20.txt").unlink()
     same_answers()
+
+
+def _contents(db: sqlite3.Connection) -> list[Any]:
+    """What a database holds that its use depends on: its tables and indexes, its meta rows,
+    its settings."""
+    schema = db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name")
+    meta = db.execute("SELECT key, value FROM meta ORDER BY key")
+    settings = [db.execute(f"PRAGMA {name}").fetchone() for name in ("user_version", "page_size")]
+    return [schema.fetchall(), meta.fetchall(), settings]
+
+
+@pytest.mark.parametrize("can_copy", [True, False])
+def test_the_index_in_memory_is_a_copy_of_what_the_schema_makes(
+    can_copy: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its image is derived from the schema: SPACENEWS_UPDATE_GOLDEN=1 writes it anew. Where
+    # SQLite cannot copy it, the tables are made.
+    if os.environ.get("SPACENEWS_UPDATE_GOLDEN"):
+        store.EMPTY_IMAGE.write_bytes(store.empty_image())
+    monkeypatch.setattr(store, "_CAN_COPY", can_copy)
+    made, copied = store.connect(store.TEMPORARY, []), store.connect(store.MEMORY, [])
+    with closing(made), closing(copied):
+        assert _contents(copied) == _contents(made)
+        assert len(_contents(made)[0]) > 30 and _contents(made)[1] == [("generation", "0")]

@@ -128,19 +128,24 @@ def test_a_corpus_of_documents_alone_is_readable(runner: CliRunner, tmp_path: Pa
     assert run(runner, "--corpus", str(tmp_path), "check").exit_code == 0
 
 
+def _shut(real: Any) -> Any:
+    """os.open or os.scandir, refusing a folder named shut."""
+
+    def shut(path: Any, *rest: Any) -> Any:
+        if isinstance(path, str) and path.endswith("shut"):
+            raise PermissionError(13, "Permission denied")
+        return real(path, *rest)
+
+    return shut
+
+
 def test_a_folder_that_cannot_be_listed_is_named_as_it_opens(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "shut").mkdir()
     (tmp_path / "page.txt").write_bytes((SEEDS / "003_e1b96d0c7dd0baf8.txt").read_bytes())
-    real = os.scandir
-
-    def scandir(path: str) -> Any:
-        if path.endswith("shut"):
-            raise PermissionError(13, "Permission denied")
-        return real(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    for name in ["open", "scandir"]:  # the walk opens each folder, or lists it by its path
+        monkeypatch.setattr(os, name, _shut(getattr(os, name)))
     (problem,) = load_corpus([tmp_path]).problems
     assert (problem.path, problem.reason) == (
         str(tmp_path / "shut"),

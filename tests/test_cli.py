@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from spacenews.cli import app
+from spacenews import terminal
+from spacenews.cli import app, main
 from spacenews.jsonbytes import encode, encode_all
-from spacenews.usage import globals_first
+from spacenews.usage import command_of, for_arguments, globals_first
 
 from .conftest import CONSOLE_SCRIPT, FIXTURES, generate_module, run, run_json, shell_env
 
@@ -257,6 +260,62 @@ def test_global_options_may_follow_the_command(runner: CliRunner) -> None:
 )
 def test_globals_first(args: list[str], expected: list[str]) -> None:
     assert globals_first(args) == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["timeline", "--json"], "timeline"),
+        (["-c", "show", "--no-cache", "--corpus=x", "--db", "y", "related", "x"], "related"),
+        (["--color", "never", "--pager", "cache", "clear"], "cache"),
+        (["--", "timeline"], None),
+        (["--no-cache"], None),
+        ([], None),
+    ],
+)
+def test_command_of(args: list[str], expected: str | None) -> None:
+    assert command_of(args) == expected
+
+
+def _commands(args: list[str]) -> list[str]:
+    kept = for_arguments(app, args)
+    names = [info.name or info.callback.__name__ for info in kept.registered_commands]
+    return names + [str(info.name) for info in kept.registered_groups]
+
+
+def test_a_run_builds_only_the_commands_its_arguments_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for var in [var for var in os.environ if var.endswith("_COMPLETE")]:
+        monkeypatch.delenv(var)
+    assert _commands(["timeline", "--json"]) == ["timeline"]
+    # A global option's value may be a command's name too: every command named is kept.
+    assert _commands(["--db", "show", "search", "x", "--corpus=a"]) == ["show", "search"]
+    assert _commands(["cache", "clear"]) == ["cache"]
+    everything = _commands(["--no-cache"])
+    assert {"timeline", "open", "fetch", "cache"} <= set(everything) and len(everything) == 11
+    # Help lists every command, and a name that is none gets suggestions from all of them.
+    for args in (["--help", "show"], ["show", "-h"], ["shwo", "timeline"], ["--", "show"]):
+        assert _commands(args) == everything
+    monkeypatch.setenv("_SPACENEWS_COMPLETE", "complete_bash")
+    assert _commands(["timeline"]) == everything
+
+
+def test_the_console_script_runs_the_app_its_arguments_need(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ran: list[Any] = []
+    monkeypatch.setattr(terminal, "run", ran.append)
+    monkeypatch.setattr(sys, "argv", ["spacenews", "show", "2016"])
+    main()
+    assert [info.callback.__name__ for info in ran[0].registered_commands] == ["show"]
+
+
+def test_the_console_script_suggests_among_every_command(tmp_path: Path) -> None:
+    args = ["--corpus", str(tmp_path), "timelin", "show"]
+    done = subprocess.run([*CONSOLE_SCRIPT, *args], capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert "No such command 'timelin'. Did you mean 'timeline'?" in done.stderr
 
 
 def test_missing_corpus_path_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:

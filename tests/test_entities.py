@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -26,6 +27,8 @@ from spacenews.entities import (
     finder,
     pattern,
     read_alias_table,
+    shipped_json,
+    shipped_path,
     shipped_table,
 )
 from spacenews.known import entities
@@ -420,6 +423,30 @@ def test_an_empty_gazetteer_finds_nothing_and_knows_no_alias() -> None:
     assert gazetteer.find("Mars Express") == {}
     assert gazetteer.aliases("Nobody") == []
     assert gazetteer.parts("Nobody") == []
+
+
+def test_the_shipped_json_is_the_shipped_toml() -> None:
+    # The TOML is what people edit, the JSON what spacenews reads: SPACENEWS_UPDATE_GOLDEN=1
+    # writes the JSON anew from the TOML.
+    derived = shipped_json(shipped_path("entities.toml").read_bytes())
+    kept = shipped_path("entities.json")
+    if os.environ.get("SPACENEWS_UPDATE_GOLDEN"):
+        kept.write_text(derived, "utf-8")
+    assert kept.read_text("utf-8") == derived
+
+
+def test_shipped_json_keeps_every_table_and_its_order() -> None:
+    derived = shipped_json('[b]\n"Z" = ["y"]\nA = []\n[a]\n"é" = ["x", "w"]\n'.encode())
+    lines = ["{", ' "b": {', '  "Z": [', '   "y"', "  ],", '  "A": []', " },", ' "a": {']
+    lines += ['  "é": [', '   "x",', '   "w"', "  ]", " }", "}", ""]
+    assert derived == "\n".join(lines)
+
+
+def test_the_shipped_table_is_read_whole() -> None:
+    table = shipped_table()
+    assert table.aliases["Roscosmos"][:2] == ["Russian Federal Space Agency", "Roskosmos"]
+    assert list(table.aliases)[:2] == ["European Space Agency", "Roscosmos"]
+    assert "ExoMars Trace Gas Orbiter" in table.parts["ExoMars"]
 
 
 def test_a_bad_alias_table_says_what_is_wrong() -> None:

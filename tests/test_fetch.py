@@ -206,6 +206,26 @@ def test_the_default_folder_belongs_to_the_default_corpus(
     assert len(after) == len(before) + 2
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="platformdirs is asked elsewhere")
+@pytest.mark.parametrize("xdg", [None, "", "/srv/data/", "relative/data"])
+def test_the_user_data_folder_is_platformdirs_one(
+    xdg: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import platformdirs
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    if xdg is None:
+        monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_DATA_HOME", xdg)
+    expected = Path(platformdirs.user_data_dir("spacenews", appauthor=False))
+    assert fetch.user_data_dir() == expected
+    if xdg == "/srv/data/":
+        assert expected == Path("/srv/data/spacenews")
+    else:
+        assert expected == tmp_path / ".local" / "share" / "spacenews"
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True

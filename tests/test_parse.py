@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from spacenews.index.codec import (
@@ -26,7 +27,15 @@ from spacenews.index.codec import (
 )
 from spacenews.loader import decode_bytes as decode
 from spacenews.model import Document, EventRecord
-from spacenews.parse import Parsed, eventpage, frontmatter, handlers, parse_text, plaintext
+from spacenews.parse import (
+    Parsed,
+    eventpage,
+    frontmatter,
+    handler_for,
+    handlers,
+    parse_text,
+    plaintext,
+)
 from spacenews.text import clean_inline, fold
 
 from .conftest import FIXTURES
@@ -102,6 +111,65 @@ def test_golden(path: Path) -> None:
 def test_format_is_detected_from_content(name: str, handler: str) -> None:
     text, _ = decode((FIXTURES / "parse" / name).read_bytes())
     assert next(h.name for h in handlers() if h.detect(text)) == handler
+
+
+# The event-page patterns as first written, with the full-width characters in their classes.
+_PLAIN_FORMATS_LINE = re.compile(r"[^#\[\]()\n:：]{1,30}[:：]\s*\[")
+_PLAIN_CONTEXT = re.compile(r"_\s*[^\W\d_][^_:：\[\]]{0,30}?\s*[:：]\s*(.*?)\s*_?\s*$")
+
+
+@given(st.text(alphabet="ab é#[]()\n:：_，、,1", max_size=60))
+@example("Formats：a：[HTML](x)")
+@example("_消息：甲：乙、丙，丁_")
+@example("_a：x\nb：y")
+def test_event_page_patterns_read_as_their_plain_classes(text: str) -> None:
+    for line in (text, text.replace("\n", " ")):
+        for new, plain in (
+            (eventpage._FORMATS_LINE, _PLAIN_FORMATS_LINE),
+            (eventpage._CONTEXT, _PLAIN_CONTEXT),
+        ):
+            found, expected = new.search(line), plain.search(line)
+            assert (found and found.group()) == (expected and expected.group())
+    names = [clean_inline(name) for name in re.split("[,，、]", text)]
+    assert eventpage._names(text) == list(dict.fromkeys(name for name in names if name))
+
+
+def _first_detecting(text: str) -> str:
+    return next(h.name for h in handlers() if h.detect(text))
+
+
+FILES = [
+    *CASES,
+    *sorted((FIXTURES / "launchlog").iterdir()),
+    *sorted((FIXTURES / "hostile").iterdir()),
+]
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_handler_for_chooses_as_every_handler_asked_in_turn(path: Path) -> None:
+    text, _ = decode(path.read_bytes())
+    for variant in (text, " \n\t" + text, "x" + text):
+        assert handler_for(variant).name == _first_detecting(variant)
+
+
+_STARTS = [
+    "",
+    "x",
+    "<rss>",
+    '<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
+    '{"version": "https://jsonfeed.org/version/1.1", "items": []}',
+    '{"news_site": "ESA", "published_at": "2024-01-01"}',
+    '[{"news_site": "ESA", "published_at": "2024-01-01"}]',
+    "---\ntitle: A post\ndate: 2024-01-02\n---\n",
+    "#    Launch      Launch Date (UTC)      COSPAR\n",
+    "### [2016-03-14](/news/2016/03/14/index.md)\n\n# A headline\n",
+]
+
+
+@given(st.sampled_from(["", " ", "\n\t", "\u3000"]), st.sampled_from(_STARTS), st.text(max_size=40))
+def test_handler_for_chooses_as_handlers_for_any_start(space: str, start: str, rest: str) -> None:
+    text = space + start + rest
+    assert handler_for(text).name == _first_detecting(text)
 
 
 @given(st.text())

@@ -7,9 +7,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -27,7 +30,9 @@ from .conftest import FIXTURES, generate_module, state
 
 _CHANGES = st.lists(
     st.tuples(
-        st.sampled_from(["edit", "retitle", "copy", "add", "delete", "touch"]),
+        st.sampled_from(
+            ["edit", "retitle", "copy", "add", "delete", "touch", "rename", "move", "prune"]
+        ),
         st.integers(0, 10_000),
         st.integers(0, 10_000),
     ),
@@ -112,6 +117,17 @@ def _change(paths: list[Path], changes: list[tuple[str, int, int]]) -> None:
         elif kind == "delete":
             path.unlink()
             continue
+        elif kind == "rename":  # the same size and mtime, under another name
+            path.rename(path.with_name(f"renamed{number}-{first}.txt"))
+            continue
+        elif kind == "move":  # ... in a folder of its own, made for it or not
+            (path.parent / f"sub{second % 2}").mkdir(exist_ok=True)
+            path.rename(path.parent / f"sub{second % 2}" / path.name)
+            continue
+        elif kind == "prune":  # a folder goes, with every file in it
+            if path.parent.name.startswith("sub"):
+                shutil.rmtree(path.parent)
+            continue
         stamp += 10**9 * first
         os.utime(path, ns=(stamp + number, stamp + number))  # "touch": the same bytes
 
@@ -195,6 +211,40 @@ def test_names_found_are_forgotten_with_the_event_they_were_found_in(tmp_path: P
     assert counted(load_corpus([folder], db=db))["Zond Crew"] == 2
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda folder: (folder / "a.md").rename(folder / "b.md"),
+        lambda folder: (folder / "a.md").rename(folder / "sub" / "a.md"),
+        lambda folder: shutil.rmtree(folder / "sub"),
+        lambda folder: (folder / "sub" / "c.md").unlink(),
+        lambda folder: (folder / "sub" / "deeper").mkdir(),
+    ],
+)
+def test_a_folder_whose_files_changed_is_walked_again(
+    tmp_path: Path, change: Callable[[Path], object]
+) -> None:
+    # Files renamed (keeping their size and mtime), moved, or gone with their folder: the
+    # index finds what the walk finds, as a run without it does.
+    folder, db = tmp_path / "corpus", tmp_path / "index.sqlite"
+    (folder / "sub").mkdir(parents=True)
+    page = "### [2020-01-0{day}](/news/2020/01/{day}/index.md)\n# Flight {day}.\n"
+    (folder / "a.md").write_text(page.format(day=1))
+    (folder / "sub" / "c.md").write_text(page.format(day=2))
+    (folder / "sub" / "d.md").write_text(page.format(day=3))
+    os.utime(folder / "a.md", ns=(10**18, 10**18))
+    load_corpus([folder], db=db)
+    change(folder)
+    kept, afresh = load_corpus([folder], db=db), load_corpus([folder])
+    assert state(kept) == state(afresh)
+    generation = "SELECT value FROM meta WHERE key = 'generation'"
+    with closing(sqlite3.connect(db)) as written:
+        (before,) = written.execute(generation).fetchone()
+    assert state(load_corpus([folder], db=db)) == state(afresh)
+    with closing(sqlite3.connect(db)) as written:
+        assert written.execute(generation).fetchone() == (before,)  # nothing more to write
+
+
 def test_walk_keys_sort_as_the_walk_goes(tmp_path: Path) -> None:
     from spacenews.walk import walk_files
 
@@ -242,3 +292,34 @@ def test_adding_and_removing_a_translation_refreshes_as_a_fresh_index(
         ("2018-08-12/parker", "Parker Solar Probe", 1),
         ("2018-08-12/parker", "Parker Güneş Sondası", 0),
     ]
+
+
+def test_a_run_that_wrote_meanwhile_leaves_no_row_of_a_file_gone(tmp_path: Path) -> None:
+    # Run A walks when x.md is new, run B after it went; A writes x.md's rows between B's
+    # reading of the rows and B's write: B removes them, as it finds them then.
+    from spacenews.index import store
+
+    folder, path = tmp_path / "corpus", tmp_path / "index.sqlite"
+    folder.mkdir()
+    page = "### [2020-01-0{day}](/news/2020/01/{day}/index.md)\n# Flight {day}.\n"
+    (folder / "y.md").write_text(page.format(day=2))
+    load_corpus([folder], db=path)
+
+    def rows(todo: list[Any]) -> list[fresh.FileRows]:
+        return [fresh.file_rows(loader._parse_file(file)) for file in todo]
+
+    (folder / "x.md").write_text(page.format(day=3))
+    os.utime(folder / "x.md", ns=(10**18, 10**18))
+    walked_by_a = loader._walk([folder], [])
+    (folder / "x.md").unlink()
+    (folder / "y.md").write_text(page.format(day=4))
+    os.utime(folder / "y.md", ns=(10**18, 10**18))
+
+    def meanwhile(todo: list[Any]) -> list[fresh.FileRows]:
+        with closing(store.connect(path, [folder])) as a:
+            fresh.refresh(a, walked_by_a, rows)
+        return rows(todo)
+
+    with closing(store.connect(path, [folder])) as b:
+        fresh.refresh(b, loader._walk([folder], []), meanwhile)
+    assert state(load_corpus([folder], db=path)) == state(load_corpus([folder]))

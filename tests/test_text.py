@@ -125,7 +125,7 @@ def test_the_three_foldings_keep_what_their_uses_need() -> None:
 
 
 @given(st.text(max_size=40) | st.text(alphabet=st.characters(max_codepoint=127)))
-def test_normalise_of_ascii_takes_the_short_way_to_the_same_words(text: str) -> None:
+def test_normalise_takes_short_ways_to_the_same_words(text: str) -> None:
     decomposed = unicodedata.normalize("NFKD", text)
     slow = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     assert normalise(text) == slow

@@ -3,7 +3,6 @@ of the files that changed, appeared or vanished, merging again only the events t
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
@@ -28,10 +27,9 @@ from spacenews.text import fold
 if TYPE_CHECKING:
     from spacenews.corpus import Progress
     from spacenews.parse import Parsed
-    from spacenews.walk import SourceFile
+    from spacenews.walk import Folder, SourceFile
 
 Key = tuple[int, int]  # a file's size and mtime_ns
-NO_KEY: Key = (-1, -1)  # the key of a file that cannot be stat-ed: read again once it can
 MERGE_BLOCK = 500  # events merged again at a time
 MERGING = "Merging events"  # what progress is told meanwhile
 
@@ -115,15 +113,6 @@ def walk_key(relative: str) -> bytes:
     return key.encode("utf-8", "surrogatepass")
 
 
-def stat_key(path: str) -> Key:
-    """A file's size and modification time, or NO_KEY."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return NO_KEY
-    return info.st_size, info.st_mtime_ns
-
-
 def settle(db: sqlite3.Connection, settings: str) -> None:
     """Make every file be parsed again by the next refresh when the settings that decide
     how files are read (a corpus's [frontmatter] fields) are not those the rows were made
@@ -135,6 +124,7 @@ def settle(db: sqlite3.Connection, settings: str) -> None:
     try:
         # No stat gives a size below zero, nor NO_KEY's: each file now differs from its row.
         db.execute("UPDATE files SET size = -2")
+        db.execute("DELETE FROM folders")
         db.execute("INSERT OR REPLACE INTO meta VALUES ('settings', ?)", (settings,))
         db.execute("COMMIT")
     except BaseException:
@@ -144,48 +134,65 @@ def settle(db: sqlite3.Connection, settings: str) -> None:
 
 def refresh(
     db: sqlite3.Connection,
-    files: list[SourceFile],
+    folders: list[Folder],
     parse: Callable[[list[SourceFile]], Iterable[FileRows]],
     progress: Progress | None = None,
-    finish: Callable[[sqlite3.Connection], None] | None = None,
+    finish: Callable[[sqlite3.Connection, set[str]], None] | None = None,
 ) -> int:
-    """Bring the database up to date with the files of a walk; return how many files were
+    """Bring the database up to date with the folders of a walk; return how many files were
     parsed. Nothing is written when no file changed; when some did, finish is called last
-    in the same transaction."""
-    keys = [stat_key(file.path) for file in files]
-    places = [(file.root, sql_text(file.relative)) for file in files]
-    # Compared as sets of whole rows, in C: on a warm run of a large corpus, this comparison
-    # of every file is most of the work.
-    walked = set(map(_row, places, keys))
-    stored = set(db.execute("SELECT root, path, size, mtime_ns FROM files"))
-    differ = walked.symmetric_difference(stored)
-    if not differ:
+    in the same transaction, with the events merged again."""
+    # A folder whose files, sizes and mtimes are those stored needs nothing more: on a warm
+    # run of a large corpus, this comparison, two values a folder, is all the work.
+    stored = {(root, path): (names, keys) for root, path, names, keys in db.execute(_STATES)}
+    changed = []
+    for folder in folders:
+        state = folder.state()
+        if stored.pop((folder.root, sql_text(folder.relative)), None) != state:
+            changed.append((folder, state))
+    vanished = list(stored)
+    if not changed and not vanished:
         return 0
-    changed = {row[:2] for row in differ}
-    todo = [index for index, place in enumerate(places) if place in changed]
-    vanished = changed.difference(places)
-    stored_files = db.execute("SELECT id, root, path FROM files") if vanished else ()
-    gone = [ident for ident, root, path in stored_files if (root, path) in vanished]
-    parsed = parse([files[index] for index in todo])
+    places = [(folder.root, sql_text(folder.relative)) for folder, _ in changed]
+    walked = {
+        (file.root, sql_text(file.relative)): (file, key)
+        for folder, _ in changed
+        for file, key in folder.files()
+    }
+    known = {
+        (root, path): (size, mtime)
+        for place in places + vanished
+        for root, path, size, mtime in db.execute(_FILES, place)
+    }
+    todo = [(file, key) for place, (file, key) in walked.items() if known.get(place) != key]
+    parsed = parse([file for file, _ in todo])
     db.execute("BEGIN IMMEDIATE")
     try:
-        touched: set[str] = set()
-        for ident in gone:
-            _forget(db, ident, touched)
-        for index, rows in zip(todo, parsed, strict=True):
-            file = files[index]
+        touched = _Touched(set(), set())
+        # The rows of files gone from these folders, as they stand now that no other run
+        # writes: one may have written some since they were read above.
+        for place in places + vanished:
+            for ident, root, path in db.execute(_FILE_IDS, place).fetchall():
+                if (root, path) not in walked:
+                    _forget(db, ident, touched)
+        for (file, key), rows in zip(todo, parsed, strict=True):
             old = db.execute(
                 "SELECT id FROM files WHERE root = ? AND path = ?",
                 (file.root, sql_text(file.relative)),
             ).fetchone()
             if old is not None:
                 _forget(db, old[0], touched)
-            _remember(db, file, keys[index], rows, touched)
-        merge_again(db, touched, progress)
-        retitle(db)
+            _remember(db, file, key, rows, touched)
+        merge_again(db, touched.events, progress)
+        retitle(db, touched.titles)
+        db.executemany("DELETE FROM folders WHERE root = ? AND path = ?", vanished)
+        db.executemany(
+            "INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?)",
+            [(*place, *state) for place, (_, state) in zip(places, changed, strict=True)],
+        )
         db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         if finish is not None:
-            finish(db)
+            finish(db, touched.events)
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
@@ -194,14 +201,26 @@ def refresh(
     return len(todo)
 
 
-def _row(place: tuple[int, str], key: Key) -> tuple[int, str, int, int]:
-    return (*place, *key)
+_STATES = "SELECT root, path, names, keys FROM folders"
+_FILES = "SELECT root, path, size, mtime_ns FROM files WHERE root = ? AND folder = ?"
+_FILE_IDS = "SELECT id, root, path FROM files WHERE root = ? AND folder = ?"
 
 
-def _forget(db: sqlite3.Connection, ident: int, touched: set[str]) -> None:
-    """Remove a file's rows, noting the events its records told of."""
-    touched.update(
+class _Touched(NamedTuple):
+    """What a write touched: the events to merge again, and the titles of the documents
+    written or removed (see index.titles)."""
+
+    events: set[str]
+    titles: set[str]
+
+
+def _forget(db: sqlite3.Connection, ident: int, touched: _Touched) -> None:
+    """Remove a file's rows, noting the events its records told of and its titles."""
+    touched.events.update(
         event for (event,) in db.execute("SELECT event FROM records WHERE file = ?", (ident,))
+    )
+    touched.titles.update(
+        title for (title,) in db.execute("SELECT title FROM documents WHERE file = ?", (ident,))
     )
     db.execute("DELETE FROM search WHERE rowid IN (SELECT id FROM units WHERE file = ?)", (ident,))
     for table in (
@@ -219,15 +238,16 @@ def _forget(db: sqlite3.Connection, ident: int, touched: set[str]) -> None:
 
 
 def _remember(
-    db: sqlite3.Connection, file: SourceFile, key: Key, rows: FileRows, touched: set[str]
+    db: sqlite3.Connection, file: SourceFile, key: Key, rows: FileRows, touched: _Touched
 ) -> None:
-    """Add a file's rows, noting the events its records tell of."""
+    """Add a file's rows, noting the events its records tell of and its titles."""
     cursor = db.execute(
-        "INSERT INTO files(root, path, walk, size, mtime_ns, records, documents, problems)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO files(root, path, folder, walk, size, mtime_ns, records, documents,"
+        " problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             file.root,
             sql_text(file.relative),
+            sql_text(file.relative.rpartition("/")[0]),
             walk_key(file.relative),
             *key,
             len(rows.records),
@@ -240,7 +260,8 @@ def _remember(
         "INSERT INTO records VALUES (?, ?, ?, ?)",
         [(ident, seq, event, data) for seq, (event, data) in enumerate(rows.records)],
     )
-    touched.update(event for event, _ in rows.records)
+    touched.events.update(event for event, _ in rows.records)
+    touched.titles.update(sql_text(document.title) for document in rows.documents)
     for seq, document in enumerate(rows.documents):
         db.execute(
             "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
@@ -315,7 +336,6 @@ def _drop_events(db: sqlite3.Connection, block: list[str], marks: str) -> None:
         ("names", "event"),
         ("acronyms", "event"),
         ("event_entities", "event"),
-        ("named", "event"),
         ("events", "id"),
     ):
         db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", block)

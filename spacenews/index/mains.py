@@ -11,10 +11,9 @@ another main name are written again with it: their json and data give the main n
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from spacenews.index.codec import document_of, document_row, event_of, event_row, pack, unpack
@@ -27,22 +26,30 @@ BLOCK = 500
 
 
 def tables_key(tables: Sequence[AliasTable]) -> str:
-    """A digest of the alias tables: the main names change with them."""
+    """A digest of the alias tables: the main names change with them. None, as for the
+    built-in seeds, is "": hashlib costs about 7 ms of a start to import."""
+    if not tables:
+        return ""
+    import hashlib
+
     return hashlib.sha256(repr(tables).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def give_main_names(db: sqlite3.Connection, tables: Sequence[AliasTable]) -> None:
+def give_main_names(
+    db: sqlite3.Connection, merged: Collection[str] = (), *, tables: Sequence[AliasTable]
+) -> None:
     """Write again, with their entities' main names, the events that need it: those merged
     since the last time, and those whose names' main names have changed. Inside a write
-    transaction (refresh's), or in one of its own when the alias tables alone changed."""
+    transaction (refresh's, which tells which events it merged), or in one of its own when
+    the alias tables alone changed."""
     if db.in_transaction:
-        _give(db, tables)
+        _give(db, tables, merged)
         return
     if _key(db, tables) == _kept_key(db):
         return
     db.execute("BEGIN IMMEDIATE")
     try:
-        _give(db, tables)
+        _give(db, tables, ())
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
@@ -59,7 +66,8 @@ def _kept_key(db: sqlite3.Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
-def _give(db: sqlite3.Connection, tables: Sequence[AliasTable]) -> None:
+def _give(db: sqlite3.Connection, tables: Sequence[AliasTable], merged: Collection[str]) -> None:
+    """merged: the events merged since the main names were last given."""
     from spacenews.entities import build_gazetteer
     from spacenews.index.view import names
 
@@ -76,13 +84,17 @@ def _give(db: sqlite3.Connection, tables: Sequence[AliasTable]) -> None:
     if changed:
         db.execute("DELETE FROM mains")
         db.executemany("INSERT INTO mains VALUES (?, ?)", mains.items())
+    # The events merged since, whose names have other main names, and those whose names'
+    # main names changed; the others give those of the mains table already.
     query = (
-        "SELECT DISTINCT n.event FROM names n JOIN mains m ON m.name = n.name"
-        " WHERE n.event NOT IN (SELECT event FROM named)"
-        " UNION SELECT n.event FROM names n WHERE n.name IN (SELECT value FROM json_each(?))"
+        "SELECT n.event FROM names n JOIN mains m ON m.name = n.name"
+        " WHERE n.event IN (SELECT value FROM json_each(?))"
     )
-    events = [event for (event,) in db.execute(query, (json.dumps(changed),))]
-    _write_again(db, events, mains)
+    events = {event for (event,) in db.execute(query, (json.dumps(sorted(merged)),))}
+    if changed:
+        query = "SELECT n.event FROM names n WHERE n.name IN (SELECT value FROM json_each(?))"
+        events.update(event for (event,) in db.execute(query, (json.dumps(changed),)))
+    _write_again(db, sorted(events), mains)
     query = (
         "SELECT DISTINCT t.file, t.seq FROM tags t JOIN mains m ON m.name = t.name"
         " WHERE NOT EXISTS"
@@ -106,7 +118,6 @@ def _write_again(db: sqlite3.Connection, events: list[str], mains: dict[str, str
             event = with_main_names(event_of(unpack(data)), mains)
             updated.append((encode(event.to_dict()), pack(event_row(event)), ident))
         db.executemany("UPDATE events SET json = ?, data = ? WHERE id = ?", updated)
-        db.executemany("INSERT OR IGNORE INTO named VALUES (?)", [(ident,) for ident in block])
 
 
 def _write_documents_again(

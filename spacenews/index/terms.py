@@ -58,7 +58,10 @@ def word_terms(word: str) -> list[str]:
 
 def terms(normalised: str) -> list[str]:
     """The terms of a normalised text, in order."""
-    words = _WORD.findall(normalised)
+    return _terms(normalised, _WORD.findall(normalised))
+
+
+def _terms(normalised: str, words: list[str]) -> list[str]:
     if not has_cjk(normalised):
         return words
     return [term for word in words for term in word_terms(word)]
@@ -82,4 +85,5 @@ def unit_text(paragraphs: Sequence[str]) -> tuple[str, int]:
     runs of word characters (a run of CJK characters is one, however many pairs the table
     holds of it)."""
     normalised = normalise("\n".join(paragraphs))
-    return " ".join(terms(normalised)), len(_WORD.findall(normalised))
+    words = _WORD.findall(normalised)
+    return " ".join(_terms(normalised, words)), len(words)

@@ -7,29 +7,28 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Collection
 
 from spacenews.index.codec import pack, unpack
 
 SHARED = 3  # a title this many documents have is nobody's
 
 
-def retitle(db: sqlite3.Connection) -> None:
+def retitle(db: sqlite3.Connection, titles: Collection[str]) -> None:
     """Give the documents whose title is shared their other title, and those whose title no
-    longer is their own again, in the write transaction of the caller."""
-    shared = [
-        title
-        for (title,) in db.execute(
-            "SELECT title FROM documents GROUP BY title HAVING count(*) >= ?", (SHARED,)
-        )
-    ]
-    within = "title IN (SELECT value FROM json_each(?))"
-    listed = json.dumps(shared)
+    longer is shared their own again, in the write transaction of the caller. titles are
+    those of the documents written or removed since the last time (as the title column
+    holds them): no other document's title can have become shared or stopped being so."""
+    counted = (
+        "WITH touched(title, shared) AS (SELECT value, (SELECT count(*) FROM documents d"
+        " WHERE d.title = value) >= ? FROM json_each(?))"
+    )
     rows = db.execute(
-        "SELECT file, seq, data, other_title, 1 FROM documents"
-        f" WHERE retitled = 0 AND other_title != '' AND {within}"
-        f" UNION ALL SELECT file, seq, data, title, 0 FROM documents WHERE retitled = 1"
-        f" AND NOT {within}",
-        (listed, listed),
+        f"{counted} SELECT file, seq, data, other_title, 1 FROM touched t JOIN documents d"
+        " ON d.title = t.title AND d.retitled = 0 WHERE t.shared AND other_title != ''"
+        " UNION ALL SELECT file, seq, data, d.title, 0 FROM touched t JOIN documents d"
+        " ON d.title = t.title AND d.retitled = 1 WHERE NOT t.shared",
+        (SHARED, json.dumps(sorted(titles))),
     ).fetchall()
     updates = []
     for file, seq, data, title, retitled in rows:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 BLOCK = 500  # rows asked for at a time by their ids
 _ORDER = "ORDER BY day, headline_fold, id"
 _WALK = "JOIN files f ON f.id = {0}.file ORDER BY f.root, f.walk"
+_PROBLEMS = "problems != x'5b5d' ORDER BY root, walk"  # as files_problems: not '[]'
 
 
 class View:
@@ -408,8 +409,7 @@ class View:
 
     def rooted_problems(self) -> list[tuple[int, Problem]]:
         """Every problem the files gave, in the walk's order, each with its file's root."""
-        query = "SELECT root, problems FROM files WHERE problems != ? ORDER BY root, walk"
-        rows = self.db.execute(query, (b"[]",))
+        rows = self.db.execute(f"SELECT root, problems FROM files WHERE {_PROBLEMS}")
         return [(root, problem) for root, data in rows for problem in problems_of(data)]
 
     def mentions(self, start: date | None = None, end: date | None = None) -> list[Mention]:

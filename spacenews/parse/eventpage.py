@@ -35,8 +35,10 @@ from spacenews.text import clean_inline, fold
 _DATE_HEADING = re.compile(
     r"(#{2,3})\s*\[\s*(\d{1,5})-(\d{1,2})-(\d{1,2})\s*\]\(\s*/?news/(\d{1,5})/(\d{1,2})/(\d{1,2})/"
 )
-# "Formats: [HTML](...) [JSON](...)" above the date heading, in any language.
-_FORMATS_LINE = re.compile(r"[^#\[\]()\n:：]{1,30}[:：]\s*\[")
+# "Formats: [HTML](...) [JSON](...)" above the date heading, in any language. (The full-width
+# colon is kept out by a lookahead rather than in the class: a class of several characters,
+# one beyond Latin-1, costs re about a millisecond to compile, at every start.)
+_FORMATS_LINE = re.compile(r"(?:(?!：)[^#\[\]()\n:]){1,30}[:：]\s*\[")
 _HEADLINE = re.compile(r"#(?!#)\s*(.*)")
 _STORY = re.compile(r"#####(?!#)\s*(.*?)\s*$")
 _SECTION = re.compile(r"#{2,6}(?!#)\s*(.*?)\s*[:：]?\s*$")
@@ -45,8 +47,7 @@ _LINK = re.compile(r"\[([^\]]*)\]\(\s*([^)\s]*)[^)]*\)")
 _NEWS_LINK = re.compile(r"\[(.*)\]\(\s*/?news/(\d{1,5})/(\d{1,2})/(\d{1,2})/([^)\s]*)\s*\)(.*)")
 # "_Context: A, B_", "_消息: A、B_": a label (a letter first, a few words at most), a colon
 # (or a full-width one), the names. The closing _ may be missing.
-_CONTEXT = re.compile(r"_\s*[^\W\d_][^_:：\[\]]{0,30}?\s*[:：]\s*(.*?)\s*_?\s*$")
-_NAME_SEPARATOR = re.compile("[,，、]")
+_CONTEXT = re.compile(r"_\s*[^\W\d_](?:(?!：)[^_:\[\]]){0,30}?\s*[:：]\s*(.*?)\s*_?\s*$")
 _WEB_LINK = re.compile(r"\s*https?://", re.IGNORECASE)
 _DAY_ITEM = re.compile(r"###(?!#)\s*(\[.*)")
 MAX_LINKS = 1000  # links read from one list; a page with more is cut, with a warning
@@ -287,7 +288,8 @@ MAX_CONTEXTS = 50_000  # context lines remembered at most
 
 
 def _names(text: str) -> list[str]:
-    names = (clean_inline(name) for name in _NAME_SEPARATOR.split(text))
+    # Commas, and the full-width and ideographic ones of Chinese and Japanese pages.
+    names = (clean_inline(name) for name in text.replace("，", ",").replace("、", ",").split(","))
     return list(dict.fromkeys(name for name in names if name))
 
 

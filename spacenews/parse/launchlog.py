@@ -158,11 +158,9 @@ def _join_names(names: list[str]) -> str:
 @functools.cache
 def site_names() -> dict[str, str]:
     """Each site code of the shipped table's [sites], with the name of its place."""
-    import tomllib
+    from spacenews.entities import shipped_document
 
-    from spacenews.entities import shipped_data
-
-    sites = tomllib.loads(shipped_data().decode("utf-8")).get("sites", {})
+    sites = shipped_document().get("sites", {})
     return {code: place for place, codes in sites.items() for code in codes}
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
-from html.parser import HTMLParser
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from spacenews.text import clean_inline
@@ -15,66 +14,15 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
-# Elements that end a line of text, and those whose content is no text at all.
-_BLOCKS = frozenset([
-    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
-    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
-    "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
-])  # fmt: skip
-_HIDDEN = frozenset({"script", "style", "template", "head", "title"})
-
-
-class _TextCollector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HIDDEN:
-            self.hidden += 1
-        elif tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _HIDDEN:
-            self.hidden = max(0, self.hidden - 1)
-        elif tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data)
-
-
-class _LinkCollector(_TextCollector):
-    """The text in parts, each link's on its own: a list of [text, whether a link's]."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.pieces: list[list[Any]] = [["", False]]
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        super().handle_starttag(tag, attrs)
-        if tag == "a" or tag in _BLOCKS:
-            self.pieces.append(["", tag == "a"])
-
-    def handle_endtag(self, tag: str) -> None:
-        super().handle_endtag(tag)
-        if tag == "a" or tag in _BLOCKS:
-            self.pieces.append(["", False])
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.pieces[-1][0] += data
-
 
 def html_text(html: str) -> str:
     """The text of an HTML fragment: tags dropped, entities decoded, a paragraph per block,
     white space folded within each."""
     if "<" not in html and "&" not in html:
         return "\n\n".join(_paragraphs(html))
-    parser = _TextCollector()
+    from spacenews.parse.htmltext import TextCollector
+
+    parser = TextCollector()
     parser.feed(html)
     parser.close()
     return "\n\n".join(_paragraphs("".join(parser.parts)))
@@ -84,7 +32,9 @@ def html_parts(html: str) -> list[tuple[str, bool]]:
     """The text of an HTML fragment in parts, white space folded: each block's, and each
     link's on its own, with whether it is a link's (``<a href=...>NASA</a> / <a href=...>JPL</a>``
     is ("NASA", True), ("/", False), ("JPL", True))."""
-    parser = _LinkCollector()
+    from spacenews.parse.htmltext import LinkCollector
+
+    parser = LinkCollector()
     parser.feed(html)
     parser.close()
     return [(" ".join(text.split()), link) for text, link in parser.pieces if text.strip()]
