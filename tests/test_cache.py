@@ -520,3 +520,15 @@ def test_the_index_in_memory_is_a_copy_of_what_the_schema_makes(
     with closing(made), closing(copied):
         assert _contents(copied) == _contents(made)
         assert len(_contents(made)[0]) > 30 and _contents(made)[1] == [("generation", "0")]
+
+
+def test_a_run_on_the_seeds_writes_nothing_in_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The seeds are indexed in memory (copied in, which SQLite names "x"): what a command
+    # keeps for the next run stays there, not in a file of the current folder.
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for command in [["entities"], ["related", "NASA"], ["search", "mars"], ["show", "2016"]]:
+        assert runner.invoke(app, command).exit_code == 0
+    assert list(tmp_path.iterdir()) == []

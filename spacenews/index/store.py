@@ -314,6 +314,14 @@ def empty_image() -> bytes:
         return zlib.compress(db.serialize(), 9)
 
 
+def file_of(db: sqlite3.Connection) -> str | None:
+    """The file a database is kept in; None for one of this run only. SQLite names a file
+    database by its full path, a temporary one not at all, and one copied into memory (see
+    _in_memory) "x": a name to open, in the current folder, is never a kept database's."""
+    path = str(db.execute("PRAGMA database_list").fetchone()[2])
+    return path if Path(path).is_absolute() else None
+
+
 def empty_log(db: sqlite3.Connection) -> None:
     """After a write, copy the write-ahead log into the database and empty it, unless another
     run is reading it (then the next writer does). A run ends without closing the database,

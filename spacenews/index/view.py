@@ -17,6 +17,7 @@ from spacenews.index.codec import (
     sql_text,
     unpack,
 )
+from spacenews.index.store import file_of
 from spacenews.model import Document, Event, EventText, Mention, Problem, translated
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ class View:
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
-        self._private = not db.execute("PRAGMA database_list").fetchone()[2]
+        self._file = file_of(db)
         made = None if db.in_transaction else self._kept_order()
         # One read transaction for the whole command: another run that updates the database
         # meanwhile changes nothing this one sees (WAL keeps the state it started from).
@@ -73,7 +74,7 @@ class View:
             order = self._read_order()
         finally:
             db.execute("COMMIT")
-        if self._private:
+        if self._file is None:
             return generation, order
         kept = array("q", order[0] + order[1]).tobytes()
         try:
@@ -129,7 +130,7 @@ class View:
         """Keep values derived from the database for the next run, by name, each with the
         key of what else it depends on (see _write); a database of this run only keeps
         nothing."""
-        if self._private:
+        if self._file is None:
             return
 
         def write(writer: sqlite3.Connection) -> None:
@@ -354,11 +355,10 @@ class View:
         transaction: on a connection of its own, and only while no other run has written
         files' rows since this one began (a database another run is writing, or one that
         cannot be written, keeps nothing: the next run looks again)."""
-        if self._private:  # in memory, or a temporary file: this run's alone
+        if self._file is None:  # in memory, or a temporary file: this run's alone
             write(self.db)
             return
-        path = self.db.execute("PRAGMA database_list").fetchone()[2]
-        writer = sqlite3.connect(path, isolation_level=None, timeout=0)
+        writer = sqlite3.connect(self._file, isolation_level=None, timeout=0)
         try:
             writer.execute("BEGIN IMMEDIATE")
             generation = "SELECT value FROM meta WHERE key = 'generation'"
