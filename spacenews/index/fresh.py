@@ -307,6 +307,7 @@ def merge_again(
 
     ordered = sorted(touched)
     (last,) = db.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()
+    (row,) = db.execute("SELECT coalesce(max(rowid), 0) FROM events").fetchone()
     for low in range(0, len(ordered), MERGE_BLOCK):
         block = ordered[low : low + MERGE_BLOCK]
         marks = ",".join("?" * len(block))
@@ -318,8 +319,8 @@ def merge_again(
         ).fetchall()
         added = _EventRows()
         for key, group in groupby(rows, key=lambda row: str(row[0])):
-            last += 1
-            added.add(merge(key, [record_of(unpack(data)) for _, data in group]), last)
+            last, row = last + 1, row + 1
+            added.add(merge(key, [record_of(unpack(data)) for _, data in group]), last, row)
         added.write(db)
         if progress:
             progress(MERGING, min(low + MERGE_BLOCK, len(ordered)), len(ordered))
@@ -347,14 +348,14 @@ class _EventRows:
 
     def __init__(self) -> None:
         self.events: list[tuple[object, ...]] = []
-        self.ties: list[tuple[str, str, str]] = []
+        self.ties: list[tuple[str, str, str, int]] = []
         self.names: list[tuple[str, int, str, str]] = []
         self.acronyms: list[tuple[str, int, str, str]] = []
         self.units: list[tuple[int, str, int]] = []
         self.search: list[tuple[int, str]] = []
 
-    def add(self, event: Event, unit: int) -> None:
-        """An event's rows; unit is the id of its text in search."""
+    def add(self, event: Event, unit: int, row: int) -> None:
+        """An event's rows; unit is the id of its text in search, row its rowid."""
         from spacenews.corpus import event_parts
         from spacenews.entities import acronyms
         from spacenews.index.terms import event_paragraphs, unit_text
@@ -367,6 +368,7 @@ class _EventRows:
         self.acronyms += [(event.id, n, name, short) for n, (name, short) in enumerate(defined)]
         self.events.append(
             (
+                row,
                 event.id,
                 event.date.isoformat(),
                 event.date.toordinal(),
@@ -380,7 +382,7 @@ class _EventRows:
                 pack([list(pair) for pair in defined]),
             )
         )
-        self.ties += [(event.id, *tie) for tie in event.ties]
+        self.ties += [(event.id, *tie, row) for tie in event.ties]
         self.names += [
             (event.id, seq, sql_text(name), sql_text(fold(name)))
             for seq, name in enumerate(event.entities)
@@ -391,11 +393,17 @@ class _EventRows:
 
     def write(self, db: sqlite3.Connection) -> None:
         """Insert the rows."""
-        db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.events)
-        db.executemany("INSERT INTO ties VALUES (?, ?, ?)", self.ties)
+        db.executemany(_EVENTS, self.events)
+        db.executemany("INSERT INTO ties VALUES (?, ?, ?, ?)", self.ties)
         db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", self.names)
         db.executemany(
             "INSERT INTO acronyms(event, n, name, acronym) VALUES (?, ?, ?, ?)", self.acronyms
         )
         db.executemany("INSERT INTO units(id, event, words) VALUES (?, ?, ?)", self.units)
         db.executemany("INSERT INTO search(rowid, text) VALUES (?, ?)", self.search)
+
+
+_EVENTS = (
+    "INSERT INTO events(rowid, id, date, day, headline, headline_fold, json, data, texts,"
+    " texts_folded, entities, acronyms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)

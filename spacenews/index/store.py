@@ -145,9 +145,10 @@ CREATE INDEX IF NOT EXISTS acronyms_file ON acronyms(file);
 CREATE TABLE IF NOT EXISTS ties(
     event TEXT NOT NULL,
     name TEXT NOT NULL,            -- the entity's name, folded (case and spaces)
-    via TEXT NOT NULL              -- "context" or "tag"
+    via TEXT NOT NULL,             -- "context" or "tag"
+    event_row INTEGER NOT NULL     -- the event's rowid in events
 );
-CREATE INDEX IF NOT EXISTS ties_name ON ties(name);
+CREATE INDEX IF NOT EXISTS ties_name ON ties(name, event_row);
 CREATE INDEX IF NOT EXISTS ties_event ON ties(event);
 CREATE TABLE IF NOT EXISTS documents(
     file INTEGER NOT NULL,

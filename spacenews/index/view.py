@@ -193,8 +193,8 @@ class View:
 
         place = {rowid: position for position, rowid in enumerate(self.rowids)}
         tied: list[list[tuple[str, str]]] = [[] for _ in self.rowids]
-        query = "SELECT e.rowid, t.name, t.via FROM ties t JOIN events e ON e.id = t.event"
-        for rowid, name, via in self.db.execute(query + " ORDER BY t.rowid"):
+        query = "SELECT event_row, name, via FROM ties ORDER BY rowid"
+        for rowid, name, via in self.db.execute(query):
             tied[place[rowid]].append((name, via))
         texts = self.db.execute(f"SELECT texts FROM events {_ORDER}")
         rows = ((day, text, ties) for day, text, ties in zip(self.days, texts, tied, strict=True))
@@ -215,9 +215,7 @@ class View:
         """The positions of the events tied to any of these folded names."""
         names = list(folded)
         marks = ",".join("?" * len(names))
-        query = (
-            f"SELECT e.rowid FROM ties t JOIN events e ON e.id = t.event WHERE t.name IN ({marks})"
-        )
+        query = f"SELECT event_row FROM ties WHERE name IN ({marks})"
         return self.positions(rowid for (rowid,) in self.db.execute(query, names))
 
     def naming(self, finder: Finder) -> set[int]:
