@@ -214,7 +214,7 @@ class Relation:
         corpus index at once rather than event by event."""
         view = corpus.view
         if view is not None:  # the database finds them
-            return view.tied(self._how) | view.naming(self._finder)
+            return view.tied(self._how) | view.naming(self._finder, besides=self._how)
         ties = corpus.index.ties
         found = {position for name in self._how for position in ties.get(name, ())}
         return found | corpus.naming(self._finder)

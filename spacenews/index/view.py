@@ -218,17 +218,22 @@ class View:
         query = f"SELECT event_row FROM ties WHERE name IN ({marks})"
         return self.positions(rowid for (rowid,) in self.db.execute(query, names))
 
-    def naming(self, finder: Finder) -> set[int]:
+    def naming(self, finder: Finder, besides: Iterable[str] = ()) -> set[int]:
         """The positions of the events whose headline, body or source titles the finder
-        matches in: the events whose texts hold a word a match starts with (see
-        entities.Finder) are found by SQLite, and the regex is tried on those only."""
+        matches in, but for those tied to one of the folded names besides (found already by
+        tied): the events whose texts hold a word a match starts with (see entities.Finder)
+        are found by SQLite, and the regex is tried on those only."""
         conditions, words = _may_hold(finder)
         if not conditions:
             return set()
-        query = f"SELECT rowid, texts FROM events INDEXED BY events_texts WHERE {conditions}"
+        query = f"SELECT rowid, texts FROM events INDEXED BY events_texts WHERE ({conditions})"
+        tied = list(besides)
+        if tied:
+            marks = ",".join("?" * len(tied))
+            query += f" AND rowid NOT IN (SELECT event_row FROM ties WHERE name IN ({marks}))"
         search = finder.pattern.search
         return self.positions(
-            rowid for rowid, texts in self.db.execute(query, words) if search(texts)
+            rowid for rowid, texts in self.db.execute(query, [*words, *tied]) if search(texts)
         )
 
     def documents_for(self, finder: Finder, folded: Iterable[str]) -> list[Document]:
