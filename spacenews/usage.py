@@ -85,7 +85,20 @@ def _command_name(info: Any) -> str:
     return name
 
 
-class OneLineErrors(TyperGroup):
+class HelpForPeople:
+    """Help text as spacenews writes it, for a group and a command alike: whole sentences,
+    and in the list of commands the first one, uncut."""
+
+    help: str | None
+
+    def format_help_text(self, ctx: Any, formatter: Any) -> None:
+        write_help_text(self.help, formatter)
+
+    def get_short_help_str(self, limit: int = 0) -> str:
+        return short_help(self.help)
+
+
+class OneLineErrors(HelpForPeople, TyperGroup):
     """A command group that says a usage error, the option parser's too, as spacenews says
     its own: one line (see usage_errors)."""
 
@@ -104,12 +117,6 @@ class OneLineErrors(TyperGroup):
         ctx.meta[COMMAND_KEY] = [*command_names(ctx), name]
         return name, command, rest
 
-    def format_help_text(self, ctx: Any, formatter: Any) -> None:
-        write_help_text(self.help, formatter)
-
-    def get_short_help_str(self, limit: int = 0) -> str:
-        return short_help(self.help)
-
     def format_epilog(self, ctx: Any, formatter: Any) -> None:
         super().format_epilog(ctx, formatter)
         if ctx.parent is not None:  # a group of subcommands, as cache: the app's help tells them
@@ -121,19 +128,13 @@ GLOBALS_POINTER = (
 )
 
 
-class Command(TyperCommand):
+class Command(HelpForPeople, TyperCommand):
     """A command whose help is written for people: its arguments shown as their metavars
     (Typer wraps a required one in braces) and, last, where the global options are told."""
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         pieces: list[str] = super().collect_usage_pieces(ctx)
         return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in pieces]
-
-    def format_help_text(self, ctx: Any, formatter: Any) -> None:
-        write_help_text(self.help, formatter)
-
-    def get_short_help_str(self, limit: int = 0) -> str:
-        return short_help(self.help)
 
     def format_epilog(self, ctx: Any, formatter: Any) -> None:
         super().format_epilog(ctx, formatter)
