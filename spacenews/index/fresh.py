@@ -162,26 +162,26 @@ def refresh(
     known = {
         (root, path): (size, mtime)
         for place in places + vanished
-        for root, path, size, mtime in db.execute(_FILES, place)
+        for _, root, path, size, mtime in db.execute(_FOLDER_FILES, place)
     }
-    todo = [(file, key) for place, (file, key) in walked.items() if known.get(place) != key]
-    parsed = parse([file for file, _ in todo])
+    todo = [(place, file, key) for place, (file, key) in walked.items() if known.get(place) != key]
+    parsed = parse([file for _, file, _ in todo])
     db.execute("BEGIN IMMEDIATE")
     try:
         touched = _Touched(set(), set())
-        # The rows of files gone from these folders, as they stand now that no other run
-        # writes: one may have written some since they were read above.
-        for place in places + vanished:
-            for ident, root, path in db.execute(_FILE_IDS, place).fetchall():
-                if (root, path) not in walked:
-                    _forget(db, ident, touched)
-        for (file, key), rows in zip(todo, parsed, strict=True):
-            old = db.execute(
-                "SELECT id FROM files WHERE root = ? AND path = ?",
-                (file.root, sql_text(file.relative)),
-            ).fetchone()
-            if old is not None:
-                _forget(db, old[0], touched)
+        # The rows of these folders' files as they stand now that no other run writes: one
+        # may have written some since they were read above.
+        ids = {
+            (root, path): ident
+            for place in places + vanished
+            for ident, root, path, _, _ in db.execute(_FOLDER_FILES, place)
+        }
+        for place, ident in ids.items():
+            if place not in walked:  # gone
+                _forget(db, ident, touched)
+        for (place, file, key), rows in zip(todo, parsed, strict=True):
+            if place in ids:
+                _forget(db, ids[place], touched)
             _remember(db, file, key, rows, touched)
         merge_again(db, touched.events, progress)
         retitle(db, touched.titles)
@@ -202,8 +202,7 @@ def refresh(
 
 
 _STATES = "SELECT root, path, names, keys FROM folders"
-_FILES = "SELECT root, path, size, mtime_ns FROM files WHERE root = ? AND folder = ?"
-_FILE_IDS = "SELECT id, root, path FROM files WHERE root = ? AND folder = ?"
+_FOLDER_FILES = "SELECT id, root, path, size, mtime_ns FROM files WHERE root = ? AND folder = ?"
 
 
 class _Touched(NamedTuple):
