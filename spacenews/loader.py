@@ -90,7 +90,7 @@ def load_corpus(
     try:
         problems: list[Problem] = []
         folders = _walk(roots, problems)
-        count = sum(len(folder.names) for folder in folders)
+        count = _file_count(folders)
         path = _kept_path(roots, count, cache, db, notices)
         view = None
         if path is not None:
@@ -119,8 +119,7 @@ def index_file(
     if db is not None:
         return db
     roots = _existing_roots(paths)
-    count = sum(len(folder.names) for folder in _walk(roots, []))
-    return _kept_path(roots, count, cache, None)
+    return _kept_path(roots, _file_count(_walk(roots, [])), cache, None)
 
 
 def _kept_path(
@@ -280,6 +279,10 @@ def _walk(roots: list[Path], problems: list[Problem]) -> list[Folder]:
         folders += walk_folders(root, index, found)
         problems += [_located(root, problem) for problem in found]
     return folders
+
+
+def _file_count(folders: list[Folder]) -> int:
+    return sum(len(folder.names) for folder in folders)
 
 
 def _located(root: Path, problem: Problem) -> Problem:
