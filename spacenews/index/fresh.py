@@ -18,7 +18,7 @@ from spacenews.index.codec import (
     sql_text,
     unpack,
 )
-from spacenews.index.store import empty_log
+from spacenews.index.store import empty_log, writing
 from spacenews.index.titles import retitle
 from spacenews.links import mark_translations, merge_key
 from spacenews.model import Document, Event, link_record
@@ -120,16 +120,11 @@ def settle(db: sqlite3.Connection, settings: str) -> None:
     row = db.execute("SELECT value FROM meta WHERE key = 'settings'").fetchone()
     if row is not None and row[0] == settings:
         return
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with writing(db):
         # No stat gives a size below zero, nor NO_KEY's: each file now differs from its row.
         db.execute("UPDATE files SET size = -2")
         db.execute("DELETE FROM folders")
         db.execute("INSERT OR REPLACE INTO meta VALUES ('settings', ?)", (settings,))
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
 
 
 def refresh(
@@ -166,8 +161,7 @@ def refresh(
     }
     todo = [(place, file, key) for place, (file, key) in walked.items() if known.get(place) != key]
     parsed = parse([file for _, file, _ in todo])
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with writing(db):
         touched = _Touched(set(), set())
         # The rows of these folders' files as they stand now that no other run writes: one
         # may have written some since they were read above.
@@ -193,10 +187,6 @@ def refresh(
         db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         if finish is not None:
             finish(db, touched.events)
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
     empty_log(db)
     return len(todo)
 

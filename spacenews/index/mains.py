@@ -17,6 +17,7 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from spacenews.index.codec import document_of, document_row, event_of, event_row, pack, unpack
+from spacenews.index.store import writing
 
 if TYPE_CHECKING:
     from spacenews.entities import AliasTable
@@ -47,13 +48,8 @@ def give_main_names(
         return
     if _key(db, tables) == _kept_key(db):
         return
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with writing(db):
         _give(db, tables, ())
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
 
 
 def _key(db: sqlite3.Connection, tables: Sequence[AliasTable]) -> str:

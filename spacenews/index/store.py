@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from contextlib import closing, suppress
+from collections.abc import Iterator
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -321,6 +322,19 @@ def file_of(db: sqlite3.Connection) -> str | None:
     _in_memory) "x": a name to open, in the current folder, is never a kept database's."""
     path = str(db.execute("PRAGMA database_list").fetchone()[2])
     return path if Path(path).is_absolute() else None
+
+
+@contextmanager
+def writing(db: sqlite3.Connection) -> Iterator[None]:
+    """A write transaction around the block: committed at its end, rolled back whole when
+    it raises (or the commit fails)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
 
 
 def empty_log(db: sqlite3.Connection) -> None:
