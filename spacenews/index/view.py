@@ -62,7 +62,7 @@ class View:
         db.execute("BEGIN")
         try:
             generation = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
-            key = f"{generation[0]} "
+            key = _kept_key(generation)
             row = db.execute(
                 "SELECT value FROM kept WHERE name = 'order' AND key = ?", (key,)
             ).fetchone()
@@ -119,12 +119,9 @@ class View:
         generation) and this key; None when nothing is."""
         row = self.db.execute(
             "SELECT value FROM kept WHERE name = ? AND key = ?",
-            (name, self._kept_key(key)),
+            (name, _kept_key(self._generation, key)),
         ).fetchone()
         return None if row is None else bytes(row[0])
-
-    def _kept_key(self, key: str) -> str:
-        return f"{self._generation[0]} {key}"
 
     def keep(self, values: dict[str, tuple[str, bytes]]) -> None:
         """Keep values derived from the database for the next run, by name, each with the
@@ -136,7 +133,10 @@ class View:
         def write(writer: sqlite3.Connection) -> None:
             writer.executemany(
                 "INSERT OR REPLACE INTO kept VALUES (?, ?, ?)",
-                [(name, self._kept_key(key), value) for name, (key, value) in values.items()],
+                [
+                    (name, _kept_key(self._generation, key), value)
+                    for name, (key, value) in values.items()
+                ],
             )
 
         self._write(write)
@@ -513,6 +513,11 @@ class _Wholes:
             if len(self._memo) < 100_000:
                 self._memo[found] = names
         return names
+
+
+def _kept_key(generation: tuple[str], key: str = "") -> str:
+    """The key a kept value is stored under: the generation it was derived at, then key."""
+    return f"{generation[0]} {key}"
 
 
 def _may_hold(finder: Finder, table: str = "") -> tuple[str, list[str]]:
