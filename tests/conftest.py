@@ -119,4 +119,21 @@ def state(corpus: Corpus) -> dict[str, Any]:
         "names": corpus.names,
         "json": [bytes(data) for data in corpus.encode(range(len(corpus.events)))],
         "texts": list(corpus.event_texts()),
+        "words": _words_held(corpus),
     }
+
+
+def _words_held(corpus: Corpus) -> list[tuple[Any, ...]]:
+    """What text_words holds (see index.store), each text by its event or document rather
+    than by its unit's id (which the history of an index decides)."""
+    if corpus.view is None:
+        return []
+    db = corpus.view.db
+    db.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.held USING fts5vocab(main, text_words, instance)"
+    )
+    query = (
+        "SELECT h.term, u.event, f.root, f.path, u.seq FROM temp.held h"
+        " LEFT JOIN units u ON u.id = h.doc LEFT JOIN files f ON f.id = u.file"
+    )
+    return sorted(db.execute(query), key=repr)

@@ -31,6 +31,8 @@ from spacenews.entities import (
     shipped_path,
     shipped_table,
 )
+from spacenews.index import fresh, store
+from spacenews.index.view import View
 from spacenews.known import entities
 from spacenews.model import Event, Source
 from spacenews.text import fold
@@ -190,6 +192,67 @@ def test_the_index_finds_the_events_a_search_of_each_finds(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(corpus_module, "PLACES_PER_SCAN", places_per_scan)
         assert Corpus(events).naming(found) == expected
+
+
+# Plain words and marks (see text.plain_words), and characters that are not plain: letters,
+# and a combining accent and a private-use character, which end a word for the regex engine
+# but not for SQLite.
+_NOT_PLAIN = "\u00e9\u212a\u0301\ue000"
+_PLAIN_WORDS = st.text(alphabet="abAB_1.-\u2019\u2122" + _NOT_PLAIN, min_size=1, max_size=4)
+
+
+@given(
+    names=st.lists(st.lists(_PLAIN_WORDS, min_size=1, max_size=3).map(" ".join), max_size=4),
+    any_case=st.booleans(),
+    data=st.data(),
+)
+def test_the_database_finds_the_events_a_search_of_each_finds(
+    names: list[str], any_case: bool, data: st.DataObject
+) -> None:
+    # Texts made of the names, in their case or upper case, and of characters around them.
+    pieces = [*names, *map(str.upper, names), *"abAB_1 .-\n\u00a0\u2019\u2122", *_NOT_PLAIN]
+    text = st.lists(st.sampled_from(pieces), max_size=8).map("".join)
+    texts = data.draw(st.lists(st.tuples(text, text, st.lists(text, max_size=2)), max_size=6))
+    _assert_the_database_finds_as_a_search(names, any_case, texts)
+
+
+@pytest.mark.parametrize("mark", [*_NOT_PLAIN, "\u00a0", "\u2019", "\u2122", "_", "."])
+@pytest.mark.parametrize("any_case", [False, True])
+def test_the_database_finds_a_name_beside_any_mark_as_a_search_does(
+    mark: str, any_case: bool
+) -> None:
+    texts = [
+        f"ab{mark}",
+        f"{mark}ab",
+        f"AB{mark}cd ab",
+        f"a{mark}b",
+        f"Ab cd{mark}",
+        f"ab  cd{mark}x",
+    ]
+    found = _assert_the_database_finds_as_a_search(
+        ["ab", "ab cd"], any_case, [(text, "", []) for text in texts]
+    )
+    assert len(found) >= 2  # a test that finds nothing would prove little
+
+
+def _assert_the_database_finds_as_a_search(
+    names: list[str], any_case: bool, texts: list[tuple[str, str, list[str]]]
+) -> set[int]:
+    """The events of these headlines, bodies and titles that View.naming finds are those in
+    which the regex finds a name (the plain texts by their words in text_words, the others by
+    their texts); their rows."""
+    db = store.connect(store.MEMORY, [])
+    rows = fresh._EventRows()
+    found = finder(names, any_case=any_case)
+    naming = set()
+    for row, (headline, body, titles) in enumerate(texts, 1):
+        event = _event(headline, body, titles)._replace(id=f"2020-01-01/{row}")
+        rows.add(event, row, row)
+        naming |= {row} if any(map(found.pattern.search, [headline, body, *titles])) else set()
+    rows.write(db)
+    view = View(db)
+    assert view.naming(found) == view.positions(naming)
+    return naming
 
 
 def _entities_event_by_event(corpus: Corpus) -> dict[str, tuple[int, date, date]]:

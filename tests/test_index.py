@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
+from spacenews import load_corpus
 from spacenews.index.codec import (
     document_of,
     document_row,
@@ -30,6 +32,8 @@ from spacenews.model import (
     Source,
     Translation,
 )
+
+from .conftest import FIXTURES
 
 ODD_NAME = "caf\udce9.md"  # the name of a Latin-1 file: its byte 0xE9 kept as a lone surrogate
 LINK = Related("1969-07-20/apollo-11", date(1969, 7, 20), "Apollo 11 lands", ("Apollo", "NASA"))
@@ -261,3 +265,24 @@ def test_terms_are_the_words_in_order() -> None:
 
 def test_terms_cut_cjk_words_into_pairs_in_order() -> None:
     assert terms("mars 火星探测 rover 月") == ["mars", "火星", "星探", "探测", "rover", "月"]
+
+
+def test_text_words_holds_the_words_of_each_plain_text_and_no_other() -> None:
+    # The fixtures hold plain texts and others (French, Chinese): each plain event's and
+    # document's words are its texts' runs of word characters, in lower case.
+    corpus = load_corpus([FIXTURES])
+    assert corpus.view is not None
+    db = corpus.view.db
+    db.execute("CREATE VIRTUAL TABLE temp.held USING fts5vocab(main, text_words, instance)")
+    held: dict[int, set[str]] = {}
+    for unit, term in db.execute("SELECT doc, term FROM temp.held"):
+        held.setdefault(unit, set()).add(term)
+    texts = db.execute(
+        "SELECT u.id, e.texts, e.plain FROM units u JOIN events e ON e.id = u.event UNION ALL"
+        " SELECT u.id, d.texts, d.plain FROM units u JOIN documents d USING (file, seq)"
+    ).fetchall()
+    expected = {
+        unit: {w.lower() for w in re.findall(r"\w+", text)} for unit, text, plain in texts if plain
+    }
+    assert held == expected
+    assert sum(plain for _, _, plain in texts) > 20 and sum(not plain for *_, plain in texts) > 5

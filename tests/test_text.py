@@ -5,12 +5,14 @@ import unicodedata
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from spacenews.index import store
 from spacenews.text import (
     clean_inline,
     fold,
     fold_case,
     headline_slug,
     normalise,
+    plain_words,
     printable,
     slugify,
     strip_controls,
@@ -177,3 +179,17 @@ def test_fold_case_folds_alike_exactly_the_characters_the_regex_engine_matches_a
         if (found := set(re.findall(f"(?i){re.escape(c)}", letters))) != alike[folded[ord(c)]]
     ]
     assert differ == []
+
+
+def test_plain_marks_end_words_alike_for_sqlite_and_the_regex_engine() -> None:
+    # Every character but ASCII that plain_words lets in: no word character, no case, and a
+    # word's end in text_words too (see index.store).
+    marks = [chr(n) for n in range(0x80, sys.maxunicode + 1) if plain_words(chr(n))]
+    assert "\u2019" in marks and "\u0301" not in marks and "\ue000" not in marks
+    assert not [c for c in marks if re.match(r"\w", c) or c.lower() != c or c.upper() != c]
+    db = store.connect(store.MEMORY, [])
+    texts = [(row, f"ab{mark}cd") for row, mark in enumerate(marks, 1)]
+    db.executemany("INSERT INTO text_words(rowid, texts) VALUES (?, ?)", texts)
+    db.execute("CREATE VIRTUAL TABLE temp.held USING fts5vocab(main, text_words, instance)")
+    words = db.execute("SELECT doc, group_concat(term, ' ') FROM held GROUP BY doc").fetchall()
+    assert words == [(row, "ab cd") for row, _ in texts]

@@ -22,7 +22,7 @@ from spacenews.index.store import empty_log, writing
 from spacenews.index.titles import retitle
 from spacenews.links import mark_translations, merge_key
 from spacenews.model import Document, Event, link_record
-from spacenews.text import fold
+from spacenews.text import fold, plain_words
 
 if TYPE_CHECKING:
     from spacenews.corpus import Progress
@@ -212,6 +212,12 @@ def _forget(db: sqlite3.Connection, ident: int, touched: _Touched) -> None:
         title for (title,) in db.execute("SELECT title FROM documents WHERE file = ?", (ident,))
     )
     db.execute("DELETE FROM search WHERE rowid IN (SELECT id FROM units WHERE file = ?)", (ident,))
+    db.execute(
+        "INSERT INTO text_words(text_words, rowid, texts)"
+        " SELECT 'delete', u.id, d.texts FROM units u"
+        " JOIN documents d ON d.file = u.file AND d.seq = u.seq WHERE u.file = ? AND d.plain",
+        (ident,),
+    )
     for table in (
         "records",
         "units",
@@ -252,16 +258,19 @@ def _remember(
     touched.events.update(event for event, _ in rows.records)
     touched.titles.update(sql_text(document.title) for document in rows.documents)
     for seq, document in enumerate(rows.documents):
+        texts = sql_text(document.texts)
+        plain = plain_words(texts)
         db.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
             (
                 ident,
                 seq,
                 sql_text(document.path),
                 sql_text(document.title),
                 *document[2:6],
-                sql_text(document.texts),
+                texts,
                 None if document.texts_folded is None else sql_text(document.texts_folded),
+                plain,
                 sql_text(document.other_title),
             ),
         )
@@ -285,6 +294,8 @@ def _remember(
             (ident, seq, document.length),
         ).lastrowid
         db.execute("INSERT INTO search(rowid, text) VALUES (?, ?)", (unit, document.text))
+        if plain:
+            db.execute("INSERT INTO text_words(rowid, texts) VALUES (?, ?)", (unit, texts))
 
 
 def merge_again(
@@ -320,6 +331,12 @@ def _drop_events(db: sqlite3.Connection, block: list[str], marks: str) -> None:
         f"DELETE FROM search WHERE rowid IN (SELECT id FROM units WHERE event IN ({marks}))",
         block,
     )
+    db.execute(
+        "INSERT INTO text_words(text_words, rowid, texts)"
+        " SELECT 'delete', u.id, e.texts FROM units u"
+        f" JOIN events e ON e.id = u.event WHERE u.event IN ({marks}) AND e.plain",
+        block,
+    )
     for table, column in (
         ("units", "event"),
         ("ties", "event"),
@@ -342,6 +359,7 @@ class _EventRows:
         self.acronyms: list[tuple[str, int, str, str]] = []
         self.units: list[tuple[int, str, int]] = []
         self.search: list[tuple[int, str]] = []
+        self.words: list[tuple[int, str]] = []
 
     def add(self, event: Event, unit: int, row: int) -> None:
         """An event's rows; unit is the id of its text in search, row its rowid."""
@@ -351,8 +369,10 @@ class _EventRows:
         from spacenews.jsonbytes import encode
         from spacenews.text import fold_case
 
-        texts = "\0".join(event_parts(event))
-        folded = fold_case(texts)
+        written = "\0".join(event_parts(event))
+        folded = fold_case(written)
+        texts = sql_text(written)
+        plain = plain_words(texts)
         defined = list(acronyms(event.headline))
         self.acronyms += [(event.id, n, name, short) for n, (name, short) in enumerate(defined)]
         self.events.append(
@@ -365,8 +385,9 @@ class _EventRows:
                 sql_text(event.headline.casefold()),
                 encode(event.to_dict()),
                 pack(event_row(event)),
-                sql_text(texts),
+                texts,
                 None if folded is None else sql_text(folded),
+                plain,
                 pack(list(event.entities)),
                 pack([list(pair) for pair in defined]),
             )
@@ -379,6 +400,8 @@ class _EventRows:
         text, length = unit_text(event_paragraphs(event))
         self.units.append((unit, event.id, length))
         self.search.append((unit, text))
+        if plain:
+            self.words.append((unit, texts))
 
     def write(self, db: sqlite3.Connection) -> None:
         """Insert the rows."""
@@ -390,9 +413,10 @@ class _EventRows:
         )
         db.executemany("INSERT INTO units(id, event, words) VALUES (?, ?, ?)", self.units)
         db.executemany("INSERT INTO search(rowid, text) VALUES (?, ?)", self.search)
+        db.executemany("INSERT INTO text_words(rowid, texts) VALUES (?, ?)", self.words)
 
 
 _EVENTS = (
     "INSERT INTO events(rowid, id, date, day, headline, headline_fold, json, data, texts,"
-    " texts_folded, entities, acronyms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " texts_folded, plain, entities, acronyms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )

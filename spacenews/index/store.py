@@ -98,12 +98,14 @@ CREATE TABLE IF NOT EXISTS events(
     data BLOB NOT NULL,            -- the whole merged event (JSON)
     texts TEXT NOT NULL,           -- headline, body and source titles, a NUL between
     texts_folded TEXT,             -- ... as text.fold_case gives them (NULL: it cannot)
+    plain INTEGER NOT NULL,        -- 1 when text_words holds its texts (text.plain_words)
     entities BLOB NOT NULL,        -- JSON list of its entity names
     acronyms BLOB NOT NULL         -- JSON list of the (name, acronym) its headline defines
 );
 CREATE INDEX IF NOT EXISTS events_order ON events(day, headline_fold, id);
--- The texts alone, read by related and --entity without the rest of each wide row.
-CREATE INDEX IF NOT EXISTS events_texts ON events(texts, texts_folded);
+-- The texts alone, read by related and --entity without the rest of each wide row: first
+-- those text_words does not hold.
+CREATE INDEX IF NOT EXISTS events_texts ON events(plain, texts, texts_folded);
 CREATE TABLE IF NOT EXISTS names(
     event TEXT NOT NULL,
     seq INTEGER NOT NULL,
@@ -162,12 +164,13 @@ CREATE TABLE IF NOT EXISTS documents(
     data BLOB NOT NULL,            -- the whole document, paragraphs included (JSON)
     texts TEXT NOT NULL,           -- its paragraphs, a NUL between
     texts_folded TEXT,             -- ... as text.fold_case gives them (NULL: it cannot)
+    plain INTEGER NOT NULL,        -- 1 when text_words holds its texts (text.plain_words)
     other_title TEXT NOT NULL,     -- the title it is given when many documents share its own
     retitled INTEGER NOT NULL,     -- 1 when data gives other_title (see index.titles)
     PRIMARY KEY (file, seq)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS documents_title ON documents(title, retitled);
-CREATE INDEX IF NOT EXISTS documents_texts ON documents(texts, texts_folded);
+CREATE INDEX IF NOT EXISTS documents_texts ON documents(plain, texts, texts_folded);
 CREATE TABLE IF NOT EXISTS mentions(
     file INTEGER NOT NULL,
     document INTEGER NOT NULL,     -- the document's seq in its file
@@ -212,6 +215,13 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS search_terms USING fts5vocab(search, instance);
 CREATE VIRTUAL TABLE IF NOT EXISTS search_rows USING fts5vocab(search, row);
+-- The words of the texts of each plain event and document (see events.plain), by the id of
+-- its unit: where related and --entity find the items that may name an entity, rather than
+-- reading every text. It keeps no copy of the texts: a row is deleted by giving them again.
+CREATE VIRTUAL TABLE IF NOT EXISTS text_words USING fts5(
+    texts, content = '', detail = none, columnsize = 0,
+    tokenize = "unicode61 remove_diacritics 0 tokenchars '_'"
+);
 """
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -19,6 +20,7 @@ from spacenews.index.codec import (
 )
 from spacenews.index.store import file_of
 from spacenews.model import Document, Event, EventText, Mention, Problem, translated
+from spacenews.text import plain_words
 
 if TYPE_CHECKING:
     from spacenews.corpus import Index, Names
@@ -221,19 +223,33 @@ class View:
     def naming(self, finder: Finder, besides: Iterable[str] = ()) -> set[int]:
         """The positions of the events whose headline, body or source titles the finder
         matches in, but for those tied to one of the folded names besides (found already by
-        tied): the events whose texts hold a word a match starts with (see entities.Finder)
-        are found by SQLite, and the regex is tried on those only."""
+        tied). The regex is tried only on the events that may hold a match: the plain ones
+        whose words hold the words a match starts with (found in text_words), and the others whose
+        texts hold them (see _may_hold)."""
         conditions, words = _may_hold(finder)
         if not conditions:
             return set()
-        query = f"SELECT rowid, texts FROM events INDEXED BY events_texts WHERE ({conditions})"
         tied = list(besides)
+        untied = ""
         if tied:
             marks = ",".join("?" * len(tied))
-            query += f" AND rowid NOT IN (SELECT event_row FROM ties WHERE name IN ({marks}))"
+            untied = f" AND {{}}rowid NOT IN (SELECT event_row FROM ties WHERE name IN ({marks}))"
+        match = _words_match(finder)
+        if match is None:  # every text is read
+            query = f"SELECT rowid, texts FROM events INDEXED BY events_texts WHERE ({conditions})"
+            values = [*words, *tied]
+        else:
+            query = (
+                "SELECT e.rowid, e.texts FROM text_words w JOIN units u ON u.id = w.rowid"
+                f" JOIN events e ON e.id = u.event WHERE text_words MATCH ?{untied.format('e.')}"
+                " UNION ALL SELECT rowid, texts FROM events INDEXED BY events_texts"
+                f" WHERE plain = 0 AND ({conditions})"
+            )
+            values = [match, *tied, *words, *tied]
+        query += untied.format("")
         search = finder.pattern.search
         return self.positions(
-            rowid for rowid, texts in self.db.execute(query, [*words, *tied]) if search(texts)
+            rowid for rowid, texts in self.db.execute(query, values) if search(texts)
         )
 
     def documents_for(self, finder: Finder, folded: Iterable[str]) -> list[Document]:
@@ -246,22 +262,32 @@ class View:
         """The documents of documents_for, each with the id of its search unit."""
         tags = [sql_text(name) for name in folded]
         conditions, words = _may_hold(finder, "d.")
-        tagged = (
-            "EXISTS (SELECT 1 FROM tags t WHERE t.file = d.file AND t.seq = d.seq"
-            f" AND t.fold IN ({','.join('?' * len(tags))}))"
-        )
-        conditions = " OR ".join(filter(None, [tagged if tags else "", conditions]))
-        if not conditions:
+        match = _words_match(finder) if conditions else None
+        found = []  # each a query of (file, seq), and its values
+        if tags:
+            marks = ",".join("?" * len(tags))
+            found.append((f"SELECT file, seq FROM tags WHERE fold IN ({marks})", tags))
+        if match is not None:
+            found.append(
+                (
+                    "SELECT file, seq FROM units WHERE id IN (SELECT rowid FROM text_words"
+                    " WHERE text_words MATCH ?) AND file IS NOT NULL",
+                    [match],
+                )
+            )
+            conditions = f"d.plain = 0 AND ({conditions})"
+        if conditions:  # the texts are looked at in their index, without the rest of each row
+            query = "SELECT d.file, d.seq FROM documents d INDEXED BY documents_texts WHERE "
+            found.append((query + conditions, words))
+        if not found:
             return []
-        # The texts are looked at in their index, without the rest of each wide row.
         query = (
-            "WITH m AS MATERIALIZED (SELECT d.file, d.seq FROM documents d"
-            f" INDEXED BY documents_texts WHERE {conditions})"
+            f"WITH m AS MATERIALIZED ({' UNION '.join(query for query, _ in found)})"
             " SELECT u.id, d.data FROM m JOIN documents d ON d.file = m.file AND d.seq = m.seq"
             " JOIN files f ON f.id = d.file JOIN units u ON u.file = d.file AND u.seq = d.seq"
             " ORDER BY f.root, f.walk, d.seq"
         )
-        rows = self.db.execute(query, [*tags, *words])
+        rows = self.db.execute(query, [value for _, values in found for value in values])
         return [(unit, document_of(unpack(data))) for unit, data in rows]
 
     def entity_counts(self, gazetteer: Gazetteer) -> tuple[dict[str, list[int]], Counter[str]]:
@@ -518,6 +544,19 @@ class _Wholes:
 def _kept_key(generation: tuple[str], key: str = "") -> str:
     """The key a kept value is stored under: the generation it was derived at, then key."""
     return f"{generation[0]} {key}"
+
+
+def _words_match(finder: Finder) -> str | None:
+    """The FTS5 query of text_words that finds each plain text (see text.plain_words) in which
+    the finder may match: one holding the ASCII words of a word a match starts with. None
+    when a word has none, or other characters (then every text is read)."""
+    alternatives = set()
+    for word in [*finder.exact, *finder.folded]:
+        parts = re.findall(r"\w+", word)
+        if not parts or not plain_words(word):
+            return None
+        alternatives.add(" AND ".join(f'"{part.lower()}"' for part in parts))
+    return " OR ".join(f"({alternative})" for alternative in sorted(alternatives))
 
 
 def _may_hold(finder: Finder, table: str = "") -> tuple[str, list[str]]:
