@@ -183,23 +183,35 @@ class Relation:
 
     def document(self, document: Document) -> Match | None:
         """The document's match, or None."""
-        tagged = [self._how[fold(tag)] for tag in document.tags if fold(tag) in self._how]
-        via = {"tag", *tagged} if tagged else set()
-        score = TIE_SCORE if via else 0.0
+        texts = "\0".join(paragraph.text for paragraph in document.paragraphs)
+        found = self.document_parts(document.tags, document.title, texts)
+        return Match(document, *found, self.snippet(document)) if found else None
+
+    def snippet(self, document: Document) -> str:
+        """The sentence of the document that first names the entity, English first; ""
+        when none does."""
         from spacenews.prose import sentence_at
 
-        names: list[str] = []
-        snippet = ""
         for paragraph in english_first(document):
-            found = list(self._pattern.finditer(paragraph.text))
-            if found and not snippet:
-                snippet = sentence_at(paragraph.text, found[0].start())
-            names += [match.group() for match in found]
+            named = self._pattern.search(paragraph.text)
+            if named:
+                return sentence_at(paragraph.text, named.start())
+        return ""
+
+    def document_parts(
+        self, tags: Iterable[str], title: str, texts: str
+    ) -> tuple[tuple[str, ...], float] | None:
+        """How a document matches (via, score), given its tags, title and its paragraphs'
+        texts with a NUL between (no match spans one); None when it does not."""
+        tagged = [self._how[fold(tag)] for tag in tags if fold(tag) in self._how]
+        via = {"tag", *tagged} if tagged else set()
+        score = TIE_SCORE if via else 0.0
+        names = self._pattern.findall(texts)
         if names:
             via |= {"mention", *self._ways(names)}
-            score += MENTION_SCORE + TITLE_SCORE * bool(self._pattern.search(document.title))
+            score += MENTION_SCORE + TITLE_SCORE * bool(self._pattern.search(title))
             score += _repeats(len(names))
-        return Match(document, _via(via), score, snippet) if via else None
+        return (_via(via), score) if via else None
 
     def _ways(self, found: list[str]) -> set[str]:
         """How the names found stand for the entity: "alias" or "part" ("name" is dropped)."""
@@ -420,24 +432,48 @@ def related(corpus: Corpus, entity: str, query: Query = EVERYTHING) -> list[Matc
     positions = sorted(_positions(corpus, relation, query, also))
     order = _chronology if query.sort == "date" else _rank
     view = corpus.view
-    if view is None or query.limit is None:
-        found = map(relation.event, corpus.events_at(positions))
-        ranked: list[tuple[Any, Match | _Scored]] = [(order(m), m) for m in found if m]
-    else:  # scored from the texts and ties alone: only the events shown are built
-        ranked = _scored_events(corpus, view, relation, positions, order)
+    if view is not None and query.limit is not None:
+        # Scored from their texts, ties and tags alone: only the items shown are built.
+        return _related_shown(corpus, view, relation, also, positions, query)
+    found = map(relation.event, corpus.events_at(positions))
+    ranked = [(order(m), m) for m in found if m]
     if _undated(query):
-        documents = relation.documents(corpus)
         ranked += [
             (order(m), m)
-            for document in documents
+            for document in relation.documents(corpus)
             if (m := relation.document(document)) and (also is None or also.document(document))
         ]
     ranked.sort(key=lambda pair: pair[0])
+    return [match for _, match in ranked[: query.limit]]
+
+
+def _related_shown(
+    corpus: Corpus,
+    view: View,
+    relation: Relation,
+    also: Relation | None,
+    positions: Sequence[int],
+    query: Query,
+) -> list[Match]:
+    """What related shows within its limit, each event and document scored without being
+    built, and only those shown built."""
+    by_date = query.sort == "date"
+    ranked = _scored_events(corpus, view, relation, positions, _chronology if by_date else _rank)
+    if _undated(query):
+        ranked += _scored_documents(view, relation, also, by_date)
+    ranked.sort(key=lambda pair: pair[0])
     shown = [match for _, match in ranked[: query.limit]]
     wanted = sorted(match.position for match in shown if isinstance(match, _Scored))
-    built = dict(zip(wanted, corpus.events_at(wanted), strict=True))
+    events = dict(zip(wanted, corpus.events_at(wanted), strict=True))
+    keys = [match.key for match in shown if isinstance(match, _ScoredDocument)]
+    documents = dict(zip(keys, view.documents_at(keys), strict=True))
     return [
-        Match(built[m.position], m.via, m.score) if isinstance(m, _Scored) else m for m in shown
+        Match(events[m.position], m.via, m.score)
+        if isinstance(m, _Scored)
+        else Match(documents[m.key], m.via, m.score, relation.snippet(documents[m.key]))
+        if isinstance(m, _ScoredDocument)
+        else m
+        for m in shown
     ]
 
 
@@ -449,17 +485,44 @@ class _Scored(NamedTuple):
     score: float
 
 
+class _ScoredDocument(NamedTuple):
+    """A document's match, before the document is built."""
+
+    key: tuple[int, int]
+    via: tuple[str, ...]
+    score: float
+
+
+_Ranked = tuple[Any, "Match | _Scored | _ScoredDocument"]  # a match and its place in the order
+
+
+def _scored_documents(
+    view: View, relation: Relation, also: Relation | None, by_date: bool
+) -> list[_Ranked]:
+    """The matches of the documents that may match, each with its place in the order (see
+    _rank and _chronology: a document has no date), read from their tags, titles and texts
+    (see View.document_texts)."""
+    scored: list[_Ranked] = []
+    for key, title, tags, texts in view.document_texts(relation._finder, relation._how):
+        found = relation.document_parts(tags, title, texts)
+        if found and (also is None or also.document_parts(tags, title, texts)):
+            via, score = found
+            place = (date.max, -score, title) if by_date else (-score, date.max, title)
+            scored.append((place, _ScoredDocument(key, via, score)))
+    return scored
+
+
 def _scored_events(
     corpus: Corpus,
     view: View,
     relation: Relation,
     positions: Sequence[int],
     order: Callable[[Match], tuple[Any, ...]],
-) -> list[tuple[Any, Match | _Scored]]:
+) -> list[_Ranked]:
     """The matches of the events at these positions, each with its place in the order, read
     from their texts and ties (an event whose texts cannot be cut in parts is built)."""
     days = corpus.days
-    scored: list[tuple[Any, Match | _Scored]] = []
+    scored: list[_Ranked] = []
     for position, parts, ties in view.event_parts(positions):
         if parts is None:
             match = relation.event(corpus.events[position])

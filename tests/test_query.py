@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import string
 from datetime import date, timedelta
 from pathlib import Path
@@ -700,29 +701,79 @@ def test_an_unknown_entity_is_told_with_the_names_closest_to_it(corpus: Corpus) 
     assert "\x1b" not in unknown_entity(corpus, "x\x1b[31m")  # a name is text, never a code
 
 
-def test_related_with_a_limit_builds_only_the_events_shown(
+def test_related_with_a_limit_builds_only_the_items_shown(
     corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # From the database, the events are scored from their texts and ties, and only those
-    # shown are built: the answers are those of a corpus in memory, which builds them all.
+    # From the database, the events are scored from their texts and ties, the documents from
+    # their texts, tags and titles, and only those shown are built: the answers are those of
+    # a corpus in memory, which builds them all.
+    from spacenews.index.view import View
+
     loaded = load_corpus([corpus_dir])
     in_memory = Corpus(list(loaded.events), loaded.documents)
-    built: list[int] = []
-    events_at = Corpus.events_at
+    built: list[Any] = []
+    events_at, documents_at = Corpus.events_at, View.documents_at
 
     def spy(self: Corpus, positions: Any) -> Any:
         wanted = list(positions)
         built.extend(wanted)
         return events_at(self, wanted)
 
+    def spy_documents(self: View, keys: Any) -> Any:
+        wanted = list(keys)
+        built.extend(wanted)
+        return documents_at(self, wanted)
+
     monkeypatch.setattr(Corpus, "events_at", spy)
-    for name in ("European Space Agency", "Mars", "Tim Peake", "ESA"):
-        for query in (Query(limit=3), Query(limit=1, sort="date"), Query(limit=40)):
+    monkeypatch.setattr(View, "documents_at", spy_documents)
+    kinds = set()
+    for name in ("European Space Agency", "Mars", "Tim Peake", "ESA", "ExoMars"):
+        for query in (
+            Query(limit=3),
+            Query(limit=1, sort="date"),
+            Query(limit=40),
+            Query(limit=40, sort="date"),
+            Query(limit=40, entity="Mars"),
+        ):
             built.clear()
             found = [match.to_dict() for match in related(loaded, name, query)]
             assert len(built) <= (query.limit or 0)
             assert found == [match.to_dict() for match in related(in_memory, name, query)]
             assert found
+            kinds |= {match["kind"] for match in found}
+    assert kinds == {"event", "document"}
+
+
+def test_related_with_a_limit_orders_documents_of_one_score_by_the_titles_shown(
+    tmp_path: Path,
+) -> None:
+    # Documents of one score come by title: the one shown, which is a title from its text
+    # when three documents share theirs (see index.titles), or one with a file name's odd
+    # byte (a lone surrogate, which the title column holds escaped). The walk's order differs.
+    def page(name: str | bytes, title: str, text: str) -> None:
+        path = os.fsdecode(os.fsencode(tmp_path) + b"/" + os.fsencode(name))
+        Path(path).write_text(f"---\ntitle: {title}\ntags: [Mars]\n---\n{text}\n")
+
+    page("a.md", "Zeta report", "Mars is red.")
+    page("b.md", "Alpha report", "Mars is red.")
+    for name, text in [("c.md", "Yonder Mars."), ("d.md", "Aardvark Mars."), ("e.md", "Mars.")]:
+        page(name, "Space Blog", text)
+    page(b"f\xe9.md", "", "")  # titled by its file name
+    page("g.md", "fz", "")
+    loaded = load_corpus([tmp_path])
+    in_memory = Corpus(list(loaded.events), loaded.documents)
+    found = [match.to_dict() for match in related(loaded, "Mars", Query(limit=10))]
+    assert found == [match.to_dict() for match in related(in_memory, "Mars", Query(limit=10))]
+    titles = [match["title"] for match in found]
+    assert titles == [  # the titles naming Mars add to the score
+        "Aardvark Mars.",
+        "Mars.",
+        "Yonder Mars.",
+        "Alpha report",
+        "Zeta report",
+        "fz",
+        "f\udce9",
+    ]
 
 
 def test_related_builds_an_event_whose_texts_cannot_be_cut_in_parts(

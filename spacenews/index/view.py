@@ -260,6 +260,38 @@ class View:
 
     def units_for(self, finder: Finder, folded: Iterable[str]) -> list[tuple[int, Document]]:
         """The documents of documents_for, each with the id of its search unit."""
+        rows = self._may_name(finder, folded, "u.id, d.data")
+        return [(unit, document_of(unpack(data))) for unit, data in rows]
+
+    def document_texts(
+        self, finder: Finder, folded: Iterable[str]
+    ) -> list[tuple[tuple[int, int], str, list[str], str]]:
+        """The documents of documents_for, each as what related scores it by, without the
+        rest of its row: its key (see documents_at), the title it is shown by, its tags, and
+        its paragraphs' texts with a NUL between."""
+        columns = "d.file, d.seq, d.title, d.other_title, d.retitled, d.tags, d.texts"
+        found = []
+        for file, seq, title, other, retitled, tags, texts in self._may_name(
+            finder, folded, columns
+        ):
+            shown = other if retitled else title
+            if "\\" in shown:  # perhaps a name's odd bytes, escaped (see codec.sql_text)
+                (data,) = self.db.execute(
+                    "SELECT data FROM documents WHERE file = ? AND seq = ?", (file, seq)
+                ).fetchone()
+                shown = document_of(unpack(data)).title
+            found.append(((file, seq), shown, unpack(tags), texts))
+        return found
+
+    def documents_at(self, keys: Iterable[tuple[int, int]]) -> list[Document]:
+        """The documents of these keys (file, seq), in their order."""
+        query = "SELECT data FROM documents WHERE file = ? AND seq = ?"
+        return [document_of(unpack(self.db.execute(query, key).fetchone()[0])) for key in keys]
+
+    def _may_name(self, finder: Finder, folded: Iterable[str], columns: str) -> sqlite3.Cursor:
+        """The columns (of documents d and units u) of the documents, in the walk's order,
+        that are tagged with one of these folded names or whose paragraphs may hold a match
+        of the finder (see naming)."""
         tags = [sql_text(name) for name in folded]
         conditions, words = _may_hold(finder, "d.")
         match = _words_match(finder) if conditions else None
@@ -268,27 +300,24 @@ class View:
             marks = ",".join("?" * len(tags))
             found.append((f"SELECT file, seq FROM tags WHERE fold IN ({marks})", tags))
         if match is not None:
-            found.append(
-                (
-                    "SELECT file, seq FROM units WHERE id IN (SELECT rowid FROM text_words"
-                    " WHERE text_words MATCH ?) AND file IS NOT NULL",
-                    [match],
-                )
+            query = (
+                "SELECT file, seq FROM units WHERE id IN (SELECT rowid FROM text_words"
+                " WHERE text_words MATCH ?) AND file IS NOT NULL"
             )
+            found.append((query, [match]))
             conditions = f"d.plain = 0 AND ({conditions})"
         if conditions:  # the texts are looked at in their index, without the rest of each row
             query = "SELECT d.file, d.seq FROM documents d INDEXED BY documents_texts WHERE "
             found.append((query + conditions, words))
         if not found:
-            return []
+            return self.db.execute("SELECT 1 WHERE 0")
         query = (
             f"WITH m AS MATERIALIZED ({' UNION '.join(query for query, _ in found)})"
-            " SELECT u.id, d.data FROM m JOIN documents d ON d.file = m.file AND d.seq = m.seq"
+            f" SELECT {columns} FROM m JOIN documents d ON d.file = m.file AND d.seq = m.seq"
             " JOIN files f ON f.id = d.file JOIN units u ON u.file = d.file AND u.seq = d.seq"
             " ORDER BY f.root, f.walk, d.seq"
         )
-        rows = self.db.execute(query, [value for _, values in found for value in values])
-        return [(unit, document_of(unpack(data))) for unit, data in rows]
+        return self.db.execute(query, [value for _, values in found for value in values])
 
     def entity_counts(self, gazetteer: Gazetteer) -> tuple[dict[str, list[int]], Counter[str]]:
         """For each entity an event or document is tied to or names, by canonical name: how
