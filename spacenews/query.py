@@ -213,6 +213,11 @@ class Relation:
             score += _repeats(len(names))
         return (_via(via), score) if via else None
 
+    @property
+    def names(self) -> list[str]:
+        """The entity's names, folded: the ties that count (see event_parts)."""
+        return list(self._how)
+
     def _ways(self, found: list[str]) -> set[str]:
         """How the names found stand for the entity: "alias" or "part" ("name" is dropped)."""
         return {self._how.get(fold(name), "name") for name in found}
@@ -523,7 +528,7 @@ def _scored_events(
     from their texts and ties (an event whose texts cannot be cut in parts is built)."""
     days = corpus.days
     scored: list[_Ranked] = []
-    for position, parts, ties in view.event_parts(positions):
+    for position, parts, ties in view.event_parts(positions, relation.names):
         if parts is None:
             match = relation.event(corpus.events[position])
             if match:

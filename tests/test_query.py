@@ -785,8 +785,8 @@ def test_related_builds_an_event_whose_texts_cannot_be_cut_in_parts(
     expected = [match.to_dict() for match in related(loaded, "Mars", Query(limit=5))]
     parts = View.event_parts
 
-    def uncut(self: View, positions: Any) -> Any:
-        return ((position, None, ties) for position, _, ties in parts(self, positions))
+    def uncut(self: View, positions: Any, names: Any) -> Any:
+        return ((position, None, ties) for position, _, ties in parts(self, positions, names))
 
     monkeypatch.setattr(View, "event_parts", uncut)
     assert [match.to_dict() for match in related(loaded, "Mars", Query(limit=5))] == expected

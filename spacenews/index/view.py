@@ -158,11 +158,17 @@ class View:
             yield from (found[rowid] for rowid in block)
 
     def event_parts(
-        self, positions: Sequence[int]
+        self, positions: Sequence[int], names: Iterable[str]
     ) -> Iterator[tuple[int, list[str] | None, list[tuple[str, str]]]]:
         """For the events at these positions, in their order: each one's position, headline,
         body and source titles (None when one holds a NUL, which would cut its texts
-        elsewhere) and ties, without building the event."""
+        elsewhere) and its ties to these folded names, without building the event."""
+        folded = list(names)
+        marks = ",".join("?" * len(folded))
+        ties: dict[int, list[tuple[str, str]]] = {}
+        query = f"SELECT event_row, name, via FROM ties WHERE name IN ({marks}) ORDER BY rowid"
+        for rowid, name, via in self.db.execute(query, folded) if folded else ():
+            ties.setdefault(rowid, []).append((name, via))
         rowids = [self.rowids[position] for position in positions]
         for low in range(0, len(rowids), BLOCK):
             block = rowids[low : low + BLOCK]
@@ -172,13 +178,6 @@ class View:
                 f" FROM events WHERE rowid IN ({marks})"
             )
             texts = {rowid: (text, count) for rowid, text, count in self.db.execute(query, block)}
-            ties: dict[int, list[tuple[str, str]]] = {}
-            query = (
-                "SELECT e.rowid, t.name, t.via FROM events e JOIN ties t ON t.event = e.id"
-                f" WHERE e.rowid IN ({marks}) ORDER BY t.rowid"
-            )
-            for rowid, name, via in self.db.execute(query, block):
-                ties.setdefault(rowid, []).append((name, via))
             for position, rowid in zip(positions[low : low + BLOCK], block, strict=True):
                 text, sources = texts[rowid]
                 parts = text.split("\0")
