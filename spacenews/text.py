@@ -20,11 +20,12 @@ _SLUG_RUN = re.compile(r"[a-z0-9]+")
 _WORD_RUN = re.compile(r"[^\W_]+")  # letters and digits of any script
 # Typographic marks an English text often holds: no letter, digit or combining mark, no case,
 # and a word's end for both SQLite's unicode61 and the regex engine (tests/test_text.py checks).
-_PLAIN_MARKS = (
-    "\u00a0\u00a9\u00ab\u00ae\u00b0\u00b7\u00bb"  # no-break space, (c), <<, (r), degree, dot, >>
-    "\u2010-\u2015\u2018-\u201f\u2022\u2026\u2122"  # dashes, quotes, bullet, ellipsis, TM
+_PLAIN = frozenset(map(chr, range(128))).union(
+    "\u00a0\u00a9\u00ab\u00ae\u00b0\u00b7\u00bb",  # no-break space, (c), <<, (r), degree, dot, >>
+    map(chr, range(0x2010, 0x2016)),  # dashes
+    map(chr, range(0x2018, 0x2020)),  # quotation marks
+    "\u2022\u2026\u2122",  # bullet, ellipsis, trade mark
 )
-_NOT_PLAIN = f"[^\x00-\x7f{_PLAIN_MARKS}]"  # compiled on first use (see _ESCAPE)
 SLUG_LENGTH = 140  # the news corpus cuts its slugs at this many characters of the headline
 
 
@@ -114,9 +115,9 @@ def plain_words(text: str) -> bool:
     """Whether SQLite's unicode61 tokenizer (its token characters: letters, digits, private
     use; here with "_") and the regex engine's \\w split the text into the same words, with
     no case but ASCII's: so when each character is ASCII or one of the common marks of
-    _PLAIN_MARKS. Then a name's regex can match in the text only where the ASCII words of its
+    _PLAIN. Then a name's regex can match in the text only where the ASCII words of its
     first word are words of the text (see index.view.naming)."""
-    return text.isascii() or re.search(_NOT_PLAIN, text) is None
+    return text.isascii() or _PLAIN.issuperset(text)
 
 
 def normalise(text: str) -> str:
