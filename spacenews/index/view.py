@@ -229,10 +229,13 @@ class View:
         if not conditions:
             return set()
         tied = list(besides)
-        untied = ""
-        if tied:
+
+        def untied(table: str) -> str:  # the condition that leaves the tied events out
+            if not tied:
+                return ""
             marks = ",".join("?" * len(tied))
-            untied = f" AND {{}}rowid NOT IN (SELECT event_row FROM ties WHERE name IN ({marks}))"
+            return f" AND {table}rowid NOT IN (SELECT event_row FROM ties WHERE name IN ({marks}))"
+
         match = _words_match(finder)
         if match is None:  # every text is read
             query = f"SELECT rowid, texts FROM events INDEXED BY events_texts WHERE ({conditions})"
@@ -240,12 +243,12 @@ class View:
         else:
             query = (
                 "SELECT e.rowid, e.texts FROM text_words w JOIN units u ON u.id = w.rowid"
-                f" JOIN events e ON e.id = u.event WHERE text_words MATCH ?{untied.format('e.')}"
+                f" JOIN events e ON e.id = u.event WHERE text_words MATCH ?{untied('e.')}"
                 " UNION ALL SELECT rowid, texts FROM events INDEXED BY events_texts"
                 f" WHERE plain = 0 AND ({conditions})"
             )
             values = [match, *tied, *words, *tied]
-        query += untied.format("")
+        query += untied("")
         search = finder.pattern.search
         return self.positions(
             rowid for rowid, texts in self.db.execute(query, values) if search(texts)
@@ -275,10 +278,7 @@ class View:
         ):
             shown = other if retitled else title
             if "\\" in shown:  # perhaps a name's odd bytes, escaped (see codec.sql_text)
-                (data,) = self.db.execute(
-                    "SELECT data FROM documents WHERE file = ? AND seq = ?", (file, seq)
-                ).fetchone()
-                shown = document_of(unpack(data)).title
+                shown = self.documents_at([(file, seq)])[0].title
             found.append(((file, seq), shown, unpack(tags), texts))
         return found
 
