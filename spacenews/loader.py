@@ -404,9 +404,12 @@ def _parse_rows(
     """The rows of each file, in the files' order, read with its root's fields: parsed
     here, or by worker processes when there are many (each hands back the rows, not the
     parse results: far smaller)."""
+    from spacenews.index.codec import packer
+
+    pack = packer(len(files))  # imports the quicker encoder before workers are forked
     if _worker_count(len(files), workers) <= 1:
         for done, file in enumerate(files, 1):
-            yield file_rows(_parse_file(file, fields[file.root]))
+            yield file_rows(_parse_file(file, fields[file.root]), pack)
             _tell(progress, PARSING, done, len(files))
         return
     from concurrent.futures import ProcessPoolExecutor
@@ -414,15 +417,20 @@ def _parse_rows(
     jobs = [files[start : start + CHUNK_FILES] for start in range(0, len(files), CHUNK_FILES)]
     count = _worker_count(len(files), workers)
     with ProcessPoolExecutor(max_workers=count, mp_context=_fork_context()) as pool:
-        for done, chunk in enumerate(pool.map(_parse_chunk, jobs, repeat(fields)), 1):
+        chunks = pool.map(_parse_chunk, jobs, repeat(fields), repeat(len(files)))
+        for done, chunk in enumerate(chunks, 1):
             yield from chunk
             if progress:
                 progress(PARSING, min(done * CHUNK_FILES, len(files)), len(files))
 
 
-def _parse_chunk(files: list[SourceFile], fields: list[Fields]) -> list[FileRows]:
+def _parse_chunk(files: list[SourceFile], fields: list[Fields], count: int) -> list[FileRows]:
+    """The rows of a chunk of the count files parsed."""
+    from spacenews.index.codec import packer
+
     gc.disable()
-    return [file_rows(_parse_file(file, fields[file.root])) for file in files]
+    pack = packer(count)
+    return [file_rows(_parse_file(file, fields[file.root]), pack) for file in files]
 
 
 def _tell(progress: Progress | None, what: str, done: int, total: int) -> None:

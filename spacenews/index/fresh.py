@@ -9,14 +9,17 @@ from itertools import groupby
 from typing import TYPE_CHECKING, NamedTuple
 
 from spacenews.index.codec import (
+    Pack,
     document_row,
     event_row,
     mention_row,
     pack,
+    packer,
     record_of,
     record_row,
     sql_text,
     unpack,
+    unpacker,
 )
 from spacenews.index.store import empty_log, writing
 from spacenews.index.titles import retitle
@@ -59,20 +62,21 @@ class FileRows(NamedTuple):
     problems: bytes
 
 
-def file_rows(parsed: Parsed) -> FileRows:
-    """The rows of what a file yielded; each record's links are records of the events they
-    link to (model.link_record), which merge_again merges with those events' own."""
+def file_rows(parsed: Parsed, pack: Pack = pack) -> FileRows:
+    """The rows of what a file yielded, packed by pack (see codec.packer); each record's
+    links are records of the events they link to (model.link_record), which merge_again
+    merges with those events' own."""
     records: list[tuple[str, bytes]] = []
     mark_translations(parsed.records)
     for record in parsed.records:
         records.append((merge_key(record), pack(record_row(record))))
         for link in record.related:
             records.append((link.id, pack(record_row(link_record(link, record.document)))))
-    documents = [_document_rows(document) for document in parsed.documents]
+    documents = [_document_rows(document, pack) for document in parsed.documents]
     return FileRows(records, documents, pack([list(problem) for problem in parsed.problems]))
 
 
-def _document_rows(document: Document) -> DocumentRows:
+def _document_rows(document: Document, pack: Pack) -> DocumentRows:
     from spacenews.dates import period_of
     from spacenews.entities import acronyms
     from spacenews.index.terms import document_paragraphs, unit_text
@@ -295,6 +299,7 @@ def merge_again(
     from spacenews.corpus import merge
 
     ordered = sorted(touched)
+    unpack = unpacker(len(ordered))
     (last,) = db.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()
     (row,) = db.execute("SELECT coalesce(max(rowid), 0) FROM events").fetchone()
     for low in range(0, len(ordered), MERGE_BLOCK):
@@ -306,7 +311,7 @@ def merge_again(
             f" WHERE r.event IN ({marks}) ORDER BY r.event, f.root, f.walk, r.seq",
             block,
         ).fetchall()
-        added = _EventRows()
+        added = _EventRows(len(ordered))
         for key, group in groupby(rows, key=lambda row: str(row[0])):
             last, row = last + 1, row + 1
             added.add(merge(key, [record_of(unpack(data)) for _, data in group]), last, row)
@@ -335,7 +340,11 @@ class _EventRows:
     """The rows of a block of merged events, written a table at a time: a statement per
     row costs more than the merge itself."""
 
-    def __init__(self) -> None:
+    def __init__(self, count: int) -> None:
+        """count: how many events are merged in all (see codec.packer)."""
+        from spacenews.jsonbytes import encoder
+
+        self.pack, self.encode = packer(count), encoder(count)
         self.events: list[tuple[object, ...]] = []
         self.ties: list[tuple[str, str, str, int]] = []
         self.names: list[tuple[str, int, str, str]] = []
@@ -348,7 +357,6 @@ class _EventRows:
         from spacenews.corpus import event_parts
         from spacenews.entities import acronyms
         from spacenews.index.terms import event_paragraphs, unit_text
-        from spacenews.jsonbytes import encode
         from spacenews.text import fold_case
 
         texts = "\0".join(event_parts(event))
@@ -363,12 +371,12 @@ class _EventRows:
                 event.date.toordinal(),
                 sql_text(event.headline),
                 sql_text(event.headline.casefold()),
-                encode(event.to_dict()),
-                pack(event_row(event)),
+                self.encode(event.to_dict()),
+                self.pack(event_row(event)),
                 sql_text(texts),
                 None if folded is None else sql_text(folded),
-                pack(list(event.entities)),
-                pack([list(pair) for pair in defined]),
+                self.pack(list(event.entities)),
+                self.pack([list(pair) for pair in defined]),
             )
         )
         self.ties += [(event.id, *tie, row) for tie in event.ties]
