@@ -54,6 +54,28 @@ def test_results_are_identical_with_and_without_cache(corpus_dir: Path) -> None:
     assert state(load_corpus([corpus_dir], cache=True, workers=2)) == plain
 
 
+def test_events_merged_by_the_worker_processes_are_written_whole_and_in_order(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Blocks of three events: many more than the processes are given at a time (see
+    # loader._Processes.spread), each written with the rowids and search ids of its place.
+    monkeypatch.setattr("spacenews.index.fresh.MERGE_BLOCK", 3)
+    here, there = load_corpus([corpus_dir]), load_corpus([corpus_dir], workers=2)
+    assert state(there) == state(here)
+    assert _merged_rows(there) == _merged_rows(here)
+
+
+def _merged_rows(corpus: Any) -> list[list[tuple[Any, ...]]]:
+    db = corpus.view.db
+    queries = (
+        "SELECT rowid, * FROM events ORDER BY rowid",
+        "SELECT rowid, * FROM ties ORDER BY rowid",
+        "SELECT * FROM units ORDER BY id",
+        "SELECT rowid, text FROM search ORDER BY rowid",
+    )
+    return [db.execute(query).fetchall() for query in queries]
+
+
 def test_a_load_tells_how_far_it_is(corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(loader, "CHUNK_FILES", 20)
     monkeypatch.setattr("spacenews.index.fresh.MERGE_BLOCK", 25)
