@@ -544,6 +544,14 @@ def test_the_index_in_memory_is_a_copy_of_what_the_schema_makes(
         assert len(_contents(made)[0]) > 30 and _contents(made)[1] == [("generation", "0")]
 
 
+def test_an_index_of_this_run_only_in_a_file_has_a_page_cache_to_be_made_in() -> None:
+    # With SQLite's default (2 MiB), the pages of a large index are written out and read
+    # back over and over while it is made.
+    with closing(store.connect(store.TEMPORARY, [])) as made:
+        (size,) = made.execute("PRAGMA cache_size").fetchone()
+    assert size == -store.TEMPORARY_CACHE_KIB and store.TEMPORARY_CACHE_KIB >= 32 * 1024
+
+
 def test_a_run_on_the_seeds_writes_nothing_in_the_current_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
