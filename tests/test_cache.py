@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from spacenews import loader
 from spacenews.cli import app
-from spacenews.index import store
+from spacenews.index import fresh, store
 from spacenews.index.store import database_file
 from spacenews.index.view import names
 from spacenews.known import entities
@@ -549,7 +549,24 @@ def test_an_index_of_this_run_only_in_a_file_has_a_page_cache_to_be_made_in() ->
     # back over and over while it is made.
     with closing(store.connect(store.TEMPORARY, [])) as made:
         (size,) = made.execute("PRAGMA cache_size").fetchone()
-    assert size == -store.TEMPORARY_CACHE_KIB and store.TEMPORARY_CACHE_KIB >= 32 * 1024
+    assert size == -store.WRITING_CACHE_KIB and store.WRITING_CACHE_KIB >= 32 * 1024
+
+
+def test_a_kept_index_has_that_page_cache_while_files_rows_are_written_only(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sizes: list[int] = []
+    real = fresh.merge_again
+
+    def merging(db: sqlite3.Connection, *rest: Any) -> None:
+        sizes.append(db.execute("PRAGMA cache_size").fetchone()[0])
+        real(db, *rest)
+
+    monkeypatch.setattr(fresh, "merge_again", merging)
+    corpus = load_corpus([corpus_dir], cache=True)
+    assert corpus.view is not None and store.file_of(corpus.view.db) is not None
+    assert sizes == [-store.WRITING_CACHE_KIB]
+    assert corpus.view.db.execute("PRAGMA cache_size").fetchone()[0] == -2000  # the default
 
 
 def test_a_run_on_the_seeds_writes_nothing_in_the_current_folder(

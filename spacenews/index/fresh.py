@@ -22,7 +22,7 @@ from spacenews.index.codec import (
     unpack,
     unpacker,
 )
-from spacenews.index.store import empty_log, writing
+from spacenews.index.store import empty_log, roomy, writing
 from spacenews.index.titles import retitle
 from spacenews.jsonbytes import encoder
 from spacenews.links import mark_translations, merge_key
@@ -171,7 +171,7 @@ def refresh(
     }
     todo = [(place, file, key) for place, (file, key) in walked.items() if known.get(place) != key]
     parsed = parse([file for _, file, _ in todo])
-    with writing(db):
+    with roomy(db), writing(db):
         touched = _Touched(set(), set())
         # The rows of these folders' files as they stand now that no other run writes: one
         # may have written some since they were read above.
