@@ -8,11 +8,11 @@ import gc
 import os
 import stat
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from spacenews.corpus import Corpus, CorpusError, Progress
 from spacenews.index.fresh import FileRows, file_rows, refresh, settle
@@ -27,9 +27,11 @@ CACHE_MIN_FILES = 50  # below this, an index in memory is made quicker than a ca
 ENV_NO_CACHE = "SPACENEWS_NO_CACHE"  # set (not to 0, false or no): no cache unless asked for
 CHUNK_FILES = 500  # files a worker parses between two reports
 PARSING = "Parsing files"  # what progress is told while files are parsed
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     import sqlite3
+    from concurrent.futures import Future, ProcessPoolExecutor
     from multiprocessing.context import BaseContext
 
     from spacenews.entities import AliasTable
@@ -216,8 +218,9 @@ def _bring_up_to_date(
 
     settle(db, "\n".join(root.key() for root in fields))
     finish = partial(give_main_names, tables=tables)
-    parse = lambda todo: _parse_rows(todo, fields, workers, progress)  # noqa: E731
-    refresh(db, folders, parse, progress, finish)
+    with _Processes(workers) as processes:
+        parse = lambda todo: _parse_rows(todo, fields, processes, progress)  # noqa: E731
+        refresh(db, folders, parse, progress, finish, processes.spread)
     give_main_names(db, tables=tables)  # the alias tables alone may have changed
     return View(db)
 
@@ -398,31 +401,80 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 def _parse_rows(
     files: list[SourceFile],
     fields: list[Fields],
-    workers: int | None,
+    processes: _Processes,
     progress: Progress | None,
 ) -> Iterator[FileRows]:
     """The rows of each file, in the files' order, read with its root's fields: parsed
     here, or by worker processes when there are many (each hands back the rows, not the
     parse results: far smaller)."""
-    if _worker_count(len(files), workers) <= 1:
+    from spacenews.index.codec import packer
+
+    pack = packer(len(files))  # imports the quicker encoder before workers are forked
+    pool = processes.start(len(files))
+    if pool is None:
         for done, file in enumerate(files, 1):
-            yield file_rows(_parse_file(file, fields[file.root]))
+            yield file_rows(_parse_file(file, fields[file.root]), pack)
             _tell(progress, PARSING, done, len(files))
         return
-    from concurrent.futures import ProcessPoolExecutor
-
     jobs = [files[start : start + CHUNK_FILES] for start in range(0, len(files), CHUNK_FILES)]
-    count = _worker_count(len(files), workers)
-    with ProcessPoolExecutor(max_workers=count, mp_context=_fork_context()) as pool:
-        for done, chunk in enumerate(pool.map(_parse_chunk, jobs, repeat(fields)), 1):
-            yield from chunk
-            if progress:
-                progress(PARSING, min(done * CHUNK_FILES, len(files)), len(files))
+    chunks = pool.map(_parse_chunk, jobs, repeat(fields), repeat(len(files)))
+    for done, chunk in enumerate(chunks, 1):
+        yield from chunk
+        if progress:
+            progress(PARSING, min(done * CHUNK_FILES, len(files)), len(files))
 
 
-def _parse_chunk(files: list[SourceFile], fields: list[Fields]) -> list[FileRows]:
+class _Processes:
+    """The worker processes of a load: started to parse many files (see _worker_count),
+    and kept to merge their events (see index.fresh.merge_again), while the database is
+    written here; stopped when the load is done with them."""
+
+    def __init__(self, workers: int | None) -> None:
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+        self.count = 1  # how many there are
+
+    def __enter__(self) -> _Processes:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def start(self, files: int) -> ProcessPoolExecutor | None:
+        """The processes to parse this many files with; None when here is quicker."""
+        count = _worker_count(files, self.workers)
+        if count > 1 and self.pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(max_workers=count, mp_context=_fork_context())
+            self.count = count
+        return self.pool if count > 1 else None
+
+    def spread(self, function: Callable[..., T], *arguments: Iterable[Any]) -> Iterator[T]:
+        """What map gives, made by the processes when they were started: a few calls ahead
+        of the results taken, so that only those stand in memory."""
+        if self.pool is None:
+            yield from map(function, *arguments)
+            return
+        from collections import deque
+
+        ahead: deque[Future[T]] = deque()
+        for call in zip(*arguments, strict=False):  # as map, to the shortest
+            ahead.append(self.pool.submit(function, *call))
+            if len(ahead) > 2 * self.count:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()
+
+
+def _parse_chunk(files: list[SourceFile], fields: list[Fields], count: int) -> list[FileRows]:
+    """The rows of a chunk of the count files parsed."""
+    from spacenews.index.codec import packer
+
     gc.disable()
-    return [file_rows(_parse_file(file, fields[file.root])) for file in files]
+    pack = packer(count)
+    return [file_rows(_parse_file(file, fields[file.root]), pack) for file in files]
 
 
 def _tell(progress: Progress | None, what: str, done: int, total: int) -> None:

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from spacenews import loader
 from spacenews.cli import app
-from spacenews.index import store
+from spacenews.index import fresh, store
 from spacenews.index.store import database_file
 from spacenews.index.view import names
 from spacenews.known import entities
@@ -52,6 +52,28 @@ def test_results_are_identical_with_and_without_cache(corpus_dir: Path) -> None:
     assert state(load_corpus([corpus_dir], workers=2)) == plain  # parsed in two processes
     database_file([corpus_dir]).unlink()
     assert state(load_corpus([corpus_dir], cache=True, workers=2)) == plain
+
+
+def test_events_merged_by_the_worker_processes_are_written_whole_and_in_order(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Blocks of three events: many more than the processes are given at a time (see
+    # loader._Processes.spread), each written with the rowids and search ids of its place.
+    monkeypatch.setattr("spacenews.index.fresh.MERGE_BLOCK", 3)
+    here, there = load_corpus([corpus_dir]), load_corpus([corpus_dir], workers=2)
+    assert state(there) == state(here)
+    assert _merged_rows(there) == _merged_rows(here)
+
+
+def _merged_rows(corpus: Any) -> list[list[tuple[Any, ...]]]:
+    db = corpus.view.db
+    queries = (
+        "SELECT rowid, * FROM events ORDER BY rowid",
+        "SELECT rowid, * FROM ties ORDER BY rowid",
+        "SELECT * FROM units ORDER BY id",
+        "SELECT rowid, text FROM search ORDER BY rowid",
+    )
+    return [db.execute(query).fetchall() for query in queries]
 
 
 def test_a_load_tells_how_far_it_is(corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -520,6 +542,31 @@ def test_the_index_in_memory_is_a_copy_of_what_the_schema_makes(
     with closing(made), closing(copied):
         assert _contents(copied) == _contents(made)
         assert len(_contents(made)[0]) > 30 and _contents(made)[1] == [("generation", "0")]
+
+
+def test_an_index_of_this_run_only_in_a_file_has_a_page_cache_to_be_made_in() -> None:
+    # With SQLite's default (2 MiB), the pages of a large index are written out and read
+    # back over and over while it is made.
+    with closing(store.connect(store.TEMPORARY, [])) as made:
+        (size,) = made.execute("PRAGMA cache_size").fetchone()
+    assert size == -store.WRITING_CACHE_KIB and store.WRITING_CACHE_KIB >= 32 * 1024
+
+
+def test_a_kept_index_has_that_page_cache_while_files_rows_are_written_only(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sizes: list[int] = []
+    real = fresh.merge_again
+
+    def merging(db: sqlite3.Connection, *rest: Any) -> None:
+        sizes.append(db.execute("PRAGMA cache_size").fetchone()[0])
+        real(db, *rest)
+
+    monkeypatch.setattr(fresh, "merge_again", merging)
+    corpus = load_corpus([corpus_dir], cache=True)
+    assert corpus.view is not None and store.file_of(corpus.view.db) is not None
+    assert sizes == [-store.WRITING_CACHE_KIB]
+    assert corpus.view.db.execute("PRAGMA cache_size").fetchone()[0] == -2000  # the default
 
 
 def test_a_run_on_the_seeds_writes_nothing_in_the_current_folder(

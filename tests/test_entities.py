@@ -32,7 +32,9 @@ from spacenews.entities import (
     shipped_table,
 )
 from spacenews.index import fresh, store
+from spacenews.index.codec import pack
 from spacenews.index.view import View
+from spacenews.jsonbytes import encode
 from spacenews.known import entities
 from spacenews.model import Event, Source
 from spacenews.text import fold
@@ -247,9 +249,9 @@ def _assert_the_database_finds_as_a_search(
     naming = set()
     for row, (headline, body, titles) in enumerate(texts, 1):
         event = _event(headline, body, titles)._replace(id=f"2020-01-01/{row}")
-        rows.add(event, row, row)
+        rows.add(event, pack, encode)  # its rowid is row
         naming |= {row} if any(map(found.pattern.search, [headline, body, *titles])) else set()
-    rows.write(db)
+    rows.write(db, 0, 0)
     view = View(db)
     assert view.naming(found) == view.positions(naming)
     return naming

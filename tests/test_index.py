@@ -6,6 +6,9 @@ import re
 from datetime import date
 from typing import Any
 
+from hypothesis import example, given
+from hypothesis import strategies as st
+
 from spacenews import load_corpus
 from spacenews.index.codec import (
     document_of,
@@ -15,12 +18,15 @@ from spacenews.index.codec import (
     mention_of,
     mention_row,
     pack,
+    packer,
     problems_of,
     record_of,
     record_row,
     unpack,
+    unpacker,
 )
 from spacenews.index.terms import has_cjk, terms, word_terms
+from spacenews.jsonbytes import MANY
 from spacenews.model import (
     Document,
     Event,
@@ -64,6 +70,26 @@ def test_pack_keeps_a_lone_surrogate_as_its_utf8_bytes() -> None:
 
 def test_unpack_reads_a_lone_surrogate_back() -> None:
     assert unpack(b'["caf\xed\xb3\xa9.md"]') == [ODD_NAME]
+
+
+# Any text a file name or a file can give: a lone surrogate, controls, separators.
+_TEXT = st.text(
+    alphabet=st.characters(codec="utf-8") | st.sampled_from("\x00\x7f\u2028\ud800\udce9")
+)
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | _TEXT, lambda inner: st.lists(inner), max_leaves=8
+)
+
+
+@given(st.lists(_VALUES, min_size=1))
+@example([ODD_NAME, ["\ud800", "\x00", 7, None]])
+def test_the_quick_packer_gives_packs_bytes_and_the_quick_unpacker_reads_them(
+    values: list[Any],
+) -> None:
+    quick, read = packer(MANY), unpacker(MANY)
+    assert packer(MANY - 1) is pack and unpacker(MANY - 1) is unpack
+    assert [quick(value) for value in values] == [pack(value) for value in values]
+    assert [read(pack(value)) for value in values] == values
 
 
 # records

@@ -4,9 +4,11 @@ surrogates passed (a file name that is not UTF-8 keeps its odd bytes as them).""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from spacenews.jsonbytes import MANY, quick_json
 from spacenews.model import (
     Document,
     Event,
@@ -32,6 +34,35 @@ def pack(value: Any) -> bytes:
 def unpack(data: bytes) -> Any:
     """A value from pack's bytes."""
     return _DECODE(data.decode("utf-8", "surrogatepass"))
+
+
+Pack = Callable[[Any], bytes]
+Unpack = Callable[[bytes], Any]
+
+
+def packer(count: int) -> Pack:
+    """pack, or for count values and more (jsonbytes.MANY) its twin by msgspec's encoder,
+    which gives the same bytes quicker (see jsonbytes.quick_json)."""
+    return pack if count < MANY else quick_json(pack)
+
+
+def unpacker(count: int) -> Unpack:
+    """unpack, or for count values and more (jsonbytes.MANY) msgspec's decoder: 2.5 times
+    quicker, by enough to pay for its import. It refuses bytes that are not UTF-8 (a lone
+    surrogate passed): unpack decodes those."""
+    if count < MANY:
+        return unpack
+    import msgspec
+
+    quick, refused = msgspec.json.Decoder().decode, msgspec.DecodeError
+
+    def unpack_quickly(data: bytes) -> Any:
+        try:
+            return quick(data)
+        except refused:
+            return unpack(data)
+
+    return unpack_quickly
 
 
 def record_row(record: EventRecord) -> list[Any]:

@@ -4,22 +4,27 @@ of the files that changed, appeared or vanished, merging again only the events t
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
-from itertools import groupby
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import groupby, repeat
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from spacenews.index.codec import (
+    Pack,
     document_row,
     event_row,
     mention_row,
     pack,
+    packer,
     record_of,
     record_row,
     sql_text,
     unpack,
+    unpacker,
 )
-from spacenews.index.store import empty_log, writing
+from spacenews.index.store import empty_log, roomy, writing
 from spacenews.index.titles import retitle
+from spacenews.jsonbytes import encoder
 from spacenews.links import mark_translations, merge_key
 from spacenews.model import Document, Event, link_record
 from spacenews.text import fold, plain_words
@@ -32,6 +37,9 @@ if TYPE_CHECKING:
 Key = tuple[int, int]  # a file's size and mtime_ns
 MERGE_BLOCK = 500  # events merged again at a time
 MERGING = "Merging events"  # what progress is told meanwhile
+# How merge_again maps merged_rows over its blocks, lazily and in order, as map does: the
+# loader hands it the worker processes that parsed the files, when there were many.
+Spread = Callable[..., Iterator["_EventRows"]]
 
 
 class DocumentRows(NamedTuple):
@@ -59,20 +67,21 @@ class FileRows(NamedTuple):
     problems: bytes
 
 
-def file_rows(parsed: Parsed) -> FileRows:
-    """The rows of what a file yielded; each record's links are records of the events they
-    link to (model.link_record), which merge_again merges with those events' own."""
+def file_rows(parsed: Parsed, pack: Pack = pack) -> FileRows:
+    """The rows of what a file yielded, packed by pack (see codec.packer); each record's
+    links are records of the events they link to (model.link_record), which merge_again
+    merges with those events' own."""
     records: list[tuple[str, bytes]] = []
     mark_translations(parsed.records)
     for record in parsed.records:
         records.append((merge_key(record), pack(record_row(record))))
         for link in record.related:
             records.append((link.id, pack(record_row(link_record(link, record.document)))))
-    documents = [_document_rows(document) for document in parsed.documents]
+    documents = [_document_rows(document, pack) for document in parsed.documents]
     return FileRows(records, documents, pack([list(problem) for problem in parsed.problems]))
 
 
-def _document_rows(document: Document) -> DocumentRows:
+def _document_rows(document: Document, pack: Pack) -> DocumentRows:
     from spacenews.dates import period_of
     from spacenews.entities import acronyms
     from spacenews.index.terms import document_paragraphs, unit_text
@@ -133,10 +142,11 @@ def refresh(
     parse: Callable[[list[SourceFile]], Iterable[FileRows]],
     progress: Progress | None = None,
     finish: Callable[[sqlite3.Connection, set[str]], None] | None = None,
+    spread: Spread = map,
 ) -> int:
     """Bring the database up to date with the folders of a walk; return how many files were
     parsed. Nothing is written when no file changed; when some did, finish is called last
-    in the same transaction, with the events merged again."""
+    in the same transaction, with the events merged again (by spread: see merge_again)."""
     # A folder whose files, sizes and mtimes are those stored needs nothing more: on a warm
     # run of a large corpus, this comparison, two values a folder, is all the work.
     stored = {(root, path): (names, keys) for root, path, names, keys in db.execute(_STATES)}
@@ -161,7 +171,7 @@ def refresh(
     }
     todo = [(place, file, key) for place, (file, key) in walked.items() if known.get(place) != key]
     parsed = parse([file for _, file, _ in todo])
-    with writing(db):
+    with roomy(db), writing(db):
         touched = _Touched(set(), set())
         # The rows of these folders' files as they stand now that no other run writes: one
         # may have written some since they were read above.
@@ -177,7 +187,7 @@ def refresh(
             if place in ids:
                 _forget(db, ids[place], touched)
             _remember(db, file, key, rows, touched)
-        merge_again(db, touched.events, progress)
+        merge_again(db, touched.events, progress, spread)
         retitle(db, touched.titles)
         db.executemany("DELETE FROM folders WHERE root = ? AND path = ?", vanished)
         db.executemany(
@@ -299,31 +309,54 @@ def _remember(
 
 
 def merge_again(
-    db: sqlite3.Connection, touched: set[str], progress: Progress | None = None
+    db: sqlite3.Connection,
+    touched: set[str],
+    progress: Progress | None = None,
+    spread: Spread = map,
 ) -> None:
     """Merge again every touched event from the records that tell of it (in the order the
-    walk meets their files); an event no record tells of any more is removed."""
+    walk meets their files); an event no record tells of any more is removed. The events
+    are merged a block at a time by spread (map, or worker processes: see Spread), and each
+    block's rows written as they come back, in order."""
+    ordered = sorted(touched)
+    blocks = [ordered[low : low + MERGE_BLOCK] for low in range(0, len(ordered), MERGE_BLOCK)]
+    (unit,) = db.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()
+    (row,) = db.execute("SELECT coalesce(max(rowid), 0) FROM events").fetchone()
+    first = row == 0  # no event yet (a first write): no block has rows to remove
+    told = (_records_of(db, block, drop=not first) for block in blocks)
+    merged = spread(merged_rows, told, repeat(len(ordered)))
+    for done, added in enumerate(merged, 1):
+        unit, row = added.write(db, unit, row)
+        if progress:
+            progress(MERGING, min(done * MERGE_BLOCK, len(ordered)), len(ordered))
+
+
+def _records_of(
+    db: sqlite3.Connection, block: list[str], drop: bool
+) -> list[tuple[str, list[bytes]]]:
+    """The events of a block that records tell of, each with those records (packed), in
+    order; with drop, every row of the block's events is removed, to be written anew."""
+    marks = ",".join("?" * len(block))
+    if drop:
+        _drop_events(db, block, marks)
+    rows = db.execute(
+        "SELECT r.event, r.data FROM records r JOIN files f ON f.id = r.file"
+        f" WHERE r.event IN ({marks}) ORDER BY r.event, f.root, f.walk, r.seq",
+        block,
+    ).fetchall()
+    return [(str(key), [data for _, data in group]) for key, group in groupby(rows, itemgetter(0))]
+
+
+def merged_rows(told: list[tuple[str, list[bytes]]], count: int) -> _EventRows:
+    """The rows of the events merged from their records (see _records_of), count being how
+    many are merged in all (see codec.packer)."""
     from spacenews.corpus import merge
 
-    ordered = sorted(touched)
-    (last,) = db.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()
-    (row,) = db.execute("SELECT coalesce(max(rowid), 0) FROM events").fetchone()
-    for low in range(0, len(ordered), MERGE_BLOCK):
-        block = ordered[low : low + MERGE_BLOCK]
-        marks = ",".join("?" * len(block))
-        _drop_events(db, block, marks)
-        rows = db.execute(
-            "SELECT r.event, r.data FROM records r JOIN files f ON f.id = r.file"
-            f" WHERE r.event IN ({marks}) ORDER BY r.event, f.root, f.walk, r.seq",
-            block,
-        ).fetchall()
-        added = _EventRows()
-        for key, group in groupby(rows, key=lambda row: str(row[0])):
-            last, row = last + 1, row + 1
-            added.add(merge(key, [record_of(unpack(data)) for _, data in group]), last, row)
-        added.write(db)
-        if progress:
-            progress(MERGING, min(low + MERGE_BLOCK, len(ordered)), len(ordered))
+    unpack, added = unpacker(count), _EventRows()
+    pack, encode = packer(count), encoder(count)
+    for key, records in told:
+        added.add(merge(key, [record_of(unpack(data)) for data in records]), pack, encode)
+    return added
 
 
 def _drop_events(db: sqlite3.Connection, block: list[str], marks: str) -> None:
@@ -350,23 +383,24 @@ def _drop_events(db: sqlite3.Connection, block: list[str], marks: str) -> None:
 
 class _EventRows:
     """The rows of a block of merged events, written a table at a time: a statement per
-    row costs more than the merge itself."""
+    row costs more than the merge itself. Each event's rowid, and the id of its text in
+    search, are given when they are written (in worker processes, the block is merged not
+    knowing them)."""
 
     def __init__(self) -> None:
-        self.events: list[tuple[object, ...]] = []
-        self.ties: list[tuple[str, str, str, int]] = []
+        self.events: list[tuple[object, ...]] = []  # each one's row, but its rowid
+        self.ties: list[list[tuple[str, str, str]]] = []  # each one's ties, but its rowid
         self.names: list[tuple[str, int, str, str]] = []
         self.acronyms: list[tuple[str, int, str, str]] = []
-        self.units: list[tuple[int, str, int]] = []
-        self.search: list[tuple[int, str]] = []
-        self.words: list[tuple[int, str]] = []
+        self.units: list[tuple[str, int]] = []  # each one's id and words in search
+        self.search: list[str] = []  # ... and its text there
+        self.words: list[str | None] = []  # ... and its texts in text_words (None: not plain)
 
-    def add(self, event: Event, unit: int, row: int) -> None:
-        """An event's rows; unit is the id of its text in search, row its rowid."""
+    def add(self, event: Event, pack: Pack, encode: Callable[[dict[str, Any]], bytes]) -> None:
+        """An event's rows, packed by pack and its JSON encoded by encode."""
         from spacenews.corpus import event_parts
         from spacenews.entities import acronyms
         from spacenews.index.terms import event_paragraphs, unit_text
-        from spacenews.jsonbytes import encode
         from spacenews.text import fold_case
 
         written = "\0".join(event_parts(event))
@@ -377,7 +411,6 @@ class _EventRows:
         self.acronyms += [(event.id, n, name, short) for n, (name, short) in enumerate(defined)]
         self.events.append(
             (
-                row,
                 event.id,
                 event.date.isoformat(),
                 event.date.toordinal(),
@@ -392,28 +425,43 @@ class _EventRows:
                 pack([list(pair) for pair in defined]),
             )
         )
-        self.ties += [(event.id, *tie, row) for tie in event.ties]
+        self.ties.append([(event.id, *tie) for tie in event.ties])
         self.names += [
             (event.id, seq, sql_text(name), sql_text(fold(name)))
             for seq, name in enumerate(event.entities)
         ]
         text, length = unit_text(event_paragraphs(event))
-        self.units.append((unit, event.id, length))
-        self.search.append((unit, text))
-        if plain:
-            self.words.append((unit, texts))
+        self.units.append((event.id, length))
+        self.search.append(text)
+        self.words.append(texts if plain else None)
 
-    def write(self, db: sqlite3.Connection) -> None:
-        """Insert the rows."""
-        db.executemany(_EVENTS, self.events)
-        db.executemany("INSERT INTO ties VALUES (?, ?, ?, ?)", self.ties)
+    def write(self, db: sqlite3.Connection, unit: int, row: int) -> tuple[int, int]:
+        """Insert the rows, the events' rowids following row and the ids of their texts in
+        search following unit; return the last of each."""
+        rows = range(row + 1, row + 1 + len(self.events))
+        units = range(unit + 1, unit + 1 + len(self.units))
+        db.executemany(_EVENTS, [(n, *e) for n, e in zip(rows, self.events, strict=True)])
+        db.executemany(
+            "INSERT INTO ties VALUES (?, ?, ?, ?)",
+            [(*tie, n) for n, ties in zip(rows, self.ties, strict=True) for tie in ties],
+        )
         db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", self.names)
         db.executemany(
             "INSERT INTO acronyms(event, n, name, acronym) VALUES (?, ?, ?, ?)", self.acronyms
         )
-        db.executemany("INSERT INTO units(id, event, words) VALUES (?, ?, ?)", self.units)
-        db.executemany("INSERT INTO search(rowid, text) VALUES (?, ?)", self.search)
-        db.executemany("INSERT INTO text_words(rowid, texts) VALUES (?, ?)", self.words)
+        db.executemany(
+            "INSERT INTO units(id, event, words) VALUES (?, ?, ?)",
+            [(n, *u) for n, u in zip(units, self.units, strict=True)],
+        )
+        db.executemany(
+            "INSERT INTO search(rowid, text) VALUES (?, ?)",
+            list(zip(units, self.search, strict=True)),
+        )
+        db.executemany(
+            "INSERT INTO text_words(rowid, texts) VALUES (?, ?)",
+            [(n, t) for n, t in zip(units, self.words, strict=True) if t is not None],
+        )
+        return unit + len(self.units), row + len(self.events)
 
 
 _EVENTS = (

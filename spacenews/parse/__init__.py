@@ -7,6 +7,7 @@ text accepts everything, so every readable file yields something.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -73,6 +74,7 @@ def handler_for(text: str, fields: Fields | None = None) -> Handler:
     raise AssertionError("the plain-text handler accepts every text")  # pragma: no cover
 
 
+@functools.cache  # asked for each file: import_module costs more than detecting the format
 def _handler(module: str, fields: Fields | None) -> Handler:
     from importlib import import_module
 
