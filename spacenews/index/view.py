@@ -223,8 +223,8 @@ class View:
         """The positions of the events whose headline, body or source titles the finder
         matches in, but for those tied to one of the folded names besides (found already by
         tied). The regex is tried only on the events that may hold a match: the plain ones
-        whose words hold the words a match starts with (found in text_words), and the others whose
-        texts hold them (see _may_hold)."""
+        whose words hold the words a match starts with (found in text_words), and the others
+        whose texts hold them (see _may_hold)."""
         conditions, words = _may_hold(finder)
         if not conditions:
             return set()
@@ -237,18 +237,19 @@ class View:
             return f" AND {table}rowid NOT IN (SELECT event_row FROM ties WHERE name IN ({marks}))"
 
         match = _words_match(finder)
-        if match is None:  # every text is read
-            query = f"SELECT rowid, texts FROM events INDEXED BY events_texts WHERE ({conditions})"
-            values = [*words, *tied]
-        else:
+        plain = "" if match is None else "plain = 0 AND "  # None: every text is read
+        query = (
+            "SELECT rowid, texts FROM events INDEXED BY events_texts"
+            f" WHERE {plain}({conditions}){untied('')}"
+        )
+        values = [*words, *tied]
+        if match:
             query = (
                 "SELECT e.rowid, e.texts FROM text_words w JOIN units u ON u.id = w.rowid"
                 f" JOIN events e ON e.id = u.event WHERE text_words MATCH ?{untied('e.')}"
-                " UNION ALL SELECT rowid, texts FROM events INDEXED BY events_texts"
-                f" WHERE plain = 0 AND ({conditions})"
+                f" UNION ALL {query}"
             )
-            values = [match, *tied, *words, *tied]
-        query += untied("")
+            values = [match, *tied, *values]
         search = finder.pattern.search
         return self.positions(
             rowid for rowid, texts in self.db.execute(query, values) if search(texts)
@@ -298,12 +299,13 @@ class View:
         if tags:
             marks = ",".join("?" * len(tags))
             found.append((f"SELECT file, seq FROM tags WHERE fold IN ({marks})", tags))
-        if match is not None:
+        if match:
             query = (
                 "SELECT file, seq FROM units WHERE id IN (SELECT rowid FROM text_words"
                 " WHERE text_words MATCH ?) AND file IS NOT NULL"
             )
             found.append((query, [match]))
+        if match is not None:
             conditions = f"d.plain = 0 AND ({conditions})"
         if conditions:  # the texts are looked at in their index, without the rest of each row
             query = "SELECT d.file, d.seq FROM documents d INDEXED BY documents_texts WHERE "
@@ -575,13 +577,17 @@ def _kept_key(generation: tuple[str], key: str = "") -> str:
 
 
 def _words_match(finder: Finder) -> str | None:
-    """The FTS5 query of text_words that finds each plain text (see text.plain_words) in which
-    the finder may match: one holding the ASCII words of a word a match starts with. None
-    when a word has none, or other characters (then every text is read)."""
+    """The FTS5 query of text_words that finds each plain text (see text.plain_words) in
+    which the finder may match: one holding the words of a word a match starts with. A word
+    with a character no plain text holds is left out: as finder folds it, only a text that is
+    not plain can match it. "" when every word is; None when a plain word has no word
+    character (then every text is read)."""
     alternatives = set()
     for word in [*finder.exact, *finder.folded]:
+        if not plain_words(word):
+            continue
         parts = re.findall(r"\w+", word)
-        if not parts or not plain_words(word):
+        if not parts:
             return None
         alternatives.add(" AND ".join(f'"{part.lower()}"' for part in parts))
     return " OR ".join(f"({alternative})" for alternative in sorted(alternatives))
