@@ -245,6 +245,11 @@ class Relation:
             return view.documents_for(self._finder, self._how)
         return corpus.documents
 
+    def document_texts(self, view: View) -> list[tuple[tuple[int, int], str, list[str], str]]:
+        """What document_parts scores each document of ``documents`` by, from the database
+        (see View.document_texts)."""
+        return view.document_texts(self._finder, self._how)
+
     def unit_documents(self, corpus: Corpus) -> list[tuple[int, Document]]:
         """The documents of ``documents``, each with the id of its search unit (the memory
         corpus numbers its units as search.units_of lists them: the events, then these)."""
@@ -435,11 +440,11 @@ def related(corpus: Corpus, entity: str, query: Query = EVERYTHING) -> list[Matc
     also = Relation(corpus, query.entity) if query.entity is not None else None
     # The index says which events match: only those are built and scored.
     positions = sorted(_positions(corpus, relation, query, also))
-    order = _chronology if query.sort == "date" else _rank
     view = corpus.view
     if view is not None and query.limit is not None:
         # Scored from their texts, ties and tags alone: only the items shown are built.
         return _related_shown(corpus, view, relation, also, positions, query)
+    order = _chronology if query.sort == "date" else _rank
     found = map(relation.event, corpus.events_at(positions))
     ranked = [(order(m), m) for m in found if m]
     if _undated(query):
@@ -508,7 +513,7 @@ def _scored_documents(
     _rank and _chronology: a document has no date), read from their tags, titles and texts
     (see View.document_texts)."""
     scored: list[_Ranked] = []
-    for key, title, tags, texts in view.document_texts(relation._finder, relation._how):
+    for key, title, tags, texts in relation.document_texts(view):
         found = relation.document_parts(tags, title, texts)
         if found and (also is None or also.document_parts(tags, title, texts)):
             via, score = found
