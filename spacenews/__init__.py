@@ -37,16 +37,17 @@ _HOMES = {
     "parse_query": "spacenews.query",
     "related": "spacenews.query",
     "suggest": "spacenews.known",
-    "timeline": "spacenews.query",
+    "timeline": "spacenews.listing",
 }
 
 if TYPE_CHECKING:
     from spacenews.corpus import Corpus, CorpusError
     from spacenews.dates import DateError, Period, parse_period
     from spacenews.known import suggest
+    from spacenews.listing import timeline
     from spacenews.loader import load_corpus
     from spacenews.model import Document, Event, Problem, Related, Source
-    from spacenews.query import Match, Query, QueryError, parse_query, related, timeline
+    from spacenews.query import Match, Query, QueryError, parse_query, related
 
 
 def __getattr__(name: str) -> Any:

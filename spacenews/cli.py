@@ -92,7 +92,7 @@ def timeline(
 
         spacenews timeline --reverse --limit 5 --json
     """
-    from spacenews.query import chart, select
+    from spacenews.listing import chart, select
 
     fmt = opt.output_format(json_, jsonl)
     filters = {"entity": entity, "on": on, "limit": limit, "reverse": reverse}
@@ -154,7 +154,7 @@ def export(
 
         spacenews export --format csv -o events.csv
     """
-    from spacenews.query import events
+    from spacenews.listing import events
     from spacenews.render import export as exporters
 
     query = opt.query_of(period, start, end, entity=entity, on=on, limit=limit, reverse=reverse)
@@ -200,7 +200,8 @@ def show(
         spacenews show 2016 --entity ExoMars
     """
     from spacenews.dates import Range
-    from spacenews.query import events, mentions
+    from spacenews.listing import events
+    from spacenews.query import mentions
 
     fmt = opt.output_format(json_, jsonl)
     opt.parse_date_argument(day)  # its own message when it is wrong

@@ -1,15 +1,15 @@
-"""The questions the commands ask: one query value, and pure functions over the corpus."""
+"""The questions the commands ask: one query value, and pure functions over the corpus: what
+relates to an entity, search, and dated mentions (the timeline itself is in listing)."""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from spacenews.corpus import Corpus
-from spacenews.dates import DateError, Precision, Range, parse_month_day, parse_range, parse_span
+from spacenews.dates import DateError, Range, parse_month_day, parse_range, parse_span
 from spacenews.model import Document, Event, Mention, english_first
 from spacenews.text import fold
 
@@ -22,7 +22,6 @@ MENTION_SCORE = 1.0  # the text names the entity
 TITLE_SCORE = 1.0  # ... in the headline or title
 REPEAT_SCORE = 0.25  # each further naming, up to REPEAT_CAP of them
 REPEAT_CAP = 8
-PASS_BLOCK = 1000  # events a Selection builds at a time when iterated
 
 T = TypeVar("T")
 
@@ -267,171 +266,6 @@ def _repeats(count: int) -> float:
     return REPEAT_SCORE * min(count - 1, REPEAT_CAP)
 
 
-class Selection(Sequence["Event | Mentioned"]):
-    """The items of a timeline, in order. Its events stay in the corpus, by position, until
-    they are looked at: JSON output takes their encoded form from the corpus instead."""
-
-    def __init__(self, corpus: Corpus, entries: list[int | Mentioned]) -> None:
-        self._corpus = corpus
-        self._entries = entries
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    @overload
-    def __getitem__(self, position: int) -> Event | Mentioned: ...
-
-    @overload
-    def __getitem__(self, position: slice) -> list[Event | Mentioned]: ...
-
-    def __getitem__(self, position: int | slice) -> Event | Mentioned | list[Event | Mentioned]:
-        if isinstance(position, slice):
-            return [self._item(entry) for entry in self._entries[position]]
-        return self._item(self._entries[position])
-
-    def __iter__(self) -> Iterator[Event | Mentioned]:
-        """The items in order, their events built a block at a time in a pass (see
-        Corpus.events_at) and not kept: a long timeline never stands in memory whole."""
-        for low in range(0, len(self._entries), PASS_BLOCK):
-            block = self._entries[low : low + PASS_BLOCK]
-            positions = sorted(entry for entry in block if isinstance(entry, int))
-            built = dict(zip(positions, self._corpus.events_at(positions), strict=True))
-            for entry in block:
-                yield built[entry] if isinstance(entry, int) else entry
-
-    def _item(self, entry: int | Mentioned) -> Event | Mentioned:
-        return self._corpus.events[entry] if isinstance(entry, int) else entry
-
-    def dates(self) -> list[date]:
-        """The date of each item."""
-        days = self._corpus.days
-        return [
-            date.fromordinal(days[entry]) if isinstance(entry, int) else entry.date
-            for entry in self._entries
-        ]
-
-    def precisions(self) -> set[Precision]:
-        """How precise the items' dates are: to the day for an event, as a mention says."""
-        return {
-            "day" if isinstance(entry, int) else entry.mention.precision for entry in self._entries
-        }
-
-    def encode(self) -> Iterator[bytes | memoryview]:
-        """The JSON of each item."""
-        from spacenews.jsonbytes import encode
-
-        events = self._corpus.encode([e for e in self._entries if isinstance(e, int)])
-        for entry in self._entries:
-            yield next(events) if isinstance(entry, int) else encode(entry.to_dict())
-
-
-def select(corpus: Corpus, query: Query) -> Selection:
-    """Events (and, if asked, dated mentions) in date order that satisfy every filter."""
-    days = corpus.days
-
-    def day(entry: int | Mentioned) -> int:
-        return days[entry] if isinstance(entry, int) else entry.date.toordinal()
-
-    entries: list[int | Mentioned] = list(corpus.span(query.start, query.end))
-    if query.mentions:
-        entries += [
-            _add_entities(corpus, m) for m in corpus.mentions_within(query.start, query.end)
-        ]
-        entries.sort(key=day)
-    if query.on is not None:
-        entries = [
-            entry
-            for entry in entries
-            if _month_day(date.fromordinal(day(entry))) == query.on
-            and (isinstance(entry, int) or entry.mention.precision == "day")
-        ]
-    if query.entity is not None:
-        relation = Relation(corpus, query.entity)
-        matching = relation.positions(corpus)
-        entries = [
-            entry
-            for entry in entries
-            if (
-                entry in matching
-                if isinstance(entry, int)
-                else relation.names_in(entry.mention.snippet)
-            )
-        ]
-    if query.reverse:
-        entries.reverse()
-    return Selection(corpus, entries if query.limit is None else entries[: query.limit])
-
-
-def _month_day(day: date) -> tuple[int, int]:
-    return day.month, day.day
-
-
-def timeline(corpus: Corpus, query: Query) -> list[Event | Mentioned]:
-    """Events (and, if asked, dated mentions) in date order that satisfy every filter."""
-    return list(select(corpus, query))
-
-
-def events(corpus: Corpus, query: Query) -> list[Event]:
-    """The events alone of a timeline."""
-    return [item for item in timeline(corpus, query) if isinstance(item, Event)]
-
-
-class Count(NamedTuple):
-    """How many items fall in one period of a chart."""
-
-    period: str  # "2016", "2016-03" or "2010s"
-    total: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form of a count."""
-        return {"period": self.period, "count": self.total}
-
-
-def counts(
-    dates: Iterable[date], by: str, start: date | None = None, end: date | None = None
-) -> list[Count]:
-    """Items per year, month or decade (given their dates), empty periods included: from the
-    period of start (else of the first item) to that of end (else of the last item)."""
-    days = sorted(dates)
-    if not days:
-        return []
-    found = Counter(_period_key(day, by) for day in days)
-    keys = _period_keys(start or days[0], end or days[-1], by)
-    return [Count(_period_label(key, by), found.get(key, 0)) for key in keys]
-
-
-def chart(corpus: Corpus, query: Query, by: str) -> list[Count]:
-    """The items of a timeline per year, month or decade over the query's period (see
-    counts); its order and limit apply to the periods: reverse puts the newest first, limit
-    keeps that many periods."""
-    dates = select(corpus, query._replace(limit=None, reverse=False)).dates()
-    found = counts(dates, by, query.start, query.end)
-    if query.reverse:
-        found.reverse()
-    return found[: query.limit]
-
-
-def _period_key(day: date, by: str) -> tuple[int, int]:
-    if by == "month":
-        return day.year, day.month
-    return (day.year // 10 * 10 if by == "decade" else day.year), 0
-
-
-def _period_keys(first: date, last: date, by: str) -> list[tuple[int, int]]:
-    start, end = _period_key(first, by), _period_key(last, by)
-    if by == "month":
-        months = range(start[0] * 12 + start[1] - 1, end[0] * 12 + end[1])
-        return [(index // 12, index % 12 + 1) for index in months]
-    step = 10 if by == "decade" else 1
-    return [(year, 0) for year in range(start[0], end[0] + 1, step)]
-
-
-def _period_label(key: tuple[int, int], by: str) -> str:
-    if by == "month":
-        return f"{key[0]:04d}-{key[1]:02d}"
-    return f"{key[0]:04d}" + ("s" if by == "decade" else "")
-
-
 def related(corpus: Corpus, entity: str, query: Query = EVERYTHING) -> list[Match]:
     """Events and documents tied to the entity or naming it, strongest first (or by date),
     that satisfy the query's dates and entity. Documents have no date: a query bounded in
@@ -605,8 +439,9 @@ def mentions(
     if entity is not None:
         names_in = Relation(corpus, entity).names_in
         found = [mention for mention in found if names_in(mention.snippet)]
-    return [_add_entities(corpus, mention) for mention in found]
+    return [mentioned(corpus, mention) for mention in found]
 
 
-def _add_entities(corpus: Corpus, mention: Mention) -> Mentioned:
+def mentioned(corpus: Corpus, mention: Mention) -> Mentioned:
+    """The mention, with the entities its sentence names."""
     return Mentioned(mention, tuple(corpus.gazetteer.find(mention.snippet)))

@@ -13,9 +13,10 @@ from typer.testing import CliRunner
 from spacenews.corpus import Corpus
 from spacenews.entities import AliasTable, Gazetteer, finder, read_alias_table
 from spacenews.known import entities
+from spacenews.listing import select
 from spacenews.loader import load_corpus
 from spacenews.model import Event
-from spacenews.query import Query, related, select
+from spacenews.query import Query, related
 from tests.conftest import FIXTURES, SEEDS, run_json
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora"

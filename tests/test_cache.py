@@ -21,8 +21,9 @@ from spacenews.index import fresh, store
 from spacenews.index.store import database_file
 from spacenews.index.view import names
 from spacenews.known import entities
+from spacenews.listing import select
 from spacenews.loader import CACHE_MIN_FILES, load_corpus
-from spacenews.query import Query, select
+from spacenews.query import Query
 
 from .conftest import state
 
@@ -433,7 +434,7 @@ def test_completion_loads_as_the_command_does(corpus_dir: Path, private_cache: P
 def test_a_timeline_from_the_database_is_the_one_made_in_memory(
     reverse: bool, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("spacenews.query.PASS_BLOCK", 7)
+    monkeypatch.setattr("spacenews.listing.PASS_BLOCK", 7)
     built = load_corpus([corpus_dir])
     load_corpus([corpus_dir], cache=True)
     corpus = load_corpus([corpus_dir], cache=True)

@@ -13,8 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from spacenews.corpus import Corpus
+from spacenews.listing import counts
 from spacenews.loader import load_corpus
-from spacenews.query import Query, counts, related, search
+from spacenews.query import Query, related, search
 from tests.conftest import SEEDS, run, run_json
 
 

@@ -33,7 +33,7 @@ LAYERS = [
     ("walk",),
     ("prose", "entities", "links", "parse"),
     ("corpus", "loader", "index", "fetch"),
-    ("query", "search", "known"),
+    ("query", "listing", "search", "known"),
     ("render",),
     ("cli", "options", "usage", "terminal", "completion", "__main__"),
 ]

@@ -30,13 +30,8 @@ from spacenews import corpus as corpus_module
 from spacenews.corpus import Corpus
 from spacenews.dates import period_of
 from spacenews.known import entities, knows, unknown_entity
-from spacenews.query import (
-    Relation,
-    counts,
-    events,
-    mentions,
-    select,
-)
+from spacenews.listing import counts, events, select
+from spacenews.query import Relation, mentions
 
 from .conftest import SEEDS, fold_only_ascii
 

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
-    from spacenews.query import Count
+    from spacenews.listing import Count
 
 
 def plural(count: int, noun: str, nouns: str = "") -> str:

@@ -16,8 +16,9 @@ from rich.text import Text
 
 from spacenews.dates import period_of
 from spacenews.known import EntityInfo
+from spacenews.listing import Count, Selection
 from spacenews.model import Event, Mention, Problem, Related, Source
-from spacenews.query import Count, Match, Mentioned, Selection
+from spacenews.query import Match, Mentioned
 from spacenews.render.listing import Column, Listing, render_line, widest
 from spacenews.render.markdown import body, inline, link_style, title
 from spacenews.search import Result, highlights
