@@ -116,7 +116,7 @@ def plain_words(text: str) -> bool:
     use; here with "_") and the regex engine's \\w split the text into the same words, with
     no case but ASCII's: so when each character is ASCII or one of the common marks of
     _PLAIN. Then a name's regex can match in the text only where the ASCII words of its
-    first word are words of the text (see index.view.naming)."""
+    first word are words of the text (see index.finding)."""
     return text.isascii() or _PLAIN.issuperset(text)
 
 

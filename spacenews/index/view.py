@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -15,12 +14,11 @@ from spacenews.index.codec import (
     event_of,
     mention_of,
     problems_of,
-    sql_text,
     unpack,
 )
+from spacenews.index.finding import document_rows, event_texts
 from spacenews.index.store import file_of
 from spacenews.model import Document, Event, EventText, Mention, Problem, translated
-from spacenews.text import plain_words
 
 if TYPE_CHECKING:
     from spacenews.corpus import Index, Names
@@ -222,38 +220,10 @@ class View:
     def naming(self, finder: Finder, besides: Iterable[str] = ()) -> set[int]:
         """The positions of the events whose headline, body or source titles the finder
         matches in, but for those tied to one of the folded names besides (found already by
-        tied). The regex is tried only on the events that may hold a match: the plain ones
-        whose words hold the words a match starts with (found in text_words), and the others
-        whose texts hold them (see _may_hold)."""
-        conditions, words = _may_hold(finder)
-        if not conditions:
-            return set()
-        tied = list(besides)
-
-        def untied(table: str) -> str:  # the condition that leaves the tied events out
-            if not tied:
-                return ""
-            marks = ",".join("?" * len(tied))
-            return f" AND {table}rowid NOT IN (SELECT event_row FROM ties WHERE name IN ({marks}))"
-
-        match = _words_match(finder)
-        plain = "" if match is None else "plain = 0 AND "  # None: every text is read
-        query = (
-            "SELECT rowid, texts FROM events INDEXED BY events_texts"
-            f" WHERE {plain}({conditions}){untied('')}"
-        )
-        values = [*words, *tied]
-        if match:
-            query = (
-                "SELECT e.rowid, e.texts FROM text_words w JOIN units u ON u.id = w.rowid"
-                f" JOIN events e ON e.id = u.event WHERE text_words MATCH ?{untied('e.')}"
-                f" UNION ALL {query}"
-            )
-            values = [match, *tied, *values]
+        tied); the regex is tried only on those that may hold a match (see finding)."""
         search = finder.pattern.search
-        return self.positions(
-            rowid for rowid, texts in self.db.execute(query, values) if search(texts)
-        )
+        found = event_texts(self.db, finder, besides)
+        return self.positions(rowid for rowid, texts in found if search(texts))
 
     def documents_for(self, finder: Finder, folded: Iterable[str]) -> list[Document]:
         """The documents, in the walk's order, that are tagged with one of these folded
@@ -263,7 +233,7 @@ class View:
 
     def units_for(self, finder: Finder, folded: Iterable[str]) -> list[tuple[int, Document]]:
         """The documents of documents_for, each with the id of its search unit."""
-        rows = self._may_name(finder, folded, "u.id, d.data")
+        rows = document_rows(self.db, finder, folded, "u.id, d.data")
         return [(unit, document_of(unpack(data))) for unit, data in rows]
 
     def document_texts(
@@ -274,8 +244,8 @@ class View:
         its paragraphs' texts with a NUL between."""
         columns = "d.file, d.seq, d.title, d.other_title, d.retitled, d.tags, d.texts"
         found = []
-        for file, seq, title, other, retitled, tags, texts in self._may_name(
-            finder, folded, columns
+        for file, seq, title, other, retitled, tags, texts in document_rows(
+            self.db, finder, folded, columns
         ):
             shown = other if retitled else title
             if "\\" in shown:  # perhaps a name's odd bytes, escaped (see codec.sql_text)
@@ -287,38 +257,6 @@ class View:
         """The documents of these keys (file, seq), in their order."""
         query = "SELECT data FROM documents WHERE file = ? AND seq = ?"
         return [document_of(unpack(self.db.execute(query, key).fetchone()[0])) for key in keys]
-
-    def _may_name(self, finder: Finder, folded: Iterable[str], columns: str) -> sqlite3.Cursor:
-        """The columns (of documents d and units u) of the documents, in the walk's order,
-        that are tagged with one of these folded names or whose paragraphs may hold a match
-        of the finder (see naming)."""
-        tags = [sql_text(name) for name in folded]
-        conditions, words = _may_hold(finder, "d.")
-        match = _words_match(finder) if conditions else None
-        found = []  # each a query of (file, seq), and its values
-        if tags:
-            marks = ",".join("?" * len(tags))
-            found.append((f"SELECT file, seq FROM tags WHERE fold IN ({marks})", tags))
-        if match:
-            query = (
-                "SELECT file, seq FROM units WHERE id IN (SELECT rowid FROM text_words"
-                " WHERE text_words MATCH ?) AND file IS NOT NULL"
-            )
-            found.append((query, [match]))
-        if match is not None:
-            conditions = f"d.plain = 0 AND ({conditions})"
-        if conditions:  # the texts are looked at in their index, without the rest of each row
-            query = "SELECT d.file, d.seq FROM documents d INDEXED BY documents_texts WHERE "
-            found.append((query + conditions, words))
-        if not found:
-            return self.db.execute("SELECT 1 WHERE 0")
-        query = (
-            f"WITH m AS MATERIALIZED ({' UNION '.join(query for query, _ in found)})"
-            f" SELECT {columns} FROM m JOIN documents d ON d.file = m.file AND d.seq = m.seq"
-            " JOIN files f ON f.id = d.file JOIN units u ON u.file = d.file AND u.seq = d.seq"
-            " ORDER BY f.root, f.walk, d.seq"
-        )
-        return self.db.execute(query, [value for _, values in found for value in values])
 
     def entity_counts(self, gazetteer: Gazetteer) -> tuple[dict[str, list[int]], Counter[str]]:
         """For each entity an event or document is tied to or names, by canonical name: how
@@ -574,33 +512,6 @@ class _Wholes:
 def _kept_key(generation: tuple[str], key: str = "") -> str:
     """The key a kept value is stored under: the generation it was derived at, then key."""
     return f"{generation[0]} {key}"
-
-
-def _words_match(finder: Finder) -> str | None:
-    """The FTS5 query of text_words that finds each plain text (see text.plain_words) in
-    which the finder may match: one holding the words of a word a match starts with. A word
-    with a character no plain text holds is left out: as finder folds it, only a text that is
-    not plain can match it. "" when every word is; None when a plain word has no word
-    character (then every text is read)."""
-    alternatives = set()
-    for word in [*finder.exact, *finder.folded]:
-        if not plain_words(word):
-            continue
-        parts = re.findall(r"\w+", word)
-        if not parts:
-            return None
-        alternatives.add(" AND ".join(f'"{part.lower()}"' for part in parts))
-    return " OR ".join(f"({alternative})" for alternative in sorted(alternatives))
-
-
-def _may_hold(finder: Finder, table: str = "") -> tuple[str, list[str]]:
-    """The SQL condition that a row's texts hold a word a match of the finder starts with,
-    and its values; no condition when no match can start anywhere."""
-    conditions = [f"instr({table}texts, ?)" for _ in finder.exact]
-    if finder.folded:
-        conditions.append(f"{table}texts_folded IS NULL")
-        conditions += [f"instr({table}texts_folded, ?)" for _ in finder.folded]
-    return " OR ".join(conditions), [*finder.exact, *finder.folded]
 
 
 class Events(Sequence[Event]):
