@@ -19,6 +19,8 @@ _UNSAFE = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\
 
 Buffer = bytes | memoryview  # an item's JSON, perhaps a view of the database
 T = TypeVar("T")
+V = TypeVar("V")  # what falling_back is given
+R = TypeVar("R")  # ... and gives
 MANY = 2000  # items; below this, importing the quicker JSON encoder costs more than it saves
 BLOCK = 5000  # items encoded at once: a long answer never stands in memory whole
 
@@ -50,15 +52,21 @@ def quick_json(slow: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
     test says so), but for lone surrogates, which it refuses: slow encodes those."""
     import msgspec
 
-    quick = msgspec.json.Encoder().encode
+    return falling_back(msgspec.json.Encoder().encode, UnicodeEncodeError, slow)
 
-    def encode_quickly(value: Any) -> bytes:
+
+def falling_back(
+    quick: Callable[[V], R], refused: type[Exception], slow: Callable[[V], R]
+) -> Callable[[V], R]:
+    """quick, and slow for each value quick refuses (raising refused)."""
+
+    def either(value: V) -> R:
         try:
             return quick(value)
-        except UnicodeEncodeError:
+        except refused:
             return slow(value)
 
-    return encode_quickly
+    return either
 
 
 def _safe(data: bytes) -> bytes:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from spacenews.jsonbytes import MANY, quick_json
+from spacenews.jsonbytes import MANY, falling_back, quick_json
 from spacenews.model import (
     Document,
     Event,
@@ -54,15 +54,7 @@ def unpacker(count: int) -> Unpack:
         return unpack
     import msgspec
 
-    quick, refused = msgspec.json.Decoder().decode, msgspec.DecodeError
-
-    def unpack_quickly(data: bytes) -> Any:
-        try:
-            return quick(data)
-        except refused:
-            return unpack(data)
-
-    return unpack_quickly
+    return falling_back(msgspec.json.Decoder().decode, msgspec.DecodeError, unpack)
 
 
 def record_row(record: EventRecord) -> list[Any]:
