@@ -17,7 +17,7 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from spacenews.index.codec import document_of, document_row, event_of, event_row, pack, unpack
-from spacenews.index.store import writing
+from spacenews.index.store import GENERATION, kept_key, writing
 
 if TYPE_CHECKING:
     from spacenews.entities import AliasTable
@@ -46,18 +46,17 @@ def give_main_names(
     if db.in_transaction:
         _give(db, tables, merged)
         return
-    if _key(db, tables) == _kept_key(db):
+    if _key(db, tables) == _given_key(db):
         return
     with writing(db):
         _give(db, tables, ())
 
 
 def _key(db: sqlite3.Connection, tables: Sequence[AliasTable]) -> str:
-    (generation,) = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
-    return f"{generation} {tables_key(tables)}"
+    return kept_key(db.execute(GENERATION).fetchone(), tables_key(tables))
 
 
-def _kept_key(db: sqlite3.Connection) -> str | None:
+def _given_key(db: sqlite3.Connection) -> str | None:
     row = db.execute("SELECT value FROM meta WHERE key = 'mains'").fetchone()
     return None if row is None else str(row[0])
 
@@ -68,7 +67,7 @@ def _give(db: sqlite3.Connection, tables: Sequence[AliasTable], merged: Collecti
     from spacenews.index.view import names
 
     key = _key(db, tables)
-    if key == _kept_key(db):
+    if key == _given_key(db):
         return
     found = names(db)
     gazetteer = build_gazetteer(tables, found.names, found.acronyms)

@@ -21,6 +21,8 @@ TEMPORARY = ""
 # written out and read back over and over while it is made (1.1 s of system time for the
 # 108 MB of 10,000 documents, 0.6 s with this); it costs at most this much more memory.
 WRITING_CACHE_KIB = 64 * 1024
+# How many times files' rows were written: what the kept values are valid for (see kept_key).
+GENERATION = "SELECT value FROM meta WHERE key = 'generation'"
 BUSY_TIMEOUT_MS = 60_000  # another run filling the same database: wait for it
 HEADER = b"SQLite format 3\x00"
 
@@ -338,6 +340,12 @@ def file_of(db: sqlite3.Connection) -> str | None:
     _in_memory) "x": a name to open, in the current folder, is never a kept database's."""
     path = str(db.execute("PRAGMA database_list").fetchone()[2])
     return path if Path(path).is_absolute() else None
+
+
+def kept_key(generation: tuple[str], key: str = "") -> str:
+    """The key a value is kept under (see View.keep): the generation (a row of GENERATION)
+    it was derived at, then key."""
+    return f"{generation[0]} {key}"
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from spacenews.index.codec import (
     unpack,
 )
 from spacenews.index.finding import document_rows, event_texts
-from spacenews.index.store import file_of
+from spacenews.index.store import GENERATION, file_of, kept_key
 from spacenews.model import Document, Event, EventText, Mention, Problem, translated
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ class View:
         # meanwhile changes nothing this one sees (WAL keeps the state it started from).
         if not db.in_transaction:
             db.execute("BEGIN")
-        self._generation = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        self._generation = db.execute(GENERATION).fetchone()
         if made is not None and made[0] == self._generation:
             self.rowids, self.days = made[1]
         else:  # another run wrote meanwhile
@@ -61,8 +61,8 @@ class View:
         db = self.db
         db.execute("BEGIN")
         try:
-            generation = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
-            key = _kept_key(generation)
+            generation = db.execute(GENERATION).fetchone()
+            key = kept_key(generation)
             row = db.execute(
                 "SELECT value FROM kept WHERE name = 'order' AND key = ?", (key,)
             ).fetchone()
@@ -80,7 +80,7 @@ class View:
         try:
             db.execute("PRAGMA busy_timeout = 0")  # another run writes: keep nothing
             db.execute("BEGIN IMMEDIATE")
-            now = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+            now = db.execute(GENERATION).fetchone()
             if now == generation:
                 db.execute("INSERT OR REPLACE INTO kept VALUES ('order', ?, ?)", (key, kept))
             db.execute("COMMIT")
@@ -119,7 +119,7 @@ class View:
         generation) and this key; None when nothing is."""
         row = self.db.execute(
             "SELECT value FROM kept WHERE name = ? AND key = ?",
-            (name, _kept_key(self._generation, key)),
+            (name, kept_key(self._generation, key)),
         ).fetchone()
         return None if row is None else bytes(row[0])
 
@@ -134,7 +134,7 @@ class View:
             writer.executemany(
                 "INSERT OR REPLACE INTO kept VALUES (?, ?, ?)",
                 [
-                    (name, _kept_key(self._generation, key), value)
+                    (name, kept_key(self._generation, key), value)
                     for name, (key, value) in values.items()
                 ],
             )
@@ -358,8 +358,7 @@ class View:
         writer = sqlite3.connect(self._file, isolation_level=None, timeout=0)
         try:
             writer.execute("BEGIN IMMEDIATE")
-            generation = "SELECT value FROM meta WHERE key = 'generation'"
-            if writer.execute(generation).fetchone() != self._generation:
+            if writer.execute(GENERATION).fetchone() != self._generation:
                 return  # the rows found may be gone: rolled back as the writer closes
             write(writer)
             writer.execute("COMMIT")
@@ -507,11 +506,6 @@ class _Wholes:
             if len(self._memo) < 100_000:
                 self._memo[found] = names
         return names
-
-
-def _kept_key(generation: tuple[str], key: str = "") -> str:
-    """The key a kept value is stored under: the generation it was derived at, then key."""
-    return f"{generation[0]} {key}"
 
 
 class Events(Sequence[Event]):
