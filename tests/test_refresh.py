@@ -9,6 +9,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from array import array
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
@@ -23,6 +24,7 @@ from spacenews import loader
 from spacenews.cli import app
 from spacenews.corpus import Corpus
 from spacenews.index import fresh
+from spacenews.index.view import View
 from spacenews.known import entities
 from spacenews.loader import load_corpus
 
@@ -78,11 +80,28 @@ def test_a_refreshed_index_answers_as_one_made_afresh(
                 patch.setattr(loader, "read_bytes", real)
                 assert len(read) <= sum(kind != "delete" for kind, _, _ in changes)
                 assert state(corpus) == state(load_corpus([folder]))
+                _assert_kept_as_derived(corpus)
                 for command in _COMMANDS:
                     base = ["--corpus", str(folder), *command, "--json"]
                     cached = runner.invoke(app, base)
                     plain = runner.invoke(app, [*base, "--no-cache"])
                     assert (cached.stdout, cached.exit_code) == (plain.stdout, plain.exit_code)
+
+
+def _assert_kept_as_derived(corpus: Corpus) -> None:
+    """The values a write carried to the generation it made (see fresh._Carried) are those
+    derived afresh from the rows."""
+    assert corpus.view is not None
+    db = corpus.view.db
+    kept = corpus.view.kept("units")
+    if kept is not None:
+        held = {ident: count for ident, count in enumerate(array("q", kept)) if count != -1}
+        assert held == dict(db.execute("SELECT id, words FROM units"))
+    kept = corpus.view.kept("order")
+    if kept is not None:
+        rows = db.execute("SELECT rowid, day FROM events ORDER BY day, headline_fold, id")
+        both = rows.fetchall()
+        assert array("q", kept).tolist() == [*(row[0] for row in both), *(row[1] for row in both)]
 
 
 def _counting(read: list[str], real: Callable[[str, int], bytes]) -> Callable[[str, int], bytes]:
@@ -152,6 +171,33 @@ def test_only_the_events_a_changed_file_tells_of_are_merged_again(
     told = {e.id for e in corpus.events if "001_b02bc1e1bd4a287c.txt" in e.documents}
     assert touched == told and 0 < len(touched) < len(corpus.events) // 4
     assert state(corpus) == state(load_corpus([corpus_dir]))
+
+
+def test_a_write_carries_the_values_kept_to_its_generation(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The units' words, and the events' order while no event changes, are not derived again
+    # from every row by the first run after a write.
+    notes = corpus_dir / "notes.md"
+    notes.write_text("Notes\n\nThe crew met.\n")
+    before = load_corpus([corpus_dir], cache=True)
+    assert before.view is not None
+    before.view.unit_words()  # kept, as a search keeps it
+    ordered: list[object] = []
+    real = View._read_order
+    monkeypatch.setattr(View, "_read_order", lambda self: ordered.append(self) or real(self))
+    for text in ["Notes\n\nThe crew met again, twice.\n", "Notes\n\nWe met.\n\nAnd a crew.\n"]:
+        notes.write_text(text)
+        corpus = load_corpus([corpus_dir], cache=True)
+        assert corpus.view is not None and corpus.view.kept("units") is not None
+        _assert_kept_as_derived(corpus)
+    assert ordered == []
+    page = corpus_dir / "001_b02bc1e1bd4a287c.txt"
+    page.write_text(page.read_text().replace("joint mission", "shared mission"))
+    corpus = load_corpus([corpus_dir], cache=True)
+    assert corpus.view is not None and corpus.view.kept("units") is not None
+    _assert_kept_as_derived(corpus)
+    assert len(ordered) == 1  # its events changed
 
 
 def test_names_found_are_kept_for_the_gazetteer_they_were_found_with(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ of the files that changed, appeared or vanished, merging again only the events t
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import groupby, repeat
 from operator import itemgetter
@@ -22,7 +23,7 @@ from spacenews.index.codec import (
     unpack,
     unpacker,
 )
-from spacenews.index.store import empty_log, roomy, writing
+from spacenews.index.store import GENERATION, empty_log, kept_key, roomy, writing
 from spacenews.index.titles import retitle
 from spacenews.jsonbytes import encoder
 from spacenews.links import mark_translations, merge_key
@@ -172,6 +173,7 @@ def refresh(
     todo = [(place, file, key) for place, (file, key) in walked.items() if known.get(place) != key]
     parsed = parse([file for _, file, _ in todo])
     with roomy(db), writing(db):
+        carried = _Carried(db)
         touched = _Touched(set(), set())
         # The rows of these folders' files as they stand now that no other run writes: one
         # may have written some since they were read above.
@@ -197,12 +199,65 @@ def refresh(
         db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         if finish is not None:
             finish(db, touched.events)
+        carried.carry(changed_events=bool(touched.events))
     empty_log(db)
     return len(todo)
 
 
 _STATES = "SELECT root, path, names, keys FROM folders"
 _FOLDER_FILES = "SELECT id, root, path, size, mtime_ns FROM files WHERE root = ? AND folder = ?"
+
+
+class _Carried:
+    """The values kept for the generation a write begins at (see View.keep) that it brings
+    to the next, rather than leave the next run to derive them again from every row: the
+    units' words, with those of the units the write added or removed (temporary triggers
+    note their ids), and the events' order when no event changed."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._kept: dict[str, bytes] = dict(
+            db.execute(
+                "SELECT name, value FROM kept WHERE name IN ('units', 'order') AND key = ?",
+                (kept_key(db.execute(GENERATION).fetchone()),),
+            )
+        )
+        if "units" in self._kept:  # gone with the transaction, if it is rolled back
+            for statement in _NOTING:
+                db.execute(statement)
+
+    def carry(self, changed_events: bool) -> None:
+        """Keep the values for the generation now, before the transaction ends."""
+        db, carried = self._db, []
+        key = kept_key(db.execute(GENERATION).fetchone())
+        if "order" in self._kept and not changed_events:
+            carried.append(("order", key, self._kept["order"]))
+        if "units" in self._kept:
+            words = array("q", self._kept["units"])
+            for ident, count in db.execute(
+                "SELECT t.id, coalesce(u.words, -1) FROM temp.units_touched t"
+                " LEFT JOIN units u ON u.id = t.id"
+            ):
+                words.extend([-1] * (ident + 1 - len(words)))
+                words[ident] = count
+            carried.append(("units", key, words.tobytes()))
+            for statement in _UNNOTING:
+                db.execute(statement)
+        db.executemany("INSERT OR REPLACE INTO kept VALUES (?, ?, ?)", carried)
+
+
+_NOTING = [
+    "CREATE TEMP TABLE units_touched(id INTEGER PRIMARY KEY)",
+    *(
+        f"CREATE TEMP TRIGGER units_{when} AFTER {when} ON main.units"
+        f" BEGIN INSERT OR IGNORE INTO units_touched VALUES ({row}.id); END"
+        for when, row in (("insert", "new"), ("delete", "old"))
+    ),
+]
+_UNNOTING = [
+    *(f"DROP TRIGGER temp.units_{when}" for when in ("insert", "delete")),
+    "DROP TABLE temp.units_touched",
+]
 
 
 class _Touched(NamedTuple):
