@@ -219,7 +219,7 @@ class Relation:
 
     def _ways(self, found: list[str]) -> set[str]:
         """How the names found stand for the entity: "alias" or "part" ("name" is dropped)."""
-        return {self._how.get(fold(name), "name") for name in found}
+        return {self._how.get(fold(name), "name") for name in set(found)}
 
     def names_in(self, text: str) -> bool:
         """Whether the text names the entity."""
