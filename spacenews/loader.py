@@ -266,8 +266,9 @@ def _database(path: Path, roots: list[Path], notices: list[str]) -> sqlite3.Conn
         try:
             return store.connect(path, roots)
         except store.StoreError as error:
-            store.set_aside(path)
-            notices.append(f"index {path} set aside and rebuilt: {error}")
+            store.set_aside(path, keep=not error.outdated)
+            done = "rebuilt" if error.outdated else "set aside and rebuilt"
+            notices.append(f"index {path} {done}: {error}")
             return store.connect(path, roots)
     except (OSError, store.StoreError) as error:
         reason = getattr(error, "strerror", None) or error

@@ -233,7 +233,13 @@ CREATE VIRTUAL TABLE IF NOT EXISTS text_words USING fts5(
 
 
 class StoreError(Exception):
-    """A database that cannot be used: the message says why."""
+    """A database that cannot be used: the message says why. One that is merely outdated
+    (written by another version) holds nothing worth looking at: it is removed, where a
+    damaged or foreign one is set aside (see set_aside)."""
+
+    def __init__(self, reason: str, *, outdated: bool = False) -> None:
+        super().__init__(reason)
+        self.outdated = outdated
 
 
 def cache_dir() -> Path:
@@ -456,19 +462,21 @@ def _check_contents(db: sqlite3.Connection, roots: list[Path]) -> None:
     except sqlite3.OperationalError:
         raise StoreError("it is not a spacenews index") from None
     if meta.get("fingerprint") != fingerprint():
-        raise StoreError("it was written by another version of spacenews")
+        raise StoreError("it was written by another version of spacenews", outdated=True)
     if meta.get("roots") != _roots_key(roots):
         raise StoreError("it belongs to another corpus")
 
 
-def set_aside(path: Path) -> Path:
+def set_aside(path: Path, keep: bool = True) -> None:
     """Move a database that cannot be used out of the way (beside it, as NAME.broken), so that
-    a new one takes its place; the user may look at it, and the next set-aside replaces it."""
-    broken = path.with_name(path.name + ".broken")
-    path.replace(broken)
+    a new one takes its place; the user may look at it, and the next set-aside replaces it.
+    Without keep, it is removed."""
+    if keep:
+        path.replace(path.with_name(path.name + ".broken"))
+    else:
+        path.unlink(missing_ok=True)
     for extra in ("-wal", "-shm"):
         Path(os.fspath(path) + extra).unlink(missing_ok=True)
-    return broken
 
 
 def clear(folder: Path | None = None) -> int:
