@@ -100,7 +100,7 @@ def load_corpus(
                 path, roots, folders, tables, fields, notices, workers, progress
             )
         if view is None:
-            private = _this_run_only(roots, count)
+            private = _this_run_only(roots, count, folders)
             view = _bring_up_to_date(private, folders, tables, fields, workers, progress)
         corpus = Corpus.of_view(view, tables)
         # Each problem names its file as the user can open it, unique across the roots.
@@ -195,12 +195,81 @@ def index_results(
     return Corpus.of_view(View(db), tables)
 
 
-def _this_run_only(roots: list[Path], files: int = 0) -> sqlite3.Connection:
+def _this_run_only(
+    roots: list[Path], files: int = 0, folders: list[Folder] | None = None
+) -> sqlite3.Connection:
     """A database for this run only: in memory, or for CACHE_MIN_FILES files and more in a
-    temporary file, so that a large corpus's index does not stand in memory whole."""
-    from spacenews.index.store import MEMORY, TEMPORARY, connect
+    temporary file, so that a large corpus's index does not stand in memory whole. For the
+    built-in seeds (walked as folders), a copy of their shipped index (see seeds_image)."""
+    from spacenews.index.store import MEMORY, SEEDS_IMAGE, TEMPORARY, connect, copy_of
 
+    if folders is not None and roots == [seeds_path()] and SEEDS_IMAGE.is_file():
+        db = copy_of(SEEDS_IMAGE)
+        if db is not None:
+            _adopt(db, folders)
+            return db
     return connect(MEMORY if files < CACHE_MIN_FILES else TEMPORARY, roots)
+
+
+SHIPPED = "shipped:"  # the meta keys of the seeds' image: each file's bytes, by this and its path
+
+
+def seeds_image() -> bytes:
+    """The image of the built-in seeds' index that their runs start from (store.SEEDS_IMAGE):
+    made as a run makes it, but that every file's mtime is 0 and no folder's state is
+    kept, so that a run parses every file it cannot adopt (see _adopt); with the bytes of
+    each file, in meta."""
+    from spacenews.index.codec import sql_text
+    from spacenews.index.store import MEMORY, connect, image_of, writing
+
+    roots = [seeds_path()]
+    folders = _walk(roots, [])
+    tables, fields, _ = _user_files(roots)
+    db = _bring_up_to_date(connect(MEMORY, roots), folders, tables, fields, 1, None).db
+    db.execute("COMMIT")  # the view's read transaction
+    files = [file for folder in folders for file, _ in folder.files()]
+    with writing(db):
+        db.execute("UPDATE files SET mtime_ns = 0")
+        db.execute("DELETE FROM folders")
+        db.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            [(SHIPPED + sql_text(file.relative), Path(file.path).read_bytes()) for file in files],
+        )
+    db.execute("VACUUM")
+    return image_of(db)
+
+
+def _adopt(db: sqlite3.Connection, folders: list[Folder]) -> None:
+    """Give each file of the seeds' image whose bytes are those it was made from the mtime
+    the walk found, and each folder whose every file is such, the state it found: refresh
+    then parses only the other files, and reads only the other folders."""
+    from spacenews.index.codec import sql_text
+    from spacenews.index.store import writing
+
+    query = "SELECT substr(key, ?), value FROM meta WHERE key >= ? AND key < ?"
+    shipped = dict(db.execute(query, (len(SHIPPED) + 1, SHIPPED, SHIPPED[:-1] + ";")))
+    with writing(db):
+        for folder in folders:
+            place = sql_text(folder.relative)
+            adopted, expected = 0, sum(path.rpartition("/")[0] == place for path in shipped)
+            for file, (size, mtime) in folder.files():
+                relative = sql_text(file.relative)
+                data = shipped.get(relative)
+                try:
+                    same = data is not None and read_bytes(file.path, size) == data
+                except (OSError, Unreadable):
+                    continue
+                if same:
+                    db.execute(
+                        "UPDATE files SET mtime_ns = ? WHERE root = ? AND path = ?",
+                        (mtime, file.root, relative),
+                    )
+                    adopted += 1
+            if adopted == len(folder.names) == expected:
+                db.execute(
+                    "INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?)",
+                    (folder.root, place, *folder.state()),
+                )
 
 
 def _bring_up_to_date(

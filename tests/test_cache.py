@@ -547,6 +547,83 @@ def test_the_index_in_memory_is_a_copy_of_what_the_schema_makes(
         assert len(_contents(made)[0]) > 30 and _contents(made)[1] == [("generation", "0")]
 
 
+def test_the_seeds_start_from_a_copy_of_their_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Their image is what indexing them makes (SPACENEWS_UPDATE_GOLDEN=1 writes it anew):
+    # a run copies it and parses nothing; every table is as a run that parses them makes it.
+    if os.environ.get("SPACENEWS_UPDATE_GOLDEN"):
+        store.SEEDS_IMAGE.write_bytes(loader.seeds_image())
+    parsed = _parsing(monkeypatch)
+    copied = load_corpus()
+    assert parsed == []
+    monkeypatch.setattr(store, "SEEDS_IMAGE", Path("no such image"))
+    made = load_corpus()
+    assert len(parsed) == 4
+    assert state(copied) == state(made)
+    assert copied.view is not None and made.view is not None
+    assert _tables(copied.view.db) == _tables(made.view.db)
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "remove", "rename", "subfolder"])
+def test_seeds_that_changed_are_parsed_again_over_the_copy(
+    change: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Seeds edited where they are installed: only the files not as shipped are parsed, and
+    # every answer is that of a run that parses them all.
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for seed in loader.seeds_path().iterdir():
+        (seeds / seed.name).write_bytes(seed.read_bytes())
+    monkeypatch.setattr(loader, "seeds_path", lambda: seeds)
+    page = seeds / "001_b02bc1e1bd4a287c.txt"
+    if change == "edit":  # the same size: only the bytes tell
+        page.write_text(page.read_text().replace("joint mission", "jOINT mission"))
+    elif change == "add":
+        (seeds / "004.md").write_text("### [2020-01-01](/news/2020/01/1/index.md)\n# Added.\n")
+    elif change == "remove":
+        page.unlink()
+    elif change == "rename":
+        page.rename(seeds / "005.txt")
+    else:
+        (seeds / "sub").mkdir()
+        page.rename(seeds / "sub" / page.name)
+    parsed = _parsing(monkeypatch)
+    copied = load_corpus()
+    told = {"edit": [page.name], "add": ["004.md"], "rename": ["005.txt"], "subfolder": [page.name]}
+    assert [Path(path).name for path in parsed] == told.get(change, [])
+    searches = [_searched(words) for words in ("mars", "joint mission", "added", "esa")]
+    monkeypatch.setattr(store, "SEEDS_IMAGE", Path("no such image"))
+    assert state(copied) == state(load_corpus())
+    assert searches == [_searched(words) for words in ("mars", "joint mission", "added", "esa")]
+
+
+def _searched(words: str) -> tuple[str, int]:
+    answer = CliRunner().invoke(app, ["search", words, "--json"])
+    return answer.stdout, answer.exit_code
+
+
+def _parsing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    parsed: list[str] = []
+    real = loader._parse_file
+    monkeypatch.setattr(
+        loader, "_parse_file", lambda file, *rest: parsed.append(file.path) or real(file, *rest)
+    )
+    return parsed
+
+
+def _tables(db: sqlite3.Connection) -> dict[str, list[Any]]:
+    """Every row of every table (the meta rows of the seeds' image aside), in a stable order."""
+    tables = db.execute(  # the full-text tables' by their own tables
+        "SELECT name FROM sqlite_master WHERE type = 'table'"
+        " AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name"
+    )
+    rows = {
+        name: sorted(db.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr)
+        for (name,) in tables.fetchall()
+    }
+    rows["meta"] = [row for row in rows["meta"] if not row[0].startswith(loader.SHIPPED)]
+    return rows
+
+
 def test_an_index_of_this_run_only_in_a_file_has_a_page_cache_to_be_made_in() -> None:
     # With SQLite's default (2 MiB), the pages of a large index are written out and read
     # back over and over while it is made.

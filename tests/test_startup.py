@@ -31,6 +31,11 @@ NOT_AT_START = [
     "encodings.utf_8_sig",  # files are decoded as UTF-8, a byte-order mark dropped by hand
     "spacenews.known",  # what a corpus knows of an entity: timeline --entity
     "spacenews.completion",  # when a shell asks for completions
+    # What indexing the seeds needs: a run starts from a copy of their index (loader._adopt).
+    "spacenews.parse.markup",
+    "spacenews.prose",
+    "spacenews.entities",
+    "spacenews.index.terms",
 ]
 
 
@@ -55,7 +60,7 @@ def test_the_seeds_timeline_does_without(imported: set[str], module: str) -> Non
 
 
 def test_what_it_imports_is_seen(imported: set[str]) -> None:
-    assert {"typer", "sqlite3", "spacenews.loader", "spacenews.parse.markup"} <= imported
+    assert {"typer", "sqlite3", "spacenews.loader", "spacenews.index.view"} <= imported
 
 
 COLLECTIONS = """

@@ -316,28 +316,49 @@ def connect(path: Path | str, roots: list[Path]) -> sqlite3.Connection:
 EMPTY_IMAGE = Path(__file__).resolve().parent.parent / "data" / "empty-index.sqlite.zlib"
 
 
+# The built-in seeds' index, as an image made the same way: a run of the seeds starts from a
+# copy of it, and parses only the seed files that are not those it was made from (see
+# loader.seeds_image). A test checks that it holds what indexing the seeds makes;
+# SPACENEWS_UPDATE_GOLDEN=1 writes it anew.
+SEEDS_IMAGE = EMPTY_IMAGE.with_name("seeds-index.sqlite.zlib")
+
+
 # Not in every build of SQLite (before 3.36, only when compiled in): then the tables are made.
 _CAN_COPY = hasattr(sqlite3.Connection, "deserialize")
 
 
 def _in_memory() -> sqlite3.Connection:
-    import zlib
-
-    db = sqlite3.connect(MEMORY, isolation_level=None)
-    if _CAN_COPY:
-        db.deserialize(zlib.decompress(EMPTY_IMAGE.read_bytes()))
-    else:
+    db = copy_of(EMPTY_IMAGE)
+    if db is None:
+        db = sqlite3.connect(MEMORY, isolation_level=None)
         _create(db, [], kept=False)
     return db
 
 
-def empty_image() -> bytes:
-    """The image of the database _create makes for this run only (see EMPTY_IMAGE)."""
+def copy_of(image: Path) -> sqlite3.Connection | None:
+    """A database of this run only, in memory, copied from an image; None when SQLite
+    cannot copy one."""
     import zlib
 
+    if not _CAN_COPY:
+        return None
+    db = sqlite3.connect(MEMORY, isolation_level=None)
+    db.deserialize(zlib.decompress(image.read_bytes()))
+    return db
+
+
+def image_of(db: sqlite3.Connection) -> bytes:
+    """The image of a database (see EMPTY_IMAGE): its pages, compressed."""
+    import zlib
+
+    return zlib.compress(db.serialize(), 9)
+
+
+def empty_image() -> bytes:
+    """The image of the database _create makes for this run only (see EMPTY_IMAGE)."""
     with closing(sqlite3.connect(MEMORY, isolation_level=None)) as db:
         _create(db, [], kept=False)
-        return zlib.compress(db.serialize(), 9)
+        return image_of(db)
 
 
 def file_of(db: sqlite3.Connection) -> str | None:
