@@ -216,26 +216,25 @@ SHIPPED = "shipped:"  # the meta keys of the seeds' image: each file's bytes, by
 
 def seeds_image() -> bytes:
     """The image of the built-in seeds' index that their runs start from (store.SEEDS_IMAGE):
-    made as a run makes it, but that every file's mtime is 0 and no folder's state is
-    kept, so that a run parses every file it cannot adopt (see _adopt); with the bytes of
-    each file, in meta."""
+    made as a run makes it (from the schema), but that no file's size nor folder's state is
+    one a walk finds, so that a run parses every file it does not adopt and forgets every
+    folder it does not walk (see _adopt); with the bytes of each file, in meta."""
     from spacenews.index.codec import sql_text
-    from spacenews.index.store import MEMORY, connect, image_of, writing
+    from spacenews.index.store import TEMPORARY, connect, image_of, writing
 
     roots = [seeds_path()]
     folders = _walk(roots, [])
     tables, fields, _ = _user_files(roots)
-    db = _bring_up_to_date(connect(MEMORY, roots), folders, tables, fields, 1, None).db
+    db = _bring_up_to_date(connect(TEMPORARY, roots), folders, tables, fields, 1, None).db
     db.execute("COMMIT")  # the view's read transaction
     files = [file for folder in folders for file, _ in folder.files()]
     with writing(db):
-        db.execute("UPDATE files SET mtime_ns = 0")
-        db.execute("DELETE FROM folders")
+        db.execute("UPDATE files SET size = -2, mtime_ns = 0")  # as settle marks them
+        db.execute("UPDATE folders SET keys = x''")
         db.executemany(
             "INSERT INTO meta VALUES (?, ?)",
             [(SHIPPED + sql_text(file.relative), Path(file.path).read_bytes()) for file in files],
         )
-    db.execute("VACUUM")
     return image_of(db)
 
 
@@ -256,13 +255,14 @@ def _adopt(db: sqlite3.Connection, folders: list[Folder]) -> None:
                 relative = sql_text(file.relative)
                 data = shipped.get(relative)
                 try:
-                    same = data is not None and read_bytes(file.path, size) == data
+                    same = data is not None and len(data) == size
+                    same = same and read_bytes(file.path, size) == data
                 except (OSError, Unreadable):
                     continue
                 if same:
                     db.execute(
-                        "UPDATE files SET mtime_ns = ? WHERE root = ? AND path = ?",
-                        (mtime, file.root, relative),
+                        "UPDATE files SET size = ?, mtime_ns = ? WHERE root = ? AND path = ?",
+                        (size, mtime, file.root, relative),
                     )
                     adopted += 1
             if adopted == len(folder.names) == expected:

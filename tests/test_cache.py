@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from spacenews import loader
+from spacenews import loader, walk
 from spacenews.cli import app
 from spacenews.index import fresh, store
 from spacenews.index.store import database_file
@@ -563,7 +563,9 @@ def test_the_seeds_start_from_a_copy_of_their_index(monkeypatch: pytest.MonkeyPa
     assert _tables(copied.view.db) == _tables(made.view.db)
 
 
-@pytest.mark.parametrize("change", ["edit", "add", "remove", "rename", "subfolder"])
+@pytest.mark.parametrize(
+    "change", ["edit", "edit at mtime 0", "add", "remove", "rename", "subfolder", "unlisted"]
+)
 def test_seeds_that_changed_are_parsed_again_over_the_copy(
     change: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -575,25 +577,37 @@ def test_seeds_that_changed_are_parsed_again_over_the_copy(
         (seeds / seed.name).write_bytes(seed.read_bytes())
     monkeypatch.setattr(loader, "seeds_path", lambda: seeds)
     page = seeds / "001_b02bc1e1bd4a287c.txt"
-    if change == "edit":  # the same size: only the bytes tell
+    if change.startswith("edit"):  # the same size: only the bytes tell
         page.write_text(page.read_text().replace("joint mission", "jOINT mission"))
+        if change.endswith("0"):  # as a file from an archive may have it
+            os.utime(page, ns=(0, 0))
     elif change == "add":
         (seeds / "004.md").write_text("### [2020-01-01](/news/2020/01/1/index.md)\n# Added.\n")
     elif change == "remove":
         page.unlink()
     elif change == "rename":
         page.rename(seeds / "005.txt")
-    else:
+    elif change == "subfolder":
         (seeds / "sub").mkdir()
         page.rename(seeds / "sub" / page.name)
+    else:  # the folder cannot be listed: none of its files is there
+        real = walk._scan
+        monkeypatch.setattr(
+            walk, "_scan", lambda *a: _unlisted() if a[0] == str(seeds) else real(*a)
+        )
     parsed = _parsing(monkeypatch)
     copied = load_corpus()
-    told = {"edit": [page.name], "add": ["004.md"], "rename": ["005.txt"], "subfolder": [page.name]}
+    told = {"add": ["004.md"], "rename": ["005.txt"], "subfolder": [page.name]}
+    told = told | {"edit": [page.name], "edit at mtime 0": [page.name]}
     assert [Path(path).name for path in parsed] == told.get(change, [])
     searches = [_searched(words) for words in ("mars", "joint mission", "added", "esa")]
     monkeypatch.setattr(store, "SEEDS_IMAGE", Path("no such image"))
     assert state(copied) == state(load_corpus())
     assert searches == [_searched(words) for words in ("mars", "joint mission", "added", "esa")]
+
+
+def _unlisted() -> Any:
+    raise PermissionError(13, "Permission denied")
 
 
 def _searched(words: str) -> tuple[str, int]:
