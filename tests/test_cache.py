@@ -146,6 +146,13 @@ def _foreign(path: Path) -> None:
         db.execute("CREATE TABLE notes(text)")
 
 
+def _foreign_with_meta(path: Path) -> None:  # as a browser's history is: not removed
+    path.unlink()
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)")
+        db.execute("INSERT INTO meta VALUES ('version', '1')")
+
+
 def _other_version(path: Path) -> None:
     with sqlite3.connect(path) as db:
         db.execute("UPDATE meta SET value = 'older' WHERE key = 'fingerprint'")
@@ -163,10 +170,19 @@ def _checkpointed(path: Path) -> None:
         (lambda path: path.write_bytes(b"\x00" * path.stat().st_size), "not a database"),
         (lambda path: path.write_bytes(path.read_bytes()[: path.stat().st_size // 2]), "it is"),
         (_foreign, "not a spacenews index"),
+        (_foreign_with_meta, "not a spacenews index"),
         (_other_version, "another version"),
         (lambda path: path.chmod(0o666), "others may write to it"),
     ],
-    ids=["garbage", "zeroed", "truncated", "foreign", "old version", "writable by others"],
+    ids=[
+        "garbage",
+        "zeroed",
+        "truncated",
+        "foreign",
+        "foreign with meta",
+        "old version",
+        "writable by others",
+    ],
 )
 def test_a_bad_database_is_set_aside_and_rebuilt(
     corpus_dir: Path, spoil: Any, reason: str, reads: list[str]

@@ -482,7 +482,9 @@ def _check_contents(db: sqlite3.Connection, roots: list[Path]) -> None:
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
     except sqlite3.OperationalError:
         raise StoreError("it is not a spacenews index") from None
-    if meta.get("fingerprint") != fingerprint():
+    if "fingerprint" not in meta:
+        raise StoreError("it is not a spacenews index")
+    if meta["fingerprint"] != fingerprint():
         raise StoreError("it was written by another version of spacenews", outdated=True)
     if meta.get("roots") != _roots_key(roots):
         raise StoreError("it belongs to another corpus")
