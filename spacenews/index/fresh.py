@@ -216,34 +216,31 @@ class _Carried:
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
-        self._kept: dict[str, bytes] = dict(
-            db.execute(
-                "SELECT name, value FROM kept WHERE name IN ('units', 'order') AND key = ?",
-                (kept_key(db.execute(GENERATION).fetchone()),),
-            )
-        )
-        if "units" in self._kept:  # gone with the transaction, if it is rolled back
+        self._key = kept_key(db.execute(GENERATION).fetchone())
+        query = "SELECT value FROM kept WHERE name = 'units' AND key = ?"
+        self._units = db.execute(query, (self._key,)).fetchone()
+        if self._units is not None:  # gone with the transaction, if it is rolled back
             for statement in _NOTING:
                 db.execute(statement)
 
     def carry(self, changed_events: bool) -> None:
         """Keep the values for the generation now, before the transaction ends."""
-        db, carried = self._db, []
+        db = self._db
         key = kept_key(db.execute(GENERATION).fetchone())
-        if "order" in self._kept and not changed_events:
-            carried.append(("order", key, self._kept["order"]))
-        if "units" in self._kept:
-            words = array("q", self._kept["units"])
+        if not changed_events:
+            query = "UPDATE kept SET key = ? WHERE name = 'order' AND key = ?"
+            db.execute(query, (key, self._key))
+        if self._units is not None:
+            words = array("q", self._units[0])
             for ident, count in db.execute(
                 "SELECT t.id, coalesce(u.words, -1) FROM temp.units_touched t"
                 " LEFT JOIN units u ON u.id = t.id"
             ):
                 words.extend([-1] * (ident + 1 - len(words)))
                 words[ident] = count
-            carried.append(("units", key, words.tobytes()))
+            db.execute("INSERT OR REPLACE INTO kept VALUES ('units', ?, ?)", (key, words.tobytes()))
             for statement in _UNNOTING:
                 db.execute(statement)
-        db.executemany("INSERT OR REPLACE INTO kept VALUES (?, ?, ?)", carried)
 
 
 _NOTING = [
