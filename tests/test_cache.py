@@ -207,6 +207,34 @@ def test_a_bad_database_is_set_aside_and_rebuilt(
     assert load_corpus([corpus_dir], cache=True).notices == ()  # rebuilt, usable again
 
 
+@pytest.mark.parametrize("name", ["order", "units", "names", "entities"])
+@pytest.mark.parametrize("value", [b"\x01\x02", "{", "[1,2,33]"], ids=["bytes", "text", "json"])
+def test_a_kept_value_that_cannot_be_read_is_derived_again(
+    corpus_dir: Path, name: str, value: bytes | str
+) -> None:
+    # What commands keep for the next run is derived again when its row holds something it
+    # cannot be (edited by hand, say, in Datasette), then kept anew, also by a write.
+    runner = CliRunner()
+    commands = [["search", "mission", "-n", "3"], ["entities", "-n", "5"], ["related", "NASA"]]
+    commands += [["timeline", "-n", "5"]]
+    for command in commands:  # keeps every value
+        runner.invoke(app, ["--corpus", str(corpus_dir), *command])
+    path = database_file([corpus_dir])
+    with closing(sqlite3.connect(path)) as db, db:
+        assert db.execute("UPDATE kept SET value = ? WHERE name = ?", (value, name)).rowcount
+    page = corpus_dir / "001_b02bc1e1bd4a287c.txt"
+    for change in [False, True]:
+        if change:
+            page.write_text(page.read_text().replace("joint mission", "shared mission"))
+        for command in commands:
+            base = ["--corpus", str(corpus_dir), *command, "--json"]
+            cached, plain = runner.invoke(app, base), runner.invoke(app, [*base, "--no-cache"])
+            assert (cached.exit_code, cached.stdout) == (0, plain.stdout)
+    with closing(sqlite3.connect(path)) as db:
+        (kept,) = db.execute("SELECT value FROM kept WHERE name = ?", (name,)).fetchone()
+    assert isinstance(kept, bytes) and kept != value
+
+
 def test_a_database_damaged_inside_fails_in_one_line(corpus_dir: Path, private_cache: Path) -> None:
     load_corpus([corpus_dir], cache=True)
     path = database_file([corpus_dir])

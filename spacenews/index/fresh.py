@@ -4,7 +4,6 @@ of the files that changed, appeared or vanished, merging again only the events t
 from __future__ import annotations
 
 import sqlite3
-from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import groupby, repeat
 from operator import itemgetter
@@ -23,7 +22,7 @@ from spacenews.index.codec import (
     unpack,
     unpacker,
 )
-from spacenews.index.store import GENERATION, empty_log, kept_key, roomy, writing
+from spacenews.index.store import GENERATION, empty_log, integers, kept_key, roomy, writing
 from spacenews.index.titles import retitle
 from spacenews.jsonbytes import encoder
 from spacenews.links import mark_translations, merge_key
@@ -218,7 +217,8 @@ class _Carried:
         self._db = db
         self._key = kept_key(db.execute(GENERATION).fetchone())
         query = "SELECT value FROM kept WHERE name = 'units' AND key = ?"
-        self._units = db.execute(query, (self._key,)).fetchone()
+        row = db.execute(query, (self._key,)).fetchone()
+        self._units = None if row is None else integers(row[0])
         if self._units is not None:  # gone with the transaction, if it is rolled back
             for statement in _NOTING:
                 db.execute(statement)
@@ -231,7 +231,7 @@ class _Carried:
             query = "UPDATE kept SET key = ? WHERE name = 'order' AND key = ?"
             db.execute(query, (key, self._key))
         if self._units is not None:
-            words = array("q", self._units[0])
+            words = self._units
             for ident, count in db.execute(
                 "SELECT t.id, coalesce(u.words, -1) FROM temp.units_touched t"
                 " LEFT JOIN units u ON u.id = t.id"

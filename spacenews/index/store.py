@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from array import array
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from pathlib import Path
@@ -367,6 +368,12 @@ def file_of(db: sqlite3.Connection) -> str | None:
     _in_memory) "x": a name to open, in the current folder, is never a kept database's."""
     path = str(db.execute("PRAGMA database_list").fetchone()[2])
     return path if Path(path).is_absolute() else None
+
+
+def integers(value: object) -> array[int] | None:
+    """A kept value of integers (see View.keep); None when it cannot be one (a row edited by
+    hand): what is kept is derived again when it cannot be read."""
+    return array("q", value) if isinstance(value, bytes) and len(value) % 8 == 0 else None
 
 
 def kept_key(generation: tuple[str], key: str = "") -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
 from datetime import date
 from itertools import groupby
 from typing import TYPE_CHECKING, overload
@@ -17,7 +18,7 @@ from spacenews.index.codec import (
     unpack,
 )
 from spacenews.index.finding import document_rows, event_texts
-from spacenews.index.store import GENERATION, file_of, kept_key
+from spacenews.index.store import GENERATION, file_of, integers, kept_key
 from spacenews.model import Document, Event, EventText, Mention, Problem, translated
 
 if TYPE_CHECKING:
@@ -66,9 +67,8 @@ class View:
             row = db.execute(
                 "SELECT value FROM kept WHERE name = 'order' AND key = ?", (key,)
             ).fetchone()
-            if row is not None:
-                both = array("q")
-                both.frombytes(row[0])
+            both = None if row is None else integers(row[0])
+            if both is not None and len(both) % 2 == 0:
                 half = len(both) // 2
                 return generation, (both[:half].tolist(), both[half:].tolist())
             order = self._read_order()
@@ -101,11 +101,11 @@ class View:
         has): kept for the next run, as one row read at once."""
         from array import array
 
-        words = array("q")
         kept = self.kept("units")
-        if kept is not None:
-            words.frombytes(kept)
+        words = None if kept is None else integers(kept)
+        if words is not None:
             return words.tolist()
+        words = array("q")
         rows = self.db.execute("SELECT id, words FROM units").fetchall()
         found = [-1] * (max((ident for ident, _ in rows), default=0) + 1)
         for ident, count in rows:
@@ -121,7 +121,7 @@ class View:
             "SELECT value FROM kept WHERE name = ? AND key = ?",
             (name, kept_key(self._generation, key)),
         ).fetchone()
-        return None if row is None else bytes(row[0])
+        return row[0] if row is not None and isinstance(row[0], bytes) else None
 
     def keep(self, values: dict[str, tuple[str, bytes]]) -> None:
         """Keep values derived from the database for the next run, by name, each with the
@@ -269,9 +269,10 @@ class View:
 
         key = gazetteer.key()
         totals = self.kept("entities", key)
-        if totals is not None:  # counted by an earlier run, for this gazetteer
-            events_of, documents_of = json.loads(totals)
-            return events_of, Counter(documents_of)
+        with suppress(ValueError, TypeError):  # else derived again (see store.integers)
+            if totals is not None:  # counted by an earlier run, for this gazetteer
+                events_of, documents_of = json.loads(totals)
+                return dict(events_of), Counter(documents_of)
         kept = self.db.execute("SELECT value FROM meta WHERE key = 'found'").fetchone() == (key,)
         new_event = "NOT EXISTS (SELECT 1 FROM event_entities f WHERE f.event = e.id)"
         new_event = new_event if kept else "1"
@@ -374,9 +375,10 @@ class View:
         from spacenews.corpus import Names
 
         kept = self.kept("names")
-        if kept is not None:
-            every, pairs = json.loads(kept)
-            return Names(every, [(name, short) for name, short in pairs])
+        with suppress(ValueError, TypeError):  # else derived again (see store.integers)
+            if kept is not None:
+                every, pairs = json.loads(kept)
+                return Names(list(every), [(name, short) for name, short in pairs])
         found = names(self.db)
         self.keep({"names": ("", json.dumps(found).encode())})
         return found
