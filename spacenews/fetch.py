@@ -99,7 +99,7 @@ def fetch(url: str, folder: Path, *, timeout: float = TIMEOUT, limit: int | None
     """Fetch one URL and save the response in the folder when it is news and new."""
     import hashlib
 
-    from spacenews.loader import MAX_FILE_BYTES
+    from spacenews.reading import MAX_FILE_BYTES
 
     check_url(url)
     state = _read_state(folder)
@@ -182,8 +182,8 @@ def _said(reason: object) -> str:
 def _news(data: bytes, url: str) -> tuple[str, int, int]:
     """The format of a response that is news, and how many events and documents it holds;
     FetchError when it is none."""
-    from spacenews.loader import decode_bytes
     from spacenews.parse import handler_for
+    from spacenews.reading import decode_bytes
 
     if b"\0" in data:
         raise FetchError(f"{url}: the response is binary, not a feed")

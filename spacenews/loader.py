@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gc
 import os
-import stat
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
@@ -14,14 +13,12 @@ from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from spacenews import reading
 from spacenews.corpus import Corpus, CorpusError, Progress
 from spacenews.index.fresh import FileRows, file_rows, refresh, settle
 from spacenews.model import Problem
-from spacenews.parse import Parsed, parse_text, reads_long_lines
 from spacenews.walk import NO_KEY, USER_FILE, Folder, SourceFile, walk_folders
 
-MAX_FILE_BYTES = 16 * 1024 * 1024  # larger files are skipped with a warning
-MAX_LINE_CHARS = 100_000  # longer lines are cut, with a warning
 PARALLEL_MIN_FILES = 2000  # below this, starting worker processes costs more than it saves
 CACHE_MIN_FILES = 50  # below this, an index in memory is made quicker than a cache is read
 ENV_NO_CACHE = "SPACENEWS_NO_CACHE"  # set (not to 0, false or no): no cache unless asked for
@@ -36,6 +33,7 @@ if TYPE_CHECKING:
 
     from spacenews.entities import AliasTable
     from spacenews.index.view import View
+    from spacenews.parse import Parsed
     from spacenews.parse.fields import Fields
 
 
@@ -233,7 +231,13 @@ def seeds_image() -> bytes:
         db.execute("UPDATE folders SET keys = x''")
         db.executemany(
             "INSERT INTO meta VALUES (?, ?)",
-            [(SHIPPED + sql_text(file.relative), Path(file.path).read_bytes()) for file in files],
+            [
+                (
+                    SHIPPED + sql_text(file.relative),
+                    reading.read_bytes(file.path, reading.MAX_FILE_BYTES),
+                )
+                for file in files
+            ],
         )
     return image_of(db)
 
@@ -256,8 +260,8 @@ def _adopt(db: sqlite3.Connection, folders: list[Folder]) -> None:
                 data = shipped.get(relative)
                 try:
                     same = data is not None and len(data) == size
-                    same = same and read_bytes(file.path, size) == data
-                except (OSError, Unreadable):
+                    same = same and reading.read_bytes(file.path, size) == data
+                except (OSError, reading.Unreadable):
                     continue
                 if same:
                     db.execute(
@@ -369,105 +373,6 @@ def _located(root: Path, problem: Problem) -> Problem:
     return problem._replace(path=str(path.relative_to(here) if path.is_relative_to(here) else path))
 
 
-def _parse_file(file: SourceFile, fields: Fields | None = None) -> Parsed:
-    """Read and parse one file of the walk (front matter with its root's fields): the
-    loader's single way to do it."""
-    path, relative = file.path, file.relative
-    try:
-        text, problems = _read_text(path, relative)
-    except OSError as error:
-        reason = f"cannot read: {error.strerror or error}"
-        return Parsed(problems=[Problem(relative, 0, reason, skipped=True)])
-    if text is None:
-        return Parsed(problems=problems)
-    try:
-        parsed = parse_text(text, relative, fields)
-    except Exception as error:  # noqa: BLE001 - one broken file must not hide the others
-        reason = f"could not be parsed ({type(error).__name__})"
-        return Parsed(problems=[*problems, Problem(relative, 0, reason, skipped=True)])
-    parsed.problems[:0] = problems
-    return parsed
-
-
-class Unreadable(Exception):
-    """A path that is not a file the loader reads: the message says why."""
-
-
-# Non-blocking, so that opening a FIFO does not wait for a writer; binary, on Windows.
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-
-
-def read_bytes(path: str, limit: int) -> bytes:
-    """The bytes of a regular file of at most limit bytes: the loader's only way to read one.
-
-    One open, one fstat and one read of the size fstat gave: a buffered read of up to limit
-    bytes sets the whole limit aside for every file, and costs far more.
-    """
-    fd = os.open(path, _OPEN_FLAGS)
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
-            raise Unreadable("not a regular file")
-        if info.st_size > limit:
-            raise Unreadable(f"larger than {limit // 2**20} MiB ({info.st_size} bytes)")
-        data = os.read(fd, info.st_size + 1)
-        while len(data) != info.st_size and len(data) <= limit:  # it changed since the fstat
-            more = os.read(fd, limit + 1 - len(data))
-            if not more:
-                break
-            data += more
-    finally:
-        os.close(fd)
-    if len(data) > limit:
-        raise Unreadable(f"larger than {limit // 2**20} MiB (it grew while read)")
-    return data
-
-
-def _read_text(path: str, relative: str) -> tuple[str | None, list[Problem]]:
-    try:
-        data = read_bytes(path, MAX_FILE_BYTES)
-    except Unreadable as error:
-        return None, [Problem(relative, 0, str(error), skipped=True)]
-    if b"\0" in data:
-        return None, [Problem(relative, 0, "binary file (it holds NUL bytes)", skipped=True)]
-    text, warning = decode_bytes(data)
-    problems = [Problem(relative, 0, warning)] if warning else []
-    if not text or text.isspace():
-        return None, [*problems, Problem(relative, 0, "empty file", skipped=True)]
-    if len(text) > MAX_LINE_CHARS and not reads_long_lines(text):
-        text, cut = _cut_long_lines(text)
-        if cut:
-            reason = f"{cut} lines longer than {MAX_LINE_CHARS} characters were cut"
-            problems.append(Problem(relative, 0, reason))
-    return text, problems
-
-
-def _cut_long_lines(text: str) -> tuple[str, int]:
-    lines = text.split("\n")
-    cut = sum(len(line) > MAX_LINE_CHARS for line in lines)
-    if cut:
-        text = "\n".join(line[:MAX_LINE_CHARS] for line in lines)
-    return text, cut
-
-
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Text with normalised line ends, and a warning when the bytes were not clean UTF-8."""
-    warning = ""
-    try:
-        # What "utf-8-sig" does, without importing its codec (a start pays for each one).
-        text = data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError:
-        text = data.decode("utf-8", errors="replace")
-        if any(char > "\x7f" and char != "\ufffd" for char in text):
-            warning = "invalid UTF-8 bytes replaced"
-        else:  # no valid multi-byte sequence at all: a legacy single-byte encoding
-            text = data.decode("cp1252", errors="replace")
-            warning = "not UTF-8: read as Windows-1252"
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text, warning
-
-
 def _parse_rows(
     files: list[SourceFile],
     fields: list[Fields],
@@ -483,7 +388,7 @@ def _parse_rows(
     pool = processes.start(len(files))
     if pool is None:
         for done, file in enumerate(files, 1):
-            yield file_rows(_parse_file(file, fields[file.root]), pack)
+            yield file_rows(reading.parse_file(file, fields[file.root]), pack)
             _tell(progress, PARSING, done, len(files))
         return
     jobs = [files[start : start + CHUNK_FILES] for start in range(0, len(files), CHUNK_FILES)]
@@ -544,7 +449,7 @@ def _parse_chunk(files: list[SourceFile], fields: list[Fields], count: int) -> l
 
     gc.disable()
     pack = packer(count)
-    return [file_rows(_parse_file(file, fields[file.root]), pack) for file in files]
+    return [file_rows(reading.parse_file(file, fields[file.root]), pack) for file in files]
 
 
 def _tell(progress: Progress | None, what: str, done: int, total: int) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from spacenews import loader, walk
+from spacenews import loader, reading, walk
 from spacenews.cli import app
 from spacenews.index import fresh, store
 from spacenews.index.store import database_file
@@ -34,13 +34,13 @@ FILES = CACHE_MIN_FILES + 34  # the files of corpus_dir
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files the loader reads, in order."""
     seen: list[str] = []
-    real = loader.read_bytes
+    real = reading.read_bytes
 
     def counting(path: str, limit: int) -> bytes:
         seen.append(Path(path).name)
         return real(path, limit)
 
-    monkeypatch.setattr(loader, "read_bytes", counting)
+    monkeypatch.setattr(reading, "read_bytes", counting)
     return seen
 
 
@@ -661,9 +661,9 @@ def _searched(words: str) -> tuple[str, int]:
 
 def _parsing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
-    real = loader._parse_file
+    real = reading.parse_file
     monkeypatch.setattr(
-        loader, "_parse_file", lambda file, *rest: parsed.append(file.path) or real(file, *rest)
+        reading, "parse_file", lambda file, *rest: parsed.append(file.path) or real(file, *rest)
     )
     return parsed
 

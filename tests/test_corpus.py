@@ -20,12 +20,13 @@ from hypothesis import strategies as st
 from spacenews.corpus import Corpus, CorpusError, event_parts, merge
 from spacenews.links import translation
 from spacenews.listing import events
-from spacenews.loader import Unreadable, index_results, load_corpus, read_bytes
-from spacenews.loader import decode_bytes as decode
+from spacenews.loader import index_results, load_corpus
 from spacenews.model import Event, EventRecord, Problem, Related, Source, Translation
 from spacenews.parse import Parsed
 from spacenews.prose import language
 from spacenews.query import Query
+from spacenews.reading import Unreadable, read_bytes
+from spacenews.reading import decode_bytes as decode
 from spacenews.text import fold
 from spacenews.walk import walk_files
 

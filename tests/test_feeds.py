@@ -15,12 +15,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from spacenews.loader import decode_bytes, load_corpus
+from spacenews.loader import load_corpus
 from spacenews.model import Problem, Source
 from spacenews.parse import handlers, parse_text
 from spacenews.parse.items import utc_day
 from spacenews.parse.markup import html_text
 from spacenews.parse.plaintext import TITLE_CHARS
+from spacenews.reading import decode_bytes
 
 from .conftest import FIXTURES, run_json
 

@@ -22,10 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from spacenews import loader
+from spacenews import loader, reading
 from spacenews.cli import app
-from spacenews.loader import MAX_FILE_BYTES, load_corpus
+from spacenews.loader import load_corpus
 from spacenews.parse.eventpage import MAX_LINKS
+from spacenews.reading import MAX_FILE_BYTES
 
 from .conftest import FIXTURES
 
@@ -88,14 +89,14 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.fixture(autouse=True)
 def unreadable_even_for_root(monkeypatch: pytest.MonkeyPatch) -> None:
     """chmod 0 does not stop root: make the read fail as it would for anyone else."""
-    real = loader.read_bytes
+    real = reading.read_bytes
 
     def guarded(path: str, limit: int) -> bytes:
         if path.endswith("unreadable.txt"):
             raise PermissionError(13, "Permission denied")
         return real(path, limit)
 
-    monkeypatch.setattr(loader, "read_bytes", guarded)
+    monkeypatch.setattr(reading, "read_bytes", guarded)
 
 
 def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
@@ -266,5 +267,6 @@ def test_any_mix_of_real_lines_as_bytes(tmp_path: Path, parts: list[str]) -> Non
 
 def test_loader_reads_files_in_one_place() -> None:
     # The tests above fail reads through read_bytes: the loader must have no other reader.
-    source = Path(loader.__file__).read_text()
+    source = Path(reading.__file__).read_text()
     assert source.count("open(") == 1 and "def read_bytes(" in source
+    assert "open(" not in Path(loader.__file__).read_text()

@@ -32,7 +32,7 @@ LAYERS = [
     ("text", "model", "dates", "jsonbytes", "schema"),  # the types and rules everyone shares
     ("walk",),
     ("prose", "entities", "links", "parse"),
-    ("corpus", "loader", "index", "fetch"),
+    ("corpus", "reading", "loader", "index", "fetch"),
     ("query", "listing", "search", "known"),
     ("render",),
     ("cli", "options", "usage", "terminal", "completion", "__main__"),

@@ -25,7 +25,6 @@ from spacenews.index.codec import (
     record_row,
     unpack,
 )
-from spacenews.loader import decode_bytes as decode
 from spacenews.model import Document, EventRecord
 from spacenews.parse import (
     Parsed,
@@ -36,6 +35,7 @@ from spacenews.parse import (
     parse_text,
     plaintext,
 )
+from spacenews.reading import decode_bytes as decode
 from spacenews.text import clean_inline, fold
 
 from .conftest import FIXTURES

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from spacenews import loader
+from spacenews import loader, reading
 from spacenews.cli import app
 from spacenews.corpus import Corpus
 from spacenews.index import fresh
@@ -74,10 +74,10 @@ def test_a_refreshed_index_answers_as_one_made_afresh(
             for changes in rounds:
                 _change(sorted(folder.rglob("*.txt")), changes)
                 read: list[str] = []
-                real = loader.read_bytes
-                patch.setattr(loader, "read_bytes", _counting(read, real))
+                real = reading.read_bytes
+                patch.setattr(reading, "read_bytes", _counting(read, real))
                 corpus = load_corpus([folder], cache=True)
-                patch.setattr(loader, "read_bytes", real)
+                patch.setattr(reading, "read_bytes", real)
                 assert len(read) <= sum(kind != "delete" for kind, _, _ in changes)
                 assert state(corpus) == state(load_corpus([folder]))
                 _assert_kept_as_derived(corpus)
@@ -352,7 +352,7 @@ def test_a_run_that_wrote_meanwhile_leaves_no_row_of_a_file_gone(tmp_path: Path)
     load_corpus([folder], db=path)
 
     def rows(todo: list[Any]) -> list[fresh.FileRows]:
-        return [fresh.file_rows(loader._parse_file(file)) for file in todo]
+        return [fresh.file_rows(reading.parse_file(file)) for file in todo]
 
     (folder / "x.md").write_text(page.format(day=3))
     os.utime(folder / "x.md", ns=(10**18, 10**18))

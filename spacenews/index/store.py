@@ -48,6 +48,7 @@ _MODULES = (
     "parse/markup.py",
     "parse/htmltext.py",
     "links.py",
+    "reading.py",  # how a file's bytes become its text
     "search.py",  # what search holds of each event and document
     "data/entities.json",  # the shipped table, read as JSON; its [sites] name launch sites
     "jsonbytes.py",

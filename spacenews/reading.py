@@ -1,0 +1,118 @@
+"""Reading a file of the corpus safely: a regular file of bounded size, decoded as UTF-8
+(else read as Windows-1252, with a warning), its overlong lines cut, then parsed; whatever
+goes wrong is a problem of that file, never an error of the load."""
+
+from __future__ import annotations
+
+import os
+import stat
+from typing import TYPE_CHECKING
+
+from spacenews.model import Problem
+from spacenews.parse import Parsed, parse_text, reads_long_lines
+
+if TYPE_CHECKING:
+    from spacenews.parse.fields import Fields
+    from spacenews.walk import SourceFile
+
+MAX_FILE_BYTES = 16 * 1024 * 1024  # larger files are skipped with a warning
+MAX_LINE_CHARS = 100_000  # longer lines are cut, with a warning
+
+
+def parse_file(file: SourceFile, fields: Fields | None = None) -> Parsed:
+    """Read and parse one file of the walk (front matter with its root's fields): the
+    loader's single way to do it."""
+    path, relative = file.path, file.relative
+    try:
+        text, problems = _read_text(path, relative)
+    except OSError as error:
+        reason = f"cannot read: {error.strerror or error}"
+        return Parsed(problems=[Problem(relative, 0, reason, skipped=True)])
+    if text is None:
+        return Parsed(problems=problems)
+    try:
+        parsed = parse_text(text, relative, fields)
+    except Exception as error:  # noqa: BLE001 - one broken file must not hide the others
+        reason = f"could not be parsed ({type(error).__name__})"
+        return Parsed(problems=[*problems, Problem(relative, 0, reason, skipped=True)])
+    parsed.problems[:0] = problems
+    return parsed
+
+
+class Unreadable(Exception):
+    """A path that is not a file the loader reads: the message says why."""
+
+
+# Non-blocking, so that opening a FIFO does not wait for a writer; binary, on Windows.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def read_bytes(path: str, limit: int) -> bytes:
+    """The bytes of a regular file of at most limit bytes: the loader's only way to read one.
+
+    One open, one fstat and one read of the size fstat gave: a buffered read of up to limit
+    bytes sets the whole limit aside for every file, and costs far more.
+    """
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            raise Unreadable("not a regular file")
+        if info.st_size > limit:
+            raise Unreadable(f"larger than {limit // 2**20} MiB ({info.st_size} bytes)")
+        data = os.read(fd, info.st_size + 1)
+        while len(data) != info.st_size and len(data) <= limit:  # it changed since the fstat
+            more = os.read(fd, limit + 1 - len(data))
+            if not more:
+                break
+            data += more
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise Unreadable(f"larger than {limit // 2**20} MiB (it grew while read)")
+    return data
+
+
+def _read_text(path: str, relative: str) -> tuple[str | None, list[Problem]]:
+    try:
+        data = read_bytes(path, MAX_FILE_BYTES)
+    except Unreadable as error:
+        return None, [Problem(relative, 0, str(error), skipped=True)]
+    if b"\0" in data:
+        return None, [Problem(relative, 0, "binary file (it holds NUL bytes)", skipped=True)]
+    text, warning = decode_bytes(data)
+    problems = [Problem(relative, 0, warning)] if warning else []
+    if not text or text.isspace():
+        return None, [*problems, Problem(relative, 0, "empty file", skipped=True)]
+    if len(text) > MAX_LINE_CHARS and not reads_long_lines(text):
+        text, cut = _cut_long_lines(text)
+        if cut:
+            reason = f"{cut} lines longer than {MAX_LINE_CHARS} characters were cut"
+            problems.append(Problem(relative, 0, reason))
+    return text, problems
+
+
+def _cut_long_lines(text: str) -> tuple[str, int]:
+    lines = text.split("\n")
+    cut = sum(len(line) > MAX_LINE_CHARS for line in lines)
+    if cut:
+        text = "\n".join(line[:MAX_LINE_CHARS] for line in lines)
+    return text, cut
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Text with normalised line ends, and a warning when the bytes were not clean UTF-8."""
+    warning = ""
+    try:
+        # What "utf-8-sig" does, without importing its codec (a start pays for each one).
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="replace")
+        if any(char > "\x7f" and char != "\ufffd" for char in text):
+            warning = "invalid UTF-8 bytes replaced"
+        else:  # no valid multi-byte sequence at all: a legacy single-byte encoding
+            text = data.decode("cp1252", errors="replace")
+            warning = "not UTF-8: read as Windows-1252"
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, warning
