@@ -22,7 +22,15 @@ from spacenews.index.codec import (
     unpack,
     unpacker,
 )
-from spacenews.index.store import GENERATION, empty_log, integers, kept_key, roomy, writing
+from spacenews.index.store import (
+    GENERATION,
+    empty_log,
+    integers,
+    kept_key,
+    kept_value,
+    roomy,
+    writing,
+)
 from spacenews.index.titles import retitle
 from spacenews.jsonbytes import encoder
 from spacenews.links import mark_translations, merge_key
@@ -215,10 +223,9 @@ class _Carried:
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
-        self._key = kept_key(db.execute(GENERATION).fetchone())
-        query = "SELECT value FROM kept WHERE name = 'units' AND key = ?"
-        row = db.execute(query, (self._key,)).fetchone()
-        self._units = None if row is None else integers(row[0])
+        generation = db.execute(GENERATION).fetchone()
+        self._key = kept_key(generation)
+        self._units = integers(kept_value(db, "units", generation))
         if self._units is not None:  # gone with the transaction, if it is rolled back
             for statement in _NOTING:
                 db.execute(statement)

@@ -383,6 +383,17 @@ def kept_key(generation: tuple[str], key: str = "") -> str:
     return f"{generation[0]} {key}"
 
 
+def kept_value(
+    db: sqlite3.Connection, name: str, generation: tuple[str], key: str = ""
+) -> bytes | None:
+    """The value kept under this name for this generation and key (see View.keep); None
+    when none is, or when its row holds no bytes (edited by hand: derived again)."""
+    row = db.execute(
+        "SELECT value FROM kept WHERE name = ? AND key = ?", (name, kept_key(generation, key))
+    ).fetchone()
+    return row[0] if row is not None and isinstance(row[0], bytes) else None
+
+
 @contextmanager
 def writing(db: sqlite3.Connection) -> Iterator[None]:
     """A write transaction around the block: committed at its end, rolled back whole when

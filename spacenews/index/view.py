@@ -18,7 +18,7 @@ from spacenews.index.codec import (
     unpack,
 )
 from spacenews.index.finding import document_rows, event_texts
-from spacenews.index.store import GENERATION, file_of, integers, kept_key
+from spacenews.index.store import GENERATION, file_of, integers, kept_key, kept_value
 from spacenews.model import Document, Event, EventText, Mention, Problem, translated
 
 if TYPE_CHECKING:
@@ -63,11 +63,7 @@ class View:
         db.execute("BEGIN")
         try:
             generation = db.execute(GENERATION).fetchone()
-            key = kept_key(generation)
-            row = db.execute(
-                "SELECT value FROM kept WHERE name = 'order' AND key = ?", (key,)
-            ).fetchone()
-            both = None if row is None else integers(row[0])
+            both = integers(kept_value(db, "order", generation))
             if both is not None and len(both) % 2 == 0:
                 half = len(both) // 2
                 return generation, (both[:half].tolist(), both[half:].tolist())
@@ -82,7 +78,8 @@ class View:
             db.execute("BEGIN IMMEDIATE")
             now = db.execute(GENERATION).fetchone()
             if now == generation:
-                db.execute("INSERT OR REPLACE INTO kept VALUES ('order', ?, ?)", (key, kept))
+                query = "INSERT OR REPLACE INTO kept VALUES ('order', ?, ?)"
+                db.execute(query, (kept_key(generation), kept))
             db.execute("COMMIT")
             empty_log(db)
         except sqlite3.Error:
@@ -101,8 +98,7 @@ class View:
         has): kept for the next run, as one row read at once."""
         from array import array
 
-        kept = self.kept("units")
-        words = None if kept is None else integers(kept)
+        words = integers(self.kept("units"))
         if words is not None:
             return words.tolist()
         words = array("q")
@@ -117,11 +113,7 @@ class View:
     def kept(self, name: str, key: str = "") -> bytes | None:
         """What keep kept under this name for the database as this command sees it (its
         generation) and this key; None when nothing is."""
-        row = self.db.execute(
-            "SELECT value FROM kept WHERE name = ? AND key = ?",
-            (name, kept_key(self._generation, key)),
-        ).fetchone()
-        return row[0] if row is not None and isinstance(row[0], bytes) else None
+        return kept_value(self.db, name, self._generation, key)
 
     def keep(self, values: dict[str, tuple[str, bytes]]) -> None:
         """Keep values derived from the database for the next run, by name, each with the
