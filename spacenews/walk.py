@@ -4,6 +4,7 @@ gives, safely."""
 from __future__ import annotations
 
 import os
+import sys
 from array import array
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,9 @@ NO_KEY = (-1, -1)  # the size and mtime of a file that cannot be stat-ed: read a
 # path again, which on a warm run of a large corpus is most of the walk's time.
 _AT = os.stat in os.supports_dir_fd and os.scandir in os.supports_fd
 _FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+_BY_FOLDER = 4  # files in a folder from which opening it once is quicker than a path each
+SHARE_FROM = 2_000  # files from which forking a helper (about 2 ms) pays for itself
+_FORK = sys.platform == "linux"  # where a fork is cheap and safe before any thread starts
 
 
 class SourceFile(NamedTuple):
@@ -61,7 +65,7 @@ def walk_files(root: Path, index: int, problems: list[Problem]) -> Iterator[Sour
             yield file
 
 
-def walk_folders(root: Path, index: int, problems: list[Problem]) -> Iterator[Folder]:
+def walk_folders(root: Path, index: int, problems: list[Problem]) -> list[Folder]:
     """The folders under root, each before its subfolders and these in name order, skipping
     hidden files and folders; a root that is a file is alone in a folder of its own.
 
@@ -72,30 +76,40 @@ def walk_folders(root: Path, index: int, problems: list[Problem]) -> Iterator[Fo
     top = os.fspath(root)
     if not root.is_dir():
         head, name = os.path.split(top)
-        yield Folder(index, "", head, [name], array("q", _stat(top)))
-        return
+        return [Folder(index, "", head, [name], _stat_all([(head, [name])]))]
+    listed = list(_listed(top, problems))
+    keys = _keys([(path, names) for _, path, names in listed])
+    folders, at = [], 0
+    for relative, path, names in listed:
+        end = at + 2 * len(names)
+        folders.append(Folder(index, relative, path, names, keys[at:end]))
+        at = end
+    return folders
+
+
+def _listed(top: str, problems: list[Problem]) -> Iterator[tuple[str, str, list[str]]]:
+    """Each folder under top in the order of the walk: its path relative to top, its path and
+    its files' names."""
     stack = [top]
     while stack:
         folder = stack.pop()
         relative = relative_to(folder, top)
         try:
-            found, subfolders = _scan(folder, relative == "")
+            names, subfolders = _scan(folder, relative == "")
         except OSError as error:
             reason = f"cannot list folder: {error.strerror or error}"
             problems.append(Problem(relative, 0, reason, skipped=True))
             continue
-        yield Folder(index, relative, folder, *found)
+        yield relative, folder, names
         stack.extend(os.path.join(folder, name) for name in sorted(subfolders, reverse=True))
 
 
-def _scan(folder: str, is_root: bool) -> tuple[tuple[list[str], array[int]], list[str]]:
-    """The files of a folder with their sizes and mtimes, and its subfolders' names."""
-    fd = os.open(folder, _FOLDER_FLAGS) if _AT else None
-    try:
-        with os.scandir(folder if fd is None else fd) as scan:
-            entries = list(scan)
-        names, keys, subfolders = [], array("q"), []
-        for entry in entries:
+def _scan(folder: str, is_root: bool) -> tuple[list[str], list[str]]:
+    """The names of a folder's files, in the order the system lists them, and of its
+    subfolders."""
+    names, subfolders = [], []
+    with os.scandir(folder) as scan:
+        for entry in scan:
             name = entry.name
             if name.startswith("."):
                 continue
@@ -105,25 +119,93 @@ def _scan(folder: str, is_root: bool) -> tuple[tuple[list[str], array[int]], lis
                 continue
             elif not (is_root and name == USER_FILE):
                 names.append(name)
+    return names, subfolders
+
+
+def _keys(pieces: list[tuple[str, list[str]]]) -> array[int]:
+    """The size and mtime_ns of each file named in pieces (a folder's path and names), one
+    after the other. With enough files, a second process stats half of them: the system
+    answers two at once, where threads only queue for it."""
+    count = sum(len(names) for _, names in pieces)
+    if count < SHARE_FROM or not _FORK:
+        return _stat_all(pieces)
+    mine, theirs = _halves(pieces, count // 2)
+    read, write = os.pipe()
+    try:
+        helper = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return _stat_all(pieces)
+    if helper == 0:  # the helper: it stats its half, hands the keys over, and ends there
+        code = 1
+        try:
+            os.close(read)
+            with open(write, "wb") as out:
+                out.write(_stat_all(theirs).tobytes())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    with open(read, "rb") as handed:
+        try:
+            keys = _stat_all(mine)
+            data = handed.read()
+        finally:
+            handed.close()  # a helper still writing ends (a broken pipe) rather than wait
+            os.waitpid(helper, 0)
+    rest = array("q")
+    rest.frombytes(data)
+    if len(rest) != 2 * (count - count // 2):
+        rest = _stat_all(theirs)  # the helper failed (killed?): its half is stat-ed here
+    keys.extend(rest)
+    return keys
+
+
+def _halves(
+    pieces: list[tuple[str, list[str]]], first: int
+) -> tuple[list[tuple[str, list[str]]], list[tuple[str, list[str]]]]:
+    """pieces cut in two, the first holding first files (a folder may be cut in two)."""
+    taken = 0
+    for at, (path, names) in enumerate(pieces):
+        if taken + len(names) >= first:
+            cut = first - taken
+            return [*pieces[:at], (path, names[:cut])], [(path, names[cut:]), *pieces[at + 1 :]]
+        taken += len(names)
+    return pieces, []
+
+
+def _stat_all(pieces: list[tuple[str, list[str]]]) -> array[int]:
+    """The size and mtime_ns of each file named in pieces, one after the other."""
+    keys = array("q")
+    for folder, names in pieces:
+        fd = _open_folder(folder) if len(names) >= _BY_FOLDER else None
+        try:
+            for name in names:
                 try:
-                    info = os.stat(name, dir_fd=fd) if fd is not None else os.stat(entry.path)
+                    info = (
+                        os.stat(name, dir_fd=fd)
+                        if fd is not None
+                        else os.stat(os.path.join(folder, name))
+                    )
                 except OSError:
                     keys.extend(NO_KEY)
                 else:
                     keys.append(info.st_size)
                     keys.append(info.st_mtime_ns)
-        return (names, keys), subfolders
-    finally:
-        if fd is not None:
-            os.close(fd)
+        finally:
+            if fd is not None:
+                os.close(fd)
+    return keys
 
 
-def _stat(path: str) -> tuple[int, int]:
+def _open_folder(folder: str) -> int | None:
+    if not _AT:
+        return None
     try:
-        info = os.stat(path)
+        return os.open(folder, _FOLDER_FLAGS)
     except OSError:
-        return NO_KEY
-    return info.st_size, info.st_mtime_ns
+        return None  # each of its files is stat-ed by its path (and most likely fails)
 
 
 def _is_folder_link(entry: os.DirEntry[str]) -> bool:

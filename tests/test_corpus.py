@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from spacenews import walk
 from spacenews.corpus import Corpus, CorpusError, event_parts, merge
 from spacenews.links import translation
 from spacenews.listing import events
@@ -185,6 +186,91 @@ def test_walk_is_sorted_skips_hidden_and_does_not_follow_folder_links(tmp_path: 
     problems: list[Problem] = []
     names = [file.relative for file in walk_files(tmp_path, 0, problems)]
     assert names == ["a.md", "c.md", "b/2.md"] and problems == []
+
+
+def _tree(root: Path, sizes: list[int]) -> None:
+    """Folders of these many files, one inside the other every third, with what the walk
+    skips or cannot stat beside them."""
+    folder = root
+    for number, size in enumerate(sizes):
+        folder = (folder if number % 3 else root) / f"f{number}"
+        folder.mkdir()
+        for file in range(size):
+            (folder / f"{file}.md").write_text("x" * (number + file))
+        (folder / ".hidden.md").write_text("hidden")
+    (root / "f0" / "gone.md").symlink_to(root / "nowhere")  # cannot be stat-ed
+    (root / "f0" / "loop").symlink_to(root)
+    (root / "top.md").write_text("top")
+
+
+def _stated(root: Path) -> list[tuple[str, str, list[str], list[int]]]:
+    """What walk_folders finds under root, each file's key checked against its own stat."""
+    found = []
+    for folder in walk.walk_folders(root, 0, []):
+        keys = zip(folder.keys[::2], folder.keys[1::2], strict=True)
+        for name, key in zip(folder.names, keys, strict=True):
+            path = Path(folder.path, name)
+            known = path.stat() if path.exists() else None
+            assert key == ((known.st_size, known.st_mtime_ns) if known else walk.NO_KEY)
+        found.append((folder.relative, folder.path, folder.names, list(folder.keys)))
+    return found
+
+
+needs_fork = pytest.mark.skipif(not walk._FORK, reason="the walk shares its stats on Linux only")
+
+
+@needs_fork
+@pytest.mark.parametrize("sizes", [[1], [0, 9], [5, 0, 0, 4], [2, 3, 1, 7, 1], [12, 1]])
+def test_a_walk_shared_with_a_helper_finds_what_one_walk_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sizes: list[int]
+) -> None:
+    _tree(tmp_path, sizes)
+    alone = _stated(tmp_path)
+    forks: list[int] = []
+    fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or fork())
+    monkeypatch.setattr(walk, "SHARE_FROM", 1)
+    assert _stated(tmp_path) == alone
+    assert forks == [1]
+    assert [folder for folder, *_ in alone][:3] == ["", "f0", "f0/f1"][: len(sizes) + 1]
+
+
+@needs_fork
+@pytest.mark.parametrize("failure", ["exit", "short", "interrupted"])
+def test_a_helper_that_fails_leaves_its_half_to_the_walk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    _tree(tmp_path, [3, 6, 2])
+    alone = _stated(tmp_path)
+    parent, stat_all = os.getpid(), walk._stat_all
+
+    def failing(pieces: list[tuple[str, list[str]]]) -> Any:
+        if os.getpid() == parent:
+            return stat_all(pieces)
+        if failure == "exit":
+            os._exit(0)
+        if failure == "short":
+            return stat_all(pieces)[:-2]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(walk, "_stat_all", failing)
+    monkeypatch.setattr(walk, "SHARE_FROM", 1)
+    assert _stated(tmp_path) == alone
+
+
+@needs_fork
+def test_a_walk_that_cannot_fork_walks_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tree(tmp_path, [4, 4])
+    alone = _stated(tmp_path)
+    monkeypatch.setattr(os, "fork", _no_fork)
+    monkeypatch.setattr(walk, "SHARE_FROM", 1)
+    assert _stated(tmp_path) == alone
+
+
+def _no_fork() -> int:
+    raise OSError(11, "Resource temporarily unavailable")
 
 
 def test_missing_path_is_an_error(tmp_path: Path) -> None:
