@@ -127,7 +127,7 @@ def _keys(pieces: list[tuple[str, list[str]]]) -> array[int]:
     after the other. With enough files, a second process stats half of them: the system
     answers two at once, where threads only queue for it."""
     count = sum(len(names) for _, names in pieces)
-    if count < SHARE_FROM or not _FORK:
+    if count < SHARE_FROM or not _may_fork():
         return _stat_all(pieces)
     mine, theirs = _halves(pieces, count // 2)
     read, write = os.pipe()
@@ -160,6 +160,13 @@ def _keys(pieces: list[tuple[str, list[str]]]) -> array[int]:
         rest = _stat_all(theirs)  # the helper failed (killed?): its half is stat-ed here
     keys.extend(rest)
     return keys
+
+
+def _may_fork() -> bool:
+    """Whether a helper may be forked: on Linux, by a process that runs no other thread (a
+    fork copies only the thread that makes it: a lock another holds would stay held)."""
+    threading = sys.modules.get("threading")
+    return _FORK and (threading is None or threading.active_count() == 1)
 
 
 def _halves(

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import uuid
 from collections.abc import Callable
 from datetime import date
@@ -231,7 +232,10 @@ def test_a_walk_shared_with_a_helper_finds_what_one_walk_finds(
     monkeypatch.setattr(os, "fork", lambda: forks.append(1) or fork())
     monkeypatch.setattr(walk, "SHARE_FROM", 1)
     assert _stated(tmp_path) == alone
-    assert forks == [1]
+    assert forks == ([1] if _alone() else [])
+    monkeypatch.setattr(walk, "_may_fork", lambda: True)  # a test runner's threads fork safely
+    assert _stated(tmp_path) == alone
+    assert forks[-1:] == [1]
     assert [folder for folder, *_ in alone][:3] == ["", "f0", "f0/f1"][: len(sizes) + 1]
 
 
@@ -255,6 +259,7 @@ def test_a_helper_that_fails_leaves_its_half_to_the_walk(
 
     monkeypatch.setattr(walk, "_stat_all", failing)
     monkeypatch.setattr(walk, "SHARE_FROM", 1)
+    monkeypatch.setattr(walk, "_may_fork", lambda: True)
     assert _stated(tmp_path) == alone
 
 
@@ -266,7 +271,32 @@ def test_a_walk_that_cannot_fork_walks_alone(
     alone = _stated(tmp_path)
     monkeypatch.setattr(os, "fork", _no_fork)
     monkeypatch.setattr(walk, "SHARE_FROM", 1)
+    monkeypatch.setattr(walk, "_may_fork", lambda: True)
     assert _stated(tmp_path) == alone
+
+
+@needs_fork
+def test_a_process_that_runs_threads_walks_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tree(tmp_path, [4, 4])
+    forks: list[int] = []
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or _no_fork())
+    monkeypatch.setattr(walk, "SHARE_FROM", 1)
+    done = threading.Event()
+    waiting = threading.Thread(target=done.wait)
+    waiting.start()
+    try:
+        assert not walk._may_fork()
+        folders = walk.walk_folders(tmp_path, 0, [])
+    finally:
+        done.set()
+        waiting.join()
+    assert [folder.relative for folder in folders] == ["", "f0", "f0/f1"] and forks == []
+
+
+def _alone() -> bool:
+    return threading.active_count() == 1
 
 
 def _no_fork() -> int:
