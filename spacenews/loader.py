@@ -223,7 +223,8 @@ def seeds_image() -> bytes:
     roots = [seeds_path()]
     folders = _walk(roots, [])
     tables, fields, _ = _user_files(roots)
-    db = _bring_up_to_date(connect(TEMPORARY, roots), folders, tables, fields, 1, None).db
+    view = _bring_up_to_date(connect(TEMPORARY, roots), folders, tables, fields, 1, None)
+    db = view.db
     db.execute("COMMIT")  # the view's read transaction
     files = [file for folder in folders for file, _ in folder.files()]
     with writing(db):

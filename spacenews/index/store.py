@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import weakref
 from array import array
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
@@ -280,6 +281,12 @@ def inside(folder: Path, root: Path) -> bool:
     """Whether folder is root or lies under it (the cache must never be in a corpus)."""
     folder_real, root_real = os.path.realpath(folder), os.path.realpath(root)
     return folder_real == root_real or folder_real.startswith(root_real.rstrip(os.sep) + os.sep)
+
+
+def closed_with(owner: object, db: sqlite3.Connection) -> None:
+    """Close db when owner, the one object that uses it, is collected (or at exit): Python
+    warns of a connection that is left to the collector open (ResourceWarning, from 3.13)."""
+    weakref.finalize(owner, db.close)
 
 
 def connect(path: Path | str, roots: list[Path]) -> sqlite3.Connection:
