@@ -98,10 +98,9 @@ class SearchIndex:
         if corpus is not None and corpus.view is not None:
             self._db = corpus.view.db
             return
-        from spacenews.index.store import MEMORY, closed_with, connect
+        from spacenews.index.store import MEMORY, connect
 
         self._db = connect(MEMORY, [])
-        closed_with(self, self._db)
         if corpus is not None:  # a corpus made in memory, without a database: its units
             self.units = units_of(corpus)
         rows = [(number, unit_text(unit.paragraphs)) for number, unit in enumerate(self.units, 1)]

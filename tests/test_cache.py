@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import warnings
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -164,15 +165,24 @@ def _checkpointed(path: Path) -> None:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-@pytest.mark.parametrize("cache", [True, False])
-def test_a_corpus_let_go_closes_its_database(corpus_dir: Path, cache: bool) -> None:
-    # Not left open to the collector (a ResourceWarning from Python 3.13), nor kept past use.
-    corpus = load_corpus([corpus_dir], cache=cache)
-    assert corpus.view is not None
-    db = corpus.view.db
-    assert db.execute("SELECT count(*) FROM events").fetchone()[0] > 0
-    del corpus
+def test_a_database_that_cannot_be_opened_is_one_error(tmp_path: Path) -> None:
+    # Its connection, never opened, has nothing to close when it goes (no error ignored
+    # in __del__, which the test run reports as unraisable).
+    with pytest.raises(sqlite3.OperationalError):
+        sqlite3.connect(tmp_path / "no folder" / "index.sqlite", factory=store.Connection)
     gc.collect()
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_a_database_stays_open_while_held_and_closes_when_let_go(
+    corpus_dir: Path, cache: bool
+) -> None:
+    db = load_corpus([corpus_dir], cache=cache).view.db  # type: ignore[union-attr]
+    gc.collect()  # the corpus is gone: what a user took of it is not
+    assert db.execute("SELECT count(*) FROM events").fetchone()[0] > 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ResourceWarning (Python 3.13), nor any other
+        db.__del__()  # what Python calls when the last holder lets it go
     with pytest.raises(sqlite3.ProgrammingError, match="closed"):
         db.execute("SELECT 1")
 

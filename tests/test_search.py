@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import math
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -28,15 +26,6 @@ from .conftest import run, run_json
 
 SEED_002 = "002_efe6a678f375d53d.txt"
 SEED_003 = "003_e1b96d0c7dd0baf8.txt"
-
-
-def test_an_index_let_go_closes_its_database() -> None:
-    index = SearchIndex([Unit("event", "2020-01-01/comet", None, "Comet", ("Comet",))])
-    db = index._db
-    del index
-    gc.collect()
-    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
-        db.execute("SELECT 1")
 
 
 def test_query_parsing() -> None:

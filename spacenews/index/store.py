@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-import weakref
 from array import array
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
@@ -283,10 +282,18 @@ def inside(folder: Path, root: Path) -> bool:
     return folder_real == root_real or folder_real.startswith(root_real.rstrip(os.sep) + os.sep)
 
 
-def closed_with(owner: object, db: sqlite3.Connection) -> None:
-    """Close db when owner, the one object that uses it, is collected (or at exit): Python
-    warns of a connection that is left to the collector open (ResourceWarning, from 3.13)."""
-    weakref.finalize(owner, db.close)
+class Connection(sqlite3.Connection):
+    """A connection that closes itself when no one holds it any more, as every connection
+    did before Python 3.13, which warns of one left open (ResourceWarning) instead: a corpus,
+    its view and what a user takes of them (view.db) each hold it as long as they need."""
+
+    def __del__(self) -> None:
+        with suppress(sqlite3.ProgrammingError):  # one that never opened: nothing to close
+            self.close()
+
+
+def _open(path: str | Path, **options: Any) -> sqlite3.Connection:
+    return sqlite3.connect(path, isolation_level=None, factory=Connection, **options)
 
 
 def connect(path: Path | str, roots: list[Path]) -> sqlite3.Connection:
@@ -296,7 +303,7 @@ def connect(path: Path | str, roots: list[Path]) -> sqlite3.Connection:
     if path == MEMORY:
         return _in_memory()
     if path == TEMPORARY:
-        db = sqlite3.connect(path, isolation_level=None)
+        db = _open(path)
         db.execute(f"PRAGMA cache_size = -{WRITING_CACHE_KIB}")
         _create(db, roots, kept=False)
         return db
@@ -304,7 +311,7 @@ def connect(path: Path | str, roots: list[Path]) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if not _check_file(path):
         _make(path, roots)
-    db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    db = _open(path, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA synchronous = NORMAL")
@@ -339,7 +346,7 @@ _CAN_COPY = hasattr(sqlite3.Connection, "deserialize")
 def _in_memory() -> sqlite3.Connection:
     db = copy_of(EMPTY_IMAGE)
     if db is None:
-        db = sqlite3.connect(MEMORY, isolation_level=None)
+        db = _open(MEMORY)
         _create(db, [], kept=False)
     return db
 
@@ -351,7 +358,7 @@ def copy_of(image: Path) -> sqlite3.Connection | None:
 
     if not _CAN_COPY:
         return None
-    db = sqlite3.connect(MEMORY, isolation_level=None)
+    db = _open(MEMORY)
     db.deserialize(zlib.decompress(image.read_bytes()))
     return db
 

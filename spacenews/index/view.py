@@ -20,7 +20,6 @@ from spacenews.index.codec import (
 from spacenews.index.finding import document_rows, event_texts
 from spacenews.index.store import (
     GENERATION,
-    closed_with,
     file_of,
     integers,
     kept_key,
@@ -42,9 +41,7 @@ class View:
     """The events of the database in their order, and what the queries ask of it."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
-        """The view of db, which it owns: db is closed when the view is collected."""
         self.db = db
-        closed_with(self, db)
         self._file = file_of(db)
         made = None if db.in_transaction else self._kept_order()
         # One read transaction for the whole command: another run that updates the database
