@@ -207,6 +207,11 @@ def tell_problems(corpus: Corpus, summary: bool) -> None:
 
 def run(app: Callable[[], object]) -> NoReturn:
     """Run the app as the console script: a crash becomes one line and exit code 3."""
+    if sys.stderr is None:  # closed before the start (2>&-): the messages go nowhere
+        sys.stderr = Path(os.devnull).open("w")  # noqa: SIM115 (open to the end of the process)
+    if sys.stdout is None:  # closed before the start (>&-): as a reader gone, said once
+        say("error: standard output is closed: the results have nowhere to go")
+        _leave(ExitCode.NO_RESULTS)
     try:
         app()
         code: int = ExitCode.OK  # not reached: the app ends with SystemExit
@@ -280,15 +285,23 @@ def load_progress() -> Iterator[Progress | None]:
     from rich.progress import Progress as Bar
     from rich.progress import TaskID
 
-    with Bar(console=stderr_console(), transient=True) as bar:
-        tasks: dict[str, TaskID] = {}  # a bar for each thing the load does
+    # The bar (and the thread that draws it) starts with its first report, after the walk:
+    # a process that runs a thread forks no helper to share the walk's stats.
+    bar = Bar(console=stderr_console(), transient=True)
+    tasks: dict[str, TaskID] = {}  # a bar for each thing the load does
 
-        def report(what: str, done: int, total: int) -> None:
-            if what not in tasks:
-                tasks[what] = bar.add_task(what, total=total)
-            bar.update(tasks[what], completed=done, total=total)
+    def report(what: str, done: int, total: int) -> None:
+        if not tasks:
+            bar.start()
+        if what not in tasks:
+            tasks[what] = bar.add_task(what, total=total)
+        bar.update(tasks[what], completed=done, total=total)
 
+    try:
         yield report
+    finally:
+        if tasks:
+            bar.stop()
 
 
 Told = Callable[[str, "fetch.Fetched | fetch.FetchError"], None]

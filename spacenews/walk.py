@@ -7,6 +7,7 @@ import os
 import sys
 from array import array
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import NamedTuple
 
@@ -153,7 +154,8 @@ def _keys(pieces: list[tuple[str, list[str]]]) -> array[int]:
             data = handed.read()
         finally:
             handed.close()  # a helper still writing ends (a broken pipe) rather than wait
-            os.waitpid(helper, 0)
+            with suppress(ChildProcessError):  # reaped already: SIGCHLD ignored, or handled
+                os.waitpid(helper, 0)
     rest = array("q")
     rest.frombytes(data)
     if len(rest) != 2 * (count - count // 2):

@@ -422,6 +422,23 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(
         assert process.wait() == 1
 
 
+@pytest.mark.parametrize("closed", [">&-", "2>&-"])
+def test_a_stream_closed_before_the_start_is_no_crash(closed: str) -> None:
+    # A shell can start a command with stdout or stderr closed: no results can be written
+    # then (said on stderr, code 1, as a reader gone), or no message (results as always).
+    command = ["sh", "-c", f'"$@" {closed}', "sh", *CONSOLE_SCRIPT, "timeline", "--json"]
+    env = shell_env() | {"SPACENEWS_CORPUS": "", "NO_COLOR": "1"}
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+    if closed == ">&-":
+        assert (done.returncode, done.stdout) == (1, "")
+        assert done.stderr == (
+            "spacenews: error: standard output is closed: the results have nowhere to go\n"
+        )
+    else:
+        assert (done.returncode, done.stderr) == (0, "")
+        assert done.stdout == _console("timeline", "--json").stdout
+
+
 def test_the_console_script_says_everything_before_it_leaves(runner: CliRunner) -> None:
     # Once a corpus is loaded, main() ends the process at once (os._exit): what was written
     # must all come out, and the exit codes stay those of the table in the README.

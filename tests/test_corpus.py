@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import io
 import json
 import os
 import subprocess
@@ -234,9 +235,37 @@ def test_a_walk_shared_with_a_helper_finds_what_one_walk_finds(
     assert _stated(tmp_path) == alone
     assert forks == ([1] if _alone() else [])
     monkeypatch.setattr(walk, "_may_fork", lambda: True)  # a test runner's threads fork safely
+    parent, stat_all, stated = os.getpid(), walk._stat_all, []
+
+    def watched(pieces: list[tuple[str, list[str]]]) -> Any:
+        if os.getpid() == parent:
+            stated.extend(name for _, names in pieces for name in names)
+        return stat_all(pieces)
+
+    monkeypatch.setattr(walk, "_stat_all", watched)
     assert _stated(tmp_path) == alone
     assert forks[-1:] == [1]
+    files = sum(len(names) for _, _, names, _ in alone)
+    assert len(stated) == files // 2  # the helper's half came back from it
     assert [folder for folder, *_ in alone][:3] == ["", "f0", "f0/f1"][: len(sizes) + 1]
+
+
+@needs_fork
+def test_a_helper_reaped_by_the_system_is_no_error(tmp_path: Path) -> None:
+    # A process that ignores SIGCHLD (as a launcher may leave it) has its children reaped
+    # for it: there is none left to wait for.
+    _tree(tmp_path, [5, 5])
+    script = (
+        "import signal, sys\n"
+        "from spacenews import walk\n"
+        "signal.signal(signal.SIGCHLD, signal.SIG_IGN)\n"
+        "walk.SHARE_FROM = 1\n"
+        "print(sum(len(f.names) for f in walk.walk_folders(walk.Path(sys.argv[1]), 0, [])))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "12\n", "")
 
 
 @needs_fork
@@ -293,6 +322,35 @@ def test_a_process_that_runs_threads_walks_alone(
         done.set()
         waiting.join()
     assert [folder.relative for folder in folders] == ["", "f0", "f0/f1"] and forks == []
+
+
+def test_the_load_bar_starts_after_the_walk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On a terminal, the bar's drawing thread would keep the walk from sharing its stats
+    # (walk._may_fork): it starts with the first thing the bar shows, after the walk.
+    from spacenews.terminal import load_progress
+
+    for number in range(3):
+        day = number + 1
+        page = f"### [2020-01-0{day}](/news/2020/01/{day}/index.md)\n# News\n"
+        (tmp_path / f"{number}.md").write_text(page)
+    threads, seen = threading.active_count(), []
+    monkeypatch.setattr(walk, "SHARE_FROM", 1)
+    monkeypatch.setattr(walk, "_may_fork", lambda: seen.append(threading.active_count()) and 0)
+    shown = _Terminal()
+    monkeypatch.setattr(sys, "stderr", shown)
+    monkeypatch.setenv("TERM", "xterm")
+    with load_progress() as progress:
+        assert progress is not None
+        assert len(load_corpus([tmp_path], progress=progress).events) == 3
+    assert seen == [threads]
+    assert "Parsing files" in shown.getvalue()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
 
 
 def _alone() -> bool:
