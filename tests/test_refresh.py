@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from spacenews import loader, reading
 from spacenews.cli import app
 from spacenews.corpus import Corpus
-from spacenews.index import fresh
+from spacenews.index import fresh, mains
 from spacenews.index.view import View
 from spacenews.known import entities
 from spacenews.loader import load_corpus
@@ -102,6 +102,8 @@ def _assert_kept_as_derived(corpus: Corpus) -> None:
         rows = db.execute("SELECT rowid, day FROM events ORDER BY day, headline_fold, id")
         both = rows.fetchall()
         assert array("q", kept).tolist() == [*(row[0] for row in both), *(row[1] for row in both)]
+    tables = corpus._alias_tables
+    assert dict(db.execute("SELECT name, main FROM mains")) == mains._mains(db, tables)
 
 
 def _counting(read: list[str], real: Callable[[str, int], bytes]) -> Callable[[str, int], bytes]:
@@ -198,6 +200,57 @@ def test_a_write_carries_the_values_kept_to_its_generation(
     assert corpus.view is not None and corpus.view.kept("units") is not None
     _assert_kept_as_derived(corpus)
     assert len(ordered) == 1  # its events changed
+
+
+@pytest.mark.parametrize(
+    ("headline", "names", "again"),
+    [
+        ("Flight of the crew", "ISS, European Space Agency", False),  # as they were
+        ("Flight of the crew", "ISS, Roscosmos", False),  # names other files give too
+        ("Flight of the crew", "ISS, Zond Crew", True),  # a name no file gave
+        ("Flight of the crew", "ISS, EUROPEAN SPACE AGENCY", True),  # another spelling
+        ("Flight of the Zond Crew (ZC)", "ISS, European Space Agency", True),  # an acronym
+    ],
+)
+def test_main_names_are_given_again_only_when_the_names_change(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch, headline: str, names: str, again: bool
+) -> None:
+    page = "### [2020-01-02](/news/2020/01/2/index.md)\n# {}.\n\nThe crew met.\n\n"
+    page += "### Related:\n\n1. [Other](/news/2020/02/1/x.md) _Context: {}_\n"
+    added = corpus_dir / "added.md"
+    added.write_text(page.format("Flight of the crew", "ISS, European Space Agency"))
+    load_corpus([corpus_dir], cache=True)
+    given: list[object] = []
+    real = mains._mains
+    monkeypatch.setattr(mains, "_mains", lambda *args: given.append(1) or real(*args))
+    added.write_text(page.format(headline, names))
+    corpus = load_corpus([corpus_dir], cache=True)
+    assert given == ([1] if again else [])
+    monkeypatch.setattr(mains, "_mains", real)
+    _assert_kept_as_derived(corpus)
+    assert state(corpus) == state(load_corpus([corpus_dir]))
+
+
+def test_main_names_follow_the_first_spelling_and_the_tables_through_a_write(
+    corpus_dir: Path,
+) -> None:
+    # No name appears or vanishes, yet main names change: a spelling becomes the first in
+    # the corpus's order, or the alias tables change in the run a file changed.
+    page = "### [{}](/news/{}/index.md)\n# Flight of the crew.\n\nThe crew met.\n\n"
+    page += "### Related:\n\n1. [Other](/news/2020/02/1/x.md) _Context: ISS, {}_\n"
+    added, notes = corpus_dir / "added.md", corpus_dir / "notes.md"
+    added.write_text(page.format("2030-01-02", "2030/01/2", "EUROPEAN SPACE AGENCY"))
+    notes.write_text("Notes\n\nThe crew met.\n")
+    load_corpus([corpus_dir], cache=True)
+    for change in ["first", "tables"]:
+        if change == "first":  # now the first event of the corpus
+            added.write_text(page.format("1950-01-02", "1950/01/2", "EUROPEAN SPACE AGENCY"))
+        else:  # a file that names nothing
+            (corpus_dir / "spacenews.toml").write_text('[aliases]\n"The Crew" = ["ISS"]\n')
+            notes.write_text("Notes\n\nThe crew met again.\n")
+        corpus = load_corpus([corpus_dir], cache=True)
+        _assert_kept_as_derived(corpus)
+        assert state(corpus) == state(load_corpus([corpus_dir]))
 
 
 def test_names_found_are_kept_for_the_gazetteer_they_were_found_with(tmp_path: Path) -> None:

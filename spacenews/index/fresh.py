@@ -149,7 +149,7 @@ def refresh(
     folders: list[Folder],
     parse: Callable[[list[SourceFile]], Iterable[FileRows]],
     progress: Progress | None = None,
-    finish: Callable[[sqlite3.Connection, set[str]], None] | None = None,
+    finish: Callable[[sqlite3.Connection, set[str], tuple[str] | None], None] | None = None,
     spread: Spread = map,
 ) -> int:
     """Bring the database up to date with the folders of a walk; return how many files were
@@ -205,7 +205,7 @@ def refresh(
         )
         db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         if finish is not None:
-            finish(db, touched.events)
+            finish(db, touched.events, carried.names_of())
         carried.carry(changed_events=bool(touched.events))
     empty_log(db)
     return len(todo)
@@ -223,12 +223,27 @@ class _Carried:
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
-        generation = db.execute(GENERATION).fetchone()
+        generation: tuple[str] = db.execute(GENERATION).fetchone()
+        self._generation = generation
         self._key = kept_key(generation)
         self._units = integers(kept_value(db, "units", generation))
         if self._units is not None:  # gone with the transaction, if it is rolled back
             for statement in _NOTING:
                 db.execute(statement)
+        given = db.execute("SELECT value FROM meta WHERE key = 'mains'").fetchone()
+        self._naming = given is not None and str(given[0]).startswith(self._key)
+        if self._naming:  # the main names are of this generation: they may stand
+            for statement in _NOTING_NAMES:
+                db.execute(statement)
+
+    def names_of(self) -> tuple[str] | None:
+        """The generation the write began at, if it left every entity name, tag and
+        acronym as they were (so that the main names given then stand), else None: an
+        acronym written or removed, a name or tag that appeared or vanished, or one of
+        several spellings written (the corpus's order picks one) changes them."""
+        if not self._naming or self._db.execute(_NAMES_CHANGED).fetchone():
+            return None
+        return self._generation
 
     def carry(self, changed_events: bool) -> None:
         """Keep the values for the generation now, before the transaction ends."""
@@ -248,6 +263,9 @@ class _Carried:
             db.execute("INSERT OR REPLACE INTO kept VALUES ('units', ?, ?)", (key, words.tobytes()))
             for statement in _UNNOTING:
                 db.execute(statement)
+        if self._naming:
+            for statement in _UNNOTING_NAMES:
+                db.execute(statement)
 
 
 _NOTING = [
@@ -262,6 +280,49 @@ _UNNOTING = [
     *(f"DROP TRIGGER temp.units_{when}" for when in ("insert", "delete")),
     "DROP TABLE temp.units_touched",
 ]
+
+
+# Each name and tag the write touches, in the first place, with whether it was there before
+# (its other rows tell, when a row is added), and any acronym touched (see names_of).
+_NOTING_NAMES = [
+    "CREATE TEMP TABLE names_touched"
+    "(tbl TEXT, fold TEXT, name TEXT, existed INTEGER, PRIMARY KEY (tbl, fold, name))",
+    *(
+        f"CREATE TEMP TRIGGER {table}_insert AFTER INSERT ON main.{table} BEGIN"
+        f" INSERT OR IGNORE INTO names_touched VALUES ('{table}', new.fold, new.name, EXISTS"
+        f" (SELECT 1 FROM main.{table} t WHERE t.fold = new.fold AND t.name = new.name"
+        f" AND ({key}) != ({key.replace('t.', 'new.')}))); END"
+        for table, key in (("names", "t.event, t.seq"), ("tags", "t.file, t.seq, t.n"))
+    ),
+    *(
+        f"CREATE TEMP TRIGGER {table}_delete AFTER DELETE ON main.{table} BEGIN"
+        f" INSERT OR IGNORE INTO names_touched VALUES ('{table}', old.fold, old.name, 1); END"
+        for table in ("names", "tags")
+    ),
+    *(
+        f"CREATE TEMP TRIGGER acronyms_{when} AFTER {when} ON main.acronyms BEGIN"
+        " INSERT OR IGNORE INTO names_touched VALUES ('acronyms', '', '', 0); END"
+        for when in ("insert", "delete")
+    ),
+]
+_UNNOTING_NAMES = [
+    *(
+        f"DROP TRIGGER temp.{table}_{when}"
+        for table in ("names", "tags", "acronyms")
+        for when in ("insert", "delete")
+    ),
+    "DROP TABLE temp.names_touched",
+]
+_NAMES_CHANGED = (
+    "SELECT 1 FROM temp.names_touched n WHERE n.tbl = 'acronyms' "
+    + "".join(
+        f" OR n.tbl = '{table}' AND (n.existed !="
+        f" EXISTS (SELECT 1 FROM main.{table} t WHERE t.fold = n.fold AND t.name = n.name)"
+        f" OR EXISTS (SELECT 1 FROM main.{table} t WHERE t.fold = n.fold AND t.name != n.name))"
+        for table in ("names", "tags")
+    )
+    + " LIMIT 1"
+)
 
 
 class _Touched(NamedTuple):
@@ -382,7 +443,7 @@ def merge_again(
     (unit,) = db.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()
     (row,) = db.execute("SELECT coalesce(max(rowid), 0) FROM events").fetchone()
     first = row == 0  # no event yet (a first write): no block has rows to remove
-    told = (_records_of(db, block, drop=not first) for block in blocks)
+    told = (records_of(db, block, drop=not first) for block in blocks)
     merged = spread(merged_rows, told, repeat(len(ordered)))
     for done, added in enumerate(merged, 1):
         unit, row = added.write(db, unit, row)
@@ -390,8 +451,8 @@ def merge_again(
             progress(MERGING, min(done * MERGE_BLOCK, len(ordered)), len(ordered))
 
 
-def _records_of(
-    db: sqlite3.Connection, block: list[str], drop: bool
+def records_of(
+    db: sqlite3.Connection, block: list[str], drop: bool = False
 ) -> list[tuple[str, list[bytes]]]:
     """The events of a block that records tell of, each with those records (packed), in
     order; with drop, every row of the block's events is removed, to be written anew."""
@@ -407,7 +468,7 @@ def _records_of(
 
 
 def merged_rows(told: list[tuple[str, list[bytes]]], count: int) -> _EventRows:
-    """The rows of the events merged from their records (see _records_of), count being how
+    """The rows of the events merged from their records (see records_of), count being how
     many are merged in all (see codec.packer)."""
     from spacenews.corpus import merge
 
