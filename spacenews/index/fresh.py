@@ -4,6 +4,7 @@ of the files that changed, appeared or vanished, merging again only the events t
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import groupby, repeat
 from operator import itemgetter
@@ -206,7 +207,7 @@ def refresh(
         db.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
         if finish is not None:
             finish(db, touched.events, carried.names_of())
-        carried.carry(changed_events=bool(touched.events))
+        carried.carry()
     empty_log(db)
     return len(todo)
 
@@ -219,7 +220,8 @@ class _Carried:
     """The values kept for the generation a write begins at (see View.keep) that it brings
     to the next, rather than leave the next run to derive them again from every row: the
     units' words, with those of the units the write added or removed (temporary triggers
-    note their ids), and the events' order when no event changed."""
+    note their ids), and the events' order, with the few events the write added or removed
+    (noted the same way); and whether the main names stand (see names_of)."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
@@ -229,6 +231,11 @@ class _Carried:
         self._units = integers(kept_value(db, "units", generation))
         if self._units is not None:  # gone with the transaction, if it is rolled back
             for statement in _NOTING:
+                db.execute(statement)
+        kept_order = "SELECT 1 FROM kept WHERE name = 'order' AND key = ?"
+        self._ordering = db.execute(kept_order, (self._key,)).fetchone() is not None
+        if self._ordering:
+            for statement in _NOTING_EVENTS:
                 db.execute(statement)
         given = db.execute("SELECT value FROM meta WHERE key = 'mains'").fetchone()
         self._naming = given is not None and str(given[0]).startswith(self._key)
@@ -245,13 +252,14 @@ class _Carried:
             return None
         return self._generation
 
-    def carry(self, changed_events: bool) -> None:
+    def carry(self) -> None:
         """Keep the values for the generation now, before the transaction ends."""
         db = self._db
         key = kept_key(db.execute(GENERATION).fetchone())
-        if not changed_events:
-            query = "UPDATE kept SET key = ? WHERE name = 'order' AND key = ?"
-            db.execute(query, (key, self._key))
+        if self._ordering:
+            self._carry_order(key)
+            for statement in _UNNOTING_EVENTS:
+                db.execute(statement)
         if self._units is not None:
             words = self._units
             for ident, count in db.execute(
@@ -267,7 +275,52 @@ class _Carried:
             for statement in _UNNOTING_NAMES:
                 db.execute(statement)
 
+    def _carry_order(self, key: str) -> None:
+        """The events' order (see View._kept_order) as the write left it: the events it
+        removed taken out, those it added put in their places (each counted over the order's
+        index), when there are few; the same when it changed none."""
+        db = self._db
+        touched = db.execute("SELECT row, added FROM temp.events_touched").fetchall()
+        if not touched:
+            query = "UPDATE kept SET key = ? WHERE name = 'order' AND key = ?"
+            db.execute(query, (key, self._key))
+            return
+        order = integers(kept_value(db, "order", self._generation))
+        if order is None or len(order) % 2 or len(touched) > ORDER_CARRIED:
+            return  # the next command reads the order again
+        rows, days = order[: len(order) // 2].tolist(), order[len(order) // 2 :].tolist()
+        for row, added in touched:
+            if not added and row in rows:  # one added and removed again is in neither
+                at = rows.index(row)
+                del rows[at], days[at]
+        for place, row, day in db.execute(_PLACES).fetchall():
+            rows.insert(place, row)
+            days.insert(place, day)
+        db.execute(
+            "INSERT OR REPLACE INTO kept VALUES ('order', ?, ?)",
+            (key, array("q", rows + days).tobytes()),
+        )
 
+
+ORDER_CARRIED = 64  # events a write adds or removes, at most, for it to carry their order
+# The events a write added, each with its place in the order: how many events come first.
+_PLACES = (
+    "SELECT (SELECT count(*) FROM events o WHERE (o.day, o.headline_fold, o.id)"
+    " < (e.day, e.headline_fold, e.id)), e.rowid, e.day FROM events e"
+    " WHERE e.rowid IN (SELECT row FROM temp.events_touched WHERE added) ORDER BY 1"
+)
+_NOTING_EVENTS = [
+    "CREATE TEMP TABLE events_touched(row INTEGER PRIMARY KEY, added INTEGER)",
+    *(
+        f"CREATE TEMP TRIGGER events_{when} AFTER {when} ON main.events BEGIN"
+        f" INSERT OR REPLACE INTO events_touched VALUES ({row}.rowid, {added}); END"
+        for when, row, added in (("insert", "new", 1), ("delete", "old", 0))
+    ),
+]
+_UNNOTING_EVENTS = [
+    *(f"DROP TRIGGER temp.events_{when}" for when in ("insert", "delete")),
+    "DROP TABLE temp.events_touched",
+]
 _NOTING = [
     "CREATE TEMP TABLE units_touched(id INTEGER PRIMARY KEY)",
     *(
