@@ -202,6 +202,7 @@ def test_a_write_carries_the_values_kept_to_its_generation(
         page.write_text(page.read_text().replace(old, new))  # an event moved, retitled
         corpus = load_corpus([corpus_dir], cache=True)
         assert corpus.view is not None and corpus.view.kept("units") is not None
+        assert corpus.notices == ()  # not set aside and rebuilt
         _assert_kept_as_derived(corpus)
         assert len(ordered) == (0 if carried else 1)
 
@@ -235,26 +236,32 @@ def test_main_names_are_given_again_only_when_the_names_change(
     assert state(corpus) == state(load_corpus([corpus_dir]))
 
 
+@pytest.mark.parametrize("spellings", [("Zond Crew", "ZOND CREW"), ("ZOND CREW", "Zond Crew")])
 def test_main_names_follow_the_first_spelling_and_the_tables_through_a_write(
-    corpus_dir: Path,
+    corpus_dir: Path, spellings: tuple[str, str]
 ) -> None:
     # No name appears or vanishes, yet main names change: a spelling becomes the first in
     # the corpus's order, or the alias tables change in the run a file changed.
-    page = "### [{}](/news/{}/index.md)\n# Flight of the crew.\n\nThe crew met.\n\n"
-    page += "### Related:\n\n1. [Other](/news/2020/02/1/x.md) _Context: ISS, {}_\n"
-    added, notes = corpus_dir / "added.md", corpus_dir / "notes.md"
-    added.write_text(page.format("2030-01-02", "2030/01/2", "EUROPEAN SPACE AGENCY"))
+    page = "### [{0}](/news/{1}/index.md)\n# Flight of the {2}.\n\nThe crew met.\n\n"
+    page += "### Related:\n\n1. [Other](/news/{4}/x.md) _Context: ISS, {3}_\n"  # 2040, 2020
+    moved, other, notes = corpus_dir / "moved.md", corpus_dir / "other.md", corpus_dir / "n.md"
+    moved.write_text(page.format("2030-01-02", "2030/01/2", "crew", spellings[0], "2040/02/1"))
+    other.write_text(page.format("2025-01-02", "2025/01/2", "team", spellings[1], "2020/02/1"))
     notes.write_text("Notes\n\nThe crew met.\n")
     load_corpus([corpus_dir], cache=True)
     for change in ["first", "tables"]:
-        if change == "first":  # now the first event of the corpus
-            added.write_text(page.format("1950-01-02", "1950/01/2", "EUROPEAN SPACE AGENCY"))
-        else:  # a file that names nothing
+        if change == "first":  # now the first event of the corpus, and its spelling
+            moved.write_text(
+                page.format("1950-01-02", "1950/01/2", "crew", spellings[0], "2040/02/1")
+            )
+        else:  # with a file that names nothing
             (corpus_dir / "spacenews.toml").write_text('[aliases]\n"The Crew" = ["ISS"]\n')
             notes.write_text("Notes\n\nThe crew met again.\n")
         corpus = load_corpus([corpus_dir], cache=True)
         _assert_kept_as_derived(corpus)
         assert state(corpus) == state(load_corpus([corpus_dir]))
+        first = corpus.events[0].to_dict() if change == "first" else None
+        assert first is None or first["entities"][-1] == spellings[0]
 
 
 def test_names_found_are_kept_for_the_gazetteer_they_were_found_with(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import groupby, repeat
 from operator import itemgetter
@@ -277,8 +278,8 @@ class _Carried:
 
     def _carry_order(self, key: str) -> None:
         """The events' order (see View._kept_order) as the write left it: the events it
-        removed taken out, those it added put in their places (each counted over the order's
-        index), when there are few; the same when it changed none."""
+        removed taken out, those it added put in their places (among the events of their
+        day), when there are few; the same when it changed none."""
         db = self._db
         touched = db.execute("SELECT row, added FROM temp.events_touched").fetchall()
         if not touched:
@@ -293,7 +294,11 @@ class _Carried:
             if not added and row in rows:  # one added and removed again is in neither
                 at = rows.index(row)
                 del rows[at], days[at]
-        for place, row, day in db.execute(_PLACES).fetchall():
+        for row, day, folded, ident in db.execute(_ADDED).fetchall():
+            low, high = bisect_left(days, day), bisect_right(days, day)
+            marks = ",".join("?" * (high - low))
+            keys = db.execute(_KEYS.format(marks), rows[low:high]).fetchall()
+            place = low + sum(1 for other in keys if (other[0], other[1]) < (folded, ident))
             rows.insert(place, row)
             days.insert(place, day)
         db.execute(
@@ -303,12 +308,13 @@ class _Carried:
 
 
 ORDER_CARRIED = 64  # events a write adds or removes, at most, for it to carry their order
-# The events a write added, each with its place in the order: how many events come first.
-_PLACES = (
-    "SELECT (SELECT count(*) FROM events o WHERE (o.day, o.headline_fold, o.id)"
-    " < (e.day, e.headline_fold, e.id)), e.rowid, e.day FROM events e"
-    " WHERE e.rowid IN (SELECT row FROM temp.events_touched WHERE added) ORDER BY 1"
+# The events a write added, and the order's key of those of one day (see View._read_order:
+# by day, then headline_fold, then id).
+_ADDED = (
+    "SELECT rowid, day, headline_fold, id FROM events"
+    " WHERE rowid IN (SELECT row FROM temp.events_touched WHERE added)"
 )
+_KEYS = "SELECT headline_fold, id FROM events WHERE rowid IN ({})"
 _NOTING_EVENTS = [
     "CREATE TEMP TABLE events_touched(row INTEGER PRIMARY KEY, added INTEGER)",
     *(
@@ -371,7 +377,9 @@ _NAMES_CHANGED = (
     + "".join(
         f" OR n.tbl = '{table}' AND (n.existed !="
         f" EXISTS (SELECT 1 FROM main.{table} t WHERE t.fold = n.fold AND t.name = n.name)"
-        f" OR EXISTS (SELECT 1 FROM main.{table} t WHERE t.fold = n.fold AND t.name != n.name))"
+        # another spelling: two seeks of the (fold, name) index, where != reads every row
+        f" OR EXISTS (SELECT 1 FROM main.{table} t WHERE t.fold = n.fold AND t.name < n.name)"
+        f" OR EXISTS (SELECT 1 FROM main.{table} t WHERE t.fold = n.fold AND t.name > n.name))"
         for table in ("names", "tags")
     )
     + " LIMIT 1"
