@@ -264,6 +264,33 @@ def test_main_names_follow_the_first_spelling_and_the_tables_through_a_write(
         assert first is None or first["entities"][-1] == spellings[0]
 
 
+def test_a_context_spelt_otherwise_than_its_events_name_follows_the_main_name(
+    tmp_path: Path,
+) -> None:
+    # One event writes two spellings of a name, in two links' context: its own names keep
+    # one (the merge keeps one spelling of a folded name), the contexts both. Each is
+    # given its main name as --no-cache gives it, whichever spelling is first meanwhile.
+    folder, db, runner = tmp_path / "corpus", tmp_path / "index.sqlite", CliRunner()
+    folder.mkdir()
+    (folder / "e.md").write_text(
+        "### [2020-01-02](/news/2020/01/2/index.md)\n# Flight of the crew.\n\nThe crew met.\n\n"
+        "### Related:\n\n1. [Other one](/news/2020/02/1/x.md) _Context: Zond Crew_\n"
+        "2. [Other two](/news/2020/02/2/y.md) _Context: ZOND CREW_\n"
+    )
+    earlier = folder / "g.md"
+    for step in ["first", "earlier", "gone"]:
+        if step == "earlier":  # its spelling comes first now
+            earlier.write_text(
+                "### [2019-01-02](/news/2019/01/2/index.md)\n# Earlier.\n\n"
+                "### Related:\n\n1. [Another](/news/2019/02/1/z.md) _Context: ZOND CREW_\n"
+            )
+        elif step == "gone":
+            earlier.unlink()
+        base = ["--corpus", str(folder), "timeline", "--json"]
+        cached = runner.invoke(app, ["--db", str(db), *base])
+        assert cached.stdout == runner.invoke(app, [*base, "--no-cache"]).stdout, step
+
+
 def test_names_found_are_kept_for_the_gazetteer_they_were_found_with(tmp_path: Path) -> None:
     # entities keeps what each event names; kept names stand only while the gazetteer finds
     # the same: here one spelling of a name becomes the first in the corpus's order, and so

@@ -16,8 +16,17 @@ import sqlite3
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
-from spacenews.index.codec import document_of, document_row, event_of, event_row, pack, unpack
+from spacenews.index.codec import (
+    document_of,
+    document_row,
+    event_of,
+    event_row,
+    pack,
+    sql_text,
+    unpack,
+)
 from spacenews.index.store import GENERATION, kept_key, writing
+from spacenews.text import fold
 
 if TYPE_CHECKING:
     from spacenews.entities import AliasTable
@@ -91,14 +100,19 @@ def _give(
         db.executemany("INSERT INTO mains VALUES (?, ?)", mains.items())
     # The events merged since, whose names have other main names, and those whose names'
     # main names changed; the others give those of the mains table already.
+    # Events are found by their names' folded forms: the merge keeps one spelling of a
+    # folded name, where a related link's context keeps each as written, and gives it its
+    # main name too.
     query = (
-        "SELECT n.event FROM names n JOIN mains m ON m.name = n.name"
-        " WHERE n.event IN (SELECT value FROM json_each(?))"
+        "SELECT n.event FROM names n WHERE n.event IN (SELECT value FROM json_each(?))"
+        " AND n.fold IN (SELECT value FROM json_each(?))"
     )
-    events = {event for (event,) in db.execute(query, (json.dumps(sorted(merged)),))}
+    folds = json.dumps(sorted({sql_text(fold(name)) for name in mains}))
+    events = {event for (event,) in db.execute(query, (json.dumps(sorted(merged)), folds))}
     if changed:
-        query = "SELECT n.event FROM names n WHERE n.name IN (SELECT value FROM json_each(?))"
-        events.update(event for (event,) in db.execute(query, (json.dumps(changed),)))
+        query = "SELECT n.event FROM names n WHERE n.fold IN (SELECT value FROM json_each(?))"
+        folded = json.dumps(sorted({sql_text(fold(name)) for name in changed}))
+        events.update(event for (event,) in db.execute(query, (folded,)))
     _write_again(db, sorted(events), mains, merged)
     query = (
         "SELECT DISTINCT t.file, t.seq FROM tags t JOIN mains m ON m.name = t.name"
