@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from spacenews import loader, reading
 from spacenews.cli import app
 from spacenews.corpus import Corpus
+from spacenews.index import carried as carried_module
 from spacenews.index import fresh, mains
 from spacenews.index.view import View
 from spacenews.known import entities
@@ -89,7 +90,7 @@ def test_a_refreshed_index_answers_as_one_made_afresh(
 
 
 def _assert_kept_as_derived(corpus: Corpus) -> None:
-    """The values a write carried to the generation it made (see fresh._Carried) are those
+    """The values a write carried to the generation it made (see index.carried.Carried) are those
     derived afresh from the rows."""
     assert corpus.view is not None
     db = corpus.view.db
@@ -198,7 +199,7 @@ def test_a_write_carries_the_values_kept_to_its_generation(
     moves = [("2016-03-14](/news/2016/03/14", "2031-07-01](/news/2031/07/1"), (" The ", " A ")]
     moves += [("2031-07-01](/news/2031/07/1", "1999-12-31](/news/1999/12/31")]
     for carried, (old, new) in zip([64, 64, 0], moves, strict=True):
-        monkeypatch.setattr(fresh, "ORDER_CARRIED", carried)  # events added or removed
+        monkeypatch.setattr(carried_module, "ORDER_CARRIED", carried)  # events added or removed
         page.write_text(page.read_text().replace(old, new))  # an event moved, retitled
         corpus = load_corpus([corpus_dir], cache=True)
         assert corpus.view is not None and corpus.view.kept("units") is not None

@@ -54,6 +54,7 @@ _MODULES = (
     "jsonbytes.py",
     "index/codec.py",
     "index/fresh.py",
+    "index/carried.py",
     "index/store.py",
     "index/terms.py",
     "index/mains.py",
