@@ -269,10 +269,11 @@ def test_a_helper_reaped_by_the_system_is_no_error(tmp_path: Path) -> None:
 
 
 @needs_fork
-@pytest.mark.parametrize("failure", ["exit", "short", "interrupted"])
+@pytest.mark.parametrize("failure", ["exit", "short", "interrupted", "no fork"])
 def test_a_helper_that_fails_leaves_its_half_to_the_walk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
 ) -> None:
+    # The helper ends before it writes, writes too little, is interrupted, or cannot start.
     _tree(tmp_path, [3, 6, 2])
     alone = _stated(tmp_path)
     parent, stat_all = os.getpid(), walk._stat_all
@@ -286,19 +287,10 @@ def test_a_helper_that_fails_leaves_its_half_to_the_walk(
             return stat_all(pieces)[:-2]
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(walk, "_stat_all", failing)
-    monkeypatch.setattr(walk, "SHARE_FROM", 1)
-    monkeypatch.setattr(walk, "_may_fork", lambda: True)
-    assert _stated(tmp_path) == alone
-
-
-@needs_fork
-def test_a_walk_that_cannot_fork_walks_alone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _tree(tmp_path, [4, 4])
-    alone = _stated(tmp_path)
-    monkeypatch.setattr(os, "fork", _no_fork)
+    if failure == "no fork":
+        monkeypatch.setattr(os, "fork", _no_fork)
+    else:
+        monkeypatch.setattr(walk, "_stat_all", failing)
     monkeypatch.setattr(walk, "SHARE_FROM", 1)
     monkeypatch.setattr(walk, "_may_fork", lambda: True)
     assert _stated(tmp_path) == alone
