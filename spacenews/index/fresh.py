@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from spacenews.index.carried import Carried
 from spacenews.index.codec import (
     Pack,
+    Unpack,
     document_row,
     event_row,
     mention_row,
@@ -353,13 +354,18 @@ def records_of(
 def merged_rows(told: list[tuple[str, list[bytes]]], count: int) -> _EventRows:
     """The rows of the events merged from their records (see records_of), count being how
     many are merged in all (see codec.packer)."""
-    from spacenews.corpus import merge
-
-    unpack, added = unpacker(count), _EventRows()
+    read, added = unpacker(count), _EventRows()
     pack, encode = packer(count), encoder(count)
     for key, records in told:
-        added.add(merge(key, [record_of(unpack(data)) for data in records]), pack, encode)
+        added.add(merged_event(key, records, read), pack, encode)
     return added
+
+
+def merged_event(key: str, records: list[bytes], read: Unpack = unpack) -> Event:
+    """The event merged from its records (packed, as records_of gives them)."""
+    from spacenews.corpus import merge
+
+    return merge(key, [record_of(read(data)) for data in records])
 
 
 def _drop_events(db: sqlite3.Connection, block: list[str], marks: str) -> None:

@@ -107,12 +107,11 @@ def _give(
         "SELECT n.event FROM names n WHERE n.event IN (SELECT value FROM json_each(?))"
         " AND n.fold IN (SELECT value FROM json_each(?))"
     )
-    folds = json.dumps(sorted({sql_text(fold(name)) for name in mains}))
+    folds = _folds(mains)
     events = {event for (event,) in db.execute(query, (json.dumps(sorted(merged)), folds))}
     if changed:
         query = "SELECT n.event FROM names n WHERE n.fold IN (SELECT value FROM json_each(?))"
-        folded = json.dumps(sorted({sql_text(fold(name)) for name in changed}))
-        events.update(event for (event,) in db.execute(query, (folded,)))
+        events.update(event for (event,) in db.execute(query, (_folds(changed),)))
     _write_again(db, sorted(events), mains, merged)
     query = (
         "SELECT DISTINCT t.file, t.seq FROM tags t JOIN mains m ON m.name = t.name"
@@ -123,6 +122,11 @@ def _give(
     documents = db.execute(query, (json.dumps(changed),)).fetchall()
     _write_documents_again(db, documents, mains)
     db.execute("INSERT OR REPLACE INTO meta VALUES ('mains', ?)", (key,))
+
+
+def _folds(names: Collection[str]) -> str:
+    """The folded forms of names, as the names table holds them (its fold), in JSON."""
+    return json.dumps(sorted({sql_text(fold(name)) for name in names}))
 
 
 def _mains(db: sqlite3.Connection, tables: Sequence[AliasTable]) -> dict[str, str]:
@@ -145,9 +149,7 @@ def _write_again(
     its names as written; another holds its related links' context by the main names of
     an earlier write, which the names as written alone can map again: it is merged again
     from its records (its rows but json and data stay)."""
-    from spacenews.corpus import merge
-    from spacenews.index.codec import record_of
-    from spacenews.index.fresh import records_of
+    from spacenews.index.fresh import merged_event, records_of
     from spacenews.jsonbytes import encode
 
     for low in range(0, len(events), BLOCK):
@@ -158,11 +160,7 @@ def _write_again(
         updated = []
         for ident, data in rows:
             told = earlier.get(ident)
-            written = (
-                merge(ident, [record_of(unpack(record)) for record in told])
-                if told is not None
-                else event_of(unpack(data))
-            )
+            written = merged_event(ident, told) if told is not None else event_of(unpack(data))
             event = with_main_names(written, mains)
             updated.append((encode(event.to_dict()), pack(event_row(event)), ident))
         db.executemany("UPDATE events SET json = ?, data = ? WHERE id = ?", updated)
