@@ -252,11 +252,23 @@ def test_a_kept_value_that_cannot_be_read_is_derived_again(
             page.write_text(page.read_text().replace("joint mission", "shared mission"))
         for command in commands:
             base = ["--corpus", str(corpus_dir), *command, "--json"]
-            cached, plain = runner.invoke(app, base), runner.invoke(app, [*base, "--no-cache"])
-            assert (cached.exit_code, cached.stdout) == (0, plain.stdout)
+            cached = runner.invoke(app, base)
+            assert (cached.exit_code, cached.stdout) == (0, _uncached(base, change))
     with closing(sqlite3.connect(path)) as db:
         (kept,) = db.execute("SELECT value FROM kept WHERE name = ?", (name,)).fetchone()
     assert isinstance(kept, bytes) and kept != value
+
+
+_UNCACHED: dict[tuple[str, ...], str] = {}
+
+
+def _uncached(args: list[str], changed: bool) -> str:
+    """What the command prints without the cache: the same for each of the cases above, whose
+    corpora differ only in where they are, which the JSON does not say; so made once each."""
+    key = (*args[2:], str(changed))
+    if key not in _UNCACHED:
+        _UNCACHED[key] = CliRunner().invoke(app, [*args, "--no-cache"]).stdout
+    return _UNCACHED[key]
 
 
 def test_a_database_damaged_inside_fails_in_one_line(corpus_dir: Path, private_cache: Path) -> None:

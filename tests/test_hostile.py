@@ -100,24 +100,33 @@ def unreadable_even_for_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
-    """Every file's content hash and modification time, links not followed."""
+    """Every file's content hash and modification time, links not followed. Each folder is
+    read by its descriptor: resolving the deep tree's 1,100 long paths took 0.5 s a call."""
     state = {}
-    for path in _every_path(folder):
-        info = path.lstat()
-        if path.is_symlink() or not path.is_file() or path.name in ("fifo", "unreadable.txt"):
-            state[str(path)] = ("", info.st_mtime_ns)
+    for fd, entry, path in _every_entry(str(folder)):
+        info = entry.stat(follow_symlinks=False)
+        if not entry.is_file(follow_symlinks=False) or entry.name in ("fifo", "unreadable.txt"):
+            state[path] = ("", info.st_mtime_ns)
         else:
-            state[str(path)] = (hashlib.sha256(path.read_bytes()).hexdigest(), info.st_mtime_ns)
+            with os.fdopen(os.open(entry.name, os.O_RDONLY, dir_fd=fd), "rb") as read:
+                state[path] = (hashlib.file_digest(read, "sha256").hexdigest(), info.st_mtime_ns)
     return state
 
 
-def _every_path(folder: Path) -> Iterator[Path]:
-    stack = [folder]
+def _every_entry(folder: str) -> Iterator[tuple[int, os.DirEntry[int], str]]:
+    """Each entry under the folder, with its folder's descriptor and its path."""
+    stack = [(os.open(folder, os.O_RDONLY | os.O_DIRECTORY), folder)]
     while stack:
-        for entry in os.scandir(stack.pop()):
-            yield Path(entry.path)
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(Path(entry.path))
+        fd, path = stack.pop()
+        try:
+            with os.scandir(fd) as entries:
+                for entry in entries:
+                    yield fd, entry, f"{path}/{entry.name}"
+                    if entry.is_dir(follow_symlinks=False):
+                        inner = os.open(entry.name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+                        stack.append((inner, f"{path}/{entry.name}"))
+        finally:
+            os.close(fd)
 
 
 COMMANDS = [
