@@ -12,11 +12,13 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from spacenews import load_corpus
+from spacenews import search as search_module
 from spacenews.corpus import Corpus
 from spacenews.search import (
     SearchIndex,
     SearchQuery,
     Unit,
+    _hits,
     highlights,
     snippet,
     words,
@@ -389,3 +391,16 @@ def test_a_common_word_counts_everywhere_when_it_may_outscore_the_others(tmp_pat
     assert [(r.unit.title, str(r.unit.date)) for r in found] == [
         ("Alpha alpha alpha.", "2020-01-01")
     ]
+
+
+_ASCII_TEXT = st.text(st.sampled_from("abcAB1_ .,-'\n\t"), max_size=60)
+
+
+@given(_ASCII_TEXT, st.lists(st.text(st.sampled_from("abcAB1_é火星"), min_size=1, max_size=4)))
+def test_words_of_an_ascii_text_are_found_as_word_by_word(text: str, extra: list[str]) -> None:
+    # Snippets and highlights find the query's words in an ASCII text with one regex; each
+    # word of the text, normalised and looked for in turn (as other texts are), finds the same.
+    query = SearchQuery.parse(" ".join([*words(text)[:3], *extra]))
+    by_word = [hit for m in search_module._WORD.finditer(text) for hit in _hits(m, query.terms)]
+    assert search_module._text_hits(text, query.terms) == by_word
+    assert highlights(text, query.terms) == [(start, end) for start, end, _ in by_word]
