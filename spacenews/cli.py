@@ -460,9 +460,9 @@ def cache_info(json_: opt.JsonFlag = False) -> None:
 
 @cache_app.command("path", cls=usage.Command)
 def cache_path(ctx: typer.Context) -> None:
-    """Print where the index database of the corpus is (--corpus, $SPACENEWS_CORPUS, or --db),
-    to open it with sqlite3, sqlite-utils or Datasette. The built-in seeds, a corpus of fewer
-    than 50 files and --no-cache have none.
+    """Bring the index database of the corpus (--corpus, $SPACENEWS_CORPUS, or --db) up to
+    date, and print where it is, to open it with sqlite3, sqlite-utils or Datasette. The
+    built-in seeds, a corpus of fewer than 50 files and --no-cache have none.
 
     Examples:
 
@@ -470,10 +470,10 @@ def cache_path(ctx: typer.Context) -> None:
 
         sqlite3 "$(spacenews --corpus ~/news cache path)" 'SELECT count(*) FROM events'
     """
-    from spacenews.loader import index_file
+    from spacenews.index.store import file_of
 
-    given = opt.settings(ctx)
-    where = index_file(list(given.corpus), cache=given.cache, db=given.db)
+    corpus = opt.load(ctx, summary=False, empty=True)
+    where = None if corpus.view is None else file_of(corpus.view.db)
     if where is None:
         fail(
             "this corpus has no database: it is indexed at each run (the built-in seeds, "

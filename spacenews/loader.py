@@ -95,7 +95,7 @@ def load_corpus(
         view = None
         if path is not None:
             view = _open_kept_index(
-                path, roots, folders, tables, fields, notices, workers, progress
+                path, roots, folders, tables, fields, notices, workers, progress, db is not None
             )
         if view is None:
             private = _this_run_only(roots, count, folders)
@@ -111,13 +111,9 @@ def load_corpus(
             gc.enable()
 
 
-def index_file(
-    paths: Sequence[Path] | None = None, *, cache: bool | None = None, db: Path | None = None
-) -> Path | None:
-    """Where load_corpus keeps the index of these paths when given these options: db, or
-    the cache folder's database for them; None when it makes one for each run only."""
-    if db is not None:
-        return db
+def index_file(paths: Sequence[Path] | None = None, *, cache: bool | None = None) -> Path | None:
+    """Where load_corpus keeps the index of these paths in the cache folder, when given this
+    cache option; None when it makes one for each run only."""
     roots = _existing_roots(paths)
     return _kept_path(roots, _file_count(_walk(roots, [])), cache, None)
 
@@ -133,6 +129,11 @@ def _kept_path(
     given); None when it is made for this run only, as when the cache folder is inside a
     corpus path (which notices are told)."""
     if db is not None:
+        from spacenews.index.store import inside
+
+        for root in roots:
+            if inside(db, root):
+                raise CorpusError(f"--db {db} lies in the corpus path {root}: it is never written")
         return db
     if not _index_on_disk(cache, files, roots == [seeds_path()]):
         return None
@@ -308,39 +309,50 @@ def _open_kept_index(
     notices: list[str],
     workers: int | None,
     progress: Progress | None,
+    given: bool = False,
 ) -> View | None:
     """The view of the database kept in path for these corpus paths, brought up to date.
-    One found damaged on the way is set aside, with a notice, and made anew."""
+    One found damaged on the way is set aside, with a notice, and made anew. given: the
+    user named the file (--db), not the cache folder (see _database)."""
     import sqlite3
 
     from spacenews.index import store
 
-    db = _database(path, roots, notices)
+    db = _database(path, roots, notices, given)
     if db is None:
         return None
     try:
         return _bring_up_to_date(db, folders, tables, fields, workers, progress)
     except sqlite3.DatabaseError as error:
         db.close()
-        store.set_aside(path)
+        store.set_aside(path, replace=not given)
         notices.append(f"index {path} set aside and rebuilt: it is corrupt ({error})")
-        db = _database(path, roots, notices)
+        db = _database(path, roots, notices, given)
         if db is None:
             return None
         return _bring_up_to_date(db, folders, tables, fields, workers, progress)
 
 
-def _database(path: Path, roots: list[Path], notices: list[str]) -> sqlite3.Connection | None:
+def _database(
+    path: Path, roots: list[Path], notices: list[str], given: bool = False
+) -> sqlite3.Connection | None:
     """The database in path for these corpus paths, opened; one that cannot be used is set
     aside, with a notice, and made anew. None when the file cannot be written: the index is
-    then made for this run."""
+    then made for this run. A file the user named (given: --db) is set aside or replaced
+    only when it is a spacenews index (of another version or corpus paths): any other is
+    the user's own, and is left as it is (CorpusError)."""
     from spacenews.index import store
 
     try:
         try:
             return store.connect(path, roots)
         except store.StoreError as error:
-            store.set_aside(path, keep=not error.outdated)
+            if given and not error.ours:
+                raise CorpusError(
+                    f"--db {path} is not used: {error}; spacenews replaces only an index"
+                    " of its own (remove the file, or give another)"
+                ) from None
+            store.set_aside(path, keep=not error.outdated, replace=not given)
             done = "rebuilt" if error.outdated else "set aside and rebuilt"
             notices.append(f"index {path} {done}: {error}")
             return store.connect(path, roots)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import gc
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
 import warnings
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ from spacenews.loader import CACHE_MIN_FILES, load_corpus
 from spacenews.query import Query
 
 from .conftest import state
+from .test_hostile import snapshot
 
 FILES = CACHE_MIN_FILES + 34  # the files of corpus_dir
 
@@ -362,32 +365,45 @@ def test_cache_info_path_and_clear(corpus_dir: Path, private_cache: Path) -> Non
     with closing(sqlite3.connect(where)) as db, db:  # the user's own queries
         (events,) = db.execute("SELECT count(*) FROM events").fetchone()
     assert events == len(load_corpus([corpus_dir]).events)
-    # A database that is not ours is listed without its bytes reaching the terminal.
-    (private_cache / "\x1b[2Jtorn.sqlite").write_bytes(b"\x92\x81")
+    # A database of ours that cannot be read is listed as such, and removed by clear. The
+    # files of other programs (the cache folder may be ~/.cache) are neither listed nor
+    # removed, whatever their names.
+    (private_cache / f"{'0' * 32}.sqlite").write_bytes(b"\x92\x81")
+    others = ["\x1b[2Jtorn.sqlite", "other-app.sqlite", f"{'0' * 32}.sqlite.bak", "a.sqlite-wal"]
+    for name in others:
+        (private_cache / name).write_bytes(b"theirs")
+    (private_cache / f"{'1' * 32}.sqlite").mkdir()
     table = runner.invoke(app, ["cache", "info"]).stdout
     assert "unreadable index: 2 bytes" in table and "\x1b" not in table
+    assert "other-app" not in table and table.count(".sqlite)") == 2
     cleared = runner.invoke(app, ["cache", "clear"])
     assert "removed 2 cache files" in cleared.stderr
-    assert not list(private_cache.glob("*.sqlite*"))
+    left = sorted(path.name for path in private_cache.iterdir())
+    assert left == sorted([*others, f"{'1' * 32}.sqlite"])
+    assert all((private_cache / name).read_bytes() == b"theirs" for name in others)
 
 
 def test_cache_path_names_the_database_the_commands_use(
     corpus_dir: Path, private_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The loader alone decides where an index lives; cache path asks it, and so agrees with
-    # what a command really does.
+    # The loader alone decides where an index lives; cache path loads the corpus as a command
+    # does, and so agrees with it, and names a database brought up to date, ready to query.
     runner = CliRunner()
     kept = runner.invoke(app, ["--corpus", str(corpus_dir), "cache", "path"])
     assert kept.stdout == f"{database_file([corpus_dir], private_cache)}\n"
+    with closing(sqlite3.connect(kept.stdout.strip())) as db:
+        (events,) = db.execute("SELECT count(*) FROM events").fetchone()
+    assert events == len(load_corpus([corpus_dir]).events) > 0
     small = tmp_path / "small"
     small.mkdir()
     (small / "a.md").write_text("Notes\n\nText.\n")
+    before = sorted(private_cache.iterdir())
     for args in (["--corpus", str(small)], ["--corpus", str(corpus_dir), "--no-cache"], []):
         result = runner.invoke(app, [*args, "cache", "path"])
         assert (result.stdout, result.exit_code) == ("", 2), args
         assert "has no database: it is indexed at each run" in result.stderr
         runner.invoke(app, [*args, "timeline"])
-        assert not list(private_cache.iterdir())  # nor do the commands keep one
+        assert sorted(private_cache.iterdir()) == before  # nor do the commands keep one
     monkeypatch.setenv("SPACENEWS_CACHE_DIR", str(corpus_dir / ".cache"))  # never written
     assert runner.invoke(app, ["--corpus", str(corpus_dir), "cache", "path"]).exit_code == 2
 
@@ -403,6 +419,70 @@ def test_a_database_file_given_with_db(corpus_dir: Path, tmp_path: Path) -> None
     assert runner.invoke(app, [*base, "cache", "path"]).stdout.strip() == str(target)
     after = ["--corpus", str(corpus_dir), "timeline", "--json", f"--db={target}"]
     assert runner.invoke(app, after).stdout == plain.stdout  # a global option, anywhere
+
+
+def _others_database(path: Path) -> None:
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("CREATE TABLE notes(text)")
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda path: path.mkdir(mode=0o777), "it is not a file"),
+        (lambda path: path.write_text("my notes\n"), "it is not a database"),
+        (_others_database, "it is not a spacenews index"),
+        (lambda path: (path.write_text("mine"), path.chmod(0o666)), "others may write to it"),
+    ],
+    ids=["folder", "text", "other database", "writable by others"],
+)
+def test_db_never_moves_a_file_that_is_not_a_spacenews_index(
+    corpus_dir: Path, tmp_path: Path, make: Callable[[Path], object], reason: str
+) -> None:
+    # --db names a file of the user's choosing: one that is not an index of spacenews's is
+    # the user's own, and left as it is (a folder others may write to, such as /tmp, was
+    # once set aside as NAME.broken, and an earlier NAME.broken replaced).
+    target = tmp_path / "target"
+    make(target)
+    (tmp_path / "target.broken").write_text("kept")
+    before = snapshot(tmp_path)
+    result = CliRunner().invoke(app, ["--corpus", str(corpus_dir), "--db", str(target), "timeline"])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.count("\n") == 1 and f" is not used: {reason};" in result.stderr
+    assert snapshot(tmp_path) == before
+
+
+def test_db_sets_aside_an_index_of_other_corpus_paths_beside_what_is_there(
+    corpus_dir: Path, tmp_path: Path
+) -> None:
+    # An index of spacenews's made for other corpus paths is set aside and made anew, as
+    # in the cache folder, but a NAME.broken already there is the user's: kept.
+    target = tmp_path / "mine.sqlite"
+    runner = CliRunner()
+    other = tmp_path / "other"
+    shutil.copytree(corpus_dir, other)
+    assert (
+        runner.invoke(app, ["--corpus", str(other), "--db", str(target), "timeline"]).exit_code == 0
+    )
+    (tmp_path / "mine.sqlite.broken").write_text("kept")
+    result = runner.invoke(app, ["--corpus", str(corpus_dir), "--db", str(target), "timeline"])
+    assert result.exit_code == 0 and "it belongs to another corpus" in result.stderr
+    assert (tmp_path / "mine.sqlite.broken").read_text() == "kept"
+    assert (tmp_path / "mine.sqlite.broken-2").stat().st_size > 0
+
+
+def test_db_inside_a_corpus_path_is_refused(corpus_dir: Path) -> None:
+    # The corpus is never written: not by an index the user asks for there either.
+    runner = CliRunner()
+    page = corpus_dir / "001_b02bc1e1bd4a287c.txt"
+    for corpus, target in [(corpus_dir, corpus_dir / "index.sqlite"), (page, page)]:
+        before = snapshot(corpus_dir)
+        for command in (["timeline"], ["cache", "path"]):
+            args = ["--corpus", str(corpus), "--db", str(target), *command]
+            result = runner.invoke(app, args)
+            assert (result.exit_code, result.stdout) == (2, ""), args
+            assert " lies in the corpus path " in result.stderr and "--db " in result.stderr
+        assert snapshot(corpus_dir) == before
 
 
 def test_a_run_that_writes_leaves_little_in_the_write_ahead_log(

@@ -9,7 +9,10 @@ from array import array
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import re
 
 ENV_DIR = "SPACENEWS_CACHE_DIR"
 SUFFIX = ".sqlite"
@@ -240,9 +243,10 @@ class StoreError(Exception):
     (written by another version) holds nothing worth looking at: it is removed, where a
     damaged or foreign one is set aside (see set_aside)."""
 
-    def __init__(self, reason: str, *, outdated: bool = False) -> None:
+    def __init__(self, reason: str, *, outdated: bool = False, ours: bool = False) -> None:
         super().__init__(reason)
         self.outdated = outdated
+        self.ours = ours or outdated  # a spacenews index, that it may replace wherever it is
 
 
 def cache_dir() -> Path:
@@ -491,6 +495,8 @@ def _check_file(path: Path) -> bool:
         info = path.stat()
     except FileNotFoundError:
         return False
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError("it is not a file")
     if hasattr(os, "getuid") and info.st_uid != os.getuid():
         raise StoreError("it belongs to another user")
     if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
@@ -521,30 +527,46 @@ def _check_contents(db: sqlite3.Connection, roots: list[Path]) -> None:
     if meta["fingerprint"] != fingerprint():
         raise StoreError("it was written by another version of spacenews", outdated=True)
     if meta.get("roots") != _roots_key(roots):
-        raise StoreError("it belongs to another corpus")
+        raise StoreError("it belongs to another corpus", ours=True)
 
 
-def set_aside(path: Path, keep: bool = True) -> None:
+def set_aside(path: Path, keep: bool = True, replace: bool = True) -> None:
     """Move a database that cannot be used out of the way (beside it, as NAME.broken), so that
-    a new one takes its place; the user may look at it, and the next set-aside replaces it.
+    a new one takes its place; the user may look at it, and the next set-aside replaces it
+    (without replace, a file already there is kept: NAME.broken-2 and so on are taken).
     Without keep, it is removed."""
     if keep:
-        path.replace(path.with_name(path.name + ".broken"))
+        aside = path.with_name(path.name + ".broken")
+        number = 1
+        while not replace and os.path.lexists(aside):
+            number += 1
+            aside = path.with_name(f"{path.name}.broken-{number}")
+        path.replace(aside)
     else:
         path.unlink(missing_ok=True)
     for extra in ("-wal", "-shm"):
         Path(os.fspath(path) + extra).unlink(missing_ok=True)
 
 
+def _cache_name(name: str) -> re.Match[str] | None:
+    """Whether a name is one database_file gives (a digest of the corpus paths), or set_aside
+    or SQLite beside it (the match's group 1 tells which): the cache folder may be one that
+    other programs keep their files in too (~/.cache)."""
+    import re
+
+    return re.fullmatch(r"[0-9a-f]{32}\.sqlite(\.broken|-wal|-shm)?", name)
+
+
 def clear(folder: Path | None = None) -> int:
-    """Remove every database (and what SQLite keeps beside it); return how many there were."""
+    """Remove every database of the cache folder (and what SQLite keeps beside it), and
+    nothing else; return how many there were."""
     folder = folder or cache_dir()
     removed = 0
     for path in sorted(folder.iterdir()) if folder.is_dir() else ():
-        if path.name.endswith((SUFFIX, SUFFIX + ".broken")):
-            removed += 1
-        if path.name.endswith((SUFFIX, SUFFIX + ".broken", SUFFIX + "-wal", SUFFIX + "-shm")):
-            path.unlink(missing_ok=True)
+        if not (name := _cache_name(path.name)) or path.is_dir():
+            continue
+        removed += name.group(1) in (None, ".broken")
+        path.unlink(missing_ok=True)
     return removed
 
 
@@ -554,6 +576,8 @@ def describe(folder: Path | None = None) -> list[dict[str, Any]]:
     folder = folder or cache_dir()
     rows = []
     for path in sorted(folder.glob(f"*{SUFFIX}")) if folder.is_dir() else ():
+        if not _cache_name(path.name) or path.is_dir():
+            continue
         row: dict[str, Any] = {"kind": "index", "path": str(path), "bytes": path.stat().st_size}
         row.update(roots=None, files=None)
         try:
