@@ -51,12 +51,14 @@ class Selection(Sequence["Event | Mentioned"]):
     def _item(self, entry: int | Mentioned) -> Event | Mentioned:
         return self._corpus.events[entry] if isinstance(entry, int) else entry
 
-    def dates(self) -> list[date]:
-        """The date of each item."""
+    def dates(self, by: str = "year") -> list[date]:
+        """The date of each item that lies whole in one period of a chart by year, month or
+        decade: by month, a mention of a whole year is in none ("in 2003" is not January's)."""
         days = self._corpus.days
         return [
             date.fromordinal(days[entry]) if isinstance(entry, int) else entry.date
             for entry in self._entries
+            if isinstance(entry, int) or by != "month" or entry.mention.precision != "year"
         ]
 
     def precisions(self) -> set[Precision]:
@@ -151,7 +153,7 @@ def chart(corpus: Corpus, query: Query, by: str) -> list[Count]:
     """The items of a timeline per year, month or decade over the query's period (see
     counts); its order and limit apply to the periods: reverse puts the newest first, limit
     keeps that many periods."""
-    dates = select(corpus, query._replace(limit=None, reverse=False)).dates()
+    dates = select(corpus, query._replace(limit=None, reverse=False)).dates(by)
     found = counts(dates, by, query.start, query.end)
     if query.reverse:
         found.reverse()

@@ -252,3 +252,15 @@ def test_export_and_timeline_filter_alike(runner: CliRunner, args: list[str]) ->
     listed = keys(run_json(runner, "timeline", *args))
     assert exported == listed
     assert 0 < len(exported) < len(run_json(runner, "timeline"))
+
+
+def test_a_chart_counts_each_mention_in_the_period_that_lists_it(runner: CliRunner) -> None:
+    # A mention lies in a period only whole: "Launched in 2003" is counted in 2003's bar, as
+    # 2003's timeline lists it, and in no month's (it once stood in January's).
+    months = run_json(runner, "timeline", "--by", "month", "2003", "--mentions")
+    assert len(months) == 12
+    for count in months:
+        assert count["count"] == len(run_json(runner, "timeline", count["period"], "--mentions"))
+    (year,) = run_json(runner, "timeline", "--by", "year", "2003", "--mentions")
+    listed = run_json(runner, "timeline", "2003", "--mentions")
+    assert year["count"] == len(listed) == sum(count["count"] for count in months) + 1
