@@ -167,7 +167,7 @@ def export(
             return exporters.to_csv(found)
         return exporters.to_markdown(found, caption(len(found), "event", query.start, query.end))
 
-    output(found, "text", text, "no events match", file=file)
+    output(found, "text", text, "no events match", file=None if str(file) == "-" else file)
 
 
 @app.command(cls=usage.Command)

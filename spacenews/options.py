@@ -409,7 +409,7 @@ OutputOption = Annotated[
         "--output",
         "-o",
         metavar="FILE",
-        help="Write to this file, whole or not at all, rather than to stdout.",
+        help="Write to this file, whole or not at all, rather than to stdout (-: stdout).",
         show_default=False,
     ),
 ]

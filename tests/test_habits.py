@@ -144,6 +144,19 @@ def test_export_to_a_file_writes_what_stdout_would_and_prints_nothing(
     assert [p.name for p in tmp_path.iterdir()] == ["space.ics"]
 
 
+def test_export_to_a_dash_writes_to_stdout(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As curl -o - and tar -f - have it: no file named "-" is made.
+    monkeypatch.chdir(tmp_path)
+    result = run(runner, "export", "2016", "-f", "csv", "-o", "-")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        run(runner, "export", "2016", "-f", "csv").stdout,
+    )
+    assert result.stdout.startswith("date,") and not list(tmp_path.iterdir())
+
+
 def test_export_of_no_event_to_a_file_writes_the_header_and_exits_1(
     runner: CliRunner, tmp_path: Path
 ) -> None:
