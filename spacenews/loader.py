@@ -82,8 +82,8 @@ def load_corpus(
     workers is the number of processes to parse with (None: every core, when there are
     enough files to pay).
     """
-    roots = _existing_roots(paths)
     notices: list[str] = []
+    roots = _existing_roots(paths, notices)
     tables, fields, table_problems = _user_files(roots)
     collecting = gc.isenabled()
     gc.disable()  # the loader makes millions of objects and no cycles: collecting is waste
@@ -147,13 +147,30 @@ def _kept_path(
     return database_file(roots, folder)
 
 
-def _existing_roots(paths: Sequence[Path] | None) -> list[Path]:
-    """The corpus paths (default_roots when none are given); CorpusError for one missing."""
+def _existing_roots(paths: Sequence[Path] | None, notices: list[str] | None = None) -> list[Path]:
+    """The corpus paths (default_roots when none are given), each read once: one inside
+    another (or the same) is left out, which notices are told, as the other holds its files
+    (each would be told twice, by two names). CorpusError for one missing."""
+    from spacenews.index.store import inside
+
     roots = list(paths) if paths else default_roots()
     for root in roots:
         if not root.exists() and not root.is_symlink():
             raise CorpusError(f"corpus path does not exist: {root}")
-    return roots
+    kept: list[Path] = []
+    for number, root in enumerate(roots):
+        outer = [
+            other
+            for at, other in enumerate(roots)
+            if at != number and inside(root, other) and (at < number or not inside(other, root))
+        ]
+        if not outer:
+            kept.append(root)
+        elif notices is not None and inside(outer[0], root):
+            notices.append(f"corpus path {root} given twice: read once")
+        elif notices is not None:
+            notices.append(f"corpus path {root} lies in {outer[0]}: its files are read once")
+    return kept
 
 
 def _index_on_disk(cache: bool | None, files: int, seeds_only: bool = False) -> bool:

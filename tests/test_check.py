@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,28 @@ def test_one_readable_corpus_is_enough(runner: CliRunner, tmp_path: Path) -> Non
     result = run(runner, "--corpus", str(empty), "--corpus", str(SEEDS), "timeline")
     assert result.exit_code == 0
     assert "10 events" in result.stdout
+
+
+@pytest.mark.parametrize("order", ["outer first", "inner first"])
+def test_a_corpus_path_inside_another_is_read_once(
+    runner: CliRunner, tmp_path: Path, order: str
+) -> None:
+    # Its files are the other's: read twice, each event and document would be told twice,
+    # by two names. The same path given twice is read once too.
+    (tmp_path / "news").mkdir()
+    shutil.copytree(SEEDS, tmp_path / "news" / "seeds")
+    (tmp_path / "link").symlink_to(tmp_path / "news")  # the paths are compared as they are
+    outer, inner = tmp_path / "link", tmp_path / "news" / "seeds"
+    alone = run(runner, "--corpus", str(outer), "timeline", "--json")
+    paths = [outer, inner] if order == "outer first" else [inner, outer]
+    both = run(runner, "--corpus", str(paths[0]), "--corpus", str(paths[1]), "timeline", "--json")
+    assert (both.exit_code, both.stdout) == (0, alone.stdout)
+    assert (
+        both.stderr == f"spacenews: corpus path {inner} lies in {outer}: its files are read once\n"
+    )
+    twice = run(runner, "--corpus", str(inner), "--corpus", str(inner), "timeline", "--json")
+    assert twice.stdout == run(runner, "--corpus", str(inner), "timeline", "--json").stdout
+    assert twice.stderr == f"spacenews: corpus path {inner} given twice: read once\n"
 
 
 def test_a_missing_corpus_stays_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
