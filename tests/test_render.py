@@ -21,6 +21,8 @@ from spacenews.render.listing import Column, Listing
 from spacenews.render.table import Rows
 from spacenews.terminal import print_parts
 
+from .conftest import FIXTURES
+
 _WORDS = st.text(string.ascii_letters + "-", min_size=1, max_size=14)
 _CELLS = st.lists(_WORDS, min_size=1, max_size=30).map(" ".join)
 
@@ -204,3 +206,16 @@ def test_plain_counts_and_captions() -> None:
     )
     assert caption(2, "event", None, date(2014, 4, 30)) == "2 events, … to 2014-04-30"
     assert caption(2, "event", date(2016, 3, 14), date(2016, 3, 14)) == "2 events, 2016-03-14"
+
+
+def test_text_written_without_spaces_wraps_whole() -> None:
+    # Rich takes a run of CJK characters for one word, and cut it short at the column's width
+    # ("…轨道 …"): it is folded between characters instead, as such text may be.
+    runner = CliRunner(env={"COLUMNS": "70", "NO_COLOR": "1", "SPACENEWS_CORPUS": None})
+    page = FIXTURES / "parse" / "event_page_zh.md"
+    shown = runner.invoke(app, ["--corpus", str(page), "timeline", "2016-03-14"]).stdout
+    assert "…" not in shown
+    cells = [line.split("│")[2].strip() for line in shown.splitlines() if line.startswith("│")]
+    headline = "欧洲太空总署与俄罗斯联邦航天局联合研制的ExoMars微量气体轨道器"
+    headline += "从哈萨克斯坦拜科努尔航天发射场升空。"
+    assert "".join(cells) == headline and len(cells) > 1

@@ -229,8 +229,10 @@ def _cell(
         if column.justify == "right":
             return [[Segment(f"{pad}{line:>{inner}}{pad}", style)] for line in plain]
         return [[Segment(f"{pad}{line:<{inner}}{pad}", style)] for line in plain]
-    wrapped = _text(cell).wrap(
-        console, inner, justify=column.justify, overflow="ellipsis", no_wrap=column.no_wrap
+    whole = _text(cell)
+    overflow = whole.overflow or "ellipsis"  # as a Table has it: the text's own first
+    wrapped = whole.wrap(
+        console, inner, justify=column.justify, overflow=overflow, no_wrap=column.no_wrap
     )
     return [
         [
@@ -278,7 +280,14 @@ def _plain_lines(plain: str, width: int, column: Column) -> list[str] | None:
 
 
 def _text(cell: Text | str) -> Text:
-    return Text(cell) if isinstance(cell, str) else cell
+    """The cell as Text. Text written without spaces (CJK) is one word to Rich, cut short at
+    the column's width: it is folded instead, as such text may break between characters."""
+    from spacenews.index.terms import has_cjk
+
+    text = Text(cell) if isinstance(cell, str) else cell
+    if text.overflow is None and has_cjk(text.plain):
+        text.overflow = "fold"
+    return text
 
 
 def widest(cell: Text) -> int:
