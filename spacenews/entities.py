@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from spacenews.text import fold, fold_case
+from spacenews.text import CJK_CHARS, fold, fold_case
 
 # "The European Space Agency (ESA)": capitalised words, then an acronym of their initials.
 _ACRONYM = re.compile(
@@ -284,7 +284,10 @@ def finder(names: Iterable[str], *, any_case: bool = False) -> Finder:
         branches.append(_trie(exact))
     if not branches:
         return Finder(re.compile(r"(?!x)x"), frozenset(), frozenset())
-    regex = re.compile(r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)")
+    # On word boundaries, but for the characters of languages written without spaces: "火星"
+    # is named in "着陆火星乌托邦平原", and "ExoMars" in "研制的ExoMars微量".
+    word = rf"[^\W{CJK_CHARS}]"
+    regex = re.compile(f"(?<!{word})(?:" + "|".join(branches) + f")(?!{word})")
     firsts = {fold_case(name.split(" ")[0]) for name in folded}
     if None in firsts:
         firsts = {""}  # a word fold_case cannot keep: every place may start a match

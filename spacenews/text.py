@@ -26,6 +26,14 @@ _PLAIN = frozenset(map(chr, range(128))).union(
     map(chr, range(0x2018, 0x2020)),  # quotation marks
     "\u2022\u2026\u2122",  # bullet, ellipsis, trade mark
 )
+# The characters of languages written without spaces between words: Han (with its extensions
+# and compatibility forms), Hiragana, Katakana, Hangul (whose words take their particles
+# without a space), as a regex class's ranges.
+CJK_CHARS = (
+    "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3040-\u30ff\u3131-\u318e"
+    "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
+    "\U00020000-\U0003134f"
+)
 SLUG_LENGTH = 140  # the news corpus cuts its slugs at this many characters of the headline
 
 

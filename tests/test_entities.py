@@ -68,6 +68,23 @@ def test_one_word_names_keep_their_case() -> None:
     assert found == ["Mars", "MARS EXPRESS"]
 
 
+def test_names_are_found_in_text_written_without_spaces() -> None:
+    # Chinese and Japanese put no space between words, Korean none before a particle: a name
+    # stands anywhere in a run of their characters, and so does a Latin name among them. A
+    # Latin name inside a Latin word is still none ("Mars" in "ExoMars").
+    names = ["火星", "ExoMars", "Mars", "화성"]
+    text = "天问一号着陆火星乌托邦平原。研制的ExoMars微量气体。ExoMarsは火星へ。화성에 착륙"
+    assert pattern(names).findall(text) == ["火星", "ExoMars", "ExoMars", "火星", "화성"]
+    assert pattern(names).findall("ExoMarsX, MarsExpress, 2Mars, Mars_1") == []
+
+
+def test_related_finds_a_chinese_name_inside_a_sentence(runner: CliRunner, tmp_path: Path) -> None:
+    text = "天问一号火星探测任务\n\n2021年5月15日，天问一号着陆器成功着陆火星乌托邦平原南部。\n"
+    (tmp_path / "chinese.md").write_text(text, "utf-8")
+    found = run_json(runner, "--corpus", str(tmp_path), "related", "火星")
+    assert [(match["path"], match["via"]) for match in found] == [("chinese.md", ["mention"])]
+
+
 def test_gazetteer_counts_every_name_related_finds_even_inside_a_longer_one() -> None:
     gazetteer = Gazetteer()
     gazetteer.add_table(shipped_table())

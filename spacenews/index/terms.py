@@ -14,26 +14,20 @@ import re
 from collections.abc import Sequence
 
 from spacenews.model import Document, Event, EventText, english_first, translated
-from spacenews.text import normalise
+from spacenews.text import CJK_CHARS, normalise
 
 _WORD = re.compile(r"\w+")
-# Han (with its extensions and compatibility forms), Hiragana, Katakana, Hangul.
-_CJK_CHARS = (
-    "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3040-\u30ff\u3131-\u318e"
-    "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
-    "\U00020000-\U0003134f"
-)
 
 
 @functools.cache
 def _cjk() -> re.Pattern[str]:
     # Compiled when first needed: the class of ranges costs milliseconds at every start.
-    return re.compile(f"[{_CJK_CHARS}]")
+    return re.compile(f"[{CJK_CHARS}]")
 
 
 @functools.cache
 def _pieces() -> re.Pattern[str]:
-    return re.compile(f"[{_CJK_CHARS}]+|[^{_CJK_CHARS}]+")
+    return re.compile(f"[{CJK_CHARS}]+|[^{CJK_CHARS}]+")
 
 
 def has_cjk(text: str) -> bool:
