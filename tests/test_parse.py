@@ -402,21 +402,26 @@ def test_a_post_without_a_title_is_titled_by_its_first_line_else_its_file(
     ("header", "line", "reason"),
     [
         (
-            "title: a\nbad: x: y\n",
+            "---\ntitle: a\nbad: x: y\n---\n",
             3,
             "invalid front matter, read as plain text: mapping values are not allowed",
         ),
         (
-            "- a list\n- not a mapping\n",
+            "---\n- a list\n- not a mapping\n---\n",
             1,
             "invalid front matter, read as plain text: the header is a list, not a mapping",
+        ),
+        (  # TOML, as Hugo writes it
+            '+++\ntitle = "a"\n\ndate = = 2016\n+++\n',
+            4,
+            "invalid front matter, read as plain text: Invalid value (at line 4, column 8)",
         ),
     ],
 )
 def test_front_matter_that_cannot_be_read_says_where_and_why(
     header: str, line: int, reason: str
 ) -> None:
-    parsed = parse_text(f"---\n{header}---\nBody text here.\n", "p.md")
+    parsed = parse_text(f"{header}Body text here.\n", "p.md")
     [problem] = parsed.problems
     assert problem.line == line
     assert problem.reason.startswith(reason)

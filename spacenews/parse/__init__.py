@@ -48,7 +48,7 @@ class Handler(NamedTuple):
 # start milliseconds (a test checks that it chooses as handlers() would).
 _FORMATS = (
     ("eventpage", None),
-    ("frontmatter", "-"),
+    ("frontmatter", "-+"),
     ("feed", "<"),
     ("jsonfeed", "{"),
     ("snapi", "{["),

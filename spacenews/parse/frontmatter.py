@@ -1,8 +1,10 @@
-"""Markdown with YAML front matter, as Hugo, Jekyll and Eleventy sites write it.
+"""Markdown with YAML front matter, as Hugo, Jekyll and Eleventy sites write it, or with
+TOML front matter between ``+++`` lines, as Hugo writes it by default.
 
 A post with a date is an event; without one it is a document. The YAML is loaded safely
-(python-frontmatter uses ``yaml.SafeLoader``), and only fields of the expected types are read,
-so a hostile header can neither run code nor blow up through aliases. Which fields name
+(python-frontmatter uses ``yaml.SafeLoader``), the TOML by the standard library's tomllib,
+and only fields of the expected types are read, so a hostile header can neither run code
+nor blow up through aliases. Which fields name
 entities and which date the event is a corpus's choice (see spacenews.parse.fields).
 """
 
@@ -23,7 +25,7 @@ from spacenews.parse.plaintext import prose_document
 from spacenews.prose import parse_prose_date
 from spacenews.text import clean_inline, fold, strip_controls
 
-_OPENING = re.compile(r"---[ \t]*\n")
+_OPENING = re.compile(r"(---|\+\+\+)[ \t]*\n")  # YAML's, TOML's
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 PUBLISHED_FIELD = "date"  # the day the post was published: Jekyll's, Hugo's and Eleventy's
 # Fields whose every item is one name, as a site gave it ("Ham Radio and More"); in the
@@ -36,8 +38,10 @@ REF_FIELDS = ("ref", "translationKey")
 
 
 def detect(text: str) -> bool:
-    """A text that opens with a ``---`` line and closes the header with another."""
-    return _OPENING.match(text) is not None and "\n---" in text[3:]
+    """A text that opens with a ``---`` (or ``+++``) line and closes the header with
+    another."""
+    opening = _OPENING.match(text)
+    return opening is not None and "\n" + opening.group(1) in text[3:]
 
 
 def parse(text: str, path: str, fields: Fields = DEFAULT_FIELDS) -> Parsed:
@@ -169,6 +173,8 @@ def _folded(names: tuple[str, ...]) -> frozenset[str]:
 
 
 def _split(text: str) -> tuple[dict[str, Any], str]:
+    if text.startswith("+++"):
+        return _split_toml(text)
     from frontmatter.default_handlers import YAMLHandler  # yaml is slow to import: only here
 
     handler = YAMLHandler()
@@ -179,6 +185,19 @@ def _split(text: str) -> tuple[dict[str, Any], str]:
     if not isinstance(metadata, dict):
         raise ValueError(f"the header is a {type(metadata).__name__}, not a mapping")
     return metadata, content
+
+
+def _split_toml(text: str) -> tuple[dict[str, Any], str]:
+    """python-frontmatter's TOML handler needs the toml package: its split, and tomllib."""
+    import tomllib
+
+    from frontmatter.default_handlers import BaseHandler
+
+    header, content = BaseHandler(_TOML_BOUNDARY).split(text)
+    return tomllib.loads(header), content
+
+
+_TOML_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)  # python-frontmatter's own
 
 
 @functools.cache
@@ -235,10 +254,16 @@ def _first_line(error: BaseException) -> str:
 
 
 def _error_line(error: BaseException) -> int:
-    # The header handed to YAML starts with the end of the opening --- line, so YAML's
-    # 0-based line is the file's 1-based one, less one.
+    # The header handed to YAML or TOML starts with the end of the opening line, so YAML's
+    # 0-based line is the file's 1-based one, less one, and tomllib's 1-based one the file's.
     mark = getattr(error, "problem_mark", None)
-    return int(getattr(mark, "line", 0)) + 1 if mark is not None else 1
+    if mark is not None:
+        return int(getattr(mark, "line", 0)) + 1
+    found = _TOML_LINE.search(str(error))
+    return int(found.group(1)) if found else 1
+
+
+_TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)$")  # how tomllib's errors end
 
 
 HANDLER = Handler("front-matter", detect, parse)
