@@ -44,8 +44,30 @@ _MONTH_DAY_YEAR = re.compile(
     r"\b" + _MONTH.format("month") + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})\b"
 )
 _MONTH_YEAR = re.compile(r"\b" + _MONTH.format("month") + r"\s+(?P<year>\d{4})\b")
+# A day written as ISO 8601 does it ("On 2016-03-14", "(2020-07-30)"), not inside a longer
+# run of digits and dashes, nor a word (a file name such as 2016-03-14-exomars.md).
+_ISO_DAY = re.compile(r"(?<![\w-])(?P<year>\d{4})-(?P<number>\d{2})-(?P<day>\d{2})(?![\w-])")
 _IN_YEAR = re.compile(r"\b(?:in|en|since|depuis|im|seit|nel)\s+(?P<year>\d{4})\b", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(«\"'])")
+# A sentence ends at a full stop, but one that ends a month's short name ("Mar. 14, 2016").
+_SHORT_MONTHS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])"
+    + "".join(rf"(?<!\b{short}\.)" for short in _SHORT_MONTHS)
+    + r"\s+(?=[A-Z0-9(«\"'])"
+)
 _CREDIT = re.compile(r"\bCredit:", re.IGNORECASE)
 YEARS = range(1000, 3000)  # a four-digit number outside these is not taken for a year
 SNIPPET_CHARS = 300
@@ -67,9 +89,10 @@ _WORD = re.compile(r"[^\W\d_]+")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _ASCII_WORD = re.compile(r"[a-z]+")  # the same, in lower-case ASCII text, and quicker
 # Where a year can stand in a date: every pattern above has white space before its year and
-# a word boundary after.
-_YEAR_PLACE = re.compile(r"(?<=\s)\d{4}\b")
+# a word boundary after, but an ISO day's, which starts it.
+_YEAR_PLACE = re.compile(r"(?<=\s)\d{4}\b|(?<![\w-])\d{4}(?=-\d{2}-\d{2}(?![\w-]))")
 _PATTERNS: tuple[tuple[re.Pattern[str], Precision], ...] = (
+    (_ISO_DAY, "day"),
     (_DAY_MONTH_YEAR, "day"),
     (_MONTH_DAY_YEAR, "day"),
     (_MONTH_YEAR, "month"),
@@ -155,7 +178,9 @@ def _cut(sentence: str) -> str:
 
 def _date(parts: dict[str, str | None], precision: str) -> date | None:
     month = 1
-    if parts.get("month") is not None:
+    if parts.get("number") is not None:  # a month by its number
+        month = int(parts["number"] or 0)
+    elif parts.get("month") is not None:
         month_name = (parts["month"] or "").lower()
         if month_name not in MONTHS:
             return None

@@ -35,6 +35,9 @@ from .conftest import SEEDS
         ("le 19 octobre 2016", (date(2016, 10, 19), "day")),
         ("in March 2016 it flew", (date(2016, 3, 1), "month")),
         ("the 2nd of June 2003", (date(2003, 6, 2), "day")),
+        ("On 2016-03-14, the probe launched", (date(2016, 3, 14), "day")),
+        ("Update (2020-07-30): launched", (date(2020, 7, 30), "day")),
+        ("Another launch happened Mar. 14, 2016.", (date(2016, 3, 14), "day")),
     ],
 )
 def test_prose_dates(text: str, found: tuple[date, str]) -> None:
@@ -43,7 +46,11 @@ def test_prose_dates(text: str, found: tuple[date, str]) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["UPDATE 31 March: the call", "2m-diameter", "in 12345", "Room 2016", "Smarch 2016", ""],
+    [
+        *["UPDATE 31 March: the call", "2m-diameter", "in 12345", "Room 2016", "Smarch 2016", ""],
+        *["see 2016-03-14-exomars.md", "12016-03-14", "2016-03-145", "2016-13-01", "x2016-03-14"],
+        "run 1999-2016-03-14",
+    ],
 )
 def test_not_dates(text: str) -> None:
     assert parse_prose_date(text) is None
@@ -117,7 +124,8 @@ def test_a_year_is_read_once_other_dates_took_the_other_years(
 
 _DATE_WORDS = st.sampled_from(
     ["14", "3", "2016", "1999", "12345", "0999", "2nd", "of", "in", "en", "since", "March",
-     "mars", "Mart", "Aralık", "sept", "Smarch", "May", "ESA", "٢٠١٦", "x2016", "2016x"]
+     "mars", "Mart", "Aralık", "sept", "Smarch", "May", "ESA", "٢٠١٦", "x2016", "2016x",
+     "2016-03-14", "1999-12-31", "2016-02-30", "03", "-03-14"]
 )  # fmt: skip
 _GAPS = st.sampled_from([" ", "  ", ", ", ". ", ".", "\n", "\t", "\u00a0", "", "-", "("])
 
@@ -173,6 +181,13 @@ def test_the_sentence_at_an_offset_is_the_one_that_holds_it() -> None:
     assert sentence_at(text, 12) == "One is here."
     assert sentence_at(text, 13) == "Two starts at 13."
     assert sentence_at(text, 31) == "Three ends it."
+
+
+def test_a_month_written_short_ends_no_sentence() -> None:
+    text = "It flew Mar. 14, 2016. DeMar. Then Sept. 3 came."
+    assert sentence_at(text, 0) == "It flew Mar. 14, 2016."
+    assert sentence_at(text, 23) == "DeMar."
+    assert sentence_at(text, 30) == "Then Sept. 3 came."
 
 
 def test_a_snippet_is_cut_at_its_length_with_an_ellipsis() -> None:
