@@ -87,7 +87,8 @@ def _read_text(path: str, relative: str) -> tuple[str | None, list[Problem]]:
     if len(text) > MAX_LINE_CHARS and not reads_long_lines(text):
         text, cut = _cut_long_lines(text)
         if cut:
-            reason = f"{cut} lines longer than {MAX_LINE_CHARS} characters were cut"
+            lines = "1 line longer than" if cut == 1 else f"{cut} lines longer than"
+            reason = f"{lines} {MAX_LINE_CHARS} characters {'was' if cut == 1 else 'were'} cut"
             problems.append(Problem(relative, 0, reason))
     return text, problems
 

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spacenews import walk
+from spacenews import reading, walk
 from spacenews.corpus import Corpus, CorpusError, event_parts, merge
 from spacenews.links import translation
 from spacenews.listing import events
@@ -590,3 +590,12 @@ def test_each_way_of_a_tie_is_its_own_when_no_name_was_tied_before() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert ast.literal_eval(done.stdout) == (("esa", "context"), ("esa", "tag"))
+
+
+@pytest.mark.parametrize(("long", "said"), [(1, "1 line longer than"), (2, "2 lines longer than")])
+def test_lines_too_long_are_cut_and_counted(tmp_path: Path, long: int, said: str) -> None:
+    line = "x" * (reading.MAX_LINE_CHARS + 1)
+    (tmp_path / "page.txt").write_text("A title\n\n" + f"{line}\n" * long + "Short.\n")
+    (problem,) = load_corpus([tmp_path]).problems
+    verb = "was" if long == 1 else "were"
+    assert problem.reason == f"{said} {reading.MAX_LINE_CHARS} characters {verb} cut"

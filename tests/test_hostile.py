@@ -191,7 +191,7 @@ def test_check_names_every_bad_file(hostile: Path) -> None:
         "empty.txt": "empty file",
         "whitespace_only.txt": "empty file",
         "huge.txt": "larger than 16 MiB",
-        "long_line.txt": "longer than 100000 characters were cut",
+        "long_line.txt": "1 line longer than 100000 characters was cut",
         "thousands_of_related.txt": f"past the first {MAX_LINKS} were not read",
         "invalid_utf8.txt": "invalid UTF-8 bytes replaced",
         "legacy_cp1252.txt": "read as Windows-1252",
