@@ -319,7 +319,7 @@ def search(
     """Search the text of every event and document, best match first (BM25).
 
     Case and accents do not matter: "planete rouge" finds "planète rouge". A quoted phrase must
-    appear as written. --in, --from and --to keep the events of a period (documents have no
+    appear as written; explor* finds every word that starts with explor. --in, --from and --to keep the events of a period (documents have no
     date: they are left out); --entity keeps what is tied to the entity or names it.
 
     Examples:

@@ -24,6 +24,8 @@ B = 0.75  # BM25 length normalisation
 COMMON = 0.25  # a word held by more than this part of the units is common (see _found)
 _WORD = re.compile(r"\w+")
 _QUERY_PART = re.compile(r'"([^"]*)"?|(\S+)')
+_LAST = "\U0010ffff"  # the last character of all, in every order
+_STARTS = re.compile(r"\w\*+\Z")  # a bare word asking for every word that starts so
 _EVENT_UNITS = "SELECT u.id FROM units u JOIN events e ON e.id = u.event WHERE "
 
 
@@ -34,18 +36,22 @@ def words(text: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
-    """What to look for: words, and phrases that must appear as written."""
+    """What to look for: words, words by their start (``launch*``), and phrases that must
+    appear as written."""
 
-    terms: tuple[str, ...]  # every normalised word, those of the phrases included
+    terms: tuple[str, ...]  # every normalised word, those of the phrases included; a start, *
     phrases: tuple[tuple[str, ...], ...]  # quoted phrases, each as its normalised words
 
     @classmethod
     def parse(cls, text: str) -> SearchQuery:
-        """Read a query: words, and "quoted phrases"."""
+        """Read a query: words, "quoted phrases", and a word ending with * for every word
+        that starts so (as FTS5 and most search boxes read it)."""
         terms: list[str] = []
         phrases: list[tuple[str, ...]] = []
         for quoted, bare in _QUERY_PART.findall(text):
             found = words(quoted if quoted else bare)
+            if not quoted and found and _STARTS.search(bare):
+                found[-1] += "*"
             terms += found
             if quoted and len(found) > 1:
                 phrases.append(tuple(found))
@@ -123,9 +129,13 @@ class SearchIndex:
     def _postings(self, term: str) -> dict[int, int]:
         """Unit -> how many times it holds the term: for a word written without spaces
         (CJK), how many times it holds the word's every pair of characters, where it holds
-        them one after another."""
+        them one after another; for a start (``launch*``), how many words starting so."""
         from spacenews.index.terms import word_terms
 
+        if term.endswith("*"):
+            query = "SELECT doc FROM search_terms WHERE term >= ? AND term < ?"
+            start = term[:-1]  # every term starting so sorts between it and its last follower
+            return Counter(doc for (doc,) in self._db.execute(query, (start, start + _LAST)))
         parts = word_terms(term)
         counts = [self._counts(part) for part in dict.fromkeys(parts)]
         if len(parts) == 1:
@@ -419,7 +429,8 @@ def _text_hits(text: str, terms: tuple[str, ...]) -> list[tuple[int, int, str]]:
     """The query's words in a text (see _hits), in order. An ASCII text's are found by one
     regex, at C speed: a search without a limit looks at every paragraph it gives."""
     if text.isascii():
-        return [(m.start(), m.end(), m.group()) for m in _ascii_words(terms).finditer(text.lower())]
+        found = _ascii_words(terms).finditer(text.lower())
+        return [(m.start(), m.end(), _term_of(m.group(), terms) or "") for m in found]
     return [hit for m in _WORD.finditer(text) for hit in _hits(m, terms)]
 
 
@@ -428,7 +439,11 @@ def _ascii_words(terms: tuple[str, ...]) -> re.Pattern[str]:
     """What finds, in an ASCII text lowered, the words that _hits finds in the text: those
     that are one of the terms (an ASCII word normalises to its lower case and holds no CJK);
     lowering an ASCII text moves none of its words."""
-    ascii_terms = [re.escape(term) for term in terms if term.isascii()]
+    ascii_terms = [
+        re.escape(term[:-1]) + r"\w*" if term[-1] == "*" else re.escape(term)
+        for term in terms
+        if term.isascii()
+    ]
     if not ascii_terms:
         return re.compile(r"(?!)")  # matches nothing
     return re.compile(r"(?<!\w)(?:" + "|".join(ascii_terms) + r")(?!\w)")
@@ -438,8 +453,8 @@ def _hits(word: re.Match[str], terms: Sequence[str]) -> list[tuple[int, int, str
     """The query's words that a word of a text is, or (in a text written without spaces)
     holds: each with where it starts and ends in the text."""
     folded = normalise(word.group())
-    if folded in terms:
-        return [(word.start(), word.end(), folded)]
+    if term := _term_of(folded, terms):
+        return [(word.start(), word.end(), term)]
     from spacenews.index.terms import has_cjk
 
     if not has_cjk(folded) or len(folded) != len(word.group()):
@@ -451,6 +466,14 @@ def _hits(word: re.Match[str], terms: Sequence[str]) -> list[tuple[int, int, str
         if has_cjk(term)
         for at in _places(folded, term)
     ]
+
+
+def _term_of(word: str, terms: Sequence[str]) -> str | None:
+    """The query's term a normalised word is: itself, or the first start (``launch*``) it
+    begins with; None when it is none."""
+    if word in terms:
+        return word
+    return next((t for t in terms if t[-1] == "*" and word.startswith(t[:-1])), None)
 
 
 def _places(text: str, term: str) -> list[int]:

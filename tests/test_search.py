@@ -34,6 +34,37 @@ def test_query_parsing() -> None:
     query = SearchQuery.parse('"Red  Planet" water "x')
     assert query.terms == ("red", "planet", "water", "x")
     assert query.phrases == (("red", "planet"),)
+    query = SearchQuery.parse('Launch* "red plan*" * a*b Mars-Expr** é*')
+    assert query.terms == ("launch*", "red", "plan", "a", "b", "mars", "expr*", "e*")
+    assert query.phrases == (("red", "plan"),)
+
+
+def test_a_word_ending_with_a_star_finds_every_word_that_starts_so(tmp_path: Path) -> None:
+    # As FTS5 reads "explor*": every word starting so counts as the one word of the query.
+    index = _index(
+        tmp_path,
+        **{
+            "a.txt": "Notes one\n\nThey explore Mars. Nothing else here.\n",
+            "b.txt": "Notes two\n\nSee it. Exploration and exploring of Mars.\n",
+            "c.txt": "Notes three\n\nAn explorer? No: explosions only.\n",
+        },
+    )
+    found = index.search("explor*")
+    assert [(r.unit.key, r.snippet) for r in found] == [
+        ("b.txt", "Exploration and exploring of Mars."),
+        ("c.txt", "An explorer?"),  # shorter than a.txt
+        ("a.txt", "They explore Mars."),
+    ]
+    assert index.search("explor") == []  # no word is "explor" itself
+    assert highlights("Exploration and exploring", ("explor*",)) == [(0, 11), (16, 25)]
+    # The sentence shown holds the most of the query's words, each start counted once.
+    unit = Unit("document", "d", None, "T", ("Exploring and exploration.", "Explore Mars."))
+    assert snippet(unit, SearchQuery.parse("explor* mar*")) == "Explore Mars."
+    unit = Unit("document", "d", None, "T", ("Éxploring and explorátion.", "Explore Märs."))
+    assert snippet(unit, SearchQuery.parse("explor* mar*")) == "Explore Märs."
+    # Text written without spaces: its terms are pairs of characters, found by their start.
+    (tmp_path / "d.txt").write_text("注记\n\n着陆火星乌托邦平原。\n", "utf-8")
+    assert [r.unit.key for r in _index(tmp_path).search("火*")] == ["d.txt"]
 
 
 def test_olympus_mons_ranks_the_esa_page_first(runner: CliRunner) -> None:
@@ -80,6 +111,11 @@ def test_search_takes_any_query(text: str) -> None:
         assert result.score > 0
 
 
+def _start(word: str) -> str:
+    """A query for every word starting as the word's first letters: "Pla*"."""
+    return word[:3] + "*"
+
+
 def _inverted_index_search(units: list[Unit], text: str) -> list[tuple[str, float]]:
     """BM25 over an inverted index of every word: slower, and obviously right."""
     query = SearchQuery.parse(text)
@@ -87,7 +123,11 @@ def _inverted_index_search(units: list[Unit], text: str) -> list[tuple[str, floa
     average = sum(map(len, tokens)) / len(units)
     scores: dict[int, float] = {}
     for term in query.terms:
-        postings = {i: Counter(t)[term] for i, t in enumerate(tokens) if term in t}
+        if term.endswith("*"):  # every word that starts so
+            counts = [sum(word.startswith(term[:-1]) for word in t) for t in tokens]
+            postings = {i: count for i, count in enumerate(counts) if count}
+        else:
+            postings = {i: Counter(t)[term] for i, t in enumerate(tokens) if term in t}
         idf = math.log(1 + (len(units) - len(postings) + 0.5) / (len(postings) + 0.5))
         for i, count in postings.items():
             norm = 1.2 * (1 - 0.75 + 0.75 * len(tokens[i]) / (average or 1))
@@ -111,7 +151,10 @@ _PROSE = st.lists(st.tuples(_SPELLING, _GLUE), max_size=8).map(lambda p: "".join
 
 @given(
     texts=st.lists(st.lists(_PROSE, min_size=1, max_size=3), min_size=1, max_size=6),
-    query=st.lists(st.one_of(_SPELLING, _SPELLING.map(lambda w: f'"{w} rouge"')), max_size=3),
+    query=st.lists(
+        st.one_of(_SPELLING, _SPELLING.map(lambda w: f'"{w} rouge"'), _SPELLING.map(_start)),
+        max_size=3,
+    ),
 )
 def test_search_finds_what_an_inverted_index_finds(
     texts: list[list[str]], query: list[str]
@@ -396,7 +439,7 @@ def test_a_common_word_counts_everywhere_when_it_may_outscore_the_others(tmp_pat
 _ASCII_TEXT = st.text(st.sampled_from("abcAB1_ .,-'\n\t"), max_size=60)
 
 
-@given(_ASCII_TEXT, st.lists(st.text(st.sampled_from("abcAB1_é火星"), min_size=1, max_size=4)))
+@given(_ASCII_TEXT, st.lists(st.text(st.sampled_from("abcAB1_é火星*"), min_size=1, max_size=4)))
 def test_words_of_an_ascii_text_are_found_as_word_by_word(text: str, extra: list[str]) -> None:
     # Snippets and highlights find the query's words in an ASCII text with one regex; each
     # word of the text, normalised and looked for in turn (as other texts are), finds the same.
