@@ -19,6 +19,9 @@ from spacenews.render.plain import caption, plural
 from spacenews.terminal import ExitCode, fail, output, say, stop, use_color
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
     from rich.console import RenderableType
 
 
@@ -319,8 +322,9 @@ def search(
     """Search the text of every event and document, best match first (BM25).
 
     Case and accents do not matter: "planete rouge" finds "planète rouge". A quoted phrase must
-    appear as written; explor* finds every word that starts with explor. --in, --from and --to keep the events of a period (documents have no
-    date: they are left out); --entity keeps what is tied to the entity or names it.
+    appear as written; explor* finds every word that starts with explor. --in, --from and
+    --to keep the events of a period (documents have no date: they are left out); --entity
+    keeps what is tied to the entity or names it.
 
     Examples:
 
@@ -410,11 +414,14 @@ def open_command(
     from spacenews.terminal import edit
 
     corpus = opt.load(ctx)
-    try:
-        names = files_behind(corpus, target)
-    except QueryError as error:
-        fail(f"{error.reason}; nor is it an event id or a document path")
-    paths = [found for name in names for found in locate(opt.settings(ctx).corpus, name)]
+    if (file := _corpus_file(opt.settings(ctx).corpus, target)) is not None:
+        paths = [file]
+    else:
+        try:
+            names = files_behind(corpus, target)
+        except QueryError as error:
+            fail(f"{error.reason}; nor is it an event id, a document path or a corpus file")
+        paths = [found for name in names for found in locate(opt.settings(ctx).corpus, name)]
     if not paths:
         say(f"no event or document {target!r}: nothing to open")
         stop(ExitCode.NO_RESULTS)
@@ -424,6 +431,19 @@ def open_command(
         output((), "text", lambda: "".join(f"{printable(str(path))}\n" for path in paths))
         return
     edit(paths)
+
+
+def _corpus_file(roots: "Sequence[Path]", target: str) -> "Path | None":
+    """The file the target names as a path from here (as check prints them), when it is in
+    a corpus path: the file itself is opened."""
+    from pathlib import Path
+
+    from spacenews.index.store import inside
+    from spacenews.loader import default_roots
+
+    given = Path(target)
+    found = given.is_file() and any(inside(given, root) for root in roots or default_roots())
+    return given if found else None
 
 
 cache_app = typer.Typer(

@@ -275,6 +275,27 @@ def test_open_finds_the_file_in_the_corpus_given(runner: CliRunner, tmp_path: Pa
     assert result.stdout == f"{page}\n"  # from the corpus path that holds it
 
 
+def test_open_takes_a_corpus_file_by_its_path_from_here(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As check prints a file's path, absolute or from here: a feed, whose items are events,
+    # is no document, and opens too; a file outside the corpus paths does not.
+    news = tmp_path / "news"
+    (news / "feeds").mkdir(parents=True)
+    feed = news / "feeds" / "nasa.json"
+    feed.write_text('{"version": "https://jsonfeed.org/version/1.1", "title": "NASA", "items": []}')
+    (news / "note.txt").write_text("A note\n\nMars is red.\n")
+    (tmp_path / "outside.txt").write_text("Outside\n\nNot in the corpus.\n")
+    monkeypatch.chdir(tmp_path)
+    for target in [str(feed), "news/feeds/nasa.json"]:
+        result = run(runner, "--corpus", str(news), "open", target, "--path")
+        assert (result.exit_code, result.stdout) == (0, f"{target}\n")
+    result = run(runner, "--corpus", str(news), "open", "outside.txt", "--path")
+    assert result.exit_code == 2 and "nor is it an event id, a document path or a corpus file" in (
+        result.stderr
+    )
+
+
 def test_open_without_an_editor_is_one_line_and_exit_2() -> None:
     runner = CliRunner(env={"SPACENEWS_CORPUS": None, "VISUAL": None, "EDITOR": None})
     result = run(runner, "open", "2016-03-14")
