@@ -447,7 +447,9 @@ def _corpus_file(roots: "Sequence[Path]", target: str) -> "Path | None":
 
 
 cache_app = typer.Typer(
-    cls=usage.OneLineErrors, help="Look at or clear the parse cache.", no_args_is_help=True
+    cls=usage.OneLineErrors,
+    help="Look at or clear the index databases of the cache folder.",
+    no_args_is_help=True,
 )
 app.add_typer(cache_app, name="cache")
 

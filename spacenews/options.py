@@ -136,13 +136,19 @@ def load(ctx: typer.Context, *, summary: bool = True, empty: bool = False) -> "C
         with load_progress() as progress:
             corpus = load_corpus(given.corpus, cache=given.cache, progress=progress, db=given.db)
     except CorpusError as error:
-        fail(str(error))
+        fail(f"{error}{_from_environment(ctx)}")
     keep_until_exit(corpus)
     tell_problems(corpus, summary)
     if not empty and (message := nothing_readable(ctx, corpus)):
         say(message)
         stop(ExitCode.NO_RESULTS)
     return corpus
+
+
+def _from_environment(ctx: typer.Context) -> str:
+    """Where the corpus paths came from, when not from the command line."""
+    given = ctx.find_root().params.get("corpus")
+    return f" (from ${ENV_CORPUS})" if not given and os.environ.get(ENV_CORPUS) else ""
 
 
 def nothing_readable(ctx: typer.Context, corpus: "Corpus") -> str | None:

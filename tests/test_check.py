@@ -103,6 +103,14 @@ def test_a_missing_corpus_stays_a_usage_error(runner: CliRunner, tmp_path: Path)
     result = run(runner, "--corpus", str(tmp_path / "nowhere"), "check")
     assert result.exit_code == 2
     assert result.stderr.startswith("spacenews: error: corpus path does not exist")
+    assert "SPACENEWS_CORPUS" not in result.stderr
+    # A path from the environment says so: the command line shows none.
+    runner = CliRunner(env={"SPACENEWS_CORPUS": str(tmp_path / "nowhere")})
+    result = run(runner, "check")
+    assert result.exit_code == 2
+    assert " (from $SPACENEWS_CORPUS)" in result.stderr
+    result = run(runner, "--corpus", str(tmp_path / "elsewhere"), "check")  # it wins
+    assert result.exit_code == 2 and "SPACENEWS_CORPUS" not in result.stderr
 
 
 def two_corpora(top: Path) -> tuple[Path, Path]:
