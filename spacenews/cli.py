@@ -505,16 +505,18 @@ def cache_path(ctx: typer.Context) -> None:
 
 
 @cache_app.command("clear", cls=usage.Command)
-def cache_clear() -> None:
+def cache_clear(gone: opt.GoneFlag = False) -> None:
     """Remove every index database; the next run parses every file again.
 
     Examples:
 
         spacenews cache clear
+
+        spacenews cache clear --gone
     """
     from spacenews.index.store import cache_dir, clear
 
-    removed = clear()
+    removed = clear(gone=gone)
     say(f"removed {plural(removed, 'cache file')} from {cache_dir()}")
 
 

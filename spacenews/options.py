@@ -432,6 +432,9 @@ TargetArgument = Annotated[
         autocompletion=complete_date,
     ),
 ]
+GoneFlag = Annotated[
+    bool, typer.Option("--gone", help="Only those whose corpus paths are all gone.")
+]
 PathsFlag = Annotated[
     bool, typer.Option("--path", help="Print the files' paths, one per line, instead.")
 ]

@@ -383,6 +383,37 @@ def test_cache_info_path_and_clear(corpus_dir: Path, private_cache: Path) -> Non
     assert all((private_cache / name).read_bytes() == b"theirs" for name in others)
 
 
+def test_cache_clear_gone_removes_only_the_indexes_of_corpora_gone(
+    corpus_dir: Path, private_cache: Path, tmp_path: Path
+) -> None:
+    # As git worktree prune: a corpus moved or deleted leaves its index, marked in info.
+    # Kept: one of two corpus paths gone, an index that cannot be read, one set aside.
+    runner = CliRunner()
+    other, half = tmp_path / "other", tmp_path / "half"
+    shutil.copytree(corpus_dir, other)
+    (half / "notes").mkdir(parents=True)
+    for corpus in ([corpus_dir], [other], [corpus_dir, half / "notes"]):
+        args = [arg for path in corpus for arg in ("--corpus", str(path))]
+        runner.invoke(app, [*args, "entities", "-n", "1"])  # writes the log too
+    shutil.rmtree(other)
+    shutil.rmtree(half)
+    (private_cache / f"{'0' * 32}.sqlite").write_bytes(b"torn")
+    (private_cache / f"{'1' * 32}.sqlite.broken").write_bytes(b"aside")
+    info = json.loads(runner.invoke(app, ["cache", "info", "--json"]).stdout)
+    gone = {str(row["roots"]): row["gone"] for row in info["caches"]}
+    assert sorted(gone.values()) == [False, False, False, True]
+    assert gone[str([os.path.realpath(other)])] is True
+    listed = runner.invoke(app, ["cache", "info"]).stdout
+    assert listed.count("its corpus paths are gone") == 1
+    ours = sorted(path.name for path in private_cache.iterdir())
+    cleared = runner.invoke(app, ["cache", "clear", "--gone"])
+    assert "removed 1 cache file" in cleared.stderr
+    went = database_file([other], private_cache).name
+    left = sorted(path.name for path in private_cache.iterdir())
+    assert left == [name for name in ours if not name.startswith(went)] != ours
+    assert runner.invoke(app, ["--corpus", str(corpus_dir), "timeline", "--json"]).exit_code == 0
+
+
 def test_cache_path_names_the_database_the_commands_use(
     corpus_dir: Path, private_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

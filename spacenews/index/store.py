@@ -557,14 +557,18 @@ def _cache_name(name: str) -> re.Match[str] | None:
     return re.fullmatch(r"[0-9a-f]{32}\.sqlite(\.broken|-wal|-shm)?", name)
 
 
-def clear(folder: Path | None = None) -> int:
+def clear(folder: Path | None = None, *, gone: bool = False) -> int:
     """Remove every database of the cache folder (and what SQLite keeps beside it), and
-    nothing else; return how many there were."""
+    nothing else; with gone, only those whose corpus paths are all gone (see describe).
+    Return how many there were."""
     folder = folder or cache_dir()
+    kept = {Path(row["path"]).name for row in describe(folder) if not row["gone"]} if gone else ()
     removed = 0
     for path in sorted(folder.iterdir()) if folder.is_dir() else ():
         if not (name := _cache_name(path.name)) or path.is_dir():
             continue
+        if gone and (name.group(1) == ".broken" or path.name[:39] in kept):
+            continue  # the name of the database without what SQLite adds
         removed += name.group(1) in (None, ".broken")
         path.unlink(missing_ok=True)
     return removed
@@ -572,20 +576,22 @@ def clear(folder: Path | None = None) -> int:
 
 def describe(folder: Path | None = None) -> list[dict[str, Any]]:
     """Each database of the cache folder: the corpus paths it serves, how many files it
-    holds, its size (files and roots None when it cannot be read)."""
+    holds, its size, and whether every one of its corpus paths is gone (files and roots None,
+    and gone False, when it cannot be read)."""
     folder = folder or cache_dir()
     rows = []
     for path in sorted(folder.glob(f"*{SUFFIX}")) if folder.is_dir() else ():
         if not _cache_name(path.name) or path.is_dir():
             continue
         row: dict[str, Any] = {"kind": "index", "path": str(path), "bytes": path.stat().st_size}
-        row.update(roots=None, files=None)
+        row.update(roots=None, files=None, gone=False)
         try:
             with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
                 meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
                 (files,) = db.execute("SELECT count(*) FROM files").fetchone()
             roots = [os.fsdecode(bytes.fromhex(root)) for root in meta["roots"].split("\n")]
-            row.update(roots=roots, files=files)
+            gone = not any(os.path.lexists(root) for root in roots)
+            row.update(roots=roots, files=files, gone=gone)
         except (sqlite3.Error, KeyError, ValueError):
             pass  # a listing must not fail on one bad file
         rows.append(row)

@@ -49,5 +49,6 @@ def cache_lines(folder: Path, rows: list[dict[str, Any]]) -> str:
             lines.append(f"unreadable index: {where}")
         else:
             roots = ", ".join(printable(root) for root in row["roots"])
-            lines.append(f"{roots}: {plural(row['files'], 'file')}, {where}")
+            gone = ", its corpus paths are gone" if row["gone"] else ""
+            lines.append(f"{roots}: {plural(row['files'], 'file')}, {where}{gone}")
     return "".join(line + "\n" for line in lines)
