@@ -114,11 +114,15 @@ def query_of(period: str | None, start: str | None, end: str | None, **filters: 
     from spacenews.query import QueryError, parse_query
 
     names = {"period": "period", "start": "--from date", "end": "--to date", "on": "--on day"}
+    bounds = [("--from", start), ("--to", end)]
     try:
         return parse_query(period, start, end, **filters)
     except QueryError as error:
         if error.what == "range":
             fail(f"--from {start} is after --to {end}")
+        if error.what == "apart":
+            given = " and ".join(f"{flag} {value}" for flag, value in bounds if value)
+            fail(f"{period} and {given} share no day")
         fail(f"invalid {names[error.what]}: {error.reason}")
 
 

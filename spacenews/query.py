@@ -44,7 +44,8 @@ EVERYTHING = Query()  # no filter
 
 class QueryError(ValueError):
     """A filter of a query, given as text, that cannot be: ``what`` says which one (period,
-    start, end, on; range when the start comes after the end) and ``reason`` why."""
+    start, end, on; range when the start comes after the end; apart when the period and
+    the start or end share no day) and ``reason`` why."""
 
     def __init__(self, what: str, reason: str) -> None:
         super().__init__(f"{what}: {reason}")
@@ -71,6 +72,8 @@ def parse_query(
     if bounds.start and bounds.end and bounds.start > bounds.end:
         raise QueryError("range", f"{start} is after {end}")
     wanted = wanted.intersect(bounds)
+    if wanted.start and wanted.end and wanted.start > wanted.end:
+        raise QueryError("apart", f"{period} and the --from/--to dates share no day")
     day = parse_filter(parse_month_day, on, "on") if on is not None else None
     return Query(wanted.start, wanted.end, on=day, **filters)
 

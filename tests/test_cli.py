@@ -82,6 +82,28 @@ def test_timeline_rejects_an_inverted_range(runner: CliRunner) -> None:
     assert "--from 2016 is after --to 2010" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["show", "2016", "--from", "2017"], "2016 and --from 2017 share no day"),
+        (["search", "mars", "--in", "2003", "--to", "2002"], "2003 and --to 2002 share no day"),
+        (["export", "2003", "--from", "2004", "--to", "2005"], "and --from 2004 and --to 2005"),
+        (["timeline", "2016-03", "--from", "2016-04-01"], "2016-03 and --from 2016-04-01 share"),
+    ],
+)
+def test_a_period_and_dates_that_share_no_day_are_a_usage_error(
+    runner: CliRunner, args: list[str], said: str
+) -> None:
+    # As --from after --to is: nothing could ever match, whatever the corpus.
+    result = run(runner, *args)
+    assert (result.exit_code, result.stdout) == (2, "") and said in result.stderr
+
+
+def test_a_period_and_dates_that_share_a_day_keep_it(runner: CliRunner) -> None:
+    listed = run_json(runner, "timeline", "2016", "--from", "2016-03-14", "--to", "2016-03-14")
+    assert [event["date"] for event in listed] == ["2016-03-14"]
+
+
 @pytest.mark.parametrize("day", ["2003-06-2", "2003-06-02"])
 def test_show_day_padded_or_not(runner: CliRunner, day: str) -> None:
     events = run_json(runner, "show", day)
