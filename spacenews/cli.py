@@ -455,25 +455,32 @@ app.add_typer(cache_app, name="cache")
 
 
 @cache_app.command("info", cls=usage.Command)
-def cache_info(json_: opt.JsonFlag = False) -> None:
+def cache_info(json_: opt.JsonFlag = False, jsonl: opt.JsonlFlag = False) -> None:
     """Show where the cache lives and what it holds: an index database per set of corpus
-    paths.
+    paths (--jsonl: one per line).
 
     Examples:
 
         spacenews cache info
 
         spacenews cache info --json
+
+        spacenews cache info --jsonl | jq -r 'select(.gone) | .path'
     """
     from spacenews.index.store import cache_dir, describe
     from spacenews.render.plain import cache_lines
 
+    fmt = opt.output_format(json_, jsonl)
     rows = describe()
-    if json_:
+    if fmt != "table":
         import json
 
         document = {"folder": str(cache_dir()), "caches": rows}
-        output((), "text", lambda: json.dumps(document, indent=2) + "\n")
+        if fmt == "json":
+            output((), "text", lambda: json.dumps(document, indent=2) + "\n")
+        else:
+            lines = [json.dumps(row, separators=(",", ":")) + "\n" for row in rows]  # compact
+            output((), "text", lambda: "".join(lines))
         return
     output((), "text", lambda: cache_lines(cache_dir(), rows))
     if not rows:

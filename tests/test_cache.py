@@ -355,6 +355,8 @@ def test_cache_info_path_and_clear(corpus_dir: Path, private_cache: Path) -> Non
     runner.invoke(app, ["--corpus", str(corpus_dir), "timeline", "--json"])
     info = json.loads(runner.invoke(app, ["cache", "info", "--json"]).stdout)
     assert info["folder"] == str(private_cache)
+    lines = runner.invoke(app, ["cache", "info", "--jsonl"]).stdout.splitlines()
+    assert [json.loads(line) for line in lines] == info["caches"] and '":' in lines[0]
     (row,) = info["caches"]
     assert row["roots"] == [os.path.realpath(corpus_dir)] and row["files"] == FILES
     assert row["kind"] == "index" and row["bytes"] > 0
