@@ -11,13 +11,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from spacenews import reading
 from spacenews.corpus import Corpus, CorpusError, Progress
 from spacenews.index.fresh import FileRows, file_rows, refresh, settle
 from spacenews.model import Problem
-from spacenews.walk import NO_KEY, USER_FILE, Folder, SourceFile, walk_folders
+from spacenews.walk import NO_KEY, NOTHING, USER_FILE, Exclude, Folder, SourceFile, walk_folders
 
 PARALLEL_MIN_FILES = 2000  # below this, starting worker processes costs more than it saves
 CACHE_MIN_FILES = 50  # below this, an index in memory is made quicker than a cache is read
@@ -84,12 +84,12 @@ def load_corpus(
     """
     notices: list[str] = []
     roots = _existing_roots(paths, notices)
-    tables, fields, table_problems = _user_files(roots)
+    tables, fields, table_problems, excludes = _user_files(roots)
     collecting = gc.isenabled()
     gc.disable()  # the loader makes millions of objects and no cycles: collecting is waste
     try:
         problems: list[Problem] = []
-        folders = _walk(roots, problems)
+        folders = _walk(roots, problems, excludes)
         count = _file_count(folders)
         path = _kept_path(roots, count, cache, db, notices)
         view = None
@@ -115,7 +115,9 @@ def index_file(paths: Sequence[Path] | None = None, *, cache: bool | None = None
     """Where load_corpus keeps the index of these paths in the cache folder, when given this
     cache option; None when it makes one for each run only."""
     roots = _existing_roots(paths)
-    return _kept_path(roots, _file_count(_walk(roots, [])), cache, None)
+    return _kept_path(
+        roots, _file_count(_walk(roots, [], _user_files(roots).excludes)), cache, None
+    )
 
 
 def _kept_path(
@@ -239,8 +241,8 @@ def seeds_image() -> bytes:
     from spacenews.index.store import TEMPORARY, connect, image_of, writing
 
     roots = [seeds_path()]
-    folders = _walk(roots, [])
-    tables, fields, _ = _user_files(roots)
+    tables, fields, _, excludes = _user_files(roots)
+    folders = _walk(roots, [], excludes)
     view = _bring_up_to_date(connect(TEMPORARY, roots), folders, tables, fields, 1, None)
     db = view.db
     db.execute("COMMIT")  # the view's read transaction
@@ -379,11 +381,13 @@ def _database(
         return None
 
 
-def _walk(roots: list[Path], problems: list[Problem]) -> list[Folder]:
+def _walk(
+    roots: list[Path], problems: list[Problem], excludes: list[Exclude] | None = None
+) -> list[Folder]:
     folders: list[Folder] = []
     for index, root in enumerate(roots):
         found: list[Problem] = []
-        folders += walk_folders(root, index, found)
+        folders += walk_folders(root, index, found, excludes[index] if excludes else NOTHING)
         problems += [_located(root, problem) for problem in found]
     return folders
 
@@ -502,27 +506,40 @@ def _fork_context() -> BaseContext | None:
     return multiprocessing.get_context("fork") if "fork" in methods else None
 
 
-def _user_files(roots: Iterable[Path]) -> tuple[list[AliasTable], list[Fields], list[Problem]]:
-    """What each root's spacenews.toml says: its alias table, and which front-matter fields
-    say what (the defaults for a root without one, or whose [frontmatter] is bad)."""
+class _UserFiles(NamedTuple):
+    """What the roots' spacenews.toml files say (see _user_files)."""
+
+    tables: list[AliasTable]  # their alias tables
+    fields: list[Fields]  # each root's front-matter fields
+    problems: list[Problem]
+    excludes: list[Exclude]  # what each root's walk leaves out
+
+
+def _user_files(roots: Iterable[Path]) -> _UserFiles:
+    """What each root's spacenews.toml says: its alias table, which front-matter fields say
+    what (the defaults for a root without one, or whose [frontmatter] is bad), and what its
+    walk leaves out."""
     from spacenews.parse.fields import DEFAULT_FIELDS
 
-    tables: list[AliasTable] = []
-    fields: list[Fields] = []
-    problems: list[Problem] = []
+    said = _UserFiles([], [], [], [])
     for root in roots:
         path = root / USER_FILE
         found: list[Problem] = []
-        table, settings = _read_user_file(path, found) if path.is_file() else (None, None)
-        problems += [_located(root, problem) for problem in found]
-        tables += [table] if table else []
-        fields.append(settings or DEFAULT_FIELDS)
-    return tables, fields, problems
+        table, settings, exclude = (
+            _read_user_file(path, found) if path.is_file() else (None, None, NOTHING)
+        )
+        said.problems.extend(_located(root, problem) for problem in found)
+        said.tables.extend([table] if table else [])
+        said.fields.append(settings or DEFAULT_FIELDS)
+        said.excludes.append(exclude)
+    return said
 
 
-def _read_user_file(path: Path, problems: list[Problem]) -> tuple[AliasTable | None, Fields | None]:
-    """A spacenews.toml's alias table and fields, each None when it cannot be used (which
-    problems are told)."""
+def _read_user_file(
+    path: Path, problems: list[Problem]
+) -> tuple[AliasTable | None, Fields | None, Exclude]:
+    """A spacenews.toml's alias table, fields and exclude, each None (NOTHING) when it
+    cannot be used (which problems are told)."""
     import tomllib
 
     from spacenews.entities import AliasFileError, read_alias_table
@@ -534,7 +551,7 @@ def _read_user_file(path: Path, problems: list[Problem]) -> tuple[AliasTable | N
         document = tomllib.loads(data.decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         problems.append(Problem(USER_FILE, 0, f"not used: {error}"))
-        return None, None
+        return None, None, NOTHING
     try:
         table = read_alias_table(data)
     except AliasFileError as error:
@@ -544,4 +561,8 @@ def _read_user_file(path: Path, problems: list[Problem]) -> tuple[AliasTable | N
             settings = fields_of(document["frontmatter"])
         except FieldsError as error:
             problems.append(Problem(USER_FILE, 0, f"{error}: the defaults are used"))
-    return table, settings
+    patterns = document.get("exclude", [])
+    if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
+        problems.append(Problem(USER_FILE, 0, "exclude must be a list of patterns: not used"))
+        return table, settings, NOTHING
+    return table, settings, Exclude.of(patterns)

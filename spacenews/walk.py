@@ -24,6 +24,38 @@ SHARE_FROM = 2_000  # files from which forking a helper (about 2 ms) pays for it
 _FORK = sys.platform == "linux"  # where a fork is cheap and safe before any thread starts
 
 
+class Exclude(NamedTuple):
+    """What a corpus root's spacenews.toml leaves out of its walk (``exclude``): patterns as
+    fnmatch reads them (``*`` matches any characters, ``/`` too). One holding no ``/`` is a
+    file's or folder's name anywhere (``*.css``, ``Gemfile``); one ending with ``/`` a
+    folder's name (``_site/``); any other, a path from the root (``assets/*``). A folder
+    left out is not walked."""
+
+    names: tuple[str, ...] = ()  # of files and folders
+    folders: tuple[str, ...] = ()  # of folders alone
+    paths: tuple[str, ...] = ()  # from the root, of files and folders
+
+    @classmethod
+    def of(cls, patterns: list[str]) -> Exclude:
+        """The patterns sorted by kind (see Exclude)."""
+        names = tuple(p for p in patterns if "/" not in p)
+        folders = tuple(p[:-1] for p in patterns if p.endswith("/") and "/" not in p[:-1])
+        paths = tuple(p.strip("/") for p in patterns if "/" in p.rstrip("/"))
+        return cls(names, folders, paths)
+
+    def leaves_out(self, relative: str, name: str, folder: bool) -> bool:
+        """Whether the file or folder of this name, at this path from the root, is left out."""
+        from fnmatch import fnmatchcase
+
+        patterns = self.names + self.folders if folder else self.names
+        return any(fnmatchcase(name, p) for p in patterns) or any(
+            fnmatchcase(relative, p) for p in self.paths
+        )
+
+
+NOTHING = Exclude()
+
+
 class SourceFile(NamedTuple):
     """A file of the corpus, as the walk found it."""
 
@@ -66,9 +98,12 @@ def walk_files(root: Path, index: int, problems: list[Problem]) -> Iterator[Sour
             yield file
 
 
-def walk_folders(root: Path, index: int, problems: list[Problem]) -> list[Folder]:
+def walk_folders(
+    root: Path, index: int, problems: list[Problem], exclude: Exclude = NOTHING
+) -> list[Folder]:
     """The folders under root, each before its subfolders and these in name order, skipping
-    hidden files and folders; a root that is a file is alone in a folder of its own.
+    hidden files and folders and what exclude leaves out; a root that is a file is alone in
+    a folder of its own.
 
     Links to folders are not followed, so a link loop cannot trap the walk, and the walk keeps
     its own stack, so no depth of folders can exhaust Python's recursion limit. A folder that
@@ -78,7 +113,7 @@ def walk_folders(root: Path, index: int, problems: list[Problem]) -> list[Folder
     if not root.is_dir():
         head, name = os.path.split(top)
         return [Folder(index, "", head, [name], _stat_all([(head, [name])]))]
-    listed = list(_listed(top, problems))
+    listed = list(_listed(top, problems, exclude))
     keys = _keys([(path, names) for _, path, names in listed])
     folders, at = [], 0
     for relative, path, names in listed:
@@ -88,9 +123,11 @@ def walk_folders(root: Path, index: int, problems: list[Problem]) -> list[Folder
     return folders
 
 
-def _listed(top: str, problems: list[Problem]) -> Iterator[tuple[str, str, list[str]]]:
+def _listed(
+    top: str, problems: list[Problem], exclude: Exclude = NOTHING
+) -> Iterator[tuple[str, str, list[str]]]:
     """Each folder under top in the order of the walk: its path relative to top, its path and
-    its files' names."""
+    its files' names (but those exclude leaves out, and its folders)."""
     stack = [top]
     while stack:
         folder = stack.pop()
@@ -101,6 +138,10 @@ def _listed(top: str, problems: list[Problem]) -> Iterator[tuple[str, str, list[
             reason = f"cannot list folder: {error.strerror or error}"
             problems.append(Problem(relative, 0, reason, skipped=True))
             continue
+        if exclude != NOTHING:
+            prefix = relative + "/" if relative else ""
+            names = [n for n in names if not exclude.leaves_out(prefix + n, n, folder=False)]
+            subfolders = [n for n in subfolders if not exclude.leaves_out(prefix + n, n, True)]
         yield relative, folder, names
         stack.extend(os.path.join(folder, name) for name in sorted(subfolders, reverse=True))
 

@@ -18,8 +18,10 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
-from spacenews import reading, walk
+from spacenews import loader, reading, walk
+from spacenews.cli import app
 from spacenews.corpus import Corpus, CorpusError, event_parts, merge
 from spacenews.links import translation
 from spacenews.listing import events
@@ -599,3 +601,45 @@ def test_lines_too_long_are_cut_and_counted(tmp_path: Path, long: int, said: str
     (problem,) = load_corpus([tmp_path]).problems
     verb = "was" if long == 1 else "were"
     assert problem.reason == f"{said} {reading.MAX_LINE_CHARS} characters {verb} cut"
+
+
+def test_exclude_patterns_leave_out_names_folders_and_paths(tmp_path: Path) -> None:
+    for relative in [
+        "_posts/a.md", "_site/a.md", "x/_site/b.md", "assets/css/main.css", "assets/logo.txt",
+        "Gemfile", "docs/Gemfile", "notes/_site", "drafts/old/c.md", "drafts/new/d.md",
+    ]:  # fmt: skip
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("Notes\n\nText.\n")
+    patterns = ["_site/", "*.css", "/Gemfile", "drafts/old", "/assets/*.txt"]
+    folders = walk.walk_folders(tmp_path, 0, [], walk.Exclude.of(patterns))
+    walked = sorted(file.relative for folder in folders for file, _ in folder.files())
+    # "_site/" is a folder's name: a file so named stays; "drafts/old" and "/Gemfile" are
+    # paths from the root.
+    assert walked == ["_posts/a.md", "docs/Gemfile", "drafts/new/d.md", "notes/_site"]
+    every = walk.walk_folders(tmp_path, 0, [])
+    assert sum(len(folder.names) for folder in every) == 10
+
+
+def test_exclude_in_the_corpus_file_follows_its_changes_with_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader, "CACHE_MIN_FILES", 1)
+    (tmp_path / "_site").mkdir()
+    post = "---\ntitle: Artemis II flies\ndate: 2026-04-01\n---\nThe crew flew.\n"
+    (tmp_path / "post.md").write_text(post)
+    (tmp_path / "_site" / "copy.md").write_text(post.replace("Artemis II", "Artemis III"))
+    (tmp_path / "main.css").write_text("body { color: red; }\n")
+    user_file = tmp_path / "spacenews.toml"
+    runner = CliRunner()
+    seen = []
+    for exclude in ['["_site/", "*.css"]', '["*.css"]', "[]", '"_site"', '["_site/", "*.css"]']:
+        user_file.write_text(f"exclude = {exclude}\n")
+        base = ["--corpus", str(tmp_path)]
+        cached = runner.invoke(app, [*base, "timeline", "--json"])
+        plain = runner.invoke(app, [*base, "--no-cache", "timeline", "--json"])
+        assert cached.stdout == plain.stdout
+        checked = runner.invoke(app, [*base, "check"])
+        seen.append((len(json.loads(cached.stdout)), "exclude must be" in checked.stdout))
+        seen[-1] += (runner.invoke(app, [*base, "search", "color"]).exit_code,)
+    # Both events, and the stylesheet a document, unless left out; a bad exclude is said.
+    assert seen == [(1, False, 1), (2, False, 1), (2, False, 0), (2, True, 0), (1, False, 1)]
