@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from spacenews.text import CJK_CHARS, fold, fold_case
+from spacenews.text import CJK_CHARS, fold, fold_case, has_cjk
 
 # "The European Space Agency (ESA)": capitalised words, then an acronym of their initials.
 _ACRONYM = re.compile(
@@ -115,10 +115,10 @@ class Gazetteer:
         self._aliases: dict[str, list[str]] = {}  # folded canonical -> its other names
         self._parts: dict[str, list[str]] = {}  # folded canonical -> canonical names of parts
         self._spellings: set[str] = set()  # every name and alias as written, to find in text
-        self._whole: re.Pattern[str] | None = None  # any name, as finder finds them
-        self._starts: re.Pattern[str] | None = None  # where any name starts
+        self._whole: NamePattern | None = None  # any name, as finder finds them
+        self._starts: NamePattern | None = None  # where any name starts
         self._named: dict[str, str | None] = {}  # spelling found -> the entity it names
-        self._own: dict[str, re.Pattern[str]] = {}  # canonical name -> its names' pattern
+        self._own: dict[str, NamePattern] = {}  # canonical name -> its names' pattern
         self._wholes: dict[str, list[str]] | None = None  # folded part -> its wholes
 
     def add(self, name: str, aliases: Iterable[str] = ()) -> str:
@@ -217,7 +217,7 @@ class Gazetteer:
             self._whole = pattern(self._spellings)
             # Every place a name starts, even inside another name: a lookahead matches
             # without consuming, so the search goes on from the next character.
-            self._starts = re.compile(f"(?=({self._whole.pattern}))")
+            self._starts = self._whole.wrapped("(?=({}))")
             self._named.clear()
         named = self._named
         for match in self._starts.finditer(text):
@@ -249,22 +249,67 @@ class Gazetteer:
         return name if own.fullmatch(spelling) else None
 
 
+class NamePattern:
+    """The regex of names on word boundaries (see finder), compiled two ways: on the
+    boundaries of words, and, for a text holding characters of languages written without
+    spaces, on those of words of other characters only ("火星" is named in "着陆火星乌托邦平原",
+    "ExoMars" in "研制的ExoMars微量"). The second is compiled when a text first needs it: the
+    class of those characters costs milliseconds to compile, for each set of names."""
+
+    def __init__(self, body: str, wrap: str = "{}") -> None:
+        self._body, self._wrap = body, wrap
+        self.plain = re.compile(wrap.format(rf"(?<!\w)(?:{body})(?!\w)"))
+        self._beside: re.Pattern[str] | None = None  # the second
+        self._text, self._for_text = "", self.plain  # the last text asked about, and its
+
+    def wrapped(self, wrap: str) -> NamePattern:
+        """The same names within wrap, their regex in place of its {}."""
+        return NamePattern(self._body, wrap)
+
+    def of(self, text: str) -> re.Pattern[str]:
+        """The regex for this text."""
+        if text is not self._text:  # a long text is asked about at many places in turn
+            self._text, self._for_text = text, self.plain
+            if has_cjk(text):
+                if self._beside is None:
+                    word = rf"[^\W{CJK_CHARS}]"
+                    bounded = f"(?<!{word})(?:{self._body})(?!{word})"
+                    self._beside = re.compile(self._wrap.format(bounded))
+                self._for_text = self._beside
+        return self._for_text
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        return self.of(text).search(text, pos)
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        return self.of(text).match(text, pos)
+
+    def findall(self, text: str) -> list[Any]:
+        return self.of(text).findall(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.of(text).finditer(text)
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        return self.plain.fullmatch(text)  # nothing stands around a whole text
+
+
 class Finder(NamedTuple):
     """A regex finding names, and the words any of its matches must start with: a text
     holding none of them holds no match, which plain string searches tell quickly."""
 
-    pattern: re.Pattern[str]
+    pattern: NamePattern
     exact: frozenset[str]  # a match starts with one of these, as written...
     folded: frozenset[str]  # ... or with one of these, in the text as fold_case gives it
 
 
-def pattern(names: Iterable[str], *, any_case: bool = False) -> re.Pattern[str]:
+def pattern(names: Iterable[str], *, any_case: bool = False) -> NamePattern:
     """One regex finding any of the names on word boundaries (see finder)."""
     return finder(names, any_case=any_case).pattern
 
 
 def finder(names: Iterable[str], *, any_case: bool = False) -> Finder:
-    """One regex finding any of the names on word boundaries.
+    """One regex finding any of the names on word boundaries (see NamePattern).
 
     A one-word name must match its case ("Mars" is not the French month "mars"), unless
     any_case is set; longer names match in any case and across any run of white space. The
@@ -283,11 +328,8 @@ def finder(names: Iterable[str], *, any_case: bool = False) -> Finder:
     if exact:
         branches.append(_trie(exact))
     if not branches:
-        return Finder(re.compile(r"(?!x)x"), frozenset(), frozenset())
-    # On word boundaries, but for the characters of languages written without spaces: "火星"
-    # is named in "着陆火星乌托邦平原", and "ExoMars" in "研制的ExoMars微量".
-    word = rf"[^\W{CJK_CHARS}]"
-    regex = re.compile(f"(?<!{word})(?:" + "|".join(branches) + f")(?!{word})")
+        return Finder(NamePattern(r"(?!x)x"), frozenset(), frozenset())
+    regex = NamePattern("|".join(branches))
     firsts = {fold_case(name.split(" ")[0]) for name in folded}
     if None in firsts:
         firsts = {""}  # a word fold_case cannot keep: every place may start a match

@@ -455,7 +455,7 @@ def _hits(word: re.Match[str], terms: Sequence[str]) -> list[tuple[int, int, str
     folded = normalise(word.group())
     if term := _term_of(folded, terms):
         return [(word.start(), word.end(), term)]
-    from spacenews.index.terms import has_cjk
+    from spacenews.text import has_cjk
 
     if not has_cjk(folded) or len(folded) != len(word.group()):
         return []

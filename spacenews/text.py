@@ -37,6 +37,29 @@ CJK_CHARS = (
 SLUG_LENGTH = 140  # the news corpus cuts its slugs at this many characters of the headline
 
 
+@functools.cache
+def _cjk() -> re.Pattern[str]:
+    # Compiled when first needed: the class of ranges costs milliseconds at every start.
+    return re.compile(f"[{CJK_CHARS}]")
+
+
+def has_cjk(text: str) -> bool:
+    """Whether the text holds a character of a language written without spaces."""
+    if text.isascii():  # most texts: known at once
+        return False
+    if len(text) > LONG_TEXT:  # a corpus's whole text, asked about for each entity in turn
+        return _long_has_cjk(text)
+    return max(text) >= "\u2e80" and _cjk().search(text) is not None  # below: none can be
+
+
+LONG_TEXT = 100_000  # characters from which has_cjk remembers what it found (its hash, kept)
+
+
+@functools.lru_cache(maxsize=4)
+def _long_has_cjk(text: str) -> bool:
+    return max(text) >= "\u2e80" and _cjk().search(text) is not None
+
+
 def strip_controls(text: str) -> str:
     """Remove escape sequences and control characters, keeping newlines and tabs."""
     if "\x1b" in text:

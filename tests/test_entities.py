@@ -39,7 +39,7 @@ from spacenews.known import entities
 from spacenews.model import Event, Source
 from spacenews.text import fold
 
-from .conftest import SEEDS, fold_only_ascii, run, run_json
+from .conftest import FIXTURES, SEEDS, fold_only_ascii, run, run_json
 
 
 def test_acronyms_need_matching_initials() -> None:
@@ -83,6 +83,11 @@ def test_related_finds_a_chinese_name_inside_a_sentence(runner: CliRunner, tmp_p
     (tmp_path / "chinese.md").write_text(text, "utf-8")
     found = run_json(runner, "--corpus", str(tmp_path), "related", "火星")
     assert [(match["path"], match["via"]) for match in found] == [("chinese.md", ["mention"])]
+    # Events' headlines and bodies too: "...开始为期三天的火星下降。", "...前往火星的任务。"
+    page = FIXTURES / "parse" / "event_page_zh.md"
+    found = run_json(runner, "--corpus", str(page), "related", "火星")
+    dates = [(match["date"], match["via"]) for match in found]
+    assert dates == [("2016-10-16", ["mention"]), ("2016-03-14", ["mention"])]
 
 
 def test_gazetteer_counts_every_name_related_finds_even_inside_a_longer_one() -> None:

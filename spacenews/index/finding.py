@@ -18,10 +18,10 @@ if TYPE_CHECKING:
 
 def event_texts(
     db: sqlite3.Connection, finder: Finder, besides: Iterable[str] = ()
-) -> Iterable[tuple[int, str]]:
-    """The rowid and texts of each event in whose headline, body or source titles the finder
-    may match, but for those tied to one of the folded names besides: the plain ones whose
-    words hold the words a match starts with, and the others whose texts hold them."""
+) -> Iterable[tuple[int, str, int]]:
+    """The rowid, texts and plain of each event in whose headline, body or source titles the
+    finder may match, but for those tied to one of the folded names besides: the plain ones
+    whose words hold the words a match starts with, and the others whose texts hold them."""
     conditions, words = _may_hold(finder)
     if not conditions:
         return []
@@ -36,13 +36,13 @@ def event_texts(
     match = _words_match(finder)
     plain = "" if match is None else "plain = 0 AND "  # None: every text is read
     query = (
-        "SELECT rowid, texts FROM events INDEXED BY events_texts"
+        "SELECT rowid, texts, plain FROM events INDEXED BY events_texts"
         f" WHERE {plain}({conditions}){untied('')}"
     )
     values = [*words, *tied]
     if match:
         query = (
-            "SELECT e.rowid, e.texts FROM text_words w JOIN units u ON u.id = w.rowid"
+            "SELECT e.rowid, e.texts, e.plain FROM text_words w JOIN units u ON u.id = w.rowid"
             f" JOIN events e ON e.id = u.event WHERE text_words MATCH ?{untied('e.')}"
             f" UNION ALL {query}"
         )

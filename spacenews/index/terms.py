@@ -14,27 +14,14 @@ import re
 from collections.abc import Sequence
 
 from spacenews.model import Document, Event, EventText, english_first, translated
-from spacenews.text import CJK_CHARS, normalise
+from spacenews.text import CJK_CHARS, has_cjk, normalise
 
 _WORD = re.compile(r"\w+")
 
 
 @functools.cache
-def _cjk() -> re.Pattern[str]:
-    # Compiled when first needed: the class of ranges costs milliseconds at every start.
-    return re.compile(f"[{CJK_CHARS}]")
-
-
-@functools.cache
 def _pieces() -> re.Pattern[str]:
     return re.compile(f"[{CJK_CHARS}]+|[^{CJK_CHARS}]+")
-
-
-def has_cjk(text: str) -> bool:
-    """Whether the text holds a character of a language written without spaces."""
-    if not text or max(text) < "\u2e80":  # below every CJK character: most texts, at once
-        return False
-    return _cjk().search(text) is not None
 
 
 def word_terms(word: str) -> list[str]:

@@ -219,9 +219,13 @@ class View:
         """The positions of the events whose headline, body or source titles the finder
         matches in, but for those tied to one of the folded names besides (found already by
         tied); the regex is tried only on those that may hold a match (see finding)."""
-        search = finder.pattern.search
+        # A plain text holds no character of a language written without spaces: its regex is
+        # known without looking (see entities.NamePattern).
+        search, plain_search = finder.pattern.search, finder.pattern.plain.search
         found = event_texts(self.db, finder, besides)
-        return self.positions(rowid for rowid, texts in found if search(texts))
+        return self.positions(
+            rowid for rowid, texts, plain in found if (plain_search if plain else search)(texts)
+        )
 
     def documents_for(self, finder: Finder, folded: Iterable[str]) -> list[Document]:
         """The documents, in the walk's order, that are tagged with one of these folded

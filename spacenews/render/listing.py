@@ -282,7 +282,7 @@ def _plain_lines(plain: str, width: int, column: Column) -> list[str] | None:
 def _text(cell: Text | str) -> Text:
     """The cell as Text. Text written without spaces (CJK) is one word to Rich, cut short at
     the column's width: it is folded instead, as such text may break between characters."""
-    from spacenews.index.terms import has_cjk
+    from spacenews.text import has_cjk
 
     text = Text(cell) if isinstance(cell, str) else cell
     if text.overflow is None and has_cjk(text.plain):
