@@ -461,3 +461,26 @@ def test_a_run_that_wrote_meanwhile_leaves_no_row_of_a_file_gone(tmp_path: Path)
     with closing(store.connect(path, [folder])) as b:
         fresh.refresh(b, loader._walk([folder], []), meanwhile)
     assert state(load_corpus([folder], db=path)) == state(load_corpus([folder]))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda folder: (folder / "sub").rename(folder / "subx"),
+        lambda folder: shutil.rmtree(folder / "sub"),
+    ],
+)
+def test_a_folder_gone_in_the_run_the_frontmatter_fields_change_leaves_no_rows(
+    tmp_path: Path, change: Callable[[Path], object]
+) -> None:
+    # Found by the differential fuzz (fuzz/fuzz_cache.py): new [frontmatter] fields make every
+    # file be read again, and a folder renamed or removed in that same run kept its files' rows
+    # (a document found twice, under its old path and its new one).
+    folder, db = tmp_path / "corpus", tmp_path / "index.sqlite"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "x.txt").write_text("Notes of the crew\n\nThe crew met on 13 July 1960.\n")
+    (folder / "y.txt").write_text("Other notes\n\nNothing here.\n")
+    load_corpus([folder], db=db)
+    (folder / "spacenews.toml").write_text('[frontmatter]\ndate_fields = ["date"]\n')
+    change(folder)
+    assert state(load_corpus([folder], db=db)) == state(load_corpus([folder]))

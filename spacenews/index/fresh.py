@@ -134,7 +134,9 @@ def settle(db: sqlite3.Connection, settings: str) -> None:
     with writing(db):
         # No stat gives a size below zero, nor NO_KEY's: each file now differs from its row.
         db.execute("UPDATE files SET size = -2")
-        db.execute("DELETE FROM folders")
+        # Each folder's row stays, with keys no walk gives (not 16 bytes a file), so that a
+        # folder gone meanwhile is still found gone and its files' rows removed.
+        db.execute("UPDATE folders SET keys = x'00'")
         db.execute("INSERT OR REPLACE INTO meta VALUES ('settings', ?)", (settings,))
 
 
