@@ -89,7 +89,14 @@ def output(
 
 
 def _write(text: str) -> None:
-    sys.stdout.write(text)
+    # A file name that is not UTF-8 keeps its odd bytes as lone surrogates (a csv export's
+    # documents, open --path): written as those bytes, which a UTF-8 stream refuses.
+    try:
+        sys.stdout.write(text)  # encoded whole before any of it is written
+    except UnicodeEncodeError:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode(sys.stdout.encoding or "utf-8", "surrogateescape"))
+        sys.stdout.buffer.flush()
 
 
 def save(path: Path, text: str) -> None:
@@ -105,7 +112,9 @@ def save(path: Path, text: str) -> None:
         fail(f"cannot write {path}: {error.strerror or error}")
     temporary = Path(name)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        with os.fdopen(
+            handle, "w", encoding="utf-8", errors="surrogateescape", newline=""
+        ) as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())

@@ -279,3 +279,35 @@ def test_loader_reads_files_in_one_place() -> None:
     source = Path(reading.__file__).read_text()
     assert source.count("open(") == 1 and "def read_bytes(" in source
     assert "open(" not in Path(loader.__file__).read_text()
+
+
+@pytest.mark.parametrize(
+    ("command", "written"),
+    [
+        (["export", "--format", "csv"], b",2020-01-02/flight-of-nasa,bad \xff.md\n"),
+        (
+            ["export", "--format", "csv", "-o", "out.csv"],
+            b",2020-01-02/flight-of-nasa,bad \xff.md\n",
+        ),
+        (["open", "2020", "--path"], b"/bad \xff.md\n"),
+    ],
+)
+def test_a_file_name_that_is_not_utf8_is_written_as_its_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], written: bytes
+) -> None:
+    # Found by the differential fuzz (fuzz/fuzz_cache.py): the csv export and open --path
+    # wrote such a name as text to a UTF-8 stream that refuses lone surrogates, an internal
+    # error (exit 3) whatever the locale for export -o, and on stdout in a UTF-8 locale.
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    try:
+        odd = folder / os.fsdecode(b"bad \xff.md")
+        odd.write_text("### [2020-01-02](/news/2020/01/2/index.md)\n# Flight of NASA.\n")
+    except OSError:  # some file systems take UTF-8 names only
+        pytest.skip("the file system takes UTF-8 names only")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["--corpus", str(folder), *command])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 0
+    out = tmp_path / "out.csv"
+    assert (out.read_bytes() if "-o" in command else result.stdout_bytes).endswith(written)
