@@ -311,3 +311,28 @@ def test_a_file_name_that_is_not_utf8_is_written_as_its_bytes(
     assert result.exit_code == 0
     out = tmp_path / "out.csv"
     assert (out.read_bytes() if "-o" in command else result.stdout_bytes).endswith(written)
+
+
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [(["search", "crew"], 0), (["related", "Mars"], 0), (["check"], 1)],
+)
+def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_a_table(
+    tmp_path: Path, command: list[str], code: int
+) -> None:
+    # Found by the differential fuzz (fuzz/fuzz_cache.py): search and related (a document's
+    # path beside its title) and check (each problem's path) wrote the name's lone surrogate
+    # to the terminal, an internal error (exit 3) in a UTF-8 locale, as show's Files do not.
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    try:
+        odd = folder / os.fsdecode(b"\xe9t\xe9 notes.txt")
+        odd.write_text("Notes about Mars\n\nThe crew of Mars Express met.\n")
+        (folder / os.fsdecode(b"\xe9mpty.txt")).write_text("")
+    except OSError:  # some file systems take UTF-8 names only
+        pytest.skip("the file system takes UTF-8 names only")
+    runner = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "200"})
+    result = runner.invoke(app, ["--corpus", str(folder), *command])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == code
+    assert ("\\xe9mpty.txt:0: empty file" if code else "\\xe9t\\xe9 notes.txt") in result.stdout

@@ -141,7 +141,7 @@ def _titled(text: str, path: str) -> Text:
     """A title in bold, followed by the path of its file when it has one."""
     cell = inline(text, "bold")
     if path:
-        cell.append(f"  {printable(path)}", style=QUIET_STYLE)
+        cell.append(f"  {_shown_path(path)}", style=QUIET_STYLE)
     return cell
 
 
@@ -182,7 +182,7 @@ def problem_lines(problems: Sequence[Problem]) -> Text:
     """One ``path:line: reason`` line per problem, as grep and editors expect."""
     text = Text()
     for problem in problems:
-        text.append(printable(f"{problem.path}:{problem.line}: "), style=QUIET_STYLE)
+        text.append(f"{_shown_path(problem.path)}:{problem.line}: ", style=QUIET_STYLE)
         text.append(problem.reason + (" (skipped)" if problem.skipped else ""))
         text.append("\n")
     text.rstrip()
@@ -219,13 +219,18 @@ def _event(event: Event) -> list[RenderableType]:
 
 def _file(event: Event, path: str) -> list[Text]:
     """A file of an event, with the language of the translation it gives, if any."""
-    # A name that is not UTF-8 keeps its odd bytes as lone surrogates: shown as \xff escapes.
-    shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    text = Text(printable(shown))
+    text = Text(_shown_path(path))
     lang = next((t.lang for t in event.translations if t.document == path), "")
     if lang:
         text.append(f"  ({printable(lang)})", style=QUIET_STYLE)
     return [text]
+
+
+def _shown_path(path: str) -> str:
+    """A file's path as a terminal shows it: its control characters escaped, and the odd
+    bytes of a name that is not UTF-8, kept as lone surrogates, as \xff escapes."""
+    shown = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return printable(shown)
 
 
 def _section(title: str, rows: list[list[Text]]) -> Group:
