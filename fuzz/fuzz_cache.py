@@ -1,0 +1,804 @@
+"""Differential fuzz: every command's answer with the cache is the answer with --no-cache.
+
+    .venv/bin/python fuzz/fuzz_cache.py --seed 1 --scenarios 100 --rounds 8 --out /tmp/fuzzout
+
+Each scenario builds a random corpus (one or two roots) from the test fixtures, the shared
+corpora, the seeds, the examples and generated pages, then changes it at random between rounds;
+after each round many commands run with the cache and with --no-cache, and stdout, stderr and
+the exit code are compared. A mismatch or a crash is written to --out with a snapshot of the
+corpus at every round so far. The cached run may also be given, per scenario: a copy of the
+seeds taken for the built-in seeds (the shipped image), the parallel load's code paths with a
+pool that runs here, msgspec's JSON encoder, and other block sizes and thresholds (LEVERS),
+none of which may change an answer. Run it with TMPDIR set outside /tmp if /tmp is cleaned.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from spacenews import jsonbytes, loader
+from spacenews.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+FIX = REPO / "tests" / "fixtures"
+SHARED = Path("/work/shared/corpora")
+
+_spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
+assert _spec and _spec.loader
+generate_module = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(generate_module)
+
+NAMES = [
+    "NASA", "Nasa", "nasa", "ESA", "European Space Agency", "EUROPEAN SPACE AGENCY",
+    "european space agency", "Mars", "mars", "MARS", "Mars Express", "ISS",
+    "International Space Station", "Roscosmos", "Roskosmos", "Russian Federal Space Agency",
+    "Baikonur", "Baikonur Cosmodrome", "Kazakhstan", "Juno", "ExoMars", "TGO",
+    "ExoMars Trace Gas Orbiter", "AMSAT", "M17 Project", "火星", "欧洲太空总署", "歐洲太空總署",
+    "Parker Solar Probe", "Tim Peake", "Timothy Peake", "SpaceX", "Soyuz", "Moon", "JAXA",
+    "Satellite 7", "Satellite 12", "Zond Crew", "ZOND CREW", "Zond", "Rosalind Franklin",
+    "Bridget", "Schiaparelli", "Beagle 2", "Ariane 6", "Cape Canaveral", "NIIP-5", "Venus",
+    "Europa Clipper", "Jupiter", "Baïkonour", "Agence spatiale européenne", "Hubble",
+    "Hubble Space Telescope", "Kennedy Space Center", "KSC", "Explorer 6", "Vanguard",
+    "Thor Agena A", "Discoverer 5", "Sputnik", "Elektron", "Foo Bar Agency", "FBA",
+]  # fmt: skip
+WORDS = [
+    "mars", "mission", "launch", "launches", "water", "planete", "rouge", "planète", "ice",
+    "orbit", "satellite", "the", "crew", "火星", "太空", "ham", "radio", "probe", "sun",
+    "rocket", "station", "espace", "uzay", "güneş", "news", "event", "zond", "new",
+]  # fmt: skip
+PHRASES = ['"red planet"', '"space station"', '"mars express"', '"the crew"', '"liquid water"']
+from spacenews import corpus as corpus_module  # noqa: E402
+from spacenews import listing, search, walk  # noqa: E402
+from spacenews.index import carried, fresh, mains, view  # noqa: E402
+from spacenews.render import listing as render_listing  # noqa: E402
+
+LEVERS = [
+    (carried, "ORDER_CARRIED", [0, 1, 2, 1000]),
+    (fresh, "MERGE_BLOCK", [1, 2, 3]),
+    (mains, "BLOCK", [1, 2]),
+    (view, "BLOCK", [1, 2, 3]),
+    (jsonbytes, "BLOCK", [1, 2]),
+    (listing, "PASS_BLOCK", [1, 2]),
+    (corpus_module, "PLACES_PER_SCAN", [1, 2, 1000]),
+    (walk, "_BY_FOLDER", [0, 1, 1000]),
+    (search, "COMMON", [0.0, 0.01, 0.1, 1.0]),
+    (render_listing, "ROWS_PER_PART", [1, 2]),
+]
+
+
+class FakePool:
+    """A process pool that runs each call here, at once: the parallel load's code paths
+    (chunks, spread merges) without starting a process."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def submit(self, function, *arguments):  # type: ignore[no-untyped-def]
+        import concurrent.futures
+
+        future: concurrent.futures.Future[object] = concurrent.futures.Future()
+        future.set_result(function(*arguments))
+        return future
+
+    def map(self, function, *iterables):  # type: ignore[no-untyped-def]
+        return map(function, *iterables)
+
+    def shutdown(self, *args: object, **kwargs: object) -> None:
+        pass
+
+
+LANGS = ["en", "tr", "fr", "pt-br", "de"]
+
+
+def _files_under(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+class Pool:
+    """Pieces a corpus is made of: (relative path, bytes)."""
+
+    def __init__(self, scratch: Path) -> None:
+        self.groups: dict[str, list[tuple[str, bytes]]] = {}
+        parse = [p for p in _files_under(FIX / "parse") if not p.name.endswith(".json")]
+        self.groups["parse"] = [(p.name, p.read_bytes()) for p in parse]
+        self.groups["goldens"] = [
+            (p.name, p.read_bytes()) for p in _files_under(FIX / "parse") if p.suffix == ".json"
+        ]
+        self.groups["hostile"] = [(p.name, p.read_bytes()) for p in _files_under(FIX / "hostile")]
+        self.groups["reading"] = [(p.name, p.read_bytes()) for p in _files_under(FIX / "reading")]
+        self.groups["arw"] = [(p.name, p.read_bytes()) for p in _files_under(FIX / "corpus/arw")]
+        probes = FIX / "corpus/probes"
+        self.groups["probes"] = [
+            (str(p.relative_to(probes)), p.read_bytes()) for p in _files_under(probes)
+        ]
+        self.groups["seeds"] = [(p.name, p.read_bytes()) for p in _files_under(REPO / "seeds")]
+        self.groups["examples"] = [
+            (p.name, p.read_bytes()) for p in _files_under(REPO / "examples")
+        ]
+        posts = _files_under(SHARED / "arw-daily/_posts")
+        self.groups["arw-daily"] = [(f"_posts/{p.name}", p.read_bytes()) for p in posts]
+        probes_en = SHARED / "spaceprobes/_i18n/en/_posts"
+        self.probe_names = sorted(p.name for p in probes_en.iterdir())
+        self.shared_probes = SHARED / "spaceprobes/_i18n"
+        self.launchlog = (SHARED / "launchlog-sample/launchlog-1957-1962.txt").read_bytes()
+        generated = scratch / "generated"
+        generate_module.generate(120, generated, seed=11)
+        self.groups["generated"] = [(p.name, p.read_bytes()) for p in _files_under(generated)]
+        generated = scratch / "generated2"
+        generate_module.generate(60, generated, seed=12)
+        self.groups["generated"] += [
+            ("g2-" + p.name, p.read_bytes()) for p in _files_under(generated)
+        ]
+
+    def pick(self, rng: random.Random) -> tuple[str, bytes]:
+        kind = rng.choice(
+            ["parse", "parse", "hostile", "reading", "arw", "probes", "seeds", "examples",
+             "arw-daily", "arw-daily", "generated", "generated", "generated", "spaceprobes",
+             "launchlog", "goldens"]
+        )  # fmt: skip
+        if kind == "spaceprobes":
+            name = rng.choice(self.probe_names)
+            lang = rng.choice(["en", "tr"])
+            path = self.shared_probes / lang / "_posts" / name
+            if not path.exists():
+                path = self.shared_probes / "en" / "_posts" / name
+                lang = "en"
+            return f"_i18n/{lang}/_posts/{name}", path.read_bytes()
+        if kind == "launchlog":
+            lines = self.launchlog.split(b"\n")
+            start = rng.randrange(2, len(lines) - 10)
+            body = lines[start : start + rng.randint(1, 40)]
+            return f"launchlog-{start}.txt", b"\n".join(lines[:2] + body) + b"\n"
+        return rng.choice(self.groups[kind])
+
+
+TOML_PIECES = [
+    '[aliases]\n"Rosalind Franklin" = ["ExoMars rover", "Rosalind Franklin rover"]\n'
+    '"Bridget" = ["rover nicknamed Bridget"]\n',
+    '[aliases]\n"Zond Crew" = ["ZC", "Zond"]\n"NASA" = ["Nasa", "National Aeronautics"]\n',
+    '[aliases]\n"Agence" = ["European Space Agency"]\n',
+    '[aliases]\n"Europe\'s Agency" = ["ESA", "European Space Agency"]\n',
+    '[aliases]\n"Mars" = ["Red Planet", "planète rouge"]\n',
+    '[aliases]\n"Satellite 7" = ["Satellite 12", "S7"]\n',
+    '[parts]\n"ExoMars" = ["ExoMars Trace Gas Orbiter", "Schiaparelli EDM", "Rosalind Franklin"]\n',
+    '[parts]\n"Mars" = ["Mars Express"]\n',
+    '[parts]\n"Europe" = ["European Space Agency", "ESOC"]\n',
+    '[frontmatter]\nentity_fields = ["tags", "primary_target"]\n',
+    '[frontmatter]\nentity_fields = ["teams", "source"]\ndrop_tags = ["post", "Net"]\n',
+    '[frontmatter]\ndate_fields = ["date"]\n',
+    '[frontmatter]\ndate_fields = ["arrival_date", "launch_date"]\nend_date_fields = []\n',
+    '[frontmatter]\nend_date_fields = ["eventdateend", "arrival_date"]\n',
+    '[frontmatter]\ndrop_tags = ["M17 Project", "post"]\n',
+    '[frontmatter]\nbogus = ["x"]\n',
+    '[frontmatter]\ndate_fields = "eventdate"\n',
+    '[aliases]\n"X" = "not a list"\n',
+    "this is [not toml\n",
+    "",
+]
+
+
+def random_toml(rng: random.Random) -> bytes:
+    pieces = rng.sample(TOML_PIECES, rng.randint(1, 3))
+    merged: dict[str, list[str]] = {}
+    raw = []
+    for piece in pieces:
+        if piece.startswith("["):
+            head, _, rest = piece.partition("\n")
+            merged.setdefault(head, []).append(rest)
+        else:
+            raw.append(piece)
+    text = "".join(head + "\n" + "".join(rest) for head, rest in merged.items())
+    # duplicate keys in one table are invalid TOML: keep that as a case too
+    return (text + "".join(raw)).encode()
+
+
+# ---- text edits ---------------------------------------------------------------------------
+
+
+def _lines(text: str) -> list[str]:
+    return text.split("\n")
+
+
+def edit_text(text: str, rng: random.Random) -> str:
+    kind = rng.choice(
+        ["date", "date", "name", "name", "context", "related", "headline", "fm", "fm",
+         "acronym", "mention", "delline", "dupline", "swap", "story", "cjk", "append",
+         "case", "lang", "source", "tags"]
+    )  # fmt: skip
+    lines = _lines(text)
+    if kind == "date":
+        import re
+
+        found = list(re.finditer(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})", text))
+        if found:
+            m = rng.choice(found)
+            y = rng.choice([int(m.group(1)), int(m.group(1)) + 1, rng.randint(1957, 2026)])
+            mo, d = rng.randint(1, 12), rng.choice([1, 2, 14, 28, 29, 30, 31])
+            sep = m.group(2)
+            day = f"{d}" if sep == "/" else f"{d:02d}"
+            new = f"{y}{sep}{mo:02d}{sep}{day}"
+            return text[: m.start()] + new + text[m.end() :]
+    if kind in ("name", "case"):
+        present = [n for n in NAMES if n in text]
+        if present:
+            old = rng.choice(present)
+            new = rng.choice(
+                [old.upper(), old.lower(), old.title(), rng.choice(NAMES), old + " Agency"]
+            )
+            if rng.random() < 0.5:
+                return text.replace(old, new, 1)
+            return text.replace(old, new)
+    if kind == "context":
+        idx = [i for i, line in enumerate(lines) if "_Context:" in line or "_消息" in line]
+        if idx:
+            i = rng.choice(idx)
+            names = ", ".join(rng.sample(NAMES, rng.randint(1, 3)))
+            lines[i] = lines[i].rsplit("_", 2)[0].rstrip("_ ") + f" _Context: {names}_"
+            if "_Context:" not in lines[i]:
+                lines[i] += f" _Context: {names}_"
+            return "\n".join(lines)
+    if kind == "related":
+        y, mo, d = rng.randint(1990, 2025), rng.randint(1, 12), rng.randint(1, 28)
+        head = rng.choice(["Another thing happens", "NASA launches a probe", "The ESA lands"])
+        names = ", ".join(rng.sample(NAMES, rng.randint(1, 3)))
+        line = f"1. [{head} {d}.](/news/{y}/{mo:02d}/{d}/x{d}.md) _Context: {names}_"
+        if "### Related:" in text:
+            return text.replace("### Related:\n", "### Related:\n\n" + line + "\n", 1)
+        return text + f"\n\n### Related:\n\n{line}\n"
+    if kind == "headline":
+        idx = [
+            i for i, line in enumerate(lines) if line.startswith("# ") or line.startswith("title:")
+        ]
+        if idx:
+            i = rng.choice(idx)
+            lines[i] = (
+                lines[i] + rng.choice([" again", " (NASA)", " and ESA", ""])
+                if rng.random() < 0.5
+                else lines[i].replace(" the ", " a ", 1).replace(" The ", " A ", 1)
+            )
+            return "\n".join(lines)
+    if kind == "fm" and text.startswith("---"):
+        field = rng.choice(
+            ["date: 2024-02-03", "eventdate: 2023-07-01", "eventdateend: 2023-07-09",
+             "launch_date: March 14, 2016", "arrival_date: 2030-01-01", "title: A new title",
+             "ref: shared-ref", "lang: tr", "lang: en", "translationKey: key1",
+             "tags: [NASA, ESA]", "teams: Roscosmos and ESA", "primary_target: Mars",
+             "date: 2016-02-30", "title:", "tags: NASA, Nasa", "people: Tim Peake / Zond Crew"]
+        )  # fmt: skip
+        key = field.split(":")[0]
+        import re
+
+        head_end = text.find("\n---", 3)
+        if head_end > 0:
+            head = text[:head_end]
+            if re.search(rf"^{key}:", head, re.M) and rng.random() < 0.7:
+                head = re.sub(rf"^{key}:.*$", field, head, count=1, flags=re.M)
+            else:
+                head = head + "\n" + field
+            return head + text[head_end:]
+    if kind == "acronym":
+        return text + "\n\nThe Foo Bar Agency (FBA) works with the Zond Crew (ZC) today.\n"
+    if kind == "mention":
+        return text + rng.choice(
+            ["\n\nOn 29 April 2016, ESA astronaut Tim Peake controlled a rover.\n",
+             "\n\nLaunched in 2003, Mars Express found water.\n",
+             "\n\nLe 14 mars 2016, la mission ExoMars a décollé.\n",
+             "\n\nMarch 14, 2016 was the day NASA watched.\n"]
+        )  # fmt: skip
+    if kind == "delline" and len(lines) > 1:
+        del lines[rng.randrange(len(lines))]
+        return "\n".join(lines)
+    if kind == "dupline" and lines:
+        i = rng.randrange(len(lines))
+        lines.insert(i, lines[i])
+        return "\n".join(lines)
+    if kind == "swap" and len(lines) > 2:
+        i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
+        lines[i], lines[j] = lines[j], lines[i]
+        return "\n".join(lines)
+    if kind == "story":
+        idx = [i for i, line in enumerate(lines) if line.startswith("# ")]
+        if idx:
+            lines.insert(idx[0], f"##### {rng.choice(NAMES)}\n")
+            return "\n".join(lines)
+    if kind == "cjk":
+        return text + "\n\n欧洲太空总署的火星任务发射升空。\n"
+    if kind == "lang":
+        return text + "\n\nLa mission de l’ESA est partie vers la planète rouge.\n"
+    if kind == "source":
+        return (
+            text + "\n\n### Sources:\n\n1. [NASA News](https://www.nasa.gov/news/x?utm_source=a)\n"
+        )
+    if kind == "tags" and text.startswith("---"):
+        return text.replace("tags:\n", f"tags:\n- {rng.choice(NAMES)}\n", 1)
+    # fallback: append a line naming entities
+    return text + f"\n\n{rng.choice(NAMES)} and {rng.choice(NAMES)} met the press.\n"
+
+
+# ---- file operations -----------------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.stamp = 2_000_000_000 * 10**9
+
+    def touch(self, path: Path) -> None:
+        if path.is_symlink() and not path.exists():
+            return
+        self.stamp += random.randint(1, 3) * 10**9 + random.randint(0, 999)
+        os.utime(path, ns=(self.stamp, self.stamp))
+
+
+def corpus_files(root: Path) -> list[Path]:
+    out = []
+    for p in sorted(root.rglob("*")):
+        if p.is_file() or p.is_symlink():
+            out.append(p)
+    return out
+
+
+def change(roots: list[Path], rng: random.Random, pool: Pool, clock: Clock, log: list[str]) -> None:
+    root = rng.choice(roots)
+    files = [p for p in corpus_files(root) if p.name != "spacenews.toml"]
+    kind = rng.choice(
+        ["edit", "edit", "edit", "edit", "copy", "add", "add", "delete", "rename", "move",
+         "touch", "truncate", "garbage", "toml", "toml", "crlf", "bom", "empty", "langmove",
+         "symlink", "folder_rename", "prune", "hidden", "same_size", "cp1252", "swapfiles",
+         "weirdname"]
+    )  # fmt: skip
+    if not files and kind not in ("add", "toml"):
+        kind = "add"
+    path = rng.choice(files) if files else None
+    rel = lambda p: str(p.relative_to(root.parent))  # noqa: E731
+    if kind == "edit" and path is not None and not path.is_symlink():
+        text = path.read_bytes().decode("utf-8", "replace")
+        for _ in range(rng.randint(1, 3)):
+            text = edit_text(text, rng)
+        path.write_text(text, "utf-8")
+        clock.touch(path)
+        log.append(f"edit {rel(path)}")
+    elif kind == "copy" and path is not None and path.exists():
+        target = path.parent / f"copy{rng.randint(0, 99)}-{path.name}"
+        target.write_bytes(path.read_bytes())
+        clock.touch(target)
+        log.append(f"copy {rel(path)} -> {rel(target)}")
+    elif kind == "add":
+        name, data = pool.pick(rng)
+        target = root / name
+        if target.exists() and rng.random() < 0.5:
+            target = target.with_name("n" + str(rng.randint(0, 99)) + "-" + target.name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_symlink():
+            target.unlink()
+        target.write_bytes(data)
+        clock.touch(target)
+        log.append(f"add {rel(target)}")
+    elif kind == "delete" and path is not None:
+        path.unlink()
+        log.append(f"delete {rel(path)}")
+    elif kind == "rename" and path is not None:
+        target = path.with_name(rng.choice(["r", "R", "z", "a"]) + path.name)
+        if not target.exists():
+            path.rename(target)
+            log.append(f"rename {rel(path)} -> {rel(target)}")
+    elif kind == "move" and path is not None:
+        folder = root / rng.choice(["sub", "sub/deeper", "other", "_posts", "A"])
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / path.name
+        if not target.exists():
+            path.rename(target)
+            log.append(f"move {rel(path)} -> {rel(target)}")
+    elif kind == "langmove" and path is not None:
+        lang = rng.choice(LANGS)
+        folder = root / rng.choice(["", "_i18n/"]) / lang
+        folder = Path(str(folder).replace("//", "/"))
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / path.name
+        if not target.exists() and not path.is_symlink():
+            if rng.random() < 0.5:
+                path.rename(target)
+            else:
+                target.write_bytes(path.read_bytes())
+                clock.touch(target)
+            log.append(f"langmove {rel(path)} -> {rel(target)}")
+    elif kind == "touch" and path is not None:
+        clock.touch(path)
+        log.append(f"touch {rel(path)}")
+    elif kind == "truncate" and path is not None and not path.is_symlink():
+        data = path.read_bytes()
+        path.write_bytes(data[: rng.randrange(len(data) + 1)])
+        clock.touch(path)
+        log.append(f"truncate {rel(path)}")
+    elif kind == "garbage" and path is not None and not path.is_symlink():
+        path.write_bytes(bytes(rng.randrange(256) for _ in range(rng.randint(1, 300))))
+        clock.touch(path)
+        log.append(f"garbage {rel(path)}")
+    elif kind == "cp1252" and path is not None and not path.is_symlink():
+        path.write_bytes(
+            path.read_bytes().decode("utf-8", "replace").encode("cp1252", "replace")
+            + b"\n caf\xe9 \x93NASA\x94\n"
+        )
+        clock.touch(path)
+        log.append(f"cp1252 {rel(path)}")
+    elif kind == "empty" and path is not None and not path.is_symlink():
+        path.write_bytes(rng.choice([b"", b"  \n\n"]))
+        clock.touch(path)
+        log.append(f"empty {rel(path)}")
+    elif kind == "crlf" and path is not None and not path.is_symlink():
+        path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+        clock.touch(path)
+        log.append(f"crlf {rel(path)}")
+    elif kind == "bom" and path is not None and not path.is_symlink():
+        data = path.read_bytes()
+        path.write_bytes(data[3:] if data.startswith(b"\xef\xbb\xbf") else b"\xef\xbb\xbf" + data)
+        clock.touch(path)
+        log.append(f"bom {rel(path)}")
+    elif kind == "same_size" and path is not None and not path.is_symlink():
+        # same size, new mtime
+        data = bytearray(path.read_bytes())
+        if data:
+            i = rng.randrange(len(data))
+            if 0x61 <= data[i] <= 0x7A:
+                data[i] = data[i] - 32
+            path.write_bytes(bytes(data))
+            clock.touch(path)
+            log.append(f"same_size {rel(path)}")
+    elif kind == "toml":
+        target = root / "spacenews.toml"
+        if target.exists() and rng.random() < 0.3:
+            target.unlink()
+            log.append(f"toml delete {rel(target)}")
+        else:
+            target.write_bytes(random_toml(rng))
+            clock.touch(target)
+            log.append(f"toml {rel(target)}: {target.read_text()!r}")
+    elif kind == "symlink" and path is not None and not path.is_symlink():
+        target = path.parent / ("link-" + path.name)
+        if not target.exists() and not target.is_symlink():
+            target.symlink_to(path.name)
+            log.append(f"symlink {rel(target)} -> {path.name}")
+    elif kind == "folder_rename" and path is not None and path.parent not in roots:
+        folder = path.parent
+        target = folder.with_name(folder.name + "x")
+        if not target.exists():
+            folder.rename(target)
+            log.append(f"folder_rename {rel(folder)} -> {rel(target)}")
+    elif kind == "prune" and path is not None and path.parent not in roots:
+        shutil.rmtree(path.parent)
+        log.append(f"prune {rel(path.parent)}")
+    elif kind == "hidden" and path is not None:
+        target = path.with_name("." + path.name)
+        if not target.exists():
+            path.rename(target)
+            log.append(f"hidden {rel(path)} -> {rel(target)}")
+    elif kind == "weirdname" and path is not None:
+        odd = rng.choice(
+            [b"odd \xff", b"new\nline ", b"\x1b[31m", b"cafe\xcc\x81 ", b"caf\xc3\xa9 ", b" copy ",
+             b"tab\t", b"\xe9t\xe9 "]
+        )  # fmt: skip
+        target = path.with_name(os.fsdecode(odd) + path.name)
+        if not target.exists():
+            path.rename(target)
+            log.append(f"weirdname {rel(path)} -> {rel(target)!r}")
+    elif kind == "swapfiles" and len(files) > 1:
+        a, b = rng.sample(files, 2)
+        if not a.is_symlink() and not b.is_symlink():
+            da, db = a.read_bytes(), b.read_bytes()
+            a.write_bytes(db)
+            b.write_bytes(da)
+            clock.touch(a)
+            clock.touch(b)
+            log.append(f"swapfiles {rel(a)} {rel(b)}")
+
+
+# ---- commands ------------------------------------------------------------------------------
+
+
+def commands(rng: random.Random, info: dict) -> list[list[str]]:
+    names = info["entities"] or ["NASA"]
+    dates = info["dates"] or ["2016-03-14"]
+    words = info["words"] or ["mars"]
+
+    def E() -> str:
+        r = rng.random()
+        if r < 0.6:
+            return rng.choice(names)
+        if r < 0.7:
+            return rng.choice(names).lower()
+        if r < 0.8:
+            n = rng.choice(names)
+            return n[:-1] if len(n) > 3 else n
+        return rng.choice(NAMES)
+
+    def D() -> str:
+        d = rng.choice(dates)
+        return rng.choice([d, d[:7], d[:4], d[:4] + ".." + rng.choice(dates)[:4]])
+
+    def W() -> str:
+        return rng.choice(words) if rng.random() < 0.7 else rng.choice(WORDS)
+
+    fmt = lambda: rng.choice([[], [], ["--json"], ["--jsonl"]])  # noqa: E731
+    templates = [
+        lambda: ["timeline", *fmt()],
+        lambda: ["timeline", "--json"],
+        lambda: ["timeline", "--mentions", *fmt()],
+        lambda: ["timeline", "--entity", E(), *fmt()],
+        lambda: ["timeline", "--entity", E(), "--mentions", "--json"],
+        lambda: ["timeline", D(), *fmt()],
+        lambda: ["timeline", "--from", D()[:4], "--to", rng.choice(dates)[:7], *fmt()],
+        lambda: ["timeline", "--on", rng.choice(dates)[5:] or "03-14", *fmt()],
+        lambda: ["timeline", "--by", rng.choice(["year", "month", "decade"]), *fmt()],
+        lambda: ["timeline", "--reverse", "--limit", str(rng.randint(0, 5)), *fmt()],
+        lambda: ["show", rng.choice(dates), *fmt()],
+        lambda: ["show", D(), *fmt()],
+        lambda: ["show", D()[:4], "--entity", E(), *fmt()],
+        lambda: ["related", E(), *fmt()],
+        lambda: ["related", E(), "--json"],
+        lambda: ["related", E(), "--sort", "date", *fmt()],
+        lambda: ["related", E(), "--in", D()[:4], *fmt()],
+        lambda: ["related", E(), "--entity", E(), *fmt()],
+        lambda: ["entities", *fmt()],
+        lambda: ["entities", "--json"],
+        lambda: ["entities", "--limit", str(rng.randint(1, 5)), *fmt()],
+        lambda: ["search", W(), *fmt()],
+        lambda: ["search", W(), W(), "--json"],
+        lambda: ["search", rng.choice(PHRASES), *fmt()],
+        lambda: ["search", rng.choice(["火星", "太空", "欧洲", "güneş", "planète"]), *fmt()],
+        lambda: ["search", W(), "--sort", "date", "--limit", str(rng.randint(0, 4)), *fmt()],
+        lambda: ["search", W(), "--entity", E(), *fmt()],
+        lambda: ["check"],
+        lambda: ["check", "--json"],
+        lambda: ["export", "--format", rng.choice(["ics", "csv", "markdown"])],
+        lambda: [
+            "export",
+            D(),
+            "--format",
+            rng.choice(["ics", "csv", "markdown"]),
+            "--entity",
+            E(),
+        ],
+        lambda: ["open", rng.choice(dates)[:4], "--path"],
+    ]
+    return [t() for t in rng.sample(templates, min(len(templates), rng.randint(10, 22)))]
+
+
+def invoke(runner: CliRunner, args: list[str]) -> tuple[str, str, int, str | None]:
+    result = runner.invoke(app, args)
+    crash = None
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        crash = "".join(traceback.format_exception(result.exception))
+    if result.exit_code == 3:
+        crash = (crash or "") + "exit 3: " + result.stderr
+    return result.stdout, result.stderr, result.exit_code, crash
+
+
+def harvest(runner: CliRunner, base: list[str]) -> dict:
+    info: dict = {"entities": [], "dates": [], "words": []}
+    out = runner.invoke(app, [*base, "--no-cache", "entities", "--json"])
+    try:
+        for item in json.loads(out.stdout):
+            info["entities"].append(item["name"])
+            info["entities"] += item.get("aliases", [])[:2]
+    except (ValueError, KeyError, TypeError):  # no JSON: an empty or unreadable corpus
+        pass
+    out = runner.invoke(app, [*base, "--no-cache", "timeline", "--mentions", "--json"])
+    try:
+        for item in json.loads(out.stdout):
+            info["dates"].append(item["date"])
+            text = item.get("headline") or item.get("snippet") or ""
+            info["words"] += [w.strip(".,;:()'\"") for w in text.split() if len(w) > 3][:3]
+    except (ValueError, KeyError, TypeError):  # no JSON: an empty or unreadable corpus
+        pass
+    info["words"] = [w for w in info["words"] if w and not w.startswith("-")]
+    return info
+
+
+def snapshot(src: Path, dest: Path) -> None:
+    shutil.copytree(src, dest, symlinks=True, copy_function=shutil.copy2)
+
+
+def scenario(number: int, seed: int, rounds: int, pool: Pool, out: Path, stats: dict) -> None:
+    rng = random.Random(f"{seed}-{number}")
+    random.seed(f"{seed}-{number}-clock")
+    clock = Clock()
+    with tempfile.TemporaryDirectory(prefix="fz") as temporary:
+        base_dir = Path(temporary)
+        cache = base_dir / "cache"
+        data = base_dir / "data"
+        cache.mkdir()
+        data.mkdir()
+        shape = rng.random()
+        seeds_mode = rng.random() < 0.12
+        if seeds_mode:  # a copy of the seeds taken for the built-in seeds: the shipped image
+            shape = 0.0
+        if shape < 0.6:
+            roots = [base_dir / "A"]
+        elif shape < 0.9:
+            roots = [base_dir / "A", base_dir / "B"]
+        else:
+            roots = [data / "feeds"]  # the default corpus: the seeds and the feeds folder
+        for root in roots:
+            root.mkdir(parents=True)
+            for _ in range(rng.randint(3, 25)):
+                name, blob = pool.pick(rng)
+                target = root / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(blob)
+                clock.touch(target)
+            if seeds_mode:
+                for seed_file in (REPO / "seeds").iterdir():
+                    (root / seed_file.name).write_bytes(seed_file.read_bytes())
+                    clock.touch(root / seed_file.name)
+            if rng.random() < 0.3:
+                (root / "spacenews.toml").write_bytes(random_toml(rng))
+                clock.touch(root / "spacenews.toml")
+        if shape >= 0.6 and shape < 0.9 and rng.random() < 0.3:
+            # overlapping roots: a folder and one of its subfolders, or a file of it
+            sub = roots[0] / "sub"
+            sub.mkdir(exist_ok=True)
+            for _ in range(rng.randint(1, 4)):
+                name, blob = pool.pick(rng)
+                (sub / Path(name).name).write_bytes(blob)
+                clock.touch(sub / Path(name).name)
+            roots = [roots[0], sub] if rng.random() < 0.5 else [sub, roots[0]]
+        threshold = 1 if rng.random() < 0.85 else 50
+        loader.CACHE_MIN_FILES = threshold
+        use_db = rng.random() < 0.15
+        quick_json = rng.random() < 0.3
+        parallel = rng.random() < 0.4
+        # Thresholds and block sizes that only decide how an answer is made, never what it is:
+        # set otherwise for the cached run alone, each answer must stay the one without them.
+        levers = [
+            (module, name, rng.choice(values))
+            for module, name, values in LEVERS
+            if rng.random() < 0.35
+        ]
+        real_many = jsonbytes.MANY
+        env = {
+            "SPACENEWS_CORPUS": None, "NO_COLOR": "1", "COLUMNS": str(rng.choice([80, 100, 160])),
+            "SPACENEWS_CACHE_DIR": str(cache), "SPACENEWS_DATA_DIR": str(data),
+            "SPACENEWS_NO_CACHE": None, "SPACENEWS_DEBUG": "1",
+        }  # fmt: skip
+        os.environ["SPACENEWS_CACHE_DIR"] = str(cache)
+        os.environ["SPACENEWS_DATA_DIR"] = str(data)
+        runner = CliRunner(env=env)
+        history: list[list[str]] = []
+        snaps = base_dir / "snaps"
+        snaps.mkdir()
+        for round_number in range(rounds + 1):
+            log: list[str] = []
+            if round_number:
+                for _ in range(rng.randint(1, 6)):
+                    try:
+                        change(roots, rng, pool, clock, log)
+                    except (OSError, ValueError) as error:
+                        log.append(f"change failed: {error!r}")
+            history.append(log)
+            for i, root in enumerate(roots):
+                if root.exists():
+                    snapshot(root, snaps / f"r{round_number}-{i}")
+            order = list(roots)
+            if len(order) == 2 and rng.random() < 0.25:
+                order.reverse()
+            if roots[0].name == "feeds":
+                base: list[str] = []
+            else:
+                base = [x for root in order for x in ("--corpus", str(root))]
+            if use_db:
+                base = [*base, "--db", str(base_dir / "my.sqlite")]
+            info = harvest(runner, base)
+            cmds = commands(rng, info)
+            for args in cmds:
+                full = [*base, *args]
+                first_cached = rng.random() < 0.7
+
+                def run_cached() -> tuple[str, str, int, str | None]:
+                    real_seeds = loader.seeds_path
+                    saved = [(module, name, getattr(module, name)) for module, name, _ in levers]
+                    for module, name, value in levers:
+                        setattr(module, name, value)
+                    import concurrent.futures
+
+                    real_pool, real_count = (
+                        concurrent.futures.ProcessPoolExecutor,
+                        loader._worker_count,
+                    )
+                    if parallel:  # the cached run parses and merges as many processes would
+                        concurrent.futures.ProcessPoolExecutor = FakePool  # type: ignore[misc]
+                        loader._worker_count = lambda files, workers: 2
+                    if quick_json:  # the cached run encodes with msgspec, the other with json
+                        jsonbytes.MANY = 1
+                    if seeds_mode:  # the copy of the seeds is the built-in seeds
+                        loader.seeds_path = lambda: roots[0]
+                    try:
+                        return invoke(runner, full)  # noqa: B023
+                    finally:
+                        loader.seeds_path = real_seeds
+                        concurrent.futures.ProcessPoolExecutor = real_pool  # type: ignore[misc]
+                        loader._worker_count = real_count
+                        jsonbytes.MANY = real_many
+                        for module, name, value in saved:
+                            setattr(module, name, value)
+
+                if first_cached or seeds_mode:
+                    cached = run_cached()
+                    plain = invoke(runner, [*full, "--no-cache"])
+                else:
+                    plain = invoke(runner, [*full, "--no-cache"])
+                    cached = run_cached()
+                stats["commands"] += 2
+                problem = None
+                if cached[3] or plain[3]:
+                    problem = "crash"
+                elif cached[:3] != plain[:3]:
+                    problem = "mismatch"
+                if problem:
+                    stats[problem] += 1
+                    where = out / f"s{seed}-{number}-r{round_number}-{problem}-{stats[problem]}"
+                    where.mkdir(parents=True, exist_ok=True)
+                    shutil.copytree(snaps, where / "snaps", symlinks=True, dirs_exist_ok=True)
+                    (where / "report.json").write_text(
+                        json.dumps(
+                            {
+                                "seed": seed,
+                                "scenario": number,
+                                "round": round_number,
+                                "roots": [str(r) for r in roots],
+                                "order": [str(r) for r in order],
+                                "threshold": threshold,
+                                "seeds_mode": seeds_mode,
+                                "quick_json": quick_json,
+                                "parallel": parallel,
+                                "levers": [(m.__name__, n, v) for m, n, v in levers],
+                                "args": full,
+                                "history": history,
+                                "cached": cached,
+                                "plain": plain,
+                                "first_cached": first_cached,
+                            },
+                            indent=1,
+                            ensure_ascii=True,
+                        )
+                    )
+                    print(f"!! {problem} s{seed}-{number} r{round_number}: {full}", flush=True)
+            stats["rounds"] += 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--scenarios", type=int, default=20)
+    parser.add_argument("--start", type=int, default=0)
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/fuzzout"))
+    parser.add_argument("--until", type=float, default=0.0, help="stop at this epoch time")
+    args = parser.parse_args()
+    stats = {"commands": 0, "rounds": 0, "scenarios": 0, "crash": 0, "mismatch": 0}
+    with tempfile.TemporaryDirectory() as scratch:
+        pool = Pool(Path(scratch))
+        for number in range(args.start, args.start + args.scenarios):
+            if args.until and time.time() > args.until:
+                break
+            try:
+                scenario(number, args.seed, args.rounds, pool, args.out, stats)
+            except Exception:  # noqa: BLE001 - a harness error is told, and the fuzz goes on
+                traceback.print_exc()
+                print(f"!! harness error in scenario {number}", flush=True)
+            stats["scenarios"] += 1
+            print(json.dumps({"scenario": number, **stats}), flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
