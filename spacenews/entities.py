@@ -182,6 +182,18 @@ class Gazetteer:
             digest.update(f"\1{folded}\0{canonical}".encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
+    def counts_key(self) -> str:
+        """key, and the parts tables: what the counts of entities depend on, as an event
+        tied to a part or naming it counts for the whole (see index.view.View.entity_counts)."""
+        import hashlib
+
+        digest = hashlib.sha256(self.key().encode())
+        for whole, parts in sorted(self._parts.items()):
+            for part in [whole, *parts]:
+                digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+            digest.update(b"\1")
+        return digest.hexdigest()
+
     def forms(self, canonical: str) -> dict[str, str]:
         """Every spelling that stands for the entity, with how: "name", "alias" or "part"."""
         forms = {canonical: "name"}

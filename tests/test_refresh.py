@@ -484,3 +484,20 @@ def test_a_folder_gone_in_the_run_the_frontmatter_fields_change_leaves_no_rows(
     (folder / "spacenews.toml").write_text('[frontmatter]\ndate_fields = ["date"]\n')
     change(folder)
     assert state(load_corpus([folder], db=db)) == state(load_corpus([folder]))
+
+
+def test_entity_counts_follow_a_parts_table_edited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found by a differential fuzz of alias tables: the counts entities keeps were keyed by the
+    # names the corpus knows, not by the [parts] tables, so a whole given new parts kept the
+    # counts made without them (NASA: 1 event where --no-cache counts 7 with its parts').
+    monkeypatch.setattr(loader, "CACHE_MIN_FILES", 1)
+    folder = tmp_path / "seeds"
+    shutil.copytree(FIXTURES.parent.parent / "seeds", folder)
+    runner = CliRunner()
+    base = ["--corpus", str(folder), "entities", "--json"]
+    runner.invoke(app, base)
+    (folder / "spacenews.toml").write_text('[parts]\n"NASA" = ["Mars Express"]\n')
+    cached, plain = runner.invoke(app, base), runner.invoke(app, [*base, "--no-cache"])
+    assert (cached.stdout, cached.exit_code) == (plain.stdout, plain.exit_code)

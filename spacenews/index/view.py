@@ -269,8 +269,8 @@ class View:
         table edited)."""
         import json
 
-        key = gazetteer.key()
-        totals = self.kept("entities", key)
+        key, counted = gazetteer.key(), gazetteer.counts_key()
+        totals = self.kept("entities", counted)
         with suppress(ValueError, TypeError):  # else derived again (see store.integers)
             if totals is not None:  # counted by an earlier run, for this gazetteer
                 events_of, documents_of = json.loads(totals)
@@ -326,7 +326,7 @@ class View:
                     entry[1] = min(entry[1], day)
                     entry[2] = max(entry[2], day)
         tally = Counter(name for found in found_in for name in wholes.with_wholes(found))
-        self.keep({"entities": (key, json.dumps([counts, tally]).encode())})
+        self.keep({"entities": (counted, json.dumps([counts, tally]).encode())})
         return counts, tally
 
     def _keep_found(
