@@ -190,6 +190,32 @@ TOML_PIECES = [
 
 
 def random_toml(rng: random.Random) -> bytes:
+    if rng.random() < 0.5:
+        return drawn_toml(rng)
+    return pieced_toml(rng)
+
+
+def drawn_toml(rng: random.Random) -> bytes:
+    """Alias and parts tables drawn from NAMES: names that join, split and nest at random."""
+    lines = []
+    if rng.random() < 0.8:
+        lines.append("[aliases]")
+        for _ in range(rng.randint(1, 3)):
+            main = rng.choice(NAMES)
+            others = rng.sample([n for n in NAMES if n != main], rng.randint(0, 2))
+            lines.append(f"{json.dumps(main)} = {json.dumps(others, ensure_ascii=False)}")
+    if rng.random() < 0.6:
+        lines.append("[parts]")
+        for _ in range(rng.randint(1, 2)):
+            whole = rng.choice(NAMES)
+            parts = rng.sample([n for n in NAMES if n != whole], rng.randint(1, 3))
+            lines.append(f"{json.dumps(whole)} = {json.dumps(parts, ensure_ascii=False)}")
+    if rng.random() < 0.3:
+        lines.append(rng.choice(TOML_PIECES[9:15]))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def pieced_toml(rng: random.Random) -> bytes:
     pieces = rng.sample(TOML_PIECES, rng.randint(1, 3))
     merged: dict[str, list[str]] = {}
     raw = []
@@ -354,9 +380,9 @@ def change(roots: list[Path], rng: random.Random, pool: Pool, clock: Clock, log:
     files = [p for p in corpus_files(root) if p.name != "spacenews.toml"]
     kind = rng.choice(
         ["edit", "edit", "edit", "edit", "copy", "add", "add", "delete", "rename", "move",
-         "touch", "truncate", "garbage", "toml", "toml", "crlf", "bom", "empty", "langmove",
-         "symlink", "folder_rename", "prune", "hidden", "same_size", "cp1252", "swapfiles",
-         "weirdname"]
+         "touch", "truncate", "garbage", "toml", "toml", "toml", "toml", "crlf", "bom", "empty",
+         "langmove", "symlink", "folder_rename", "prune", "hidden", "same_size", "cp1252",
+         "swapfiles", "weirdname"]
     )  # fmt: skip
     if not files and kind not in ("add", "toml"):
         kind = "add"
