@@ -1,6 +1,6 @@
 """Differential fuzz: every command's answer with the cache is the answer with --no-cache.
 
-    .venv/bin/python fuzz/fuzz_cache.py --seed 1 --scenarios 100 --rounds 8 --out /tmp/fuzzout
+    .venv/bin/python tests/fuzz_cache.py --seed 1 --scenarios 100 --rounds 8 --out /tmp/fuzzout
 
 Each scenario builds a random corpus (one or two roots) from the test fixtures, the shared
 corpora, the seeds, the examples and generated pages, then changes it at random between rounds;
@@ -33,7 +33,8 @@ from spacenews.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
 FIX = REPO / "tests" / "fixtures"
-SHARED = Path("/work/shared/corpora")
+# The real corpora it draws pieces from (arw-daily, spaceprobes, launchlog-sample).
+SHARED = Path(os.environ.get("SPACENEWS_SHARED_CORPORA", "/work/shared/corpora"))
 
 _spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
 assert _spec and _spec.loader
