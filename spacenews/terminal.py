@@ -91,10 +91,16 @@ def output(
 def _write(text: str) -> None:
     # A file name that is not UTF-8 keeps its odd bytes as lone surrogates (a csv export's
     # documents, open --path): written as those bytes, which a UTF-8 stream refuses.
+    # To a terminal, those bytes are shown as \xff escapes, as tables show them: no raw byte
+    # of a name reaches it (0x9b is a control to an 8-bit terminal).
     try:
         sys.stdout.write(text)  # encoded whole before any of it is written
     except UnicodeEncodeError:
         sys.stdout.flush()
+        if sys.stdout.isatty():
+            shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            sys.stdout.write(shown)
+            return
         sys.stdout.buffer.write(text.encode(sys.stdout.encoding or "utf-8", "surrogateescape"))
         sys.stdout.buffer.flush()
 

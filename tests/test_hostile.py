@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 import re
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from spacenews import loader, reading
+from spacenews import loader, reading, terminal
 from spacenews.cli import app
 from spacenews.loader import load_corpus
 from spacenews.parse.eventpage import MAX_LINKS
@@ -295,7 +297,7 @@ def test_loader_reads_files_in_one_place() -> None:
 def test_a_file_name_that_is_not_utf8_is_written_as_its_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], written: bytes
 ) -> None:
-    # Found by the differential fuzz (fuzz/fuzz_cache.py): the csv export and open --path
+    # Found by the differential fuzz (tests/fuzz_cache.py): the csv export and open --path
     # wrote such a name as text to a UTF-8 stream that refuses lone surrogates, an internal
     # error (exit 3) whatever the locale for export -o, and on stdout in a UTF-8 locale.
     folder = tmp_path / "corpus"
@@ -320,7 +322,7 @@ def test_a_file_name_that_is_not_utf8_is_written_as_its_bytes(
 def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_a_table(
     tmp_path: Path, command: list[str], code: int
 ) -> None:
-    # Found by the differential fuzz (fuzz/fuzz_cache.py): search and related (a document's
+    # Found by the differential fuzz (tests/fuzz_cache.py): search and related (a document's
     # path beside its title) and check (each problem's path) wrote the name's lone surrogate
     # to the terminal, an internal error (exit 3) in a UTF-8 locale, as show's Files do not.
     folder = tmp_path / "corpus"
@@ -336,3 +338,22 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_a_table(
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.exit_code == code
     assert ("\\xe9mpty.txt:0: empty file" if code else "\\xe9t\\xe9 notes.txt") in result.stdout
+
+
+class _Terminal(io.TextIOWrapper):
+    """A UTF-8 stream that refuses lone surrogates, and says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_file_name_that_is_not_utf8_reaches_a_terminal_escaped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Its raw bytes go to a file or a pipe, where they name the file; never to a terminal,
+    # to which 0x9b, say, is a control.
+    raw = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", _Terminal(raw, encoding="utf-8", errors="strict"))
+    terminal._write("bad " + os.fsdecode(b"\x9b\xff") + ".md\n")
+    sys.stdout.flush()
+    assert raw.getvalue() == b"bad \\x9b\\xff.md\n"

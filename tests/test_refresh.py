@@ -473,7 +473,7 @@ def test_a_run_that_wrote_meanwhile_leaves_no_row_of_a_file_gone(tmp_path: Path)
 def test_a_folder_gone_in_the_run_the_frontmatter_fields_change_leaves_no_rows(
     tmp_path: Path, change: Callable[[Path], object]
 ) -> None:
-    # Found by the differential fuzz (fuzz/fuzz_cache.py): new [frontmatter] fields make every
+    # Found by the differential fuzz (tests/fuzz_cache.py): new [frontmatter] fields make every
     # file be read again, and a folder renamed or removed in that same run kept its files' rows
     # (a document found twice, under its old path and its new one).
     folder, db = tmp_path / "corpus", tmp_path / "index.sqlite"
