@@ -371,7 +371,8 @@ def _database(
                     f"--db {path} is not used: {error}; spacenews replaces only an index"
                     " of its own (remove the file, or give another)"
                 ) from None
-            store.set_aside(path, keep=not error.outdated, replace=not given)
+            # A file named by --db is never removed: it may be another's that looks like ours.
+            store.set_aside(path, keep=given or not error.outdated, replace=not given)
             done = "rebuilt" if error.outdated else "set aside and rebuilt"
             notices.append(f"index {path} {done}: {error}")
             return store.connect(path, roots)

@@ -504,6 +504,21 @@ def test_db_sets_aside_an_index_of_other_corpus_paths_beside_what_is_there(
     assert (tmp_path / "mine.sqlite.broken-2").stat().st_size > 0
 
 
+def test_db_never_removes_a_file_that_looks_like_an_outdated_index(
+    corpus_dir: Path, tmp_path: Path
+) -> None:
+    # Another program's database may hold a meta table with a fingerprint: under --db it is
+    # set aside, not removed as an index of another version of spacenews would be.
+    target = tmp_path / "theirs.sqlite"
+    with closing(sqlite3.connect(target)) as db, db:
+        db.execute("CREATE TABLE meta(key, value)")
+        db.execute("INSERT INTO meta VALUES ('fingerprint', 'theirs'), ('notes', 'kept')")
+    result = CliRunner().invoke(app, ["--corpus", str(corpus_dir), "--db", str(target), "timeline"])
+    assert result.exit_code == 0 and "another version" in result.stderr
+    with closing(sqlite3.connect(tmp_path / "theirs.sqlite.broken")) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'notes'").fetchone() == ("kept",)
+
+
 def test_db_inside_a_corpus_path_is_refused(corpus_dir: Path) -> None:
     # The corpus is never written: not by an index the user asks for there either.
     runner = CliRunner()
