@@ -164,7 +164,10 @@ def _existing_roots(paths: Sequence[Path] | None, notices: list[str] | None = No
         outer = [
             other
             for at, other in enumerate(roots)
-            if at != number and inside(root, other) and (at < number or not inside(other, root))
+            if at != number
+            and inside(root, other)
+            and (at < number or not inside(other, root))
+            and _walk_reaches(other, root)
         ]
         if not outer:
             kept.append(root)
@@ -173,6 +176,24 @@ def _existing_roots(paths: Sequence[Path] | None, notices: list[str] | None = No
         elif notices is not None:
             notices.append(f"corpus path {root} lies in {outer[0]}: its files are read once")
     return kept
+
+
+def _walk_reaches(outer: Path, inner: Path) -> bool:
+    """Whether the walk of outer (a folder holding inner) reads inner's files: no hidden
+    folder on the way, and none that outer's exclude leaves out (see walk.Exclude)."""
+    parts = Path(os.path.relpath(os.path.realpath(inner), os.path.realpath(outer))).parts
+    if parts == (".",):
+        return True
+    if any(part.startswith(".") for part in parts):
+        return False
+    exclude = NOTHING
+    if (outer / USER_FILE).is_file():
+        exclude = _read_user_file(outer / USER_FILE, [])[2]
+    for depth in range(1, len(parts) + 1):
+        folder = depth < len(parts) or inner.is_dir()
+        if exclude.leaves_out("/".join(parts[:depth]), parts[depth - 1], folder=folder):
+            return False
+    return True
 
 
 def _index_on_disk(cache: bool | None, files: int, seeds_only: bool = False) -> bool:

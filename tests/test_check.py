@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from spacenews.loader import load_corpus
-from tests.conftest import SEEDS, run
+from tests.conftest import SEEDS, run, run_json
 
 BINARY = b"GIF89a\x00\x01"
 
@@ -97,6 +97,23 @@ def test_a_corpus_path_inside_another_is_read_once(
     twice = run(runner, "--corpus", str(inner), "--corpus", str(inner), "timeline", "--json")
     assert twice.stdout == run(runner, "--corpus", str(inner), "timeline", "--json").stdout
     assert twice.stderr == f"spacenews: corpus path {inner} given twice: read once\n"
+
+
+@pytest.mark.parametrize("inner", [".drafts", "_site", "notes/_site", "notes/old"])
+def test_a_corpus_path_inside_another_that_its_walk_leaves_out_is_read(
+    runner: CliRunner, tmp_path: Path, inner: str
+) -> None:
+    # A hidden folder, or one the outer path's exclude leaves out, is not read by its walk:
+    # named on its own, it is a corpus path of its own.
+    outer = tmp_path / "news"
+    (outer / inner).mkdir(parents=True)
+    (outer / "spacenews.toml").write_text('exclude = ["_site/", "notes/old"]\n')
+    (outer / "a.txt").write_text("Outer notes\n\nThe zebrafinch flew.\n")
+    (outer / inner / "h.txt").write_text("Inner notes\n\nThe zebrafinch sang.\n")
+    both = ["--corpus", str(outer), "--corpus", str(outer / inner)]
+    found = run_json(runner, *both, "search", "zebrafinch")
+    assert sorted(result["path"] for result in found) == ["a.txt", "h.txt"]
+    assert "read once" not in run(runner, *both, "search", "zebrafinch").stderr
 
 
 def test_a_missing_corpus_stays_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
