@@ -9,9 +9,11 @@ start-up time counts.
 
 from __future__ import annotations
 
+import functools
 import gc
 import io
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -90,19 +92,33 @@ def output(
 
 def _write(text: str) -> None:
     # A file name that is not UTF-8 keeps its odd bytes as lone surrogates (a csv export's
-    # documents, open --path): written as those bytes, which a UTF-8 stream refuses.
-    # To a terminal, those bytes are shown as \xff escapes, as tables show them: no raw byte
-    # of a name reaches it (0x9b is a control to an 8-bit terminal).
-    try:
-        sys.stdout.write(text)  # encoded whole before any of it is written
-    except UnicodeEncodeError:
-        sys.stdout.flush()
-        if sys.stdout.isatty():
-            shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            sys.stdout.write(shown)
+    # documents, open --path). To a terminal they are shown as \xff escapes, as tables show
+    # them, whatever the stream's errors handler (C.UTF-8 writes them raw): no raw byte of a
+    # name reaches it (0x9b is a control to an 8-bit terminal). Elsewhere they are written
+    # as those bytes, which name the file; a character the encoding lacks, escaped.
+    if text.isascii() or _surrogate().search(text) is None:
+        try:
+            sys.stdout.write(text)  # encoded whole before any of it is written
             return
-        sys.stdout.buffer.write(text.encode(sys.stdout.encoding or "utf-8", "surrogateescape"))
-        sys.stdout.buffer.flush()
+        except UnicodeEncodeError:  # a character the stream's encoding lacks
+            pass
+    sys.stdout.flush()
+    encoding = sys.stdout.encoding or "utf-8"
+    if sys.stdout.isatty():
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        sys.stdout.buffer.write(text.encode(encoding, "backslashreplace"))
+    else:
+        try:
+            sys.stdout.buffer.write(text.encode(encoding, "surrogateescape"))
+        except UnicodeEncodeError:
+            sys.stdout.buffer.write(text.encode(encoding, "backslashreplace"))
+    sys.stdout.buffer.flush()
+
+
+@functools.cache
+def _surrogate() -> re.Pattern[str]:
+    """An odd byte of a name that is not UTF-8 (compiled when a text first needs it)."""
+    return re.compile("[\udc80-\udcff]")
 
 
 def save(path: Path, text: str) -> None:

@@ -360,8 +360,17 @@ def test_a_file_name_that_is_not_utf8_reaches_a_terminal_escaped(
 ) -> None:
     # Its raw bytes go to a file or a pipe, where they name the file; never to a terminal,
     # to which 0x9b, say, is a control.
-    raw = io.BytesIO()
-    monkeypatch.setattr(sys, "stdout", _Terminal(raw, encoding="utf-8", errors="strict"))
-    terminal._write("bad " + os.fsdecode(b"\x9b\xff") + ".md\n")
-    sys.stdout.flush()
-    assert raw.getvalue() == b"bad \\x9b\\xff.md\n"
+    for errors in ("strict", "surrogateescape"):  # the second, C.UTF-8's and UTF-8 mode's
+        raw = io.BytesIO()
+        monkeypatch.setattr(sys, "stdout", _Terminal(raw, encoding="utf-8", errors=errors))
+        terminal._write("bad " + os.fsdecode(b"\x9b\xff") + ".md 火\n")
+        sys.stdout.flush()
+        assert raw.getvalue() == "bad \\x9b\\xff.md 火\n".encode()
+    # A stream whose encoding lacks a character (latin-1) escapes it rather than fail.
+    for tty in (True, False):
+        raw = io.BytesIO()
+        stream = (_Terminal if tty else io.TextIOWrapper)(raw, encoding="latin-1")
+        monkeypatch.setattr(sys, "stdout", stream)
+        terminal._write("火 " + os.fsdecode(b"\xff") + "\n")
+        sys.stdout.flush()
+        assert raw.getvalue() == (b"\\u706b \\xff\n" if tty else b"\\u706b \\udcff\n")
