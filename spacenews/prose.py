@@ -46,7 +46,9 @@ _MONTH_DAY_YEAR = re.compile(
 _MONTH_YEAR = re.compile(r"\b" + _MONTH.format("month") + r"\s+(?P<year>\d{4})\b")
 # A day written as ISO 8601 does it ("On 2016-03-14", "(2020-07-30)"), not inside a longer
 # run of digits and dashes, nor a word (a file name such as 2016-03-14-exomars.md).
-_ISO_DAY = re.compile(r"(?<![\w-])(?P<year>\d{4})-(?P<number>\d{2})-(?P<day>\d{2})(?![\w-])")
+_ISO_DAY = re.compile(
+    r"(?<![\w-])(?P<year>[0-9]{4})-(?P<number>[0-9]{2})-(?P<day>[0-9]{2})(?![\w-])"
+)  # digits as ISO 8601 writes them, not fullwidth or any other script's
 _IN_YEAR = re.compile(r"\b(?:in|en|since|depuis|im|seit|nel)\s+(?P<year>\d{4})\b", re.IGNORECASE)
 # A sentence ends at a full stop, but one that ends a month's short name ("Mar. 14, 2016").
 _SHORT_MONTHS = (
@@ -90,7 +92,7 @@ _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _ASCII_WORD = re.compile(r"[a-z]+")  # the same, in lower-case ASCII text, and quicker
 # Where a year can stand in a date: every pattern above has white space before its year and
 # a word boundary after, but an ISO day's, which starts it.
-_YEAR_PLACE = re.compile(r"(?<=\s)\d{4}\b|(?<![\w-])\d{4}(?=-\d{2}-\d{2}(?![\w-]))")
+_YEAR_PLACE = re.compile(r"(?<=\s)\d{4}\b|(?<![\w-])[0-9]{4}(?=-[0-9]{2}-[0-9]{2}(?![\w-]))")
 _PATTERNS: tuple[tuple[re.Pattern[str], Precision], ...] = (
     (_ISO_DAY, "day"),
     (_DAY_MONTH_YEAR, "day"),

@@ -26,30 +26,35 @@ _FORK = sys.platform == "linux"  # where a fork is cheap and safe before any thr
 
 class Exclude(NamedTuple):
     """What a corpus root's spacenews.toml leaves out of its walk (``exclude``): patterns as
-    fnmatch reads them (``*`` matches any characters, ``/`` too). One holding no ``/`` is a
-    file's or folder's name anywhere (``*.css``, ``Gemfile``); one ending with ``/`` a
-    folder's name (``_site/``); any other, a path from the root (``assets/*``). A folder
-    left out is not walked."""
+    fnmatch reads them (``*`` matches any characters, ``/`` too). One holding no ``/`` but
+    at its end is a name anywhere (``*.css``, ``Gemfile``); any other, a path from the root
+    (``assets/*``, ``/Gemfile``). One ending with ``/`` is of folders alone (``_site/``). A
+    folder left out is not walked."""
 
     names: tuple[str, ...] = ()  # of files and folders
     folders: tuple[str, ...] = ()  # of folders alone
     paths: tuple[str, ...] = ()  # from the root, of files and folders
+    folder_paths: tuple[str, ...] = ()  # from the root, of folders alone
 
     @classmethod
     def of(cls, patterns: list[str]) -> Exclude:
         """The patterns sorted by kind (see Exclude)."""
-        names = tuple(p for p in patterns if "/" not in p)
-        folders = tuple(p[:-1] for p in patterns if p.endswith("/") and "/" not in p[:-1])
-        paths = tuple(p.strip("/") for p in patterns if "/" in p.rstrip("/"))
-        return cls(names, folders, paths)
+        # (the pattern without its slashes at either end, whether it is a path, a folder's)
+        kinds = [(p.strip("/"), "/" in p.rstrip("/"), p.endswith("/")) for p in patterns]
+        names = tuple(p for p, path, slash in kinds if not path and not slash)
+        folders = tuple(p for p, path, slash in kinds if not path and slash)
+        paths = tuple(p for p, path, slash in kinds if path and not slash)
+        folder_paths = tuple(p for p, path, slash in kinds if path and slash)
+        return cls(names, folders, paths, folder_paths)
 
     def leaves_out(self, relative: str, name: str, folder: bool) -> bool:
         """Whether the file or folder of this name, at this path from the root, is left out."""
         from fnmatch import fnmatchcase
 
-        patterns = self.names + self.folders if folder else self.names
-        return any(fnmatchcase(name, p) for p in patterns) or any(
-            fnmatchcase(relative, p) for p in self.paths
+        names = self.names + self.folders if folder else self.names
+        paths = self.paths + self.folder_paths if folder else self.paths
+        return any(fnmatchcase(name, p) for p in names) or any(
+            fnmatchcase(relative, p) for p in paths
         )
 
 

@@ -607,17 +607,18 @@ def test_exclude_patterns_leave_out_names_folders_and_paths(tmp_path: Path) -> N
     for relative in [
         "_posts/a.md", "_site/a.md", "x/_site/b.md", "assets/css/main.css", "assets/logo.txt",
         "Gemfile", "docs/Gemfile", "notes/_site", "drafts/old/c.md", "drafts/new/d.md",
+        "logs/old", "logs/new/e.md",
     ]:  # fmt: skip
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_text("Notes\n\nText.\n")
-    patterns = ["_site/", "*.css", "/Gemfile", "drafts/old", "/assets/*.txt"]
+    patterns = ["_site/", "*.css", "/Gemfile", "drafts/old", "/assets/*.txt", "logs/*/"]
     folders = walk.walk_folders(tmp_path, 0, [], walk.Exclude.of(patterns))
     walked = sorted(file.relative for folder in folders for file, _ in folder.files())
     # "_site/" is a folder's name: a file so named stays; "drafts/old" and "/Gemfile" are
-    # paths from the root.
-    assert walked == ["_posts/a.md", "docs/Gemfile", "drafts/new/d.md", "notes/_site"]
+    # paths from the root; "logs/*/" one of folders alone (the file logs/old stays).
+    assert walked == ["_posts/a.md", "docs/Gemfile", "drafts/new/d.md", "logs/old", "notes/_site"]
     every = walk.walk_folders(tmp_path, 0, [])
-    assert sum(len(folder.names) for folder in every) == 10
+    assert sum(len(folder.names) for folder in every) == 12
 
 
 def test_exclude_in_the_corpus_file_follows_its_changes_with_the_cache(

@@ -50,6 +50,7 @@ def test_prose_dates(text: str, found: tuple[date, str]) -> None:
         *["UPDATE 31 March: the call", "2m-diameter", "in 12345", "Room 2016", "Smarch 2016", ""],
         *["see 2016-03-14-exomars.md", "12016-03-14", "2016-03-145", "2016-13-01", "x2016-03-14"],
         "run 1999-2016-03-14",
+        "on １２３４-03-14 y",
     ],
 )
 def test_not_dates(text: str) -> None:
