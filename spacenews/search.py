@@ -132,16 +132,24 @@ class SearchIndex:
         them one after another; for a start (``launch*``), how many words starting so."""
         from spacenews.index.terms import word_terms
 
-        if term.endswith("*"):
-            query = "SELECT doc FROM search_terms WHERE term >= ? AND term < ?"
-            start = term[:-1]  # every term starting so sorts between it and its last follower
-            return Counter(doc for (doc,) in self._db.execute(query, (start, start + _LAST)))
-        parts = word_terms(term)
-        counts = [self._counts(part) for part in dict.fromkeys(parts)]
+        start = term[:-1] if term.endswith("*") else None
+        parts = word_terms(term if start is None else start)
+        if start is not None and len(parts) == 1:
+            return self._started(start)
+        counts = [self._counts(part) for part in dict.fromkeys(parts[:-1])]
+        # A start written without spaces: its pairs of characters one after another, the last
+        # as a start ("火星乌*": 火星, then a term starting 星乌).
+        counts.append(self._counts(parts[-1]) if start is None else self._started(parts[-1]))
         if len(parts) == 1:
             return counts[0]
-        holding = self._phrase_units(parts)
+        holding = self._phrase_units(parts, started=start is not None)
         return {unit: min(found.get(unit, 0) for found in counts) for unit in holding}
+
+    def _started(self, start: str) -> dict[int, int]:
+        """Unit -> how many of its words start so."""
+        query = "SELECT doc FROM search_terms WHERE term >= ? AND term < ?"
+        # Every term starting so sorts between it and it followed by the last character.
+        return Counter(doc for (doc,) in self._db.execute(query, (start, start + _LAST)))
 
     def _counts(self, term: str, units: str | None = None) -> dict[int, int]:
         """Unit -> how many times it holds the term; only of these units (a JSON list), if
@@ -153,9 +161,10 @@ class SearchIndex:
         query += " AND doc IN (SELECT value FROM json_each(?))"
         return Counter(doc for (doc,) in self._db.execute(query, (term, units)))
 
-    def _phrase_units(self, words: list[str]) -> set[int]:
-        """The units holding these terms one after another."""
-        match = " + ".join(f'"{word}"' for word in words)
+    def _phrase_units(self, words: list[str], started: bool = False) -> set[int]:
+        """The units holding these terms one after another (the last as a start, if
+        started)."""
+        match = " + ".join(f'"{word}"' for word in words) + (" *" if started else "")
         query = "SELECT rowid FROM search WHERE search MATCH ?"
         return {rowid for (rowid,) in self._db.execute(query, (match,))}
 
@@ -455,17 +464,22 @@ def _hits(word: re.Match[str], terms: Sequence[str]) -> list[tuple[int, int, str
     folded = normalise(word.group())
     if term := _term_of(folded, terms):
         return [(word.start(), word.end(), term)]
-    from spacenews.text import has_cjk
+    from spacenews.text import CJK_CHARS, has_cjk
 
     if not has_cjk(folded) or len(folded) != len(word.group()):
         return []
     start = word.start()
-    return [
-        (start + at, start + at + len(term), term)
+    found = [
+        (start + at, start + at + len(term.rstrip("*")), term)
         for term in terms
         if has_cjk(term)
-        for at in _places(folded, term)
+        for at in _places(folded, term.rstrip("*"))
     ]
+    # A word of other letters among those characters ("研制的exomars微量") is a term too.
+    for piece in re.finditer(f"[^{CJK_CHARS}]+", folded):
+        if (term := _term_of(piece.group(), terms)) and not has_cjk(term):
+            found.append((start + piece.start(), start + piece.end(), term))
+    return sorted(found)
 
 
 def _term_of(word: str, terms: Sequence[str]) -> str | None:

@@ -63,8 +63,16 @@ def test_a_word_ending_with_a_star_finds_every_word_that_starts_so(tmp_path: Pat
     unit = Unit("document", "d", None, "T", ("Éxploring and explorátion.", "Explore Märs."))
     assert snippet(unit, SearchQuery.parse("explor* mar*")) == "Explore Märs."
     # Text written without spaces: its terms are pairs of characters, found by their start.
-    (tmp_path / "d.txt").write_text("注记\n\n着陆火星乌托邦平原。\n", "utf-8")
-    assert [r.unit.key for r in _index(tmp_path).search("火*")] == ["d.txt"]
+    (tmp_path / "d.txt").write_text(
+        "注记\n\n着陆火星乌托邦平原。研制的ExoMars微量气体。\n", "utf-8"
+    )
+    index = _index(tmp_path)
+    for query in ["火*", "火星乌*", "exomars微*", "exomars*"]:
+        found = [(r.unit.key, r.snippet) for r in index.search(query)]
+        assert found == [("d.txt", "着陆火星乌托邦平原。研制的ExoMars微量气体。")], query
+    assert index.search("火星平*") == [] and index.search("exomars量*") == []
+    text = "着陆火星乌托邦平原"
+    assert highlights(text, ("火星乌*",)) == [(2, 5)] and highlights(text, ("火*",)) == [(2, 3)]
 
 
 def test_olympus_mons_ranks_the_esa_page_first(runner: CliRunner) -> None:
