@@ -10,6 +10,14 @@ corpus at every round so far. The cached run may also be given, per scenario: a 
 seeds taken for the built-in seeds (the shipped image), the parallel load's code paths with a
 pool that runs here, msgspec's JSON encoder, and other block sizes and thresholds (LEVERS),
 none of which may change an answer. Run it with TMPDIR set outside /tmp if /tmp is cleaned.
+
+It also exercises (the second round of features, counted apart as new_commands): exclude lists
+in a root's spacenews.toml (drawn from the corpus's own names and paths, added, changed,
+removed, made invalid) and files where a site keeps its build and drafts; pages with TOML front
+matter between +++ lines, dated or not, valid or not, their fields edited; texts in Chinese,
+Japanese and Korean with names inside sentences (plain, front matter, event and day pages);
+ISO days and short month names in prose; search prefixes (word*); corpus paths given twice or
+one inside another; timeline --by month --mentions, cache info --jsonl, open PATH --path.
 """
 
 from __future__ import annotations
@@ -62,6 +70,7 @@ WORDS = [
 PHRASES = ['"red planet"', '"space station"', '"mars express"', '"the crew"', '"liquid water"']
 from spacenews import corpus as corpus_module  # noqa: E402
 from spacenews import listing, search, walk  # noqa: E402
+from spacenews import text as text_module  # noqa: E402
 from spacenews.index import carried, fresh, mains, view  # noqa: E402
 from spacenews.render import listing as render_listing  # noqa: E402
 
@@ -76,6 +85,7 @@ LEVERS = [
     (walk, "_BY_FOLDER", [0, 1, 1000]),
     (search, "COMMON", [0.0, 0.01, 0.1, 1.0]),
     (render_listing, "ROWS_PER_PART", [1, 2]),
+    (text_module, "LONG_TEXT", [0, 5, 1000]),
 ]
 
 
@@ -147,8 +157,18 @@ class Pool:
         kind = rng.choice(
             ["parse", "parse", "hostile", "reading", "arw", "probes", "seeds", "examples",
              "arw-daily", "arw-daily", "generated", "generated", "generated", "spaceprobes",
-             "launchlog", "goldens"]
+             "launchlog", "goldens", "hugo", "hugo", "hugo", "cjk", "cjk", "cjk", "site"]
         )  # fmt: skip
+        if kind == "hugo":
+            return hugo_doc(rng)
+        if kind == "cjk":
+            return cjk_doc(rng)
+        if kind == "site":  # what an exclude pattern is for: a build, styles, a Gemfile, drafts
+            name, blob = rng.choice(self.groups["arw-daily"] + self.groups["parse"])
+            folder = rng.choice(["_site/", "_site/2016/", "drafts/old/", "drafts/", "assets/"])
+            if rng.random() < 0.3:
+                return rng.choice(["style.css", "assets/site.css", "Gemfile"]), CSS
+            return folder + Path(name).name, blob
         if kind == "spaceprobes":
             name = rng.choice(self.probe_names)
             lang = rng.choice(["en", "tr"])
@@ -163,6 +183,108 @@ class Pool:
             body = lines[start : start + rng.randint(1, 40)]
             return f"launchlog-{start}.txt", b"\n".join(lines[:2] + body) + b"\n"
         return rng.choice(self.groups[kind])
+
+
+CSS = b"body { color: #333 }\n/* NASA ESA Mars 2016-03-14 */\n"
+
+TOML_DATES = [
+    "2024-04-02T10:00:00Z", "2023-04-03T16:00:00-05:00", "2016-03-14", "2016-03-14T09:31:00",
+    '"2016-03-14"', '"March 14, 2016"', '"14 Mart 2016"', '"2016-02-30"', '"not a date"',
+    "2016-02-30", "1957-10-04", '"2030-01-01"', "10:00:00", "[2016-03-14]", "2019-07-13 12:30:00Z",
+]  # fmt: skip
+
+
+def hugo_doc(rng: random.Random) -> tuple[str, bytes]:
+    """A page with TOML front matter between +++ lines (Hugo's default): dated or not,
+    valid or not."""
+    lines = ["+++"]
+    title = rng.choice(
+        ["Artemis II crew named", "ExoMars lifts off", "About this site", "火星任务", "",
+         "NASA and ESA meet", 'Quote " inside']
+    )  # fmt: skip
+    lines.append(f"title = {json.dumps(title, ensure_ascii=False)}")
+    for key in rng.sample(["date", "eventdate", "launch_date", "arrival_date", "publishDate"], 2):
+        if rng.random() < 0.55:
+            lines.append(f"{key} = {rng.choice(TOML_DATES)}")
+    if rng.random() < 0.7:
+        tags = rng.sample(NAMES, rng.randint(0, 3))
+        lines.append(f"tags = {json.dumps(tags, ensure_ascii=False)}")
+    if rng.random() < 0.3:
+        lines.append(f"categories = {json.dumps(rng.sample(NAMES, 1), ensure_ascii=False)}")
+    if rng.random() < 0.2:
+        lines.append(f"teams = {json.dumps(rng.choice(NAMES) + ' and ' + rng.choice(NAMES))}")
+    if rng.random() < 0.2:
+        lines.append('draft = false\n[params]\nauthor = "A reader"')
+    if rng.random() < 0.12:
+        lines.append(rng.choice(['title = "again"', "tags = [NASA]", 'oops = "unclosed', "= 3"]))
+    if rng.random() < 0.05:
+        lines.append("---")
+    else:
+        lines.append("+++" if rng.random() < 0.95 else "")
+    body = rng.choice(
+        ["NASA and the Canadian Space Agency named the crew of Artemis II.",
+         "On 2016-03-14, ESA and Roscosmos launched ExoMars from Baikonur.",
+         "Mar. 14, 2016: the Trace Gas Orbiter left for Mars.",
+         "欧洲太空总署研制的ExoMars微量气体轨道器升空，前往火星。",
+         "Notes on the Moon missions, written as they fly.", ""]
+    )  # fmt: skip
+    text = "\n".join(lines) + "\n\n" + body + "\n"
+    if rng.random() < 0.3:
+        text += "\n<!--more-->\n\nThe crew: Reid Wiseman, Victor Glover and Jeremy Hansen.\n"
+    name = f"hugo-{rng.randint(0, 40)}.md"
+    if rng.random() < 0.3:
+        name = f"2024-04-{rng.randint(1, 30):02d}-{name}"
+    return rng.choice(["", "content/posts/", "post/"]) + name, text.encode()
+
+
+CJK_SENTENCES = [
+    "欧洲太空总署与俄罗斯联邦航天局联合研制的ExoMars微量气体轨道器升空。",
+    "天问一号着陆火星乌托邦平原。", "NASA的朱诺号进入木星轨道。", "火星探测器于2016-03-14发射。",
+    "はやぶさ2がJAXAの管制で小惑星に到着した。", "ESAの火星探査機ExoMarsが打ち上げられた。",
+    "나사(NASA)는 화성 탐사선을 발사했다.", "国际空间站上的Tim Peake控制了一辆火星车。",
+    "SpaceX的猎鹰9号从Cape Canaveral发射。", "歐洲太空總署的火星快車發現了水。",
+    "2016年3月14日，欧洲太空总署发射了火星任务。", "在Baikonur发射场，Soyuz火箭升空。",
+    "Mars快车与火星2号", "研制的ExoMars微量", "火星火星火星。", "火",
+]  # fmt: skip
+
+
+def cjk_doc(rng: random.Random) -> tuple[str, bytes]:
+    """A text in Chinese, Japanese or Korean with names inside its sentences: plain text, a
+    YAML or TOML front-matter post, or an event page."""
+    body = "".join(rng.sample(CJK_SENTENCES, rng.randint(1, 4)))
+    if rng.random() < 0.3:
+        body += "\n\n" + "".join(rng.sample(CJK_SENTENCES, 2))
+    form = rng.choice(["txt", "yaml", "toml", "event", "day"])
+    number = rng.randint(0, 30)
+    if form == "txt":
+        return f"cjk-{number}.txt", (body + "\n").encode()
+    tags = json.dumps(rng.sample(NAMES, rng.randint(0, 2)), ensure_ascii=False)
+    date = rng.choice(["2016-03-14", "2020-07-23", "2021-05-15", None])
+    if form == "yaml":
+        head = f"---\ntitle: {rng.choice(CJK_SENTENCES)}\ntags: {tags}\n"
+        head += f"date: {date}\n" if date else ""
+        return f"cjk-{number}.md", (head + "---\n\n" + body + "\n").encode()
+    if form == "toml":
+        head = f"+++\ntitle = {json.dumps(rng.choice(CJK_SENTENCES), ensure_ascii=False)}\n"
+        head += f"tags = {tags}\n" + (f"date = {date}\n" if date else "")
+        return f"cjk-{number}.md", (head + "+++\n\n" + body + "\n").encode()
+    day = date or "2016-03-14"
+    name = rng.choice(["火星", "欧洲太空总署", "歐洲太空總署", "NASA", "朱諾號"])
+    context = "、".join(rng.sample(["火星", "欧洲太空总署", "ExoMars", "NASA", "木星"], 2))
+    if form == "event":
+        text = (
+            f"### [{day}](/news/{day.replace('-', '/')}/index.md)\n\n##### {name}\n\n"
+            f"# {rng.choice(CJK_SENTENCES)}\n\n{body}\n\n### 信息来源:\n\n"
+            "1. [BBC](http://www.bbc.com/news/x)\n\n### 有关:\n\n"
+            f"1. [{rng.choice(CJK_SENTENCES)}](/news/2016/10/16/x.md) _消息: {context}_\n"
+        )
+        return f"event-zh-{number}.md", text.encode()
+    text = (
+        f"## [{day}](/news/{day.replace('-', '/')}/index.md)\n\n##### {name}\n\n"
+        f"### [{rng.choice(CJK_SENTENCES)}](/news/{day.replace('-', '/')}/a.md)\n\n"
+        f"{body}\n\n_消息: {context}_\n"
+    )
+    return f"day-zh-{number}.md", text.encode()
 
 
 TOML_PIECES = [
@@ -190,10 +312,59 @@ TOML_PIECES = [
 ]
 
 
-def random_toml(rng: random.Random) -> bytes:
-    if rng.random() < 0.5:
-        return drawn_toml(rng)
-    return pieced_toml(rng)
+def random_toml(rng: random.Random, root: Path | None = None) -> bytes:
+    body = drawn_toml(rng) if rng.random() < 0.5 else pieced_toml(rng)
+    if root is not None and rng.random() < 0.4:
+        return exclude_line(rng, root) + body
+    return body
+
+
+EXCLUDE_FIXED = [
+    "_site/", "*.css", "/Gemfile", "drafts/old", "drafts/", "_posts/", "*.md", "*.txt", "sub",
+    "sub/", "sub/deeper", "/sub/*", "_i18n/tr", "_i18n/*/_posts", "*zh*", "[", "**", "/", "*",
+    "*.markdown", "other/", "tr", "en/", "*.json", "spacenews.toml", "A", "copy*", "?*.xml",
+]  # fmt: skip
+
+
+def exclude_patterns(rng: random.Random, root: Path) -> list[str]:
+    """Patterns drawn from the corpus's own names and paths, and some fixed ones."""
+    files = [p for p in corpus_files(root) if p.name != "spacenews.toml"] if root.is_dir() else []
+    out: list[str] = []
+    for _ in range(rng.randint(1, 4)):
+        if files and rng.random() < 0.7:
+            path = rng.choice(files)
+            relative = path.relative_to(root)
+            parent = relative.parent
+            choices = [path.name, "*" + path.suffix if path.suffix else path.name, str(relative)]
+            choices.append("/" + str(relative))
+            if str(parent) != ".":
+                choices += [parent.name + "/", str(parent), str(parent) + "/*", parent.name]
+            out.append(rng.choice(choices))
+        else:
+            out.append(rng.choice(EXCLUDE_FIXED))
+    return out
+
+
+def exclude_line(rng: random.Random, root: Path) -> bytes:
+    """A top-level exclude = ... line: mostly a list of patterns, sometimes invalid."""
+    r = rng.random()
+    if r < 0.8:
+        value = json.dumps(exclude_patterns(rng, root), ensure_ascii=False)
+    else:
+        value = rng.choice(['"*.css"', '["*.css", 3]', "[]", '[""]', "{}", '[["_site/"]]', "true"])
+    return f"exclude = {value}\n".encode()
+
+
+def change_exclude(root: Path, rng: random.Random) -> bytes:
+    """The root's spacenews.toml with its exclude line added, changed or removed."""
+    target = root / "spacenews.toml"
+    old = target.read_bytes() if target.exists() else b""
+    rest = b"".join(
+        line for line in old.splitlines(keepends=True) if not line.startswith(b"exclude =")
+    )
+    if b"exclude =" in old and rng.random() < 0.3:
+        return rest
+    return exclude_line(rng, root) + rest
 
 
 def drawn_toml(rng: random.Random) -> bytes:
@@ -242,9 +413,28 @@ def edit_text(text: str, rng: random.Random) -> str:
     kind = rng.choice(
         ["date", "date", "name", "name", "context", "related", "headline", "fm", "fm",
          "acronym", "mention", "delline", "dupline", "swap", "story", "cjk", "append",
-         "case", "lang", "source", "tags"]
+         "case", "lang", "source", "tags", "tomlfm", "tomlfm", "tomlfm", "isodate", "isodate",
+         "cjkname", "cjkname"]
     )  # fmt: skip
     lines = _lines(text)
+    if kind == "tomlfm" and text.startswith("+++"):
+        return edit_toml_front_matter(text, rng)
+    if kind == "isodate":
+        return text + rng.choice(
+            ["\n\nOn 2016-03-14, ESA and Roscosmos launched ExoMars.\n",
+             "\n\nThe rover landed (2020-07-30) on Mars.\n",
+             "\n\nMar. 14, 2016 saw the launch from Baikonur.\n",
+             "\n\nOn Sept. 5, 2017, NASA spoke. Then on Feb. 29, 2016, ESA did.\n",
+             "\n\nSee 2016-03-14-exomars.md and 2016-03-14-2017 for more.\n",
+             "\n\n2016-03-14，欧洲太空总署发射了ExoMars。\n",
+             "\n\nOn 2016-02-30, nothing happened. On 2016-3-14 neither.\n",
+             f"\n\nOn {rng.randint(1957, 2026)}-{rng.randint(1, 12):02d}-"
+             f"{rng.randint(1, 31):02d}, {rng.choice(NAMES)} did it.\n"]
+        )  # fmt: skip
+    if kind == "cjkname":
+        cjk = rng.choice(CJK_SENTENCES)
+        at = rng.randrange(len(text) + 1)
+        return text[:at] + cjk + text[at:]
     if kind == "date":
         import re
 
@@ -354,6 +544,38 @@ def edit_text(text: str, rng: random.Random) -> str:
     return text + f"\n\n{rng.choice(NAMES)} and {rng.choice(NAMES)} met the press.\n"
 
 
+def edit_toml_front_matter(text: str, rng: random.Random) -> str:
+    """A field of a +++ header set, added, removed or broken."""
+    import re
+
+    end = text.find("\n+++", 3)
+    if end < 0:
+        return text + "\n+++\n" if rng.random() < 0.5 else text
+    head, rest = text[:end], text[end:]
+    key = rng.choice(["date", "eventdate", "title", "tags", "launch_date", "arrival_date", "lang"])
+    if key in ("title",):
+        value = json.dumps(
+            rng.choice(["A new title", "火星", "", "NASA's day"]), ensure_ascii=False
+        )
+    elif key == "tags":
+        value = json.dumps(rng.sample(NAMES, rng.randint(0, 3)), ensure_ascii=False)
+    elif key == "lang":
+        value = json.dumps(rng.choice(LANGS))
+    else:
+        value = rng.choice(TOML_DATES)
+    line = f"{key} = {value}"
+    r = rng.random()
+    if r < 0.1:
+        return head + "\n" + rng.choice(['title = "unclosed', "tags = [", "x = y"]) + rest
+    if re.search(rf"^{key} =", head, re.M):
+        if r < 0.3:
+            return re.sub(rf"^{key} =.*\n?", "", head, count=1, flags=re.M) + rest
+        return re.sub(rf"^{key} =.*$", lambda _: line, head, count=1, flags=re.M) + rest
+    # a key after a [table] header belongs to that table: put it first
+    first = head.find("\n")
+    return head[: first + 1] + line + "\n" + head[first + 1 :] + rest
+
+
 # ---- file operations -----------------------------------------------------------------------
 
 
@@ -383,9 +605,9 @@ def change(roots: list[Path], rng: random.Random, pool: Pool, clock: Clock, log:
         ["edit", "edit", "edit", "edit", "copy", "add", "add", "delete", "rename", "move",
          "touch", "truncate", "garbage", "toml", "toml", "toml", "toml", "crlf", "bom", "empty",
          "langmove", "symlink", "folder_rename", "prune", "hidden", "same_size", "cp1252",
-         "swapfiles", "weirdname"]
+         "swapfiles", "weirdname", "exclude", "exclude", "exclude", "site"]
     )  # fmt: skip
-    if not files and kind not in ("add", "toml"):
+    if not files and kind not in ("add", "toml", "exclude", "site"):
         kind = "add"
     path = rng.choice(files) if files else None
     rel = lambda p: str(p.relative_to(root.parent))  # noqa: E731
@@ -482,13 +704,27 @@ def change(roots: list[Path], rng: random.Random, pool: Pool, clock: Clock, log:
             path.write_bytes(bytes(data))
             clock.touch(path)
             log.append(f"same_size {rel(path)}")
+    elif kind == "exclude" and root.is_dir():
+        target = root / "spacenews.toml"
+        target.write_bytes(change_exclude(root, rng))
+        clock.touch(target)
+        log.append(f"exclude {rel(target)}: {target.read_text()!r}")
+    elif kind == "site" and root.is_dir():
+        name, data = pool.pick(rng)
+        name = rng.choice(["_site/", "drafts/old/", "drafts/", "_site/news/"]) + Path(name).name
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.is_symlink():
+            target.write_bytes(data)
+            clock.touch(target)
+            log.append(f"site {rel(target)}")
     elif kind == "toml":
         target = root / "spacenews.toml"
         if target.exists() and rng.random() < 0.3:
             target.unlink()
             log.append(f"toml delete {rel(target)}")
         else:
-            target.write_bytes(random_toml(rng))
+            target.write_bytes(random_toml(rng, root))
             clock.touch(target)
             log.append(f"toml {rel(target)}: {target.read_text()!r}")
     elif kind == "symlink" and path is not None and not path.is_symlink():
@@ -598,7 +834,61 @@ def commands(rng: random.Random, info: dict) -> list[list[str]]:
         ],
         lambda: ["open", rng.choice(dates)[:4], "--path"],
     ]
-    return [t() for t in rng.sample(templates, min(len(templates), rng.randint(10, 22)))]
+    files = info.get("files") or ["nothing.md"]
+
+    def P() -> str:  # a word ending with *: every word that starts so
+        word = W() if rng.random() < 0.8 else rng.choice(PREFIXES)
+        if word.endswith("*"):
+            return word
+        return word[: rng.randint(1, max(1, len(word)))] + "*"
+
+    cjk = lambda: rng.choice(CJK_NAMES)  # noqa: E731
+    new = [  # the features the fuzz learned second: prefixes, CJK names, ISO mentions, ...
+        lambda: ["search", P(), *fmt()],
+        lambda: ["search", P(), W(), *fmt()],
+        lambda: ["search", W(), P(), "--json"],
+        lambda: ["search", P(), "--limit", "0", *fmt()],
+        lambda: ["search", P(), "--sort", "date", *fmt()],
+        lambda: ["search", P(), "--entity", E(), *fmt()],
+        lambda: ["search", rng.choice(["火*", "太*", "欧洲*", "火星*", "は*"]), *fmt()],
+        lambda: ["related", cjk(), *fmt()],
+        lambda: ["related", cjk(), "--json"],
+        lambda: ["timeline", "--entity", cjk(), *fmt()],
+        lambda: ["timeline", "--entity", cjk(), "--mentions", "--json"],
+        lambda: ["entities", "--json"],
+        lambda: ["timeline", "--mentions", "--json"],
+        lambda: ["show", rng.choice(["2016-03-14", "2020-07-30", "2017-09-05", "2016-03"])],
+        lambda: ["show", rng.choice(dates), "--json"],
+        lambda: ["timeline", "--by", "month", "--mentions", *fmt()],
+        lambda: ["timeline", "--by", "month", "--mentions", D()[:4], *fmt()],
+        lambda: ["cache", "info", rng.choice(["--jsonl", "--json"])],
+        lambda: ["open", rng.choice(files), "--path"],
+        lambda: ["open", rng.choice(files), "--path", "--json"],
+        lambda: ["check", "--json"],
+    ]
+    chosen = [t() for t in rng.sample(templates, rng.randint(6, 14))]
+    chosen += [[NEW, *t()] for t in rng.sample(new, rng.randint(6, 12))]
+    rng.shuffle(chosen)
+    return chosen
+
+
+NEW = "\0new"  # marks a command of the new features, for the counts
+PREFIXES = [
+    "explor*", "mar*", "laun*", "crew*", "sta*", "e*", "火*", "plan*", "orbit*", "nasa*", "*",
+    "**", "a**", '"mar*"', "NEAR*", "OR*", "NOT*", "x-y*", "é*", "(*", "3*", "火星任*", "は*",
+    "m*r", "ı*", "ß*", "ﬁ*", "2016-03*", "_*", "'*", "plané*",
+]  # fmt: skip
+CJK_NAMES = [
+    "火星",
+    "欧洲太空总署",
+    "歐洲太空總署",
+    "ExoMars",
+    "NASA",
+    "朱諾號",
+    "木星",
+    "JAXA",
+    "火",
+]
 
 
 def invoke(runner: CliRunner, args: list[str]) -> tuple[str, str, int, str | None]:
@@ -630,6 +920,19 @@ def harvest(runner: CliRunner, base: list[str]) -> dict:
         pass
     info["words"] = [w for w in info["words"] if w and not w.startswith("-")]
     return info
+
+
+def doubled(base: list[str], rng: random.Random) -> list[str]:
+    """The corpus paths with one given again: the same, written otherwise, or a folder or
+    file inside it, before or after it."""
+    root = Path(rng.choice(base[1::2]))
+    inside = [p for p in root.rglob("*") if not p.name.startswith(".")] if root.is_dir() else []
+    again = rng.choice(
+        [str(root), str(root) + "/", os.path.relpath(root), str(root / "."),
+         str(rng.choice(inside)) if inside else str(root)]
+    )  # fmt: skip
+    at = rng.choice(range(0, len(base) + 1, 2))
+    return [*base[:at], "--corpus", again, *base[at:]]
 
 
 def snapshot(src: Path, dest: Path) -> None:
@@ -668,8 +971,8 @@ def scenario(number: int, seed: int, rounds: int, pool: Pool, out: Path, stats: 
                 for seed_file in (REPO / "seeds").iterdir():
                     (root / seed_file.name).write_bytes(seed_file.read_bytes())
                     clock.touch(root / seed_file.name)
-            if rng.random() < 0.3:
-                (root / "spacenews.toml").write_bytes(random_toml(rng))
+            if rng.random() < 0.45:
+                (root / "spacenews.toml").write_bytes(random_toml(rng, root))
                 clock.touch(root / "spacenews.toml")
         if shape >= 0.6 and shape < 0.9 and rng.random() < 0.3:
             # overlapping roots: a folder and one of its subfolders, or a file of it
@@ -723,11 +1026,21 @@ def scenario(number: int, seed: int, rounds: int, pool: Pool, out: Path, stats: 
                 base: list[str] = []
             else:
                 base = [x for root in order for x in ("--corpus", str(root))]
+            if base and rng.random() < 0.3:  # a corpus path given twice, or one inside another
+                base = doubled(base, rng)
             if use_db:
                 base = [*base, "--db", str(base_dir / "my.sqlite")]
             info = harvest(runner, base)
+            info["files"] = [
+                os.path.relpath(p) if rng.random() < 0.7 else str(p)
+                for root in roots
+                for p in rng.sample(corpus_files(root), min(3, len(corpus_files(root))))
+            ]
             cmds = commands(rng, info)
             for args in cmds:
+                if args[0] == NEW:
+                    args = args[1:]
+                    stats["new_commands"] += 2
                 full = [*base, *args]
                 first_cached = rng.random() < 0.7
 
@@ -812,7 +1125,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("/tmp/fuzzout"))
     parser.add_argument("--until", type=float, default=0.0, help="stop at this epoch time")
     args = parser.parse_args()
-    stats = {"commands": 0, "rounds": 0, "scenarios": 0, "crash": 0, "mismatch": 0}
+    stats = {
+        "commands": 0, "new_commands": 0, "rounds": 0, "scenarios": 0, "crash": 0, "mismatch": 0
+    }  # fmt: skip
     with tempfile.TemporaryDirectory() as scratch:
         pool = Pool(Path(scratch))
         for number in range(args.start, args.start + args.scenarios):
