@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +169,29 @@ def test_a_calendar_event_spans_the_days_up_to_its_end(runner: CliRunner, tmp_pa
     assert days == {
         "CubeSat Developers Workshop 2024": (date(2024, 4, 23), date(2024, 4, 24)),
         "13 Colonies Special Event July 1 – 7": (date(2025, 7, 1), date(2025, 7, 8)),
+    }
+
+
+def test_a_calendar_event_on_the_last_day_a_date_holds_is_exported(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # found by the differential fuzz: date + 1 day overflowed, an internal error (exit 3)
+    from icalendar import Calendar
+
+    folder = tmp_path / "hugo"
+    folder.mkdir()
+    (folder / "end.md").write_text('+++\ntitle = "End"\ndate = 9999-12-31T23:59:59Z\n+++\n\nB.\n')
+    (folder / "span.md").write_text("---\ntitle: Span\neventdate: 9999-12-30\n"
+                                    "eventdateend: 9999-12-31\n---\n\nB.\n")  # fmt: skip
+    result = run(runner, "-c", str(folder), "export", "--format", "ics")
+    assert result.exit_code == 0, result.stderr
+    days = {
+        str(entry["SUMMARY"]): (entry.decoded("DTSTART"), entry.get("DTEND"), entry.get("DURATION"))
+        for entry in Calendar.from_ical(result.stdout).walk("VEVENT")
+    }
+    assert {title: (start, end, d and d.dt) for title, (start, end, d) in days.items()} == {
+        "End": (date(9999, 12, 31), None, timedelta(days=1)),  # RFC 5545: DURATION in its place
+        "Span": (date(9999, 12, 30), None, timedelta(days=2)),
     }
 
 
