@@ -32,7 +32,11 @@ def to_ics(events: Sequence[Event]) -> str:
         # DTSTAMP is required; the event's own day keeps exports identical run after run.
         entry.add("dtstamp", datetime.combine(event.date, time(), UTC))
         entry.add("dtstart", event.date)
-        entry.add("dtend", (event.end_date or event.date) + timedelta(days=1))  # exclusive
+        last = event.end_date or event.date
+        if last < last.max:
+            entry.add("dtend", last + timedelta(days=1))  # exclusive
+        else:  # no day follows the last a date holds: RFC 5545's DURATION says as much
+            entry.add("duration", last - event.date + timedelta(days=1))
         entry.add("summary", event.headline)
         if description := _description(event):
             entry.add("description", description)
