@@ -191,6 +191,7 @@ TOML_DATES = [
     "2024-04-02T10:00:00Z", "2023-04-03T16:00:00-05:00", "2016-03-14", "2016-03-14T09:31:00",
     '"2016-03-14"', '"March 14, 2016"', '"14 Mart 2016"', '"2016-02-30"', '"not a date"',
     "2016-02-30", "1957-10-04", '"2030-01-01"', "10:00:00", "[2016-03-14]", "2019-07-13 12:30:00Z",
+    "9999-12-31T23:59:59Z", "0001-01-01", '"9999-12-31"', "9999-12-30",
 ]  # fmt: skip
 
 
@@ -492,7 +493,8 @@ def edit_text(text: str, rng: random.Random) -> str:
              "launch_date: March 14, 2016", "arrival_date: 2030-01-01", "title: A new title",
              "ref: shared-ref", "lang: tr", "lang: en", "translationKey: key1",
              "tags: [NASA, ESA]", "teams: Roscosmos and ESA", "primary_target: Mars",
-             "date: 2016-02-30", "title:", "tags: NASA, Nasa", "people: Tim Peake / Zond Crew"]
+             "date: 2016-02-30", "title:", "tags: NASA, Nasa", "people: Tim Peake / Zond Crew",
+             "date: 9999-12-31", "eventdateend: 9999-12-31", "date: 0001-01-01"]
         )  # fmt: skip
         key = field.split(":")[0]
         import re
