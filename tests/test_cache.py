@@ -416,6 +416,26 @@ def test_cache_clear_gone_removes_only_the_indexes_of_corpora_gone(
     assert runner.invoke(app, ["--corpus", str(corpus_dir), "timeline", "--json"]).exit_code == 0
 
 
+def test_cache_info_reads_the_indexes_of_a_cache_folder_named_from_here(
+    corpus_dir: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # $SPACENEWS_CACHE_DIR=cache, relative: info called the index just made unreadable (its
+    # path made no file: URI), and clear --gone kept it with its corpus gone (found while
+    # extending the differential fuzz to cache info --jsonl)
+    monkeypatch.chdir(private_cache.parent)
+    monkeypatch.setenv("SPACENEWS_CACHE_DIR", private_cache.name)
+    runner = CliRunner()
+    assert runner.invoke(app, ["--corpus", str(corpus_dir), "entities", "-n", "1"]).exit_code == 0
+    (row,) = [
+        json.loads(line)
+        for line in runner.invoke(app, ["cache", "info", "--jsonl"]).stdout.splitlines()
+    ]
+    assert row["roots"] == [os.path.realpath(corpus_dir)] and row["files"] == FILES
+    shutil.rmtree(corpus_dir)
+    assert "removed 1 cache file" in runner.invoke(app, ["cache", "clear", "--gone"]).stderr
+    assert list(private_cache.iterdir()) == []
+
+
 def test_cache_path_names_the_database_the_commands_use(
     corpus_dir: Path, private_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
