@@ -586,7 +586,7 @@ def describe(folder: Path | None = None) -> list[dict[str, Any]]:
         row: dict[str, Any] = {"kind": "index", "path": str(path), "bytes": path.stat().st_size}
         row.update(roots=None, files=None, gone=False)
         try:
-            with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
+            with closing(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)) as db:
                 meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
                 (files,) = db.execute("SELECT count(*) FROM files").fetchone()
             roots = [os.fsdecode(bytes.fromhex(root)) for root in meta["roots"].split("\n")]
