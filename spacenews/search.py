@@ -464,7 +464,8 @@ def _hits(word: re.Match[str], terms: Sequence[str]) -> list[tuple[int, int, str
     folded = normalise(word.group())
     if term := _term_of(folded, terms):
         return [(word.start(), word.end(), term)]
-    from spacenews.text import CJK_CHARS, has_cjk
+    from spacenews.index.terms import pieces
+    from spacenews.text import has_cjk
 
     if not has_cjk(folded) or len(folded) != len(word.group()):
         return []
@@ -476,7 +477,7 @@ def _hits(word: re.Match[str], terms: Sequence[str]) -> list[tuple[int, int, str
         for at in _places(folded, term.rstrip("*"))
     ]
     # A word of other letters among those characters ("研制的exomars微量") is a term too.
-    for piece in re.finditer(f"[^{CJK_CHARS}]+", folded):
+    for piece in pieces(folded):  # (a run of those characters is a term holding some)
         if (term := _term_of(piece.group(), terms)) and not has_cjk(term):
             found.append((start + piece.start(), start + piece.end(), term))
     return sorted(found)

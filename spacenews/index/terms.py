@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from spacenews.model import Document, Event, EventText, english_first, translated
 from spacenews.text import CJK_CHARS, has_cjk, normalise
@@ -24,12 +24,18 @@ def _pieces() -> re.Pattern[str]:
     return re.compile(f"[{CJK_CHARS}]+|[^{CJK_CHARS}]+")
 
 
+def pieces(text: str) -> Iterator[re.Match[str]]:
+    """The runs of the text's characters of languages written without spaces, and the runs
+    of the others between them, in order."""
+    return _pieces().finditer(text)
+
+
 def word_terms(word: str) -> list[str]:
     """The terms of one normalised word: itself, or its pieces and CJK pairs."""
     if not has_cjk(word):
         return [word]
     found: list[str] = []
-    for piece in _pieces().findall(word):
+    for piece in (match.group() for match in pieces(word)):
         if not has_cjk(piece) or len(piece) == 1:
             found.append(piece)
         else:
