@@ -49,15 +49,17 @@ def has_cjk(text: str) -> bool:
         return False
     if len(text) > LONG_TEXT:  # a corpus's whole text, asked about for each entity in turn
         return _long_has_cjk(text)
-    return max(text) >= "\u2e80" and _cjk().search(text) is not None  # below: none can be
+    return _scan_cjk(text)
 
 
 LONG_TEXT = 100_000  # characters from which has_cjk remembers what it found (its hash, kept)
 
 
-@functools.lru_cache(maxsize=4)
-def _long_has_cjk(text: str) -> bool:
-    return max(text) >= "\u2e80" and _cjk().search(text) is not None
+def _scan_cjk(text: str) -> bool:
+    return max(text) >= "\u2e80" and _cjk().search(text) is not None  # below: none can be
+
+
+_long_has_cjk = functools.lru_cache(maxsize=4)(_scan_cjk)
 
 
 def strip_controls(text: str) -> str:
