@@ -567,9 +567,10 @@ def clear(folder: Path | None = None, *, gone: bool = False) -> int:
     for path in sorted(folder.iterdir()) if folder.is_dir() else ():
         if not (name := _cache_name(path.name)) or path.is_dir():
             continue
-        if gone and (name.group(1) == ".broken" or path.name[:39] in kept):
-            continue  # the name of the database without what SQLite adds
-        removed += name.group(1) in (None, ".broken")
+        suffix = name.group(1)  # what SQLite or a set-aside adds to the database's name
+        if gone and (suffix == ".broken" or path.name.removesuffix(suffix or "") in kept):
+            continue
+        removed += suffix in (None, ".broken")
         path.unlink(missing_ok=True)
     return removed
 
