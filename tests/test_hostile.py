@@ -291,6 +291,19 @@ def test_loader_reads_files_in_one_place() -> None:
     assert "open(" not in Path(loader.__file__).read_text()
 
 
+def _odd_corpus(tmp_path: Path, files: dict[bytes, str]) -> Path:
+    """A corpus of files whose names (as bytes) are not UTF-8; the test is skipped where the
+    file system takes UTF-8 names only."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    try:
+        for name, text in files.items():
+            (folder / os.fsdecode(name)).write_text(text)
+    except OSError:
+        pytest.skip("the file system takes UTF-8 names only")
+    return folder
+
+
 @pytest.mark.parametrize(
     ("command", "written"),
     [
@@ -308,13 +321,10 @@ def test_a_file_name_that_is_not_utf8_is_written_as_its_bytes(
     # Found by the differential fuzz (tests/fuzz_cache.py): the csv export and open --path
     # wrote such a name as text to a UTF-8 stream that refuses lone surrogates, an internal
     # error (exit 3) whatever the locale for export -o, and on stdout in a UTF-8 locale.
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    try:
-        odd = folder / os.fsdecode(b"bad \xff.md")
-        odd.write_text("### [2020-01-02](/news/2020/01/2/index.md)\n# Flight of NASA.\n")
-    except OSError:  # some file systems take UTF-8 names only
-        pytest.skip("the file system takes UTF-8 names only")
+    folder = _odd_corpus(
+        tmp_path,
+        {b"bad \xff.md": "### [2020-01-02](/news/2020/01/2/index.md)\n# Flight of NASA.\n"},
+    )
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["--corpus", str(folder), *command])
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -333,14 +343,8 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_a_table(
     # Found by the differential fuzz (tests/fuzz_cache.py): search and related (a document's
     # path beside its title) and check (each problem's path) wrote the name's lone surrogate
     # to the terminal, an internal error (exit 3) in a UTF-8 locale, as show's Files do not.
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    try:
-        odd = folder / os.fsdecode(b"\xe9t\xe9 notes.txt")
-        odd.write_text("Notes about Mars\n\nThe crew of Mars Express met.\n")
-        (folder / os.fsdecode(b"\xe9mpty.txt")).write_text("")
-    except OSError:  # some file systems take UTF-8 names only
-        pytest.skip("the file system takes UTF-8 names only")
+    notes = "Notes about Mars\n\nThe crew of Mars Express met.\n"
+    folder = _odd_corpus(tmp_path, {b"\xe9t\xe9 notes.txt": notes, b"\xe9mpty.txt": ""})
     runner = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "200"})
     result = runner.invoke(app, ["--corpus", str(folder), *command])
     assert result.exception is None or isinstance(result.exception, SystemExit)
