@@ -372,20 +372,22 @@ def drawn_toml(rng: random.Random) -> bytes:
     """Alias and parts tables drawn from NAMES: names that join, split and nest at random."""
     lines = []
     if rng.random() < 0.8:
-        lines.append("[aliases]")
-        for _ in range(rng.randint(1, 3)):
-            main = rng.choice(NAMES)
-            others = rng.sample([n for n in NAMES if n != main], rng.randint(0, 2))
-            lines.append(f"{json.dumps(main)} = {json.dumps(others, ensure_ascii=False)}")
+        lines += _drawn_table(rng, "aliases", rng.randint(1, 3), (0, 2))
     if rng.random() < 0.6:
-        lines.append("[parts]")
-        for _ in range(rng.randint(1, 2)):
-            whole = rng.choice(NAMES)
-            parts = rng.sample([n for n in NAMES if n != whole], rng.randint(1, 3))
-            lines.append(f"{json.dumps(whole)} = {json.dumps(parts, ensure_ascii=False)}")
+        lines += _drawn_table(rng, "parts", rng.randint(1, 2), (1, 3))
     if rng.random() < 0.3:
         lines.append(rng.choice(TOML_PIECES[9:15]))
     return ("\n".join(lines) + "\n").encode()
+
+
+def _drawn_table(rng: random.Random, table: str, rows: int, others: tuple[int, int]) -> list[str]:
+    """A table of rows, each a name of NAMES and a list of so many others."""
+    lines = [f"[{table}]"]
+    for _ in range(rows):
+        name = rng.choice(NAMES)
+        rest = rng.sample([n for n in NAMES if n != name], rng.randint(*others))
+        lines.append(f"{json.dumps(name)} = {json.dumps(rest, ensure_ascii=False)}")
+    return lines
 
 
 def pieced_toml(rng: random.Random) -> bytes:
