@@ -111,15 +111,6 @@ def load_corpus(
             gc.enable()
 
 
-def index_file(paths: Sequence[Path] | None = None, *, cache: bool | None = None) -> Path | None:
-    """Where load_corpus keeps the index of these paths in the cache folder, when given this
-    cache option; None when it makes one for each run only."""
-    roots = _existing_roots(paths)
-    return _kept_path(
-        roots, _file_count(_walk(roots, [], _user_files(roots).excludes)), cache, None
-    )
-
-
 def _kept_path(
     roots: list[Path],
     files: int,

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
-from spacenews.loader import CACHE_MIN_FILES, index_file
+from spacenews.index.store import database_file
+from spacenews.loader import CACHE_MIN_FILES
 from spacenews.parse.fields import DEFAULT_FIELDS, Fields, FieldsError, fields_of
 from spacenews.parse.frontmatter import entity_names, post_dates
 from spacenews.schema import SCHEMAS
@@ -248,8 +249,7 @@ def test_an_edited_spacenews_toml_is_read_by_a_cached_run(
         fresh = run(runner, "--no-cache", "-c", str(corpus_dir), "timeline", "--json")
         assert json.loads(cached.stdout) == json.loads(fresh.stdout)
         answers.append(json.loads(cached.stdout))
-    kept = index_file([corpus_dir])
-    assert kept is not None and kept.exists()  # the cached runs read a kept index
+    assert database_file([corpus_dir]).exists()  # the cached runs read a kept index
     assert answers[0] != answers[1] != answers[2]  # each table was read
     assert answers[0] == answers[4]
 
