@@ -356,8 +356,8 @@ def _open_kept_index(
         return _bring_up_to_date(db, folders, tables, fields, workers, progress)
     except sqlite3.DatabaseError as error:
         db.close()
-        store.set_aside(path, replace=not given)
-        notices.append(f"index {path} set aside and rebuilt: it is corrupt ({error})")
+        aside = store.set_aside(path, replace=not given)
+        notices.append(f"index {path} set aside as {aside} and rebuilt: it is corrupt ({error})")
         db = _database(path, roots, notices, given)
         if db is None:
             return None
@@ -384,9 +384,9 @@ def _database(
                     " of its own (remove the file, or give another)"
                 ) from None
             # A file named by --db is never removed: it may be another's that looks like ours.
-            store.set_aside(path, keep=given or not error.outdated, replace=not given)
-            done = "rebuilt" if error.outdated else "set aside and rebuilt"
-            notices.append(f"index {path} {done}: {error}")
+            aside = store.set_aside(path, keep=given or not error.outdated, replace=not given)
+            done = "removed" if aside is None else f"set aside as {aside}"
+            notices.append(f"index {path} {done} and rebuilt: {error}")
             return store.connect(path, roots)
     except (OSError, store.StoreError) as error:
         reason = getattr(error, "strerror", None) or error

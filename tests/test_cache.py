@@ -229,8 +229,10 @@ def test_a_bad_database_is_set_aside_and_rebuilt(
     assert reason in notice and notice.count("\n") == 0
     # An outdated index holds nothing to look at: it goes; any other is kept to look at.
     outdated = reason == "another version"
-    assert ("set aside and rebuilt" in notice) != outdated and "rebuilt: " in notice
-    assert path.with_name(path.name + ".broken").exists() != outdated
+    aside = path.with_name(path.name + ".broken")
+    done = "removed" if outdated else f"set aside as {aside}"
+    assert f"index {path} {done} and rebuilt: " in notice
+    assert aside.exists() != outdated
     assert load_corpus([corpus_dir], cache=True).notices == ()  # rebuilt, usable again
 
 
@@ -289,7 +291,7 @@ def test_a_database_damaged_inside_fails_in_one_line(corpus_dir: Path, private_c
     if done.returncode == 3:
         assert done.stderr.count("\n") == 1 and "spacenews cache clear" in done.stderr
     else:  # found unusable on opening: set aside, with one line, and rebuilt
-        assert done.stderr.count("set aside and rebuilt") == 1
+        assert done.stderr.count(" and rebuilt: ") == 1 and ".broken and rebuilt" in done.stderr
 
 
 def test_concurrent_runs_never_corrupt_the_index(corpus_dir: Path, private_cache: Path) -> None:
@@ -522,6 +524,7 @@ def test_db_sets_aside_an_index_of_other_corpus_paths_beside_what_is_there(
     assert result.exit_code == 0 and "it belongs to another corpus" in result.stderr
     assert (tmp_path / "mine.sqlite.broken").read_text() == "kept"
     assert (tmp_path / "mine.sqlite.broken-2").stat().st_size > 0
+    assert f"set aside as {tmp_path / 'mine.sqlite.broken-2'} and rebuilt" in result.stderr
 
 
 def test_db_never_removes_a_file_that_looks_like_an_outdated_index(
@@ -535,6 +538,7 @@ def test_db_never_removes_a_file_that_looks_like_an_outdated_index(
         db.execute("INSERT INTO meta VALUES ('fingerprint', 'theirs'), ('notes', 'kept')")
     result = CliRunner().invoke(app, ["--corpus", str(corpus_dir), "--db", str(target), "timeline"])
     assert result.exit_code == 0 and "another version" in result.stderr
+    assert f"set aside as {target}.broken and rebuilt" in result.stderr
     with closing(sqlite3.connect(tmp_path / "theirs.sqlite.broken")) as db:
         assert db.execute("SELECT value FROM meta WHERE key = 'notes'").fetchone() == ("kept",)
 

@@ -530,11 +530,12 @@ def _check_contents(db: sqlite3.Connection, roots: list[Path]) -> None:
         raise StoreError("it belongs to another corpus", ours=True)
 
 
-def set_aside(path: Path, keep: bool = True, replace: bool = True) -> None:
+def set_aside(path: Path, keep: bool = True, replace: bool = True) -> Path | None:
     """Move a database that cannot be used out of the way (beside it, as NAME.broken), so that
     a new one takes its place; the user may look at it, and the next set-aside replaces it
     (without replace, a file already there is kept: NAME.broken-2 and so on are taken).
-    Without keep, it is removed."""
+    Without keep, it is removed. Return where it was moved to (None: removed)."""
+    aside = None
     if keep:
         aside = path.with_name(path.name + ".broken")
         number = 1
@@ -546,6 +547,7 @@ def set_aside(path: Path, keep: bool = True, replace: bool = True) -> None:
         path.unlink(missing_ok=True)
     for extra in ("-wal", "-shm"):
         Path(os.fspath(path) + extra).unlink(missing_ok=True)
+    return aside
 
 
 def _cache_name(name: str) -> re.Match[str] | None:
