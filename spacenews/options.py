@@ -361,12 +361,21 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _path(text: str) -> Path:
+    """A path given on the command line: an empty one is refused, as Path("") is the current
+    folder, which the user did not name (an unset variable in `--corpus "$DIR"`)."""
+    if not text:
+        raise typer.BadParameter("the path is empty")
+    return Path(text)
+
+
 CorpusOption = Annotated[
     list[Path] | None,
     typer.Option(
         "--corpus",
         "-c",
         metavar="PATH",
+        parser=_path,
         help=f"A file or folder to read (repeatable). Default: ${ENV_CORPUS} "
         "(paths separated by the OS path separator), else the built-in seeds.",
         show_default=False,
@@ -396,6 +405,7 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         metavar="FILE",
+        parser=_path,
         help="Keep the index in this SQLite file rather than in the cache folder.",
         show_default=False,
     ),

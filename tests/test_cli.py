@@ -573,6 +573,8 @@ USAGE_ERRORS = [
     (["timeline", "--limit"], "spacenews timeline"),  # an option without its value
     (["cache", "info", "--json=x"], "spacenews cache info"),  # a flag given a value
     (["--corpus", "/nonexistent/spacenews-nowhere", "timeline"], "spacenews timeline"),
+    (["--corpus", "", "timeline"], "spacenews"),  # an empty path is not the current folder
+    (["--db", "", "timeline"], "spacenews"),
     (["related", ""], "spacenews related"),  # empty names and queries
     (["related", "  "], "spacenews related"),
     (["search", ""], "spacenews search"),
@@ -605,6 +607,8 @@ def test_a_usage_error_says_what_is_wrong(runner: CliRunner) -> None:
         ("timeline", "--by", "week"): "'week' is not one of 'year', 'month', 'decade'",
         ("related", ""): "an entity name cannot be empty",
         ("search", ""): "the words to search for cannot be empty",
+        ("--corpus", "", "timeline"): "Invalid value for '--corpus' / '-c': the path is empty",
+        ("--db", "", "timeline"): "Invalid value for '--db': the path is empty",
     }
     for args, message in said.items():
         assert message in run(runner, *args).stderr
