@@ -40,12 +40,15 @@ class SearchQuery:
     appear as written."""
 
     terms: tuple[str, ...]  # every normalised word, those of the phrases included; a start, *
-    phrases: tuple[tuple[str, ...], ...]  # quoted phrases, each as its normalised words
+    # What must appear as written, each as its normalised words (the last may be a start).
+    phrases: tuple[tuple[str, ...], ...]
 
     @classmethod
     def parse(cls, text: str) -> SearchQuery:
         """Read a query: words, "quoted phrases", and a word ending with * for every word
-        that starts so (as FTS5 and most search boxes read it)."""
+        that starts so (as FTS5 and most search boxes read it). Words written as one, with
+        punctuation between them (``QMR-KWT-2``, ``ESA's``), are a phrase, as sqlite-utils
+        search, which quotes each, has FTS5 read them."""
         terms: list[str] = []
         phrases: list[tuple[str, ...]] = []
         for quoted, bare in _QUERY_PART.findall(text):
@@ -53,7 +56,7 @@ class SearchQuery:
             if not quoted and found and _STARTS.search(bare):
                 found[-1] += "*"
             terms += found
-            if quoted and len(found) > 1:
+            if len(found) > 1:
                 phrases.append(tuple(found))
         return cls(tuple(dict.fromkeys(terms)), tuple(phrases))
 
@@ -216,7 +219,11 @@ class SearchIndex:
         count, total, lengths = self._sizes()
         average = total / count if count else 0.0
         phrases = [
-            self._phrase_units([part for word in phrase for part in word_terms(word)])
+            # A start's * is no word to FTS5's tokenizer: "expr*" is read as "expr".
+            self._phrase_units(
+                [part for word in phrase for part in word_terms(word)],
+                started=phrase[-1].endswith("*"),
+            )
             for phrase in query.phrases
         ]
 

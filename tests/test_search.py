@@ -36,7 +36,12 @@ def test_query_parsing() -> None:
     assert query.phrases == (("red", "planet"),)
     query = SearchQuery.parse('Launch* "red plan*" * a*b Mars-Expr** é*')
     assert query.terms == ("launch*", "red", "plan", "a", "b", "mars", "expr*", "e*")
-    assert query.phrases == (("red", "plan"),)
+    # Words written as one, punctuation between them, are a phrase: its last may be a start.
+    assert query.phrases == (("red", "plan"), ("a", "b"), ("mars", "expr*"))
+    assert SearchQuery.parse("QMR-KWT-2 ESA's (Mars)").phrases == (
+        ("qmr", "kwt", "2"),
+        ("esa", "s"),
+    )
 
 
 def test_a_word_ending_with_a_star_finds_every_word_that_starts_so(tmp_path: Path) -> None:
@@ -101,6 +106,22 @@ def test_phrases_must_appear_as_written() -> None:
     assert len(index.search("mars", limit=2)) == 2
 
 
+def test_words_written_as_one_must_appear_as_written(tmp_path: Path) -> None:
+    # A designation is one thing: "QMR-KWT-2" does not find every text holding a 2.
+    index = _index(
+        tmp_path,
+        **{
+            "a.txt": "Launch log\n\nSoyuz carries QMR-KWT-2 to orbit.\n",
+            "b.txt": "Launch two\n\nAtlas launches Samos 2 and KWT 2 spares.\n",
+            "c.txt": "Mars notes\n\nMars Express reaches Mars. Mars-Expo opens.\n",
+        },
+    )
+    assert [r.unit.key for r in index.search("QMR-KWT-2")] == ["a.txt"]
+    assert [r.unit.key for r in index.search("kwt-2 samos")] == ["b.txt", "a.txt"]
+    assert [r.unit.key for r in index.search("Mars-Exp*")] == ["c.txt"]
+    assert index.search("2-KWT") == [] and index.search("Mars-Expl*") == []
+
+
 def test_search_table_and_no_match(runner: CliRunner) -> None:
     result = run(runner, "search", "Olympus")
     assert result.exit_code == 0 and "Olympus Mons" in result.stdout
@@ -140,11 +161,23 @@ def _inverted_index_search(units: list[Unit], text: str) -> list[tuple[str, floa
         for i, count in postings.items():
             norm = 1.2 * (1 - 0.75 + 0.75 * len(tokens[i]) / (average or 1))
             scores[i] = scores.get(i, 0.0) + idf * count * 2.2 / (count + norm)
-    joined = [f" {' '.join(t)} " for t in tokens]
+
+    def holds(t: list[str], phrase: tuple[str, ...]) -> bool:  # the last may be a start
+        *whole, last = phrase
+        return any(
+            t[at : at + len(whole)] == whole
+            and (
+                t[at + len(whole)].startswith(last[:-1])
+                if last.endswith("*")
+                else t[at + len(whole)] == last
+            )
+            for at in range(len(t) - len(whole))
+        )
+
     kept = [
         (i, score)
         for i, score in scores.items()
-        if all(f" {' '.join(phrase)} " in joined[i] for phrase in query.phrases)
+        if all(holds(tokens[i], phrase) for phrase in query.phrases)
     ]
     return [(units[i].key, score) for i, score in sorted(kept, key=lambda p: (-p[1], p[0]))]
 
@@ -160,7 +193,13 @@ _PROSE = st.lists(st.tuples(_SPELLING, _GLUE), max_size=8).map(lambda p: "".join
 @given(
     texts=st.lists(st.lists(_PROSE, min_size=1, max_size=3), min_size=1, max_size=6),
     query=st.lists(
-        st.one_of(_SPELLING, _SPELLING.map(lambda w: f'"{w} rouge"'), _SPELLING.map(_start)),
+        st.one_of(
+            _SPELLING,
+            _SPELLING.map(lambda w: f'"{w} rouge"'),
+            _SPELLING.map(_start),
+            st.tuples(_SPELLING, _SPELLING).map("-".join),  # written as one: a phrase
+            st.tuples(_SPELLING, _SPELLING.map(_start)).map("'".join),
+        ),
         max_size=3,
     ),
 )
