@@ -69,6 +69,7 @@ _SENTENCE_END = re.compile(
     r"(?<=[.!?])"
     + "".join(rf"(?<!\b{short}\.)" for short in _SHORT_MONTHS)
     + r"\s+(?=[A-Z0-9(«\"'])"
+    + r"|\n[^\S\n]*\n\s*"  # a blank line: a heading or a paragraph without a stop ends there
 )
 _CREDIT = re.compile(r"\bCredit:", re.IGNORECASE)
 YEARS = range(1000, 3000)  # a four-digit number outside these is not taken for a year

@@ -184,6 +184,15 @@ def test_the_sentence_at_an_offset_is_the_one_that_holds_it() -> None:
     assert sentence_at(text, 31) == "Three ends it."
 
 
+def test_a_blank_line_ends_a_sentence() -> None:
+    # A heading, or a paragraph without a stop, is no part of the sentence after it.
+    text = "A gravity assist \n \n ESA's Juice flew by Venus. It was fast.\nline two.\n\nEnd"
+    assert sentence_at(text, 2) == "A gravity assist"
+    assert sentence_at(text, 22) == "ESA's Juice flew by Venus."
+    assert sentence_at(text, 50) == "It was fast.\nline two."  # one line break ends none
+    assert sentence_at(text, len(text) - 1) == "End"
+
+
 def test_a_month_written_short_ends_no_sentence() -> None:
     text = "It flew Mar. 14, 2016. DeMar. Then Sept. 3 came."
     assert sentence_at(text, 0) == "It flew Mar. 14, 2016."
