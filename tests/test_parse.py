@@ -106,6 +106,10 @@ def test_golden(path: Path) -> None:
         ("event_page_fr.md", "event-page"),
         ("front_matter_post.md", "front-matter"),
         ("front_matter_undated.md", "front-matter"),
+        ("feed_esa_rss2.xml", "feed"),
+        ("page_esa_article.html", "html"),
+        ("page_jsonld.html", "html"),
+        ("page_undated.htm", "html"),
     ],
 )
 def test_format_is_detected_from_content(name: str, handler: str) -> None:
@@ -163,6 +167,8 @@ _STARTS = [
     "---\ntitle: A post\ndate: 2024-01-02\n---\n",
     "#    Launch      Launch Date (UTC)      COSPAR\n",
     "### [2016-03-14](/news/2016/03/14/index.md)\n\n# A headline\n",
+    "<!DOCTYPE html>\n<html><head><title>A page</title>",
+    '<?xml version="1.0"?>\n<!-- saved --><html xmlns="http://www.w3.org/1999/xhtml">',
 ]
 
 

@@ -20,6 +20,7 @@ NOT_AT_START = [
     # The parsers of formats the seeds do not hold (see parse.handler_for).
     "spacenews.parse.frontmatter",
     "spacenews.parse.feed",
+    "spacenews.parse.htmlpage",
     "spacenews.parse.jsonfeed",
     "spacenews.parse.snapi",
     "spacenews.parse.launchlog",

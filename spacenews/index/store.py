@@ -50,6 +50,7 @@ _MODULES = (
     "parse/items.py",
     "parse/markup.py",
     "parse/htmltext.py",
+    "parse/htmlpage.py",
     "links.py",
     "reading.py",  # how a file's bytes become its text
     "search.py",  # what search holds of each event and document

@@ -50,6 +50,7 @@ _FORMATS = (
     ("eventpage", None),
     ("frontmatter", "-+"),
     ("feed", "<"),
+    ("htmlpage", "<"),
     ("jsonfeed", "{"),
     ("snapi", "{["),
     ("launchlog", "#"),

@@ -60,3 +60,90 @@ class LinkCollector(TextCollector):
     def handle_data(self, data: str) -> None:
         if not self.hidden:
             self.pieces[-1][0] += data
+
+
+# What a page holds besides its text: menus, banners, footers, forms (left out of its text).
+_AROUND = frozenset({"nav", "header", "footer", "aside", "form", "noscript", "svg", "button"})
+_MAIN = frozenset({"article", "main"})  # where a page's own text is, when it says
+
+
+class PageReader(TextCollector):
+    """A whole page: its text (that of its first article or main element when it has one),
+    without what lies around it; its title, first heading, meta tags, canonical address and
+    first time stamp."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = ""
+        self.heading = ""  # the first h1's text
+        self.canonical = ""
+        self.time = ""  # the first <time datetime>'s
+        self.metas: dict[str, list[str]] = {}  # by name or property, lower-cased
+        self.around = 0  # depth in elements left out
+        self.main: list[str] | None = None  # the parts of the first article or main element
+        self.main_depth = 0  # depth in it (0: out of it)
+        self._in = ""  # "title" or "h1" while in the first of these
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":  # a line break within a paragraph, as a space: no paragraph of its own
+            self.handle_data(" ")
+            return
+        values = {name: value or "" for name, value in attrs}
+        if tag == "meta":
+            key = values.get("property") or values.get("name") or values.get("itemprop", "")
+            if key and "content" in values:
+                self.metas.setdefault(key.strip().lower(), []).append(values["content"])
+        elif tag == "link" and "canonical" in values.get("rel", "").lower().split():
+            self.canonical = self.canonical or values.get("href", "").strip()
+        elif tag == "time" and not self.time:
+            self.time = values.get("datetime", "").strip()
+        elif not self.around and (tag, "") in (("title", self.title), ("h1", self.heading)):
+            self._in = tag  # the first title, the first h1: not an svg's title
+        self.around += tag in _AROUND
+        if tag in _MAIN and (self.main is None or self.main_depth):
+            self.main = [] if self.main is None else self.main
+            self.main_depth += 1
+        super().handle_starttag(tag, attrs)
+        if tag in _BLOCKS and self.main_depth:
+            self._main().append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._in:
+            self._in = ""
+        if tag in _AROUND:
+            self.around = max(0, self.around - 1)
+        super().handle_endtag(tag)
+        if tag in _BLOCKS and self.main_depth:
+            self._main().append("\n")
+        if tag in _MAIN and self.main_depth:
+            self.main_depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "title":
+            self.title += data
+        elif self._in == "h1":
+            self.heading += data
+        if self.hidden or self.around:
+            return
+        data = data.replace("\n", " ")  # a line's end in the source is a space in a page
+        self.parts.append(data)
+        if self.main_depth:
+            self._main().append(data)
+
+    def _main(self) -> list[str]:
+        assert self.main is not None  # in it: it began
+        return self.main
+
+    def meta(self, name: str) -> str:
+        """The first content of a meta tag of this name or property; "" when none."""
+        return next((value.strip() for value in self.metas.get(name, []) if value.strip()), "")
+
+    def tags(self) -> list[str]:
+        """The page's tags: its article:tag metas, then its keywords (comma-separated)."""
+        keywords = [word for value in self.metas.get("keywords", []) for word in value.split(",")]
+        return [*self.metas.get("article:tag", []), *keywords]
+
+    def text(self) -> str:
+        """The page's text: its first article's or main element's when that holds any."""
+        main = "".join(self.main or [])
+        return main if main.strip() else "".join(self.parts)

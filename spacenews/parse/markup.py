@@ -19,13 +19,13 @@ def html_text(html: str) -> str:
     """The text of an HTML fragment: tags dropped, entities decoded, a paragraph per block,
     white space folded within each."""
     if "<" not in html and "&" not in html:
-        return "\n\n".join(_paragraphs(html))
+        return folded_paragraphs(html)
     from spacenews.parse.htmltext import TextCollector
 
     parser = TextCollector()
     parser.feed(html)
     parser.close()
-    return "\n\n".join(_paragraphs("".join(parser.parts)))
+    return folded_paragraphs("".join(parser.parts))
 
 
 def html_parts(html: str) -> list[tuple[str, bool]]:
@@ -40,8 +40,9 @@ def html_parts(html: str) -> list[tuple[str, bool]]:
     return [(" ".join(text.split()), link) for text, link in parser.pieces if text.strip()]
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+def folded_paragraphs(text: str) -> str:
+    """Each line of text with a word in it as a paragraph, white space folded within it."""
+    return "\n\n".join(" ".join(line.split()) for line in text.split("\n") if line.strip())
 
 
 # What can make a line Markdown (or HTML) rather than plain text: without any, no parsing.

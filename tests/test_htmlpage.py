@@ -1,0 +1,157 @@
+"""Web pages saved as HTML: their text without what lies around it, their title and date."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from spacenews.parse import handler_for, parse_text
+from spacenews.parse.htmlpage import PUBLISHED_META
+from spacenews.parse.plaintext import TITLE_CHARS
+from spacenews.text import shorten
+
+from .conftest import FIXTURES, run_json
+
+PAGES = FIXTURES / "parse"
+_WORDS = st.lists(st.sampled_from(["Mars", "orbiter", "ESA", "lands", "été", "火星", "1969"]))
+_INLINE = st.sampled_from(["{}", "<b>{}</b>", "<a href='/x'>{}</a>", "<span>\n{}\n</span>"])
+
+
+def _page(head: str, body: str) -> str:
+    return f"<!DOCTYPE html>\n<html><head>{head}</head><body>{body}</body></html>"
+
+
+def test_a_page_is_read_as_html_whatever_its_name() -> None:
+    for name in ["page_esa_article.html", "page_jsonld.html", "page_undated.htm"]:
+        text = (PAGES / name).read_text("utf-8")
+        assert handler_for(text).name == "html", name
+    # A fragment without a root is no page: prose, as before.
+    assert handler_for("<p>Mars Express reaches Mars.</p>").name == "text"
+
+
+@given(st.lists(st.lists(st.tuples(_WORDS, _INLINE), min_size=1, max_size=4), max_size=5))
+def test_a_page_s_text_is_its_paragraphs_whatever_its_inline_tags_and_line_ends(
+    paragraphs: list[list[tuple[list[str], str]]],
+) -> None:
+    html = "\n".join(
+        "<p>" + "\n".join(inline.format(" ".join(words)) for words, inline in parts) + "</p>"
+        for parts in paragraphs
+    )
+    expected = [
+        " ".join(word for words, _ in parts for word in words)
+        for parts in paragraphs
+        if any(words for words, _ in parts)
+    ]
+    (document,) = parse_text(_page("", "<nav>Menu</nav>" + html), "p.html").documents
+    assert [p.text for p in document.paragraphs] == expected
+    # No title: its first line, cut short.
+    assert document.title == (shorten(expected[0], TITLE_CHARS) if expected else "p.html")
+
+
+def test_what_lies_around_a_page_s_text_is_left_out() -> None:
+    body = (
+        "<header>Site <nav>Home News</nav></header><script>var x = '<p>code</p>';</script>"
+        "<article><h1>Juice flies by</h1><p>Juice flew by Venus.</p>"
+        "<aside>Share this</aside><form><button>Send</button></form></article>"
+        "<footer>Copyright</footer><svg><title>icon</title></svg>"
+    )
+    (document,) = parse_text(_page("<style>p {}</style>", body), "p.html").documents
+    assert document.title == "Juice flies by"
+    assert [p.text for p in document.paragraphs] == ["Juice flew by Venus."]
+
+
+def test_only_the_first_article_is_the_text_and_a_banner_s_heading_is_no_title() -> None:
+    body = (
+        "<header><h1>Orbital Notes</h1><svg><title>logo</title></svg></header>"
+        "<article><p>Juice flew by Venus.</p><article><p>Quoted.</p></article></article>"
+        "<p>Comments: 3</p><article><p>Next post.</p></article>"
+    )
+    (document,) = parse_text(_page("", body), "p.html").documents
+    assert document.title == "Juice flew by Venus."  # its first line: no title, no h1
+    assert [p.text for p in document.paragraphs] == ["Juice flew by Venus.", "Quoted."]
+
+
+def test_without_an_article_the_whole_body_is_the_text_but_its_menus() -> None:
+    body = "<nav>Home</nav><div><h1>Rosetta</h1><p>It reached the comet.</p></div><p>Notes.</p>"
+    (document,) = parse_text(_page("<title>Rosetta | ESA</title>", body), "p.html").documents
+    assert document.title == "Rosetta"  # the first h1, without the site's name
+    assert [p.text for p in document.paragraphs] == ["It reached the comet.", "Notes."]
+
+
+def test_a_page_that_says_when_it_was_published_is_an_event_on_that_utc_day() -> None:
+    for name in PUBLISHED_META:
+        head = f'<meta name="{name}" content="2024-05-01T22:30:00-04:00"><title>Launch</title>'
+        parsed = parse_text(_page(head, "<p>Text.</p>"), "p.html")
+        (record,) = parsed.records
+        assert (record.date.isoformat(), record.headline, parsed.documents) == (
+            "2024-05-02",
+            "Launch",
+            [],
+        ), name
+    # The first stamp that is a date: a meta tag, then JSON-LD, then a <time> element.
+    head = (
+        '<meta property="article:published_time" content="someday">'
+        '<script type="application/ld+json">{"datePublished": "2016-03-14"}</script>'
+    )
+    page = _page(head, '<time datetime="2020-01-01">then</time><p>Text.</p>')
+    assert parse_text(page, "p.html").records[0].date.isoformat() == "2016-03-14"
+    page = _page("", '<p>On <time datetime="2020-01-02">2 January</time>.</p>')
+    assert parse_text(page, "p.html").records[0].date.isoformat() == "2020-01-02"
+
+
+def test_a_published_page_names_its_site_as_its_source_and_its_tags_as_entities() -> None:
+    head = (
+        '<meta property="article:published_time" content="2016-03-14">'
+        '<link rel="canonical" href="https://www.esa.int/exomars">'
+        '<meta property="article:tag" content=" ExoMars ">'
+        '<meta name="keywords" content="Mars,,ESA">'
+    )
+    (record,) = parse_text(_page(head, "<h1>Lift-off</h1><p>Text.</p>"), "p.html").records
+    assert [(s.title, s.url) for s in record.sources] == [
+        ("esa.int", "https://www.esa.int/exomars")
+    ]
+    assert list(record.entities) == ["ExoMars", "Mars", "ESA"]
+    for url in ["/exomars", "http://[bad", "javascript:x"]:
+        head = f'<meta name="date" content="2016-03-14"><meta property="og:url" content="{url}">'
+        (record,) = parse_text(_page(head, "<p>Text.</p>"), "p.html").records
+        assert record.sources == [] or url.startswith("http://"), url
+
+
+def test_a_page_s_text_is_data_never_markup_nor_escape_sequences(runner: CliRunner) -> None:
+    head = '<meta name="date" content="2016-03-14"><title>[bold red]Alarm[/] \x1b[2J</title>'
+    parsed = parse_text(_page(head, "<p>Ring \x07 the [link=x]bell[/link].</p>"), "p.html")
+    (record,) = parsed.records
+    assert record.headline == "[bold red]Alarm[/]"
+    assert "\x07" not in record.body and "[link=x]bell[/link]" in record.body
+
+
+@given(st.text(alphabet="<>/=\"'&;#!- \nabhtmlpedvy1é", max_size=80))
+def test_any_page_is_read_without_error(text: str) -> None:
+    for start in ("<!DOCTYPE html>", "<html>", "<html><body><article>", "<html><head><title>"):
+        parse_text(start + text, "p.html")
+
+
+def test_a_folder_of_pages_answers_every_command(runner: CliRunner, tmp_path: Path) -> None:
+    for name in ["page_esa_article.html", "page_jsonld.html", "page_undated.htm"]:
+        (tmp_path / name).write_bytes((PAGES / name).read_bytes())
+    corpus = ["--corpus", str(tmp_path)]
+    timeline = run_json(runner, *corpus, "timeline")
+    assert [(e["date"], e["headline"]) for e in timeline] == [
+        ("2016-03-14", "ExoMars on its way to solve the Red Planet’s mysteries"),
+        ("2024-06-07", "Starliner docks"),
+    ]
+    (shown,) = run_json(runner, *corpus, "show", "2016-03-14")
+    assert shown["sources"][0]["title"] == "European Space Agency"
+    found = run_json(runner, *corpus, "search", "Philae")
+    assert [(r["kind"], r["path"], r["title"]) for r in found] == [
+        ("document", "page_undated.htm", "Rosetta")
+    ]
+    related = run_json(runner, *corpus, "related", "Roscosmos")
+    assert [r["id"] for r in related] == [timeline[0]["id"]]
+    mentions = run_json(runner, *corpus, "timeline", "2014", "--mentions")
+    assert {m["date"] for m in mentions} == {"2014-08-01", "2014-11-12"}
+    assert json.loads(json.dumps(timeline)) == run_json(runner, *corpus, "timeline", "--no-cache")
