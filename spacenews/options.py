@@ -87,7 +87,9 @@ def corpus_paths(given: list[Path] | None) -> tuple[Path, ...]:
     """--corpus, else $SPACENEWS_CORPUS, else nothing (the seeds)."""
     if given:
         return tuple(given)
-    return tuple(Path(p) for p in os.environ.get(ENV_CORPUS, "").split(os.pathsep) if p)
+    return tuple(
+        Path(p).expanduser() for p in os.environ.get(ENV_CORPUS, "").split(os.pathsep) if p
+    )
 
 
 def output_format(json_: bool, jsonl: bool) -> Format:
@@ -362,11 +364,12 @@ def _version(value: bool) -> None:
 
 
 def _path(text: str) -> Path:
-    """A path given on the command line: an empty one is refused, as Path("") is the current
-    folder, which the user did not name (an unset variable in `--corpus "$DIR"`)."""
+    """A path given on the command line, a ~ that opens it read as the shell reads it (it
+    leaves ~ as it is after an =, in `--corpus=~/news`). An empty one is refused, as Path("")
+    is the current folder, which the user did not name (an unset `--corpus "$DIR"`)."""
     if not text:
         raise typer.BadParameter("the path is empty")
-    return Path(text)
+    return Path(text).expanduser()
 
 
 CorpusOption = Annotated[
@@ -429,6 +432,7 @@ OutputOption = Annotated[
         "--output",
         "-o",
         metavar="FILE",
+        parser=_path,
         help="Write to this file, whole or not at all, rather than to stdout (-: stdout).",
         show_default=False,
     ),
@@ -468,6 +472,7 @@ IntoOption = Annotated[
     typer.Option(
         "--into",
         metavar="DIR",
+        parser=_path,
         help="The corpus folder to save into (made if missing). Default: the feeds folder "
         "of the user data folder, read with the seeds when no corpus is given.",
         show_default=False,

@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 
 from spacenews import terminal
 from spacenews.cli import app, main
+from spacenews.fetch import default_folder
+from spacenews.index.store import cache_dir
 from spacenews.jsonbytes import encode, encode_all
 from spacenews.usage import command_of, for_arguments, globals_first
 
@@ -257,6 +259,22 @@ def test_corpus_option_and_environment(runner: CliRunner, tmp_path: Path) -> Non
     env = {"SPACENEWS_CORPUS": f"{post}:{FIXTURES / 'parse' / 'day_page.md'}"}
     result = runner.invoke(app, ["timeline", "--json"], env=env)
     assert len(json.loads(result.stdout)) == 3
+
+
+def test_a_path_that_starts_with_a_tilde_starts_at_home(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Where the shell leaves ~ as it is: after an =, and in quotes.
+    (tmp_path / "news").mkdir()
+    post = FIXTURES / "parse" / "front_matter_post.md"
+    (tmp_path / "news" / post.name).write_bytes(post.read_bytes())
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for args, env in [(["--corpus=~/news"], {}), ([], {"SPACENEWS_CORPUS": "~/news"})]:
+        result = runner.invoke(app, [*args, "timeline", "--json"], env=env)
+        assert [e["headline"] for e in json.loads(result.stdout)] == ["ISS crew tests ham radio"]
+    monkeypatch.setenv("SPACENEWS_CACHE_DIR", "~/cache")
+    monkeypatch.setenv("SPACENEWS_DATA_DIR", "~/data")
+    assert (cache_dir(), default_folder()) == (tmp_path / "cache", tmp_path / "data" / "feeds")
 
 
 def test_global_options_may_follow_the_command(runner: CliRunner) -> None:
@@ -575,6 +593,8 @@ USAGE_ERRORS = [
     (["--corpus", "/nonexistent/spacenews-nowhere", "timeline"], "spacenews timeline"),
     (["--corpus", "", "timeline"], "spacenews"),  # an empty path is not the current folder
     (["--db", "", "timeline"], "spacenews"),
+    (["export", "-o", ""], "spacenews export"),
+    (["fetch", "http://127.0.0.1:9/feed.xml", "--into", ""], "spacenews fetch"),
     (["related", ""], "spacenews related"),  # empty names and queries
     (["related", "  "], "spacenews related"),
     (["search", ""], "spacenews search"),
