@@ -629,6 +629,7 @@ def test_a_usage_error_says_what_is_wrong(runner: CliRunner) -> None:
         ("search", ""): "the words to search for cannot be empty",
         ("--corpus", "", "timeline"): "Invalid value for '--corpus' / '-c': the path is empty",
         ("--db", "", "timeline"): "Invalid value for '--db': the path is empty",
+        ("export", "-o", ""): "Invalid value for '--output' / '-o': the path is empty",
     }
     for args, message in said.items():
         assert message in run(runner, *args).stderr
