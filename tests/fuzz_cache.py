@@ -157,10 +157,13 @@ class Pool:
         kind = rng.choice(
             ["parse", "parse", "hostile", "reading", "arw", "probes", "seeds", "examples",
              "arw-daily", "arw-daily", "generated", "generated", "generated", "spaceprobes",
-             "launchlog", "goldens", "hugo", "hugo", "hugo", "cjk", "cjk", "cjk", "site"]
+             "launchlog", "goldens", "hugo", "hugo", "hugo", "cjk", "cjk", "cjk", "site",
+             "html", "html", "html"]
         )  # fmt: skip
         if kind == "hugo":
             return hugo_doc(rng)
+        if kind == "html":
+            return html_doc(rng)
         if kind == "cjk":
             return cjk_doc(rng)
         if kind == "site":  # what an exclude pattern is for: a build, styles, a Gemfile, drafts
@@ -193,6 +196,41 @@ TOML_DATES = [
     "2016-02-30", "1957-10-04", '"2030-01-01"', "10:00:00", "[2016-03-14]", "2019-07-13 12:30:00Z",
     "9999-12-31T23:59:59Z", "0001-01-01", '"9999-12-31"', "9999-12-30",
 ]  # fmt: skip
+
+
+def html_doc(rng: random.Random) -> tuple[str, bytes]:
+    """A web page saved as HTML (parse.htmlpage): published or not (by a meta tag, JSON-LD or
+    a time element), with or without an article, menus, banners and scripts around its text,
+    tags as entities, its text in English or Chinese."""
+    head = [
+        f"<title>{rng.choice(['ESA - ExoMars', 'Notes | Site', '火星', '', 'A &amp; B'])}</title>"
+    ]
+    stamp = rng.choice(TOML_DATES).strip('"[]')
+    published = rng.random()
+    if published < 0.25:
+        head.append(f'<meta property="article:published_time" content="{stamp}">')
+    elif published < 0.4:
+        head.append(f'<script type="application/ld+json">{{"datePublished": "{stamp}"}}</script>')
+    if rng.random() < 0.5:
+        head.append(f'<meta property="og:title" content="{rng.choice(NAMES)} news">')
+    for tag in rng.sample(NAMES, rng.randint(0, 3)):
+        head.append(f'<meta property="article:tag" content="{tag}">')
+    if rng.random() < 0.4:
+        head.append(f'<link rel="canonical" href="https://{rng.choice(["esa.int", "x.org"])}/p">')
+    text = rng.choice(
+        ["<p>On 2016-03-14, ESA and Roscosmos launched ExoMars from Baikonur.</p>",
+         "<p>NASA and the <b>Canadian Space Agency</b>\nnamed the crew.</p><p>Mars next.</p>",
+         "<p>欧洲太空总署研制的ExoMars微量气体轨道器升空，前往火星。</p>",
+         "<h2>QMR-KWT-2</h2><p>Mar. 14, 2016: the Trace Gas Orbiter left for Mars.</p>", ""]
+    )  # fmt: skip
+    if rng.random() < 0.3:
+        text += f'<p><time datetime="{rng.choice(TOML_DATES).strip(chr(34))}">then</time></p>'
+    if rng.random() < 0.5:
+        text = f"<{rng.choice(['article', 'main'])}><h1>{rng.choice(NAMES)}</h1>{text}</article>"
+    around = "<nav>Home News</nav><header><h1>Site</h1></header>" if rng.random() < 0.5 else ""
+    page = f"<!DOCTYPE html>\n<html><head>{''.join(head)}</head><body>{around}{text}</body></html>"
+    name = rng.choice(["page.html", "story.htm", "saved", "news/index.html"])
+    return f"{rng.randint(0, 30)}-{name}", page.encode()
 
 
 def hugo_doc(rng: random.Random) -> tuple[str, bytes]:
@@ -855,6 +893,7 @@ def commands(rng: random.Random, info: dict) -> list[list[str]]:
         lambda: ["search", P(), "--sort", "date", *fmt()],
         lambda: ["search", P(), "--entity", E(), *fmt()],
         lambda: ["search", rng.choice(["火*", "太*", "欧洲*", "火星*", "は*"]), *fmt()],
+        lambda: ["search", rng.choice(["QMR-KWT-2", "Mars-Exp*", "ESA's", "trace-gas"]), *fmt()],
         lambda: ["related", cjk(), *fmt()],
         lambda: ["related", cjk(), "--json"],
         lambda: ["timeline", "--entity", cjk(), *fmt()],
