@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from rich.console import Console
+from rich.console import Console, Group
 from typer.testing import CliRunner
 
 from spacenews.cli import app
 from spacenews.parse.markup import heading_text, inline_text
-from spacenews.render.markdown import body, inline
+from spacenews.render.markdown import PARAGRAPHS_A_TEXT, body, inline
 from spacenews.terminal import Unpadded
 from tests.conftest import FIXTURES, SEEDS, run, run_json
 
@@ -200,3 +200,22 @@ def test_unpadded_stream_drops_only_the_padding() -> None:
     assert out.getvalue() == "a  b\x1b[0m\n\nc "  # the line goes on: its space may be text
     stream.write("d \n")
     assert out.getvalue() == "a  b\x1b[0m\n\nc d\n"
+
+
+@pytest.mark.parametrize(
+    "count", [1, PARAGRAPHS_A_TEXT, PARAGRAPHS_A_TEXT + 1, 3 * PARAGRAPHS_A_TEXT]
+)
+def test_a_long_body_is_laid_out_as_one_text_would_be_in_texts_of_a_few_paragraphs(
+    count: int,
+) -> None:
+    # Rich cuts a Text's lines in a time that grows with its length squared: a page of
+    # thousands of paragraphs is laid out a few paragraphs at a time, with the same lines.
+    paragraphs = [f"Paragraph {n} about *Mars* and its moons." for n in range(count)]
+    shown = body("\n\n".join(paragraphs))
+    console = Console(file=io.StringIO(), width=80, color_system=None)
+    console.print(shown)
+    plain = [p.replace("*", "") for p in paragraphs]
+    assert console.file.getvalue() == "\n\n".join(plain) + "\n"  # type: ignore[attr-defined]
+    texts = shown.renderables if isinstance(shown, Group) else [shown]
+    assert all(str(text).count("\n\n") < PARAGRAPHS_A_TEXT for text in texts)
+    assert len(texts) == 2 * -(-count // PARAGRAPHS_A_TEXT) - 1  # each, and a blank line between

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
     from markdown_it.tree import SyntaxTreeNode
 
+PARAGRAPHS_A_TEXT = 40  # see body
 ADDRESS_STYLE = "dim"
 LINK_LOOK = Style(underline=True)
 CODE_STYLE = "bold"
@@ -90,8 +91,20 @@ def body(text: str) -> RenderableType:
     blocks = _blocks(tree.children, tight=False)
     texts = [block.content for block in blocks if not block.first and block.gap]
     if len(texts) == len(blocks) and all(isinstance(text, Text) for text in texts):
-        # Paragraphs and headings only (most bodies): one Text, much quicker to lay out.
-        return Text("\n\n").join(text for text in texts if isinstance(text, Text))
+        # Paragraphs and headings only (most bodies): one Text, much quicker to lay out than
+        # one each; but a Text a few paragraphs long, as Rich cuts a Text's lines in a time
+        # that grows with its length squared (a page of 6,000 paragraphs took seconds).
+        paragraphs = [text for text in texts if isinstance(text, Text)]
+        joined = [
+            Text("\n\n").join(paragraphs[low : low + PARAGRAPHS_A_TEXT])
+            for low in range(0, len(paragraphs), PARAGRAPHS_A_TEXT)
+        ]
+        if len(joined) <= 1:
+            return joined[0] if joined else Text()
+        parts: list[RenderableType] = []
+        for chunk in joined:
+            parts += [Text(), chunk] if parts else [chunk]  # a blank line between
+        return Group(*parts)
     return Blocks(blocks)
 
 
