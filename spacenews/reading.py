@@ -1,10 +1,12 @@
 """Reading a file of the corpus safely: a regular file of bounded size, decoded as UTF-8
-(else read as Windows-1252, with a warning), its overlong lines cut, then parsed; whatever
-goes wrong is a problem of that file, never an error of the load."""
+(else in the encoding it declares, else read as Windows-1252, with a warning), its overlong
+lines cut, then parsed; whatever goes wrong is a problem of that file, never an error of the
+load."""
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 from typing import TYPE_CHECKING
 
@@ -78,7 +80,7 @@ def _read_text(path: str, relative: str) -> tuple[str | None, list[Problem]]:
         data = read_bytes(path, MAX_FILE_BYTES)
     except Unreadable as error:
         return None, [Problem(relative, 0, str(error), skipped=True)]
-    if b"\0" in data:
+    if b"\0" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16's
         return None, [Problem(relative, 0, "binary file (it holds NUL bytes)", skipped=True)]
     text, warning = decode_bytes(data)
     problems = [Problem(relative, 0, warning)] if warning else []
@@ -93,6 +95,41 @@ def _read_text(path: str, relative: str) -> tuple[str | None, list[Problem]]:
     return text, problems
 
 
+# An encoding declared in the first bytes of a page or an XML file: <meta charset="...">,
+# <meta http-equiv="Content-Type" content="text/html; charset=...">, <?xml encoding="..."?>.
+_DECLARED = re.compile(
+    rb"""<meta[^>]*?charset\s*=\s*["']?([\w.:-]+)|<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)""",
+    re.IGNORECASE,
+)
+# Labels that browsers read as another encoding than Python's codec of that name (the
+# WHATWG Encoding Standard): Latin-1 and ASCII as Windows-1252, and so on.
+_AS_BROWSERS_READ = {
+    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
+    "us-ascii": "cp1252", "ascii": "cp1252", "shift_jis": "cp932", "sjis": "cp932",
+    "gb2312": "gb18030", "gbk": "gb18030", "euc-kr": "cp949", "big5": "big5hkscs",
+}  # fmt: skip
+
+
+def declared_encoding(data: bytes) -> str | None:
+    """The codec of the encoding the bytes declare (UTF-16 by its byte-order mark, or as a
+    page or an XML file declares it in its first 1024 bytes), as browsers read it; None
+    when they declare none that Python knows, or UTF-8 (which they are not)."""
+    import codecs
+
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"
+    found = _DECLARED.search(data[:1024])
+    if found is None:
+        return None
+    label = (found.group(1) or found.group(2)).decode("ascii").lower()
+    try:
+        name = codecs.lookup(_AS_BROWSERS_READ.get(label, label)).name
+    except LookupError:
+        return None
+    # A page saved as UTF-16 declares it, but the bytes that say so were not (no BOM).
+    return None if name.startswith(("utf-8", "utf-16", "utf-32")) else name
+
+
 def _cut_long_lines(text: str) -> tuple[str, int]:
     lines = text.split("\n")
     cut = sum(len(line) > MAX_LINE_CHARS for line in lines)
@@ -102,16 +139,19 @@ def _cut_long_lines(text: str) -> tuple[str, int]:
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Text with normalised line ends, and a warning when the bytes were not clean UTF-8."""
+    """Text with normalised line ends, and a warning when the bytes were not clean UTF-8:
+    bytes that are not UTF-8 are read in the encoding a web page or an XML file declares
+    (see declared_encoding), else as Windows-1252. UTF-16 is read by its byte-order mark."""
     warning = ""
     try:
         # What "utf-8-sig" does, without importing its codec (a start pays for each one).
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
-        text = data.decode("utf-8", errors="replace")
-        if any(char > "\x7f" and char != "\ufffd" for char in text):
+        declared = declared_encoding(data)
+        text = data.decode(declared or "utf-8", errors="replace")  # utf-16 drops its mark
+        if declared is None and any(char > "\x7f" and char != "\ufffd" for char in text):
             warning = "invalid UTF-8 bytes replaced"
-        else:  # no valid multi-byte sequence at all: a legacy single-byte encoding
+        elif declared is None:  # no valid multi-byte sequence at all: a legacy 8-bit encoding
             text = data.decode("cp1252", errors="replace")
             warning = "not UTF-8: read as Windows-1252"
     if "\r" in text:

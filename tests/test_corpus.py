@@ -369,6 +369,46 @@ def test_missing_path_is_an_error(tmp_path: Path) -> None:
         ("planète".encode(), "planète", ""),
         ("planète".encode("cp1252"), "planète", "not UTF-8: read as Windows-1252"),
         ("planète ".encode() + b"\xff\xfe", "planète \ufffd\ufffd", "invalid UTF-8 bytes replaced"),
+        # Not UTF-8, in the encoding a page or an XML file declares, as browsers read it.
+        *[
+            (f"{head}Союз МС-22".encode("cp1251"), f"{head}Союз МС-22", "")
+            for head in ['<meta charset="windows-1251">', "<META CHARSET=cp1251>"]
+        ],
+        (
+            '<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS">H3①'.encode(
+                "cp932"
+            ),
+            '<meta http-equiv="Content-Type" content="text/html; charset=Shift_JIS">H3①',
+            "",
+        ),
+        (
+            '<?xml version="1.0" encoding="KOI8-R"?>Запуск'.encode("koi8-r"),
+            '<?xml version="1.0" encoding="KOI8-R"?>Запуск',
+            "",
+        ),
+        (
+            '<meta charset="iso-8859-1">décollé €'.encode("cp1252"),
+            '<meta charset="iso-8859-1">décollé €',
+            "",
+        ),
+        ("\ufeff<html>PSLV\r\n".encode("utf-16-le"), "<html>PSLV\n", ""),
+        ("\ufeff<html>PSLV".encode("utf-16-be"), "<html>PSLV", ""),
+        # Declared as UTF-8, or as an encoding Python does not know: as any other bytes.
+        (
+            b'<meta charset="utf-8">d\xe9j\xe0',
+            '<meta charset="utf-8">déjà',
+            "not UTF-8: read as Windows-1252",
+        ),
+        (
+            b'<meta charset="x-klingon">d\xe9j\xe0',
+            '<meta charset="x-klingon">déjà',
+            "not UTF-8: read as Windows-1252",
+        ),
+        (
+            b"<p>filler</p>" * 100 + b'<meta charset="cp1251">\xd1',
+            b"<p>filler</p>".decode() * 100 + '<meta charset="cp1251">Ñ',
+            "not UTF-8: read as Windows-1252",
+        ),
     ],
 )
 def test_decode(data: bytes, text: str, warning: str) -> None:
@@ -390,6 +430,16 @@ def test_unreadable_content_is_skipped_with_a_reason(
     path.write_bytes(data)
     (problem,) = load_corpus([tmp_path]).problems
     assert (problem.path, problem.reason, problem.skipped) == (str(path), reason, True)
+
+
+def test_a_page_saved_as_utf_16_is_read_not_taken_for_a_binary_file(tmp_path: Path) -> None:
+    page = '<!DOCTYPE html><html><head><meta charset="utf-16"><title>PSLV flies</title>'
+    for codec in ("utf-16-le", "utf-16-be"):
+        (tmp_path / "page.html").write_bytes(("\ufeff" + page).encode(codec))
+        corpus = load_corpus([tmp_path])
+        assert (corpus.problems, [d.title for d in corpus.documents]) == ((), ["PSLV flies"])
+    (tmp_path / "page.html").write_bytes(page.encode("utf-16-le"))  # no mark: binary
+    assert load_corpus([tmp_path]).problems[0].reason == "binary file (it holds NUL bytes)"
 
 
 def _fstat_says(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
