@@ -258,7 +258,10 @@ def run(app: Callable[[], object]) -> NoReturn:
         from spacenews.text import printable
 
         if isinstance(error, DatabaseError):  # an index damaged after it was opened
-            reason = f"the index is damaged ({error}): run `spacenews cache clear`"
+            reason = (
+                f"the index is damaged ({error}): run `spacenews cache clear`,"
+                " or remove the file given to --db"
+            )
             say(f"error: {printable(reason)}")
         else:
             name = type(error).__name__

@@ -163,6 +163,12 @@ def _other_version(path: Path) -> None:
         db.execute("UPDATE meta SET value = 'older' WHERE key = 'fingerprint'")
 
 
+def _dropped(path: Path) -> None:  # as another program, or a hand with sqlite3, may do
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("DROP INDEX events_texts")
+        db.execute("DROP TABLE ties")
+
+
 def _checkpointed(path: Path) -> None:
     with closing(sqlite3.connect(path)) as db, db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -200,6 +206,7 @@ def test_a_database_stays_open_while_held_and_closes_when_let_go(
         (_foreign_with_meta, "not a spacenews index"),
         (_other_version, "another version"),
         (lambda path: path.chmod(0o666), "others may write to it"),
+        (_dropped, "it is damaged (events_texts, ties, ties_event, ties_name missing)"),
     ],
     ids=[
         "garbage",
@@ -209,6 +216,7 @@ def test_a_database_stays_open_while_held_and_closes_when_let_go(
         "foreign with meta",
         "old version",
         "writable by others",
+        "a table dropped",
     ],
 )
 def test_a_bad_database_is_set_aside_and_rebuilt(
@@ -290,6 +298,7 @@ def test_a_database_damaged_inside_fails_in_one_line(corpus_dir: Path, private_c
     assert "Traceback" not in done.stderr
     if done.returncode == 3:
         assert done.stderr.count("\n") == 1 and "spacenews cache clear" in done.stderr
+        assert "or remove the file given to --db" in done.stderr
     else:  # found unusable on opening: set aside, with one line, and rebuilt
         assert done.stderr.count(" and rebuilt: ") == 1 and ".broken and rebuilt" in done.stderr
 
@@ -525,6 +534,16 @@ def test_db_sets_aside_an_index_of_other_corpus_paths_beside_what_is_there(
     assert (tmp_path / "mine.sqlite.broken").read_text() == "kept"
     assert (tmp_path / "mine.sqlite.broken-2").stat().st_size > 0
     assert f"set aside as {tmp_path / 'mine.sqlite.broken-2'} and rebuilt" in result.stderr
+
+
+def test_a_damaged_db_index_is_set_aside_and_rebuilt(corpus_dir: Path, tmp_path: Path) -> None:
+    target = tmp_path / "mine.sqlite"
+    args = ["--corpus", str(corpus_dir), "--db", str(target), "timeline", "--json"]
+    before = CliRunner().invoke(app, args).stdout
+    _dropped(target)
+    result = CliRunner().invoke(app, args)
+    assert (result.exit_code, result.stdout) == (0, before)
+    assert f"set aside as {target}.broken and rebuilt: it is damaged (" in result.stderr
 
 
 def test_db_never_removes_a_file_that_looks_like_an_outdated_index(

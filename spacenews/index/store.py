@@ -529,6 +529,19 @@ def _check_contents(db: sqlite3.Connection, roots: list[Path]) -> None:
         raise StoreError("it was written by another version of spacenews", outdated=True)
     if meta.get("roots") != _roots_key(roots):
         raise StoreError("it belongs to another corpus", ours=True)
+    kinds = "SELECT name FROM sqlite_master WHERE type IN ('table', 'index')"
+    missing = sorted(schema_names().difference(name for (name,) in db.execute(kinds)))
+    if missing:  # dropped by hand, or by a program that opened it
+        raise StoreError(f"it is damaged ({', '.join(missing)} missing)", ours=True)
+
+
+def schema_names() -> frozenset[str]:
+    """The tables and indexes the schema makes: an index without one of them cannot answer."""
+    import re
+
+    return frozenset(
+        re.findall(r"CREATE (?:VIRTUAL TABLE|TABLE|INDEX) IF NOT EXISTS (\w+)", SCHEMA)
+    )
 
 
 def set_aside(path: Path, keep: bool = True, replace: bool = True) -> Path | None:
