@@ -190,5 +190,16 @@ def parse_month_day(text: str) -> tuple[int, int]:
     if match is None:
         raise DateError(f"{text!r} is not a day of the year: use MM-DD")
     month, day = int(match.group(1)), int(match.group(2))
-    make_date(2000, month, day)  # a leap year, so that 02-29 is a day of the year
+    try:
+        date(2000, month, day)  # a leap year, so that 02-29 is a day of the year
+    except ValueError:
+        if not 1 <= month <= 12:
+            raise DateError(f"month {month} does not exist") from None
+        raise DateError(f"{_MONTH_NAMES[month - 1]} has no day {day}") from None
     return month, day
+
+
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip

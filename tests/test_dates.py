@@ -185,7 +185,9 @@ def test_on_this_day_takes_any_day_of_some_year(text: str, month_day: tuple[int,
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("02-30", "2000-02 has no day 30"),
+        ("02-30", "February has no day 30"),
+        ("4-31", "April has no day 31"),
+        ("12-0", "December has no day 0"),
         ("13-01", "month 13 does not exist"),
         ("2016-03-14", "'2016-03-14' is not a day of the year: use MM-DD"),
         ("3/14", "'3/14' is not a day of the year: use MM-DD"),

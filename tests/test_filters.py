@@ -217,9 +217,9 @@ def test_a_chart_covers_the_period_asked_for(
 
 def test_a_chart_caption_says_what_was_counted(runner: CliRunner) -> None:
     table = run(runner, "timeline", "--by", "month", "2016").stdout
-    assert "2 events per month, 2016-01 to 2016-12" in table
+    assert "2 events by month, 2016-01 to 2016-12" in table
     table = run(runner, "timeline", "--by", "year", "--mentions", "--from", "2016").stdout
-    assert "5 items per year, 2016" in [line.strip() for line in table.splitlines()]
+    assert "5 items by year, 2016" in [line.strip() for line in table.splitlines()]
 
 
 def test_reverse_and_limit_order_and_count_the_periods(runner: CliRunner) -> None:
@@ -229,7 +229,7 @@ def test_reverse_and_limit_order_and_count_the_periods(runner: CliRunner) -> Non
     assert newest == every[::-1][:3]
     assert periods(newest) == ["2016", "2015", "2014"]
     table = run(runner, "timeline", "--by", "year", "--reverse", "--limit", "3").stdout
-    assert "4 events per year, 2014 to 2016" in table
+    assert "4 events by year, 2014 to 2016" in table
 
 
 def test_counts_run_over_the_bounds_given() -> None:

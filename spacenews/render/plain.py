@@ -29,8 +29,9 @@ def caption(count: int, noun: str, start: date | None = None, end: date | None =
 
 
 def chart_caption(counts: Sequence[Count], noun: str, by: str) -> str:
-    """What a chart counted: ``10 events per month, 2016-01 to 2016-12``."""
-    text = f"{plural(sum(count.total for count in counts), noun)} per {by}"
+    """What a chart counted: ``10 events by month, 2016-01 to 2016-12`` (not "per", which
+    reads as a rate)."""
+    text = f"{plural(sum(count.total for count in counts), noun)} by {by}"
     periods = sorted(count.period for count in counts)
     if periods:
         text += f", {periods[0]}" + (f" to {periods[-1]}" if len(periods) > 1 else "")
