@@ -65,9 +65,11 @@ _SHORT_MONTHS = (
     "Nov",
     "Dec",
 )
+# ... nor one that ends an abbreviation that a sentence goes on after ("e.g. NASA").
+_GOES_ON = ("e.g", "E.g", "i.e", "I.e", "cf", "Cf", "vs", "Dr", "Mr", "Mrs", "Ms", "Prof")
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])"
-    + "".join(rf"(?<!\b{short}\.)" for short in _SHORT_MONTHS)
+    + "".join(rf"(?<!\b{re.escape(short)}\.)" for short in (*_SHORT_MONTHS, *_GOES_ON))
     + r"\s+(?=[A-Z0-9(«\"'])"
     + r"|\n[^\S\n]*\n\s*"  # a blank line: a heading or a paragraph without a stop ends there
 )

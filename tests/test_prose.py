@@ -193,6 +193,15 @@ def test_a_blank_line_ends_a_sentence() -> None:
     assert sentence_at(text, len(text) - 1) == "End"
 
 
+def test_an_abbreviation_a_sentence_goes_on_after_ends_none() -> None:
+    text = "Cubesats (e.g. NASA's) fly. Ask Dr. Smith, i.e. Jane. It vs. Mars. Then E.g. Venus."
+    assert sentence_at(text, 0) == "Cubesats (e.g. NASA's) fly."
+    assert sentence_at(text, 30) == "Ask Dr. Smith, i.e. Jane."
+    assert sentence_at(text, 60) == "It vs. Mars."
+    assert sentence_at(text, len(text) - 1) == "Then E.g. Venus."
+    assert sentence_at("Buy eggs. Then go.", 0) == "Buy eggs."  # a word ending so: it ends
+
+
 def test_a_month_written_short_ends_no_sentence() -> None:
     text = "It flew Mar. 14, 2016. DeMar. Then Sept. 3 came."
     assert sentence_at(text, 0) == "It flew Mar. 14, 2016."
