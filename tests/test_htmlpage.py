@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from hypothesis import given
@@ -155,3 +157,14 @@ def test_a_folder_of_pages_answers_every_command(runner: CliRunner, tmp_path: Pa
     mentions = run_json(runner, *corpus, "timeline", "2014", "--mentions")
     assert {m["date"] for m in mentions} == {"2014-08-01", "2014-11-12"}
     assert json.loads(json.dumps(timeline)) == run_json(runner, *corpus, "timeline", "--no-cache")
+
+
+def test_a_text_of_many_comments_is_told_from_a_page_or_feed_at_once() -> None:
+    # A comment that could run on into the next (.*?) had 2 ** 60 ways of grouping these
+    # tried, by the feed's detect and the page's, before the text was found neither: a hang.
+    code = (
+        "from spacenews.parse import handler_for\n"
+        "for end in ('x', '<html>', '<rss>'): print(handler_for('<!---->' * 60 + end).name)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=20)
+    assert done.stdout.split() == ["text", "html", "feed"]

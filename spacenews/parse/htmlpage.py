@@ -21,8 +21,10 @@ from spacenews.parse.markup import folded_paragraphs
 from spacenews.text import clean_inline, strip_controls
 
 # The root element, after an XML declaration, comments, white space: a doctype or <html>.
+# A comment ends at its first -->: were it free to run on into the next (.*?), a text of many
+# comments would be tried every way of grouping them, 2 ** n, before it is found no page.
 _ROOT = re.compile(
-    r"\s*(?:<\?[^>]*\?>\s*|<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]",
+    r"\s*(?:<\?[^>]*\?>\s*|<!--(?:(?!-->).)*-->\s*)*<(?:!doctype\s+html|html)[\s>]",
     re.DOTALL | re.IGNORECASE,
 )
 # The meta tags that say when a page was published, by their name or property, best first.
