@@ -168,3 +168,17 @@ def test_a_text_of_many_comments_is_told_from_a_page_or_feed_at_once() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=20)
     assert done.stdout.split() == ["text", "html", "feed"]
+
+
+def test_a_page_whose_head_is_left_open_has_its_body_read() -> None:
+    # HTML lets a page leave out </head> (and <head>, <body>): its body begins at its first
+    # element that no head holds, as a browser shows it.
+    for head in [
+        "<head><title>Juno</title><body>",
+        "<head><meta charset=utf-8><title>Juno</title><script>x</script>",
+        "<title>Juno</title>",
+        "<head><title>Juno</title></head><body>",
+    ]:
+        page = f"<!DOCTYPE html><html>{head}<p>Juno reached Jupiter.</p></html>"
+        (document,) = parse_text(page, "p.html").documents
+        assert (document.title, document.text) == ("Juno", "Juno reached Jupiter."), head

@@ -65,6 +65,9 @@ class LinkCollector(TextCollector):
 # What a page holds besides its text: menus, banners, footers, forms (left out of its text).
 _AROUND = frozenset({"nav", "header", "footer", "aside", "form", "noscript", "svg", "button"})
 _MAIN = frozenset({"article", "main"})  # where a page's own text is, when it says
+# What a page's head holds: any other element begins its body, as where </head> is left out
+# (HTML lets a page leave out </head> and <body>: a browser shows what follows).
+_HEAD = frozenset({"base", "link", "meta", "noscript", "script", "style", "template", "title"})
 
 
 class PageReader(TextCollector):
@@ -83,8 +86,13 @@ class PageReader(TextCollector):
         self.main: list[str] | None = None  # the parts of the first article or main element
         self.main_depth = 0  # depth in it (0: out of it)
         self._in = ""  # "title" or "h1" while in the first of these
+        self.head = False  # in the head: its text is none of the page's
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "head":
+            self.head = True
+            return
+        self.head = self.head and tag in _HEAD
         if tag == "br":  # a line break within a paragraph, as a space: no paragraph of its own
             self.handle_data(" ")
             return
@@ -108,6 +116,9 @@ class PageReader(TextCollector):
             self._main().append("\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "head":
+            self.head = False
+            return
         if tag == self._in:
             self._in = ""
         if tag in _AROUND:
@@ -123,7 +134,7 @@ class PageReader(TextCollector):
             self.title += data
         elif self._in == "h1":
             self.heading += data
-        if self.hidden or self.around:
+        if self.hidden or self.around or self.head:
             return
         data = data.replace("\n", " ")  # a line's end in the source is a space in a page
         self.parts.append(data)
