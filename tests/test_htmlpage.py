@@ -182,3 +182,15 @@ def test_a_page_whose_head_is_left_open_has_its_body_read() -> None:
         page = f"<!DOCTYPE html><html>{head}<p>Juno reached Jupiter.</p></html>"
         (document,) = parse_text(page, "p.html").documents
         assert (document.title, document.text) == ("Juno", "Juno reached Jupiter."), head
+
+
+def test_an_article_in_a_menu_an_aside_or_a_template_is_not_the_page_s() -> None:
+    for around in [
+        "<nav><article>Menu</article></nav>",
+        "<aside><article><p>Related.</p></article></aside>",
+        "<header><main>Banner</main></header>",
+        "<template><article>Card</article></template>",
+    ]:
+        body = f"{around}<div>Sidebar.</div><article><p>Juice flew by Venus.</p></article><p>3</p>"
+        (document,) = parse_text(_page("", body), "p.html").documents
+        assert [p.text for p in document.paragraphs] == ["Juice flew by Venus."], around

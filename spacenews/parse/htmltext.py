@@ -108,7 +108,10 @@ class PageReader(TextCollector):
         elif not self.around and (tag, "") in (("title", self.title), ("h1", self.heading)):
             self._in = tag  # the first title, the first h1: not an svg's title
         self.around += tag in _AROUND
-        if tag in _MAIN and (self.main is None or self.main_depth):
+        # The first article or main element of the page's own: not a menu's, an aside's card,
+        # a template's (whose text is left out, and would leave the page none).
+        outside = not (self.around or self.hidden or self.head)
+        if tag in _MAIN and (self.main_depth or (self.main is None and outside)):
             self.main = [] if self.main is None else self.main
             self.main_depth += 1
         super().handle_starttag(tag, attrs)
