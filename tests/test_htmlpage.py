@@ -194,3 +194,23 @@ def test_an_article_in_a_menu_an_aside_or_a_template_is_not_the_page_s() -> None
         body = f"{around}<div>Sidebar.</div><article><p>Juice flew by Venus.</p></article><p>3</p>"
         (document,) = parse_text(_page("", body), "p.html").documents
         assert [p.text for p in document.paragraphs] == ["Juice flew by Venus."], around
+
+
+def test_a_page_held_in_one_form_is_read_and_a_search_box_is_not() -> None:
+    # ASP.NET wraps a whole page in one form: its text is the page's.
+    body = (
+        "<form id='aspnetForm'><nav>Home</nav><h1>Rosetta</h1><p>It reached the comet.</p>"
+        "<p>It landed Philae on 12 November 2014.</p></form>"
+    )
+    (document,) = parse_text(_page("", body), "p.html").documents
+    assert document.title == "Rosetta"
+    assert [p.text for p in document.paragraphs] == [
+        "It reached the comet.",
+        "It landed Philae on 12 November 2014.",
+    ]
+    body = "<form><article><p>It reached the comet.</p></article></form>"
+    (document,) = parse_text(_page("", body), "p.html").documents
+    assert [p.text for p in document.paragraphs] == ["It reached the comet."]
+    body = "<form><label>Search the site</label><input></form><p>It reached the comet.</p>"
+    (document,) = parse_text(_page("", body), "p.html").documents
+    assert [p.text for p in document.paragraphs] == ["It reached the comet."]

@@ -62,8 +62,9 @@ class LinkCollector(TextCollector):
             self.pieces[-1][0] += data
 
 
-# What a page holds besides its text: menus, banners, footers, forms (left out of its text).
-_AROUND = frozenset({"nav", "header", "footer", "aside", "form", "noscript", "svg", "button"})
+# What a page holds besides its text: menus, banners, footers (left out of its text); its
+# forms' text is left out too, unless they hold most of it (see PageReader.text).
+_AROUND = frozenset({"nav", "header", "footer", "aside", "noscript", "svg", "button"})
 _MAIN = frozenset({"article", "main"})  # where a page's own text is, when it says
 # What a page's head holds: any other element begins its body, as where </head> is left out
 # (HTML lets a page leave out </head> and <body>: a browser shows what follows).
@@ -87,6 +88,9 @@ class PageReader(TextCollector):
         self.main_depth = 0  # depth in it (0: out of it)
         self._in = ""  # "title" or "h1" while in the first of these
         self.head = False  # in the head: its text is none of the page's
+        self.form = 0  # depth in forms
+        self.main_form = 0  # the depth in forms where the main element began
+        self.every: list[str] = []  # the text, its forms' included
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "head":
@@ -112,11 +116,15 @@ class PageReader(TextCollector):
         # a template's (whose text is left out, and would leave the page none).
         outside = not (self.around or self.hidden or self.head)
         if tag in _MAIN and (self.main_depth or (self.main is None and outside)):
-            self.main = [] if self.main is None else self.main
+            if self.main is None:
+                self.main, self.main_form = [], self.form
             self.main_depth += 1
+        self.form += tag == "form"
         super().handle_starttag(tag, attrs)
-        if tag in _BLOCKS and self.main_depth:
-            self._main().append("\n")
+        if tag in _BLOCKS:
+            self.every.append("\n")
+            if self.main_depth:
+                self._main().append("\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "head":
@@ -126,9 +134,13 @@ class PageReader(TextCollector):
             self._in = ""
         if tag in _AROUND:
             self.around = max(0, self.around - 1)
+        if tag == "form":
+            self.form = max(0, self.form - 1)
         super().handle_endtag(tag)
-        if tag in _BLOCKS and self.main_depth:
-            self._main().append("\n")
+        if tag in _BLOCKS:
+            self.every.append("\n")
+            if self.main_depth:
+                self._main().append("\n")
         if tag in _MAIN and self.main_depth:
             self.main_depth -= 1
 
@@ -140,8 +152,10 @@ class PageReader(TextCollector):
         if self.hidden or self.around or self.head:
             return
         data = data.replace("\n", " ")  # a line's end in the source is a space in a page
-        self.parts.append(data)
-        if self.main_depth:
+        self.every.append(data)
+        if not self.form:
+            self.parts.append(data)
+        if self.main_depth and self.form <= self.main_form:  # not a form within it
             self._main().append(data)
 
     def _main(self) -> list[str]:
@@ -158,6 +172,16 @@ class PageReader(TextCollector):
         return [*self.metas.get("article:tag", []), *keywords]
 
     def text(self) -> str:
-        """The page's text: its first article's or main element's when that holds any."""
+        """The page's text: its first article's or main element's when that holds any; else
+        all of it but its forms (a search box, a sign-up), unless they hold most of it: an
+        ASP.NET page is one form."""
         main = "".join(self.main or [])
-        return main if main.strip() else "".join(self.parts)
+        if main.strip():
+            return main
+        text, every = "".join(self.parts), "".join(self.every)
+        return every if _letters(every) > 2 * _letters(text) else text
+
+
+def _letters(text: str) -> int:
+    """How many characters of a text are not white space."""
+    return sum(map(len, text.split()))
