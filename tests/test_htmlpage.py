@@ -214,3 +214,11 @@ def test_a_page_held_in_one_form_is_read_and_a_search_box_is_not() -> None:
     body = "<form><label>Search the site</label><input></form><p>It reached the comet.</p>"
     (document,) = parse_text(_page("", body), "p.html").documents
     assert [p.text for p in document.paragraphs] == ["It reached the comet."]
+
+
+def test_a_line_break_is_a_space_however_it_is_written() -> None:
+    for br in ["<br>", "<br/>", "<br />", "<BR/>"]:
+        page = _page("", f"<article><h1>Juno{br}at Io</h1><p>Juno flew{br}past Io.</p></article>")
+        (document,) = parse_text(page, "p.html").documents
+        assert document.title == "Juno at Io", br
+        assert [p.text for p in document.paragraphs] == ["Juno flew past Io."], br

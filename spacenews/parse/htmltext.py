@@ -127,6 +127,8 @@ class PageReader(TextCollector):
                 self._main().append("\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "br":  # <br/> is a start and an end: its start was the space
+            return
         if tag == "head":
             self.head = False
             return
