@@ -222,3 +222,11 @@ def test_a_line_break_is_a_space_however_it_is_written() -> None:
         (document,) = parse_text(page, "p.html").documents
         assert document.title == "Juno at Io", br
         assert [p.text for p in document.paragraphs] == ["Juno flew past Io."], br
+
+
+def test_a_heading_ends_at_any_heading_s_end_as_in_a_browser() -> None:
+    for heading in ["<h1>Rosetta</h2>", "<h1>Rosetta<h2>", "<h1>Rosetta</h1>"]:
+        page = _page("", f"{heading}<p>It reached the comet.</p><p>It landed.</p>")
+        (document,) = parse_text(page, "p.html").documents
+        assert document.title == "Rosetta", heading
+        assert [p.text for p in document.paragraphs] == ["It reached the comet.", "It landed."]

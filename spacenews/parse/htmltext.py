@@ -69,6 +69,7 @@ _MAIN = frozenset({"article", "main"})  # where a page's own text is, when it sa
 # What a page's head holds: any other element begins its body, as where </head> is left out
 # (HTML lets a page leave out </head> and <body>: a browser shows what follows).
 _HEAD = frozenset({"base", "link", "meta", "noscript", "script", "style", "template", "title"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})  # any of whose ends ends one
 
 
 class PageReader(TextCollector):
@@ -97,6 +98,8 @@ class PageReader(TextCollector):
             self.head = True
             return
         self.head = self.head and tag in _HEAD
+        if self._in == "h1" and tag in _HEADINGS:  # a heading in a heading: the first ended
+            self._in = ""
         if tag == "br":  # a line break within a paragraph, as a space: no paragraph of its own
             self.handle_data(" ")
             return
@@ -132,7 +135,7 @@ class PageReader(TextCollector):
         if tag == "head":
             self.head = False
             return
-        if tag == self._in:
+        if tag == self._in or (self._in == "h1" and tag in _HEADINGS):  # <h1>A</h2>: as a browser
             self._in = ""
         if tag in _AROUND:
             self.around = max(0, self.around - 1)
