@@ -230,3 +230,18 @@ def test_a_heading_ends_at_any_heading_s_end_as_in_a_browser() -> None:
         (document,) = parse_text(page, "p.html").documents
         assert document.title == "Rosetta", heading
         assert [p.text for p in document.paragraphs] == ["It reached the comet.", "It landed."]
+
+
+def test_only_a_json_ld_script_gives_a_headline_and_a_date() -> None:
+    # Not the data of another script (a related story's), nor a code sample in the text.
+    head = (
+        '<script id="__NEXT_DATA__" type="application/json">'
+        '{"related": [{"headline": "Starliner delayed", "datePublished": "2019-01-01"}]}</script>'
+        '<script type="application/ld+json">'
+        '{"headline": "Juno reaches Jupiter", "datePublished": "2016-07-05"}</script>'
+    )
+    (record,) = parse_text(_page(head, "<p>Juno entered orbit.</p>"), "p.html").records
+    assert (record.date.isoformat(), record.headline) == ("2016-07-05", "Juno reaches Jupiter")
+    sample = '<pre>{"headline": "Your headline", "datePublished": "2020-01-01"}</pre>'
+    parsed = parse_text(_page("<title>Marking up news</title>", sample), "p.html")
+    assert parsed.records == [] and parsed.documents[0].title == "Marking up news"

@@ -92,6 +92,8 @@ class PageReader(TextCollector):
         self.form = 0  # depth in forms
         self.main_form = 0  # the depth in forms where the main element began
         self.every: list[str] = []  # the text, its forms' included
+        self.linked: list[str] = []  # its JSON-LD scripts' text (schema.org's data)
+        self._linked = False  # in such a script
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "head":
@@ -104,7 +106,9 @@ class PageReader(TextCollector):
             self.handle_data(" ")
             return
         values = {name: value or "" for name, value in attrs}
-        if tag == "meta":
+        if tag == "script":
+            self._linked = values.get("type", "").strip().lower() == "application/ld+json"
+        elif tag == "meta":
             key = values.get("property") or values.get("name") or values.get("itemprop", "")
             if key and "content" in values:
                 self.metas.setdefault(key.strip().lower(), []).append(values["content"])
@@ -135,6 +139,8 @@ class PageReader(TextCollector):
         if tag == "head":
             self.head = False
             return
+        if tag == "script":
+            self._linked = False
         if tag == self._in or (self._in == "h1" and tag in _HEADINGS):  # <h1>A</h2>: as a browser
             self._in = ""
         if tag in _AROUND:
@@ -150,6 +156,8 @@ class PageReader(TextCollector):
             self.main_depth -= 1
 
     def handle_data(self, data: str) -> None:
+        if self._linked:
+            self.linked.append(data)
         if self._in == "title":
             self.title += data
         elif self._in == "h1":
