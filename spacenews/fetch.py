@@ -51,7 +51,7 @@ def default_folder() -> Path:
     """Where fetch saves without --into: $SPACENEWS_DATA_DIR/feeds, else the feeds folder of
     the user data folder of the platform (~/.local/share/spacenews/feeds on Linux)."""
     if configured := os.environ.get(ENV_DATA_DIR):
-        return Path(configured).expanduser() / FEEDS_FOLDER
+        return Path(os.path.expanduser(configured)) / FEEDS_FOLDER  # noqa: PTH111
     return user_data_dir() / FEEDS_FOLDER
 
 

@@ -88,7 +88,9 @@ def corpus_paths(given: list[Path] | None) -> tuple[Path, ...]:
     if given:
         return tuple(given)
     return tuple(
-        Path(p).expanduser() for p in os.environ.get(ENV_CORPUS, "").split(os.pathsep) if p
+        Path(os.path.expanduser(p))  # noqa: PTH111 (see _path)
+        for p in os.environ.get(ENV_CORPUS, "").split(os.pathsep)
+        if p
     )
 
 
@@ -369,7 +371,9 @@ def _path(text: str) -> Path:
     is the current folder, which the user did not name (an unset `--corpus "$DIR"`)."""
     if not text:
         raise typer.BadParameter("the path is empty")
-    return Path(text).expanduser()
+    # os.path's expanduser leaves ~nobody/x as it is, as the shell does: Path's raises
+    # RuntimeError (an internal error, exit 3).
+    return Path(os.path.expanduser(text))  # noqa: PTH111
 
 
 CorpusOption = Annotated[

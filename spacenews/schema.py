@@ -58,7 +58,7 @@ DOCUMENT_FIELDS: dict[str, Any] = {
     "kind": {"const": "document"},
     "path": _STRING,
     "title": _STRING,
-    "format": {"enum": ["text", "front-matter", "feed", "json-feed", "snapi"]},
+    "format": {"enum": ["text", "front-matter", "feed", "json-feed", "snapi", "html"]},
     "tags": _STRINGS,
     "entities": _STRINGS,
 }

@@ -277,6 +277,20 @@ def test_a_path_that_starts_with_a_tilde_starts_at_home(
     assert (cache_dir(), default_folder()) == (tmp_path / "cache", tmp_path / "data" / "feeds")
 
 
+def test_a_tilde_of_no_user_is_left_as_it_is(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As the shell leaves ~nobody-such/news: a path that does not exist, not a crash (exit 3).
+    nowhere = "~spacenews-no-such-user/news"
+    for args, env in [(["--corpus", nowhere], {}), ([], {"SPACENEWS_CORPUS": nowhere})]:
+        result = runner.invoke(app, [*args, "timeline"], env=env)
+        assert result.exit_code == 2 and "does not exist" in result.stderr, args
+    monkeypatch.setenv("SPACENEWS_CACHE_DIR", "~spacenews-no-such-user/cache")
+    monkeypatch.setenv("SPACENEWS_DATA_DIR", "~spacenews-no-such-user/data")
+    assert cache_dir() == Path("~spacenews-no-such-user/cache")
+    assert default_folder() == Path("~spacenews-no-such-user/data/feeds")
+
+
 def test_global_options_may_follow_the_command(runner: CliRunner) -> None:
     post = str(FIXTURES / "parse" / "front_matter_post.md")
     before = run(runner, "--corpus", post, "-c", post, "timeline", "--json")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from hypothesis import given
@@ -155,3 +157,91 @@ def test_a_folder_of_pages_answers_every_command(runner: CliRunner, tmp_path: Pa
     mentions = run_json(runner, *corpus, "timeline", "2014", "--mentions")
     assert {m["date"] for m in mentions} == {"2014-08-01", "2014-11-12"}
     assert json.loads(json.dumps(timeline)) == run_json(runner, *corpus, "timeline", "--no-cache")
+
+
+def test_a_text_of_many_comments_is_told_from_a_page_or_feed_at_once() -> None:
+    # A comment that could run on into the next (.*?) had 2 ** 60 ways of grouping these
+    # tried, by the feed's detect and the page's, before the text was found neither: a hang.
+    code = (
+        "from spacenews.parse import handler_for\n"
+        "for end in ('x', '<html>', '<rss>'): print(handler_for('<!---->' * 60 + end).name)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=20)
+    assert done.stdout.split() == ["text", "html", "feed"]
+
+
+def test_a_page_whose_head_is_left_open_has_its_body_read() -> None:
+    # HTML lets a page leave out </head> (and <head>, <body>): its body begins at its first
+    # element that no head holds, as a browser shows it.
+    for head in [
+        "<head><title>Juno</title><body>",
+        "<head><meta charset=utf-8><title>Juno</title><script>x</script>",
+        "<title>Juno</title>",
+        "<head><title>Juno</title></head><body>",
+    ]:
+        page = f"<!DOCTYPE html><html>{head}<p>Juno reached Jupiter.</p></html>"
+        (document,) = parse_text(page, "p.html").documents
+        assert (document.title, document.text) == ("Juno", "Juno reached Jupiter."), head
+
+
+def test_an_article_in_a_menu_an_aside_or_a_template_is_not_the_page_s() -> None:
+    for around in [
+        "<nav><article>Menu</article></nav>",
+        "<aside><article><p>Related.</p></article></aside>",
+        "<header><main>Banner</main></header>",
+        "<template><article>Card</article></template>",
+    ]:
+        body = f"{around}<div>Sidebar.</div><article><p>Juice flew by Venus.</p></article><p>3</p>"
+        (document,) = parse_text(_page("", body), "p.html").documents
+        assert [p.text for p in document.paragraphs] == ["Juice flew by Venus."], around
+
+
+def test_a_page_held_in_one_form_is_read_and_a_search_box_is_not() -> None:
+    # ASP.NET wraps a whole page in one form: its text is the page's.
+    body = (
+        "<form id='aspnetForm'><nav>Home</nav><h1>Rosetta</h1><p>It reached the comet.</p>"
+        "<p>It landed Philae on 12 November 2014.</p></form>"
+    )
+    (document,) = parse_text(_page("", body), "p.html").documents
+    assert document.title == "Rosetta"
+    assert [p.text for p in document.paragraphs] == [
+        "It reached the comet.",
+        "It landed Philae on 12 November 2014.",
+    ]
+    body = "<form><article><p>It reached the comet.</p></article></form>"
+    (document,) = parse_text(_page("", body), "p.html").documents
+    assert [p.text for p in document.paragraphs] == ["It reached the comet."]
+    body = "<form><label>Search the site</label><input></form><p>It reached the comet.</p>"
+    (document,) = parse_text(_page("", body), "p.html").documents
+    assert [p.text for p in document.paragraphs] == ["It reached the comet."]
+
+
+def test_a_line_break_is_a_space_however_it_is_written() -> None:
+    for br in ["<br>", "<br/>", "<br />", "<BR/>"]:
+        page = _page("", f"<article><h1>Juno{br}at Io</h1><p>Juno flew{br}past Io.</p></article>")
+        (document,) = parse_text(page, "p.html").documents
+        assert document.title == "Juno at Io", br
+        assert [p.text for p in document.paragraphs] == ["Juno flew past Io."], br
+
+
+def test_a_heading_ends_at_any_heading_s_end_as_in_a_browser() -> None:
+    for heading in ["<h1>Rosetta</h2>", "<h1>Rosetta<h2>", "<h1>Rosetta</h1>"]:
+        page = _page("", f"{heading}<p>It reached the comet.</p><p>It landed.</p>")
+        (document,) = parse_text(page, "p.html").documents
+        assert document.title == "Rosetta", heading
+        assert [p.text for p in document.paragraphs] == ["It reached the comet.", "It landed."]
+
+
+def test_only_a_json_ld_script_gives_a_headline_and_a_date() -> None:
+    # Not the data of another script (a related story's), nor a code sample in the text.
+    head = (
+        '<script id="__NEXT_DATA__" type="application/json">'
+        '{"related": [{"headline": "Starliner delayed", "datePublished": "2019-01-01"}]}</script>'
+        '<script type="application/ld+json">'
+        '{"headline": "Juno reaches Jupiter", "datePublished": "2016-07-05"}</script>'
+    )
+    (record,) = parse_text(_page(head, "<p>Juno entered orbit.</p>"), "p.html").records
+    assert (record.date.isoformat(), record.headline) == ("2016-07-05", "Juno reaches Jupiter")
+    sample = '<pre>{"headline": "Your headline", "datePublished": "2020-01-01"}</pre>'
+    parsed = parse_text(_page("<title>Marking up news</title>", sample), "p.html")
+    assert parsed.records == [] and parsed.documents[0].title == "Marking up news"

@@ -92,6 +92,17 @@ def test_golden(path: Path) -> None:
     assert actual == json.loads(golden.read_text("utf-8"))
 
 
+def test_every_format_a_document_is_read_as_is_one_the_json_schema_names() -> None:
+    from spacenews.schema import DOCUMENT_FIELDS
+
+    formats = {
+        document.format
+        for path in CASES
+        for document in parse_text(decode(path.read_bytes())[0], path.name).documents
+    }
+    assert "html" in formats and formats <= set(DOCUMENT_FIELDS["format"]["enum"])
+
+
 @pytest.mark.parametrize(
     ("name", "handler"),
     [

@@ -253,7 +253,7 @@ class StoreError(Exception):
 def cache_dir() -> Path:
     """$SPACENEWS_CACHE_DIR, else the user cache folder of the platform."""
     if configured := os.environ.get(ENV_DIR):
-        return Path(configured).expanduser()  # "~/x" in quotes: the shell left ~ as it was
+        return Path(os.path.expanduser(configured))  # noqa: PTH111 (see options._path)
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("spacenews", appauthor=False))

@@ -16,9 +16,11 @@ from spacenews.parse.items import body_text, item_document, item_record
 from spacenews.parse.markup import html_text
 from spacenews.text import clean_inline
 
-# The root element, after an XML declaration, processing instructions, comments, a doctype.
+# The root element, after an XML declaration, processing instructions, comments, a doctype
+# (a comment ends at its first -->: see htmlpage._ROOT).
 _ROOT = re.compile(
-    r"\s*(?:<\?[^>]*\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<(?:rss|feed|(?:\w+:)?RDF)[\s>/]",
+    r"\s*(?:<\?[^>]*\?>\s*|<!--(?:(?!-->).)*-->\s*|<!DOCTYPE[^>]*>\s*)*"
+    r"<(?:rss|feed|(?:\w+:)?RDF)[\s>/]",
     re.DOTALL,
 )
 # feedparser reads bytes; the loader has decoded them already, so they go back as UTF-8.

@@ -21,8 +21,10 @@ from spacenews.parse.markup import folded_paragraphs
 from spacenews.text import clean_inline, strip_controls
 
 # The root element, after an XML declaration, comments, white space: a doctype or <html>.
+# A comment ends at its first -->: were it free to run on into the next (.*?), a text of many
+# comments would be tried every way of grouping them, 2 ** n, before it is found no page.
 _ROOT = re.compile(
-    r"\s*(?:<\?[^>]*\?>\s*|<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]",
+    r"\s*(?:<\?[^>]*\?>\s*|<!--(?:(?!-->).)*-->\s*)*<(?:!doctype\s+html|html)[\s>]",
     re.DOTALL | re.IGNORECASE,
 )
 # The meta tags that say when a page was published, by their name or property, best first.
@@ -52,7 +54,7 @@ def parse(text: str, path: str) -> Parsed:
     reader = PageReader()
     reader.feed(text)
     reader.close()
-    linked = _linked_data(text)
+    linked = _linked_data("\n".join(reader.linked))
     titles = (reader.meta("og:title"), linked.get("headline", ""), reader.heading, reader.title)
     title = next((clean_inline(t) for t in titles if clean_inline(t)), "")
     paragraphs = strip_controls(folded_paragraphs(reader.text())).split("\n\n")
@@ -82,7 +84,8 @@ def _host(url: str) -> str:
 
 
 def _linked_data(text: str) -> dict[str, str]:
-    """The first datePublished and headline that the page's JSON-LD gives (as strings)."""
+    """The first datePublished and headline that the page's JSON-LD gives (as strings): the
+    text of its application/ld+json scripts, not a code sample's or another script's data."""
     import json
 
     found: dict[str, str] = {}

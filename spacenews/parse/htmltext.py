@@ -62,9 +62,14 @@ class LinkCollector(TextCollector):
             self.pieces[-1][0] += data
 
 
-# What a page holds besides its text: menus, banners, footers, forms (left out of its text).
-_AROUND = frozenset({"nav", "header", "footer", "aside", "form", "noscript", "svg", "button"})
+# What a page holds besides its text: menus, banners, footers (left out of its text); its
+# forms' text is left out too, unless they hold most of it (see PageReader.text).
+_AROUND = frozenset({"nav", "header", "footer", "aside", "noscript", "svg", "button"})
 _MAIN = frozenset({"article", "main"})  # where a page's own text is, when it says
+# What a page's head holds: any other element begins its body, as where </head> is left out
+# (HTML lets a page leave out </head> and <body>: a browser shows what follows).
+_HEAD = frozenset({"base", "link", "meta", "noscript", "script", "style", "template", "title"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})  # any of whose ends ends one
 
 
 class PageReader(TextCollector):
@@ -83,13 +88,27 @@ class PageReader(TextCollector):
         self.main: list[str] | None = None  # the parts of the first article or main element
         self.main_depth = 0  # depth in it (0: out of it)
         self._in = ""  # "title" or "h1" while in the first of these
+        self.head = False  # in the head: its text is none of the page's
+        self.form = 0  # depth in forms
+        self.main_form = 0  # the depth in forms where the main element began
+        self.every: list[str] = []  # the text, its forms' included
+        self.linked: list[str] = []  # its JSON-LD scripts' text (schema.org's data)
+        self._linked = False  # in such a script
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "head":
+            self.head = True
+            return
+        self.head = self.head and tag in _HEAD
+        if self._in == "h1" and tag in _HEADINGS:  # a heading in a heading: the first ended
+            self._in = ""
         if tag == "br":  # a line break within a paragraph, as a space: no paragraph of its own
             self.handle_data(" ")
             return
         values = {name: value or "" for name, value in attrs}
-        if tag == "meta":
+        if tag == "script":
+            self._linked = values.get("type", "").strip().lower() == "application/ld+json"
+        elif tag == "meta":
             key = values.get("property") or values.get("name") or values.get("itemprop", "")
             if key and "content" in values:
                 self.metas.setdefault(key.strip().lower(), []).append(values["content"])
@@ -100,34 +119,56 @@ class PageReader(TextCollector):
         elif not self.around and (tag, "") in (("title", self.title), ("h1", self.heading)):
             self._in = tag  # the first title, the first h1: not an svg's title
         self.around += tag in _AROUND
-        if tag in _MAIN and (self.main is None or self.main_depth):
-            self.main = [] if self.main is None else self.main
+        # The first article or main element of the page's own: not a menu's, an aside's card,
+        # a template's (whose text is left out, and would leave the page none).
+        outside = not (self.around or self.hidden or self.head)
+        if tag in _MAIN and (self.main_depth or (self.main is None and outside)):
+            if self.main is None:
+                self.main, self.main_form = [], self.form
             self.main_depth += 1
+        self.form += tag == "form"
         super().handle_starttag(tag, attrs)
-        if tag in _BLOCKS and self.main_depth:
-            self._main().append("\n")
+        if tag in _BLOCKS:
+            self.every.append("\n")
+            if self.main_depth:
+                self._main().append("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == self._in:
+        if tag == "br":  # <br/> is a start and an end: its start was the space
+            return
+        if tag == "head":
+            self.head = False
+            return
+        if tag == "script":
+            self._linked = False
+        if tag == self._in or (self._in == "h1" and tag in _HEADINGS):  # <h1>A</h2>: as a browser
             self._in = ""
         if tag in _AROUND:
             self.around = max(0, self.around - 1)
+        if tag == "form":
+            self.form = max(0, self.form - 1)
         super().handle_endtag(tag)
-        if tag in _BLOCKS and self.main_depth:
-            self._main().append("\n")
+        if tag in _BLOCKS:
+            self.every.append("\n")
+            if self.main_depth:
+                self._main().append("\n")
         if tag in _MAIN and self.main_depth:
             self.main_depth -= 1
 
     def handle_data(self, data: str) -> None:
+        if self._linked:
+            self.linked.append(data)
         if self._in == "title":
             self.title += data
         elif self._in == "h1":
             self.heading += data
-        if self.hidden or self.around:
+        if self.hidden or self.around or self.head:
             return
         data = data.replace("\n", " ")  # a line's end in the source is a space in a page
-        self.parts.append(data)
-        if self.main_depth:
+        self.every.append(data)
+        if not self.form:
+            self.parts.append(data)
+        if self.main_depth and self.form <= self.main_form:  # not a form within it
             self._main().append(data)
 
     def _main(self) -> list[str]:
@@ -144,6 +185,16 @@ class PageReader(TextCollector):
         return [*self.metas.get("article:tag", []), *keywords]
 
     def text(self) -> str:
-        """The page's text: its first article's or main element's when that holds any."""
+        """The page's text: its first article's or main element's when that holds any; else
+        all of it but its forms (a search box, a sign-up), unless they hold most of it: an
+        ASP.NET page is one form."""
         main = "".join(self.main or [])
-        return main if main.strip() else "".join(self.parts)
+        if main.strip():
+            return main
+        text, every = "".join(self.parts), "".join(self.every)
+        return every if _letters(every) > 2 * _letters(text) else text
+
+
+def _letters(text: str) -> int:
+    """How many characters of a text are not white space."""
+    return sum(map(len, text.split()))
