@@ -86,11 +86,13 @@ def _handler(module: str, fields: Fields | None) -> Handler:
 
 
 def reads_long_lines(text: str) -> bool:
-    """Whether the text is XML or JSON news, whose parsers read lines of any length in linear
-    time: such a text is not cut at long lines (a saved API page or feed is often one line)."""
-    from spacenews.parse import feed, jsonfeed, snapi
+    """Whether the text is XML or JSON news, or a web page, whose parsers read lines of any
+    length in linear time: such a text is not cut at long lines (a saved API page or feed is
+    often one line, a minified page too)."""
+    from spacenews.parse import feed, htmlpage, jsonfeed, snapi
 
-    return any(handler.detect(text) for handler in (feed.HANDLER, jsonfeed.HANDLER, snapi.HANDLER))
+    handlers = (feed.HANDLER, jsonfeed.HANDLER, snapi.HANDLER, htmlpage.HANDLER)
+    return any(handler.detect(text) for handler in handlers)
 
 
 def parse_text(text: str, path: str, fields: Fields | None = None) -> Parsed:

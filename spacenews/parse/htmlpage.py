@@ -1,22 +1,24 @@
 """Web pages saved as HTML (a browser's "Save page as", wget, an archive): the page's text,
-without its tags, scripts, menus and footers, read as prose.
+without its tags, scripts, menus, banners, footers and comments, read as prose.
 
 A page that says when it was published (OpenGraph's ``article:published_time``,
-schema.org's ``datePublished``, a ``date`` meta tag) is an event on that UTC day, as a
-feed's item is: its title as the headline, its text as the body, its address as a source
-named after the site, its ``article:tag`` and ``keywords`` as entities. Any other page is a
-document, its dates in prose found as in a plain-text page.
+schema.org's ``datePublished``, a ``date`` meta tag) is an event on the day its time stamp
+writes (the publisher's own day, which its text gives), as a feed's item is: its title as
+the headline, its text as the body, its address as a source named after the site, its
+``article:tag`` metas as entities. Any other page is a document, its dates in prose found as
+in a plain-text page.
 """
 
 from __future__ import annotations
 
 import re
 from contextlib import suppress
+from datetime import date
 from urllib.parse import urlsplit
 
-from spacenews.model import Source
+from spacenews.model import Problem, Source
 from spacenews.parse import Handler, Parsed
-from spacenews.parse.items import item_document, item_record, utc_day
+from spacenews.parse.items import item_document, item_record
 from spacenews.parse.markup import folded_paragraphs
 from spacenews.text import clean_inline, strip_controls
 
@@ -24,7 +26,7 @@ from spacenews.text import clean_inline, strip_controls
 # A comment ends at its first -->: were it free to run on into the next (.*?), a text of many
 # comments would be tried every way of grouping them, 2 ** n, before it is found no page.
 _ROOT = re.compile(
-    r"\s*(?:<\?[^>]*\?>\s*|<!--(?:(?!-->).)*-->\s*)*<(?:!doctype\s+html|html)[\s>]",
+    r"\s*(?:<\?[^>]*\?>\s*|<!--(?:(?!-->).)*-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]",
     re.DOTALL | re.IGNORECASE,
 )
 # The meta tags that say when a page was published, by their name or property, best first.
@@ -43,17 +45,21 @@ _LD_FIELD = re.compile(r'"(datePublished|headline)"\s*:\s*("(?:[^"\\\n]|\\.){1,5
 
 
 def detect(text: str) -> bool:
-    """HTML whose root element is ``html`` (or that opens with an HTML doctype)."""
+    """HTML whose root element is ``html`` (or that opens with an HTML doctype, or with its
+    head or body, as a page may leave out ``<html>``)."""
     return text.lstrip()[:1] == "<" and _ROOT.match(text[:4000]) is not None
 
 
 def parse(text: str, path: str) -> Parsed:
-    """An event when the page says the day it was published, a document otherwise."""
+    """An event when the page says the day it was published, a document otherwise; nothing
+    when it only sends the reader elsewhere (a redirect, as jekyll-redirect-from writes)."""
     from spacenews.parse.htmltext import PageReader
 
     reader = PageReader()
     reader.feed(text)
     reader.close()
+    if _REDIRECT.match(reader.meta("refresh")):
+        return Parsed()
     linked = _linked_data("\n".join(reader.linked))
     titles = (reader.meta("og:title"), linked.get("headline", ""), reader.heading, reader.title)
     title = next((clean_inline(t) for t in titles if clean_inline(t)), "")
@@ -62,16 +68,52 @@ def parse(text: str, path: str) -> Parsed:
         paragraphs.remove(title)
     body = "\n\n".join(paragraphs)
     tags = list(dict.fromkeys(clean_inline(tag) for tag in reader.tags() if clean_inline(tag)))
-    stamps = [reader.meta(name) for name in PUBLISHED_META]
-    stamps += [linked.get("datePublished", ""), reader.time]
-    day = next(filter(None, map(utc_day, stamps)), None)
+    said = [reader.meta(name) for name in PUBLISHED_META]
+    stamps = [*said, linked.get("datePublished", ""), reader.main_time or reader.time]
+    day = next(filter(None, map(_day, stamps)), None)
     if day is None:
-        return Parsed(documents=[item_document(path, title, body, "html", tags)])
-    url = reader.meta("og:url") or reader.canonical
+        parsed = Parsed(documents=[item_document(path, title, body, "html", tags)])
+        if any(said):
+            stamp = clean_inline(next(filter(None, said)))[:40]
+            reason = f"its date of publication is no date ({stamp!r}): read as undated"
+            parsed.problems.append(Problem(path, 0, reason))
+        return parsed
+    url = _untracked(reader.meta("og:url") or reader.canonical)
     source = None
     if url.startswith(("http://", "https://")):
         source = Source(reader.meta("og:site_name") or _host(url) or url, url)
     return Parsed(records=[item_record(day, title, body, source, tags, path)])
+
+
+_REDIRECT = re.compile(r"\s*0+(?:\.0*)?\s*(?:[;,]|$)")  # a refresh at once: "0; url=..."
+
+
+def _day(stamp: str) -> date | None:
+    """The day an ISO 8601 time stamp writes, in its own time zone (the publisher's day:
+    "2019-02-22T08:30:00+09:00" is February 22nd, as the page's text says), or the day a
+    date in prose gives ("March 5, 2019"); None when it gives no day."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(stamp.strip()).date()
+    except ValueError:
+        pass
+    from spacenews.prose import parse_prose_date
+
+    found = parse_prose_date(stamp) if stamp else None
+    return found[0] if found and found[1] == "day" else None
+
+
+def _untracked(url: str) -> str:
+    """An address without the parameters that track where a reader came from (utm_...)."""
+    if "utm_" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    kept = [part for part in parts.query.split("&") if not part.startswith("utm_")]
+    return parts._replace(query="&".join(kept)).geturl()
 
 
 def _host(url: str) -> str:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from typing import Any
 
@@ -62,10 +63,30 @@ class LinkCollector(TextCollector):
             self.pieces[-1][0] += data
 
 
-# What a page holds besides its text: menus, banners, footers (left out of its text); its
-# forms' text is left out too, unless they hold most of it (see PageReader.text).
-_AROUND = frozenset({"nav", "header", "footer", "aside", "noscript", "svg", "button"})
-_MAIN = frozenset({"article", "main"})  # where a page's own text is, when it says
+# What a page holds besides its text: menus, banners, footers (left out of its text; a
+# header or a footer of an article or of the main element is its own, and stays); its forms'
+# text is left out too, unless they hold most of it (see PageReader.text).
+_AROUND = frozenset({"nav", "aside", "noscript", "svg", "button"})
+_BANNERS = frozenset({"header", "footer"})  # around, outside an article or the main element
+# Elements whose role says they are around the text (WAI-ARIA's landmarks and dialogs).
+_AROUND_ROLES = frozenset(
+    {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alertdialog"}
+)
+# Classes and ids of what pages put around their text: as Mozilla's Readability reads
+# them (its "unlikely candidates", but for those it keeps when they also say "content").
+_CLUTTER = re.compile(
+    r"-ad-|breadcrumb|comment|consent|cookie|disqus|footer|gdpr|menu|newsletter|pager|"
+    r"pagination|popup|promo|related|share|sharing|shoutbox|sidebar|skyscraper|social|"
+    r"sponsor|subscribe",
+    re.IGNORECASE,
+)
+_MAYBE_TEXT = re.compile(r"article|body|column|content|main", re.IGNORECASE)
+_NEVER_CLUTTER = frozenset({"html", "body", "article", "main", "a", "h1"})
+# Elements that never have an end: never on the stack of open elements.
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+     "source", "track", "wbr"}
+)  # fmt: skip
 # What a page's head holds: any other element begins its body, as where </head> is left out
 # (HTML lets a page leave out </head> and <body>: a browser shows what follows).
 _HEAD = frozenset({"base", "link", "meta", "noscript", "script", "style", "template", "title"})
@@ -73,27 +94,37 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})  # any of whose ends
 
 
 class PageReader(TextCollector):
-    """A whole page: its text (that of its first article or main element when it has one),
-    without what lies around it; its title, first heading, meta tags, canonical address and
-    first time stamp."""
+    """A whole page: its text (that of its main element, else of its articles, when it has
+    them), without what lies around it; its title, first heading, meta tags, canonical
+    address and first time stamp."""
 
     def __init__(self) -> None:
         super().__init__()
         self.title = ""
-        self.heading = ""  # the first h1's text
+        self.heading = ""  # the first h1's text, outside what lies around the page's own
         self.canonical = ""
-        self.time = ""  # the first <time datetime>'s
-        self.metas: dict[str, list[str]] = {}  # by name or property, lower-cased
-        self.around = 0  # depth in elements left out
-        self.main: list[str] | None = None  # the parts of the first article or main element
-        self.main_depth = 0  # depth in it (0: out of it)
+        self.time = ""  # the first <time datetime>'s, outside what lies around the text
+        self.main_time = ""  # ... in the main element or an article
+        self.metas: dict[str, list[str]] = {}  # by name, property or http-equiv, lower-cased
+        self.open: list[tuple[str, bool]] = []  # the open elements: tag, whether around
+        self.around = 0  # how many of them are around the text
+        self.main: list[str] | None = None  # the parts of the first main element
+        self.articles: list[str] = []  # the parts of the articles (not one in another)
+        self.main_depth = 0  # depth in the main element (0: out of it)
+        self.article_depth = 0  # depth in articles
+        self.main_form = self.article_form = 0  # the depth in forms where they began
+        self.pre = 0  # depth in pre elements, whose lines stay lines
         self._in = ""  # "title" or "h1" while in the first of these
         self.head = False  # in the head: its text is none of the page's
         self.form = 0  # depth in forms
-        self.main_form = 0  # the depth in forms where the main element began
         self.every: list[str] = []  # the text, its forms' included
         self.linked: list[str] = []  # its JSON-LD scripts' text (schema.org's data)
         self._linked = False  # in such a script
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # <br/>, <img/>, <div/>: a start alone (a void element never ends; another's end
+        # would be lost, as it is to a browser, which reads <div/> as <div>).
+        self.handle_starttag(tag, attrs)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "head":
@@ -103,39 +134,68 @@ class PageReader(TextCollector):
         if self._in == "h1" and tag in _HEADINGS:  # a heading in a heading: the first ended
             self._in = ""
         if tag == "br":  # a line break within a paragraph, as a space: no paragraph of its own
-            self.handle_data(" ")
+            self.handle_data("\n" if self.pre else " ")
             return
         values = {name: value or "" for name, value in attrs}
         if tag == "script":
             self._linked = values.get("type", "").strip().lower() == "application/ld+json"
         elif tag == "meta":
-            key = values.get("property") or values.get("name") or values.get("itemprop", "")
+            key = next(
+                (
+                    values[k]
+                    for k in ("property", "name", "itemprop", "http-equiv")
+                    if values.get(k)
+                ),
+                "",
+            )
             if key and "content" in values:
                 self.metas.setdefault(key.strip().lower(), []).append(values["content"])
         elif tag == "link" and "canonical" in values.get("rel", "").lower().split():
             self.canonical = self.canonical or values.get("href", "").strip()
-        elif tag == "time" and not self.time:
-            self.time = values.get("datetime", "").strip()
+        elif tag == "time" and not self.around and not self.head:
+            stamp = values.get("datetime", "").strip()
+            self.time = self.time or stamp
+            if self.main_depth or self.article_depth:
+                self.main_time = self.main_time or stamp
         elif not self.around and (tag, "") in (("title", self.title), ("h1", self.heading)):
-            self._in = tag  # the first title, the first h1: not an svg's title
-        self.around += tag in _AROUND
-        # The first article or main element of the page's own: not a menu's, an aside's card,
-        # a template's (whose text is left out, and would leave the page none).
+            self._in = tag  # the first title, the first h1: not an svg's title, nor a menu's
+        if tag not in _VOID:
+            around = self._is_around(tag, values)
+            self.open.append((tag, around))
+            self.around += around
+        # The main element and the articles of the page's own: not a menu's, an aside's
+        # cards, a template's (whose text is left out, and would leave the page none).
         outside = not (self.around or self.hidden or self.head)
-        if tag in _MAIN and (self.main_depth or (self.main is None and outside)):
+        if tag == "main" and (self.main_depth or (self.main is None and outside)):
             if self.main is None:
                 self.main, self.main_form = [], self.form
             self.main_depth += 1
+        elif tag == "article" and (self.article_depth or outside):
+            self.article_form = self.article_form if self.article_depth else self.form
+            self.article_depth += 1
+        self.pre += tag == "pre"
         self.form += tag == "form"
         super().handle_starttag(tag, attrs)
         if tag in _BLOCKS:
-            self.every.append("\n")
-            if self.main_depth:
-                self._main().append("\n")
+            self._add("\n")
+
+    def _is_around(self, tag: str, values: dict[str, str]) -> bool:
+        """Whether an element is around the page's text: a menu, a banner, a cookie notice,
+        a share bar, a comments section; or hidden."""
+        if tag in _AROUND or "hidden" in values or values.get("aria-hidden") == "true":
+            return True
+        if tag in _BANNERS:
+            return not (self.main_depth or self.article_depth)
+        if values.get("role", "").strip().lower() in _AROUND_ROLES:
+            return True
+        names = f"{values.get('class', '')} {values.get('id', '')}"
+        return (
+            tag not in _NEVER_CLUTTER
+            and _CLUTTER.search(names) is not None
+            and _MAYBE_TEXT.search(names) is None
+        )
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "br":  # <br/> is a start and an end: its start was the space
-            return
         if tag == "head":
             self.head = False
             return
@@ -143,17 +203,24 @@ class PageReader(TextCollector):
             self._linked = False
         if tag == self._in or (self._in == "h1" and tag in _HEADINGS):  # <h1>A</h2>: as a browser
             self._in = ""
-        if tag in _AROUND:
-            self.around = max(0, self.around - 1)
+        # The element ends, and every element opened in it and left open (<p> without </p>);
+        # an end without a start is none.
+        for at in range(len(self.open) - 1, -1, -1):
+            if self.open[at][0] == tag:
+                self.around -= sum(around for _, around in self.open[at:])
+                del self.open[at:]
+                break
         if tag == "form":
             self.form = max(0, self.form - 1)
+        if tag == "pre":
+            self.pre = max(0, self.pre - 1)
         super().handle_endtag(tag)
         if tag in _BLOCKS:
-            self.every.append("\n")
-            if self.main_depth:
-                self._main().append("\n")
-        if tag in _MAIN and self.main_depth:
+            self._add("\n")
+        if tag == "main" and self.main_depth:
             self.main_depth -= 1
+        elif tag == "article" and self.article_depth:
+            self.article_depth -= 1
 
     def handle_data(self, data: str) -> None:
         if self._linked:
@@ -162,14 +229,24 @@ class PageReader(TextCollector):
             self.title += data
         elif self._in == "h1":
             self.heading += data
-        if self.hidden or self.around or self.head:
+        if self.hidden or self.head:
             return
-        data = data.replace("\n", " ")  # a line's end in the source is a space in a page
+        if not self.pre:
+            data = data.replace("\n", " ")  # a line's end in the source is a space in a page
+        self._add(data)
+
+    def _add(self, data: str) -> None:
+        """Text, or a block's line end, where it belongs: unless it is around the text."""
+        if self.around:
+            return
         self.every.append(data)
         if not self.form:
             self.parts.append(data)
-        if self.main_depth and self.form <= self.main_form:  # not a form within it
+        # Not a form in them (a search box); a page held in one form (ASP.NET's) is read.
+        if self.main_depth and self.form <= self.main_form:
             self._main().append(data)
+        if self.article_depth and self.form <= self.article_form:
+            self.articles.append(data)
 
     def _main(self) -> list[str]:
         assert self.main is not None  # in it: it began
@@ -180,17 +257,17 @@ class PageReader(TextCollector):
         return next((value.strip() for value in self.metas.get(name, []) if value.strip()), "")
 
     def tags(self) -> list[str]:
-        """The page's tags: its article:tag metas, then its keywords (comma-separated)."""
-        keywords = [word for value in self.metas.get("keywords", []) for word in value.split(",")]
-        return [*self.metas.get("article:tag", []), *keywords]
+        """The page's tags: its article:tag metas (its keywords are a search engine's, and
+        name no entity: "breaking news")."""
+        return self.metas.get("article:tag", [])
 
     def text(self) -> str:
-        """The page's text: its first article's or main element's when that holds any; else
-        all of it but its forms (a search box, a sign-up), unless they hold most of it: an
-        ASP.NET page is one form."""
-        main = "".join(self.main or [])
-        if main.strip():
-            return main
+        """The page's text: its main element's when that holds any, else its articles';
+        else all of it but its forms (a search box, a sign-up), unless they hold most of it:
+        an ASP.NET page is one form."""
+        for part in (self.main or [], self.articles):
+            if (text := "".join(part)).strip():
+                return text
         text, every = "".join(self.parts), "".join(self.every)
         return every if _letters(every) > 2 * _letters(text) else text
 
