@@ -350,7 +350,10 @@ def search(
 
         return search_table(results, caption(len(results), "result", wanted.start, wanted.end))
 
-    output(results, fmt, table, f"nothing matches {text!r}", pager=opt.settings(ctx).pager)
+    from spacenews.text import ECHO_CHARS, shorten
+
+    empty = f"nothing matches {shorten(text, ECHO_CHARS)!r}"  # a long query, cut as usage cuts it
+    output(results, fmt, table, empty, pager=opt.settings(ctx).pager)
 
 
 @app.command(cls=usage.Command)

@@ -121,12 +121,13 @@ def unknown_entity(corpus: Corpus, name: str) -> str:
     """What to tell of an entity that nothing matched: that the corpus does not know it,
     with the names closest to it (and the alias that was close, if another); that nothing
     names it, when it is known."""
-    from spacenews.text import printable
+    from spacenews.text import ECHO_CHARS, printable, shorten
 
+    shown = printable(shorten(name, ECHO_CHARS))  # a long name, cut as usage errors cut it
     if knows(corpus, name):
-        return f"nothing names {printable(name)!r}"
+        return f"nothing names {shown!r}"
     hints = [_hint(hint) for hint in suggestions(corpus, name)]
-    message = f"no entity named {printable(name)!r}"
+    message = f"no entity named {shown!r}"
     if hints:
         message += "; did you mean " + ", ".join(hints) + "?"
     return message

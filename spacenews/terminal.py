@@ -194,14 +194,13 @@ def click() -> Any:
     return vars(typer.core).get("_click") or vars(typer.core)["click"]
 
 
-ECHO_CHARS = 60  # a value of the command line echoed in an error is cut to this length
 ARGS_KEY = "spacenews.args"  # where the command group keeps the command line, in ctx.meta
 
 
 def usage_line(message: str, command: list[str], args: list[str]) -> str:
     """A usage error as said on stderr, ``error: message (see spacenews COMMAND --help)``,
     the values of the command line ``args`` too long to echo whole shortened."""
-    from spacenews.text import printable, shorten
+    from spacenews.text import ECHO_CHARS, printable, shorten
 
     for value in sorted(_long_values(args), key=len, reverse=True):
         message = message.replace(value, shorten(value, ECHO_CHARS))
@@ -220,6 +219,8 @@ def command_names(ctx: Any) -> list[str]:
 def _long_values(args: list[str]) -> set[str]:
     """The values of the command line too long to echo whole: arguments, and the values of
     ``--option=value``."""
+    from spacenews.text import ECHO_CHARS
+
     values = set(args) | {arg.partition("=")[2] for arg in args if arg.startswith("--")}
     return {value for value in values if len(value) > ECHO_CHARS}
 

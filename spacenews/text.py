@@ -110,6 +110,9 @@ def _other_script(char: str) -> bool:
     return char > "\u024f" and not "\u1e00" <= char <= "\u1eff" and char.isalpha()
 
 
+ECHO_CHARS = 60  # what a message echoes of a value the user gave is cut to this length
+
+
 def shorten(text: str, limit: int) -> str:
     """The text, or its first limit - 1 characters and an ellipsis when it is longer."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

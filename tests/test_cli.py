@@ -659,6 +659,16 @@ def test_a_usage_error_shortens_the_long_values_it_echoes(runner: CliRunner) -> 
     assert f"No such option: {option[:59]}… " in run(runner, "timeline", option).stderr
 
 
+def test_nothing_found_shortens_a_long_query_or_name_as_a_usage_error_does(
+    runner: CliRunner,
+) -> None:
+    words = " ".join(["zzqx"] * 800)  # a page pasted as a query
+    for args in (["search", words], ["related", words], ["timeline", "--entity", words]):
+        result = run(runner, *args)
+        assert result.exit_code == 1 and words not in result.stderr, args
+        assert f"'{words[:59]}…'" in result.stderr, args
+
+
 def test_a_usage_error_echoes_no_control_character(runner: CliRunner) -> None:
     result = run(runner, "--corpus", "/nonexistent/\x1b[2Jnowhere", "timeline")
     assert result.exit_code == 2
