@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import heapq
+import itertools
 import json
 import math
 import re
@@ -41,7 +42,8 @@ class SearchQuery:
 
     terms: tuple[str, ...]  # every normalised word, those of the phrases included; a start, *
     # What must appear as written, each as its normalised words (the last may be a start).
-    phrases: tuple[tuple[str, ...], ...]
+    phrases: tuple[tuple[str, ...], ...] = ()
+    loose: tuple[str, ...] | None = None  # the terms given alone (None: all of them)
 
     @classmethod
     def parse(cls, text: str) -> SearchQuery:
@@ -51,6 +53,7 @@ class SearchQuery:
         search, which quotes each, has FTS5 read them."""
         terms: list[str] = []
         phrases: list[tuple[str, ...]] = []
+        loose: list[str] = []
         for quoted, bare in _QUERY_PART.findall(text):
             found = words(quoted if quoted else bare)
             if not quoted and found and _STARTS.search(bare):
@@ -58,7 +61,11 @@ class SearchQuery:
             terms += found
             if len(found) > 1:
                 phrases.append(tuple(found))
-        return cls(tuple(dict.fromkeys(terms)), tuple(phrases))
+            else:
+                loose += found
+        if not phrases:
+            return cls(tuple(dict.fromkeys(terms)))
+        return cls(tuple(dict.fromkeys(terms)), tuple(phrases), tuple(dict.fromkeys(loose)))
 
 
 class Unit(NamedTuple):
@@ -79,7 +86,7 @@ class Result:
     unit: Unit
     score: float
     snippet: str
-    terms: tuple[str, ...]  # the query's words, for highlighting
+    query: SearchQuery  # what it matched, for highlighting
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of a search result."""
@@ -252,7 +259,7 @@ class SearchIndex:
             ranked.sort(key=lambda pair: (-pair[1], keys[pair[0]]))
         units = self._units([index for index, _ in ranked[:limit]])
         return [
-            Result(units[index], score, snippet(units[index], query), query.terms)
+            Result(units[index], score, snippet(units[index], query), query)
             for index, score in ranked[:limit]
         ]
 
@@ -426,19 +433,44 @@ def units_of(corpus: Corpus) -> list[Unit]:
 
 
 def snippet(unit: Unit, query: SearchQuery) -> str:
-    """The sentence of the unit that holds the most of the query's words."""
-    best, best_hits, offset = "", 0, 0
+    """The sentence of the unit that holds the most of the query's phrases, then of its
+    words (a phrase's words count where they stand as the phrase)."""
+    best, best_hits, offset = "", (0, 0), 0
     for paragraph in unit.paragraphs:
-        hits = _text_hits(paragraph, query.terms)
-        distinct = len({term for _, _, term in hits})
-        if distinct > best_hits:
-            best, best_hits, offset = paragraph, distinct, hits[0][0]
+        hits, phrases = _query_hits(paragraph, query)
+        found = (phrases, len({term for _, _, term in hits}))
+        if found > best_hits:
+            best, best_hits, offset = paragraph, found, hits[0][0]
     return sentence_at(best, offset) if best else unit.title
 
 
-def highlights(text: str, terms: tuple[str, ...]) -> list[tuple[int, int]]:
-    """Where the query's words stand in a text, as (start, end) spans."""
-    return [(start, end) for start, end, _ in _text_hits(text, terms)]
+def highlights(text: str, query: SearchQuery | tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where the query's words (or these terms) stand in a text, as (start, end) spans: a
+    phrase's words where they stand as the phrase ("ESA's" is not every "s")."""
+    if isinstance(query, tuple):
+        query = SearchQuery(query)
+    return [(start, end) for start, end, _ in _query_hits(text, query)[0]]
+
+
+def _query_hits(text: str, query: SearchQuery) -> tuple[list[tuple[int, int, str]], int]:
+    """The query's words in a text (see _text_hits), but a phrase's words given alone only
+    where the phrase stands; and how many of the query's phrases stand in it."""
+    hits = _text_hits(text, query.terms)
+    if not query.phrases:
+        return hits, 0
+    loose = set(query.terms if query.loose is None else query.loose)
+    kept = [term in loose for _, _, term in hits]
+    found = set()
+    for phrase in query.phrases:
+        for at in range(len(hits) - len(phrase) + 1):
+            run = hits[at : at + len(phrase)]
+            if [term for _, _, term in run] == list(phrase) and all(
+                _WORD.search(text, end, start) is None
+                for (_, end, _), (start, _, _) in itertools.pairwise(run)
+            ):
+                found.add(phrase)
+                kept[at : at + len(phrase)] = [True] * len(phrase)
+    return [hit for hit, keep in zip(hits, kept, strict=True) if keep], len(found)
 
 
 def _text_hits(text: str, terms: tuple[str, ...]) -> list[tuple[int, int, str]]:

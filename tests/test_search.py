@@ -133,6 +133,25 @@ def test_highlights() -> None:
     assert highlights("La planète rouge", ("planete",)) == [(3, 10)]
 
 
+def test_a_phrase_s_words_count_and_show_where_they_stand_as_the_phrase() -> None:
+    query = SearchQuery.parse("ESA's")
+    text = "Europe’s gateway to ESA missions; ESA’s Mars Express."
+    assert highlights(text, query) == [(34, 37), (38, 39)]  # not Europe's s, nor ESA alone
+    unit = Unit("document", "d", None, "T", ("Europe’s gateway to ESA missions.", text))
+    assert snippet(unit, query) == "Europe’s gateway to ESA missions; ESA’s Mars Express."
+    assert highlights("ESA is s, ESA’s", query) == [(10, 13), (14, 15)]  # as written only
+    query = SearchQuery.parse("ESA's mars orbiter venus")
+    unit = Unit("document", "d", None, "T", ("Mars orbiter to Venus.", "ESA’s probe."))
+    assert snippet(unit, query) == "ESA’s probe."  # the phrase first, then the most words
+    # A word given alone as well shows everywhere; a quoted phrase's words where it stands.
+    query = SearchQuery.parse('mars "red mars" water')
+    text = "Mars is red. The red Mars had water, red water."
+    spans = [text[start:end] for start, end in highlights(text, query)]
+    assert spans == ["Mars", "red", "Mars", "water", "water"]
+    query = SearchQuery.parse('"mission* control"')  # quoted: the * is no start
+    assert highlights("mission control, missions", query) == [(0, 7), (8, 15)]
+
+
 @given(st.text(max_size=40))
 def test_search_takes_any_query(text: str) -> None:
     index = SearchIndex.of(load_corpus())

@@ -125,12 +125,12 @@ def search_table(results: Sequence[Result], caption: str) -> Listing:
         cell = _titled(result.unit.title, path)
         snippet = inline(result.snippet, SNIPPET_STYLE)
         if snippet.plain not in cell.plain:
-            for start, end in highlights(snippet.plain, result.terms):
+            for start, end in highlights(snippet.plain, result.query):
                 snippet.stylize(HIGHLIGHT_STYLE, start, end)
             cell.append("\n")
             cell.append_text(snippet)
         else:
-            for start, end in highlights(cell.plain, result.terms):
+            for start, end in highlights(cell.plain, result.query):
                 cell.stylize(HIGHLIGHT_STYLE, start, end)
         day = result.unit.date.isoformat() if result.unit.date else ""
         rows.append([day, cell, f"{result.score:.2f}"])
