@@ -348,3 +348,21 @@ def test_only_a_json_ld_script_gives_a_headline_and_a_date() -> None:
     sample = '<pre>{"headline": "Your headline", "datePublished": "2020-01-01"}</pre>'
     parsed = parse_text(_page("<title>Marking up news</title>", sample), "p.html")
     assert parsed.records == [] and parsed.documents[0].title == "Marking up news"
+
+
+def test_a_page_s_entities_are_decoded_once_as_a_browser_shows_them() -> None:
+    head = (
+        "<title>Using &amp;lt;canvas&amp;gt; at AT&amp;amp;T</title>"
+        '<meta property="article:tag" content="R&amp;amp;D">'
+    )
+    page = _page(head, "<p>Using &amp;lt;canvas&amp;gt; at AT&amp;amp;T</p><p>Text.</p>")
+    (document,) = parse_text(page, "p.html").documents
+    assert (document.title, document.tags) == ("Using &lt;canvas&gt; at AT&amp;T", ("R&amp;D",))
+    assert [p.text for p in document.paragraphs] == ["Text."]  # the title, once
+    (record,) = parse_text(
+        page.replace("<head>", '<head><meta name="date" content="2020-01-02">'), "p.html"
+    ).records
+    assert record.headline == "Using &lt;canvas&gt; at AT&amp;T"
+    # JSON-LD, which no parser decodes, is read as a feed's text: its entities decoded.
+    head = '<script type="application/ld+json">{"headline": "Q&amp;A with ESA"}</script>'
+    assert parse_text(_page(head, "<p>x</p>"), "p.html").documents[0].title == "Q&A with ESA"

@@ -61,18 +61,21 @@ def parse(text: str, path: str) -> Parsed:
     if _REDIRECT.match(reader.meta("refresh")):
         return Parsed()
     linked = _linked_data("\n".join(reader.linked))
-    titles = (reader.meta("og:title"), linked.get("headline", ""), reader.heading, reader.title)
-    title = next((clean_inline(t) for t in titles if clean_inline(t)), "")
+    # The parser decoded the page's entities: "&amp;lt;" is what the page shows, "&lt;". Its
+    # JSON-LD, which no parser decoded, is read as a feed's text is.
+    read = [_decoded(reader.meta("og:title")), clean_inline(linked.get("headline", ""))]
+    read += [_decoded(reader.heading), _decoded(reader.title)]
+    title = next(filter(None, read), "")
     paragraphs = strip_controls(folded_paragraphs(reader.text())).split("\n\n")
     if title in paragraphs:  # the page's heading: its headline or title already
         paragraphs.remove(title)
     body = "\n\n".join(paragraphs)
-    tags = list(dict.fromkeys(clean_inline(tag) for tag in reader.tags() if clean_inline(tag)))
+    tags = list(dict.fromkeys(filter(None, map(_decoded, reader.tags()))))
     said = [reader.meta(name) for name in PUBLISHED_META]
     stamps = [*said, linked.get("datePublished", ""), reader.main_time or reader.time]
     day = next(filter(None, map(_day, stamps)), None)
     if day is None:
-        parsed = Parsed(documents=[item_document(path, title, body, "html", tags)])
+        parsed = Parsed(documents=[item_document(path, _kept(title), body, "html", tags)])
         if any(said):
             stamp = clean_inline(next(filter(None, said)))[:40]
             reason = f"its date of publication is no date ({stamp!r}): read as undated"
@@ -82,7 +85,17 @@ def parse(text: str, path: str) -> Parsed:
     source = None
     if url.startswith(("http://", "https://")):
         source = Source(reader.meta("og:site_name") or _host(url) or url, url)
-    return Parsed(records=[item_record(day, title, body, source, tags, path)])
+    return Parsed(records=[item_record(day, _kept(title), body, source, tags, path)])
+
+
+def _decoded(text: str) -> str:
+    """Text the parser decoded, as clean_inline cleans text (without decoding it again)."""
+    return clean_inline(text.replace("&", "&amp;"))
+
+
+def _kept(title: str) -> str:
+    """A title cleaned already, as the items' makers clean it again: unchanged."""
+    return title.replace("&", "&amp;")
 
 
 _REDIRECT = re.compile(r"\s*0+(?:\.0*)?\s*(?:[;,]|$)")  # a refresh at once: "0; url=..."
