@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
@@ -21,8 +22,10 @@ from spacenews.model import Event, Mention, Problem, Related, Source
 from spacenews.query import Match, Mentioned
 from spacenews.render.listing import Column, Listing, render_line, widest
 from spacenews.render.markdown import body, inline, link_style, title
-from spacenews.search import Result, highlights
 from spacenews.text import printable
+
+if TYPE_CHECKING:
+    from spacenews.search import Result
 
 DATE_STYLE = "cyan"
 ENTITY_STYLE = "green"
@@ -114,6 +117,8 @@ def entity_table(rows: Sequence[EntityInfo], caption: str) -> Listing:
 
 def search_table(results: Sequence[Result], caption: str) -> Listing:
     """Each result's date, title and snippet, the query's words highlighted."""
+    from spacenews.search import highlights  # only here: the other tables need no search
+
     columns = [
         Column("Date", DATE_STYLE, no_wrap=True),
         Column("Result", ratio=1),
