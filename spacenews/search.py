@@ -122,8 +122,8 @@ class SearchIndex:
             self.units = units_of(corpus)
         rows = [(number, unit_text(unit.paragraphs)) for number, unit in enumerate(self.units, 1)]
         self._db.executemany(
-            "INSERT INTO units(id, event, words) VALUES (?, ?, ?)",
-            [(number, str(number), length) for number, (_, length) in rows],
+            "INSERT INTO units(id, event, event_row, words) VALUES (?, ?, ?, ?)",
+            [(number, str(number), number, length) for number, (_, length) in rows],
         )
         self._db.executemany(
             "INSERT INTO search(rowid, text) VALUES (?, ?)",

@@ -27,23 +27,26 @@ def event_texts(
         return []
     tied = list(besides)
 
-    def untied(table: str) -> str:  # the condition that leaves the tied events out
+    def untied(rowid: str) -> str:  # the condition that leaves the tied events out
         if not tied:
             return ""
         marks = ",".join("?" * len(tied))
-        return f" AND {table}rowid NOT IN (SELECT event_row FROM ties WHERE name IN ({marks}))"
+        return f" AND {rowid} NOT IN (SELECT event_row FROM ties WHERE name IN ({marks}))"
 
     match = _words_match(finder)
     plain = "" if match is None else "plain = 0 AND "  # None: every text is read
     query = (
         "SELECT rowid, texts, plain FROM events INDEXED BY events_texts"
-        f" WHERE {plain}({conditions}){untied('')}"
+        f" WHERE {plain}({conditions}){untied('rowid')}"
     )
     values = [*words, *tied]
     if match:
         query = (
+            # Tied events are left out by their units' rowid in events, before their row is
+            # read: most events that hold an entity's words are tied to it.
             "SELECT e.rowid, e.texts, e.plain FROM text_words w JOIN units u ON u.id = w.rowid"
-            f" JOIN events e ON e.id = u.event WHERE text_words MATCH ?{untied('e.')}"
+            " JOIN events e ON e.rowid = u.event_row"
+            f" WHERE text_words MATCH ?{untied('u.event_row')}"
             f" UNION ALL {query}"
         )
         values = [match, *tied, *values]

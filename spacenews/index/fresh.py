@@ -461,8 +461,11 @@ class _EventRows:
             "INSERT INTO acronyms(event, n, name, acronym) VALUES (?, ?, ?, ?)", self.acronyms
         )
         db.executemany(
-            "INSERT INTO units(id, event, words) VALUES (?, ?, ?)",
-            [(n, *u) for n, u in zip(units, self.units, strict=True)],
+            "INSERT INTO units(id, event, event_row, words) VALUES (?, ?, ?, ?)",
+            [
+                (n, event, row, words)
+                for n, row, (event, words) in zip(units, rows, self.units, strict=True)
+            ],
         )
         db.executemany(
             "INSERT INTO search(rowid, text) VALUES (?, ?)",

@@ -198,7 +198,8 @@ CREATE TABLE IF NOT EXISTS mentions(
 CREATE INDEX IF NOT EXISTS mentions_day ON mentions(day);
 CREATE TABLE IF NOT EXISTS units(
     id INTEGER PRIMARY KEY,        -- the rowid of its text in search
-    event TEXT UNIQUE,             -- an event's id, or
+    event TEXT UNIQUE,             -- an event's id (event_row: its rowid in events), or
+    event_row INTEGER,
     file INTEGER,                  -- a document's file
     seq INTEGER,                   -- ... and seq
     words INTEGER NOT NULL         -- how many words search holds of it
