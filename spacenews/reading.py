@@ -101,19 +101,33 @@ _DECLARED = re.compile(
     rb"""<meta[^>]*?charset\s*=\s*["']?([\w.:-]+)|<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)""",
     re.IGNORECASE,
 )
-# Labels that browsers read as another encoding than Python's codec of that name (the
-# WHATWG Encoding Standard): Latin-1 and ASCII as Windows-1252, and so on.
+# The encodings browsers read a page in (the WHATWG Encoding Standard's), by the name of
+# Python's codec for each: a label Python knows for another codec is none of them ("rot13",
+# "base64" are no text encoding, "unicode_escape" and "utf-7" make escapes and tags of text).
+_BROWSERS_READ = frozenset(
+    ["cp866", "koi8-r", "koi8-u", "mac-roman", "mac-cyrillic", "cp874", "gb18030", "big5hkscs",
+     "euc_jp", "iso2022_jp", "cp932", "cp949"]
+    + [f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)]
+    + [f"cp{n}" for n in range(1250, 1259)]
+)  # fmt: skip
+# Codecs that browsers read as another, wider one (the same standard): Latin-1 and ASCII as
+# Windows-1252, and so on.
 _AS_BROWSERS_READ = {
-    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
-    "us-ascii": "cp1252", "ascii": "cp1252", "shift_jis": "cp932", "sjis": "cp932",
-    "gb2312": "gb18030", "gbk": "gb18030", "euc-kr": "cp949", "big5": "big5hkscs",
+    "iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "iso8859-11": "cp874",
+    "tis-620": "cp874", "shift_jis": "cp932", "gb2312": "gb18030", "gbk": "gb18030",
+    "euc_kr": "cp949", "big5": "big5hkscs",
+}  # fmt: skip
+# Labels of theirs that Python does not know.
+_LABELS = {
+    "windows-874": "cp874", "x-mac-cyrillic": "mac-cyrillic", "x-sjis": "cp932",
+    "x-gbk": "gb18030", "iso-8859-8-i": "iso8859-8",
 }  # fmt: skip
 
 
 def declared_encoding(data: bytes) -> str | None:
     """The codec of the encoding the bytes declare (UTF-16 by its byte-order mark, or as a
     page or an XML file declares it in its first 1024 bytes), as browsers read it; None
-    when they declare none that Python knows, or UTF-8 (which they are not)."""
+    when they declare none that browsers know, or UTF-8 (which they are not)."""
     import codecs
 
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
@@ -123,11 +137,13 @@ def declared_encoding(data: bytes) -> str | None:
         return None
     label = (found.group(1) or found.group(2)).decode("ascii").lower()
     try:
-        name = codecs.lookup(_AS_BROWSERS_READ.get(label, label)).name
+        name = codecs.lookup(_LABELS.get(label, label)).name
     except LookupError:
         return None
-    # A page saved as UTF-16 declares it, but the bytes that say so were not (no BOM).
-    return None if name.startswith(("utf-8", "utf-16", "utf-32")) else name
+    name = _AS_BROWSERS_READ.get(name, name)
+    # UTF-8 or UTF-16 declared, by bytes that were not (a page saved as UTF-16 without a
+    # mark says so in UTF-16): none of those.
+    return name if name in _BROWSERS_READ else None
 
 
 def _cut_long_lines(text: str) -> tuple[str, int]:

@@ -393,6 +393,11 @@ def test_missing_path_is_an_error(tmp_path: Path) -> None:
         ),
         ("\ufeff<html>PSLV\r\n".encode("utf-16-le"), "<html>PSLV\n", ""),
         ("\ufeff<html>PSLV".encode("utf-16-be"), "<html>PSLV", ""),
+        (
+            '<meta charset="windows-874">ดาวอังคาร'.encode("cp874"),
+            '<meta charset="windows-874">ดาวอังคาร',
+            "",
+        ),
         # Declared as UTF-8, or as an encoding Python does not know: as any other bytes.
         (
             b'<meta charset="utf-8">d\xe9j\xe0',
@@ -430,6 +435,20 @@ def test_unreadable_content_is_skipped_with_a_reason(
     path.write_bytes(data)
     (problem,) = load_corpus([tmp_path]).problems
     assert (problem.path, problem.reason, problem.skipped) == (str(path), reason, True)
+
+
+@pytest.mark.parametrize(
+    "label", ["rot13", "base64", "zlib", "undefined", "idna", "unicode_escape", "utf-7", "palmos"]
+)
+def test_a_declared_encoding_browsers_do_not_know_is_none(tmp_path: Path, label: str) -> None:
+    # Python's codecs know these names, but no browser reads a page in them: some are no text
+    # encoding at all (bytes.decode raised LookupError, an internal error of every command),
+    # some turn "\\x1b" or "+ADw-" into an escape or a tag.
+    data = f'<meta charset="{label}"><p>caf\xe9 \\x1b[2J +ADw-b+AD4-</p>'.encode("cp1252")
+    assert decode(data) == (data.decode("cp1252"), "not UTF-8: read as Windows-1252")
+    (tmp_path / "page.html").write_bytes(data)
+    result = CliRunner().invoke(app, ["--no-cache", "--corpus", str(tmp_path), "timeline"])
+    assert result.exit_code == 1, result.output  # nothing found, not an internal error
 
 
 def test_a_page_saved_as_utf_16_is_read_not_taken_for_a_binary_file(tmp_path: Path) -> None:
