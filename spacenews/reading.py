@@ -126,13 +126,17 @@ _LABELS = {
 
 def declared_encoding(data: bytes) -> str | None:
     """The codec of the encoding the bytes declare (UTF-16 by its byte-order mark, or as a
-    page or an XML file declares it in its first 1024 bytes), as browsers read it; None
-    when they declare none that browsers know, or UTF-8 (which they are not)."""
+    page or an XML file, which opens with its markup, declares it in its first 1024 bytes),
+    as browsers read it; None when they declare none that browsers know, or UTF-8 (which
+    they are not)."""
     import codecs
 
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return "utf-16"
-    found = _DECLARED.search(data[:1024])
+    head = data[:1024]
+    if head.lstrip()[:1] != b"<":  # no page nor XML file: a note that quotes one's head
+        return None
+    found = _DECLARED.search(head)
     if found is None:
         return None
     label = (found.group(1) or found.group(2)).decode("ascii").lower()

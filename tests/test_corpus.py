@@ -451,6 +451,17 @@ def test_a_declared_encoding_browsers_do_not_know_is_none(tmp_path: Path, label:
     assert result.exit_code == 1, result.output  # nothing found, not an internal error
 
 
+def test_a_declaration_in_a_text_that_is_no_page_says_nothing_of_its_encoding() -> None:
+    # A note in UTF-8 with one bad byte that quotes a page's <meta charset>: the note is
+    # UTF-8, not KOI8-R (it was read whole as KOI8-R, "Tässä" as "Tц╓ssц╓", and no warning).
+    note = '---\ntitle: Tässä — Mars\n---\n\nIts head said <meta charset="koi8-r">.\n'
+    data = note.encode() + b"\xff\n"
+    assert decode(data) == (note + "\ufffd\n", "invalid UTF-8 bytes replaced")
+    # A page or an XML file opens with its markup, after white space: its own declaration.
+    page = '\n <?xml version="1.0" encoding="KOI8-R"?><rss>Запуск</rss>'
+    assert decode(page.encode("koi8-r")) == (page, "")
+
+
 def test_a_page_saved_as_utf_16_is_read_not_taken_for_a_binary_file(tmp_path: Path) -> None:
     page = '<!DOCTYPE html><html><head><meta charset="utf-16"><title>PSLV flies</title>'
     for codec in ("utf-16-le", "utf-16-be"):
