@@ -273,6 +273,18 @@ def test_a_text_of_many_comments_is_told_from_a_page_or_feed_at_once() -> None:
     assert done.stdout.split() == ["text", "html", "feed"]
 
 
+def test_a_page_of_ends_without_starts_is_read_in_linear_time() -> None:
+    # Each end was looked for down the whole stack of open elements: 100,000 paragraphs left
+    # open (as HTML allows), each ended by a </br> (a common slip), took minutes.
+    code = (
+        "from spacenews.parse import parse_text\n"
+        "page = '<!DOCTYPE html><html><body><p>Juno</br>' * 100_000\n"
+        "print(len(parse_text(page, 'p.html').documents[0].paragraphs))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert done.stdout.split() == ["100000"]
+
+
 def test_a_page_whose_head_is_left_open_has_its_body_read() -> None:
     # HTML lets a page leave out </head> (and <head>, <body>): its body begins at its first
     # element that no head holds, as a browser shows it.

@@ -107,6 +107,7 @@ class PageReader(TextCollector):
         self.main_time = ""  # ... in the main element or an article
         self.metas: dict[str, list[str]] = {}  # by name, property or http-equiv, lower-cased
         self.open: list[tuple[str, bool]] = []  # the open elements: tag, whether around
+        self.opened: dict[str, int] = {}  # how many of them have each tag
         self.around = 0  # how many of them are around the text
         self.main: list[str] | None = None  # the parts of the first main element
         self.articles: list[str] = []  # the parts of the articles (not one in another)
@@ -162,6 +163,7 @@ class PageReader(TextCollector):
         if tag not in _VOID:
             around = self._is_around(tag, values)
             self.open.append((tag, around))
+            self.opened[tag] = self.opened.get(tag, 0) + 1
             self.around += around
         # The main element and the articles of the page's own: not a menu's, an aside's
         # cards, a template's (whose text is left out, and would leave the page none).
@@ -204,12 +206,16 @@ class PageReader(TextCollector):
         if tag == self._in or (self._in == "h1" and tag in _HEADINGS):  # <h1>A</h2>: as a browser
             self._in = ""
         # The element ends, and every element opened in it and left open (<p> without </p>);
-        # an end without a start is none.
-        for at in range(len(self.open) - 1, -1, -1):
-            if self.open[at][0] == tag:
-                self.around -= sum(around for _, around in self.open[at:])
-                del self.open[at:]
-                break
+        # an end without a start is none, found so without a look down the stack (a page of
+        # paragraphs left open, each with a </br>, took a time that grew with its squared
+        # length).
+        if self.opened.get(tag):
+            while self.open:
+                closed, around = self.open.pop()
+                self.opened[closed] -= 1
+                self.around -= around
+                if closed == tag:
+                    break
         if tag == "form":
             self.form = max(0, self.form - 1)
         if tag == "pre":
