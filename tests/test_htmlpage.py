@@ -273,6 +273,30 @@ def test_a_text_of_many_comments_is_told_from_a_page_or_feed_at_once() -> None:
     assert done.stdout.split() == ["text", "html", "feed"]
 
 
+def test_an_element_left_open_ends_where_a_browser_ends_it() -> None:
+    # HTML lets a page leave out </p>, </li>, </dd>, </td>: the next start ends them. A share
+    # bar or a sidebar so left open hid the rest of the page (a browser shows it), and an
+    # article, main or pre left open inside a div ran on past the div's end.
+    bodies = {
+        "<article><p class=share-links>Share<p>Juice flew by Venus.<p>It took photos.</article>":
+            ["Juice flew by Venus.", "It took photos."],
+        "<main><ul><li class=share><p>Tweet<li>Juice flew by Venus.<li>It took photos.</ul>"
+        "</main>": ["Juice flew by Venus.", "It took photos."],
+        "<main><dl><dt class=related>Related<dt>Juice<dd>It flew by Venus.</dl></main>":
+            ["Juice", "It flew by Venus."],
+        "<table><tr><td class=sidebar>Home<br>News<td>Juice flew by Venus.</table>":
+            ["Juice flew by Venus."],
+        "<main><ul><li class=menu>Home<ul><li>News</ul>Blog<li>Juice flew by.</ul></main>":
+            ["Juice flew by."],
+        "<div><article><p>Juice flew by Venus.</div><div>Subscribe now</div>":
+            ["Juice flew by Venus."],
+        "<main><div><pre>T+1\nT+2</div><p>Juice\nflew by.</main>": ["T+1", "T+2", "Juice flew by."],
+    }  # fmt: skip
+    for body, expected in bodies.items():
+        (document,) = parse_text(_page("<title>Flyby</title>", body), "p.html").documents
+        assert [p.text for p in document.paragraphs] == expected, body
+
+
 def test_a_page_of_ends_without_starts_is_read_in_linear_time() -> None:
     # Each end was looked for down the whole stack of open elements: 100,000 paragraphs left
     # open (as HTML allows), each ended by a </br> (a common slip), took minutes.

@@ -91,6 +91,31 @@ _VOID = frozenset(
 # (HTML lets a page leave out </head> and <body>: a browser shows what follows).
 _HEAD = frozenset({"base", "link", "meta", "noscript", "script", "style", "template", "title"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})  # any of whose ends ends one
+# Elements a start ends, as a browser ends them (HTML lets a page leave out </p>, </li>,
+# </dt>, </dd>, </tr>, </td>, </th>): by the start, each time those it ends and those below
+# which it looks for them no further (a list, a table, a cell...).
+_Ends = tuple[frozenset[str], frozenset[str]]
+_P: _Ends = (frozenset({"p"}), frozenset({"table", "td", "th", "caption", "button", "template"}))
+_IMPLIED_ENDS: dict[str, tuple[_Ends, ...]] = {
+    **dict.fromkeys(
+        ["address", "article", "aside", "blockquote", "center", "details", "dialog", "dir",
+         "div", "dl", "fieldset", "figcaption", "figure", "footer", "form", "header", "hgroup",
+         "hr", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "ul",
+         *_HEADINGS],
+        (_P,),
+    ),
+    "li": ((frozenset({"li"}), frozenset({"ul", "ol", "menu", "table", "td", "th"})), _P),
+    **dict.fromkeys(
+        ["dt", "dd"], ((frozenset({"dt", "dd"}), frozenset({"dl", "table", "td", "th"})), _P)
+    ),
+    **dict.fromkeys(["td", "th"], ((frozenset({"td", "th"}), frozenset({"tr", "table"})),)),
+    "tr": ((frozenset({"tr", "td", "th"}), frozenset({"table", "thead", "tbody", "tfoot"})),),
+    **dict.fromkeys(
+        ["thead", "tbody", "tfoot"],
+        ((frozenset({"thead", "tbody", "tfoot", "tr", "td", "th"}), frozenset({"table"})),),
+    ),
+}  # fmt: skip
+_LOOK_DOWN = 64  # open elements looked through for one a start ends (a page may nest more)
 
 
 class PageReader(TextCollector):
@@ -106,7 +131,9 @@ class PageReader(TextCollector):
         self.time = ""  # the first <time datetime>'s, outside what lies around the text
         self.main_time = ""  # ... in the main element or an article
         self.metas: dict[str, list[str]] = {}  # by name, property or http-equiv, lower-cased
-        self.open: list[tuple[str, bool]] = []  # the open elements: tag, whether around
+        # The open elements: tag, whether around the text, whether it is one of the main
+        # element or the articles that main_depth or article_depth count.
+        self.open: list[tuple[str, bool, bool]] = []
         self.opened: dict[str, int] = {}  # how many of them have each tag
         self.around = 0  # how many of them are around the text
         self.main: list[str] | None = None  # the parts of the first main element
@@ -132,6 +159,8 @@ class PageReader(TextCollector):
             self.head = True
             return
         self.head = self.head and tag in _HEAD
+        for ends, below in _IMPLIED_ENDS.get(tag, ()):
+            self._end_implied(ends, below)
         if self._in == "h1" and tag in _HEADINGS:  # a heading in a heading: the first ended
             self._in = ""
         if tag == "br":  # a line break within a paragraph, as a space: no paragraph of its own
@@ -162,9 +191,11 @@ class PageReader(TextCollector):
             self._in = tag  # the first title, the first h1: not an svg's title, nor a menu's
         if tag not in _VOID:
             around = self._is_around(tag, values)
-            self.open.append((tag, around))
+            self.open.append((tag, around, False))
             self.opened[tag] = self.opened.get(tag, 0) + 1
             self.around += around
+            self.pre += tag == "pre"
+            self.form += tag == "form"
         # The main element and the articles of the page's own: not a menu's, an aside's
         # cards, a template's (whose text is left out, and would leave the page none).
         outside = not (self.around or self.hidden or self.head)
@@ -172,11 +203,11 @@ class PageReader(TextCollector):
             if self.main is None:
                 self.main, self.main_form = [], self.form
             self.main_depth += 1
+            self.open[-1] = (tag, self.open[-1][1], True)
         elif tag == "article" and (self.article_depth or outside):
             self.article_form = self.article_form if self.article_depth else self.form
             self.article_depth += 1
-        self.pre += tag == "pre"
-        self.form += tag == "form"
+            self.open[-1] = (tag, self.open[-1][1], True)
         super().handle_starttag(tag, attrs)
         if tag in _BLOCKS:
             self._add("\n")
@@ -209,24 +240,39 @@ class PageReader(TextCollector):
         # an end without a start is none, found so without a look down the stack (a page of
         # paragraphs left open, each with a </br>, took a time that grew with its squared
         # length).
-        if self.opened.get(tag):
-            while self.open:
-                closed, around = self.open.pop()
-                self.opened[closed] -= 1
-                self.around -= around
-                if closed == tag:
-                    break
-        if tag == "form":
-            self.form = max(0, self.form - 1)
-        if tag == "pre":
-            self.pre = max(0, self.pre - 1)
         super().handle_endtag(tag)
         if tag in _BLOCKS:
             self._add("\n")
-        if tag == "main" and self.main_depth:
+        if self.opened.get(tag):
+            while self._close() != tag:
+                pass
+
+    def _end_implied(self, ends: frozenset[str], below: frozenset[str]) -> None:
+        """End the open element that a start ends (with those opened in it), if any: the
+        first of ends above any of below."""
+        if not any(self.opened.get(tag) for tag in ends):
+            return
+        for at in range(len(self.open) - 1, max(-1, len(self.open) - 1 - _LOOK_DOWN), -1):
+            tag = self.open[at][0]
+            if tag in ends:
+                while len(self.open) > at:
+                    self._close()
+                return
+            if tag in below:
+                return
+
+    def _close(self) -> str:
+        """End the last open element: its tag."""
+        tag, around, counted = self.open.pop()
+        self.opened[tag] -= 1
+        self.around -= around
+        self.pre -= tag == "pre"
+        self.form -= tag == "form"
+        if counted and tag == "main":
             self.main_depth -= 1
-        elif tag == "article" and self.article_depth:
+        elif counted:
             self.article_depth -= 1
+        return tag
 
     def handle_data(self, data: str) -> None:
         if self._linked:
