@@ -273,6 +273,38 @@ def test_a_text_of_many_comments_is_told_from_a_page_or_feed_at_once() -> None:
     assert done.stdout.split() == ["text", "html", "feed"]
 
 
+def test_a_class_that_says_clutter_hides_no_page_s_own_text() -> None:
+    # A class or an id read as clutter on an element that holds the page's heading or main
+    # element, or all of its text: a wrapper "has-sidebar", an old WordPress theme's post div
+    # with its category among its classes. The page was left without a title or a word.
+    bodies = {
+        '<div class="site has-sidebar"><h1>Juice flies by</h1><p>Juice flew by Venus.</p>'
+        '<div class="widget">Archives</div></div><a class="skip-link">Skip to content</a>':
+            ("Juice flies by", ["Juice flew by Venus.", "Archives", "Skip to content"]),
+        '<div class="wrap with-sidebar"><main><p>Juice flew by Venus.</p></main>'
+        '<div class="sidebar">Archives</div></div>':
+            ("Juice flew by Venus.", ["Juice flew by Venus."]),
+        '<div id="post-5" class="post type-post hentry category-commentary">'
+        '<h2>Why Venus</h2><div class="entry-content"><p>Juice flew by Venus.</p></div></div>':
+            ("Why Venus", ["Why Venus", "Juice flew by Venus."]),
+    }  # fmt: skip
+    for body, (title, text) in bodies.items():
+        (document,) = parse_text(_page("", body), "p.html").documents
+        assert (document.title, [p.text for p in document.paragraphs]) == (title, text), body
+    # Elsewhere, clutter is clutter still: comments (holding articles) and share bars; a menu
+    # bar's h1 (the book's title, in mdBook's pages) beside a main element.
+    body = '<div class="menu-bar"><h1>The Book</h1></div><main><h1>Venus</h1><p>Juice.</p></main>'
+    (document,) = parse_text(_page("", body), "p.html").documents
+    assert (document.title, [p.text for p in document.paragraphs]) == ("Venus", ["Juice."])
+    # Elsewhere, clutter is clutter still: comments (holding articles) and share bars.
+    body = (
+        '<main><h1>Juice flies by</h1><p>Juice flew by Venus.</p><div class="share">Share</div>'
+        '<div id="comments"><article class="comment-body"><p>Great!</p></article></div></main>'
+    )
+    (document,) = parse_text(_page("", body), "p.html").documents
+    assert [p.text for p in document.paragraphs] == ["Juice flew by Venus."]
+
+
 def test_an_element_left_open_ends_where_a_browser_ends_it() -> None:
     # HTML lets a page leave out </p>, </li>, </dd>, </td>: the next start ends them. A share
     # bar or a sidebar so left open hid the rest of the page (a browser shows it), and an

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from contextlib import suppress
 from datetime import date
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from spacenews.model import Problem, Source
@@ -21,6 +22,9 @@ from spacenews.parse import Handler, Parsed
 from spacenews.parse.items import item_document, item_record
 from spacenews.parse.markup import folded_paragraphs
 from spacenews.text import clean_inline, strip_controls
+
+if TYPE_CHECKING:
+    from spacenews.parse.htmltext import PageReader
 
 # The root element, after an XML declaration, comments, white space: a doctype or <html>.
 # A comment ends at its first -->: were it free to run on into the next (.*?), a text of many
@@ -53,11 +57,7 @@ def detect(text: str) -> bool:
 def parse(text: str, path: str) -> Parsed:
     """An event when the page says the day it was published, a document otherwise; nothing
     when it only sends the reader elsewhere (a redirect, as jekyll-redirect-from writes)."""
-    from spacenews.parse.htmltext import PageReader
-
-    reader = PageReader()
-    reader.feed(text)
-    reader.close()
+    reader = _read(text)
     if _REDIRECT.match(reader.meta("refresh")):
         return Parsed()
     linked = _linked_data("\n".join(reader.linked))
@@ -86,6 +86,24 @@ def parse(text: str, path: str) -> Parsed:
     if url.startswith(("http://", "https://")):
         source = Source(reader.meta("og:site_name") or _host(url) or url, url)
     return Parsed(records=[item_record(day, _kept(title), body, source, tags, path)])
+
+
+def _read(text: str) -> PageReader:
+    """The page read; read again when its class and id patterns took it for clutter: with
+    them said of the elements that held its heading or main element (unless it has a main
+    element or articles of its own, which hold its text), or of none when all its text was
+    theirs (as Readability reads a page again without them)."""
+    from spacenews.parse.htmltext import PageReader
+
+    reader = PageReader()
+    reader.feed(text)
+    reader.close()
+    held = reader.held and not reader.own_text()  # not a menu's h1 (mdBook's)
+    if held or (reader.named_text and not reader.text().strip()):
+        reader = PageReader(frozenset(reader.held) if held else None)
+        reader.feed(text)
+        reader.close()
+    return reader
 
 
 def _decoded(text: str) -> str:

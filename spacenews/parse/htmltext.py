@@ -123,8 +123,11 @@ class PageReader(TextCollector):
     them), without what lies around it; its title, first heading, meta tags, canonical
     address and first time stamp."""
 
-    def __init__(self) -> None:
+    def __init__(self, exempt: frozenset[int] | None = frozenset()) -> None:
+        """exempt: the elements (by their place among the page's starts) whose class or id
+        says nothing of them (None: any's); see PageReader.held."""
         super().__init__()
+        self.exempt = exempt
         self.title = ""
         self.heading = ""  # the first h1's text, outside what lies around the page's own
         self.canonical = ""
@@ -132,9 +135,18 @@ class PageReader(TextCollector):
         self.main_time = ""  # ... in the main element or an article
         self.metas: dict[str, list[str]] = {}  # by name, property or http-equiv, lower-cased
         # The open elements: tag, whether around the text, whether it is one of the main
-        # element or the articles that main_depth or article_depth count.
-        self.open: list[tuple[str, bool, bool]] = []
+        # element or the articles that main_depth or article_depth count, its place among
+        # the starts.
+        self.open: list[tuple[str, bool, bool, int]] = []
         self.opened: dict[str, int] = {}  # how many of them have each tag
+        self.starts = 0  # how many elements began so far
+        # The open elements around the text by their class or id alone (by their place among
+        # the starts), those of them that hold the page's heading or main element, and
+        # whether any text was left out as theirs.
+        self.named: list[int] = []
+        self.held: set[int] = set()
+        self._held = 0  # how many of named are in held already
+        self.named_text = False
         self.around = 0  # how many of them are around the text
         self.main: list[str] | None = None  # the parts of the first main element
         self.articles: list[str] = []  # the parts of the articles (not one in another)
@@ -189,9 +201,18 @@ class PageReader(TextCollector):
                 self.main_time = self.main_time or stamp
         elif not self.around and (tag, "") in (("title", self.title), ("h1", self.heading)):
             self._in = tag  # the first title, the first h1: not an svg's title, nor a menu's
+        if tag in ("h1", "main") and self.named and self.around == len(self.named):
+            # A heading or a main element in what only a class or an id says is clutter
+            # ("has-sidebar", "category-commentary"): the page's own.
+            self.held.update(self.named[self._held :])
+            self._held = len(self.named)
         if tag not in _VOID:
             around = self._is_around(tag, values)
-            self.open.append((tag, around, False))
+            if around is None:  # by its class or id
+                around = True
+                self.named.append(self.starts)
+            self.open.append((tag, around, False, self.starts))
+            self.starts += 1
             self.opened[tag] = self.opened.get(tag, 0) + 1
             self.around += around
             self.pre += tag == "pre"
@@ -203,30 +224,30 @@ class PageReader(TextCollector):
             if self.main is None:
                 self.main, self.main_form = [], self.form
             self.main_depth += 1
-            self.open[-1] = (tag, self.open[-1][1], True)
+            self.open[-1] = (tag, self.open[-1][1], True, self.open[-1][3])
         elif tag == "article" and (self.article_depth or outside):
             self.article_form = self.article_form if self.article_depth else self.form
             self.article_depth += 1
-            self.open[-1] = (tag, self.open[-1][1], True)
+            self.open[-1] = (tag, self.open[-1][1], True, self.open[-1][3])
         super().handle_starttag(tag, attrs)
         if tag in _BLOCKS:
             self._add("\n")
 
-    def _is_around(self, tag: str, values: dict[str, str]) -> bool:
+    def _is_around(self, tag: str, values: dict[str, str]) -> bool | None:
         """Whether an element is around the page's text: a menu, a banner, a cookie notice,
-        a share bar, a comments section; or hidden."""
+        a share bar, a comments section; or hidden. None when only its class or id says so
+        (not of an element exempt)."""
         if tag in _AROUND or "hidden" in values or values.get("aria-hidden") == "true":
             return True
         if tag in _BANNERS:
             return not (self.main_depth or self.article_depth)
         if values.get("role", "").strip().lower() in _AROUND_ROLES:
             return True
+        if tag in _NEVER_CLUTTER or self.exempt is None or self.starts in self.exempt:
+            return False
         names = f"{values.get('class', '')} {values.get('id', '')}"
-        return (
-            tag not in _NEVER_CLUTTER
-            and _CLUTTER.search(names) is not None
-            and _MAYBE_TEXT.search(names) is None
-        )
+        cluttered = _CLUTTER.search(names) is not None and _MAYBE_TEXT.search(names) is None
+        return None if cluttered else False
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "head":
@@ -263,9 +284,12 @@ class PageReader(TextCollector):
 
     def _close(self) -> str:
         """End the last open element: its tag."""
-        tag, around, counted = self.open.pop()
+        tag, around, counted, start = self.open.pop()
         self.opened[tag] -= 1
         self.around -= around
+        if self.named and self.named[-1] == start:
+            self.named.pop()
+            self._held = min(self._held, len(self.named))
         self.pre -= tag == "pre"
         self.form -= tag == "form"
         if counted and tag == "main":
@@ -290,6 +314,7 @@ class PageReader(TextCollector):
     def _add(self, data: str) -> None:
         """Text, or a block's line end, where it belongs: unless it is around the text."""
         if self.around:
+            self.named_text |= self.around == len(self.named) and not data.isspace()
             return
         self.every.append(data)
         if not self.form:
@@ -313,13 +338,19 @@ class PageReader(TextCollector):
         name no entity: "breaking news")."""
         return self.metas.get("article:tag", [])
 
+    def own_text(self) -> str:
+        """The text of its main element when that holds any, else of its articles; else ""."""
+        for part in (self.main or [], self.articles):
+            if (text := "".join(part)).strip():
+                return text
+        return ""
+
     def text(self) -> str:
         """The page's text: its main element's when that holds any, else its articles';
         else all of it but its forms (a search box, a sign-up), unless they hold most of it:
         an ASP.NET page is one form."""
-        for part in (self.main or [], self.articles):
-            if (text := "".join(part)).strip():
-                return text
+        if text := self.own_text():
+            return text
         text, every = "".join(self.parts), "".join(self.every)
         return every if _letters(every) > 2 * _letters(text) else text
 
