@@ -183,7 +183,9 @@ def test_a_page_that_says_when_it_was_published_is_an_event_on_the_day_it_writes
 
 
 def test_a_date_of_publication_that_is_no_date_is_told() -> None:
-    for stamp in ["2016-13-45", "March 2019"]:  # no day, or none to the day
+    # No day, none to the day, or the zero time of Go and .NET: a Hugo site's page without a
+    # date (its list of tags) says 0001-01-01, and was an event of the year 1.
+    for stamp in ["2016-13-45", "March 2019", "0001-01-01T00:00:00+00:00", "9999-12-31"]:
         head = f'<meta property="article:published_time" content="{stamp}"><title>T</title>'
         parsed = parse_text(_page(head, "<p>Text.</p>"), "p.html")
         assert [d.title for d in parsed.documents] == ["T"]

@@ -122,17 +122,20 @@ _REDIRECT = re.compile(r"\s*0+(?:\.0*)?\s*(?:[;,]|$)")  # a refresh at once: "0;
 def _day(stamp: str) -> date | None:
     """The day an ISO 8601 time stamp writes, in its own time zone (the publisher's day:
     "2019-02-22T08:30:00+09:00" is February 22nd, as the page's text says), or the day a
-    date in prose gives ("March 5, 2019"); None when it gives no day."""
+    date in prose gives ("March 5, 2019"); None when it gives no day, or one of a year
+    outside 1000 to 2999 ("0001-01-01T00:00:00Z")."""
     from datetime import datetime
 
-    try:
-        return datetime.fromisoformat(stamp.strip()).date()
-    except ValueError:
-        pass
-    from spacenews.prose import parse_prose_date
+    from spacenews.prose import YEARS, parse_prose_date
 
-    found = parse_prose_date(stamp) if stamp else None
-    return found[0] if found and found[1] == "day" else None
+    day: date | None
+    try:
+        day = datetime.fromisoformat(stamp.strip()).date()
+    except ValueError:
+        found = parse_prose_date(stamp) if stamp else None
+        day = found[0] if found and found[1] == "day" else None
+    # Not Go's or .NET's zero time, nor their last: a page without a date (Hugo's) says so.
+    return day if day and day.year in YEARS else None
 
 
 def _untracked(url: str) -> str:
