@@ -137,6 +137,9 @@ def test_a_redirect_is_no_document_but_a_slow_refresh_is() -> None:
         assert parse_text(_page(head, "<p>Redirecting…</p>"), "p.html").documents == [], content
     head = '<meta http-equiv="refresh" content="300"><title>Live</title>'
     assert parse_text(_page(head, "<p>Countdown.</p>"), "p.html").documents
+    # Nor is a page that sends elsewhere only a browser without scripts (a social site's).
+    head = '<noscript><meta http-equiv="refresh" content="0; url=/nojs"></noscript><title>S</title>'
+    assert parse_text(_page(head, "<p>Starship flew.</p>"), "p.html").documents
 
 
 def test_without_an_article_the_whole_body_is_the_text_but_its_menus() -> None:

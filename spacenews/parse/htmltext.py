@@ -190,7 +190,8 @@ class PageReader(TextCollector):
                 ),
                 "",
             )
-            if key and "content" in values:
+            # Not a noscript's: a refresh there sends elsewhere a browser without scripts.
+            if key and "content" in values and not self.opened.get("noscript"):
                 self.metas.setdefault(key.strip().lower(), []).append(values["content"])
         elif tag == "link" and "canonical" in values.get("rel", "").lower().split():
             self.canonical = self.canonical or values.get("href", "").strip()
