@@ -118,6 +118,7 @@ _COLUMNS = st.lists(
         no_wrap=st.booleans(),
         ratio=st.sampled_from([None, None, 1, 2, 3]),
         width=st.sampled_from([None, None, 4, 10]),
+        under=st.sampled_from([0, 0, 40, 100]),
     ),
     min_size=1,
     max_size=4,
@@ -130,7 +131,7 @@ def test_a_listing_prints_what_a_rich_table_prints(
 ) -> None:
     rows = data.draw(st.lists(st.lists(_CELL, min_size=len(columns), max_size=len(columns))))
     listing = Listing(columns, rows, "caption", lines=lines)
-    table = Listing(columns, rows, "caption", lines=lines).table()
+    table = Listing(columns, rows, "caption", lines=lines).table(width)
     assert _lines(listing, width) == _lines(table, width)
 
 
@@ -211,7 +212,7 @@ def test_plain_counts_and_captions() -> None:
 def test_text_written_without_spaces_wraps_whole() -> None:
     # Rich takes a run of CJK characters for one word, and cut it short at the column's width
     # ("…轨道 …"): it is folded between characters instead, as such text may be.
-    runner = CliRunner(env={"COLUMNS": "70", "NO_COLOR": "1", "SPACENEWS_CORPUS": None})
+    runner = CliRunner(env={"COLUMNS": "90", "NO_COLOR": "1", "SPACENEWS_CORPUS": None})
     page = FIXTURES / "parse" / "event_page_zh.md"
     shown = runner.invoke(app, ["--corpus", str(page), "timeline", "2016-03-14"]).stdout
     assert "…" not in shown
@@ -219,3 +220,40 @@ def test_text_written_without_spaces_wraps_whole() -> None:
     headline = "欧洲太空总署与俄罗斯联邦航天局联合研制的ExoMars微量气体轨道器"
     headline += "从哈萨克斯坦拜科努尔航天发射场升空。"
     assert "".join(cells) == headline and len(cells) > 1
+
+
+def test_a_secondary_column_goes_under_the_one_before_on_a_narrow_terminal() -> None:
+    columns = [
+        Column("Date", no_wrap=True, width=10),
+        Column("Headline", ratio=3),
+        Column("Entities", "green", ratio=1, under=80),
+    ]
+    rows = [["2016-03-14", "ExoMars lifts off", "ESA, Roscosmos"], ["2016-10-19", "Landing", ""]]
+    narrow = _lines(Listing(columns, rows, ""), 79)
+    assert narrow[1:3] == [
+        "┃            ┃ Headline" + " " * 55 + "┃",
+        "┃ Date       ┃ Entities" + " " * 55 + "┃",
+    ]
+    assert [line[15:35].rstrip() for line in narrow[4:7]] == [
+        "ExoMars lifts off",
+        "ESA, Roscosmos",
+        "Landing",
+    ]
+    wide = _lines(Listing(columns, rows, ""), 80)
+    assert "┃ Date       ┃ Headline" in wide[1] and "┃ Entities" in wide[1] and len(wide) == 6
+    # In the column's style, under the other's own.
+    output = io.StringIO()
+    console = Console(file=output, width=60, force_terminal=True, color_system="standard")
+    console.print(Listing(columns, [["2016-03-14", Text("Lift-off", style="bold"), "ESA"]], ""))
+    assert "\x1b[1mLift-off" in output.getvalue() and "\x1b[32mESA" in output.getvalue()
+
+
+def test_a_measured_column_is_as_wide_as_the_cells_set_under_it() -> None:
+    columns = [
+        Column("Name", ratio=1),
+        Column("First", no_wrap=True),
+        Column("Last", no_wrap=True, under=50),
+    ]
+    rows = [["Sputnik", "1957", "1962-12-13"]]
+    assert Listing(columns, rows, "").widths(49)[1:] == [12]  # type: ignore[index]
+    assert Listing(columns, rows, "").widths(50)[1:] == [7, 12]  # type: ignore[index]

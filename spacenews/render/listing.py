@@ -10,6 +10,7 @@ to that); where the columns cannot fit as a Table would fit them, a Table is pri
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from math import ceil
@@ -36,6 +37,9 @@ class Column(NamedTuple):
     no_wrap: bool = False
     ratio: int | None = None  # a share of the width the other columns leave
     width: int | None = None  # for a column with no ratio: its cells' width, when known
+    # Narrower than this, the listing sets the column's cells (and header) under those of
+    # the column before it, in its style, rather than squeeze both (0: never).
+    under: int = 0
 
 
 class Listing:
@@ -56,17 +60,58 @@ class Listing:
         *,
         lines: bool = False,
     ) -> None:
-        self.columns = self._given = list(columns)
+        self._given = list(columns)
         self.caption = caption
         self.lines = lines
-        if any(column.ratio is None and column.width is None for column in self.columns):
+        # The widest cell of each column (its header's too), for those measured: a column
+        # without a ratio nor a width, and those that may be set under one.
+        self._widest: dict[int, int] = {}
+        measured = [
+            n for n, column in enumerate(columns) if column.ratio is None and column.width is None
+        ]
+        if measured:
             rows = list(rows)
-            self.columns = [
-                _measure_column(n, column, rows) for n, column in enumerate(self.columns)
-            ]
+            for n, column in enumerate(columns):
+                if n in measured or (n and column.under):
+                    cells = (_text(row[n]) for row in rows)
+                    self._widest[n] = max([cell_len(column.header), *map(widest, cells)])
         self._rows = iter(rows)
         self._widths: dict[int, list[int] | None] = {}  # max width -> the columns' widths
         self.started = False  # whether a row was printed
+
+    def shown(self, max_width: int, measure: bool = True) -> list[Column]:
+        """The columns as printed at this width: each with those set under it (see
+        Column.under) in its header, and as wide as its widest cell and theirs when it is
+        measured (unless not measure: a Table measures its own)."""
+        kept: list[tuple[Column, int | None]] = []
+        for number, column in enumerate(self._given):
+            if number and max_width < column.under:
+                above, width = kept[-1]
+                header = f"{above.header}\n{column.header}"
+                if width is not None:  # measured: as wide as the cells under it too
+                    width = max(width, self._widest[number])
+                kept[-1] = (above._replace(header=header), width)
+            else:
+                measured = column.ratio is None and column.width is None
+                kept.append((column, self._widest.get(number) if measured else None))
+        return [
+            column._replace(width=width) if width is not None and measure else column
+            for column, width in kept
+        ]
+
+    def row(self, cells: Sequence[Text | str], max_width: int) -> list[Text | str]:
+        """A row as printed at this width: a column's cell under the one before when the
+        column is set under it, in the column's style."""
+        laid: list[Text | str] = []
+        for number, (cell, column) in enumerate(zip(cells, self._given, strict=True)):
+            if not number or max_width >= column.under:
+                laid.append(cell)
+                continue
+            below = _text(cell).copy()
+            if below.plain:
+                below.stylize_before(column.style)
+                laid[-1] = Text.assemble(_text(laid[-1]), "\n", below)
+        return laid
 
     def parts(self) -> Iterator[RenderableType]:
         """The listing in parts, to be printed one after another: its head, its rows a few
@@ -79,8 +124,9 @@ class Listing:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield from self.parts()
 
-    def table(self) -> Table:
-        """The rows not printed yet, as a Rich Table."""
+    def table(self, max_width: int = 0) -> Table:
+        """The rows not printed yet, as a Rich Table, its columns as shown at this width (0:
+        the widest, each column on its own)."""
         table = Table(
             caption=self.caption,
             caption_justify="left",
@@ -88,7 +134,8 @@ class Listing:
             expand=True,
             show_lines=self.lines,
         )
-        for column in self._given:  # widths measured here are the Table's to measure
+        # (Widths measured here are the Table's to measure.)
+        for column in self.shown(max_width or sys.maxsize, measure=False):
             table.add_column(
                 column.header,
                 style=column.style or None,
@@ -98,19 +145,21 @@ class Listing:
                 width=column.width if column.ratio is None else None,
             )
         for row in self._rows:
-            table.add_row(*map(_text, row))  # never markup
+            table.add_row(*map(_text, self.row(row, max_width or sys.maxsize)))  # never markup
         return table
 
     def widths(self, max_width: int) -> list[int] | None:
         """Each column's width, padding included, as a Table with expand set gives them;
         None when the columns without a ratio leave too little room for those with one."""
         if max_width not in self._widths:
-            self._widths[max_width] = self._share_room(max_width - len(self.columns) - 1)
+            columns = self.shown(max_width)
+            self._widths[max_width] = self._share_room(columns, max_width - len(columns) - 1)
         return self._widths[max_width]
 
-    def _share_room(self, room: int) -> list[int] | None:
-        ratios = [column.ratio for column in self.columns if column.ratio]
-        fixed = [(column.width or 0) + 2 * PADDING for column in self.columns if not column.ratio]
+    @staticmethod
+    def _share_room(columns: list[Column], room: int) -> list[int] | None:
+        ratios = [column.ratio for column in columns if column.ratio]
+        fixed = [(column.width or 0) + 2 * PADDING for column in columns if not column.ratio]
         flexible = room - sum(fixed)
         least = 1 + 2 * PADDING
         if not ratios or flexible < least * len(ratios):
@@ -119,15 +168,7 @@ class Listing:
         if sum(shared) > flexible:  # the least shares took more than there is
             return None
         shares, widths = iter(shared), iter(fixed)
-        return [next(shares) if column.ratio else next(widths) for column in self.columns]
-
-
-def _measure_column(number: int, column: Column, rows: list[Sequence[Text | str]]) -> Column:
-    """The column, with the width of its widest cell or header when it has no ratio."""
-    if column.ratio is not None or column.width is not None:
-        return column
-    cells = (_text(row[number]) for row in rows)
-    return column._replace(width=max([cell_len(column.header), *map(widest, cells)]))
+        return [next(shares) if column.ratio else next(widths) for column in columns]
 
 
 class _Part:
@@ -147,25 +188,27 @@ class _Part:
         widths = listing.widths(options.max_width)
         if widths is None:  # too narrow to share out: a Table, whole, from the head
             if self.kind == "head":
-                yield listing.table()
+                yield listing.table(options.max_width)
             return
+        columns = listing.shown(options.max_width)
         edges = box.HEAVY_HEAD.substitute(options, safe=console.safe_box)
         if self.kind == "head":
             yield Segment(edges.get_top(widths) + "\n")
-            headers = [column.header for column in listing.columns]
+            headers = [column.header for column in columns]
             sides = (edges.head_left, edges.head_vertical, edges.head_right)
             bold = [console.get_style("bold")] * len(widths)
-            yield from _row(console, listing.columns, widths, bold, headers, sides, head=True)
+            yield from _row(console, columns, widths, bold, headers, sides, head=True)
             yield Segment(edges.get_row(widths, "head") + "\n")
         elif self.kind == "rows":
             # A Table draws its last row with the box's foot sides: in every box it may
             # use (this one, and the ASCII and Windows ones it may become) they are these.
             sides = (edges.mid_left, edges.mid_vertical, edges.mid_right)
-            styles = [console.get_style(column.style) for column in listing.columns]
+            styles = [console.get_style(column.style) for column in columns]
             for number, row in enumerate(self.rows):
                 if listing.lines and (number or listing.started):
                     yield Segment(edges.get_row(widths, "row") + "\n")
-                yield from _row(console, listing.columns, widths, styles, row, sides)
+                cells = listing.row(row, options.max_width)
+                yield from _row(console, columns, widths, styles, cells, sides)
             listing.started = True
         else:
             yield Segment(edges.get_bottom(widths) + "\n")

@@ -36,6 +36,9 @@ SNIPPET_STYLE = "italic"
 BAR_STYLE = "blue"
 LINK_LOOK = Style(color="blue")
 BAR_WIDTH = 40  # characters for the longest bar of a chart
+# Narrower than this, a table sets a secondary column under the one before it (the entities
+# under a headline, the aliases under their entity) rather than squeeze both.
+NARROW = 80
 
 
 def timeline_table(items: Selection, caption: str) -> Listing:
@@ -45,7 +48,7 @@ def timeline_table(items: Selection, caption: str) -> Listing:
     columns = [
         Column("Date", DATE_STYLE, no_wrap=True, width=date_width),
         Column("Headline", ratio=3),
-        Column("Entities", ENTITY_STYLE, ratio=1),
+        Column("Entities", ENTITY_STYLE, ratio=1, under=NARROW),
     ]
     return Listing(columns, map(_timeline_row, items), caption)
 
@@ -95,11 +98,11 @@ def entity_table(rows: Sequence[EntityInfo], caption: str) -> Listing:
     """Every entity with its aliases, counts and first and last dates."""
     columns = [
         Column("Entity", ENTITY_STYLE, ratio=2),
-        Column("Aliases", ratio=2),
+        Column("Aliases", ratio=2, under=NARROW),
         Column("Events", justify="right"),
         Column("Docs", justify="right"),
         Column("First", DATE_STYLE, no_wrap=True),
-        Column("Last", DATE_STYLE, no_wrap=True),
+        Column("Last", DATE_STYLE, no_wrap=True, under=NARROW),
     ]
     cells: list[list[Text | str]] = [
         [
