@@ -61,6 +61,7 @@ class Listing:
         lines: bool = False,
     ) -> None:
         self._given = list(columns)
+        self._widest_under = max((column.under for column in self._given[1:]), default=0)
         self.caption = caption
         self.lines = lines
         # The widest cell of each column (its header's too), for those measured: a column
@@ -102,6 +103,8 @@ class Listing:
     def row(self, cells: Sequence[Text | str], max_width: int) -> list[Text | str]:
         """A row as printed at this width: a column's cell under the one before when the
         column is set under it, in the column's style."""
+        if max_width >= self._widest_under:  # as wide as no column goes under another
+            return list(cells)
         laid: list[Text | str] = []
         for number, (cell, column) in enumerate(zip(cells, self._given, strict=True)):
             if not number or max_width >= column.under:
