@@ -438,9 +438,11 @@ def snippet(unit: Unit, query: SearchQuery) -> str:
     best, best_hits, offset = "", (0, 0), 0
     for paragraph in unit.paragraphs:
         hits, phrases = _query_hits(paragraph, query)
-        found = (phrases, len({term for _, _, term in hits}))
+        found = (len(phrases), len({term for _, _, term in hits}))
         if found > best_hits:
-            best, best_hits, offset = paragraph, found, hits[0][0]
+            # The sentence of the first phrase, if any: a word given alone before it in the
+            # paragraph ("Mars is far. The red planet...") would show a sentence without it.
+            best, best_hits, offset = paragraph, found, min(phrases, default=hits[0][0])
     return sentence_at(best, offset) if best else unit.title
 
 
@@ -452,15 +454,16 @@ def highlights(text: str, query: SearchQuery | tuple[str, ...]) -> list[tuple[in
     return [(start, end) for start, end, _ in _query_hits(text, query)[0]]
 
 
-def _query_hits(text: str, query: SearchQuery) -> tuple[list[tuple[int, int, str]], int]:
+def _query_hits(text: str, query: SearchQuery) -> tuple[list[tuple[int, int, str]], list[int]]:
     """The query's words in a text (see _text_hits), but a phrase's words given alone only
-    where the phrase stands; and how many of the query's phrases stand in it."""
+    where the phrase stands; and, for each of the query's phrases that stands in it, where
+    it first does."""
     hits = _text_hits(text, query.terms)
     if not query.phrases:
-        return hits, 0
+        return hits, []
     loose = set(query.terms if query.loose is None else query.loose)
     kept = [term in loose for _, _, term in hits]
-    found = set()
+    found: dict[tuple[str, ...], int] = {}
     for phrase in query.phrases:
         for at in range(len(hits) - len(phrase) + 1):
             run = hits[at : at + len(phrase)]
@@ -468,9 +471,9 @@ def _query_hits(text: str, query: SearchQuery) -> tuple[list[tuple[int, int, str
                 _WORD.search(text, end, start) is None
                 for (_, end, _), (start, _, _) in itertools.pairwise(run)
             ):
-                found.add(phrase)
+                found.setdefault(phrase, run[0][0])
                 kept[at : at + len(phrase)] = [True] * len(phrase)
-    return [hit for hit, keep in zip(hits, kept, strict=True) if keep], len(found)
+    return [hit for hit, keep in zip(hits, kept, strict=True) if keep], list(found.values())
 
 
 def _text_hits(text: str, terms: tuple[str, ...]) -> list[tuple[int, int, str]]:

@@ -152,6 +152,15 @@ def test_a_phrase_s_words_count_and_show_where_they_stand_as_the_phrase() -> Non
     assert highlights("mission control, missions", query) == [(0, 7), (8, 15)]
 
 
+def test_the_snippet_is_the_sentence_of_the_phrase_not_of_a_word_before_it() -> None:
+    # The paragraph holding the phrase is chosen; its sentence is the phrase's, not that of
+    # a word given alone which the paragraph holds first.
+    unit = Unit("document", "d", None, "T", ("T", "Mars is far away. The red planet is cold."))
+    assert snippet(unit, SearchQuery.parse('mars "red planet"')) == "The red planet is cold."
+    unit = Unit("document", "d", None, "T", ("An orbit. Then ESA’s probe. Red planet.",))
+    assert snippet(unit, SearchQuery.parse("orbit red ESA's")) == "Then ESA’s probe."
+
+
 @given(st.text(max_size=40))
 def test_search_takes_any_query(text: str) -> None:
     index = SearchIndex.of(load_corpus())
