@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import heapq
-import itertools
 import json
 import math
 import re
@@ -461,19 +460,45 @@ def _query_hits(text: str, query: SearchQuery) -> tuple[list[tuple[int, int, str
     hits = _text_hits(text, query.terms)
     if not query.phrases:
         return hits, []
-    loose = set(query.terms if query.loose is None else query.loose)
-    kept = [term in loose for _, _, term in hits]
+    loose = query.terms if query.loose is None else query.loose
+    # A hit names the first term its word is, but a word may be several ("express" is ex*
+    # and expr*, "mars" mars and mar*): each is asked of the word itself.
+    said = [normalise(text[start:end]) for start, end, _ in hits]
+    kept = [_term_of(word, loose) is not None for word in said]
     found: dict[tuple[str, ...], int] = {}
     for phrase in query.phrases:
-        for at in range(len(hits) - len(phrase) + 1):
-            run = hits[at : at + len(phrase)]
-            if [term for _, _, term in run] == list(phrase) and all(
-                _WORD.search(text, end, start) is None
-                for (_, end, _), (start, _, _) in itertools.pairwise(run)
-            ):
-                found.setdefault(phrase, run[0][0])
-                kept[at : at + len(phrase)] = [True] * len(phrase)
+        for at in range(len(hits)):
+            if run := _phrase_at(text, hits, said, phrase, at):
+                found.setdefault(phrase, hits[at][0])
+                for number in run:
+                    kept[number] = True
     return [hit for hit, keep in zip(hits, kept, strict=True) if keep], list(found.values())
+
+
+def _phrase_at(
+    text: str, hits: list[tuple[int, int, str]], said: list[str], phrase: tuple[str, ...], at: int
+) -> list[int]:
+    """The numbers of the hits that are the phrase's words, from the hit at, each the next
+    word of the text after the one before (nothing but spaces and punctuation between);
+    none when the phrase does not stand there. In text written without spaces hits overlap
+    ("火星探测" holds 探测): the next word is any hit starting where the text goes on."""
+    if _term_of(said[at], phrase[:1]) is None:
+        return []
+    run = [at]
+    for word in phrase[1:]:
+        end = hits[run[-1]][1]
+        following = _WORD.search(text, end)
+        if following is None:
+            return []
+        number = run[-1] + 1
+        while number < len(hits) and hits[number][0] <= following.start():
+            if _term_of(said[number], (word,)) is not None:
+                break
+            number += 1
+        else:
+            return []
+        run.append(number)
+    return run
 
 
 def _text_hits(text: str, terms: tuple[str, ...]) -> list[tuple[int, int, str]]:

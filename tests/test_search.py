@@ -161,6 +161,23 @@ def test_the_snippet_is_the_sentence_of_the_phrase_not_of_a_word_before_it() -> 
     assert snippet(unit, SearchQuery.parse("orbit red ESA's")) == "Then ESA’s probe."
 
 
+def test_a_phrase_stands_wherever_its_words_do() -> None:
+    def shown(query: str, text: str) -> list[str]:
+        return [text[start:end] for start, end in highlights(text, SearchQuery.parse(query))]
+
+    # A word is every term it may be, not only the first: "Express" is ex* and expr*, "Mars"
+    # mars and mar* (given alone: shown everywhere).
+    assert shown("ex* Mars-Expr*", "Mars Express flew.") == ["Mars", "Express"]
+    assert shown('mar* "mars express"', "Later, Mars looked red.") == ["Mars"]
+    # In text written without spaces a word given alone may stand inside a phrase's word.
+    text = "这是火星探测 mission 的报告。"
+    assert shown('探测 "火星探测 mission"', text) == ["火星探测", "探测", "mission"]
+    unit = Unit("document", "d", None, "探测笔记", ("探测笔记", text))
+    assert snippet(unit, SearchQuery.parse('探测 "火星探测 mission"')) == text
+    assert shown('"go go"', "go go go, go") == ["go", "go", "go", "go"]
+    assert shown('"mars express"', "Mars the Express; Mars, Express") == ["Mars", "Express"]
+
+
 @given(st.text(max_size=40))
 def test_search_takes_any_query(text: str) -> None:
     index = SearchIndex.of(load_corpus())
