@@ -439,3 +439,15 @@ def test_a_page_s_entities_are_decoded_once_as_a_browser_shows_them() -> None:
     # JSON-LD, which no parser decodes, is read as a feed's text: its entities decoded.
     head = '<script type="application/ld+json">{"headline": "Q&amp;A with ESA"}</script>'
     assert parse_text(_page(head, "<p>x</p>"), "p.html").documents[0].title == "Q&A with ESA"
+
+
+def test_a_page_s_address_and_site_name_are_decoded_once() -> None:
+    head = (
+        '<meta name="date" content="2020-01-02">'
+        '<meta property="og:url" content="https://example.com/s?id=5&amp;region=eu&amp;copy=1">'
+        '<meta property="og:site_name" content="AT&amp;amp;T News">'
+    )
+    (record,) = parse_text(_page(head, "<p>Text.</p>"), "p.html").records
+    (source,) = record.sources
+    assert source.url == "https://example.com/s?id=5&region=eu&copy=1"
+    assert source.title == "AT&amp;T News"

@@ -84,7 +84,8 @@ def parse(text: str, path: str) -> Parsed:
     url = _untracked(reader.meta("og:url") or reader.canonical)
     source = None
     if url.startswith(("http://", "https://")):
-        source = Source(reader.meta("og:site_name") or _host(url) or url, url)
+        # Decoded by the parser, as the title: "&amp;region=eu" is "&region=eu", not "®ion=eu".
+        source = Source(_kept(reader.meta("og:site_name") or _host(url) or url), _kept(url))
     return Parsed(records=[item_record(day, _kept(title), body, source, tags, path)])
 
 
