@@ -113,14 +113,17 @@ class DateMatch(NamedTuple):
     sentence: str
 
 
-def paragraphs(text: str) -> list[Paragraph]:
+def paragraphs(text: str, *, decoded: bool = False) -> list[Paragraph]:
     """Split prose into paragraphs, grouped into the items of a listing where it is one, each
-    with its language.
+    with its language; each line cleaned (clean_inline), its entities decoded unless decoded
+    says a parser did (a page's "&amp;lt;" is the "&lt;" it shows).
 
     A heading is a short line that does not end a sentence; a caption carries a ``Credit:``.
     Captions come before the post they illustrate, so they take the title of the next heading.
     A line with no letter or digit (a rule such as ``---``) is no paragraph.
     """
+    if decoded and "&" in text:  # escaped, so that cleaning decodes it to itself
+        text = text.replace("&", "&amp;")
     blocks = [clean_inline(block) for block in re.split(r"\n", text)]
     blocks = [block for block in blocks if _LETTER_OR_DIGIT.search(block)]
     kinds = [_kind(block) for block in blocks]

@@ -438,3 +438,18 @@ def test_a_broken_feed_without_an_xml_declaration_gives_its_own_line() -> None:
     assert parse_text(text, "f.rss").problems == [
         Problem("f.rss", 4, "not a well-formed feed: no element found")
     ]
+
+
+def test_an_undated_item_s_text_is_decoded_once_as_a_dated_one_s() -> None:
+    said = "<description>Use &amp;amp;lt;canvas&amp;amp;gt; at AT&amp;amp;amp;T.</description>"
+    items = (
+        f"<item><title>Dated</title><pubDate>Fri, 01 May 2020 10:00:00 GMT</pubDate>{said}</item>"
+        f"<item><title>Undated</title>{said}</item>"
+    )
+    feed = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>N</title>{items}</channel></rss>'
+    )
+    parsed = parse_text(feed, "feed.xml")
+    (record,), (document,) = parsed.records, parsed.documents
+    assert record.body == "Use &lt;canvas&gt; at AT&amp;T."
+    assert [p.text for p in document.paragraphs] == [record.body]

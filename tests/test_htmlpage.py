@@ -451,3 +451,12 @@ def test_a_page_s_address_and_site_name_are_decoded_once() -> None:
     (source,) = record.sources
     assert source.url == "https://example.com/s?id=5&region=eu&copy=1"
     assert source.title == "AT&amp;T News"
+
+
+def test_an_undated_page_s_text_is_decoded_once_as_a_dated_one_s() -> None:
+    text = "<p>Title</p><p>Use &amp;lt;canvas&amp;gt; at AT&amp;amp;T, &amp;copy; R&amp;D.</p>"
+    (document,) = parse_text(_page("<title>Title</title>", text), "p.html").documents
+    assert [p.text for p in document.paragraphs] == ["Use &lt;canvas&gt; at AT&amp;T, &copy; R&D."]
+    dated = _page('<title>Title</title><meta name="date" content="2020-01-02">', text)
+    (record,) = parse_text(dated, "p.html").records
+    assert record.body == document.paragraphs[0].text

@@ -46,9 +46,10 @@ def item_record(
 
 
 def item_document(path: str, title: str, body: str, fmt: str, tags: list[str]) -> Document:
-    """An item without a date, as a document of the file."""
+    """An item without a date, as a document of the file: its body, read from its format
+    already, as an event's (see item_record), not decoded again."""
     title = clean_inline(title) or _first_line(body) or path
-    return prose_document(path, title, fmt, body, tuple(tags))
+    return prose_document(path, title, fmt, body, tuple(tags), decoded=True)
 
 
 def body_text(*candidates: object, html: bool = True) -> str:

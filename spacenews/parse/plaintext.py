@@ -47,9 +47,12 @@ def prose_document(
     fmt: str,
     text: str,
     tags: tuple[str, ...] = (),
+    *,
+    decoded: bool = False,
 ) -> Document:
-    """A document with its paragraphs, each in its language, and the dates they mention."""
-    found = paragraphs(text)
+    """A document with its paragraphs, each in its language, and the dates they mention;
+    decoded when a parser decoded the text's entities already (see prose.paragraphs)."""
+    found = paragraphs(text, decoded=decoded)
     mentions: dict[tuple[object, ...], Mention] = {}
     ordered = sorted(found, key=lambda paragraph: paragraph.lang != _PREFERRED_LANG)
     for paragraph in ordered:
