@@ -90,3 +90,15 @@ def test_readme_shows_real_output() -> None:
     if os.environ.get("SPACENEWS_UPDATE_README"):
         (Path(__file__).parent.parent / "README.md").write_text(text, "utf-8")
     assert text == README
+
+
+def test_the_library_examples_of_the_readme_run() -> None:
+    from spacenews import parse_query
+
+    section = README.split("## Using it as a library", 1)[1].split("\n## ", 1)[0]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(code, "README.md", "exec"), {})  # the README's own example
+    calls = re.findall(r"`(parse_query\([^`]*\))`", section)
+    assert calls
+    for call in calls:
+        assert eval(call, {"parse_query": parse_query}).entity == "Mars"
