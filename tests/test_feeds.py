@@ -453,3 +453,15 @@ def test_an_undated_item_s_text_is_decoded_once_as_a_dated_one_s() -> None:
     (record,), (document,) = parsed.records, parsed.documents
     assert record.body == "Use &lt;canvas&gt; at AT&amp;T."
     assert [p.text for p in document.paragraphs] == [record.body]
+
+
+def test_an_item_s_address_keeps_parameters_named_as_entities() -> None:
+    # The XML reader decoded "&amp;": "&region=eu" is a parameter of the address, not "®ion".
+    link = "<link>https://example.com/s?id=5&amp;region=eu&amp;copy=1&amp;amp;x=2</link>"
+    day = "<pubDate>Fri, 01 May 2020 10:00:00 GMT</pubDate>"
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>N</title>'
+        f"<item><title>T</title>{link}{day}</item></channel></rss>"
+    )
+    (record,) = parse_text(feed, "feed.xml").records
+    assert record.sources[0].url == "https://example.com/s?id=5&region=eu&copy=1&x=2"

@@ -3,6 +3,7 @@ item without a date is a document."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -32,7 +33,7 @@ def item_record(
     source's name and address cleaned like any text of a document."""
     headline = clean_inline(title) or _first_line(body)
     if source is not None:
-        source = Source(clean_inline(source.title), clean_inline(source.url))
+        source = Source(clean_inline(source.title), _address(source.url))
     return EventRecord(
         day,
         headline,
@@ -43,6 +44,22 @@ def item_record(
         via="tag",
         date_source=PUBLISHED,
     )
+
+
+# An entity written whole, with its ';': what an address may hold (see _address).
+_WHOLE_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+def _address(url: str) -> str:
+    """An item's address cleaned as its text is, but decoding only the entities written
+    whole: "&amp;" is "&", but "&region=eu" (or "&copy=", "&not=") is a parameter of the
+    address, as a browser reads it, not "®ion=eu"."""
+    if "&" in url:
+        from html import unescape
+
+        url = _WHOLE_ENTITY.sub(lambda entity: unescape(entity.group()), url)
+        url = url.replace("&", "&amp;")  # decoded: cleaned without decoding it again
+    return clean_inline(url)
 
 
 def item_document(path: str, title: str, body: str, fmt: str, tags: list[str]) -> Document:
