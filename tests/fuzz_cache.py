@@ -17,7 +17,9 @@ removed, made invalid) and files where a site keeps its build and drafts; pages 
 matter between +++ lines, dated or not, valid or not, their fields edited; texts in Chinese,
 Japanese and Korean with names inside sentences (plain, front matter, event and day pages);
 ISO days and short month names in prose; search prefixes (word*); corpus paths given twice or
-one inside another; timeline --by month --mentions, cache info --jsonl, open PATH --path.
+one inside another; timeline --by month --mentions, cache info --jsonl, open PATH --path;
+web pages saved as HTML (published or not, with or without an article, menus around them);
+searches of words written as one (QMR-KWT-2, Mars-Exp*, ESA's).
 """
 
 from __future__ import annotations

@@ -246,6 +246,12 @@ def test_a_secondary_column_goes_under_the_one_before_on_a_narrow_terminal() -> 
     console = Console(file=output, width=60, force_terminal=True, color_system="standard")
     console.print(Listing(columns, [["2016-03-14", Text("Lift-off", style="bold"), "ESA"]], ""))
     assert "\x1b[1mLift-off" in output.getvalue() and "\x1b[32mESA" in output.getvalue()
+    # A column without a style of its own is in the terminal's: not the other column's green.
+    columns = [Column("Entity", "green", ratio=2), Column("Aliases", ratio=2, under=80)]
+    output = io.StringIO()
+    console = Console(file=output, width=60, force_terminal=True, color_system="standard")
+    console.print(Listing(columns, [["Cape Canaveral", "CCSFS"]], ""))
+    assert "\x1b[39mCCSFS" in output.getvalue()
 
 
 def test_a_measured_column_is_as_wide_as_the_cells_set_under_it() -> None:

@@ -112,7 +112,8 @@ class Listing:
                 continue
             below = _text(cell).copy()
             if below.plain:
-                below.stylize_before(column.style)
+                # Its own style, or the terminal's: not that of the column it is set in.
+                below.stylize_before(column.style or "default")
                 laid[-1] = Text.assemble(_text(laid[-1]), "\n", below)
         return laid
 
