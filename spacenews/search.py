@@ -170,6 +170,19 @@ class SearchIndex:
         query += " AND doc IN (SELECT value FROM json_each(?))"
         return Counter(doc for (doc,) in self._db.execute(query, (term, units)))
 
+    def _phrase_held(self, phrase: tuple[str, ...]) -> set[int]:
+        """The units holding a phrase: its words one after another, or as text written
+        without spaces holds them, where two words of such characters meet ("火星 探测" in
+        火星探测, whose pairs of characters are 火星 星探 探测)."""
+        from spacenews.index.terms import word_terms
+
+        # A start's * is no word to FTS5's tokenizer: "expr*" is read as "expr".
+        started = phrase[-1].endswith("*")
+        held = set()
+        for words in dict.fromkeys([phrase, _run_together(phrase)]):
+            held |= self._phrase_units([t for word in words for t in word_terms(word)], started)
+        return held
+
     def _phrase_units(self, words: list[str], started: bool = False) -> set[int]:
         """The units holding these terms one after another (the last as a start, if
         started)."""
@@ -219,19 +232,11 @@ class SearchIndex:
         """Units matching any word of the query (and every phrase), best first, or in the
         corpus's order (the events by date, then the documents) when by_date; only those
         in keep (unit ids), if given. The limit counts after ordering."""
-        from spacenews.index.terms import word_terms
 
         query = SearchQuery.parse(text)
         count, total, lengths = self._sizes()
         average = total / count if count else 0.0
-        phrases = [
-            # A start's * is no word to FTS5's tokenizer: "expr*" is read as "expr".
-            self._phrase_units(
-                [part for word in phrase for part in word_terms(word)],
-                started=phrase[-1].endswith("*"),
-            )
-            for phrase in query.phrases
-        ]
+        phrases = [self._phrase_held(phrase) for phrase in query.phrases]
 
         def wanted(index: int) -> bool:
             return (keep is None or index in keep) and all(index in held for held in phrases)
@@ -394,6 +399,20 @@ class _Sizes(NamedTuple):
     number: int  # of units
     average: float
     lengths: dict[int, int] | list[int]  # by unit id
+
+
+def _run_together(phrase: tuple[str, ...]) -> tuple[str, ...]:
+    """A phrase's words as text written without spaces writes them: two words side by side
+    that end and start with such characters are one."""
+    from spacenews.text import has_cjk
+
+    words = [phrase[0]]
+    for word in phrase[1:]:
+        if has_cjk(words[-1][-1]) and has_cjk(word[0]):
+            words[-1] += word
+        else:
+            words.append(word)
+    return tuple(words)
 
 
 def _idf(holding: int, count: int) -> float:

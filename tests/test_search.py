@@ -539,3 +539,25 @@ def test_words_of_an_ascii_text_are_found_as_word_by_word(text: str, extra: list
     by_word = [hit for m in search_module._WORD.finditer(text) for hit in _hits(m, query.terms)]
     assert search_module._text_hits(text, query.terms) == by_word
     assert highlights(text, query.terms) == [(start, end) for start, end, _ in by_word]
+
+
+def test_a_quoted_phrase_of_words_written_without_spaces_is_found_run_together(
+    tmp_path: Path,
+) -> None:
+    # "火星 探测": two words the text writes as one run (火星探测), or apart.
+    index = _index(
+        tmp_path,
+        **{
+            "a.txt": "笔记\n\n中国的火星探测任务。\n",
+            "b.txt": "笔记二\n\n火星 探测 任务。\n",
+            "c.txt": "笔记三\n\n火星的探测。\n",
+            "d.txt": "Notes\n\nMars probe 火星 launched.\n",
+            "e.txt": "Blog\n\nThe redplanet blog: red, not a planet.\n",
+        },
+    )
+    found = [(r.unit.key, r.snippet) for r in index.search('"火星 探测"')]
+    assert found == [("a.txt", "中国的火星探测任务。"), ("b.txt", "火星 探测 任务。")]
+    assert [r.unit.key for r in index.search('"火星 任务"')] == []
+    assert [r.unit.key for r in index.search('"probe 火星"')] == ["d.txt"]  # not run together
+    assert index.search('"red planet"') == []  # other words never are
+    assert highlights("中国的火星探测任务。", SearchQuery.parse('"火星 探测"')) == [(3, 5), (5, 7)]
