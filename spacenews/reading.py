@@ -80,7 +80,7 @@ def _read_text(path: str, relative: str) -> tuple[str | None, list[Problem]]:
         data = read_bytes(path, MAX_FILE_BYTES)
     except Unreadable as error:
         return None, [Problem(relative, 0, str(error), skipped=True)]
-    if b"\0" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16's
+    if b"\0" in data and not data.startswith(_UTF16_MARKS):
         return None, [Problem(relative, 0, "binary file (it holds NUL bytes)", skipped=True)]
     text, warning = decode_bytes(data)
     problems = [Problem(relative, 0, warning)] if warning else []
@@ -94,6 +94,8 @@ def _read_text(path: str, relative: str) -> tuple[str | None, list[Problem]]:
             problems.append(Problem(relative, 0, reason))
     return text, problems
 
+
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16's byte-order marks: its NUL bytes are text
 
 # An encoding declared in the first bytes of a page or an XML file: <meta charset="...">,
 # <meta http-equiv="Content-Type" content="text/html; charset=...">, <?xml encoding="..."?>.
@@ -131,7 +133,7 @@ def declared_encoding(data: bytes) -> str | None:
     they are not)."""
     import codecs
 
-    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+    if data.startswith(_UTF16_MARKS):
         return "utf-16"
     head = data[:1024]
     if head.lstrip()[:1] != b"<":  # no page nor XML file: a note that quotes one's head
