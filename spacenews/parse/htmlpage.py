@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from spacenews.model import Problem, Source
 from spacenews.parse import Handler, Parsed
 from spacenews.parse.items import item_document, item_record
-from spacenews.parse.markup import folded_paragraphs
+from spacenews.parse.markup import folded_paragraphs, host_of
 from spacenews.text import clean_inline, strip_controls
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ def parse(text: str, path: str) -> Parsed:
     source = None
     if url.startswith(("http://", "https://")):
         # Decoded by the parser, as the title: "&amp;region=eu" is "&region=eu", not "®ion=eu".
-        source = Source(_kept(reader.meta("og:site_name") or _host(url) or url), _kept(url))
+        source = Source(_kept(reader.meta("og:site_name") or host_of(url) or url), _kept(url))
     return Parsed(records=[item_record(day, _kept(title), body, source, tags, path)])
 
 
@@ -109,12 +109,12 @@ def _read(text: str) -> PageReader:
 
 def _decoded(text: str) -> str:
     """Text the parser decoded, as clean_inline cleans text (without decoding it again)."""
-    return clean_inline(text.replace("&", "&amp;"))
+    return clean_inline(_kept(text))
 
 
-def _kept(title: str) -> str:
-    """A title cleaned already, as the items' makers clean it again: unchanged."""
-    return title.replace("&", "&amp;")
+def _kept(text: str) -> str:
+    """Decoded text, as cleaning decodes it (clean_inline, the items' makers): unchanged."""
+    return text.replace("&", "&amp;")
 
 
 _REDIRECT = re.compile(r"\s*0+(?:\.0*)?\s*(?:[;,]|$)")  # a refresh at once: "0; url=..."
@@ -149,15 +149,6 @@ def _untracked(url: str) -> str:
         return url
     kept = [part for part in parts.query.split("&") if not part.startswith("utm_")]
     return parts._replace(query="&".join(kept)).geturl()
-
-
-def _host(url: str) -> str:
-    """The host of an address, without www.; "" when it has none or is no address."""
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:  # "http://[bad"
-        return ""
-    return host.removeprefix("www.")
 
 
 def _linked_data(text: str) -> dict[str, str]:

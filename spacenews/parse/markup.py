@@ -102,6 +102,15 @@ def _is_banner(line: str, text: str) -> bool:
     if len(links) != 1:
         return False
     address = str(links[0].attrs.get("href", ""))
-    host = (urlsplit(address).hostname or "").removeprefix("www.")
+    host = host_of(address)
     name = text.casefold().removeprefix("www.").rstrip("/")
     return bool(host) and name in {host, address.casefold().rstrip("/")}
+
+
+def host_of(url: str) -> str:
+    """The host of an address, without www.; "" when it has none or is no address."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # "http://[bad"
+        return ""
+    return host.removeprefix("www.")
