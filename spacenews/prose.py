@@ -122,9 +122,7 @@ def paragraphs(text: str, *, decoded: bool = False) -> list[Paragraph]:
     Captions come before the post they illustrate, so they take the title of the next heading.
     A line with no letter or digit (a rule such as ``---``) is no paragraph.
     """
-    if decoded and "&" in text:  # escaped, so that cleaning decodes it to itself
-        text = text.replace("&", "&amp;")
-    blocks = [clean_inline(block) for block in re.split(r"\n", text)]
+    blocks = [clean_inline(block, decoded=decoded) for block in re.split(r"\n", text)]
     blocks = [block for block in blocks if _LETTER_OR_DIGIT.search(block)]
     kinds = [_kind(block) for block in blocks]
     titles = _titles(blocks, kinds)

@@ -69,10 +69,11 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def clean_inline(text: str) -> str:
-    """One line of document text: entities decoded, wiki emphasis dropped, spaces folded."""
+def clean_inline(text: str, *, decoded: bool = False) -> str:
+    """One line of document text: entities decoded (unless decoded says a parser did: a
+    page's "&amp;lt;" is the "&lt;" it shows), wiki emphasis dropped, spaces folded."""
     # Each step runs only when a cheap test says it has work: this is the loader's hot path.
-    if "&" in text:
+    if "&" in text and not decoded:
         from html import unescape  # on first need: its table of entities is slow to import
 
         text = unescape(text)

@@ -75,7 +75,8 @@ def parse(text: str, path: str) -> Parsed:
     stamps = [*said, linked.get("datePublished", ""), reader.main_time or reader.time]
     day = next(filter(None, map(_day, stamps)), None)
     if day is None:
-        parsed = Parsed(documents=[item_document(path, _kept(title), body, "html", tags)])
+        document = item_document(path, title, body, "html", tags, decoded=True)
+        parsed = Parsed(documents=[document])
         if any(said):
             stamp = clean_inline(next(filter(None, said)))[:40]
             reason = f"its date of publication is no date ({stamp!r}): read as undated"
@@ -85,8 +86,9 @@ def parse(text: str, path: str) -> Parsed:
     source = None
     if url.startswith(("http://", "https://")):
         # Decoded by the parser, as the title: "&amp;region=eu" is "&region=eu", not "®ion=eu".
-        source = Source(_kept(reader.meta("og:site_name") or host_of(url) or url), _kept(url))
-    return Parsed(records=[item_record(day, _kept(title), body, source, tags, path)])
+        source = Source(reader.meta("og:site_name") or host_of(url) or url, url)
+    record = item_record(day, title, body, source, tags, path, decoded=True)
+    return Parsed(records=[record])
 
 
 def _read(text: str) -> PageReader:
@@ -108,13 +110,8 @@ def _read(text: str) -> PageReader:
 
 
 def _decoded(text: str) -> str:
-    """Text the parser decoded, as clean_inline cleans text (without decoding it again)."""
-    return clean_inline(_kept(text))
-
-
-def _kept(text: str) -> str:
-    """Decoded text, as cleaning decodes it (clean_inline, the items' makers): unchanged."""
-    return text.replace("&", "&amp;")
+    """Text the parser decoded, cleaned (without decoding it again)."""
+    return clean_inline(text, decoded=True)
 
 
 _REDIRECT = re.compile(r"\s*0+(?:\.0*)?\s*(?:[;,]|$)")  # a refresh at once: "0; url=..."

@@ -27,13 +27,22 @@ def utc_day(stamp: object) -> date | None:
 
 
 def item_record(
-    day: date, title: str, body: str, source: Source | None, tags: list[str], path: str
+    day: date,
+    title: str,
+    body: str,
+    source: Source | None,
+    tags: list[str],
+    path: str,
+    *,
+    decoded: bool = False,
 ) -> EventRecord:
     """An item as an event: its title (else its body's first line) as the headline; the
-    source's name and address cleaned like any text of a document."""
-    headline = clean_inline(title) or _first_line(body)
+    source's name and address cleaned like any text of a document (decoded: the format's
+    parser decoded the title and the source already, see text.clean_inline)."""
+    headline = clean_inline(title, decoded=decoded) or _first_line(body)
     if source is not None:
-        source = Source(clean_inline(source.title), _address(source.url))
+        url = clean_inline(source.url, decoded=True) if decoded else _address(source.url)
+        source = Source(clean_inline(source.title, decoded=decoded), url)
     return EventRecord(
         day,
         headline,
@@ -58,14 +67,16 @@ def _address(url: str) -> str:
         from html import unescape
 
         url = _WHOLE_ENTITY.sub(lambda entity: unescape(entity.group()), url)
-        url = url.replace("&", "&amp;")  # decoded: cleaned without decoding it again
-    return clean_inline(url)
+    return clean_inline(url, decoded=True)
 
 
-def item_document(path: str, title: str, body: str, fmt: str, tags: list[str]) -> Document:
+def item_document(
+    path: str, title: str, body: str, fmt: str, tags: list[str], *, decoded: bool = False
+) -> Document:
     """An item without a date, as a document of the file: its body, read from its format
-    already, as an event's (see item_record), not decoded again."""
-    title = clean_inline(title) or _first_line(body) or path
+    already, as an event's (see item_record), not decoded again; nor its title, when
+    decoded says so."""
+    title = clean_inline(title, decoded=decoded) or _first_line(body) or path
     return prose_document(path, title, fmt, body, tuple(tags), decoded=True)
 
 
