@@ -451,6 +451,11 @@ def test_a_page_s_address_and_site_name_are_decoded_once() -> None:
     (source,) = record.sources
     assert source.url == "https://example.com/s?id=5&region=eu&copy=1"
     assert source.title == "AT&amp;T News"
+    # An entity the page shows in its address stays one: "&amp;amp;" is "&amp;", once.
+    (record,) = parse_text(
+        _page(head.replace("&amp;region", "&amp;amp;region"), ""), "p.html"
+    ).records
+    assert record.sources[0].url == "https://example.com/s?id=5&amp;region=eu&copy=1"
 
 
 def test_an_undated_page_s_text_is_decoded_once_as_a_dated_one_s() -> None:
