@@ -429,9 +429,14 @@ def open_command(
         say(f"no event or document {target!r}: nothing to open")
         stop(ExitCode.NO_RESULTS)
     if paths_only:
+        import sys
+
         from spacenews.text import printable
 
-        output((), "text", lambda: "".join(f"{printable(str(path))}\n" for path in paths))
+        # Names are data: their own bytes to a file or a pipe (as find prints them), so that
+        # they name the files; escaped to a terminal, to which \x1b is a control.
+        shown = printable if sys.stdout.isatty() else str
+        output((), "text", lambda: "".join(f"{shown(str(path))}\n" for path in paths))
         return
     edit(paths)
 

@@ -378,3 +378,30 @@ def test_a_file_name_that_is_not_utf8_reaches_a_terminal_escaped(
         terminal._write("火 " + os.fsdecode(b"\xff") + "\n")
         sys.stdout.flush()
         assert raw.getvalue() == (b"\\u706b \\xff\n" if tty else b"\\u706b \\udcff\n")
+
+
+def test_open_path_writes_a_name_with_controls_as_its_bytes_but_escapes_it_to_a_terminal(
+    tmp_path: Path,
+) -> None:
+    # Found by a newcomer's try-out: open --path escaped such a name into a pipe too, where
+    # "we\\x1bird.md" names no file (vim $(spacenews open ... --path), xargs).
+    import pty
+    import subprocess
+
+    folder = _odd_corpus(
+        tmp_path, {b"we\x1bird.md": "### [2020-01-02](/news/2020/01/2/index.md)\n# Flight.\n"}
+    )
+    command = [sys.executable, "-m", "spacenews", "--corpus", str(folder), "open", "2020"]
+    env = {**os.environ, "SPACENEWS_CACHE_DIR": str(tmp_path / "cache")}
+    piped = subprocess.run([*command, "--path"], capture_output=True, env=env, check=True)
+    assert piped.stdout == os.fsencode(folder) + b"/we\x1bird.md\n"
+    main, terminal_side = pty.openpty()
+    try:
+        subprocess.run(
+            [*command, "--path"], stdout=terminal_side, stderr=subprocess.DEVNULL, env=env
+        )
+        shown = os.read(main, 4096)
+    finally:
+        os.close(main)
+        os.close(terminal_side)
+    assert shown.endswith(b"/we\\x1bird.md\r\n") and b"\x1b" not in shown
