@@ -220,6 +220,10 @@ def show(
         return event_details(found, mentioned)
 
     empty = f"nothing happened or is mentioned in {period}"
+    if not found and not mentioned:  # spacenews.known imported only then: start-up time counts
+        from spacenews.known import nothing_found
+
+        empty = nothing_found(corpus, empty, entity)
     output([*found, *mentioned], fmt, details, empty, pager=opt.settings(ctx).pager)
 
 
@@ -336,14 +340,15 @@ def search(
 
         spacenews search Schiaparelli --json
 
-        spacenews search water --from 2010 --entity Mars --sort date
+        spacenews search water --from 2000 --entity Mars --sort date
     """
     from spacenews.query import search as run
 
     fmt = opt.output_format(json_, jsonl)
     text = " ".join(query)
     wanted = opt.query_of(period, start, end, entity=entity, limit=limit, sort=sort.value)
-    results = run(opt.load(ctx), text, wanted)
+    corpus = opt.load(ctx)
+    results = run(corpus, text, wanted)
 
     def table() -> "RenderableType":
         from spacenews.render.table import search_table
@@ -353,6 +358,10 @@ def search(
     from spacenews.text import ECHO_CHARS, shorten
 
     empty = f"nothing matches {shorten(text, ECHO_CHARS)!r}"  # a long query, cut as usage cuts it
+    if not results:
+        from spacenews.known import nothing_found
+
+        empty = nothing_found(corpus, empty, entity, wanted.start, wanted.end)
     output(results, fmt, table, empty, pager=opt.settings(ctx).pager)
 
 

@@ -133,6 +133,28 @@ def unknown_entity(corpus: Corpus, name: str) -> str:
     return message
 
 
+def nothing_found(
+    corpus: Corpus,
+    said: str,
+    entity: str | None,
+    start: date | None = None,
+    end: date | None = None,
+) -> str:
+    """What to tell when a command found nothing: said, with the filters that narrowed it
+    (the days of --in, --from and --to; --entity); an entity the corpus does not know is
+    told instead, with the names closest to it, as timeline --entity tells it."""
+    from spacenews.dates import Range
+    from spacenews.text import ECHO_CHARS, printable, shorten
+
+    if entity is not None and not knows(corpus, entity):
+        return unknown_entity(corpus, entity)
+    if start or end:
+        said += f" in {Range(start, end)}"
+    if entity is not None:
+        said += f" with --entity {printable(shorten(entity, ECHO_CHARS))!r}"
+    return said
+
+
 def _hint(hint: Suggestion) -> str:
     from spacenews.text import printable
 

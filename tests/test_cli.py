@@ -161,6 +161,37 @@ def test_show_empty_period_exits_1(runner: CliRunner) -> None:
     assert "nothing happened or is mentioned in 2016-03-15" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("command", "told"),
+    [
+        (["show", "2016", "--entity", "mars expres"], "no entity named 'mars expres'; did you"),
+        (["show", "2016", "--entity", "nosuch"], "no entity named 'nosuch'\n"),
+        (
+            ["show", "2016", "--entity", "Mars Express"],
+            "nothing happened or is mentioned in 2016-01-01 to 2016-12-31"
+            " with --entity 'Mars Express'\n",
+        ),
+        (
+            ["search", "water", "--in", "2030"],
+            "nothing matches 'water' in 2030-01-01 to 2030-12-31\n",
+        ),
+        (["search", "water", "--entity", "nosuch"], "no entity named 'nosuch'\n"),
+        (
+            ["search", "water", "--entity", "Soyuz", "--to", "2020"],
+            "nothing matches 'water' in … to 2020-12-31 with --entity 'Soyuz'\n",
+        ),
+    ],
+)
+def test_nothing_found_tells_the_filters_that_narrowed_it(
+    runner: CliRunner, command: list[str], told: str
+) -> None:
+    # Found by a newcomer's try-out: show 2016 --entity nosuchthing said that nothing happened
+    # in 2016, and search water --in 2030 that nothing matched water, which both do.
+    result = run(runner, *command)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("spacenews: " + told)  # whole, where it ends with \n
+
+
 @pytest.mark.parametrize("day", ["2016-13-45", "2016-02-30", "16-03-14", "soon"])
 def test_show_invalid_date_is_one_line_usage_error(runner: CliRunner, day: str) -> None:
     result = run(runner, "show", day)
