@@ -120,7 +120,7 @@ def timeline(
         output(periods, fmt, bars, empty, pager=opt.settings(ctx).pager)
         return
     items = select(corpus, query)
-    title = caption(len(items), noun, query.start, query.end)
+    title = caption(len(items), noun, query.start, query.end, items.matched)
 
     def table() -> "RenderableType":
         from spacenews.render.table import timeline_table

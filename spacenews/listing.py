@@ -20,9 +20,12 @@ class Selection(Sequence["Event | Mentioned"]):
     """The items of a timeline, in order. Its events stay in the corpus, by position, until
     they are looked at: JSON output takes their encoded form from the corpus instead."""
 
-    def __init__(self, corpus: Corpus, entries: list[int | Mentioned]) -> None:
+    def __init__(
+        self, corpus: Corpus, entries: list[int | Mentioned], matched: int | None = None
+    ) -> None:
         self._corpus = corpus
         self._entries = entries
+        self.matched = len(entries) if matched is None else matched  # before any --limit
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -108,7 +111,8 @@ def select(corpus: Corpus, query: Query) -> Selection:
         ]
     if query.reverse:
         entries.reverse()
-    return Selection(corpus, entries if query.limit is None else entries[: query.limit])
+    shown = entries if query.limit is None else entries[: query.limit]
+    return Selection(corpus, shown, len(entries))
 
 
 def _month_day(day: date) -> tuple[int, int]:

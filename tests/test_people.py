@@ -68,6 +68,10 @@ def test_show_takes_ranges(runner: CliRunner) -> None:
 def test_caption_says_range_and_count(runner: CliRunner) -> None:
     result = run(runner, "timeline", "--from", "2004", "--to", "2014-04")
     assert "5 events, 2004-01-01 to 2014-04-30" in result.stdout
+    # Found by a newcomer's try-out: with a limit it counted the events shown, not matched.
+    limited = run(runner, "timeline", "--from", "2004", "--to", "2014-04", "--limit", "2")
+    assert limited.stdout.rstrip().endswith("\n2 of 5 events, 2004-01-01 to 2014-04-30")
+    assert run(runner, "timeline", "--limit", "10").stdout.rstrip().endswith("\n10 events")
 
 
 def test_chart_by_year(runner: CliRunner) -> None:

@@ -207,6 +207,8 @@ def test_plain_counts_and_captions() -> None:
     )
     assert caption(2, "event", None, date(2014, 4, 30)) == "2 events, … to 2014-04-30"
     assert caption(2, "event", date(2016, 3, 14), date(2016, 3, 14)) == "2 events, 2016-03-14"
+    assert caption(1, "item", matched=5) == "1 of 5 items"
+    assert caption(5, "item", matched=5) == caption(5, "item", matched=None) == "5 items"
 
 
 def test_text_written_without_spaces_wraps_whole() -> None:

@@ -20,9 +20,18 @@ def plural(count: int, noun: str, nouns: str = "") -> str:
     return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
-def caption(count: int, noun: str, start: date | None = None, end: date | None = None) -> str:
-    """A count of results, and the days they were chosen from when those have a bound."""
+def caption(
+    count: int,
+    noun: str,
+    start: date | None = None,
+    end: date | None = None,
+    matched: int | None = None,
+) -> str:
+    """A count of results (``5 of 736 events`` when a limit left out some of those matched),
+    and the days they were chosen from when those have a bound."""
     text = plural(count, noun)
+    if matched is not None and matched > count:
+        text = f"{count} of {plural(matched, noun)}"
     if start or end:
         text += f", {Range(start, end)}"
     return text
