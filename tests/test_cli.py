@@ -60,7 +60,7 @@ def test_timeline_table(runner: CliRunner) -> None:
     assert result.exit_code == 0
     assert "2003-06-02" in result.stdout and "2003-12-19" in result.stdout
     assert "2004-01-19" not in result.stdout
-    assert "2 events" in result.stdout
+    assert "2 of 10 events" in result.stdout
     assert result.stderr == ""
 
 
