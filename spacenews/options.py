@@ -300,6 +300,7 @@ FromOption = Annotated[
     str | None,
     typer.Option(
         "--from",
+        "--since",  # git log's name
         metavar="DATE",
         help="Earliest period (YYYY[-MM[-DD]], or today, last week, ...), included whole.",
     ),
@@ -307,7 +308,10 @@ FromOption = Annotated[
 ToOption = Annotated[
     str | None,
     typer.Option(
-        "--to", metavar="DATE", help="Latest period, included whole: --to 2014-04 reaches April 30."
+        "--to",
+        "--until",  # git log's name
+        metavar="DATE",
+        help="Latest period, included whole: --to 2014-04 reaches April 30.",
     ),
 ]
 EntityOption = Annotated[

@@ -74,6 +74,20 @@ def test_caption_says_range_and_count(runner: CliRunner) -> None:
     assert run(runner, "timeline", "--limit", "10").stdout.rstrip().endswith("\n10 events")
 
 
+@pytest.mark.parametrize("command", ["timeline", "show", "search", "related", "export"])
+def test_since_and_until_are_from_and_to(runner: CliRunner, command: str) -> None:
+    # Found by a newcomer's try-out: git log's --since 2016 was refused (did you mean --json?).
+    asked = {"show": ["2016"], "search": ["European"], "related": ["ESA"]}.get(command, [])
+    answer = {"export": ["--format", "csv"]}.get(command, ["--json"])
+    given = run(runner, command, *asked, "--since", "2016-03", "--until", "2016-09", *answer)
+    assert given.exit_code == 0 and given.stdout
+    assert (
+        given.stdout
+        == run(runner, command, *asked, "--from", "2016-03", "--to", "2016-09", *answer).stdout
+    )
+    assert given.stdout != run(runner, command, *asked, *answer).stdout
+
+
 def test_chart_by_year(runner: CliRunner) -> None:
     counts = run_json(runner, "timeline", "--by", "year")
     assert counts[0] == {"period": "2003", "count": 2}
