@@ -472,7 +472,7 @@ app.add_typer(cache_app, name="cache")
 
 
 @cache_app.command("info", cls=usage.Command)
-def cache_info(json_: opt.JsonFlag = False, jsonl: opt.JsonlFlag = False) -> None:
+def cache_info(json_: opt.CacheJsonFlag = False, jsonl: opt.CacheJsonlFlag = False) -> None:
     """Show where the cache lives and what it holds: an index database per set of corpus
     paths (--jsonl: one per line).
 
@@ -523,7 +523,7 @@ def cache_path(ctx: typer.Context) -> None:
     if where is None:
         fail(
             "this corpus has no database: it is indexed at each run (the built-in seeds, "
-            "fewer than 50 files, --no-cache, or a cache folder inside it)"
+            "fewer than 50 files, --no-cache, or a cache folder inside it); --db FILE keeps one"
         )
     output((), "text", lambda: f"{where}\n")
 
@@ -555,14 +555,17 @@ def schema(
         spacenews schema timeline
 
         spacenews schema related > related.schema.json
+
+        spacenews schema cache info
     """
     import json
 
     from spacenews.schema import SCHEMAS
 
-    if command not in SCHEMAS:
-        fail(f"no schema for {command!r}: choose from {', '.join(SCHEMAS)}")
-    output((), "text", lambda: json.dumps(SCHEMAS[command], indent=2) + "\n")
+    name = " ".join(command)  # cache info
+    if name not in SCHEMAS:
+        fail(f"no schema for {name!r}: choose from {', '.join(SCHEMAS)}")
+    output((), "text", lambda: json.dumps(SCHEMAS[name], indent=2) + "\n")
 
 
 @app.command("fetch", cls=usage.Command)

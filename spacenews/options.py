@@ -268,6 +268,12 @@ def name_of(words: list[str]) -> str:
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print results as a JSON array.")]
 JsonlFlag = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
+CacheJsonFlag = Annotated[
+    bool, typer.Option("--json", help="Print the folder and its databases as one JSON object.")
+]
+CacheJsonlFlag = Annotated[
+    bool, typer.Option("--jsonl", help="Print one JSON object per database, a line each.")
+]
 PeriodArgument = Annotated[
     str | None,
     typer.Argument(
@@ -469,8 +475,12 @@ WordsArgument = Annotated[
     typer.Argument(metavar="WORDS...", help='Words, and "quoted phrases".', callback=_words),
 ]
 SchemaArgument = Annotated[
-    str,
-    typer.Argument(metavar="COMMAND", help="timeline, show, related, search, entities or check."),
+    list[str],
+    typer.Argument(
+        metavar="COMMAND",
+        help="timeline, show, related, search, entities, check or cache info.",
+        show_default=False,
+    ),
 ]
 UrlsArgument = Annotated[
     list[str], typer.Argument(metavar="URL...", help="Feeds to fetch (http or https).")

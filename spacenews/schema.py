@@ -160,4 +160,28 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         ),
         "spacenews check --json: every problem met while reading the corpus",
     ),
+    "cache info": {
+        "$schema": DRAFT,
+        "title": "spacenews cache info --json: the cache folder and its index databases"
+        " (--jsonl: the databases, one per line)",
+        **_object(
+            {
+                "folder": _STRING,
+                "caches": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "kind": {"const": "index"},
+                            "path": _STRING,
+                            "bytes": {"type": "integer", "minimum": 0},
+                            # null, as files, when the database cannot be read
+                            "roots": {"anyOf": [_STRINGS, {"type": "null"}]},
+                            "files": {"type": ["integer", "null"], "minimum": 0},
+                            "gone": {"type": "boolean"},  # every one of its roots is gone
+                        }
+                    ),
+                },
+            }
+        ),
+    },
 }

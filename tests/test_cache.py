@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
 from spacenews import loader, reading, walk
@@ -28,6 +29,7 @@ from spacenews.known import entities
 from spacenews.listing import select
 from spacenews.loader import CACHE_MIN_FILES, load_corpus
 from spacenews.query import Query
+from spacenews.schema import SCHEMAS
 
 from .conftest import state
 from .test_hostile import snapshot
@@ -415,6 +417,7 @@ def test_cache_clear_gone_removes_only_the_indexes_of_corpora_gone(
     info = json.loads(runner.invoke(app, ["cache", "info", "--json"]).stdout)
     gone = {str(row["roots"]): row["gone"] for row in info["caches"]}
     assert sorted(gone.values()) == [False, False, False, True]
+    Draft202012Validator(SCHEMAS["cache info"]).validate(info)  # an unreadable one too
     assert gone[str([os.path.realpath(other)])] is True
     listed = runner.invoke(app, ["cache", "info"]).stdout
     assert listed.count("its corpus paths are gone") == 1
@@ -466,6 +469,7 @@ def test_cache_path_names_the_database_the_commands_use(
         result = runner.invoke(app, [*args, "cache", "path"])
         assert (result.stdout, result.exit_code) == ("", 2), args
         assert "has no database: it is indexed at each run" in result.stderr
+        assert "; --db FILE keeps one" in result.stderr  # found by a newcomer's try-out
         runner.invoke(app, [*args, "timeline"])
         assert sorted(private_cache.iterdir()) == before  # nor do the commands keep one
     monkeypatch.setenv("SPACENEWS_CACHE_DIR", str(corpus_dir / ".cache"))  # never written

@@ -196,6 +196,7 @@ def test_schemas_are_valid_and_printed(runner: CliRunner) -> None:
         Draft202012Validator.check_schema(schema)
         assert json.loads(run(runner, "schema", name).stdout) == schema
     assert run(runner, "schema", "nope").exit_code == 2
+    assert json.loads(run(runner, "schema", "cache", "info").stdout) == SCHEMAS["cache info"]
 
 
 def test_front_matter_output_follows_schema(runner: CliRunner) -> None:
