@@ -115,7 +115,8 @@ def timeline(
             from spacenews.render.plain import chart_caption
             from spacenews.render.table import bar_chart
 
-            return bar_chart(periods, chart_caption(periods, noun, by.value))
+            caption = chart_caption(periods, noun, by.value)
+            return bar_chart(periods, caption, f"{noun.capitalize()}s")
 
         output(periods, fmt, bars, empty, pager=opt.settings(ctx).pager)
         return

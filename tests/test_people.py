@@ -88,6 +88,19 @@ def test_since_and_until_are_from_and_to(runner: CliRunner, command: str) -> Non
     assert given.stdout != run(runner, command, *asked, *answer).stdout
 
 
+@pytest.mark.parametrize("columns", [40, 60, 100])
+def test_a_chart_keeps_its_headings_and_its_bars_proportions_when_narrow(columns: int) -> None:
+    # Found by a newcomer's try-out: at 60 columns the bars kept 40 cells and the count's
+    # heading was cut to "Eve…"; with --mentions it said "Events" of events and mentions.
+    runner = CliRunner(env={"COLUMNS": str(columns), "NO_COLOR": "1", "SPACENEWS_CORPUS": None})
+    table = runner.invoke(app, ["timeline", "--by", "decade"]).stdout
+    assert "┃ Period ┃ Events ┃" in table and max(map(len, table.splitlines())) <= columns
+    bars = [line.count("█") for line in table.splitlines() if "█" in line]
+    assert bars[1] == min(40, columns - 22) and bars[0] == round(bars[1] * 4 / 6)  # 4 and 6
+    mentions = runner.invoke(app, ["timeline", "2016", "--by", "year", "--mentions"]).stdout
+    assert "┃ Period ┃ Items ┃" in mentions and "5 items by year" in mentions
+
+
 def test_chart_by_year(runner: CliRunner) -> None:
     counts = run_json(runner, "timeline", "--by", "year")
     assert counts[0] == {"period": "2003", "count": 2}

@@ -265,3 +265,15 @@ def test_a_measured_column_is_as_wide_as_the_cells_set_under_it() -> None:
     rows = [["Sputnik", "1957", "1962-12-13"]]
     assert Listing(columns, rows, "").widths(49)[1:] == [12]  # type: ignore[index]
     assert Listing(columns, rows, "").widths(50)[1:] == [7, 12]  # type: ignore[index]
+
+
+def test_a_chart_shows_every_period_that_has_items_with_a_bar() -> None:
+    from rich.console import Console
+
+    from spacenews.listing import Count
+    from spacenews.render.table import bar_chart
+
+    console = Console(width=80, record=True, color_system=None)
+    console.print(bar_chart([Count("2001", 1), Count("2002", 0), Count("2003", 400)], "c"))
+    bars = [line.count("█") for line in console.export_text().splitlines() if "│" in line]
+    assert bars == [1, 0, 40]  # 1 of 400 still shows; none shows nothing

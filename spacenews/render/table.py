@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.padding import Padding
 from rich.rule import Rule
 from rich.segment import Segment
@@ -59,17 +60,32 @@ def _timeline_row(item: Event | Mentioned) -> list[Text | str]:
     return [_mention_date(item.mention), _mention_text(item.mention), ", ".join(item.entities)]
 
 
-def bar_chart(counts: Sequence[Count], caption: str) -> Table:
+def bar_chart(counts: Sequence[Count], caption: str, heading: str = "Events") -> Table:
     """One bar per period, as long as its count is large."""
     table = Table(caption=caption, caption_justify="left", header_style="bold")
     table.add_column("Period", style=DATE_STYLE, no_wrap=True)
-    table.add_column("Events", justify="right")
-    table.add_column("", no_wrap=True, overflow="crop")
+    table.add_column(heading, justify="right", no_wrap=True)
+    table.add_column("", overflow="crop")  # wraps, to Rich: the first column it narrows
     most = max((count.total for count in counts), default=0) or 1
     for count in counts:
-        length = round(BAR_WIDTH * count.total / most) or (1 if count.total else 0)
-        table.add_row(count.period, str(count.total), Text("█" * length, style=BAR_STYLE))
+        table.add_row(count.period, str(count.total), _Bar(count.total / most))
     return table
+
+
+class _Bar:
+    """A bar as long as its share of the longest bar, which fills the column: BAR_WIDTH
+    cells, or fewer in a narrow terminal (all of a chart's bars shrink alike)."""
+
+    def __init__(self, share: float) -> None:
+        self.share = share
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(1, BAR_WIDTH)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = min(options.max_width, BAR_WIDTH)
+        length = round(width * self.share) or (1 if self.share else 0)
+        yield Text("█" * length, style=BAR_STYLE)
 
 
 def related_table(matches: Sequence[Match], caption: str) -> Listing:
