@@ -148,6 +148,37 @@ def test_a_bad_frontmatter_table_is_one_line_and_the_defaults_are_used(
     assert _events(runner, folder)["CubeSat Developers Workshop 2024"]["date"] == "2024-04-23"
 
 
+# Posts whose date fields name no real day, and the line check gives each.
+IMPOSSIBLE = {
+    "front_matter_date_month_13.md": "4: date 2020-13-01 names no real day",
+    "front_matter_eventdate_february_30.md": "4: eventdate 2020-02-30 names no real day",
+    "front_matter_date_five_digits.md": "3: date 12020-01-05 names no real day",
+    "hugo-toml-impossible-date.md": "3: date 2020-02-30T10:00:00Z names no real day",
+}
+
+
+def test_check_names_each_impossible_date_and_the_post_stays(
+    runner: CliRunner, corpus_dir: Path
+) -> None:
+    folder = _corpus(corpus_dir, *IMPOSSIBLE)
+    expected = [f"{folder / name}:{line}" for name, line in IMPOSSIBLE.items()]
+    for options in ([], [], ["--no-cache"]):  # made, then read from the kept index; none
+        checked = run(runner, *options, "-c", str(folder), "check")
+        assert checked.exit_code == 1
+        assert sorted(line for line in checked.stdout.splitlines() if "no real day" in line) == (
+            sorted(expected)
+        )
+    events = _events(runner, folder)
+    # The field alone is not read: the post's own date dates it, or it is a document.
+    assert events["An event on February 30"]["date_source"] == "date"
+    found = run_json(runner, "-c", str(folder), "search", "thirteen", "digits", "TOML")
+    assert {result["title"] for result in found} == {
+        "Month thirteen",
+        "Five digits",
+        "A TOML post on no day",
+    }
+
+
 def test_each_corpus_path_is_read_with_its_own_fields(runner: CliRunner, tmp_path: Path) -> None:
     mine = _corpus(tmp_path / "mine", WORKSHOP, toml="[frontmatter]\ndate_fields = []\n")
     theirs = _corpus(tmp_path / "theirs", COLONIES)
