@@ -573,7 +573,8 @@ def _read_user_file(
         try:
             settings = fields_of(document["frontmatter"])
         except FieldsError as error:
-            problems.append(Problem(USER_FILE, 0, f"{error}: the defaults are used"))
+            reasons = error.reasons
+            problems += (Problem(USER_FILE, 0, f"{r}: the defaults are used") for r in reasons)
     patterns = document.get("exclude", [])
     if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
         problems.append(Problem(USER_FILE, 0, "exclude must be a list of patterns: not used"))

@@ -134,6 +134,7 @@ drop_tags = ["esa"]  # in any case
         ('entity_fields = ["tags", 3]', "[frontmatter] entity_fields must be a list of non-empty"),
         ('drop_tags = [""]', "[frontmatter] drop_tags must be a list of non-empty strings"),
         ('date_field = ["x"]', "[frontmatter] has no key 'date_field' (known: entity_fields,"),
+        ('exclude = ["*.css"]', "[frontmatter] has no key 'exclude': put exclude = [...] before"),
     ],
 )
 def test_a_bad_frontmatter_table_is_one_line_and_the_defaults_are_used(
@@ -177,6 +178,16 @@ def test_check_names_each_impossible_date_and_the_post_stays(
         "Five digits",
         "A TOML post on no day",
     }
+
+
+def test_each_mistake_of_a_frontmatter_table_is_a_line(runner: CliRunner, tmp_path: Path) -> None:
+    folder = _corpus(tmp_path / "c", WORKSHOP, toml='[frontmatter]\ndate_fields = "x"\nbogus = 1\n')
+    checked = run(runner, "-c", str(folder), "check")
+    toml, used = folder / "spacenews.toml", "the defaults are used"
+    assert checked.stdout.splitlines() == [
+        f"{toml}:0: [frontmatter] date_fields must be a list of non-empty strings: {used}",
+        f"{toml}:0: [frontmatter] has no key 'bogus' (known: {', '.join(Fields._fields)}): {used}",
+    ]
 
 
 def test_each_corpus_path_is_read_with_its_own_fields(runner: CliRunner, tmp_path: Path) -> None:
