@@ -565,17 +565,50 @@ def _read_user_file(
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         problems.append(Problem(USER_FILE, 0, f"not used: {error}"))
         return None, None, NOTHING
+    problems += (Problem(USER_FILE, 0, reason) for reason in _unread_keys(document))
     try:
-        table = read_alias_table(data)
+        table = _without_top_keys(read_alias_table(data))
     except AliasFileError as error:
         problems.append(Problem(USER_FILE, 0, f"alias file not used: {error}"))
     if "frontmatter" in document:
         try:
             settings = fields_of(document["frontmatter"])
         except FieldsError as error:
-            problems.append(Problem(USER_FILE, 0, f"{error}: the defaults are used"))
+            reasons = error.reasons
+            problems += (Problem(USER_FILE, 0, f"{r}: the defaults are used") for r in reasons)
     patterns = document.get("exclude", [])
     if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
         problems.append(Problem(USER_FILE, 0, "exclude must be a list of patterns: not used"))
         return table, settings, NOTHING
     return table, settings, Exclude.of(patterns)
+
+
+_USER_TABLES = ("aliases", "parts", "frontmatter")  # the tables a spacenews.toml may hold
+
+
+def _unread_keys(document: dict[str, Any]) -> list[str]:
+    """Why each key of a spacenews.toml that nothing reads is not read: one unknown at its
+    top level, or one of the top level that TOML read into [aliases] or [parts], the table
+    written above it."""
+    from spacenews.parse.fields import TOP_KEYS, no_key
+
+    known = ", ".join((*TOP_KEYS, *(f"[{name}]" for name in _USER_TABLES)))
+    reasons = []
+    for key, value in document.items():
+        if key not in _USER_TABLES and key not in TOP_KEYS:
+            what = f"table [{key}]" if isinstance(value, dict) else f"key {key!r}"
+            reasons.append(f"unknown {what} (known: {known}): not read")
+    for name in ("aliases", "parts"):
+        table = document.get(name)
+        if isinstance(table, dict):
+            reasons += (no_key(name, key, ()) for key in table if key in TOP_KEYS)
+    return reasons
+
+
+def _without_top_keys(table: AliasTable) -> AliasTable:
+    """An alias table without the keys of the top level TOML read into it (see
+    _unread_keys): ``exclude`` names no entity."""
+    from spacenews.parse.fields import TOP_KEYS
+
+    kept = ({name: names for name, names in part.items() if name not in TOP_KEYS} for part in table)
+    return type(table)(*kept)

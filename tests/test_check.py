@@ -130,6 +130,30 @@ def test_a_missing_corpus_stays_a_usage_error(runner: CliRunner, tmp_path: Path)
     assert result.exit_code == 2 and "SPACENEWS_CORPUS" not in result.stderr
 
 
+def test_check_names_what_a_spacenews_toml_holds_that_nothing_reads(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "a.txt").write_text("Notes on Mars\n\nWe exclude nothing.\n")
+    toml = tmp_path / "spacenews.toml"
+    parts = '[parts]\n"Mars" = ["Phobos"]\n'
+    toml.write_text(f'exlude = ["*.css"]\n[alias]\n"Mars" = ["Red Planet"]\n{parts}exclude = []\n')
+    checked = run(runner, "--corpus", str(tmp_path), "check")
+    known = "(known: exclude, [aliases], [parts], [frontmatter]): not read"
+    assert (checked.exit_code, checked.stdout.splitlines()) == (
+        1,
+        [
+            f"{toml}:0: unknown key 'exlude' {known}",
+            f"{toml}:0: unknown table [alias] {known}",
+            f"{toml}:0: [parts] has no key 'exclude': put exclude = [...] before the first [table]",
+        ],
+    )
+    # What TOML read as a part named "exclude" names no entity; the rest of [parts] is read.
+    entities = run_json(runner, "--corpus", str(tmp_path), "entities")
+    assert [(entity["name"], entity["parts"]) for entity in entities] == [("Mars", ["Phobos"])]
+    toml.write_text(f'exclude = ["*.css"]\n[aliases]\n"Mars" = ["Red Planet"]\n{parts}')
+    assert run(runner, "--corpus", str(tmp_path), "check").exit_code == 0
+
+
 def two_corpora(top: Path) -> tuple[Path, Path]:
     """Two corpora, each with a bad file of the same name beside a good page."""
     folders = top / "a", top / "b" / "deep"

@@ -23,7 +23,7 @@ from spacenews.parse.markup import html_text
 from spacenews.parse.plaintext import TITLE_CHARS
 from spacenews.reading import decode_bytes
 
-from .conftest import FIXTURES, run_json
+from .conftest import FIXTURES, run, run_json
 
 PARSE = FIXTURES / "parse"
 FORMATS = {
@@ -92,6 +92,17 @@ def test_a_broken_feed_is_a_problem_and_keeps_what_it_could_read() -> None:
     assert not parsed.problems[0].skipped
     empty = parse_text('<?xml version="1.0"?><rss><channel><title>x</ti', "bad.rss")
     assert empty.problems[0].skipped
+
+
+def test_a_broken_feed_is_told_by_check_and_no_document_is_titled_by_its_file(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "notes.txt").write_text("Notes\n\nThe feed below is cut.\n")
+    (tmp_path / "broken.rss").write_text("<rss><channel><title>x</title><item><title>Cut off")
+    checked = run(runner, "-c", str(tmp_path), "check")
+    reason = "not a well-formed feed: no element found (skipped)"
+    assert checked.stdout.splitlines() == [f"{tmp_path / 'broken.rss'}:1: {reason}"]
+    assert run(runner, "-c", str(tmp_path), "search", "broken").exit_code == 1  # no such title
 
 
 def test_html_is_read_as_text_and_scripts_are_dropped() -> None:

@@ -134,6 +134,7 @@ drop_tags = ["esa"]  # in any case
         ('entity_fields = ["tags", 3]', "[frontmatter] entity_fields must be a list of non-empty"),
         ('drop_tags = [""]', "[frontmatter] drop_tags must be a list of non-empty strings"),
         ('date_field = ["x"]', "[frontmatter] has no key 'date_field' (known: entity_fields,"),
+        ('exclude = ["*.css"]', "[frontmatter] has no key 'exclude': put exclude = [...] before"),
     ],
 )
 def test_a_bad_frontmatter_table_is_one_line_and_the_defaults_are_used(
@@ -146,6 +147,47 @@ def test_a_bad_frontmatter_table_is_one_line_and_the_defaults_are_used(
     assert line.startswith(f"{folder / 'spacenews.toml'}:0: {reason}")  # a path one can open
     assert line.endswith(": the defaults are used")
     assert _events(runner, folder)["CubeSat Developers Workshop 2024"]["date"] == "2024-04-23"
+
+
+# Posts whose date fields name no real day, and the line check gives each.
+IMPOSSIBLE = {
+    "front_matter_date_month_13.md": "4: date 2020-13-01 names no real day",
+    "front_matter_eventdate_february_30.md": "4: eventdate 2020-02-30 names no real day",
+    "front_matter_date_five_digits.md": "3: date 12020-01-05 names no real day",
+    "hugo-toml-impossible-date.md": "3: date 2020-02-30T10:00:00Z names no real day",
+}
+
+
+def test_check_names_each_impossible_date_and_the_post_stays(
+    runner: CliRunner, corpus_dir: Path
+) -> None:
+    folder = _corpus(corpus_dir, *IMPOSSIBLE)
+    expected = [f"{folder / name}:{line}" for name, line in IMPOSSIBLE.items()]
+    for options in ([], [], ["--no-cache"]):  # made, then read from the kept index; none
+        checked = run(runner, *options, "-c", str(folder), "check")
+        assert checked.exit_code == 1
+        assert sorted(line for line in checked.stdout.splitlines() if "no real day" in line) == (
+            sorted(expected)
+        )
+    events = _events(runner, folder)
+    # The field alone is not read: the post's own date dates it, or it is a document.
+    assert events["An event on February 30"]["date_source"] == "date"
+    found = run_json(runner, "-c", str(folder), "search", "thirteen", "digits", "TOML")
+    assert {result["title"] for result in found} == {
+        "Month thirteen",
+        "Five digits",
+        "A TOML post on no day",
+    }
+
+
+def test_each_mistake_of_a_frontmatter_table_is_a_line(runner: CliRunner, tmp_path: Path) -> None:
+    folder = _corpus(tmp_path / "c", WORKSHOP, toml='[frontmatter]\ndate_fields = "x"\nbogus = 1\n')
+    checked = run(runner, "-c", str(folder), "check")
+    toml, used = folder / "spacenews.toml", "the defaults are used"
+    assert checked.stdout.splitlines() == [
+        f"{toml}:0: [frontmatter] date_fields must be a list of non-empty strings: {used}",
+        f"{toml}:0: [frontmatter] has no key 'bogus' (known: {', '.join(Fields._fields)}): {used}",
+    ]
 
 
 def test_each_corpus_path_is_read_with_its_own_fields(runner: CliRunner, tmp_path: Path) -> None:

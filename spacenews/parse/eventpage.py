@@ -96,7 +96,8 @@ def parse(text: str, path: str) -> Parsed:
     parsed = Parsed()
     day = _heading_date(lines[start].strip())
     if day is None:
-        parsed.problems.append(Problem(path, start + 1, "the date heading names no real day"))
+        reason = f"the date heading {_written_date(lines[start].strip())} names no real day"
+        parsed.problems.append(Problem(path, start + 1, reason))
         return parsed
     if any(
         line[:1] == "#" and _HEADLINE.match(line) and line.strip() != "#"
@@ -211,6 +212,18 @@ def _heading_date(line: str) -> date | None:
         except DateError:
             continue
     return None
+
+
+def _written_date(line: str) -> str:
+    """The heading's date as written, and its link's when that is another
+    (``2016-02-30 (linked as 2016/02/31)``)."""
+    match = _DATE_HEADING.match(line)
+    assert match is not None
+    written, linked = match.group(2, 3, 4), match.group(5, 6, 7)
+    text = "-".join(written)
+    if [int(part) for part in written] == [int(part) for part in linked]:
+        return text
+    return f"{text} (linked as {'/'.join(linked)})"
 
 
 def _story(heading: str) -> str:

@@ -34,7 +34,7 @@ def detect(text: str) -> bool:
 
 def parse(text: str, path: str) -> Parsed:
     """An event per dated item, a document per undated one; a feed that is not well-formed
-    XML gives a problem, with the items read."""
+    XML gives a problem, with the items read (skipped when none was)."""
     import io
 
     import feedparser  # type: ignore[import-untyped]
@@ -45,7 +45,11 @@ def parse(text: str, path: str) -> Parsed:
         data, response_headers=_HEADERS, sanitize_html=False, resolve_relative_uris=False
     )
     parsed = Parsed()
-    if feed.get("bozo"):
+    broken = bool(feed.get("bozo"))
+    name = clean_inline(feed.feed.get("title", "") or feed.feed.get("link", ""))
+    for entry in feed.entries:
+        _add(parsed, entry, name, path, broken)
+    if broken:
         error = feed.get("bozo_exception")
         line = int(getattr(error, "getLineNumber", lambda: 0)() or 0)
         if line and not text.startswith("<?xml"):  # feedparser wrote a declaration line first
@@ -53,14 +57,12 @@ def parse(text: str, path: str) -> Parsed:
         # The line is the problem's own: the message goes without the parser's "<unknown>:5:10:".
         message = str(getattr(error, "getMessage", lambda: error)())
         reason = f"not a well-formed feed: {clean_inline(message)}"
-        parsed.problems.append(Problem(path, line, reason, skipped=not feed.entries))
-    name = clean_inline(feed.feed.get("title", "") or feed.feed.get("link", ""))
-    for entry in feed.entries:
-        _add(parsed, entry, name, path)
+        skipped = not parsed.records and not parsed.documents
+        parsed.problems.append(Problem(path, line, reason, skipped=skipped))
     return parsed
 
 
-def _add(parsed: Parsed, entry: Any, feed: str, path: str) -> None:
+def _add(parsed: Parsed, entry: Any, feed: str, path: str, broken: bool = False) -> None:
     contents = [part.get("value") for part in entry.get("content", [])]
     body = body_text(*contents, entry.get("summary"))
     title = html_text(entry.get("title", ""))
@@ -70,7 +72,10 @@ def _add(parsed: Parsed, entry: Any, feed: str, path: str) -> None:
     tags = list(dict.fromkeys(tag for tag in tags if tag))
     when = entry.get("published_parsed") or entry.get("updated_parsed")
     if when is None:
-        parsed.documents.append(item_document(path, title, body, "feed", tags))
+        # An item a broken feed cut off before its title or text is none: as a document it
+        # would be titled by the file's name, and say nothing.
+        if title or body or not broken:
+            parsed.documents.append(item_document(path, title, body, "feed", tags))
         return
     day = date(when.tm_year, when.tm_mon, when.tm_mday)  # feedparser gives it in UTC
     url = entry.get("link", "")

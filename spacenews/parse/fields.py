@@ -9,9 +9,16 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+TOP_KEYS = ("exclude",)  # spacenews.toml's keys that are no table's: before its first table
+
 
 class FieldsError(ValueError):
-    """A ``[frontmatter]`` table that cannot be used: the message says why, in one line."""
+    """A ``[frontmatter]`` table that cannot be used: each of its reasons says why, in one
+    line."""
+
+    def __init__(self, *reasons: str) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
 
 
 class Fields(NamedTuple):
@@ -45,15 +52,26 @@ DEFAULT_FIELDS = Fields()
 
 def fields_of(table: object) -> Fields:
     """The Fields a ``[frontmatter]`` table sets (a key left out keeps its default);
-    FieldsError when a key is unknown or its value is not a list of names."""
+    FieldsError, with a reason for each, when keys are unknown or values not lists of names."""
     if not isinstance(table, dict):
         raise FieldsError("[frontmatter] must be a table")
     values: dict[str, tuple[str, ...]] = {}
+    reasons: list[str] = []
     for key, value in table.items():
         if key not in Fields._fields:
-            known = ", ".join(Fields._fields)
-            raise FieldsError(f"[frontmatter] has no key {key!r} (known: {known})")
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise FieldsError(f"[frontmatter] {key} must be a list of non-empty strings")
-        values[key] = tuple(value)
+            reasons.append(no_key("frontmatter", key, Fields._fields))
+        elif not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            reasons.append(f"[frontmatter] {key} must be a list of non-empty strings")
+        else:
+            values[key] = tuple(value)
+    if reasons:
+        raise FieldsError(*reasons)
     return Fields(**values)
+
+
+def no_key(table: str, key: str, known: tuple[str, ...]) -> str:
+    """Why a table of spacenews.toml does not read a key; for a key of the top level, which
+    TOML reads into the table above it, where it belongs."""
+    if key in TOP_KEYS:
+        return f"[{table}] has no key {key!r}: put {key} = [...] before the first [table]"
+    return f"[{table}] has no key {key!r} (known: {', '.join(known)})"

@@ -26,7 +26,7 @@ from spacenews.prose import parse_prose_date
 from spacenews.text import clean_inline, fold, strip_controls
 
 _OPENING = re.compile(r"(---|\+\+\+)[ \t]*\n")  # YAML's, TOML's
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_ISO_DATE = re.compile(r"(\d{4,})-(\d{1,2})-(\d{1,2})")  # a year of five digits is none
 PUBLISHED_FIELD = "date"  # the day the post was published: Jekyll's, Hugo's and Eleventy's
 # Fields whose every item is one name, as a site gave it ("Ham Radio and More"); in the
 # other entity fields, one item may join several ("NASA / JPL", "Roscosmos and ESA").
@@ -57,9 +57,10 @@ def parse(text: str, path: str, fields: Fields = DEFAULT_FIELDS) -> Parsed:
     title = _text_field(metadata, "title") or _first_line_of(content) or PurePath(path).stem
     dating = post_dates(metadata, path, fields)
     names = entity_names(metadata, fields)
+    problems = impossible_dates(metadata, text, path, fields)
     if dating.day is None:
         document = prose_document(path, title, "front-matter", content, names)
-        return Parsed(documents=[document])
+        return Parsed(documents=[document], problems=problems)
     body = strip_controls(content).strip()
     record = EventRecord(
         dating.day,
@@ -75,7 +76,7 @@ def parse(text: str, path: str, fields: Fields = DEFAULT_FIELDS) -> Parsed:
         lang=_text_field(metadata, "lang").lower(),
         ref=next(filter(None, (_text_field(metadata, name) for name in REF_FIELDS)), ""),
     )
-    return Parsed(records=[record])
+    return Parsed(records=[record], problems=problems)
 
 
 def handler(fields: Fields) -> Handler:
@@ -119,6 +120,28 @@ def _end_date(metadata: dict[str, Any], day: date, fields: Fields) -> date | Non
         if end is not None:
             return end if end > day else None
     return None
+
+
+def impossible_dates(
+    metadata: dict[str, Any], text: str, path: str, fields: Fields = DEFAULT_FIELDS
+) -> list[Problem]:
+    """A problem for each date field written as an ISO date that no calendar has
+    (2020-02-30, month 13, a five-digit year): post_dates reads the post without it."""
+    problems = []
+    for name in dict.fromkeys((PUBLISHED_FIELD, *fields.date_fields, *fields.end_date_fields)):
+        value = metadata.get(name)
+        if isinstance(value, str) and _ISO_DATE.match(value.strip()) and _as_date(value) is None:
+            reason = f"{name} {clean_inline(value)[:40]} names no real day"
+            problems.append(Problem(path, _field_line(text, name), reason))
+    return problems
+
+
+def _field_line(text: str, name: str) -> int:
+    """The line that writes a field of the header (YAML's ``name:``, TOML's ``name =``, the
+    name quoted or not); the opening line when no line starts so."""
+    key = re.escape(name)
+    found = re.search(rf"^(?:{key}|\"{key}\"|'{key}')[ \t]*[:=]", text, re.MULTILINE)
+    return text.count("\n", 0, found.start()) + 1 if found else 1
 
 
 def entity_names(metadata: dict[str, Any], fields: Fields = DEFAULT_FIELDS) -> tuple[str, ...]:
