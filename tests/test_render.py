@@ -277,3 +277,12 @@ def test_a_chart_shows_every_period_that_has_items_with_a_bar() -> None:
     console.print(bar_chart([Count("2001", 1), Count("2002", 0), Count("2003", 400)], "c"))
     bars = [line.count("█") for line in console.export_text().splitlines() if "│" in line]
     assert bars == [1, 0, 40]  # 1 of 400 still shows; none shows nothing
+
+
+def test_related_sets_why_under_the_headline_on_a_narrow_terminal() -> None:
+    # Found by a newcomer's try-out: at 60 columns "alias, context, mention" kept 25 of them
+    # and squeezed the headline to 17, a row of 20 lines.
+    runner = CliRunner(env={"COLUMNS": "60", "NO_COLOR": "1", "SPACENEWS_CORPUS": None})
+    table = runner.invoke(app, ["related", "roscosmos"]).stdout
+    assert "┃ Via " in table and "│            │ alias, context, mention" in table
+    assert table.splitlines()[0].count("┳") == 1  # two columns: Date, then headline and why

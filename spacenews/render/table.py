@@ -93,7 +93,7 @@ def related_table(matches: Sequence[Match], caption: str) -> Listing:
     columns = [
         Column("Date", DATE_STYLE, no_wrap=True),
         Column("Headline or document", ratio=3),
-        Column("Via", QUIET_STYLE),
+        Column("Via", QUIET_STYLE, under=NARROW),
     ]
     rows: list[list[Text | str]] = []
     for match in matches:
