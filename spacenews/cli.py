@@ -327,7 +327,8 @@ def search(
     """Search the text of every event and document, best match first (BM25).
 
     Case and accents do not matter: "planete rouge" finds "planète rouge". A quoted phrase must
-    appear as written; explor* finds every word that starts with explor. --in, --from and
+    appear as written; explor* finds every word that starts with explor; NOT water leaves out
+    what holds water (a result holds any other word, the more the better). --in, --from and
     --to keep the events of a period (documents have no date: they are left out); --entity
     keeps what is tied to the entity or names it.
 
@@ -338,6 +339,8 @@ def search(
         spacenews search planete rouge
 
         spacenews search '"red planet"' water --limit 3
+
+        spacenews search mars NOT water
 
         spacenews search Schiaparelli --json
 

@@ -23,7 +23,8 @@ K1 = 1.2  # BM25 term-frequency saturation
 B = 0.75  # BM25 length normalisation
 COMMON = 0.25  # a word held by more than this part of the units is common (see _found)
 _WORD = re.compile(r"\w+")
-_QUERY_PART = re.compile(r'"([^"]*)"?|(\S+)')
+# A part of a query: NOT or - before it leaves out what holds it; then "a phrase", or a word.
+_QUERY_PART = re.compile(r'(?:(NOT\s+|-(?=["\w])))?(?:"([^"]*)"?|(\S+))')
 _LAST = "\U0010ffff"  # the last character of all, in every order
 _STARTS = re.compile(r"\w\*+\Z")  # a bare word asking for every word that starts so
 _EVENT_UNITS = "SELECT u.id FROM units u JOIN events e ON e.id = u.event WHERE "
@@ -43,28 +44,36 @@ class SearchQuery:
     # What must appear as written, each as its normalised words (the last may be a start).
     phrases: tuple[tuple[str, ...], ...] = ()
     loose: tuple[str, ...] | None = None  # the terms given alone (None: all of them)
+    # What a result must not hold (NOT word, -word, NOT "a phrase"), as phrases are given.
+    excluded: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
     def parse(cls, text: str) -> SearchQuery:
         """Read a query: words, "quoted phrases", and a word ending with * for every word
         that starts so (as FTS5 and most search boxes read it). Words written as one, with
         punctuation between them (``QMR-KWT-2``, ``ESA's``), are a phrase, as sqlite-utils
-        search, which quotes each, has FTS5 read them."""
+        search, which quotes each, has FTS5 read them. NOT (as FTS5 writes it) or - before a
+        word or a phrase leaves out what holds it."""
         terms: list[str] = []
         phrases: list[tuple[str, ...]] = []
         loose: list[str] = []
-        for quoted, bare in _QUERY_PART.findall(text):
+        excluded: list[tuple[str, ...]] = []
+        for negated, quoted, bare in _QUERY_PART.findall(text):
             found = words(quoted if quoted else bare)
             if not quoted and found and _STARTS.search(bare):
                 found[-1] += "*"
+            if negated and found:
+                excluded.append(tuple(found))
+                continue
             terms += found
             if len(found) > 1:
                 phrases.append(tuple(found))
             else:
                 loose += found
+        unique = tuple(dict.fromkeys(terms))
         if not phrases:
-            return cls(tuple(dict.fromkeys(terms)))
-        return cls(tuple(dict.fromkeys(terms)), tuple(phrases), tuple(dict.fromkeys(loose)))
+            return cls(unique, excluded=tuple(excluded))
+        return cls(unique, tuple(phrases), tuple(dict.fromkeys(loose)), tuple(excluded))
 
 
 class Unit(NamedTuple):
@@ -237,12 +246,17 @@ class SearchIndex:
         count, total, lengths = self._sizes()
         average = total / count if count else 0.0
         phrases = [self._phrase_held(phrase) for phrase in query.phrases]
+        dropped = set().union(*(self._phrase_held(words) for words in query.excluded))
 
         def wanted(index: int) -> bool:
-            return (keep is None or index in keep) and all(index in held for held in phrases)
+            return (
+                (keep is None or index in keep)
+                and all(index in held for held in phrases)
+                and index not in dropped
+            )
 
         sizes = _Sizes(count, average, lengths)
-        every = keep is None and not phrases  # each unit found is wanted: none asked about
+        every = keep is None and not phrases and not dropped  # each unit found is wanted
         shown = None if every else wanted
         found = self._found(query.terms, sizes, None if by_date else limit, shown)
         scores: defaultdict[int, float] = defaultdict(float)
