@@ -896,6 +896,7 @@ def commands(rng: random.Random, info: dict) -> list[list[str]]:
         lambda: ["search", P(), "--entity", E(), *fmt()],
         lambda: ["search", rng.choice(["火*", "太*", "欧洲*", "火星*", "は*"]), *fmt()],
         lambda: ["search", rng.choice(["QMR-KWT-2", "Mars-Exp*", "ESA's", "trace-gas"]), *fmt()],
+        lambda: ["search", W(), "NOT", rng.choice([W(), P(), rng.choice(PHRASES)]), *fmt()],
         lambda: ["related", cjk(), *fmt()],
         lambda: ["related", cjk(), "--json"],
         lambda: ["timeline", "--entity", cjk(), *fmt()],
