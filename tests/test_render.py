@@ -4,11 +4,14 @@ table would, and a long answer is printed as it is made."""
 from __future__ import annotations
 
 import io
+import re
 import string
 from collections.abc import Iterator
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.table import Table
@@ -286,3 +289,50 @@ def test_related_sets_why_under_the_headline_on_a_narrow_terminal() -> None:
     table = runner.invoke(app, ["related", "roscosmos"]).stdout
     assert "┃ Via " in table and "│            │ alias, context, mention" in table
     assert table.splitlines()[0].count("┳") == 1  # two columns: Date, then headline and why
+
+
+_HAN = st.sampled_from(list("欧洲太空总署与俄罗斯联邦航天局火星"))
+_LATIN = st.sampled_from(["ExoMars火", "TMA-19M号", "ESA的", "2016年"])  # written so
+_MARKS = st.sampled_from(["。", "，", "」", "「"])
+_UNSPACED = st.lists(_HAN | _HAN | _HAN | _LATIN | _MARKS | st.just(", "), min_size=1, max_size=60)
+
+
+@given(_UNSPACED, st.integers(min_value=10, max_value=40), st.sampled_from(["", " ", "   "]))
+def test_text_written_without_spaces_breaks_between_its_characters_not_inside_a_word(
+    pieces: list[str], width: int, indent: str
+) -> None:
+    # Found by a newcomer's try-out: at 60 columns a timeline showed "…联合研制的Exo" on one
+    # line and "Mars微量气体…" on the next.
+    from rich.console import Console
+
+    from spacenews.render.listing import unspaced
+
+    text = indent + "火" + "".join(pieces)
+    console = Console(width=80, color_system=None)
+    lines = [line.plain for line in unspaced(Text(text)).wrap(console, width)]
+    assert all(line.strip() for line in lines)  # no line left empty by a break
+    assert all(cell_len(line) <= width for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost or added
+    for line in lines:  # a word of another script whole
+        assert not re.search(r"^(?:xoMars|oMars|Mars|ars|rs|MA-19M|19M|SA|016)", line)
+        assert not re.search(r"(?:Ex|Exo|ExoM|ExoMa|ExoMar|TMA|E|201)$", line)
+    # Nor a stop after a break between characters (where the character and its stops fit).
+    if not re.search(r"(?:^|\s)[。，」]|「(?:\s|$)|[。，」「]{3}", text):
+        assert not any(line.startswith(("。", "，", "」")) for line in lines[1:])
+        assert not any(line.endswith("「") for line in lines[:-1])
+    if ", " in text:  # names break at the spaces between them, where each fits a line
+        names = [name for name in re.split(r", ", text) if name and cell_len(name) <= width - 1]
+        assert all(any(name in line for line in lines) for name in names)
+
+
+def test_show_breaks_a_headline_written_without_spaces_between_its_characters() -> None:
+    zh = str(Path(__file__).parent / "fixtures" / "parse" / "event_page_zh.md")
+    for width in range(30, 61, 3):
+        runner = CliRunner(env={"COLUMNS": str(width), "NO_COLOR": "1"})
+        shown = runner.invoke(app, ["--corpus", zh, "show", "2016-03-14"]).stdout
+        assert "ExoMars" in shown and "歐洲太空總署" in shown, width  # heading; Entities
+    rows = Rows([[Text("欧洲太空总署与俄罗斯联邦航天局联合研制的ExoMars微量气体轨道器")]])
+    for width in range(12, 40):
+        console = Console(width=width, record=True, color_system=None)
+        console.print(rows)
+        assert "ExoMars" in console.export_text(), width

@@ -10,6 +10,8 @@ to that); where the columns cannot fit as a Table would fit them, a Table is pri
 
 from __future__ import annotations
 
+import functools
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
@@ -18,11 +20,21 @@ from typing import Literal, NamedTuple
 
 from rich import box
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.console import (
+    Console,
+    ConsoleOptions,
+    JustifyMethod,
+    OverflowMethod,
+    RenderableType,
+    RenderResult,
+)
+from rich.containers import Lines
 from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
+
+from spacenews.text import has_cjk
 
 ROWS_PER_PART = 200  # rows laid out and printed at a time
 PADDING = 1  # spaces on each side of a cell, as in a Table
@@ -291,6 +303,71 @@ def _cell(
     ]
 
 
+class _Unspaced(Text):
+    """Text written without spaces (CJK), which Rich takes for one word and folds anywhere.
+    Here a line breaks at a space where it can, as Rich breaks one; a word longer than a
+    line (a sentence written without spaces) breaks between two of its characters, as such
+    text may, but not inside a word of another script ("ExoMars" in 微量ExoMars轨道 stays
+    whole); what is still longer than a line is folded, as Rich folds it."""
+
+    def wrap(
+        self,
+        console: Console,
+        width: int,
+        *,
+        justify: JustifyMethod | None = None,
+        overflow: OverflowMethod | None = None,
+        tab_size: int = 8,
+        no_wrap: bool | None = None,
+    ) -> Lines:
+        if no_wrap or (no_wrap is None and self.no_wrap):
+            return super().wrap(console, width, justify=justify, overflow=overflow, no_wrap=True)
+        lines = Lines()
+        for line in self.split("\n", allow_blank=True):
+            cuts: list[int] = []
+            used, spaces = 0, 0  # cells of the line so far, and of the spaces after them
+            words = False  # whether the line holds a word yet (or only spaces that indent it)
+            for word in _WORD.finditer(line.plain):
+                size = cell_len(word.group())
+                if word.group().isspace():
+                    spaces += size
+                elif used + spaces + size <= width:
+                    used, spaces, words = used + spaces + size, 0, True
+                elif words and size <= width:  # on a line of its own
+                    cuts.append(word.start())
+                    used, spaces = size, 0
+                else:  # a sentence: its characters fill the line, then the next ones
+                    used, spaces = used + spaces, 0
+                    for atom in _unspaced_atoms().finditer(word.group()):
+                        size = cell_len(atom.group())
+                        if words and used + size > width:
+                            cuts.append(word.start() + atom.start())
+                            used = 0
+                        used, words = used + size, True
+            for piece in line.divide(cuts):
+                piece.rstrip()
+                lines.extend(Text.wrap(piece, console, width, justify=justify, overflow="fold"))
+        return lines
+
+
+_WORD = re.compile(r"\S+|\s+")
+
+
+@functools.cache
+def _unspaced_atoms() -> re.Pattern[str]:
+    """What a word of text written without spaces breaks between: each of its characters
+    with the punctuation that may not start a line after it (。 」) and that may not end one
+    before it (「), as CJK typography breaks lines; each run of other characters."""
+    from spacenews.text import CJK_CHARS
+
+    around = f"[{_OPENING}]*[{CJK_CHARS}][{_CLOSING}]*"
+    return re.compile(f"{around}|[^{CJK_CHARS}]+")
+
+
+_OPENING = "（「『【〔〈《〖［｛"  # no line ends with these
+_CLOSING = "。，、．！？）」』】〕〉》〗］｝：；・ー々〜"  # nor starts
+
+
 def render_line(console: Console, line: Text) -> Iterator[Segment]:
     """A line of text, its own style under its spans' (Text.render leaves it out)."""
     if not line.style:
@@ -329,12 +406,23 @@ def _plain_lines(plain: str, width: int, column: Column) -> list[str] | None:
 def _text(cell: Text | str) -> Text:
     """The cell as Text. Text written without spaces (CJK) is one word to Rich, cut short at
     the column's width: it is folded instead, as such text may break between characters."""
-    from spacenews.text import has_cjk
+    return unspaced(Text(cell) if isinstance(cell, str) else cell)
 
-    text = Text(cell) if isinstance(cell, str) else cell
-    if text.overflow is None and has_cjk(text.plain):
-        text.overflow = "fold"
-    return text
+
+def unspaced(text: Text) -> Text:
+    """The text, wrapped as text written without spaces is (see _Unspaced) when it holds
+    some; not one that says how it overflows."""
+    if text.overflow is not None or not has_cjk(text.plain):
+        return text
+    return _Unspaced(
+        text.plain,
+        text.style,
+        justify=text.justify,
+        overflow="fold",
+        no_wrap=text.no_wrap,
+        end=text.end,
+        spans=text.spans,
+    )
 
 
 def widest(cell: Text) -> int:

@@ -21,7 +21,7 @@ from spacenews.known import EntityInfo
 from spacenews.listing import Count, Selection
 from spacenews.model import Event, Mention, Problem, Related, Source
 from spacenews.query import Match, Mentioned
-from spacenews.render.listing import Column, Listing, render_line, widest
+from spacenews.render.listing import Column, Listing, render_line, unspaced, widest
 from spacenews.render.markdown import body, inline, link_style, title
 from spacenews.text import printable
 
@@ -221,7 +221,8 @@ def _event(event: Event) -> list[RenderableType]:
     heading.append_text(inline(event.headline, "bold"))
     if event.published:
         heading.append(f"  (published {event.published.isoformat()})", style="dim")
-    parts: list[RenderableType] = [heading]
+    # In a group: console.print joins the Text objects it is given into one of its own.
+    parts: list[RenderableType] = [Group(unspaced(heading))]
     if event.body:
         parts.append(Padding(body(event.body), (1, 0, 0, 2), expand=False))
     if event.entities:
@@ -280,7 +281,7 @@ class Rows:
         indent, new_line = Segment(" " * self.INDENT), Segment.line()
         if len(self.rows[0]) == 1:
             for (cell,) in self.rows:
-                for line in cell.wrap(console, width, overflow="fold"):
+                for line in unspaced(cell).wrap(console, width, overflow="fold"):
                     yield indent
                     yield from render_line(console, line)
                     yield new_line
@@ -292,8 +293,8 @@ class Rows:
         )
         blank = Text()
         for first, second in self.rows:
-            labels = first.wrap(console, left, overflow="fold")
-            lines = second.wrap(console, right, overflow="fold")
+            labels = unspaced(first).wrap(console, left, overflow="fold")
+            lines = unspaced(second).wrap(console, right, overflow="fold")
             for number in range(max(len(labels), len(lines))):
                 label = labels[number] if number < len(labels) else blank
                 yield indent
