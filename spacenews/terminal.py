@@ -123,15 +123,33 @@ def _surrogate() -> re.Pattern[str]:
 
 def save(path: Path, text: str) -> None:
     """Write the text to a file whole or not at all: to a temporary file in the same folder,
-    then renamed over it. A file that cannot be written is a usage error (exit 2), which
-    leaves neither the file nor a temporary file behind."""
-    import tempfile
+    then renamed over it. A link stays a link: its target is written so, in the target's
+    folder. What is no regular file (a FIFO, a device such as /dev/stdout) is written into,
+    as the shell's ``>`` writes into it, never replaced. A file that cannot be written is a
+    usage error (exit 2), which leaves neither the file nor a temporary file behind."""
+    import stat
 
     try:
-        mode = path.stat().st_mode & 0o7777 if path.is_file() else None
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            into = not stat.S_ISREG(path.stat().st_mode)  # as the kernel follows links
+        except FileNotFoundError:  # a new file (or a link to one)
+            into = False
+        if into:
+            with path.open("w", encoding="utf-8", errors="surrogateescape", newline="") as out:
+                out.write(text)
+        else:
+            _replace(Path(os.path.realpath(path)), text)
     except OSError as error:
         fail(f"cannot write {path}: {error.strerror or error}")
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write the text to a temporary file beside the path, then rename it over the path
+    (whose permissions it takes, when it is a file)."""
+    import tempfile
+
+    mode = path.stat().st_mode & 0o7777 if path.is_file() else None
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     temporary = Path(name)
     try:
         with os.fdopen(
@@ -142,11 +160,9 @@ def save(path: Path, text: str) -> None:
             os.fsync(stream.fileno())
         temporary.chmod(mode if mode is not None else 0o666 & ~_umask())
         temporary.replace(path)
-    except BaseException as error:
+    except BaseException:
         with suppress(OSError):
             temporary.unlink()
-        if isinstance(error, OSError):
-            fail(f"cannot write {path}: {error.strerror or error}")
         raise
 
 
