@@ -40,7 +40,7 @@ class ExitCode(IntEnum):
 
     OK = 0  # results were found
     NO_RESULTS = 1  # the command ran but found nothing (or `check` found problems)
-    USAGE = 2  # the command line or a corpus path is wrong
+    USAGE = 2  # the command line or a corpus path is wrong, or the output cannot be written
     INTERNAL = 3  # a bug in spacenews (please report it), or a damaged index
     FETCH_FAILED = 4  # fetch: a URL gave no news (an error status, no answer, no feed)
 
@@ -72,22 +72,53 @@ def output(
     if fmt == "text":
         text = view()
         assert isinstance(text, str)
-        if file is None:
-            _write(text)
-        else:
+        if file is not None:
             save(file, text)
+        else:
+            with _writing_stdout():
+                _write(text)
     elif fmt == "table" and items:
-        _show(view(), pager)
+        rendered = view()
+        with _writing_stdout():
+            _show(rendered, pager)
     elif fmt != "table":
         from spacenews.render.data import lines, write_json, write_jsonl
 
         write = write_json if fmt == "json" else write_jsonl
-        sys.stdout.flush()
-        write(sys.stdout.buffer, lines(items))
-        sys.stdout.buffer.flush()
+        with _writing_stdout():
+            sys.stdout.flush()
+            write(sys.stdout.buffer, lines(items))
     if not items and empty is not None:
         say(empty)
         stop(ExitCode.NO_RESULTS)
+
+
+@contextmanager
+def _writing_stdout() -> Iterator[None]:
+    """Write results to stdout, flushed at the end. A stdout that cannot take them (a full
+    disk, ``> /dev/full``) is one line on stderr and exit 2, as a file that export -o cannot
+    write; a reader gone (a broken pipe) is click's to end, quietly with exit 1. What is
+    written here reads no file (the corpus is loaded; a listing made as it is printed asks
+    SQLite, whose errors are no OSError): an OSError here is stdout's."""
+    try:
+        yield
+        sys.stdout.flush()
+    except OSError as error:
+        if isinstance(error, BrokenPipeError):
+            raise
+        _cannot_write(error)
+        stop(ExitCode.USAGE)
+
+
+def _cannot_write(error: OSError) -> None:
+    """Say that stdout cannot take the results; what is left of them then goes nowhere (the
+    last flush, as the process ends, would fail again)."""
+    say(f"error: cannot write standard output: {error.strerror or error}")
+    with suppress(OSError, ValueError):  # no file descriptor (a test's stream)
+        stdout = sys.stdout.fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stdout)
+        os.close(devnull)
 
 
 def _write(text: str) -> None:
@@ -270,6 +301,8 @@ def run(app: Callable[[], object]) -> NoReturn:
     except Exception as error:
         if os.environ.get("SPACENEWS_DEBUG"):
             raise
+        if isinstance(error, OSError) and not _flushed():  # stdout's: help, as click writes it
+            _leave(ExitCode.USAGE)
         from sqlite3 import DatabaseError
 
         from spacenews.text import printable
@@ -313,16 +346,31 @@ def _collect_again() -> None:
     gc.enable()
 
 
+def _flushed() -> bool:
+    """Flush stdout: False, said on stderr, when it cannot take what is left (a full disk)."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (BrokenPipeError, ValueError):  # a reader gone, or a stream closed: nothing to do
+        pass
+    except OSError as error:
+        _cannot_write(error)
+        return False
+    return True
+
+
 def _leave(code: int) -> NoReturn:
     """End the process. Once a corpus was loaded, without freeing its objects one by one,
     which on a large corpus takes longer than many a query: the operating system takes the
-    memory back whole. Only the streams need flushing; nothing else is pending.
+    memory back whole. Only the streams need flushing; nothing else is pending (but what the
+    option parser wrote, as help, may be), and stdout may fail as ``_writing_stdout`` says.
     Under a profiler, tracer or debugger, the usual way, so that they can report."""
+    if not _flushed():
+        code = ExitCode.USAGE
     if not _loaded or sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)
-    for stream in (sys.stdout, sys.stderr):
-        with suppress(OSError, ValueError):  # a reader gone, or a stream closed: nothing to do
-            stream.flush()
+    with suppress(OSError, ValueError):
+        sys.stderr.flush()
     os._exit(code)
 
 
@@ -374,8 +422,8 @@ def fetch_progress(count: int) -> Iterator[Told]:
             return
         items = plural(outcome.events, "event") + ", " + plural(outcome.documents, "document")
         say(f"{printable(url)}: {items}, saved")
-        _write(f"{outcome.saved}\n")
-        sys.stdout.flush()
+        with _writing_stdout():
+            _write(f"{outcome.saved}\n")
 
     if count < 2 or not sys.stderr.isatty():
         yield tell
