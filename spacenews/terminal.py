@@ -24,6 +24,8 @@ from typing import IO, TYPE_CHECKING, Any, Literal, NoReturn
 from spacenews.render.plain import plural
 
 if TYPE_CHECKING:
+    import subprocess
+
     from rich.console import Console, RenderableType
 
     from spacenews import fetch
@@ -40,7 +42,7 @@ class ExitCode(IntEnum):
 
     OK = 0  # results were found
     NO_RESULTS = 1  # the command ran but found nothing (or `check` found problems)
-    USAGE = 2  # the command line or a corpus path is wrong
+    USAGE = 2  # the command line or a corpus path is wrong, or the output cannot be written
     INTERNAL = 3  # a bug in spacenews (please report it), or a damaged index
     FETCH_FAILED = 4  # fetch: a URL gave no news (an error status, no answer, no feed)
 
@@ -72,22 +74,53 @@ def output(
     if fmt == "text":
         text = view()
         assert isinstance(text, str)
-        if file is None:
-            _write(text)
-        else:
+        if file is not None:
             save(file, text)
+        else:
+            with _writing_stdout():
+                _write(text)
     elif fmt == "table" and items:
-        _show(view(), pager)
+        rendered = view()
+        with _writing_stdout():
+            _show(rendered, pager)
     elif fmt != "table":
         from spacenews.render.data import lines, write_json, write_jsonl
 
         write = write_json if fmt == "json" else write_jsonl
-        sys.stdout.flush()
-        write(sys.stdout.buffer, lines(items))
-        sys.stdout.buffer.flush()
+        with _writing_stdout():
+            sys.stdout.flush()
+            write(sys.stdout.buffer, lines(items))
     if not items and empty is not None:
         say(empty)
         stop(ExitCode.NO_RESULTS)
+
+
+@contextmanager
+def _writing_stdout() -> Iterator[None]:
+    """Write results to stdout, flushed at the end. A stdout that cannot take them (a full
+    disk, ``> /dev/full``) is one line on stderr and exit 2, as a file that export -o cannot
+    write; a reader gone (a broken pipe) is click's to end, quietly with exit 1. What is
+    written here reads no file (the corpus is loaded; a listing made as it is printed asks
+    SQLite, whose errors are no OSError): an OSError here is stdout's."""
+    try:
+        yield
+        sys.stdout.flush()
+    except OSError as error:
+        if isinstance(error, BrokenPipeError):
+            raise
+        _cannot_write(error)
+        stop(ExitCode.USAGE)
+
+
+def _cannot_write(error: OSError) -> None:
+    """Say that stdout cannot take the results; what is left of them then goes nowhere (the
+    last flush, as the process ends, would fail again)."""
+    say(f"error: cannot write standard output: {error.strerror or error}")
+    with suppress(OSError, ValueError):  # no file descriptor (a test's stream)
+        stdout = sys.stdout.fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stdout)
+        os.close(devnull)
 
 
 def _write(text: str) -> None:
@@ -123,15 +156,33 @@ def _surrogate() -> re.Pattern[str]:
 
 def save(path: Path, text: str) -> None:
     """Write the text to a file whole or not at all: to a temporary file in the same folder,
-    then renamed over it. A file that cannot be written is a usage error (exit 2), which
-    leaves neither the file nor a temporary file behind."""
-    import tempfile
+    then renamed over it. A link stays a link: its target is written so, in the target's
+    folder. What is no regular file (a FIFO, a device such as /dev/stdout) is written into,
+    as the shell's ``>`` writes into it, never replaced. A file that cannot be written is a
+    usage error (exit 2), which leaves neither the file nor a temporary file behind."""
+    import stat
 
     try:
-        mode = path.stat().st_mode & 0o7777 if path.is_file() else None
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            into = not stat.S_ISREG(path.stat().st_mode)  # as the kernel follows links
+        except FileNotFoundError:  # a new file (or a link to one)
+            into = False
+        if into:
+            with path.open("w", encoding="utf-8", errors="surrogateescape", newline="") as out:
+                out.write(text)
+        else:
+            _replace(Path(os.path.realpath(path)), text)
     except OSError as error:
         fail(f"cannot write {path}: {error.strerror or error}")
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write the text to a temporary file beside the path, then rename it over the path
+    (whose permissions it takes, when it is a file)."""
+    import tempfile
+
+    mode = path.stat().st_mode & 0o7777 if path.is_file() else None
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     temporary = Path(name)
     try:
         with os.fdopen(
@@ -142,11 +193,9 @@ def save(path: Path, text: str) -> None:
             os.fsync(stream.fileno())
         temporary.chmod(mode if mode is not None else 0o666 & ~_umask())
         temporary.replace(path)
-    except BaseException as error:
+    except BaseException:
         with suppress(OSError):
             temporary.unlink()
-        if isinstance(error, OSError):
-            fail(f"cannot write {path}: {error.strerror or error}")
         raise
 
 
@@ -254,6 +303,8 @@ def run(app: Callable[[], object]) -> NoReturn:
     except Exception as error:
         if os.environ.get("SPACENEWS_DEBUG"):
             raise
+        if isinstance(error, OSError) and not _flushed():  # stdout's: help, as click writes it
+            _leave(ExitCode.USAGE)
         from sqlite3 import DatabaseError
 
         from spacenews.text import printable
@@ -297,16 +348,31 @@ def _collect_again() -> None:
     gc.enable()
 
 
+def _flushed() -> bool:
+    """Flush stdout: False, said on stderr, when it cannot take what is left (a full disk)."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (BrokenPipeError, ValueError):  # a reader gone, or a stream closed: nothing to do
+        pass
+    except OSError as error:
+        _cannot_write(error)
+        return False
+    return True
+
+
 def _leave(code: int) -> NoReturn:
     """End the process. Once a corpus was loaded, without freeing its objects one by one,
     which on a large corpus takes longer than many a query: the operating system takes the
-    memory back whole. Only the streams need flushing; nothing else is pending.
+    memory back whole. Only the streams need flushing; nothing else is pending (but what the
+    option parser wrote, as help, may be), and stdout may fail as ``_writing_stdout`` says.
     Under a profiler, tracer or debugger, the usual way, so that they can report."""
+    if not _flushed():
+        code = ExitCode.USAGE
     if not _loaded or sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)
-    for stream in (sys.stdout, sys.stderr):
-        with suppress(OSError, ValueError):  # a reader gone, or a stream closed: nothing to do
-            stream.flush()
+    with suppress(OSError, ValueError):
+        sys.stderr.flush()
     os._exit(code)
 
 
@@ -358,8 +424,8 @@ def fetch_progress(count: int) -> Iterator[Told]:
             return
         items = plural(outcome.events, "event") + ", " + plural(outcome.documents, "document")
         say(f"{printable(url)}: {items}, saved")
-        _write(f"{outcome.saved}\n")
-        sys.stdout.flush()
+        with _writing_stdout():
+            _write(f"{outcome.saved}\n")
 
     if count < 2 or not sys.stderr.isatty():
         yield tell
@@ -411,7 +477,9 @@ def pager_command() -> str | None:
 def open_pager(command: str, console: Console) -> Iterator[Console]:
     """A console writing to the pager as the answer is made, so that its first screen
     shows at once; quitting the pager early ends the answer, quietly, and the command ends
-    when the pager does."""
+    when the pager does. A pager that fails before it read the answer (it cannot be run, or
+    exits at once with an error status) loses none of it: the console given shows it
+    instead, after a line on stderr, as git does when its pager cannot run."""
     import subprocess
 
     from rich.console import Console
@@ -419,9 +487,8 @@ def open_pager(command: str, console: Console) -> Iterator[Console]:
     os.environ.setdefault("LESS", "-R")  # let less show the colours, not their codes
     # The user's own $PAGER, run by the shell as pydoc runs it: it may hold options.
     process = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE)
-    assert process.stdin is not None
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-    stream = _LinkStrippingStream(process.stdin, encoding)
+    stream = _PagerStream(process, command, console.file, encoding)
 
     class Paged(Console):
         def on_broken_pipe(self) -> None:  # Rich's own ends the process, with status 1
@@ -438,28 +505,89 @@ def open_pager(command: str, console: Console) -> Iterator[Console]:
     except (BrokenPipeError, KeyboardInterrupt):
         pass
     finally:
-        with suppress(OSError):
-            stream.close()
-        while True:
-            try:
-                process.wait()
-                break
-            except KeyboardInterrupt:  # Ctrl-C is the pager's to handle
-                continue
+        stream.close()
 
 
-class _LinkStrippingStream(io.TextIOWrapper):
-    """A text stream that leaves out terminal hyperlinks (OSC 8): a pager may show their
-    codes as text."""
+# What a pager is sent is kept up to this many characters, more than a pipe holds (64 KiB,
+# or at most 1 MiB, on Linux): a pager that was sent more has read some of it.
+_KEEP = 1 << 20
 
-    def __init__(self, raw: IO[bytes], encoding: str) -> None:
+
+class _PagerStream(io.TextIOWrapper):
+    """The text stream to the pager. It leaves out terminal hyperlinks (OSC 8): a pager may
+    show their codes as text. And it keeps what it sent while that fits in a pipe: should
+    the pager end with an error status having read none of it, stdout gets it, then the
+    rest of the answer."""
+
+    def __init__(
+        self, process: subprocess.Popen[bytes], command: str, stdout: IO[str], encoding: str
+    ) -> None:
         import re  # compiled here, not at every start-up: few runs page
 
-        super().__init__(raw, encoding=encoding, errors="replace")
+        assert process.stdin is not None
+        super().__init__(process.stdin, encoding=encoding, errors="replace")
+        self._process = process
+        self._command = command
+        self._stdout = stdout
+        self._kept: list[str] | None = []  # None once more was sent than a pipe holds
+        self._size = 0
+        self._failed = False  # the pager failed: the answer goes to stdout
+        self._status: int | None = None
         self._link = re.compile("\x1b]8;[^\x1b\x07]*(?:\x1b\\\\|\x07)")
 
     def write(self, text: str) -> int:
-        return super().write(self._link.sub("", text) if "\x1b]8" in text else text)
+        text = self._link.sub("", text) if "\x1b]8" in text else text
+        if self._failed:
+            return self._stdout.write(text)
+        if self._kept is not None:
+            self._size += len(text)
+            if self._size <= _KEEP:
+                self._kept.append(text)
+            else:
+                self._kept = None
+        try:
+            return super().write(text)
+        except BrokenPipeError:
+            self._fall_back()
+            return len(text)
+
+    def flush(self) -> None:
+        if self._failed:
+            self._stdout.flush()
+            return
+        try:
+            super().flush()
+        except BrokenPipeError:
+            self._fall_back()
+
+    def close(self) -> None:
+        """Close the pipe and wait for the pager to end (then stdout gets the answer if the
+        pager failed)."""
+        with suppress(OSError):  # the pager is gone: what is left goes nowhere
+            super().close()
+        if self._ended() > 0 and not self._failed and self._kept is not None:
+            self._fall_back()
+
+    def _fall_back(self) -> None:
+        """The pager is gone: if it failed having read nothing, stdout gets what it was sent
+        and the rest; else the answer ends here, as when the pager is quit (BrokenPipeError)."""
+        if self._failed or self._kept is None or self._ended() <= 0:
+            raise BrokenPipeError
+        from spacenews.text import printable
+
+        pager = f"the pager ({printable(self._command)}) exited with status {self._ended()}"
+        say(f"{pager}: the answer is shown without it")
+        self._failed = True
+        self._stdout.write("".join(self._kept))
+        self._stdout.flush()
+        self._kept = None
+
+    def _ended(self) -> int:
+        """Wait for the pager to end: its exit status (negative: killed by that signal)."""
+        while self._status is None:
+            with suppress(KeyboardInterrupt):  # Ctrl-C is the pager's to handle
+                self._status = self._process.wait()
+        return self._status
 
 
 def print_parts(console: Console, rendered: RenderableType, whole: bool) -> None:

@@ -524,6 +524,35 @@ def test_a_stream_closed_before_the_start_is_no_crash(closed: str) -> None:
         assert done.stdout == _console("timeline", "--json").stdout
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["timeline"],
+        ["timeline", "--json"],
+        ["timeline", "--jsonl"],
+        ["export", "--format", "csv", "--limit", "1"],  # short: written when flushed
+        ["--version"],
+        ["--help"],  # written by the option parser
+    ],
+    ids=" ".join,
+)
+def test_a_stdout_that_cannot_be_written_is_one_line_and_exit_2(
+    args: list[str], tmp_path: Path
+) -> None:
+    # `> /dev/full`, a full disk: as a file export -o cannot write, and no crash (exit 3).
+    generate_module.generate(60, tmp_path)  # a long answer too, written as it is made
+    env = shell_env() | {"SPACENEWS_CORPUS": str(tmp_path), "NO_COLOR": "1"}
+    with Path("/dev/full").open("wb") as full:  # opened for writing, never replaced
+        done = subprocess.run(
+            [*CONSOLE_SCRIPT, *args], stdout=full, stderr=subprocess.PIPE, env=env, check=False
+        )
+    assert (done.returncode, done.stderr.decode()) == (
+        2,
+        "spacenews: error: cannot write standard output: No space left on device\n",
+    )
+
+
 def test_the_console_script_says_everything_before_it_leaves(runner: CliRunner) -> None:
     # Once a corpus is loaded, main() ends the process at once (os._exit): what was written
     # must all come out, and the exit codes stay those of the table in the README.

@@ -8,9 +8,12 @@ import json
 import os
 import re
 import shlex
+import stat
 import sys
+import threading
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -209,6 +212,77 @@ def test_export_over_a_file_keeps_its_permissions(runner: CliRunner, tmp_path: P
     assert run(runner, "export", "-f", "csv", "-o", str(old)).exit_code == 0
     assert old.read_text("utf-8").startswith("date,headline")
     assert old.stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a FIFO")
+def test_export_into_a_fifo_writes_into_it(runner: CliRunner, tmp_path: Path) -> None:
+    # As `> pipe.csv` writes: into the FIFO, which stays one, not a file renamed over it.
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    # Open for writing too (Linux allows it), so that the reader's open does not wait for
+    # spacenews, and its read ends once this closes, whatever spacenews did.
+    keeper = os.open(fifo, os.O_RDWR)
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    try:
+        result = run(runner, "export", "2016", "-f", "csv", "-o", str(fifo))
+    finally:
+        os.close(keeper)
+        reader.join(10)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert got == [run(runner, "export", "2016", "-f", "csv").stdout.encode()]
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe.csv"]
+
+
+def test_export_into_a_device_that_fails_is_one_line_and_exit_2(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file that is not a regular one (here a FIFO) is opened and written, and opening it
+    # gives /dev/full (opened for writing, as `> /dev/full` opens it: never replaced).
+    monkeypatch.chdir(tmp_path)  # a short name, said whole in the message
+    device = Path("full")
+    os.mkfifo(device)
+    real_open = Path.open
+
+    def full(self: Path, *args: Any, **kwargs: Any) -> Any:
+        return real_open(Path("/dev/full") if self == device else self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", full)
+    result = run(runner, "export", "-f", "csv", "-o", str(device))
+    assert (result.exit_code, result.stdout) == (2, "")
+    [line] = result.stderr.splitlines()
+    assert line.startswith("spacenews: error: cannot write full: No space left on device")
+    assert line.endswith("No space left on device (see spacenews export --help)")
+    assert stat.S_ISFIFO(device.lstat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["full"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links")
+def test_export_through_a_link_writes_its_target_and_keeps_the_link(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    expected = run(runner, "export", "2016", "-f", "csv").stdout
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir()
+    there.mkdir()
+    (there / "target.txt").write_text("old\n")
+    (there / "target.txt").chmod(0o640)
+    (here / "link.csv").symlink_to(Path("..", "there", "target.txt"))
+    (here / "new.csv").symlink_to(there / "new.csv")  # to a file not made yet
+    for link in ("link.csv", "new.csv"):
+        result = run(runner, "export", "2016", "-f", "csv", "-o", str(here / link))
+        assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+        assert (here / link).is_symlink() and (here / link).read_text("utf-8") == expected
+    assert (there / "target.txt").stat().st_mode & 0o777 == 0o640
+    # written beside the target, then renamed: no temporary file left in either folder
+    assert sorted(p.name for p in here.iterdir()) == ["link.csv", "new.csv"]
+    assert sorted(p.name for p in there.iterdir()) == ["new.csv", "target.txt"]
+    (here / "loop").symlink_to("loop")
+    result = run(runner, "export", "-o", str(here / "loop"))
+    assert result.exit_code == 2 and "Too many levels of symbolic links" in result.stderr
+    assert (here / "loop").is_symlink()
 
 
 # open

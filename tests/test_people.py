@@ -324,6 +324,57 @@ def test_ctrl_c_leaves_the_pager_in_charge(monkeypatch: pytest.MonkeyPatch) -> N
     assert console.file.buffer.getvalue() == b"first\n"  # type: ignore[attr-defined]
 
 
+def _screen(pager: str | None, *args: str) -> tuple[int, str, str]:
+    """Run the console script on a pseudo-terminal, with --pager and this $PAGER unless it is
+    None: its exit code, what it said on stderr, and what the terminal shows (its lines
+    without styles, links or trailing spaces)."""
+    import pty
+    import re
+    import select
+
+    primary, secondary = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "SPACENEWS_CORPUS")}
+    env |= {"PAGER": pager or "", "COLUMNS": "100", "TERM": "xterm-256color"}
+    command = [*CONSOLE_SCRIPT, *(["--pager"] if pager is not None else []), *args]
+    shown = bytearray()
+    try:
+        with subprocess.Popen(
+            command, stdout=secondary, stderr=subprocess.PIPE, env=env
+        ) as process:
+            # Read as it comes, a moment longer once it ended (a terminal passes it on late).
+            while True:
+                if select.select([primary], [], [], 0.2)[0]:
+                    shown += os.read(primary, 65536)
+                elif process.poll() is not None:
+                    break
+            assert process.stderr is not None
+            said = process.stderr.read().decode()
+    finally:
+        os.close(secondary)
+        os.close(primary)
+    text = re.sub(r"\x1b\[[0-9;]*m|\x1b]8;[^\x1b]*\x1b\\", "", shown.decode())
+    return process.returncode, said, "\n".join(line.rstrip() for line in text.splitlines())
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
+@pytest.mark.parametrize("pager", ["false", "no-such-pager-here"])
+@pytest.mark.parametrize("size", ["short", "long"])
+def test_a_pager_that_fails_at_once_leaves_the_answer_to_the_terminal(
+    pager: str, size: str, tmp_path: Path
+) -> None:
+    # As git does when its pager cannot run: the answer is shown without it, said on stderr.
+    # A long answer is more than a pipe holds: the pager's end is seen while writing it.
+    generate_module.generate(600 if size == "long" else 3, tmp_path)
+    args = ["--corpus", str(tmp_path), "timeline"]
+    code, said, shown = _screen(pager, *args)
+    assert code == 0 and shown == _screen(None, *args)[2]
+    assert said.endswith(
+        f"spacenews: the pager ({pager}) exited with status {1 if pager == 'false' else 127}:"
+        " the answer is shown without it\n"
+    )
+    assert said.count("\n") == (1 if pager == "false" else 2)  # the shell's own "not found"
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
 @pytest.mark.parametrize("pager", ["true", "head -c 100 > /dev/null"])
 def test_quitting_the_pager_early_ends_the_answer_quietly(pager: str, tmp_path: Path) -> None:
