@@ -77,6 +77,16 @@ def test_every_help_example_answers_on_the_seeds(
     assert result.exit_code == 0, result.output
 
 
+def test_every_link_within_the_readme_leads_to_one_of_its_headings() -> None:
+    # As GitHub makes a heading's anchor: lower case, spaces as -, punctuation dropped.
+    outside = re.sub(r"```.*?```", "", README, flags=re.S)  # the examples' own headings
+    headings = re.findall(r"^#{2,4} (.+)$", outside, re.M)
+    anchors = {re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-") for heading in headings}
+    links = re.findall(r"\]\(#([^)]+)\)", README)
+    assert len(links) > 15 and set(links) <= anchors
+    assert {"a-short-tour", "the-index", "development"} <= set(links)  # the contents
+
+
 def test_every_json_field_is_documented() -> None:
     fields = Event(id="x", date=date(2000, 1, 1), headline="h").to_dict()
     for name in [*fields, "via", "score", "snippet"]:
