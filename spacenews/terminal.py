@@ -279,9 +279,14 @@ def tell_problems(corpus: Corpus, summary: bool) -> None:
     for notice in corpus.notices:
         say(notice)
     if summary and corpus.problems:
+        from spacenews.walk import UNLISTED
+
         skipped = {problem.path for problem in corpus.problems if problem.skipped}
+        folders = {p.path for p in corpus.problems if p.skipped and p.reason.startswith(UNLISTED)}
         warned = {problem.path for problem in corpus.problems} - skipped
-        counts = [plural(len(skipped), "file") + " skipped"] if skipped else []
+        gone = [plural(len(folders), "folder")] if folders else []
+        gone += [plural(len(skipped - folders), "file")] if skipped - folders else []
+        counts = [" and ".join(gone) + " skipped"] if gone else []
         counts += [plural(len(warned), "file") + " with warnings"] if warned else []
         say(f"{', '.join(counts)}: run `spacenews check` for details")
 

@@ -128,6 +128,9 @@ def walk_folders(
     return folders
 
 
+UNLISTED = "cannot list folder"  # the reason a folder's problem starts with
+
+
 def _listed(
     top: str, problems: list[Problem], exclude: Exclude = NOTHING
 ) -> Iterator[tuple[str, str, list[str]]]:
@@ -140,7 +143,7 @@ def _listed(
         try:
             names, subfolders = _scan(folder, relative == "")
         except OSError as error:
-            reason = f"cannot list folder: {error.strerror or error}"
+            reason = f"{UNLISTED}: {error.strerror or error}"
             problems.append(Problem(relative, 0, reason, skipped=True))
             continue
         if exclude != NOTHING:

@@ -223,3 +223,20 @@ def test_a_folder_that_cannot_be_listed_is_named_as_it_opens(
         str(tmp_path / "shut"),
         "cannot list folder: Permission denied",
     )
+
+
+def test_the_summary_counts_a_folder_skipped_as_a_folder(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found by a newcomer's try-out: a locked folder and a locked file were "2 files skipped".
+    (tmp_path / "shut").mkdir()
+    (tmp_path / "page.txt").write_bytes((SEEDS / "003_e1b96d0c7dd0baf8.txt").read_bytes())
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01" * 40)
+    for name in ["open", "scandir"]:
+        monkeypatch.setattr(os, name, _shut(getattr(os, name)))
+    result = run(runner, "--corpus", str(tmp_path), "--no-cache", "timeline")
+    assert "spacenews: 1 folder and 2 files skipped: run `spacenews check`" in result.stderr
+    (tmp_path / "empty.txt").unlink()
+    result = run(runner, "--corpus", str(tmp_path), "--no-cache", "timeline")
+    assert "spacenews: 1 folder and 1 file skipped: run" in result.stderr
