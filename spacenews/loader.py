@@ -384,7 +384,10 @@ def _database(
                     " of its own (remove the file, or give another)"
                 ) from None
             # A file named by --db is never removed: it may be another's that looks like ours.
-            aside = store.set_aside(path, keep=given or not error.outdated, replace=not given)
+            # A sound index of another version or corpus is no broken one (--db reused).
+            suffix = ".old" if error.sound else ".broken"
+            keep = given or not error.outdated
+            aside = store.set_aside(path, keep=keep, replace=not given, suffix=suffix)
             done = "removed" if aside is None else f"set aside as {aside}"
             notices.append(f"index {path} {done} and rebuilt: {error}")
             return store.connect(path, roots)

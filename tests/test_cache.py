@@ -524,7 +524,8 @@ def test_db_sets_aside_an_index_of_other_corpus_paths_beside_what_is_there(
     corpus_dir: Path, tmp_path: Path
 ) -> None:
     # An index of spacenews's made for other corpus paths is set aside and made anew, as
-    # in the cache folder, but a NAME.broken already there is the user's: kept.
+    # in the cache folder, but a NAME.old already there is the user's: kept. It is sound:
+    # named .old, not .broken (found by a newcomer's try-out, who had reused --db).
     target = tmp_path / "mine.sqlite"
     runner = CliRunner()
     other = tmp_path / "other"
@@ -532,12 +533,13 @@ def test_db_sets_aside_an_index_of_other_corpus_paths_beside_what_is_there(
     assert (
         runner.invoke(app, ["--corpus", str(other), "--db", str(target), "timeline"]).exit_code == 0
     )
-    (tmp_path / "mine.sqlite.broken").write_text("kept")
+    (tmp_path / "mine.sqlite.old").write_text("kept")
     result = runner.invoke(app, ["--corpus", str(corpus_dir), "--db", str(target), "timeline"])
     assert result.exit_code == 0 and "it belongs to another corpus" in result.stderr
-    assert (tmp_path / "mine.sqlite.broken").read_text() == "kept"
-    assert (tmp_path / "mine.sqlite.broken-2").stat().st_size > 0
-    assert f"set aside as {tmp_path / 'mine.sqlite.broken-2'} and rebuilt" in result.stderr
+    assert (tmp_path / "mine.sqlite.old").read_text() == "kept"
+    assert (tmp_path / "mine.sqlite.old-2").stat().st_size > 0
+    assert f"set aside as {tmp_path / 'mine.sqlite.old-2'} and rebuilt" in result.stderr
+    assert not list(tmp_path.glob("*.broken*"))
 
 
 def test_a_damaged_db_index_is_set_aside_and_rebuilt(corpus_dir: Path, tmp_path: Path) -> None:
@@ -561,8 +563,8 @@ def test_db_never_removes_a_file_that_looks_like_an_outdated_index(
         db.execute("INSERT INTO meta VALUES ('fingerprint', 'theirs'), ('notes', 'kept')")
     result = CliRunner().invoke(app, ["--corpus", str(corpus_dir), "--db", str(target), "timeline"])
     assert result.exit_code == 0 and "another version" in result.stderr
-    assert f"set aside as {target}.broken and rebuilt" in result.stderr
-    with closing(sqlite3.connect(tmp_path / "theirs.sqlite.broken")) as db:
+    assert f"set aside as {target}.old and rebuilt" in result.stderr
+    with closing(sqlite3.connect(tmp_path / "theirs.sqlite.old")) as db:
         assert db.execute("SELECT value FROM meta WHERE key = 'notes'").fetchone() == ("kept",)
 
 

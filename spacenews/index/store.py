@@ -74,10 +74,14 @@ class StoreError(Exception):
     (written by another version) holds nothing worth looking at: it is removed, where a
     damaged or foreign one is set aside (see set_aside)."""
 
-    def __init__(self, reason: str, *, outdated: bool = False, ours: bool = False) -> None:
+    def __init__(
+        self, reason: str, *, outdated: bool = False, ours: bool = False, other: bool = False
+    ) -> None:
         super().__init__(reason)
         self.outdated = outdated
-        self.ours = ours or outdated  # a spacenews index, that it may replace wherever it is
+        self.ours = ours or outdated or other  # a spacenews index, that it may replace anywhere
+        # Whole and sound, but another's (of another version or corpus): set aside as such.
+        self.sound = outdated or other
 
 
 def cache_dir() -> Path:
@@ -360,7 +364,7 @@ def _check_contents(db: sqlite3.Connection, roots: list[Path]) -> None:
     if meta["fingerprint"] != fingerprint():
         raise StoreError("it was written by another version of spacenews", outdated=True)
     if meta.get("roots") != _roots_key(roots):
-        raise StoreError("it belongs to another corpus", ours=True)
+        raise StoreError("it belongs to another corpus", other=True)
     kinds = "SELECT name FROM sqlite_master WHERE type IN ('table', 'index')"
     from spacenews.index.tables import schema_names
 
@@ -369,18 +373,21 @@ def _check_contents(db: sqlite3.Connection, roots: list[Path]) -> None:
         raise StoreError(f"it is damaged ({', '.join(missing)} missing)", ours=True)
 
 
-def set_aside(path: Path, keep: bool = True, replace: bool = True) -> Path | None:
-    """Move a database that cannot be used out of the way (beside it, as NAME.broken), so that
-    a new one takes its place; the user may look at it, and the next set-aside replaces it
-    (without replace, a file already there is kept: NAME.broken-2 and so on are taken).
-    Without keep, it is removed. Return where it was moved to (None: removed)."""
+def set_aside(
+    path: Path, keep: bool = True, replace: bool = True, suffix: str = ".broken"
+) -> Path | None:
+    """Move a database that cannot be used out of the way (beside it, as NAME.broken, or
+    with another suffix), so that a new one takes its place; the user may look at it, and
+    the next set-aside replaces it (without replace, a file already there is kept:
+    NAME.broken-2 and so on are taken). Without keep, it is removed. Return where it was
+    moved to (None: removed)."""
     aside = None
     if keep:
-        aside = path.with_name(path.name + ".broken")
+        aside = path.with_name(path.name + suffix)
         number = 1
         while not replace and os.path.lexists(aside):
             number += 1
-            aside = path.with_name(f"{path.name}.broken-{number}")
+            aside = path.with_name(f"{path.name}{suffix}-{number}")
         path.replace(aside)
     else:
         path.unlink(missing_ok=True)
