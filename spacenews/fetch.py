@@ -206,22 +206,41 @@ def _kind(text: str) -> str:
 def _save(folder: Path, url: str, data: bytes, suffix: str) -> Path:
     """Write the response under a name telling where and when it came from, never over
     another file: written aside, then moved into place."""
-    from datetime import UTC, datetime
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
     slug = "-".join(_SLUG.findall(f"{parts.hostname}{parts.path}".lower()))[:80] or "feed"
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = _stamp()
     folder.mkdir(parents=True, exist_ok=True)
     for number in range(1, 1000):
         name = f"{slug}-{stamp}{suffix}" if number == 1 else f"{slug}-{stamp}-{number}{suffix}"
         target = folder / name
-        if not target.exists():
+        if not os.path.lexists(target):  # a link, even one to nothing, is taken
             break
-    aside = folder / f".{name}.part"
-    aside.write_bytes(data)
-    aside.replace(target)
+    _written_aside(folder, name, data).replace(target)
     return target
+
+
+def _stamp() -> str:
+    """Now, in UTC, as a saved file's name tells it."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _written_aside(folder: Path, name: str, data: bytes) -> Path:
+    """The data in a new file of the folder, named after name, to be moved into place: made
+    anew (O_EXCL), never written through a link already there."""
+    import tempfile
+
+    handle, aside = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+    except BaseException:
+        Path(aside).unlink(missing_ok=True)
+        raise
+    return Path(aside)
 
 
 def _read_state(folder: Path) -> dict[str, dict[str, str]]:
@@ -237,6 +256,5 @@ def _read_state(folder: Path) -> dict[str, dict[str, str]]:
 def _write_state(folder: Path, state: dict[str, dict[str, str]]) -> None:
     import json
 
-    aside = folder / f"{STATE_FILE}.part"
-    aside.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", "utf-8")
-    aside.replace(folder / STATE_FILE)
+    text = json.dumps(state, indent=1, sort_keys=True) + "\n"
+    _written_aside(folder, STATE_FILE, text.encode()).replace(folder / STATE_FILE)

@@ -270,3 +270,25 @@ def test_the_default_corpus_is_cached_once_feeds_were_fetched(
     assert len(run_json(runner, "timeline")) == 10 + 2
     caches = run_json(runner, "cache", "info")["caches"]
     assert str(feeds) in json.dumps(caches)
+
+
+def test_fetch_never_writes_through_a_link_in_its_folder(
+    runner: CliRunner, server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Links in the folder, where fetch wrote its files aside under fixed names and took a
+    # name whose link led nowhere for free: what they lead to stays as it was.
+    into, outside = tmp_path / "news", tmp_path / "outside"
+    into.mkdir()
+    outside.write_text("mine")
+    (into / f"{fetch.STATE_FILE}.part").symlink_to(outside)
+    stamp = "20200101T000000Z"
+    monkeypatch.setattr(fetch, "_stamp", lambda: stamp)  # a name known beforehand
+    name = f"127-0-0-1-esa-rss-{stamp}"
+    (into / f".{name}-2.xml.part").symlink_to(outside)  # where the file is written aside
+    (into / f"{name}.xml").symlink_to(tmp_path / "nowhere")
+    result = run(runner, "fetch", "--into", str(into), f"{server}/esa.rss")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{into / f'{name}-2.xml'}\n"
+    assert outside.read_text() == "mine" and not (tmp_path / "nowhere").exists()
+    assert (into / f"{name}-2.xml").read_bytes() == FEED
+    assert json.loads((into / fetch.STATE_FILE).read_text())  # the state, beside
