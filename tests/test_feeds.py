@@ -85,6 +85,18 @@ def test_items_without_a_date_are_documents() -> None:
     assert [(d.title, d.format) for d in parsed.documents] == [("About ESA", "feed")]
 
 
+def test_a_dated_item_without_a_title_or_text_is_headed_by_its_link_else_skipped() -> None:
+    # Found by a review: such items were events with an empty headline ("2016-03-14/").
+    date = "<pubDate>Mon, 14 Mar 2016 09:31:00 GMT</pubDate>"
+    items = [f"<item><link>https://example.org/a</link>{date}</item>", f"<item>{date}</item>"]
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Blog</title>{"".join(items)}'
+    parsed = parse_text(feed + "</channel></rss>", "f.rss")
+    assert [record.headline for record in parsed.records] == ["https://example.org/a"]
+    assert parsed.problems == [
+        Problem("f.rss", 0, "an item of 2016-03-14 has no title, text nor link: skipped")
+    ]
+
+
 def test_a_broken_feed_is_a_problem_and_keeps_what_it_could_read() -> None:
     text = _text("feed_esa_rss2.xml").replace("</channel>", "")
     parsed = parse_text(text, "esa.rss")

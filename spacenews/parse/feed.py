@@ -79,6 +79,10 @@ def _add(parsed: Parsed, entry: Any, feed: str, path: str, broken: bool = False)
         return
     day = date(when.tm_year, when.tm_mon, when.tm_mday)  # feedparser gives it in UTC
     url = entry.get("link", "")
+    if not (title or body or url):  # nothing to tell, nor to open: no event
+        reason = f"an item of {day.isoformat()} has no title, text nor link: skipped"
+        parsed.problems.append(Problem(path, 0, reason))
+        return
     source = Source(feed or url, url) if url else None
     parsed.records.append(item_record(day, title, body, source, tags, path))
 

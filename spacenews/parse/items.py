@@ -36,13 +36,14 @@ def item_record(
     *,
     decoded: bool = False,
 ) -> EventRecord:
-    """An item as an event: its title (else its body's first line) as the headline; the
-    source's name and address cleaned like any text of a document (decoded: the format's
-    parser decoded the title and the source already, see text.clean_inline)."""
+    """An item as an event: its title (else its body's first line, else its address) as the
+    headline; the source's name and address cleaned like any text of a document (decoded:
+    the format's parser decoded the title and the source already, see text.clean_inline)."""
     headline = clean_inline(title, decoded=decoded) or _first_line(body)
     if source is not None:
         url = clean_inline(source.url, decoded=True) if decoded else _address(source.url)
         source = Source(clean_inline(source.title, decoded=decoded), url)
+        headline = headline or url
     return EventRecord(
         day,
         headline,
