@@ -358,3 +358,15 @@ def test_a_frontmatter_table_sets_the_keys_it_gives_and_leaves_the_others(
         expected = tuple(table[key]) if key in table else getattr(DEFAULT_FIELDS, key)
         assert getattr(fields, key) == expected
     assert (fields.key() == DEFAULT_FIELDS.key()) == (fields == DEFAULT_FIELDS)
+
+
+def test_a_date_of_more_digits_than_python_reads_is_no_real_day() -> None:
+    # int() refuses a number of more than 4,300 digits (ValueError): the post was skipped,
+    # 'could not be parsed', where a date field that names no real day is left out.
+    from spacenews.parse.frontmatter import parse
+
+    year = "9" * 5000
+    parsed = parse(f"---\ntitle: Big\ndate: {year}-01-01\n---\nAbout Mars.\n", "big.md")
+    assert [document.title for document in parsed.documents] == ["Big"]
+    assert [problem.line for problem in parsed.problems] == [3]
+    assert "names no real day" in parsed.problems[0].reason

@@ -247,7 +247,7 @@ def _as_date(value: object) -> date | None:
     if match := _ISO_DATE.match(value.strip()):
         try:
             return make_date(*(int(part) for part in match.groups()))
-        except DateError:
+        except (DateError, ValueError):  # ValueError: a year of more digits than int() reads
             return None
     prose = parse_prose_date(value)
     return prose[0] if prose and prose[1] == "day" else None
