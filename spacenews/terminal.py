@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from enum import IntEnum
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal, NoReturn
+from typing import IO, TYPE_CHECKING, Any, Literal, NoReturn, TextIO
 
 from spacenews.render.plain import plural
 
@@ -164,16 +164,42 @@ def save(path: Path, text: str) -> None:
 
     try:
         try:
-            into = not stat.S_ISREG(path.stat().st_mode)  # as the kernel follows links
+            status = path.stat()
         except FileNotFoundError:  # a new file (or a link to one)
-            into = False
-        if into:
+            status = None
+        into = status is not None and not stat.S_ISREG(status.st_mode)  # links followed
+        stream = _standard_stream(path, status)
+        if stream is not None:  # /dev/stdout, the shell's file (>> log): its own descriptor
+            stream.flush()
+            stream.buffer.write(text.encode("utf-8", "surrogateescape"))
+            stream.buffer.flush()
+        elif into:
             with path.open("w", encoding="utf-8", errors="surrogateescape", newline="") as out:
                 out.write(text)
         else:
             _replace(Path(os.path.realpath(path)), text)
     except OSError as error:
         fail(f"cannot write {path}: {error.strerror or error}")
+
+
+def _standard_stream(path: Path, status: os.stat_result | None) -> TextIO | None:
+    """stdout or stderr, when the path leads through a link (/dev/stdout, /proc/self/fd/1)
+    to the regular file it writes: opened anew, that file would be replaced or cut short,
+    where the shell's ``>>`` appends to it, and what the stream holds already would be lost."""
+    import stat
+
+    if status is None or not stat.S_ISREG(status.st_mode):
+        return None
+    if Path(os.path.realpath(path)) == path.absolute():  # the file's own name
+        return None
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            held = os.fstat(stream.fileno())
+        except (OSError, ValueError, AttributeError):  # no descriptor (a test's stream)
+            continue
+        if (held.st_dev, held.st_ino) == (status.st_dev, status.st_ino):
+            return stream
+    return None
 
 
 def _replace(path: Path, text: str) -> None:

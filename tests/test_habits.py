@@ -236,6 +236,28 @@ def test_export_into_a_fifo_writes_into_it(runner: CliRunner, tmp_path: Path) ->
     assert [p.name for p in tmp_path.iterdir()] == ["pipe.csv"]
 
 
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="no /dev/stdout")
+@pytest.mark.parametrize("name", ["/dev/stdout", "/proc/self/fd/1", "/dev/fd/1"])
+def test_export_into_dev_stdout_appended_to_a_file_appends(name: str, tmp_path: Path) -> None:
+    # `export -o /dev/stdout >> log`: the results go where stdout goes, after what the log
+    # held. Through the link, the log itself was replaced by a file holding the export alone.
+    import subprocess
+
+    from .conftest import CONSOLE_SCRIPT
+
+    log = tmp_path / "log.csv"
+    log.write_text("before\n")
+    args = ["export", "2016", "-f", "csv"]
+    with log.open("a") as appended:
+        done = subprocess.run(
+            [*CONSOLE_SCRIPT, *args, "-o", name], stdout=appended, stderr=subprocess.PIPE
+        )
+    assert (done.returncode, done.stderr) == (0, b"")
+    exported = subprocess.run([*CONSOLE_SCRIPT, *args], capture_output=True, check=True).stdout
+    assert log.read_bytes() == b"before\n" + exported
+    assert [p.name for p in tmp_path.iterdir()] == ["log.csv"]
+
+
 def test_export_into_a_device_that_fails_is_one_line_and_exit_2(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
