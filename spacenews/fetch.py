@@ -237,6 +237,9 @@ def _written_aside(folder: Path, name: str, data: bytes) -> Path:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        mask = os.umask(0)  # read only by setting it: set back at once
+        os.umask(mask)
+        Path(aside).chmod(0o666 & ~mask)  # as a file the user makes, not mkstemp's 0o600
     except BaseException:
         Path(aside).unlink(missing_ok=True)
         raise

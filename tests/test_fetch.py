@@ -292,3 +292,21 @@ def test_fetch_never_writes_through_a_link_in_its_folder(
     assert outside.read_text() == "mine" and not (tmp_path / "nowhere").exists()
     assert (into / f"{name}-2.xml").read_bytes() == FEED
     assert json.loads((into / fetch.STATE_FILE).read_text())  # the state, beside
+
+
+def test_fetched_files_get_the_usual_permissions(
+    runner: CliRunner, server: str, tmp_path: Path
+) -> None:
+    # As any file the user makes (0o666 less the umask), not the 0o600 of the file written
+    # aside (tempfile.mkstemp's): a corpus that others read stayed readable.
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        result = run(runner, "fetch", "--into", str(tmp_path), f"{server}/esa.rss")
+    finally:
+        os.umask(mask)
+    assert result.exit_code == 0, result.output
+    [saved] = [Path(line) for line in result.stdout.splitlines()]
+    for written in (saved, tmp_path / fetch.STATE_FILE):
+        assert written.stat().st_mode & 0o777 == 0o644, written
