@@ -594,12 +594,13 @@ def _unread_keys(document: dict[str, Any]) -> list[str]:
     top level, or one of the top level that TOML read into [aliases] or [parts], the table
     written above it."""
     from spacenews.parse.fields import TOP_KEYS, no_key
+    from spacenews.text import printable
 
     known = ", ".join((*TOP_KEYS, *(f"[{name}]" for name in _USER_TABLES)))
     reasons = []
     for key, value in document.items():
         if key not in _USER_TABLES and key not in TOP_KEYS:
-            what = f"table [{key}]" if isinstance(value, dict) else f"key {key!r}"
+            what = f"table [{printable(key)}]" if isinstance(value, dict) else f"key {key!r}"
             reasons.append(f"unknown {what} (known: {known}): not read")
     for name in ("aliases", "parts"):
         table = document.get(name)

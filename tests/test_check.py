@@ -154,6 +154,17 @@ def test_check_names_what_a_spacenews_toml_holds_that_nothing_reads(
     assert run(runner, "--corpus", str(tmp_path), "check").exit_code == 0
 
 
+def test_an_unknown_table_of_spacenews_toml_is_named_without_its_controls(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # A table's name may hold any character, escaped in TOML: it reached the terminal raw.
+    (tmp_path / "a.txt").write_text("Notes on Mars\n\nNothing more.\n")
+    (tmp_path / "spacenews.toml").write_text('["\\u001b[31mred"]\nx = 1\n')
+    checked = run(runner, "--corpus", str(tmp_path), "check")
+    assert checked.exit_code == 1 and "\x1b" not in checked.stdout
+    assert "unknown table [\\x1b[31mred] (known:" in checked.stdout
+
+
 def two_corpora(top: Path) -> tuple[Path, Path]:
     """Two corpora, each with a bad file of the same name beside a good page."""
     folders = top / "a", top / "b" / "deep"
