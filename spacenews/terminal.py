@@ -178,6 +178,8 @@ def save(path: Path, text: str) -> None:
                 out.write(text)
         else:
             _replace(Path(os.path.realpath(path)), text)
+    except BrokenPipeError:  # a reader gone (-o /dev/stdout | head): quiet, as for stdout
+        raise
     except OSError as error:
         fail(f"cannot write {path}: {error.strerror or error}")
 

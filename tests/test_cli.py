@@ -553,6 +553,22 @@ def test_a_stdout_that_cannot_be_written_is_one_line_and_exit_2(
     )
 
 
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="no /dev/stdout")
+@pytest.mark.parametrize("output", [[], ["-o", "-"], ["-o", "/dev/stdout"]], ids=str)
+def test_export_to_a_reader_gone_is_quiet_and_exit_1(output: list[str]) -> None:
+    # `export -o /dev/stdout | head`, as `export | head`: a reader gone ends the answer, with
+    # no message; -o /dev/stdout said 'cannot write /dev/stdout: Broken pipe', exit 2.
+    args = ["export", "--format", "csv", *output]
+    process = subprocess.Popen(
+        [*CONSOLE_SCRIPT, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # before spacenews has started: every write finds no reader
+    said = process.stderr.read()
+    process.stderr.close()
+    assert (process.wait(), said) == (1, b"")
+
+
 def test_the_console_script_says_everything_before_it_leaves(runner: CliRunner) -> None:
     # Once a corpus is loaded, main() ends the process at once (os._exit): what was written
     # must all come out, and the exit codes stay those of the table in the README.
