@@ -15,6 +15,7 @@ import io
 import os
 import re
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from enum import IntEnum
@@ -544,6 +545,7 @@ def open_pager(command: str, console: Console) -> Iterator[Console]:
 # What a pager is sent is kept up to this many characters, more than a pipe holds (64 KiB,
 # or at most 1 MiB, on Linux): a pager that was sent more has read some of it.
 _KEEP = 1 << 20
+_AT_ONCE = 1.0  # seconds: a pager that fails sooner did so before it could be read
 
 
 class _PagerStream(io.TextIOWrapper):
@@ -566,6 +568,7 @@ class _PagerStream(io.TextIOWrapper):
         self._size = 0
         self._failed = False  # the pager failed: the answer goes to stdout
         self._status: int | None = None
+        self._start = time.monotonic()
         self._link = re.compile("\x1b]8;[^\x1b\x07]*(?:\x1b\\\\|\x07)")
 
     def write(self, text: str) -> int:
@@ -598,13 +601,13 @@ class _PagerStream(io.TextIOWrapper):
         pager failed)."""
         with suppress(OSError):  # the pager is gone: what is left goes nowhere
             super().close()
-        if self._ended() > 0 and not self._failed and self._kept is not None:
+        if self._failed_at_once() and not self._failed and self._kept is not None:
             self._fall_back()
 
     def _fall_back(self) -> None:
         """The pager is gone: if it failed having read nothing, stdout gets what it was sent
         and the rest; else the answer ends here, as when the pager is quit (BrokenPipeError)."""
-        if self._failed or self._kept is None or self._ended() <= 0:
+        if self._failed or self._kept is None or not self._failed_at_once():
             raise BrokenPipeError
         from spacenews.text import printable
 
@@ -614,6 +617,13 @@ class _PagerStream(io.TextIOWrapper):
         self._stdout.write("".join(self._kept))
         self._stdout.flush()
         self._kept = None
+
+    def _failed_at_once(self) -> bool:
+        """Whether the pager failed before anyone could read it: the shell could not run it
+        (126, 127), or it ended with an error status at once. One that ends so later (less
+        -K, quit with Ctrl-C) was read: its answer is not shown again."""
+        status = self._ended()
+        return status in (126, 127) or (status > 0 and time.monotonic() - self._start < _AT_ONCE)
 
     def _ended(self) -> int:
         """Wait for the pager to end: its exit status (negative: killed by that signal)."""

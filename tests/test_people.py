@@ -382,3 +382,16 @@ def test_quitting_the_pager_early_ends_the_answer_quietly(pager: str, tmp_path: 
     generate_module.generate(600, tmp_path)
     result = _paged(pager, "--corpus", str(tmp_path), "timeline")
     assert (result.returncode, result.stderr) == (0, b"")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
+def test_a_pager_that_fails_after_it_was_read_does_not_show_the_answer_again(
+    tmp_path: Path,
+) -> None:
+    # Found by a review: a pager that showed the answer, then ended with an error status
+    # (less -K quit with Ctrl-C), had the answer shown a second time on the terminal.
+    generate_module.generate(3, tmp_path)
+    args = ["--corpus", str(tmp_path), "timeline"]
+    code, said, shown = _screen("cat; sleep 1.5; exit 2", *args)
+    assert (code, said) == (0, "")
+    assert shown == _screen(None, *args)[2]  # once, by the pager
