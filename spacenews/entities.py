@@ -44,6 +44,12 @@ def read_alias_table(data: bytes) -> AliasTable:
         document = tomllib.loads(data.decode("utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise AliasFileError(str(error)) from None
+    return alias_table_of(document)
+
+
+def alias_table_of(document: dict[str, Any]) -> AliasTable:
+    """The alias table a parsed TOML document gives; raise AliasFileError saying what is
+    wrong."""
     return AliasTable(_table(document, "aliases"), _table(document, "parts"))
 
 

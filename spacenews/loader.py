@@ -558,7 +558,7 @@ def _read_user_file(
     cannot be used (which problems are told)."""
     import tomllib
 
-    from spacenews.entities import AliasFileError, read_alias_table
+    from spacenews.entities import AliasFileError, alias_table_of
     from spacenews.parse.fields import FieldsError, fields_of
 
     table = settings = None
@@ -570,7 +570,7 @@ def _read_user_file(
         return None, None, NOTHING
     problems += (Problem(USER_FILE, 0, reason) for reason in _unread_keys(document))
     try:
-        table = _without_top_keys(read_alias_table(data))
+        table = alias_table_of(_without_top_keys(document))
     except AliasFileError as error:
         problems.append(Problem(USER_FILE, 0, f"alias file not used: {error}"))
     if "frontmatter" in document:
@@ -609,10 +609,13 @@ def _unread_keys(document: dict[str, Any]) -> list[str]:
     return reasons
 
 
-def _without_top_keys(table: AliasTable) -> AliasTable:
-    """An alias table without the keys of the top level TOML read into it (see
-    _unread_keys): ``exclude`` names no entity."""
+def _without_top_keys(document: dict[str, Any]) -> dict[str, Any]:
+    """A spacenews.toml without the keys of the top level that TOML read into [aliases] or
+    [parts] (see _unread_keys): ``exclude`` names no entity, whatever its value."""
     from spacenews.parse.fields import TOP_KEYS
 
-    kept = ({name: names for name, names in part.items() if name not in TOP_KEYS} for part in table)
-    return type(table)(*kept)
+    kept = dict(document)
+    for name in ("aliases", "parts"):
+        if isinstance(table := document.get(name), dict):
+            kept[name] = {key: value for key, value in table.items() if key not in TOP_KEYS}
+    return kept

@@ -136,7 +136,8 @@ def test_check_names_what_a_spacenews_toml_holds_that_nothing_reads(
     (tmp_path / "a.txt").write_text("Notes on Mars\n\nWe exclude nothing.\n")
     toml = tmp_path / "spacenews.toml"
     parts = '[parts]\n"Mars" = ["Phobos"]\n'
-    toml.write_text(f'exlude = ["*.css"]\n[alias]\n"Mars" = ["Red Planet"]\n{parts}exclude = []\n')
+    # An exclude of any value there (a string, which no part holds) leaves [parts] read.
+    toml.write_text(f'exlude = ["*.css"]\n[alias]\n"Mars" = ["Red Planet"]\n{parts}exclude = "x"\n')
     checked = run(runner, "--corpus", str(tmp_path), "check")
     known = "(known: exclude, [aliases], [parts], [frontmatter]): not read"
     assert (checked.exit_code, checked.stdout.splitlines()) == (
