@@ -21,6 +21,7 @@ CLI = {
     "spacenews.options",
     "spacenews.usage",
     "spacenews.terminal",
+    "spacenews.pager",
     "spacenews.completion",
     "spacenews.__main__",
 }
@@ -35,7 +36,7 @@ LAYERS = [
     ("corpus", "reading", "loader", "index", "fetch"),
     ("query", "listing", "search", "known"),
     ("render",),
-    ("cli", "options", "usage", "terminal", "completion", "__main__"),
+    ("cli", "options", "usage", "terminal", "pager", "completion", "__main__"),
 ]
 
 

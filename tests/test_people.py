@@ -267,8 +267,9 @@ class _Kept(io.BytesIO):
 def test_the_pager_gets_each_part_as_it_is_made(monkeypatch: pytest.MonkeyPatch) -> None:
     from rich.console import Console
 
+    from spacenews.pager import open_pager
     from spacenews.render.listing import Column, Listing
-    from spacenews.terminal import open_pager, print_parts
+    from spacenews.terminal import print_parts
 
     monkeypatch.setattr(subprocess, "Popen", _Pager)
     seen: list[bytes] = []
@@ -291,7 +292,7 @@ def test_the_pager_gets_each_part_as_it_is_made(monkeypatch: pytest.MonkeyPatch)
 def test_the_pager_is_pager_else_less_else_none(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from spacenews.terminal import pager_command
+    from spacenews.pager import pager_command
 
     monkeypatch.setenv("PAGER", "most -s")
     assert pager_command() == "most -s"
@@ -309,7 +310,7 @@ def test_ctrl_c_leaves_the_pager_in_charge(monkeypatch: pytest.MonkeyPatch) -> N
     # the command waits for the pager, which keeps the terminal, before it ends.
     from rich.console import Console
 
-    from spacenews.terminal import open_pager
+    from spacenews.pager import open_pager
 
     waited: list[bool] = []
     monkeypatch.setattr(_Pager, "wait", lambda self: waited.append(True) or 0)
