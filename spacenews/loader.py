@@ -179,7 +179,9 @@ def _walk_reaches(outer: Path, inner: Path) -> bool:
         return False
     exclude = NOTHING
     if (outer / USER_FILE).is_file():
-        exclude = _read_user_file(outer / USER_FILE, [])[2]
+        from spacenews.userfile import read_user_file
+
+        exclude = read_user_file(outer / USER_FILE, [])[2]
     for depth in range(1, len(parts) + 1):
         folder = depth < len(parts) or inner.is_dir()
         if exclude.leaves_out("/".join(parts[:depth]), parts[depth - 1], folder=folder):
@@ -536,86 +538,17 @@ def _user_files(roots: Iterable[Path]) -> _UserFiles:
     what (the defaults for a root without one, or whose [frontmatter] is bad), and what its
     walk leaves out."""
     from spacenews.parse.fields import DEFAULT_FIELDS
+    from spacenews.userfile import read_user_file
 
     said = _UserFiles([], [], [], [])
     for root in roots:
         path = root / USER_FILE
         found: list[Problem] = []
         table, settings, exclude = (
-            _read_user_file(path, found) if path.is_file() else (None, None, NOTHING)
+            read_user_file(path, found) if path.is_file() else (None, None, NOTHING)
         )
         said.problems.extend(_located(root, problem) for problem in found)
         said.tables.extend([table] if table else [])
         said.fields.append(settings or DEFAULT_FIELDS)
         said.excludes.append(exclude)
     return said
-
-
-def _read_user_file(
-    path: Path, problems: list[Problem]
-) -> tuple[AliasTable | None, Fields | None, Exclude]:
-    """A spacenews.toml's alias table, fields and exclude, each None (NOTHING) when it
-    cannot be used (which problems are told)."""
-    import tomllib
-
-    from spacenews.entities import AliasFileError, alias_table_of
-    from spacenews.parse.fields import FieldsError, fields_of
-
-    table = settings = None
-    try:
-        data = path.read_bytes()
-        document = tomllib.loads(data.decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        problems.append(Problem(USER_FILE, 0, f"not used: {error}"))
-        return None, None, NOTHING
-    problems += (Problem(USER_FILE, 0, reason) for reason in _unread_keys(document))
-    try:
-        table = alias_table_of(_without_top_keys(document))
-    except AliasFileError as error:
-        problems.append(Problem(USER_FILE, 0, f"alias file not used: {error}"))
-    if "frontmatter" in document:
-        try:
-            settings = fields_of(document["frontmatter"])
-        except FieldsError as error:
-            reasons = error.reasons
-            problems += (Problem(USER_FILE, 0, f"{r}: the defaults are used") for r in reasons)
-    patterns = document.get("exclude", [])
-    if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
-        problems.append(Problem(USER_FILE, 0, "exclude must be a list of patterns: not used"))
-        return table, settings, NOTHING
-    return table, settings, Exclude.of(patterns)
-
-
-_USER_TABLES = ("aliases", "parts", "frontmatter")  # the tables a spacenews.toml may hold
-
-
-def _unread_keys(document: dict[str, Any]) -> list[str]:
-    """Why each key of a spacenews.toml that nothing reads is not read: one unknown at its
-    top level, or one of the top level that TOML read into [aliases] or [parts], the table
-    written above it."""
-    from spacenews.parse.fields import TOP_KEYS, no_key
-    from spacenews.text import printable
-
-    known = ", ".join((*TOP_KEYS, *(f"[{name}]" for name in _USER_TABLES)))
-    reasons = []
-    for key, value in document.items():
-        if key not in _USER_TABLES and key not in TOP_KEYS:
-            what = f"table [{printable(key)}]" if isinstance(value, dict) else f"key {key!r}"
-            reasons.append(f"unknown {what} (known: {known}): not read")
-    for name in ("aliases", "parts"):
-        table = document.get(name)
-        if isinstance(table, dict):
-            reasons += (no_key(name, key, ()) for key in table if key in TOP_KEYS)
-    return reasons
-
-
-def _without_top_keys(document: dict[str, Any]) -> dict[str, Any]:
-    """A spacenews.toml without the keys of the top level that TOML read into [aliases] or
-    [parts] (see _unread_keys): ``exclude`` names no entity, whatever its value."""
-    from spacenews.parse.fields import TOP_KEYS
-
-    kept = dict(document)
-    for name in ("aliases", "parts"):
-        if isinstance(table := document.get(name), dict):
-            kept[name] = {key: value for key, value in table.items() if key not in TOP_KEYS}
-    return kept

@@ -33,7 +33,7 @@ LAYERS = [
     ("text", "model", "dates", "jsonbytes", "schema"),  # the types and rules everyone shares
     ("walk",),
     ("prose", "entities", "links", "parse"),
-    ("corpus", "reading", "loader", "index", "fetch"),
+    ("corpus", "reading", "loader", "userfile", "index", "fetch"),
     ("query", "listing", "search", "known"),
     ("render",),
     ("cli", "options", "usage", "terminal", "pager", "completion", "__main__"),
