@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from spacenews import __version__
+from spacenews.files import written_aside
 
 ENV_DATA_DIR = "SPACENEWS_DATA_DIR"
 FEEDS_FOLDER = "feeds"  # under the user data folder: the default corpus along with the seeds
@@ -217,7 +218,7 @@ def _save(folder: Path, url: str, data: bytes, suffix: str) -> Path:
         target = folder / name
         if not os.path.lexists(target):  # a link, even one to nothing, is taken
             break
-    _written_aside(folder, name, data).replace(target)
+    written_aside(folder, name, data, ".part").replace(target)
     return target
 
 
@@ -226,24 +227,6 @@ def _stamp() -> str:
     from datetime import UTC, datetime
 
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _written_aside(folder: Path, name: str, data: bytes) -> Path:
-    """The data in a new file of the folder, named after name, to be moved into place: made
-    anew (O_EXCL), never written through a link already there."""
-    import tempfile
-
-    handle, aside = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        mask = os.umask(0)  # read only by setting it: set back at once
-        os.umask(mask)
-        Path(aside).chmod(0o666 & ~mask)  # as a file the user makes, not mkstemp's 0o600
-    except BaseException:
-        Path(aside).unlink(missing_ok=True)
-        raise
-    return Path(aside)
 
 
 def _read_state(folder: Path) -> dict[str, dict[str, str]]:
@@ -260,4 +243,4 @@ def _write_state(folder: Path, state: dict[str, dict[str, str]]) -> None:
     import json
 
     text = json.dumps(state, indent=1, sort_keys=True) + "\n"
-    _written_aside(folder, STATE_FILE, text.encode()).replace(folder / STATE_FILE)
+    written_aside(folder, STATE_FILE, text.encode(), ".part").replace(folder / STATE_FILE)

@@ -202,32 +202,19 @@ def _standard_stream(path: Path, status: os.stat_result | None) -> TextIO | None
 
 
 def _replace(path: Path, text: str) -> None:
-    """Write the text to a temporary file beside the path, then rename it over the path
-    (whose permissions it takes, when it is a file)."""
-    import tempfile
+    """Write the text to a new file beside the path, then rename it over the path (whose
+    permissions it takes, when it is a file)."""
+    from spacenews.files import written_aside
 
     mode = path.stat().st_mode & 0o7777 if path.is_file() else None
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    temporary = Path(name)
+    data = text.encode("utf-8", "surrogateescape")  # a name's odd bytes, as they were
+    temporary = written_aside(path.parent, path.name, data, ".tmp", mode)
     try:
-        with os.fdopen(
-            handle, "w", encoding="utf-8", errors="surrogateescape", newline=""
-        ) as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        temporary.chmod(mode if mode is not None else 0o666 & ~_umask())
         temporary.replace(path)
     except BaseException:
         with suppress(OSError):
             temporary.unlink()
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)  # read only by setting it: set it back at once
-    os.umask(mask)
-    return mask
 
 
 def _show(rendered: RenderableType, pager: bool) -> None:

@@ -30,7 +30,14 @@ INTERFACE = ("typer", "click", "rich", "spacenews.render")  # for people, above 
 
 # The layers, lowest first: a module may import its own layer's and those below.
 LAYERS = [
-    ("text", "model", "dates", "jsonbytes", "schema"),  # the types and rules everyone shares
+    (
+        "text",
+        "model",
+        "dates",
+        "jsonbytes",
+        "schema",
+        "files",
+    ),  # the types and rules everyone shares
     ("walk",),
     ("prose", "entities", "links", "parse"),
     ("corpus", "reading", "loader", "userfile", "index", "fetch"),
