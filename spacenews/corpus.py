@@ -282,7 +282,11 @@ class Corpus:
 
         spelling = view.spelling(fold(name))
         spellings = [] if spelling is None else [spelling]
-        return build_gazetteer(self._alias_tables, spellings, view.acronyms())
+        gazetteer = build_gazetteer(self._alias_tables, spellings, view.acronyms())
+        if gazetteer.resolve(name) is None:  # perhaps typed without its diacritics
+            for spelling in view.bare_spellings(name):
+                gazetteer.add(spelling)
+        return gazetteer
 
     def entity_names(self) -> dict[str, str]:
         """Every entity name the events carry, keyed by its folded form: the first spelling."""

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from spacenews.text import CJK_CHARS, fold, fold_case, has_cjk
+from spacenews.text import CJK_CHARS, bare, fold, fold_case, has_cjk
 
 # "The European Space Agency (ESA)": capitalised words, then an acronym of their initials.
 _ACRONYM = re.compile(
@@ -126,6 +126,7 @@ class Gazetteer:
         self._named: dict[str, str | None] = {}  # spelling found -> the entity it names
         self._own: dict[str, NamePattern] = {}  # canonical name -> its names' pattern
         self._wholes: dict[str, list[str]] | None = None  # folded part -> its wholes
+        self._bare: dict[str, set[str]] | None = None  # bare name or alias -> canonical names
 
     def add(self, name: str, aliases: Iterable[str] = ()) -> str:
         """Know a name and its aliases; a name already known keeps its canonical form."""
@@ -137,7 +138,7 @@ class Gazetteer:
                 self._canonical[fold(alias)] = canonical
                 known.append(alias)
                 self._spellings.add(alias)
-        self._starts = self._wholes = None
+        self._starts = self._wholes = self._bare = None
         self._own.clear()
         return canonical
 
@@ -156,6 +157,20 @@ class Gazetteer:
     def resolve(self, name: str) -> str | None:
         """The canonical name for a name or alias, or None when it is unknown."""
         return self._canonical.get(fold(name))
+
+    def lookup(self, name: str) -> str | None:
+        """The canonical name for a name or alias a user typed: as resolve, or else the one
+        entity with a name or alias that differs only in its diacritics (see text.bare);
+        None when there is none, or several."""
+        canonical = self.resolve(name)
+        if canonical is not None:
+            return canonical
+        if self._bare is None:
+            self._bare = {}
+            for folded, known in self._canonical.items():
+                self._bare.setdefault(bare(folded), set()).add(known)
+        found = self._bare.get(bare(name), set())
+        return next(iter(found)) if len(found) == 1 else None
 
     def names(self) -> dict[str, str]:
         """Every name and alias as written, each with the canonical name it stands for."""

@@ -113,8 +113,9 @@ def suggestions(corpus: Corpus, name: str, count: int = 3) -> list[Suggestion]:
 
 
 def knows(corpus: Corpus, name: str) -> bool:
-    """Whether the corpus knows an entity by this name or alias, in any case."""
-    return corpus.gazetteer_for(name).resolve(name) is not None
+    """Whether the corpus knows an entity by this name or alias, in any case, with or
+    without its diacritics."""
+    return corpus.gazetteer_for(name).lookup(name) is not None
 
 
 def unknown_entity(corpus: Corpus, name: str) -> str:

@@ -150,7 +150,7 @@ class Relation:
         from spacenews.entities import finder
 
         gazetteer = corpus.gazetteer_for(entity)
-        canonical = gazetteer.resolve(entity)
+        canonical = gazetteer.lookup(entity)
         self.known = canonical is not None
         forms = gazetteer.forms(canonical) if canonical else {entity.strip(): "name"}
         self._how = {fold(name): how for name, how in forms.items()}

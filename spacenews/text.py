@@ -134,6 +134,12 @@ def fold(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def bare(name: str) -> str:
+    """A name folded (see fold) and without diacritics: the key under which a name typed
+    without its accents ("agence spatiale europeenne") finds the one written with them."""
+    return normalise(fold(name))
+
+
 def fold_case(text: str) -> str | None:
     """The text with each character replaced by the one the regex engine's ignore-case
     matching takes it for, position for position: a (?i:...) match of a word can only start

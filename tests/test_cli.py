@@ -265,6 +265,45 @@ def test_related_suggests_names_aliases_and_alias_table_names(
     assert f"no entity named {typed!r}; did you mean {meant}" in result.stderr
 
 
+def test_an_entity_typed_without_its_accents_is_the_one_written_with_them(
+    runner: CliRunner,
+) -> None:
+    # The shipped alias table names the European Space Agency in French, with accents.
+    result = run(runner, "related", "agence spatiale europeenne", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == run_json(runner, "related", "Agence spatiale européenne")
+    assert run_json(runner, "timeline", "--entity", "AGENCE Spatiale  Europeenne") == run_json(
+        runner, "timeline", "--entity", "European Space Agency"
+    )
+
+
+def _accented_corpus(folder: Path, *names: str) -> Path:
+    folder.mkdir()
+    for day, name in enumerate(names, 1):
+        (folder / f"{day}.md").write_text(
+            f"### [2020-01-{day}](/news/2020/01/{day}/index.md)\n# A launch {day}.\n\n"
+            f"### Related:\n\n1. [Other](/news/2020/02/{day}/x.md) _Context: {name}_\n"
+        )
+    return folder
+
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]])
+def test_a_corpus_name_is_found_without_its_accents_unless_two_differ_only_by_them(
+    runner: CliRunner, tmp_path: Path, cache: list[str]
+) -> None:
+    corpus = _accented_corpus(tmp_path / "c", "Agência Espacial Brasileira", "Bézier", "Bèzier")
+    args = [*cache, "-c", str(corpus), "related"]
+    found = run_json(runner, *args, "agencia espacial brasileira")
+    assert [item["date"] for item in found] == ["2020-01-01", "2020-02-01"]
+    # Typed with its accents, a name is the one written so, though another differs by them.
+    found = run_json(runner, *args, "BÈZIER")
+    assert [item["date"] for item in found] == ["2020-01-03", "2020-02-03"]
+    # Two names differ only in their accents: typed without them, neither is meant.
+    result = run(runner, *args, "bezier")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith("spacenews: no entity named 'bezier'; did you mean")
+
+
 def test_related_on_a_known_entity_that_nothing_names(runner: CliRunner) -> None:
     result = run(runner, "related", "James Webb Space Telescope")
     assert (result.exit_code, result.stdout) == (1, "")

@@ -202,6 +202,11 @@ class View:
         folded form: the one the gazetteer keeps (see corpus.Names)."""
         return spelling(self.db, folded)
 
+    def bare_spellings(self, name: str) -> list[str]:
+        """The first spelling of each entity name or tag that differs from name only in
+        case, spaces or diacritics (see text.bare)."""
+        return bare_spellings(self.db, name)
+
     def positions(self, rowids: Iterable[int]) -> set[int]:
         """The positions of the events of these rowids."""
         if self._places is None:
@@ -457,6 +462,21 @@ def spelling(db: sqlite3.Connection, folded: str) -> str | None:
         if spellings:
             return str(db.execute(first, (folded,)).fetchone()[0])
     return None
+
+
+def bare_spellings(db: sqlite3.Connection, name: str) -> list[str]:
+    """The first spelling (see spelling) of each entity name or tag that differs from name
+    only in case, spaces or diacritics (see text.bare)."""
+    from spacenews.text import bare
+
+    key = bare(name)
+    folds = {
+        folded
+        for table in ("names", "tags")
+        for (folded,) in db.execute(f"SELECT DISTINCT fold FROM {table}")
+        if bare(folded) == key
+    }
+    return [found for folded in sorted(folds) if (found := spelling(db, folded)) is not None]
 
 
 def names(db: sqlite3.Connection) -> Names:
