@@ -336,3 +336,37 @@ def test_show_breaks_a_headline_written_without_spaces_between_its_characters() 
         console = Console(width=width, record=True, color_system=None)
         console.print(rows)
         assert "ExoMars" in console.export_text(), width
+
+
+_PROBES = [Column("Date", width=10), Column("Headline", ratio=3), Column("Entities", ratio=1)]
+
+
+def test_a_column_of_short_cells_gives_its_room_to_one_whose_cells_wrap() -> None:
+    rows = [
+        ["1977-08-20", "Voyager 2", "NASA, Jet Propulsion Laboratory, the outer solar system"],
+        ["1994-11-01", "Wind", "NASA, a halo orbit at the Earth-Sun L1 point, Dünya-Güneş L1"],
+    ]
+    listing = Listing(_PROBES, rows, "")
+    # The headlines need 9 of the 3/4 of 84 their ratio gives them: the entities take it.
+    assert listing.widths(100) == [12, 11, 73]
+    printed = _lines(listing, 100)
+    assert printed[3] == f"│ 1977-08-20 │ Voyager 2 │ {rows[0][2]:<71} │"
+    assert printed == _lines(Listing(_PROBES, rows, "").table(100), 100)
+
+
+def test_columns_whose_cells_all_wrap_keep_their_ratios() -> None:
+    rows = [["2016-03-14", "ExoMars launches " * 8, "European Space Agency, Roscosmos " * 3]]
+    table = Table(expand=True, header_style="bold")
+    for column in _PROBES:
+        table.add_column(column.header, ratio=column.ratio, width=column.width)
+    table.add_row(*rows[0])
+    assert Listing(_PROBES, rows, "").widths(100) == [12, 63, 21]
+    assert _lines(Listing(_PROBES, rows, ""), 100) == _lines(table, 100)
+
+
+def test_a_column_set_under_another_needs_the_room_of_its_cells_there() -> None:
+    columns = [Column("A", ratio=1), Column("B", ratio=1, under=60), Column("C", ratio=1)]
+    rows = [["x", "a long line of words here", "another long line of words here too"]]
+    # At 50, B is set under A: A's one letter does not leave B's words too little room.
+    assert Listing(columns, rows, "").widths(50) == [24, 23]
+    assert Listing(columns, [["x", "b", rows[0][2]]], "").widths(50) == [3, 44]

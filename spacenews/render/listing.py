@@ -14,7 +14,7 @@ import functools
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
+from itertools import chain, islice
 from math import ceil
 from typing import Literal, NamedTuple
 
@@ -88,6 +88,17 @@ class Listing:
                 if n in measured or (n and column.under):
                     cells = (_text(row[n]) for row in rows)
                     self._widest[n] = max([cell_len(column.header), *map(widest, cells)])
+        # The widest cell of each column with a ratio among the first rows, when several
+        # have one: a column whose cells are all narrower than its share gives the rest up.
+        self._needs: dict[int, int] = {}
+        if sum(column.ratio is not None for column in columns) > 1:
+            rows = iter(rows)
+            first = list(islice(rows, ROWS_PER_PART))
+            for n, column in enumerate(columns):
+                if column.ratio is not None or (n and column.under):
+                    cells = (_text(row[n]) for row in first)
+                    self._needs[n] = max([cell_len(column.header), *map(widest, cells)])
+            rows = chain(first, rows)
         self._rows = iter(rows)
         self._widths: dict[int, list[int] | None] = {}  # max width -> the columns' widths
         self.started = False  # whether a row was printed
@@ -97,20 +108,58 @@ class Listing:
         Column.under) in its header, and as wide as its widest cell and theirs when it is
         measured (unless not measure: a Table measures its own)."""
         kept: list[tuple[Column, int | None]] = []
+        needs: list[int] = []  # the widest cell of each, and of those set under it
         for number, column in enumerate(self._given):
+            need = self._needs.get(number, 0)
             if number and max_width < column.under:
                 above, width = kept[-1]
                 header = f"{above.header}\n{column.header}"
                 if width is not None:  # measured: as wide as the cells under it too
                     width = max(width, self._widest[number])
                 kept[-1] = (above._replace(header=header), width)
+                needs[-1] = max(needs[-1], need)
             else:
                 measured = column.ratio is None and column.width is None
                 kept.append((column, self._widest.get(number) if measured else None))
-        return [
-            column._replace(width=width) if width is not None and measure else column
-            for column, width in kept
+                needs.append(need)
+        columns = [
+            column if width is None else column._replace(width=width) for column, width in kept
         ]
+        ratios = self._fitted(columns, needs, max_width) if self._needs else None
+        return [
+            column._replace(
+                width=column.width if measure or width is None else given.width,
+                ratio=column.ratio if ratios is None or column.ratio is None else ratios[n],
+            )
+            for n, (column, (given, width)) in enumerate(zip(columns, kept, strict=True))
+        ]
+
+    @staticmethod
+    def _fitted(columns: list[Column], needs: list[int], max_width: int) -> list[int] | None:
+        """Ratios for the columns that share the room out as theirs do, but that give none
+        more than its widest cell needs while another needs more: its spare goes to those,
+        by their ratios. None when the room is too little to share (see _share_room)."""
+        room = _flexible(columns, max_width - len(columns) - 1)
+        least = 1 + 2 * PADDING
+        ratios = [column.ratio or 0 for column in columns]
+        widths = list(ratios)
+        open_ = [n for n, ratio in enumerate(ratios) if ratio]
+        if room < least * len(open_):
+            return None
+        while open_:
+            shares = _distribute(room, [ratios[n] for n in open_], least)
+            fit = [
+                n for n, share in zip(open_, shares, strict=True) if needs[n] + 2 * PADDING <= share
+            ]
+            if not fit or len(fit) == len(open_):  # all short of room, or all with room
+                for n, share in zip(open_, shares, strict=True):
+                    widths[n] = share
+                break
+            for n in fit:
+                widths[n] = needs[n] + 2 * PADDING
+                room -= widths[n]
+            open_ = [n for n in open_ if n not in fit]
+        return widths
 
     def row(self, cells: Sequence[Text | str], max_width: int) -> list[Text | str]:
         """A row as printed at this width: a column's cell under the one before when the
@@ -176,7 +225,7 @@ class Listing:
     def _share_room(columns: list[Column], room: int) -> list[int] | None:
         ratios = [column.ratio for column in columns if column.ratio]
         fixed = [(column.width or 0) + 2 * PADDING for column in columns if not column.ratio]
-        flexible = room - sum(fixed)
+        flexible = _flexible(columns, room)
         least = 1 + 2 * PADDING
         if not ratios or flexible < least * len(ratios):
             return None
@@ -429,6 +478,11 @@ def widest(cell: Text) -> int:
     """The width of a cell's longest line."""
     plain = cell.plain
     return cell_len(plain) if "\n" not in plain else max(map(cell_len, plain.split("\n")))
+
+
+def _flexible(columns: list[Column], room: int) -> int:
+    """What the columns with a ratio share of the room: what those without leave."""
+    return room - sum((c.width or 0) + 2 * PADDING for c in columns if not c.ratio)
 
 
 def _distribute(total: int, ratios: list[int], least: int) -> list[int]:
