@@ -9,6 +9,7 @@ start-up time counts.
 
 from __future__ import annotations
 
+import errno
 import functools
 import gc
 import os
@@ -324,7 +325,7 @@ def run(app: Callable[[], object]) -> NoReturn:
     except Exception as error:
         if os.environ.get("SPACENEWS_DEBUG"):
             raise
-        if isinstance(error, OSError) and not _flushed():  # stdout's: help, as click writes it
+        if isinstance(error, OSError) and _stdouts(error):  # help, as click writes it
             _leave(ExitCode.USAGE)
         from sqlite3 import DatabaseError
 
@@ -367,6 +368,18 @@ def _collect_again() -> None:
     # everything the command made, which a large corpus makes long.
     gc.freeze()
     gc.enable()
+
+
+def _stdouts(error: OSError) -> bool:
+    """Whether an error the app did not catch is stdout's (said then on stderr): what is left
+    of the help cannot be flushed, or, unbuffered (PYTHONUNBUFFERED), its write failed for
+    want of room. Nothing else the app writes outside the commands' own handling of it."""
+    if not _flushed():
+        return True
+    if error.errno in {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}:
+        _cannot_write(error)
+        return True
+    return False
 
 
 def _flushed() -> bool:

@@ -576,12 +576,15 @@ def test_a_stream_closed_before_the_start_is_no_crash(closed: str) -> None:
     ],
     ids=" ".join,
 )
+@pytest.mark.parametrize("unbuffered", ["", "1"], ids=["buffered", "PYTHONUNBUFFERED"])
 def test_a_stdout_that_cannot_be_written_is_one_line_and_exit_2(
-    args: list[str], tmp_path: Path
+    args: list[str], unbuffered: str, tmp_path: Path
 ) -> None:
     # `> /dev/full`, a full disk: as a file export -o cannot write, and no crash (exit 3).
+    # Unbuffered, the help's write itself fails, not the flush at the end (it was exit 3).
     generate_module.generate(60, tmp_path)  # a long answer too, written as it is made
     env = shell_env() | {"SPACENEWS_CORPUS": str(tmp_path), "NO_COLOR": "1"}
+    env |= {"PYTHONUNBUFFERED": unbuffered} if unbuffered else {}
     with Path("/dev/full").open("wb") as full:  # opened for writing, never replaced
         done = subprocess.run(
             [*CONSOLE_SCRIPT, *args], stdout=full, stderr=subprocess.PIPE, env=env, check=False
