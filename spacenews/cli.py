@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
     from rich.console import RenderableType
 
+    from spacenews.corpus import Corpus
+    from spacenews.query import Query
 
 app = typer.Typer(
     name="spacenews",
@@ -101,15 +103,10 @@ def timeline(
     filters = {"entity": entity, "on": on, "limit": limit, "reverse": reverse}
     query = opt.query_of(period, start, end, **filters, mentions=with_mentions)
     corpus = opt.load(ctx)
-    empty = "no events match"
-    if entity is not None:  # spacenews.known imported only then: start-up time counts
-        from spacenews.known import knows, unknown_entity
-
-        if not knows(corpus, entity):
-            empty = unknown_entity(corpus, entity)
     noun = "item" if with_mentions else "event"
     if by is not None:
         periods = chart(corpus, query, by.value)
+        empty = _no_events(corpus, query) if not periods else ""
 
         def bars() -> "RenderableType":
             from spacenews.render.plain import chart_caption
@@ -121,6 +118,7 @@ def timeline(
         output(periods, fmt, bars, empty, pager=opt.settings(ctx).pager)
         return
     items = select(corpus, query)
+    empty = _no_events(corpus, query) if not items else ""
     title = caption(len(items), noun, query.start, query.end, items.matched)
 
     def table() -> "RenderableType":
@@ -129,6 +127,13 @@ def timeline(
         return timeline_table(items, title)
 
     output(items, fmt, table, empty, pager=opt.settings(ctx).pager)
+
+
+def _no_events(corpus: "Corpus", query: "Query") -> str:
+    """What timeline and export tell when no event matched: the filters that narrowed it."""
+    from spacenews.known import nothing_found  # only then: start-up time counts
+
+    return nothing_found(corpus, "no events match", query.entity, query.start, query.end, query.on)
 
 
 @app.command(cls=usage.Command)
@@ -162,7 +167,8 @@ def export(
     from spacenews.render import export as exporters
 
     query = opt.query_of(period, start, end, entity=entity, on=on, limit=limit, reverse=reverse)
-    found = events(opt.load(ctx), query)
+    corpus = opt.load(ctx)
+    found = events(corpus, query)
 
     def text() -> str:
         if fmt is opt.ExportFormat.ics:
@@ -171,7 +177,8 @@ def export(
             return exporters.to_csv(found)
         return exporters.to_markdown(found, caption(len(found), "event", query.start, query.end))
 
-    output(found, "text", text, "no events match", file=None if str(file) == "-" else file)
+    empty = _no_events(corpus, query) if not found else ""
+    output(found, "text", text, empty, file=None if str(file) == "-" else file)
 
 
 @app.command(cls=usage.Command)
@@ -258,7 +265,7 @@ def related(
 
         spacenews related Mars --from 2016 --entity ESA --sort date
     """
-    from spacenews.known import knows, unknown_entity
+    from spacenews.known import nothing_found, unheard_of, unknown_entity
     from spacenews.query import related as run
 
     fmt = opt.output_format(json_, jsonl)
@@ -273,12 +280,12 @@ def related(
 
         return related_table(matches, title)
 
-    # An unknown name is told first; a known one nothing names, when no filter narrowed it.
-    empty = "no results match" if query.start or query.end or also else unknown_entity(corpus, name)
-    for asked in (name, also):
-        if asked is not None and not knows(corpus, asked):
-            empty = unknown_entity(corpus, asked)
-            break
+    # A name nothing could match is told first; then, the filters that narrowed it.
+    empty = ""
+    if not matches and (unheard_of(corpus, name) or not (query.start or query.end or also)):
+        empty = unknown_entity(corpus, name)
+    elif not matches:
+        empty = nothing_found(corpus, "no results match", also, query.start, query.end)
     output(matches, fmt, table, empty, pager=opt.settings(ctx).pager)
 
 

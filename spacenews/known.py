@@ -140,20 +140,38 @@ def nothing_found(
     entity: str | None,
     start: date | None = None,
     end: date | None = None,
+    on: tuple[int, int] | None = None,
 ) -> str:
     """What to tell when a command found nothing: said, with the filters that narrowed it
-    (the days of --in, --from and --to; --entity); an entity the corpus does not know is
-    told instead, with the names closest to it, as timeline --entity tells it."""
+    (the days of --in, --from and --to; --on; --entity). An entity that nothing could
+    match, in no period (the corpus neither knows it nor names it), is told instead, with
+    the names closest to it, as timeline --entity tells it."""
     from spacenews.dates import Range
     from spacenews.text import ECHO_CHARS, printable, shorten
 
-    if entity is not None and not knows(corpus, entity):
+    if entity is not None and unheard_of(corpus, entity):
         return unknown_entity(corpus, entity)
     if start or end:
         said += f" in {Range(start, end)}"
+    if on is not None:
+        said += f" on {on[0]:02d}-{on[1]:02d}"
     if entity is not None:
         said += f" with --entity {printable(shorten(entity, ECHO_CHARS))!r}"
     return said
+
+
+def unheard_of(corpus: Corpus, name: str) -> bool:
+    """Whether the corpus neither knows an entity by this name nor names it in any event
+    or document: no filter of that name could keep anything, in any period. (A name it
+    does not know is still looked for in the text: timeline --entity Hadfield.)"""
+    if knows(corpus, name):
+        return False
+    from spacenews.query import Relation
+
+    relation = Relation(corpus, name)
+    if relation.positions(corpus):
+        return False
+    return not any(relation.document(document) for document in relation.documents(corpus))
 
 
 def _hint(hint: Suggestion) -> str:

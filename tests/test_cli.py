@@ -180,6 +180,33 @@ def test_show_empty_period_exits_1(runner: CliRunner) -> None:
             ["search", "water", "--entity", "Soyuz", "--to", "2020"],
             "nothing matches 'water' in … to 2020-12-31 with --entity 'Soyuz'\n",
         ),
+        # A name the corpus does not know but names (2012-12-19) is no unknown entity.
+        (
+            ["timeline", "2016", "--entity", "Hadfield"],
+            "no events match in 2016-01-01 to 2016-12-31 with --entity 'Hadfield'\n",
+        ),
+        (
+            ["show", "2016", "--entity", "hadfield"],
+            "nothing happened or is mentioned in 2016-01-01 to 2016-12-31"
+            " with --entity 'hadfield'\n",
+        ),
+        (
+            ["search", "water", "--entity", "Hadfield"],
+            "nothing matches 'water' with --entity 'Hadfield'\n",
+        ),
+        (["related", "Hadfield", "--in", "2016"], "no results match in 2016-01-01 to 2016-12-31\n"),
+        (
+            ["related", "Mars", "--from", "2016", "--entity", "Hadfield"],
+            "no results match in 2016-01-01 to … with --entity 'Hadfield'\n",
+        ),
+        (["related", "Hadfeld", "--in", "2016"], "no entity named 'Hadfeld'"),
+        (["related", "Universe", "--in", "2016"], "no results match in 2016-01-01 to 2016-12-31\n"),
+        (["timeline", "--by", "year", "--entity", "Hadfeld"], "no entity named 'Hadfeld'"),
+        (
+            ["timeline", "--on", "03-15", "--entity", "Mars"],
+            "no events match on 03-15 with --entity 'Mars'\n",
+        ),
+        (["timeline", "2030", "--by", "year"], "no events match in 2030-01-01 to 2030-12-31\n"),
     ],
 )
 def test_nothing_found_tells_the_filters_that_narrowed_it(
