@@ -246,14 +246,18 @@ def _timeout(value: float) -> float:
 
 
 def _words(value: list[str]) -> list[str]:
-    """The words of a search: a usage error when there are none but spaces, or none but
-    those it leaves out (NOT water)."""
+    """The words of a search: a usage error when there are none but spaces, none but
+    those it leaves out (NOT water), or no word at all, only punctuation (\"\", *, -)."""
     words = _some_words(value, "the words to search for cannot be empty")
     from spacenews.search import SearchQuery
 
     query = SearchQuery.parse(" ".join(words))
     if query.excluded and not query.terms:
         raise typer.BadParameter("give a word to look for: NOT and - only leave out")
+    if not query.terms:
+        raise typer.BadParameter(
+            "give a word to look for: punctuation and quotes alone find nothing"
+        )
     return words
 
 

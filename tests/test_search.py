@@ -71,6 +71,17 @@ def test_search_leaves_out_what_holds_a_word_or_phrase_after_not(runner: CliRunn
     assert alone.exit_code == 2 and "give a word to look for" in alone.stderr
 
 
+@pytest.mark.parametrize("words", [['""'], ["*"], ["-"], ["NOT", '""'], ["🚀", "…"]], ids=str)
+def test_a_search_of_no_word_is_a_usage_error_as_an_empty_one(
+    runner: CliRunner, words: list[str]
+) -> None:
+    # Found by a newcomer's try-out: search '""' said that nothing matched (exit 1), when
+    # search '' is a usage error (exit 2): neither gives a word to look for.
+    result = run(runner, "search", *words)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert "give a word to look for: punctuation and quotes alone find nothing" in result.stderr
+
+
 def test_a_word_ending_with_a_star_finds_every_word_that_starts_so(tmp_path: Path) -> None:
     # As FTS5 reads "explor*": every word starting so counts as the one word of the query.
     index = _index(
