@@ -251,9 +251,10 @@ def related(
     """List the events and documents tied to an entity or naming it, strongest first.
 
     VIA says how each is tied: context (a _Context:_ line), tag (front matter), mention (the
-    text names it), and alias or part when it was through another name of the entity or
-    through one of its parts. --in, --from and --to keep the events of a period (documents
-    have no date: they are left out); --entity keeps what is tied to that entity too.
+    text names it), source (the name of one of the event's sources names it), and alias or
+    part when it was through another name of the entity or through one of its parts. --in,
+    --from and --to keep the events of a period (documents have no date: they are left
+    out); --entity keeps what is tied to that entity too.
 
     Examples:
 

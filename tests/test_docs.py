@@ -138,3 +138,12 @@ def test_the_library_examples_of_the_readme_run() -> None:
     assert calls
     for call in calls:
         assert eval(call, {"parse_query": parse_query}).entity == "Mars"
+
+
+def test_related_help_and_the_readme_name_every_way_a_result_is_tied() -> None:
+    # Found by a newcomer's try-out: related --help left out "source", which the README lists.
+    row = next(line for line in README.splitlines() if line.startswith("| `via` |"))
+    ways = re.findall(r"`(\w+)`", row.split("|")[3])
+    assert {"context", "tag", "mention", "source", "alias", "part"} <= set(ways)
+    told = " ".join(COMMANDS["related"].__doc__.split())
+    assert all(re.search(rf"\b{way}\b", told) for way in ways)
