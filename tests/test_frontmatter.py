@@ -100,6 +100,14 @@ def test_show_gives_the_days_of_an_event_and_when_it_was_published(
     assert "2024-04-23  CubeSat Developers Workshop 2024  (published 2024-01-09)" in workshop
     colonies = run(runner, "-c", str(folder), "show", "2025-07-01").stdout
     assert "2025-07-01..2025-07-07  13 Colonies Special Event" in colonies
+    # Published the day it happened: said in the JSON, not in the heading (a newcomer's
+    # try-out found "(published 2024-04-23)" beside 2024-04-23).
+    same = (folder / WORKSHOP).read_text("utf-8").replace("date: 2024-01-09", "date: 2024-04-23")
+    (folder / WORKSHOP).write_text(same, "utf-8")
+    [event] = run_json(runner, "-c", str(folder), "show", "2024-04-23")
+    assert (event["date"], event["published"]) == ("2024-04-23", "2024-04-23")
+    heading = run(runner, "-c", str(folder), "show", "2024-04-23").stdout.splitlines()[0]
+    assert heading.rstrip() == "2024-04-23  CubeSat Developers Workshop 2024"
 
 
 def test_a_post_dated_by_its_own_date_has_no_published(runner: CliRunner) -> None:

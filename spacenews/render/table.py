@@ -181,7 +181,7 @@ def event_details(events: Sequence[Event], mentions: Sequence[Mentioned] = ()) -
         if parts:
             parts.append(Rule(style=QUIET_STYLE))
         rows = [[_mention_date(m.mention), _mention_source(m.mention)] for m in mentions]
-        parts.append(_section("Also mentioned", rows))
+        parts.append(_section("Also mentioned", rows, first=not parts))
     return Group(*parts)
 
 
@@ -219,7 +219,7 @@ def _event(event: Event) -> list[RenderableType]:
         days += f"..{event.end_date.isoformat()}"
     heading = Text.assemble((days, f"bold {DATE_STYLE}"), "  ")
     heading.append_text(inline(event.headline, "bold"))
-    if event.published:
+    if event.published and event.published != event.date:  # the same day says nothing more
         heading.append(f"  (published {event.published.isoformat()})", style="dim")
     # In a group: console.print joins the Text objects it is given into one of its own.
     parts: list[RenderableType] = [Group(unspaced(heading))]
@@ -258,8 +258,9 @@ def _shown_path(path: str) -> str:
     return printable(shown)
 
 
-def _section(title: str, rows: list[list[Text]]) -> Group:
-    return Group(Text(""), Text(title, style="bold"), Rows(rows))
+def _section(title: str, rows: list[list[Text]], *, first: bool = False) -> Group:
+    """A titled section, after a blank line unless it comes first."""
+    return Group(*([] if first else [Text("")]), Text(title, style="bold"), Rows(rows))
 
 
 class Rows:
