@@ -358,6 +358,7 @@ SortOption = Annotated[
         "--sort",
         metavar="ORDER",
         help="score: best match first; date: oldest first, documents last.",
+        case_sensitive=False,
     ),
 ]
 OnOption = Annotated[
@@ -419,6 +420,7 @@ ColorOption = Annotated[
         metavar="WHEN",
         help="When to style output (colour, bold, links): auto (on a terminal or with "
         "$FORCE_COLOR set; no colour with $NO_COLOR set), always or never, which beat both.",
+        case_sensitive=False,
     ),
 ]
 NoCacheFlag = Annotated[
@@ -448,7 +450,10 @@ MentionsFlag = Annotated[
 ChartOption = Annotated[
     Chart | None,
     typer.Option(
-        "--by", metavar="UNIT", help="Count events per year, month or decade, as a chart."
+        "--by",
+        metavar="UNIT",
+        help="Count events per year, month or decade, as a chart.",
+        case_sensitive=False,
     ),
 ]
 OutputOption = Annotated[
@@ -464,7 +469,13 @@ OutputOption = Annotated[
 ]
 ExportFormatOption = Annotated[
     ExportFormat,
-    typer.Option("--format", "-f", metavar="FORMAT", help="ics (a calendar), csv or markdown."),
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="ics (a calendar), csv or markdown.",
+        case_sensitive=False,
+    ),
 ]
 TargetArgument = Annotated[
     str,

@@ -476,3 +476,25 @@ def test_help_never_breaks_an_option_name_across_lines(runner: CliRunner) -> Non
     text = run(runner, "cache", "path", "--help").stdout
     assert "--no-cache have none" in " ".join(text.split())
     assert "--no-\n" not in text
+
+
+@pytest.mark.parametrize(
+    ("upper", "lower"),
+    [
+        (["export", "--format", "CSV"], ["export", "--format", "csv"]),
+        (["timeline", "--by", "Year", "--json"], ["timeline", "--by", "year", "--json"]),
+        (
+            ["search", "mars", "--sort", "DATE", "--json"],
+            ["search", "mars", "--sort", "date", "--json"],
+        ),
+        (["--color", "NEVER", "timeline"], ["--color", "never", "timeline"]),
+    ],
+    ids=lambda args: " ".join(args),
+)
+def test_a_choice_is_taken_in_any_case(
+    runner: CliRunner, upper: list[str], lower: list[str]
+) -> None:
+    # Found by a newcomer's try-out: --format CSV was a usage error; no two choices differ
+    # only in their case.
+    asked = run(runner, *upper)
+    assert (asked.exit_code, asked.stdout) == (0, run(runner, *lower).stdout)
