@@ -170,12 +170,19 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         declared = declared_encoding(data)
-        text = data.decode(declared or "utf-8", errors="replace")  # utf-16 drops its mark
-        if declared is None and any(char > "\x7f" and char != "\ufffd" for char in text):
+        if declared is not None:
+            try:
+                text = data.decode(declared)  # utf-16 drops its mark
+            except UnicodeDecodeError:  # not all in it: an odd last byte after a UTF-16 mark
+                text = data.decode(declared, errors="replace")
+                warning = f"invalid {'UTF-16' if declared == 'utf-16' else declared} bytes replaced"
+        else:
+            text = data.decode("utf-8", errors="replace")
             warning = "invalid UTF-8 bytes replaced"
-        elif declared is None:  # no valid multi-byte sequence at all: a legacy 8-bit encoding
-            text = data.decode("cp1252", errors="replace")
-            warning = "not UTF-8: read as Windows-1252"
+            if not any(char > "\x7f" and char != "\ufffd" for char in text):
+                # No valid multi-byte sequence at all: a legacy 8-bit encoding.
+                text = data.decode("cp1252", errors="replace")
+                warning = "not UTF-8: read as Windows-1252"
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, warning

@@ -393,6 +393,13 @@ def test_missing_path_is_an_error(tmp_path: Path) -> None:
         ),
         ("\ufeff<html>PSLV\r\n".encode("utf-16-le"), "<html>PSLV\n", ""),
         ("\ufeff<html>PSLV".encode("utf-16-be"), "<html>PSLV", ""),
+        # Bytes that are not all in the encoding declared: replaced, and said.
+        ("\ufeffPSLV".encode("utf-16-le") + b"!", "PSLV\ufffd", "invalid UTF-16 bytes replaced"),
+        (
+            b'<meta charset="windows-1252">a\x81',
+            '<meta charset="windows-1252">a\ufffd',
+            "invalid cp1252 bytes replaced",
+        ),
         (
             '<meta charset="windows-874">ดาวอังคาร'.encode("cp874"),
             '<meta charset="windows-874">ดาวอังคาร',
