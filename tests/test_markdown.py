@@ -131,6 +131,18 @@ def test_hostile_links_reach_the_terminal_as_text(tmp_path: Path) -> None:
     assert "A hostile post" in text
 
 
+@pytest.mark.parametrize(
+    "scheme",
+    ["javascript:alert(1)", "data:text/html;base64,PHM+", "file:///etc/passwd", "vbscript:x"],
+)
+def test_a_link_to_an_address_no_terminal_follows_is_its_text(scheme: str) -> None:
+    # Found by a newcomer's try-out: [the kit](javascript:...) was shown as raw Markdown.
+    source = f"Read [the *kit*]({scheme}) now"
+    text, links = _document_codes(_terminal(body(source)))
+    assert (" ".join(text.split()), links) == ("Read the kit now", [])
+    assert (inline(source).plain, inline_text(source)) == ("Read the kit now", "Read the kit now")
+
+
 @given(st.text(alphabet=st.sampled_from("ab *_[]()<>&#;!`\\\n\x1b\x07\x9b[31m:/h"), max_size=60))
 def test_rendered_text_holds_no_escape(source: str) -> None:
     for renderable in (inline(source), body(source)):

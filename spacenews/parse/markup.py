@@ -57,7 +57,14 @@ def markdown_parser() -> MarkdownIt:
     (markdown-it-py, imported on first need: it costs tens of milliseconds)."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    class Reader(MarkdownIt):
+        def validateLink(self, url: str) -> bool:  # markdown-it-py's name
+            """Every link is a link, its text shown (a javascript: or data: one was left as
+            raw Markdown): where a link is shown, only web addresses are followed or said
+            (render.markdown.link_style)."""
+            return True
+
+    return Reader("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
 
 def has_marks(text: str) -> bool:
