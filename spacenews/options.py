@@ -172,7 +172,8 @@ def nothing_readable(ctx: typer.Context, corpus: "Corpus") -> str | None:
 
 def complete_entity(ctx: typer.Context, incomplete: str) -> list[str]:
     """Entity names of the corpus that start with what was typed, in any case, for shell
-    completion of a one-value option (Typer then keeps those that start with it as typed)."""
+    completion of a one-value option: each starts as typed ("baik" gives "baikonur
+    Cosmodrome", which names it as well), as Typer keeps only those, and shells too."""
     return _complete_name(ctx, [], incomplete)
 
 
@@ -194,7 +195,10 @@ def _complete_name(ctx: typer.Context, typed: list[str], incomplete: str) -> lis
         rest = " ".join(words[len(before) :])
         same = [word.casefold() for word in words[: len(before)]] == before
         if same and rest and rest.casefold().startswith(wanted):
-            found.append(rest)
+            start = rest[: len(incomplete)]
+            found.append(
+                incomplete + rest[len(incomplete) :] if start.casefold() == wanted else rest
+            )
     return found
 
 

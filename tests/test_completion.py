@@ -70,6 +70,8 @@ ask '"' spacenews related '"'
 ask "'" spacenews related "'"
 ask '' spacenews related 'O\'"'"'Neill' '\(L'
 ask '' spacenews related Baikonur C
+ask '' spacenews related baik
+ask '' spacenews related Baikonur c
 """
 
 
@@ -88,6 +90,9 @@ def test_bash_inserts_words_that_read_back_as_the_names(shell_env: dict[str, str
         whole,  # after an opening single quote
         [("1", "(L5) & Sons; Ltd")],  # the rest of a name whose first words were typed
         [("1", "Cosmodrome")],
+        # In any case: the rest of the name after what was typed, which Typer and bash keep.
+        [("1", "baikonur Cosmodrome")],
+        [("1", "cosmodrome")],
     ]
 
 
