@@ -132,6 +132,16 @@ def test_hostile_links_reach_the_terminal_as_text(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "source", ["Mars  and   water", "Mars  *and*   water", "Mars \n and   water"]
+)
+def test_a_run_of_spaces_in_a_body_is_one_space_as_a_browser_shows_it(source: str) -> None:
+    # Found by a newcomer's try-out: show kept a post's doubled spaces ("and  double").
+    assert _document_codes(_terminal(body(source)))[0].strip() == "Mars and water"
+    code = _document_codes(_terminal(body("Run `a  b`  now")))[0]
+    assert code.strip() == "Run a  b now"  # code as written
+
+
+@pytest.mark.parametrize(
     "scheme",
     ["javascript:alert(1)", "data:text/html;base64,PHM+", "file:///etc/passwd", "vbscript:x"],
 )

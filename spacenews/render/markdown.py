@@ -46,6 +46,7 @@ _STYLES = {
     "a": "underline",
     "code": CODE_STYLE,
 }
+_SPACES = re.compile(r"  +")
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 # The end of an excerpt cut inside a link: "[text](https://exam…" or "[text…".
@@ -81,10 +82,11 @@ def title(text: str) -> Text | str:
 
 
 def body(text: str) -> RenderableType:
-    """A body of Markdown (and HTML) as blocks: paragraphs reflowed, links followed by their
-    address, lists, quotes, code and tables laid out."""
+    """A body of Markdown (and HTML) as blocks: paragraphs reflowed (a run of spaces as one,
+    as a browser shows it), links followed by their address, lists, quotes, code and tables
+    laid out."""
     if not has_marks(text) and "\n" not in text:
-        return Text(strip_controls(text))
+        return Text(_SPACES.sub(" ", strip_controls(text)))
     from markdown_it.tree import SyntaxTreeNode
 
     tree = SyntaxTreeNode(markdown_parser().parse(text))
@@ -207,8 +209,10 @@ def _append_inline(out: Text, tokens: Sequence[Token], block: bool) -> None:
     opened: list[tuple[str, int, str]] = []  # (tag, where its text starts, its address)
     for token in tokens:
         kind = token.type
-        if kind in ("text", "code_inline", "image"):  # an image is its alt text
-            out.append(strip_controls(token.content), CODE_STYLE if kind == "code_inline" else "")
+        if kind == "code_inline":
+            out.append(strip_controls(token.content), CODE_STYLE)
+        elif kind in ("text", "image"):  # an image is its alt text; spaces as a browser shows
+            out.append(_SPACES.sub(" ", strip_controls(token.content)))
         elif kind in ("softbreak", "hardbreak"):
             out.append("\n" if kind == "hardbreak" else " ")
         elif kind == "html_inline":
