@@ -164,7 +164,7 @@ def test_export_csv_and_markdown_defuse_document_text(runner: CliRunner, tmp_pat
 def test_completion_of_entities_and_dates(runner: CliRunner) -> None:
     ctx = app_context()
     assert "Mars Express" in complete_entity(ctx, "Mars")
-    assert "Mars Express" in complete_entity(ctx, "mars e")
+    assert "mars express" in complete_entity(ctx, "mars e")  # as typed: Typer keeps only those
     assert complete_date(ctx, "2016-0") == ["2016-03", "2016-03-14"]
 
 
