@@ -111,6 +111,9 @@ class Corpus:
         self._mentions: tuple[Mention, ...] | None = None
         self._spellings: dict[str, str] = {}  # folded name -> the spelling first seen
         self._folded: str | None = None  # the index text, as fold_case gives it
+        # The events each name finds (query.Relation.positions), by its names and pattern: a
+        # command that found nothing asks again which events name it (known.unheard_of).
+        self.found: dict[tuple[object, ...], set[int]] = {}
 
     @classmethod
     def of_view(cls, view: View, alias_tables: Iterable[AliasTable] = ()) -> Corpus:

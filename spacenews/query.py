@@ -230,13 +230,20 @@ class Relation:
 
     def positions(self, corpus: Corpus) -> set[int]:
         """The positions of the corpus's events that ``event`` would match, found in the
-        corpus index at once rather than event by event."""
+        corpus index at once rather than event by event (once a run for each name)."""
+        key = (self._pattern.plain.pattern, self._pattern.plain.flags, *sorted(self._how))
+        found = corpus.found.get(key)
+        if found is not None:
+            return found
         view = corpus.view
         if view is not None:  # the database finds them
-            return view.tied(self._how) | view.naming(self._finder, besides=self._how)
-        ties = corpus.index.ties
-        found = {position for name in self._how for position in ties.get(name, ())}
-        return found | corpus.naming(self._finder)
+            found = view.tied(self._how) | view.naming(self._finder, besides=self._how)
+        else:
+            ties = corpus.index.ties
+            found = {position for name in self._how for position in ties.get(name, ())}
+            found |= corpus.naming(self._finder)
+        corpus.found[key] = found
+        return found
 
     def documents(self, corpus: Corpus) -> Sequence[Document]:
         """The corpus's documents that ``document`` may match, in order: from the database,

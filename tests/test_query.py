@@ -696,6 +696,28 @@ def test_an_unknown_entity_is_told_with_the_names_closest_to_it(corpus: Corpus) 
     assert "\x1b" not in unknown_entity(corpus, "x\x1b[31m")  # a name is text, never a code
 
 
+def test_the_events_a_name_finds_are_looked_for_once_a_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # timeline 2030 --entity NAME finds nothing, then asks whether anything names NAME at
+    # all (known.unheard_of): the second question must not search the text again, which on
+    # a large corpus doubled the run.
+    corpus = load_corpus()
+    searched: list[object] = []
+    asked = corpus.view if corpus.view is not None else corpus  # the view, in memory too
+    naming = asked.naming
+
+    def counted(*args: Any, **kwargs: Any) -> set[int]:
+        searched.append(args)
+        return naming(*args, **kwargs)
+
+    monkeypatch.setattr(asked, "naming", counted)
+    first = Relation(corpus, "Hadfield").positions(corpus)
+    assert first and Relation(corpus, "Hadfield").positions(corpus) == first
+    assert Relation(corpus, "Soyuz").positions(corpus) != first
+    assert len(searched) == 2  # Hadfield once, Soyuz once
+
+
 def test_related_with_a_limit_builds_only_the_items_shown(
     corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
