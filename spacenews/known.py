@@ -171,7 +171,11 @@ def unheard_of(corpus: Corpus, name: str) -> bool:
     relation = Relation(corpus, name)
     if relation.positions(corpus):
         return False
-    return not any(relation.document(document) for document in relation.documents(corpus))
+    view = corpus.view
+    if view is not None:  # from their texts and tags alone: no document is built
+        texts = relation.document_texts(view)
+        return not any(relation.document_parts(t, title, text) for _, title, t, text in texts)
+    return not any(relation.document(document) for document in corpus.documents)
 
 
 def _hint(hint: Suggestion) -> str:
