@@ -283,7 +283,7 @@ def related(
 
     # A name nothing could match is told first; then, the filters that narrowed it.
     empty = ""
-    if not matches and (unheard_of(corpus, name) or not (query.start or query.end or also)):
+    if not matches and (not (query.start or query.end or also) or unheard_of(corpus, name)):
         empty = unknown_entity(corpus, name)
     elif not matches:
         empty = nothing_found(corpus, "no results match", also, query.start, query.end)

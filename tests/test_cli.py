@@ -219,6 +219,22 @@ def test_nothing_found_tells_the_filters_that_narrowed_it(
     assert result.stderr.startswith("spacenews: " + told)  # whole, where it ends with \n
 
 
+def test_related_with_no_filter_does_not_ask_twice_whether_anything_names_it(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With no filter, related has looked at every event and document already: a name it
+    # found nothing for is told at once, not searched for again (known.unheard_of).
+    from spacenews import known
+
+    def asked(*args: Any) -> bool:
+        raise AssertionError("searched again")
+
+    monkeypatch.setattr(known, "unheard_of", asked)
+    result = run(runner, "related", "Hadfeld")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("spacenews: no entity named 'Hadfeld'")
+
+
 @pytest.mark.parametrize("day", ["2016-13-45", "2016-02-30", "16-03-14", "soon"])
 def test_show_invalid_date_is_one_line_usage_error(runner: CliRunner, day: str) -> None:
     result = run(runner, "show", day)
