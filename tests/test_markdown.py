@@ -132,11 +132,23 @@ def test_hostile_links_reach_the_terminal_as_text(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "source", ["Mars  and   water", "Mars  *and*   water", "Mars \n and   water"]
+    "source",
+    [
+        "Mars  and   water",
+        "Mars  *and*   water",
+        "Mars \n and   water",
+        "Mars\t\tand water",
+        "Mars\tand water",
+        "Mars <b>and </b>  water",
+        "Mars  <b>and</b>   water",
+        "Mars\t  and \twater",
+    ],
 )
 def test_a_run_of_spaces_in_a_body_is_one_space_as_a_browser_shows_it(source: str) -> None:
     # Found by a newcomer's try-out: show kept a post's doubled spaces ("and  double").
     assert _document_codes(_terminal(body(source)))[0].strip() == "Mars and water"
+    lines = _document_codes(_terminal(body("Mars<br>  and water")))[0].splitlines()
+    assert [line.rstrip() for line in lines] == ["Mars", "and water"]  # none after a break
     code = _document_codes(_terminal(body("Run `a  b`  now")))[0]
     assert code.strip() == "Run a  b now"  # code as written
 

@@ -46,7 +46,7 @@ _STYLES = {
     "a": "underline",
     "code": CODE_STYLE,
 }
-_SPACES = re.compile(r"  +")
+_SPACES = re.compile(r"[ \t]{2,}|\t")  # a run of spaces or tabs, as a browser shows it
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 # The end of an excerpt cut inside a link: "[text](https://exam…" or "[text…".
@@ -82,7 +82,7 @@ def title(text: str) -> Text | str:
 
 
 def body(text: str) -> RenderableType:
-    """A body of Markdown (and HTML) as blocks: paragraphs reflowed (a run of spaces as one,
+    """A body of Markdown (and HTML) as blocks: paragraphs reflowed (a run of spaces or tabs as one,
     as a browser shows it), links followed by their address, lists, quotes, code and tables
     laid out."""
     if not has_marks(text) and "\n" not in text:
@@ -211,8 +211,11 @@ def _append_inline(out: Text, tokens: Sequence[Token], block: bool) -> None:
         kind = token.type
         if kind == "code_inline":
             out.append(strip_controls(token.content), CODE_STYLE)
-        elif kind in ("text", "image"):  # an image is its alt text; spaces as a browser shows
-            out.append(_SPACES.sub(" ", strip_controls(token.content)))
+        elif kind in ("text", "image"):  # an image is its alt text
+            piece = _SPACES.sub(" ", strip_controls(token.content))
+            if piece[:1] == " " and out.plain[-1:] in (" ", "\n"):  # a run across pieces
+                piece = piece[1:]
+            out.append(piece)
         elif kind in ("softbreak", "hardbreak"):
             out.append("\n" if kind == "hardbreak" else " ")
         elif kind == "html_inline":
