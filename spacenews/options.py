@@ -260,7 +260,7 @@ def _words(value: list[str]) -> list[str]:
         raise typer.BadParameter("give a word to look for: NOT and - only leave out")
     if not query.terms:
         raise typer.BadParameter(
-            "give a word to look for: punctuation and quotes alone find nothing"
+            "give a word to look for: punctuation, symbols and quotes alone find nothing"
         )
     return words
 

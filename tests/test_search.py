@@ -79,7 +79,10 @@ def test_a_search_of_no_word_is_a_usage_error_as_an_empty_one(
     # search '' is a usage error (exit 2): neither gives a word to look for.
     result = run(runner, "search", *words)
     assert (result.exit_code, result.stdout) == (2, "")
-    assert "give a word to look for: punctuation and quotes alone find nothing" in result.stderr
+    assert (
+        "give a word to look for: punctuation, symbols and quotes alone find nothing"
+        in result.stderr
+    )
 
 
 def test_a_word_ending_with_a_star_finds_every_word_that_starts_so(tmp_path: Path) -> None:
