@@ -161,11 +161,10 @@ def nothing_found(
 
 
 def unheard_of(corpus: Corpus, name: str) -> bool:
-    """Whether the corpus neither knows an entity by this name nor names it in any event
-    or document: no filter of that name could keep anything, in any period. (A name it
-    does not know is still looked for in the text: timeline --entity Hadfield.)"""
-    if knows(corpus, name):
-        return False
+    """Whether no event or document of the corpus is tied to this name or names it: no
+    filter of that name could keep anything, in any period. (A name it does not know is
+    still looked for in the text: timeline --entity Hadfield; one it knows, as the shipped
+    alias table's Hubble, may be named nowhere.)"""
     from spacenews.query import Relation
 
     relation = Relation(corpus, name)

@@ -207,6 +207,12 @@ def test_show_empty_period_exits_1(runner: CliRunner) -> None:
             "no events match on 03-15 with --entity 'Mars'\n",
         ),
         (["timeline", "2030", "--by", "year"], "no events match in 2030-01-01 to 2030-12-31\n"),
+        # A name the corpus knows (the shipped table's) but nothing names: no filter could
+        # keep anything, as related says with none.
+        (["timeline", "2016", "--entity", "Hubble"], "nothing names 'Hubble'\n"),
+        (["related", "Hubble", "--in", "2016"], "nothing names 'Hubble'\n"),
+        (["search", "water", "--entity", "hubble", "--to", "2020"], "nothing names 'hubble'\n"),
+        (["show", "2016", "--entity", "Hubble"], "nothing names 'Hubble'\n"),
     ],
 )
 def test_nothing_found_tells_the_filters_that_narrowed_it(
