@@ -207,19 +207,22 @@ def _append_inline(out: Text, tokens: Sequence[Token], block: bool) -> None:
     """Append the text of inline tokens, styled. In a block (not a single line), a line
     break is kept, and a link's address follows its text where that helps."""
     opened: list[tuple[str, int, str]] = []  # (tag, where its text starts, its address)
+    blank = 0  # the length of the text when it ends with a space or a line break
     for token in tokens:
-        kind = token.type
-        if kind == "code_inline":
+        kind, size = token.type, len(out)
+        if kind == "code_inline":  # as written
             out.append(strip_controls(token.content), CODE_STYLE)
         elif kind in ("text", "image"):  # an image is its alt text
             piece = _SPACES.sub(" ", strip_controls(token.content))
-            if piece[:1] == " " and out.plain[-1:] in (" ", "\n"):  # a run across pieces
+            if piece[:1] == " " and blank == size:  # a run of spaces across pieces
                 piece = piece[1:]
             out.append(piece)
+            blank = len(out) if piece[-1:] == " " else blank
         elif kind in ("softbreak", "hardbreak"):
-            out.append("\n" if kind == "hardbreak" else " ")
+            out.append("\n" if kind == "hardbreak" else " ")  # the next line starts unspaced
         elif kind == "html_inline":
             _html_tag(out, token.content, opened, block)
+            blank = len(out) if len(out) > size and out.plain[-1] in " \n" else blank
         elif token.nesting == 1:
             opened.append((token.tag, len(out), str(token.attrs.get("href", ""))))
         elif token.nesting == -1 and opened:
