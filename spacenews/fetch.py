@@ -33,6 +33,8 @@ ACCEPT = (
 # The handlers whose files are news; the others (plain text, pages) mean "no feed here".
 NEWS_FORMATS = {"feed": ".xml", "json-feed": ".json", "snapi": ".json", "launch-log": ".txt"}
 _SLUG = re.compile(r"[a-z0-9]+")
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+_UNSENDABLE = re.compile(r"[\x00-\x20\x7f]")  # what http.client refuses in a URL
 
 
 class FetchError(Exception):
@@ -129,10 +131,15 @@ def check_url(url: str) -> None:
 
     try:
         parts = urlsplit(url)
+        parts.port  # noqa: B018 - a port that is no number raises
     except ValueError as error:
         raise FetchError(f"{url}: not a valid URL ({error})") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme.lower() not in ("http", "https"):
         raise FetchError(f"{url}: only http and https URLs can be fetched")
+    if not parts.hostname:
+        raise FetchError(f"{url}: not a valid URL (no host)")
+    if _UNSENDABLE.search(url):  # as http.client refuses them; a browser would escape them
+        raise FetchError(f"{url}: not a valid URL (a space or control character: write %20)")
 
 
 def _get(
@@ -140,10 +147,11 @@ def _get(
 ) -> tuple[int, dict[str, str], bytes]:
     """The status, validators (etag, last_modified) and body of a GET; FetchError when it
     fails or the body is larger than limit."""
+    from http.client import HTTPException
     from urllib.error import HTTPError, URLError
     from urllib.request import Request, urlopen
 
-    request = Request(url, headers={"User-Agent": USER_AGENT, "Accept": ACCEPT})
+    request = Request(_ascii(url), headers={"User-Agent": USER_AGENT, "Accept": ACCEPT})
     if known.get("etag"):
         request.add_header("If-None-Match", known["etag"])
     if known.get("last_modified"):
@@ -168,11 +176,23 @@ def _get(
         if isinstance(reason, TimeoutError):
             raise FetchError(f"{url}: no answer within {timeout:g} s") from None
         raise FetchError(f"{url}: cannot connect ({_said(reason)})") from None
+    except HTTPException as error:  # an answer that is no HTTP: BadStatusLine, IncompleteRead
+        raise FetchError(f"{url}: not an HTTP answer ({type(error).__name__})") from None
     except (OSError, ValueError) as error:  # a connection reset, a malformed response...
         raise FetchError(f"{url}: {_said(error)}") from None
     if len(data) > limit:
         raise FetchError(f"{url}: the response is larger than {limit} bytes")
     return status, headers, data
+
+
+def _ascii(url: str) -> str:
+    """The URL with the letters of its path and query that are not ASCII escaped in UTF-8,
+    as a browser sends them (the host is left to IDNA)."""
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    path, query = (_NOT_ASCII.sub(lambda m: quote(m[0]), part) for part in parts[2:4])
+    return urlunsplit(parts._replace(path=path, query=query))
 
 
 def _said(reason: object) -> str:

@@ -196,6 +196,59 @@ def test_only_web_addresses_are_fetched(runner: CliRunner, url: str) -> None:
     assert "only http and https URLs can be fetched" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("http://127.0.0.1:1/a b", "a space or control character: write %20"),
+        ("http://exa mple.org/", "a space or control character: write %20"),
+        ("http://example.org/\x1b[31m", "a space or control character: write %20"),
+        ("http://127.0.0.1:x/", "Port could not be cast to integer value as 'x'"),
+        ("http://127.0.0.1:99999/", "Port out of range 0-65535"),
+        ("http://", "no host"),
+        ("http://[::1", "Invalid IPv6 URL"),
+    ],
+)
+def test_a_url_that_cannot_be_sent_is_a_usage_error_before_any_fetch(
+    runner: CliRunner, server: str, tmp_path: Path, url: str, said: str
+) -> None:
+    # Found by a newcomer's try-out: 'http://127.0.0.1:1/a b' crashed fetch (exit 3,
+    # http.client's InvalidURL) and the good feed after it was never fetched.
+    into = tmp_path / "news"
+    result = run(runner, "fetch", "--into", str(into), f"{server}/esa.rss", url)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert f"not a valid URL ({said})" in result.stderr and "\x1b" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and not into.exists()
+
+
+def test_letters_that_are_not_ascii_are_sent_escaped_as_a_browser_sends_them(
+    runner: CliRunner, server: str, tmp_path: Path
+) -> None:
+    _Handler.routes["/actualit%C3%A9s?q=%C3%BC"] = (200, "application/rss+xml", FEED)
+    result = run(runner, "fetch", "--into", str(tmp_path), f"{server}/actualités?q=ü")
+    assert result.exit_code == 0, result.stderr
+    assert len(_files(tmp_path)) == 1
+
+
+def test_an_answer_that_is_no_http_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    with socket.socket() as listening:
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+
+        def answer() -> None:
+            connection, _ = listening.accept()
+            with connection:
+                connection.recv(4096)
+                connection.sendall(b"garbage\r\n\r\n")
+
+        thread = threading.Thread(target=answer, daemon=True)
+        thread.start()
+        url = f"http://127.0.0.1:{listening.getsockname()[1]}/feed"
+        result = run(runner, "fetch", "--into", str(tmp_path), "--timeout", "5", url)
+        thread.join()
+    assert result.exit_code == 4
+    assert result.stderr == f"spacenews: error: {url}: not an HTTP answer (BadStatusLine)\n"
+
+
 def test_the_default_folder_belongs_to_the_default_corpus(
     runner: CliRunner, server: str, private_data: Path
 ) -> None:
