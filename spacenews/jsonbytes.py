@@ -56,7 +56,9 @@ def quick_json(slow: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
 
 
 def falling_back(
-    quick: Callable[[V], R], refused: type[Exception], slow: Callable[[V], R]
+    quick: Callable[[V], R],
+    refused: type[Exception] | tuple[type[Exception], ...],
+    slow: Callable[[V], R],
 ) -> Callable[[V], R]:
     """quick, and slow for each value quick refuses (raising refused)."""
 

@@ -305,6 +305,25 @@ def test_a_database_damaged_inside_fails_in_one_line(corpus_dir: Path, private_c
         assert done.stderr.count(" and rebuilt: ") == 1 and ".broken and rebuilt" in done.stderr
 
 
+@pytest.mark.parametrize("value", [b"\xfe", b"{not json", 7])
+def test_a_row_damaged_inside_fails_in_one_line(
+    corpus_dir: Path, private_cache: Path, value: object
+) -> None:
+    # Found by a newcomer's try-out: an event's data that was no JSON (sqlite3 "update
+    # events set data = X'FE'") crashed every command (exit 3, UnicodeDecodeError).
+    load_corpus([corpus_dir], cache=True)
+    path = database_file([corpus_dir])
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE events SET data = ?", (value,))
+    for args in (["timeline"], ["show", "2016"], ["search", "crew"], ["export", "-f", "csv"]):
+        command = [sys.executable, "-m", "spacenews", "--corpus", str(corpus_dir), *args]
+        env = {**os.environ, "SPACENEWS_CACHE_DIR": str(private_cache)}
+        done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+        assert (done.returncode, done.stdout) == (3, ""), done.stderr
+        assert done.stderr.startswith("spacenews: error: the index is damaged (a value ")
+        assert done.stderr.count("\n") == 1 and "run `spacenews cache clear`" in done.stderr
+
+
 def test_concurrent_runs_never_corrupt_the_index(corpus_dir: Path, private_cache: Path) -> None:
     command = [sys.executable, "-m", "spacenews", "--corpus", str(corpus_dir), "timeline", "--json"]
     env = {**os.environ, "SPACENEWS_CACHE_DIR": str(private_cache)}

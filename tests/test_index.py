@@ -6,11 +6,13 @@ import re
 from datetime import date
 from typing import Any
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from spacenews import load_corpus
 from spacenews.index.codec import (
+    DamagedRow,
     document_of,
     document_row,
     event_of,
@@ -90,6 +92,14 @@ def test_the_quick_packer_gives_packs_bytes_and_the_quick_unpacker_reads_them(
     assert packer(MANY - 1) is pack and unpacker(MANY - 1) is unpack
     assert [quick(value) for value in values] == [pack(value) for value in values]
     assert [read(pack(value)) for value in values] == values
+
+
+@pytest.mark.parametrize("value", [b"\xfe", b"{not json", b"", 7, "text"])
+@pytest.mark.parametrize("count", [1, MANY])
+def test_a_value_that_pack_never_wrote_is_a_damaged_row(value: Any, count: int) -> None:
+    # sqlite3.DatabaseError, which a command tells as "the index is damaged" (exit 3)
+    with pytest.raises(DamagedRow, match="a value that is no JSON"):
+        unpacker(count)(value)
 
 
 # records

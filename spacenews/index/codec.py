@@ -4,6 +4,7 @@ surrogates passed (a file name that is not UTF-8 keeps its odd bytes as them).""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -31,9 +32,16 @@ def pack(value: Any) -> bytes:
     return _ENCODE(value).encode("utf-8", "surrogatepass")
 
 
+class DamagedRow(sqlite3.DatabaseError):
+    """A row whose value is not what pack writes: the index was changed or damaged."""
+
+
 def unpack(data: bytes) -> Any:
-    """A value from pack's bytes."""
-    return _DECODE(data.decode("utf-8", "surrogatepass"))
+    """A value from pack's bytes (DamagedRow when they are not)."""
+    try:
+        return _DECODE(data.decode("utf-8", "surrogatepass"))
+    except (ValueError, AttributeError) as error:  # bytes that are no JSON; no bytes at all
+        raise DamagedRow(f"a value that is no JSON: {error}") from None
 
 
 Pack = Callable[[Any], bytes]
@@ -54,7 +62,8 @@ def unpacker(count: int) -> Unpack:
         return unpack
     import msgspec
 
-    return falling_back(msgspec.json.Decoder().decode, msgspec.DecodeError, unpack)
+    # TypeError: no bytes at all (a damaged row), which unpack tells as such
+    return falling_back(msgspec.json.Decoder().decode, (msgspec.DecodeError, TypeError), unpack)
 
 
 def record_row(record: EventRecord) -> list[Any]:
