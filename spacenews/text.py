@@ -69,6 +69,12 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def is_web_address(url: str) -> bool:
+    """Whether a document's address may become a link that a click or an app opens: http
+    and https only (never javascript:, data:, file: or a custom scheme)."""
+    return url.lower().startswith(("http://", "https://"))
+
+
 def clean_inline(text: str, *, decoded: bool = False) -> str:
     """One line of document text: entities decoded (unless decoded says a parser did: a
     page's "&amp;lt;" is the "&lt;" it shows), wiki emphasis dropped, spaces folded."""

@@ -161,6 +161,25 @@ def test_export_csv_and_markdown_defuse_document_text(runner: CliRunner, tmp_pat
     assert "\\[click\\]" in report and "\\*x\\*" in report
 
 
+@pytest.mark.parametrize(
+    "url", ["javascript:alert%281%29", "data:text/html;base64,PHM+", "file:///etc/passwd"]
+)
+def test_exports_link_only_web_sources(runner: CliRunner, tmp_path: Any, url: str) -> None:
+    # Found by a newcomer's try-out: a source [Evil](javascript:...) became a live link in
+    # the Markdown report and the calendar's URL, where show makes none.
+    page = (
+        "### [2020-01-02](/news/2020/01/2/index.md)\n\n# A launch\n\n"
+        f"### Sources:\n\n1. [Evil]({url})\n2. [ESA](https://www.esa.int/a)\n"
+    )
+    (tmp_path / "p.md").write_text(page)
+    report = run(runner, "-c", str(tmp_path), "export", "-f", "markdown").stdout
+    assert f"- Evil ({url})\n" in report and f"]({url}" not in report
+    assert f"<{url}>" not in report and "[ESA](<https://www.esa.int/a>)" in report
+    calendar = run(runner, "-c", str(tmp_path), "export", "-f", "ics").stdout
+    (entry,) = Calendar.from_ical(calendar).walk("VEVENT")
+    assert "URL" not in entry and f"Evil: {url}" in str(entry["DESCRIPTION"])
+
+
 def test_completion_of_entities_and_dates(runner: CliRunner) -> None:
     ctx = app_context()
     assert "Mars Express" in complete_entity(ctx, "Mars")

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from spacenews import __version__
 from spacenews.model import Event
+from spacenews.text import is_web_address
 
 CSV_COLUMNS = ["date", "headline", "entities", "url", "body", "id", "documents"]
 # Inside a list item only these can start a link, emphasis, code or HTML.
@@ -40,7 +41,7 @@ def to_ics(events: Sequence[Event]) -> str:
         entry.add("summary", event.headline)
         if description := _description(event):
             entry.add("description", description)
-        if event.sources:
+        if event.sources and is_web_address(event.sources[0].url):
             entry.add("url", event.sources[0].url)
         if event.entities:
             entry.add("categories", list(event.entities))
@@ -94,8 +95,16 @@ def to_markdown(events: Sequence[Event], caption: str) -> str:
             entry += f" _({_escape(', '.join(event.entities))})_"
         lines.append(entry)
         for source in event.sources:
-            lines.append(f"  - [{_escape(source.title)}](<{source.url.replace('>', '%3E')}>)")
+            lines.append(f"  - {_source(source.title, source.url)}")
     return "\n".join(lines) + "\n"
+
+
+def _source(title: str, url: str) -> str:
+    """A source as a link when its address is a web one; else its title and its address as
+    text, which no Markdown viewer makes a link of (javascript:, file:)."""
+    if is_web_address(url):
+        return f"[{_escape(title)}](<{url.replace('>', '%3E')}>)"
+    return f"{_escape(title)} ({_escape(url)})" if url else _escape(title)
 
 
 def _escape(text: str) -> str:

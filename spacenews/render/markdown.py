@@ -20,7 +20,7 @@ from rich.style import Style
 from rich.text import Text
 
 from spacenews.parse.markup import has_marks, html_text, markdown_parser
-from spacenews.text import strip_controls
+from spacenews.text import is_web_address, strip_controls
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -58,7 +58,7 @@ _BLOCK_MARKS = re.compile(r"\A(?:#{1,6}|>)(?: +|\Z)")
 def link_style(url: str, look: Style = LINK_LOOK) -> Style:
     """A link's style: only web addresses become terminal hyperlinks, so that a file:// or
     custom scheme link in a document cannot turn into something a click would open."""
-    if url.lower().startswith(("http://", "https://")):
+    if is_web_address(url):
         return look + Style(link=url)
     return look
 
