@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from spacenews import load_corpus
 from spacenews import search as search_module
+from spacenews.cli import app
 from spacenews.corpus import Corpus
 from spacenews.search import (
     SearchIndex,
@@ -602,3 +603,14 @@ def test_a_quoted_phrase_of_words_written_without_spaces_is_found_run_together(
     assert [r.unit.key for r in index.search('"probe 火星"')] == ["d.txt"]  # not run together
     assert index.search('"red planet"') == []  # other words never are
     assert highlights("中国的火星探测任务。", SearchQuery.parse('"火星 探测"')) == [(3, 5), (5, 7)]
+
+
+@pytest.mark.parametrize("columns", ["80", "250"])
+def test_a_snippet_that_is_the_title_cut_short_is_not_shown_again(columns: str) -> None:
+    # Found by a newcomer's try-out: search crew showed the Soyuz headline, then the same
+    # sentence cut at "... at …" under it.
+    result = CliRunner(env={"COLUMNS": columns}).invoke(app, ["search", "crew"])
+    assert result.exit_code == 0
+    assert result.stdout.count("The Soyuz TMA-19M") == 1 and " at …" not in result.stdout
+    (found,) = run_json(CliRunner(), "search", "crew")
+    assert found["snippet"].endswith(" at …")  # the JSON keeps the sentence it was given

@@ -103,7 +103,7 @@ def related_table(matches: Sequence[Match], caption: str) -> Listing:
         else:
             cell = _titled(item.title, item.path)
             snippet = inline(match.snippet)
-            if snippet.plain and snippet.plain not in cell.plain:
+            if not _told(snippet, cell):
                 cell.append("\n")
                 cell.append_text(snippet)
             rows.append(["", cell, ", ".join(match.via)])
@@ -134,6 +134,12 @@ def entity_table(rows: Sequence[EntityInfo], caption: str) -> Listing:
     return Listing(columns, cells, caption)
 
 
+def _told(snippet: Text, cell: Text) -> bool:
+    """Whether the cell already says the snippet: a sentence of the title, or the title
+    itself cut short ("... at …")."""
+    return snippet.plain.removesuffix("…").rstrip() in cell.plain
+
+
 def search_table(results: Sequence[Result], caption: str) -> Listing:
     """Each result's date, title and snippet, the query's words highlighted."""
     from spacenews.search import highlights  # only here: the other tables need no search
@@ -148,7 +154,7 @@ def search_table(results: Sequence[Result], caption: str) -> Listing:
         path = result.unit.key if result.unit.kind == "document" else ""
         cell = _titled(result.unit.title, path)
         snippet = inline(result.snippet, SNIPPET_STYLE)
-        if snippet.plain not in cell.plain:
+        if not _told(snippet, cell):
             for start, end in highlights(snippet.plain, result.query):
                 snippet.stylize(HIGHLIGHT_STYLE, start, end)
             cell.append("\n")
