@@ -367,9 +367,9 @@ def search(
 
         return search_table(results, caption(len(results), "result", wanted.start, wanted.end))
 
-    from spacenews.text import ECHO_CHARS, shorten
+    from spacenews.text import echo
 
-    empty = f"nothing matches {shorten(text, ECHO_CHARS)!r}"  # a long query, cut as usage cuts it
+    empty = f"nothing matches {echo(text)}"  # a long query, cut as usage cuts it
     if not results:
         from spacenews.known import nothing_found
 

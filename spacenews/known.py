@@ -122,13 +122,13 @@ def unknown_entity(corpus: Corpus, name: str) -> str:
     """What to tell of an entity that nothing matched: that the corpus does not know it,
     with the names closest to it (and the alias that was close, if another); that nothing
     names it, when it is known."""
-    from spacenews.text import ECHO_CHARS, printable, shorten
+    from spacenews.text import echo
 
-    shown = printable(shorten(name, ECHO_CHARS))  # a long name, cut as usage errors cut it
+    shown = echo(name)  # a long name, cut as usage errors cut it
     if knows(corpus, name):
-        return f"nothing names {shown!r}"
+        return f"nothing names {shown}"
     hints = [_hint(hint) for hint in suggestions(corpus, name)]
-    message = f"no entity named {shown!r}"
+    message = f"no entity named {shown}"
     if hints:
         message += "; did you mean " + ", ".join(hints) + "?"
     return message
@@ -147,7 +147,7 @@ def nothing_found(
     match, in no period (the corpus neither knows it nor names it), is told instead, with
     the names closest to it, as timeline --entity tells it."""
     from spacenews.dates import Range
-    from spacenews.text import ECHO_CHARS, printable, shorten
+    from spacenews.text import echo
 
     if entity is not None and unheard_of(corpus, entity):
         return unknown_entity(corpus, entity)
@@ -156,7 +156,7 @@ def nothing_found(
     if on is not None:
         said += f" on {on[0]:02d}-{on[1]:02d}"
     if entity is not None:
-        said += f" with --entity {printable(shorten(entity, ECHO_CHARS))!r}"
+        said += f" with --entity {echo(entity)}"
     return said
 
 
@@ -178,9 +178,7 @@ def unheard_of(corpus: Corpus, name: str) -> bool:
 
 
 def _hint(hint: Suggestion) -> str:
-    from spacenews.text import printable
-
-    said = repr(printable(hint.name))
+    said = repr(hint.name)  # control characters escaped, as echo escapes them
     if fold(hint.spelling) != fold(hint.name):
-        said += f" (as {printable(hint.spelling)!r})"
+        said += f" (as {hint.spelling!r})"
     return said

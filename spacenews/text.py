@@ -125,6 +125,12 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def echo(text: str) -> str:
+    """A value the user gave as a message echoes it: cut to ECHO_CHARS and quoted, each
+    control character, bidi mark and backslash escaped once, as Python writes a string."""
+    return repr(shorten(text, ECHO_CHARS))
+
+
 def printable(text: str) -> str:
     """Text with every control character shown as an escape, for names such as file paths."""
     return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text.replace("\n", "\\n"))

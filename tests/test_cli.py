@@ -955,3 +955,24 @@ def test_an_item_written_with_its_story_title_is_one_event(
             1,
         ),
     }
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["related", "x\x1by"], "no entity named 'x\\x1by'"),
+        (["timeline", "--entity", "x\x1by"], "no entity named 'x\\x1by'"),
+        (
+            ["related", "Mars", "--in", "2030", "--entity", "x\u202ey"],
+            "no entity named 'x\\u202ey'",
+        ),
+        (["search", "x\x1byzzq"], "nothing matches 'x\\x1byzzq'"),
+    ],
+)
+def test_a_name_or_words_given_are_echoed_escaped_once(
+    runner: CliRunner, args: list[str], said: str
+) -> None:
+    # Found by a newcomer's try-out: related $'x\ey' said 'x\\x1by' (escaped, then repr'd
+    # again) where search said 'x\x1byzzq'.
+    result = run(runner, *args)
+    assert result.exit_code == 1 and result.stderr.startswith(f"spacenews: {said}")
