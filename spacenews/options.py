@@ -7,6 +7,7 @@ every option callback on each start.
 """
 
 import os
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from spacenews.query import Query
 
 ENV_CORPUS = "SPACENEWS_CORPUS"
+_NAMELESS = re.compile(r"[\W_]+")  # no letter nor digit of any script
 
 
 class Settings(NamedTuple):
@@ -229,9 +231,12 @@ def _completion_corpus(ctx: typer.Context) -> "Corpus | None":
 
 
 def _name(value: str | None) -> str | None:
-    """An entity name as given: a usage error when it is empty (or only spaces)."""
+    """An entity name as given: a usage error when it is empty (or only spaces), or holds
+    no letter nor digit (punctuation alone names nothing; search's words alike)."""
     if value is not None and not value.strip():
         raise typer.BadParameter("an entity name cannot be empty")
+    if value is not None and _NAMELESS.fullmatch(value):
+        raise typer.BadParameter("give a name: punctuation and symbols alone name nothing")
     return value
 
 
@@ -258,7 +263,7 @@ def _words(value: list[str]) -> list[str]:
     query = SearchQuery.parse(" ".join(words))
     if query.excluded and not query.terms:
         raise typer.BadParameter("give a word to look for: NOT and - only leave out")
-    if not query.terms:
+    if all(_NAMELESS.fullmatch(term.rstrip("*")) for term in query.terms):  # none, or "_"
         raise typer.BadParameter(
             "give a word to look for: punctuation, symbols and quotes alone find nothing"
         )
@@ -266,8 +271,10 @@ def _words(value: list[str]) -> list[str]:
 
 
 def _name_words(value: list[str]) -> list[str]:
-    """The words of an entity name: a usage error when there are none but spaces."""
-    return _some_words(value, "an entity name cannot be empty")
+    """The words of an entity name: a usage error when there are none but spaces (or no
+    letter nor digit, as _name)."""
+    _name(" ".join(_some_words(value, "an entity name cannot be empty")))
+    return value
 
 
 def _some_words(value: list[str], empty: str) -> list[str]:

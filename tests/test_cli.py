@@ -976,3 +976,23 @@ def test_a_name_or_words_given_are_echoed_escaped_once(
     # again) where search said 'x\x1byzzq'.
     result = run(runner, *args)
     assert result.exit_code == 1 and result.stderr.startswith(f"spacenews: {said}")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["related", "."],
+        ["related", "🚀", "…"],
+        ["related", "_"],
+        ["timeline", "--entity", "..."],
+        ["search", "mars", "-e", "!!"],
+        ["show", "2016", "--entity", "-"],
+    ],
+    ids=str,
+)
+def test_a_name_of_punctuation_alone_is_a_usage_error(runner: CliRunner, args: list[str]) -> None:
+    # Found by a newcomer's try-out: related . listed a document "via mention" (its "...")
+    # where search . is a usage error.
+    result = run(runner, *args)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert "give a name: punctuation and symbols alone name nothing" in result.stderr

@@ -72,7 +72,9 @@ def test_search_leaves_out_what_holds_a_word_or_phrase_after_not(runner: CliRunn
     assert alone.exit_code == 2 and "give a word to look for" in alone.stderr
 
 
-@pytest.mark.parametrize("words", [['""'], ["*"], ["-"], ["NOT", '""'], ["🚀", "…"]], ids=str)
+@pytest.mark.parametrize(
+    "words", [['""'], ["*"], ["-"], ["NOT", '""'], ["🚀", "…"], ["_"], ["__*"]], ids=str
+)
 def test_a_search_of_no_word_is_a_usage_error_as_an_empty_one(
     runner: CliRunner, words: list[str]
 ) -> None:
