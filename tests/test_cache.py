@@ -27,7 +27,7 @@ from spacenews.index.store import database_file
 from spacenews.index.view import names
 from spacenews.known import entities
 from spacenews.listing import select
-from spacenews.loader import CACHE_MIN_FILES, load_corpus
+from spacenews.loader import CACHE_MIN_BYTES, CACHE_MIN_FILES, load_corpus
 from spacenews.query import Query
 from spacenews.schema import SCHEMAS
 
@@ -692,6 +692,20 @@ def test_the_loader_alone_chooses_where_the_index_is(
     mine = tmp_path / "mine.sqlite"
     load_corpus(cache=False, db=mine)  # a file named is used whatever cache says
     assert mine.is_file()
+
+
+def test_a_few_large_files_have_their_index_kept(private_cache: Path, tmp_path: Path) -> None:
+    # Found by a newcomer's try-out: one page of 9.7 MB was parsed again on every run
+    # (2.4 s), as the cache was kept only from CACHE_MIN_FILES files up.
+    few = tmp_path / "few"
+    few.mkdir()
+    sentence = "Mars Express finds water ice near the south pole of Mars. "
+    (few / "a.txt").write_text("Notes\n\n" + sentence * (CACHE_MIN_BYTES // len(sentence) // 2))
+    load_corpus([few], cache=None)
+    assert not database_file([few], private_cache).exists()  # under CACHE_MIN_BYTES
+    (few / "b.txt").write_text("More notes\n\n" + sentence * (CACHE_MIN_BYTES // len(sentence)))
+    load_corpus([few], cache=None)
+    assert database_file([few], private_cache).exists()
 
 
 def test_completion_loads_as_the_command_does(corpus_dir: Path, private_cache: Path) -> None:
