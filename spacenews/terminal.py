@@ -410,15 +410,23 @@ def _leave(code: int) -> NoReturn:
     os._exit(code)
 
 
+PROGRESS_AFTER = 0.5  # seconds: a load done sooner shows no bar, which would only flash
+
+
 @contextmanager
 def load_progress() -> Iterator[Progress | None]:
     """Progress bars on stderr while a corpus loads (files parsed, cached results read, events
-    merged), only when stderr is a terminal."""
+    merged), only when stderr is a terminal, and only once the load has taken PROGRESS_AFTER
+    with a step still under way."""
     if not sys.stderr.isatty():  # checked before importing rich: start-up time counts
         yield None
         return
+    import time
+
     from rich.progress import Progress as Bar
     from rich.progress import TaskID
+
+    begun = time.monotonic()
 
     # The bar (and the thread that draws it) starts with its first report, after the walk:
     # a process that runs a thread forks no helper to share the walk's stats.
@@ -427,6 +435,8 @@ def load_progress() -> Iterator[Progress | None]:
 
     def report(what: str, done: int, total: int) -> None:
         if not tasks:
+            if done >= total or time.monotonic() - begun < PROGRESS_AFTER:
+                return  # a step over, or begun just now: nothing to show yet
             bar.start()
         if what not in tasks:
             tasks[what] = bar.add_task(what, total=total)

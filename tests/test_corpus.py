@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from spacenews import loader, reading, walk
+from spacenews import loader, reading, terminal, walk
 from spacenews.cli import app
 from spacenews.corpus import Corpus, CorpusError, event_parts, merge
 from spacenews.links import translation
@@ -335,11 +335,33 @@ def test_the_load_bar_starts_after_the_walk(
     shown = _Terminal()
     monkeypatch.setattr(sys, "stderr", shown)
     monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setattr(loader, "CHUNK_FILES", 1)  # a report for each file
+    monkeypatch.setattr(terminal, "PROGRESS_AFTER", 0)
     with load_progress() as progress:
         assert progress is not None
         assert len(load_corpus([tmp_path], progress=progress).events) == 3
     assert seen == [threads]
     assert "Parsing files" in shown.getvalue()
+
+
+@pytest.mark.parametrize(("after", "chunk"), [(0.5, 1), (0, 500)])
+def test_no_bar_flashes_for_a_load_done_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after: float, chunk: int
+) -> None:
+    # Found by a newcomer's try-out: one file drew and cleared its bars on every run. None
+    # shows before PROGRESS_AFTER, nor for a step whose first report is its last.
+    from spacenews.terminal import load_progress
+
+    for number in range(3):
+        (tmp_path / f"{number}.md").write_text(f"---\ntitle: Post {number}\n---\nText\n")
+    shown = _Terminal()
+    monkeypatch.setattr(sys, "stderr", shown)
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setattr(loader, "CHUNK_FILES", chunk)
+    monkeypatch.setattr(terminal, "PROGRESS_AFTER", after)
+    with load_progress() as progress:
+        assert len(load_corpus([tmp_path], progress=progress).documents) == 3
+    assert shown.getvalue() == ""
 
 
 class _Terminal(io.StringIO):
