@@ -213,13 +213,15 @@ COMMAND_KEY = "spacenews.command"  # in ctx.meta, shared by the contexts of one 
 def usage_errors(ctx: Any) -> Iterator[None]:
     """Click's usage errors (a bad value, a missing argument, an unknown command or option)
     said as spacenews says its own, one line on stderr with exit 2, rather than click's box
-    of usage, hint and message. Running with no arguments still shows the help."""
+    of usage, hint and message. Running with no arguments shows the help, as --help does:
+    on stdout (to page it), exit 0, where click 8.2 moved it to stderr with exit 2."""
     exceptions = click().exceptions
     try:
         yield
     except exceptions.UsageError as error:
         if isinstance(error, exceptions.NoArgsIsHelpError):
-            raise
+            click().echo(error.format_message(), color=error.ctx.color if error.ctx else None)
+            raise typer.Exit(ExitCode.OK) from None
         where = error.ctx or ctx
         names = command_names(error.ctx) if error.ctx else where and where.meta.get(COMMAND_KEY)
         args = where.find_root().meta.get(ARGS_KEY, []) if where else []
