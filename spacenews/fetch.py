@@ -168,7 +168,7 @@ def _get(
         error.close()
         if error.code == 304:
             return 304, {}, b""
-        raise FetchError(f"{url}: HTTP {error.code} {error.reason}") from None
+        raise FetchError(f"{url}: HTTP {error.code} {_said(error.reason)}") from None
     except TimeoutError:
         raise FetchError(f"{url}: no answer within {timeout:g} s") from None
     except URLError as error:

@@ -37,6 +37,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.seen.append(dict(self.headers))
         if self.path == "/slow":
             time.sleep(2)
+        if self.path == "/loop":  # a redirect to itself
+            self.send_response(302)
+            self.send_header("Location", "/loop")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         status, kind, body = self.routes.get(self.path, (404, "text/html", b"<h1>Not found</h1>"))
         validated = self.path in ("/esa.rss", "/same.rss")
         if validated and self.headers.get("If-None-Match") == ETAG:
@@ -146,6 +152,12 @@ def test_a_changed_feed_is_saved_beside_and_makes_no_duplicate(
     [
         ("/page", "the response is no feed (it reads as an HTML page)"),
         ("/missing", "HTTP 404 Not Found"),
+        # urllib's reason holds line breaks, which were shown as \n
+        (
+            "/loop",
+            "HTTP 302 The HTTP server returned a redirect error that would lead to an infinite"
+            " loop. The last 30x error message was: Found",
+        ),
     ],
 )
 def test_a_bad_response_is_one_line_and_writes_nothing(
