@@ -534,8 +534,9 @@ def cache_path(ctx: typer.Context) -> None:
     where = None if corpus.view is None else file_of(corpus.view.db)
     if where is None:
         fail(
-            "this corpus has no database: it is indexed at each run (the built-in seeds, "
-            "fewer than 50 files, --no-cache, or a cache folder inside it); --db FILE keeps one"
+            "this corpus has no database: it is indexed at each run (the built-in seeds, fewer"
+            " than 50 files under 512 KiB, --no-cache, or a cache folder inside it or that"
+            " cannot be written); --db FILE keeps one"
         )
     output((), "text", lambda: f"{where}\n")
 

@@ -405,6 +405,8 @@ def _database(
             return store.connect(path, roots)
     except (OSError, store.StoreError) as error:
         reason = getattr(error, "strerror", None) or error
+        if path.parent.exists() and not path.parent.is_dir():  # "File exists", said mkdir
+            reason = f"{path.parent} is no folder"
         notices.append(f"index not kept in {path}: {reason}")
         return None
 

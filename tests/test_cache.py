@@ -493,6 +493,13 @@ def test_cache_path_names_the_database_the_commands_use(
         assert sorted(private_cache.iterdir()) == before  # nor do the commands keep one
     monkeypatch.setenv("SPACENEWS_CACHE_DIR", str(corpus_dir / ".cache"))  # never written
     assert runner.invoke(app, ["--corpus", str(corpus_dir), "cache", "path"]).exit_code == 2
+    # A cache folder that is a file: said so, where mkdir said "File exists".
+    (tmp_path / "a-file").write_text("mine")
+    monkeypatch.setenv("SPACENEWS_CACHE_DIR", str(tmp_path / "a-file"))
+    result = runner.invoke(app, ["--corpus", str(corpus_dir), "cache", "path"])
+    assert result.exit_code == 2 and "cannot be written); --db FILE" in result.stderr
+    assert f"index not kept in {tmp_path / 'a-file'}/" in result.stderr
+    assert f": {tmp_path / 'a-file'} is no folder\n" in result.stderr
 
 
 def test_a_database_file_given_with_db(corpus_dir: Path, tmp_path: Path) -> None:
