@@ -148,10 +148,14 @@ def export(
     limit: opt.LimitOption = None,
     reverse: opt.ReverseOption = False,
     file: opt.OutputOption = None,
+    json_: opt.JsonFlag = False,
+    jsonl: opt.JsonlFlag = False,
 ) -> None:
-    """Export the events of a timeline as a calendar (ics), a spreadsheet (csv) or a report.
+    """Export the events of a timeline as a calendar (ics), a spreadsheet (csv), a report
+    (markdown) or JSON.
 
-    Takes the same filters as timeline.
+    Takes the same filters as timeline; --json and --jsonl are --format json and jsonl,
+    which write what timeline --json and --jsonl print.
 
     Examples:
 
@@ -166,11 +170,16 @@ def export(
     from spacenews.listing import events
     from spacenews.render import export as exporters
 
+    if json_ or jsonl:
+        asked = opt.output_format(json_, jsonl)
+        fmt = opt.ExportFormat.json if asked == "json" else opt.ExportFormat.jsonl
     query = opt.query_of(period, start, end, entity=entity, on=on, limit=limit, reverse=reverse)
     corpus = opt.load(ctx)
     found = events(corpus, query)
 
     def text() -> str:
+        if fmt in (opt.ExportFormat.json, opt.ExportFormat.jsonl):
+            return exporters.to_json(found, lines_only=fmt is opt.ExportFormat.jsonl)
         if fmt is opt.ExportFormat.ics:
             return exporters.to_ics(found)
         if fmt is opt.ExportFormat.csv:

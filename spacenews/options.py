@@ -70,6 +70,8 @@ class ExportFormat(StrEnum):
     ics = "ics"
     csv = "csv"
     markdown = "markdown"
+    json = "json"  # what timeline --json prints, to a file with -o
+    jsonl = "jsonl"
 
 
 def settings_of(
@@ -348,7 +350,7 @@ EntityOption = Annotated[
         "--entity",
         "-e",
         metavar="ENTITY",
-        help="Only events tied to this entity or naming it.",
+        help="Only what is tied to this entity or names it.",
         autocompletion=complete_entity,
         callback=_name,
     ),
@@ -484,7 +486,7 @@ ExportFormatOption = Annotated[
         "--format",
         "-f",
         metavar="FORMAT",
-        help="ics (a calendar), csv or markdown.",
+        help="ics (a calendar), csv, markdown, json or jsonl (as timeline --json).",
         case_sensitive=False,
     ),
 ]

@@ -180,6 +180,29 @@ def test_exports_link_only_web_sources(runner: CliRunner, tmp_path: Any, url: st
     assert "URL" not in entry and f"Evil: {url}" in str(entry["DESCRIPTION"])
 
 
+@pytest.mark.parametrize(
+    ("asked", "printed"),
+    [
+        (["--json"], ["--json"]),
+        (["--jsonl", "--entity", "Mars"], ["--jsonl", "--entity", "Mars"]),
+        (["-f", "JSON", "2016", "--reverse"], ["--json", "2016", "--reverse"]),
+        (["--format", "jsonl", "--on", "03-14"], ["--jsonl", "--on", "03-14"]),
+        (["--json", "2030"], ["--json", "2030"]),
+    ],
+)
+def test_export_json_is_what_timeline_prints(
+    runner: CliRunner, tmp_path: Any, asked: list[str], printed: list[str]
+) -> None:
+    # --json and --jsonl on every command, export too: its events as timeline gives them.
+    exported, listed = run(runner, "export", *asked), run(runner, "timeline", *printed)
+    assert (exported.exit_code, exported.stdout) == (listed.exit_code, listed.stdout)
+    assert exported.stdout.strip() not in ("", "[]") or listed.exit_code == 1
+    target = tmp_path / "events.json"
+    saved = run(runner, "export", *asked, "-o", str(target))
+    assert (saved.exit_code, saved.stdout) == (listed.exit_code, "")
+    assert target.read_text("utf-8") == listed.stdout
+
+
 def test_completion_of_entities_and_dates(runner: CliRunner) -> None:
     ctx = app_context()
     assert "Mars Express" in complete_entity(ctx, "Mars")

@@ -1,4 +1,4 @@
-"""Exports: a calendar (iCalendar, RFC 5545), a spreadsheet (CSV) and a Markdown report."""
+"""Exports: a calendar (iCalendar, RFC 5545), a spreadsheet (CSV), a Markdown report and JSON."""
 
 from __future__ import annotations
 
@@ -54,6 +54,15 @@ def _description(event: Event) -> str:
     parts = [event.body] if event.body else []
     parts += [f"{source.title}: {source.url}" for source in event.sources]
     return "\n\n".join(parts)
+
+
+def to_json(events: Sequence[Event], *, lines_only: bool = False) -> str:
+    """The events as timeline --json (an array, an event a line) or --jsonl prints them."""
+    from spacenews.render.data import lines, write_json, write_jsonl
+
+    out = io.BytesIO()
+    (write_jsonl if lines_only else write_json)(out, lines(events))
+    return out.getvalue().decode("utf-8")
 
 
 def to_csv(events: Sequence[Event]) -> str:
