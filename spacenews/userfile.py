@@ -14,6 +14,17 @@ if TYPE_CHECKING:
     from spacenews.parse.fields import Fields
 
 
+def _line_of(reason: str, data: bytes) -> int:
+    """The line a TOML error is at, as tomllib says it (its lineno is Python 3.14's): "(at
+    line 3, column 9)", or the last line for "(at end of document)"; 0 when it says none."""
+    import re
+
+    found = re.search(r"\(at line (\d+), column \d+\)", reason)
+    if found:
+        return int(found[1])
+    return data.count(b"\n") + (not data.endswith(b"\n")) if "end of document" in reason else 0
+
+
 def read_user_file(
     path: Path, problems: list[Problem]
 ) -> tuple[AliasTable | None, Fields | None, Exclude]:
@@ -25,11 +36,12 @@ def read_user_file(
     from spacenews.parse.fields import FieldsError, fields_of
 
     table = settings = None
+    data = b""
     try:
         data = path.read_bytes()
         document = tomllib.loads(data.decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        problems.append(Problem(USER_FILE, 0, f"not used: {error}"))
+        problems.append(Problem(USER_FILE, _line_of(str(error), data), f"not used: {error}"))
         return None, None, NOTHING
     problems += (Problem(USER_FILE, 0, reason) for reason in _unread_keys(document))
     try:

@@ -117,6 +117,26 @@ def test_user_alias_file_wins_and_bad_one_is_reported(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('[aliases]\n"Q" = ["Juice"\n', 2),  # "(at end of document)"
+        ('[aliases]\n"Q" = ["Juice"]', 2),  # fine: no problem
+        ("[aliases]\n\nQ = 1 2\n\n\n", 3),  # "(at line 3, column 7)", not the last
+        ("[aliases", 1),
+        ("\n\n[aliases", 3),
+    ],
+)
+def test_a_spacenews_toml_that_is_no_toml_is_told_at_its_line(
+    tmp_path: Path, text: str, line: int
+) -> None:
+    # Found by a newcomer's try-out: spacenews.toml:0, where tomllib says the line.
+    (tmp_path / "page.txt").write_bytes((SEEDS / "003_e1b96d0c7dd0baf8.txt").read_bytes())
+    (tmp_path / "spacenews.toml").write_text(text)
+    problems = [(p.line, p.reason[:9]) for p in load_corpus([tmp_path]).problems]
+    assert problems == ([] if text.endswith("]") else [(line, "not used:")])
+
+
 @pytest.mark.parametrize("data", [b"[aliases", b"aliases = 1", b"\xff\xfe"])
 def test_read_alias_table_rejects_bad_files(data: bytes) -> None:
     with pytest.raises(AliasFileError):
