@@ -69,6 +69,15 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+_SCRIPTS = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL)
+
+
+def without_scripts(text: str) -> str:
+    """Text without its HTML script and style elements, which no reader of the page sees
+    (one left open runs to the end, as a browser reads it)."""
+    return _SCRIPTS.sub("", text) if "<" in text else text
+
+
 def is_web_address(url: str) -> bool:
     """Whether a document's address may become a link that a click or an app opens: http
     and https only (never javascript:, data:, file: or a custom scheme)."""

@@ -253,3 +253,29 @@ def test_a_long_body_is_laid_out_as_one_text_would_be_in_texts_of_a_few_paragrap
     texts = shown.renderables if isinstance(shown, Group) else [shown]
     assert all(str(text).count("\n\n") < PARAGRAPHS_A_TEXT for text in texts)
     assert len(texts) == 2 * -(-count // PARAGRAPHS_A_TEXT) - 1  # each, and a blank line between
+
+
+_SCRIPTED = (
+    "---\ntitle: Launch <script>alert(1)</script> **bold** <STYLE>h1{}</STYLE>title\n"
+    "date: 2016-05-01\n---\nBefore.\n\n<script>document.write('evil')</script>\n\n"
+    "After <style>p{color:red}</style> text. <script>unclosed\n"
+)
+
+
+def test_script_and_style_are_neither_shown_nor_searched(tmp_path: Path) -> None:
+    # Found by a newcomer's try-out: show dropped a script block, but the headline showed
+    # "Launch alert(1) bold title" and search evil found the script's text.
+    (tmp_path / "a.md").write_text(_SCRIPTED)
+    runner = CliRunner(env={"COLUMNS": "200"})
+    shown = run(runner, "-c", str(tmp_path), "--color", "never", "show", "2016-05-01").stdout
+    listed = run(runner, "-c", str(tmp_path), "--color", "never", "timeline").stdout
+    assert "Launch bold title" in shown and "Launch bold title" in listed
+    assert "After text." in shown
+    for text in (shown, listed):
+        assert not any(word in text for word in ("alert", "evil", "color", "h1{", "unclosed"))
+    for word in ("evil", "color", "alert", "unclosed", "h1"):
+        result = run(runner, "-c", str(tmp_path), "search", word)
+        assert result.exit_code == 1, word
+    (found,) = run_json(runner, "-c", str(tmp_path), "search", "after")
+    assert " ".join(found["snippet"].split()) == "After text."  # what a reader sees
+    assert "<script>" in found["title"]  # the headline, as the document gives it

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from spacenews.model import Document, Event, EventText, english_first, translated
-from spacenews.text import CJK_CHARS, has_cjk, normalise
+from spacenews.text import CJK_CHARS, has_cjk, normalise, without_scripts
 
 _WORD = re.compile(r"\w+")
 
@@ -58,7 +58,8 @@ def event_paragraphs(event: Event | EventText) -> tuple[str, ...]:
     """What search reads of an event: its headline, body and entities, then the headlines
     and bodies of its translations (a search in either language finds it)."""
     others = event.others if isinstance(event, EventText) else translated(event)
-    return (event.headline, event.body, ", ".join(event.entities), *others)
+    texts = (event.headline, event.body, ", ".join(event.entities), *others)
+    return tuple(map(without_scripts, texts))  # what a reader sees: show drops them too
 
 
 def document_paragraphs(document: Document) -> tuple[str, ...]:

@@ -208,9 +208,15 @@ def _append_inline(out: Text, tokens: Sequence[Token], block: bool) -> None:
     break is kept, and a link's address follows its text where that helps."""
     opened: list[tuple[str, int, str]] = []  # (tag, where its text starts, its address)
     blank = 0  # the length of the text when it ends with a space or a line break
+    hidden = ""  # the script or style element whose content is left out, as a browser does
     for token in tokens:
         kind, size = token.type, len(out)
-        if kind == "code_inline":  # as written
+        if hidden:
+            if kind == "html_inline" and _tag(token.content) == ("/", hidden):
+                hidden = ""
+        elif kind == "html_inline" and _tag(token.content) in (("", "script"), ("", "style")):
+            hidden = _tag(token.content)[1]
+        elif kind == "code_inline":  # as written
             out.append(strip_controls(token.content), CODE_STYLE)
         elif kind in ("text", "image"):  # an image is its alt text
             piece = _SPACES.sub(" ", strip_controls(token.content))
@@ -227,6 +233,12 @@ def _append_inline(out: Text, tokens: Sequence[Token], block: bool) -> None:
             opened.append((token.tag, len(out), str(token.attrs.get("href", ""))))
         elif token.nesting == -1 and opened:
             _close(out, opened.pop(), block)
+
+
+def _tag(tag: str) -> tuple[str, str]:
+    """An HTML tag's "/" if it closes, and its name in lower case ("", "" when no tag)."""
+    match = _TAG.fullmatch(tag.strip())
+    return (match.group(1), match.group(2).lower()) if match else ("", "")
 
 
 def _html_tag(out: Text, tag: str, opened: list[tuple[str, int, str]], block: bool) -> None:
