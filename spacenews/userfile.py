@@ -46,6 +46,7 @@ def read_user_file(
     problems += (Problem(USER_FILE, 0, reason) for reason in _unread_keys(document))
     try:
         table = alias_table_of(_without_top_keys(document))
+        problems += (Problem(USER_FILE, 0, reason) for reason in _doubtful_names(table))
     except AliasFileError as error:
         problems.append(Problem(USER_FILE, 0, f"alias file not used: {error}"))
     if "frontmatter" in document:
@@ -59,6 +60,28 @@ def read_user_file(
         problems.append(Problem(USER_FILE, 0, "exclude must be a list of patterns: not used"))
         return table, settings, NOTHING
     return table, settings, Exclude.of(patterns)
+
+
+def _doubtful_names(table: AliasTable) -> list[str]:
+    """What check says of names that cannot be what their writer meant: an empty one, which
+    names nothing, and one given to two entities, which only the first keeps."""
+    from spacenews.text import fold
+
+    reasons: list[str] = []
+    owners: dict[str, str] = {}  # folded name or alias -> the entity it names first
+    for section, entries in (("aliases", table.aliases), ("parts", table.parts)):
+        for name, others in entries.items():
+            if not fold(name) or not all(map(fold, others)):
+                reasons.append(f"[{section}] {name!r}: an empty name names nothing")
+    for name, others in table.aliases.items():
+        for spelling in (name, *others):
+            owner = owners.setdefault(fold(spelling), name)
+            if fold(owner) != fold(name) and fold(spelling):
+                reasons.append(
+                    f"[aliases] {spelling!r} is a name of {owner!r} and of {name!r}:"
+                    f" {owner!r}, written first, keeps it"
+                )
+    return reasons
 
 
 _USER_TABLES = ("aliases", "parts", "frontmatter")  # the tables a spacenews.toml may hold

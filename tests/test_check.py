@@ -155,6 +155,32 @@ def test_check_names_what_a_spacenews_toml_holds_that_nothing_reads(
     assert run(runner, "--corpus", str(tmp_path), "check").exit_code == 0
 
 
+def test_check_names_a_name_that_names_nothing_or_two_entities(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # Found by a newcomer's try-out: "Q" = ["Juice"] and "R" = ["Juice"] passed check, and
+    # related R said that nothing names it; empty names passed too.
+    (tmp_path / "a.txt").write_text("Notes on Juice\n\nThe JUICE probe flies.\n")
+    toml = tmp_path / "spacenews.toml"
+    toml.write_text(
+        '[aliases]\n"Q" = ["Juice"]\n"R" = ["juice ", "Jupiter Icy Moons Explorer"]\n'
+        '"" = ["y"]\n"Z" = [" "]\n[parts]\n"W" = [""]\n'
+    )
+    checked = run(runner, "--corpus", str(tmp_path), "check")
+    assert (checked.exit_code, checked.stdout.splitlines()) == (
+        1,
+        [
+            f"{toml}:0: [aliases] '': an empty name names nothing",
+            f"{toml}:0: [aliases] 'Z': an empty name names nothing",
+            f"{toml}:0: [parts] 'W': an empty name names nothing",
+            f"{toml}:0: [aliases] 'juice ' is a name of 'Q' and of 'R': 'Q', written first,"
+            " keeps it",
+        ],
+    )
+    toml.write_text('[aliases]\n"Q" = ["Juice"]\n"R" = ["Jupiter Icy Moons Explorer"]\n')
+    assert run(runner, "--corpus", str(tmp_path), "check").exit_code == 0
+
+
 def test_an_unknown_table_of_spacenews_toml_is_named_without_its_controls(
     runner: CliRunner, tmp_path: Path
 ) -> None:
