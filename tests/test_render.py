@@ -370,3 +370,16 @@ def test_a_column_set_under_another_needs_the_room_of_its_cells_there() -> None:
     # At 50, B is set under A: A's one letter does not leave B's words too little room.
     assert Listing(columns, rows, "").widths(50) == [24, 23]
     assert Listing(columns, [["x", "b", rows[0][2]]], "").widths(50) == [3, 44]
+
+
+def test_entities_sets_docs_under_events_on_a_narrow_terminal() -> None:
+    # Found by a newcomer's try-out: at 40 columns the counts kept 8 and 6 of them and the
+    # names were cut to "Europe…".
+    runner = CliRunner(env={"COLUMNS": "40", "NO_COLOR": "1", "SPACENEWS_CORPUS": None})
+    table = runner.invoke(app, ["entities", "--limit", "1"]).stdout.splitlines()
+    assert table[1:3] == [
+        "┃ Entity         ┃ Events ┃ First      ┃",
+        "┃ Aliases        ┃   Docs ┃ Last       ┃",
+    ]
+    assert table[4] == "│ European Space │      7 │ 2003-06-02 │"
+    assert table[5] == "│ Agency         │      2 │ 2016-10-16 │"

@@ -116,7 +116,7 @@ def entity_table(rows: Sequence[EntityInfo], caption: str) -> Listing:
         Column("Entity", ENTITY_STYLE, ratio=2),
         Column("Aliases", ratio=2, under=NARROW),
         Column("Events", justify="right"),
-        Column("Docs", justify="right"),
+        Column("Docs", justify="right", under=NARROW),
         Column("First", DATE_STYLE, no_wrap=True),
         Column("Last", DATE_STYLE, no_wrap=True, under=NARROW),
     ]
