@@ -136,6 +136,20 @@ def _no_events(corpus: "Corpus", query: "Query") -> str:
     return nothing_found(corpus, "no events match", query.entity, query.start, query.end, query.on)
 
 
+def _nothing_behind(corpus: "Corpus", target: str) -> str:
+    """What open tells when nothing is behind its target: the days of a period that holds
+    no event, else the event or document that is none."""
+    from spacenews.dates import DateError, parse_range
+    from spacenews.known import nothing_found
+    from spacenews.text import echo
+
+    try:
+        days = parse_range(target)
+    except DateError:  # an event id or a document path that is none
+        return f"no event or document {echo(target)}"
+    return nothing_found(corpus, "no events", None, days.start, days.end)
+
+
 @app.command(cls=usage.Command)
 def export(
     ctx: typer.Context,
@@ -456,7 +470,7 @@ def open_command(
             fail(f"{error.reason}; nor is it an event id, a document path or a corpus file")
         paths = [found for name in names for found in locate(opt.settings(ctx).corpus, name)]
     if not paths:
-        say(f"no event or document {target!r}: nothing to open")
+        say(f"{_nothing_behind(corpus, target)}: nothing to open")
         stop(ExitCode.NO_RESULTS)
     if paths_only:
         import sys

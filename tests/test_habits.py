@@ -405,7 +405,7 @@ def test_open_nothing_or_no_date_says_so(editor: tuple[str, Path]) -> None:
     runner = CliRunner(env={"SPACENEWS_CORPUS": None, "VISUAL": command})
     nothing = run(runner, "open", "1999")
     assert (nothing.exit_code, nothing.stdout) == (1, "")
-    assert "nothing to open" in nothing.stderr
+    assert nothing.stderr == "spacenews: no events in 1999-01-01 to 1999-12-31: nothing to open\n"
     wrong = run(runner, "open", "2016-02-30")
     assert wrong.exit_code == 2 and "2016-02 has no day 30" in wrong.stderr
     assert not record.exists()
