@@ -279,3 +279,17 @@ def test_script_and_style_are_neither_shown_nor_searched(tmp_path: Path) -> None
     (found,) = run_json(runner, "-c", str(tmp_path), "search", "after")
     assert " ".join(found["snippet"].split()) == "After text."  # what a reader sees
     assert "<script>" in found["title"]  # the headline, as the document gives it
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<pre>\nT-10   GO\nT-5    HOLD &amp; <b>wait</b>\n</pre>",
+        "Countdown:\n\n<PRE class='log'>T-10   GO\nT-5    HOLD &amp; <b>wait</b></PRE>\n\nAfter.",
+    ],
+)
+def test_a_pre_element_is_shown_as_written_as_code_is(source: str) -> None:
+    # Found by a review: <pre> lost its spaces and its lines were set apart as paragraphs.
+    lines = [line.strip() for line in _document_codes(_terminal(body(source)))[0].splitlines()]
+    at = lines.index("T-10   GO")
+    assert lines[at + 1] == "T-5    HOLD & wait"

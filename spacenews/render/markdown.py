@@ -47,6 +47,8 @@ _STYLES = {
     "code": CODE_STYLE,
 }
 _SPACES = re.compile(r"[ \t]{2,}|\t")  # a run of spaces or tabs, as a browser shows it
+_PRE = re.compile(r"\s*<pre\b[^>]*>(.*?)(?:</pre\s*>\s*)?\Z", re.IGNORECASE | re.DOTALL)
+_ANY_TAG = re.compile(r"<[^>]*>")
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 # The end of an excerpt cut inside a link: "[text](https://exam…" or "[text…".
@@ -156,6 +158,12 @@ def _blocks(nodes: Sequence[SyntaxTreeNode], tight: bool) -> list[Block]:
             blocks.append(Block(QUOTE_MARGIN, QUOTE_MARGIN, quoted, gap=not tight))
         elif kind in ("code_block", "fence"):
             code = Text(strip_controls(node.content.rstrip("\n")), style=CODE_STYLE)
+            blocks.append(Block(CODE_MARGIN, CODE_MARGIN, code, gap=not tight))
+        elif kind == "html_block" and (pre := _PRE.match(node.content)):  # as written
+            import html
+
+            written = html.unescape(_ANY_TAG.sub("", pre[1])).removeprefix("\n").rstrip()
+            code = Text(strip_controls(written), style=CODE_STYLE)
             blocks.append(Block(CODE_MARGIN, CODE_MARGIN, code, gap=not tight))
         elif kind == "html_block":
             for paragraph in html_text(node.content).split("\n\n"):
