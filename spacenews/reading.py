@@ -160,6 +160,21 @@ def _cut_long_lines(text: str) -> tuple[str, int]:
     return text, cut
 
 
+def _windows_1252(data: bytes) -> str:
+    """The bytes read as Windows-1252 as browsers read it (WHATWG): the five bytes Python's
+    cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) are the C1 controls of their
+    value, which the text then drops as any control, rather than errors."""
+    import codecs
+
+    codecs.register_error("spacenews.c1", _c1)
+    return data.decode("cp1252", errors="spacenews.c1")
+
+
+def _c1(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    return "".join(map(chr, error.object[error.start : error.end])), error.end
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Text with normalised line ends, and a warning when the bytes were not clean UTF-8:
     bytes that are not UTF-8 are read in the encoding a web page or an XML file declares
@@ -170,7 +185,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         declared = declared_encoding(data)
-        if declared is not None:
+        if declared == "cp1252":
+            text = _windows_1252(data)
+        elif declared is not None:
             try:
                 text = data.decode(declared)  # utf-16 drops its mark
             except UnicodeDecodeError:  # not all in it: an odd last byte after a UTF-16 mark
@@ -181,7 +198,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             warning = "invalid UTF-8 bytes replaced"
             if not any(char > "\x7f" and char != "\ufffd" for char in text):
                 # No valid multi-byte sequence at all: a legacy 8-bit encoding.
-                text = data.decode("cp1252", errors="replace")
+                text = _windows_1252(data)
                 warning = "not UTF-8: read as Windows-1252"
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
