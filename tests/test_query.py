@@ -92,6 +92,18 @@ def test_related_through_aliases_and_parts(corpus: Corpus) -> None:
     assert {"002_efe6a678f375d53d.txt", "003_e1b96d0c7dd0baf8.txt"} <= set(exomars)
 
 
+def test_the_name_asked_for_is_no_alias_of_itself(corpus: Corpus) -> None:
+    # As the README says (a newcomer's try-out read "whichever name you typed" otherwise):
+    # alias marks a name that is neither the main one nor the one asked for.
+    by_alias = {_key(m): m.via for m in related(corpus, "ESA")}
+    by_name = {_key(m): m.via for m in related(corpus, "European Space Agency")}
+    assert by_alias.keys() == by_name.keys()
+    assert not any("alias" in via for via in by_alias.values())
+    assert "alias" in by_name["2015-12-15"]  # "Tim Peake (ESA)"
+    niip = {_key(m): m.via for m in related(corpus, "NIIP-5")}
+    assert "alias" in niip["2003-06-02"] and "alias" not in niip["2016-03-14"]
+
+
 def test_related_finds_names_the_corpus_does_not_list(corpus: Corpus) -> None:
     found = {_key(m) for m in related(corpus, "tim peake")}
     assert found == {"2015-12-15", "003_e1b96d0c7dd0baf8.txt"}
