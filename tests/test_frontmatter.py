@@ -188,6 +188,31 @@ def test_check_names_each_impossible_date_and_the_post_stays(
     }
 
 
+@pytest.mark.parametrize(
+    ("written", "day", "said"),
+    [
+        ("2024/05/23", "2024-05-23", ""),  # year first, as Hugo reads it
+        ("'2024.05.23'", "2024-05-23", ""),
+        ("23/05/2024", None, "date '23/05/2024' is no day (write YYYY-MM-DD): not read"),
+        ("tomorrow", None, "date 'tomorrow' is no day (write YYYY-MM-DD): not read"),
+        ("May 2024", None, "date 'May 2024' is no day (write YYYY-MM-DD): not read"),
+        ("2024", None, "date '2024' is no day (write YYYY-MM-DD): not read"),
+        ("2024/13/45", None, "date 2024/13/45 names no real day"),
+        ("''", None, ""),
+    ],
+)
+def test_a_date_field_that_is_no_day_is_a_line_of_check(
+    runner: CliRunner, tmp_path: Path, written: str, day: str | None, said: str
+) -> None:
+    # Found by a newcomer's try-out: date: 2024/05/23 made the post undated, and check
+    # said nothing.
+    (tmp_path / "post.md").write_text(f"---\ntitle: A post\ndate: {written}\n---\nText.\n")
+    checked = run(runner, "-c", str(tmp_path), "check")
+    assert checked.stdout == (f"{tmp_path / 'post.md'}:3: {said}\n" if said else "")
+    events = run_json(runner, "-c", str(tmp_path), "timeline")
+    assert [event["date"] for event in events] == ([day] if day else [])
+
+
 def test_each_mistake_of_a_frontmatter_table_is_a_line(runner: CliRunner, tmp_path: Path) -> None:
     folder = _corpus(tmp_path / "c", WORKSHOP, toml='[frontmatter]\ndate_fields = "x"\nbogus = 1\n')
     checked = run(runner, "-c", str(folder), "check")

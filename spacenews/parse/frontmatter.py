@@ -26,7 +26,9 @@ from spacenews.prose import parse_prose_date
 from spacenews.text import clean_inline, fold, strip_controls
 
 _OPENING = re.compile(r"(---|\+\+\+)[ \t]*\n")  # YAML's, TOML's
-_ISO_DATE = re.compile(r"(\d{4,})-(\d{1,2})-(\d{1,2})")  # a year of five digits is none
+# A date written year first, as ISO does or with / or . (2024/05/23: no other order); a
+# year of five digits is none.
+_ISO_DATE = re.compile(r"(\d{4,})([-/.])(\d{1,2})\2(\d{1,2})")
 PUBLISHED_FIELD = "date"  # the day the post was published: Jekyll's, Hugo's and Eleventy's
 # Fields whose every item is one name, as a site gave it ("Ham Radio and More"); in the
 # other entity fields, one item may join several ("NASA / JPL", "Roscosmos and ESA").
@@ -125,14 +127,22 @@ def _end_date(metadata: dict[str, Any], day: date, fields: Fields) -> date | Non
 def impossible_dates(
     metadata: dict[str, Any], text: str, path: str, fields: Fields = DEFAULT_FIELDS
 ) -> list[Problem]:
-    """A problem for each date field written as an ISO date that no calendar has
-    (2020-02-30, month 13, a five-digit year): post_dates reads the post without it."""
+    """A problem for each date field that post_dates reads the post without: written as a
+    date that no calendar has (2020-02-30, month 13, a five-digit year), or as no day at
+    all (23/05/2024, which may be either order; tomorrow; May 2024)."""
     problems = []
     for name in dict.fromkeys((PUBLISHED_FIELD, *fields.date_fields, *fields.end_date_fields)):
         value = metadata.get(name)
-        if isinstance(value, str) and _ISO_DATE.match(value.strip()) and _as_date(value) is None:
-            reason = f"{name} {clean_inline(value)[:40]} names no real day"
-            problems.append(Problem(path, _field_line(text, name), reason))
+        if not isinstance(value, str | int) or isinstance(value, bool) or _as_date(value):
+            continue
+        said = clean_inline(str(value))[:40]
+        if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+            reason = f"{name} {said} names no real day"
+        elif said:
+            reason = f"{name} {said!r} is no day (write YYYY-MM-DD): not read"
+        else:
+            continue
+        problems.append(Problem(path, _field_line(text, name), reason))
     return problems
 
 
@@ -246,7 +256,7 @@ def _as_date(value: object) -> date | None:
         return None
     if match := _ISO_DATE.match(value.strip()):
         try:
-            return make_date(*(int(part) for part in match.groups()))
+            return make_date(int(match[1]), int(match[3]), int(match[4]))
         except (DateError, ValueError):  # ValueError: a year of more digits than int() reads
             return None
     prose = parse_prose_date(value)
