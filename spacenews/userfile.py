@@ -51,10 +51,10 @@ def read_user_file(
         problems.append(Problem(USER_FILE, 0, f"alias file not used: {error}"))
     if "frontmatter" in document:
         try:
-            settings = fields_of(document["frontmatter"])
+            settings, reasons = fields_of(document["frontmatter"])
+            problems += (Problem(USER_FILE, 0, reason) for reason in reasons)
         except FieldsError as error:
-            reasons = error.reasons
-            problems += (Problem(USER_FILE, 0, f"{r}: the defaults are used") for r in reasons)
+            problems.append(Problem(USER_FILE, 0, f"{error}: the defaults are used"))
     patterns = document.get("exclude", [])
     if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
         problems.append(Problem(USER_FILE, 0, "exclude must be a list of patterns: not used"))

@@ -140,21 +140,25 @@ drop_tags = ["esa"]  # in any case
     [
         ('date_fields = "eventdate"', "[frontmatter] date_fields must be a list of non-empty"),
         ('entity_fields = ["tags", 3]', "[frontmatter] entity_fields must be a list of non-empty"),
-        ('drop_tags = [""]', "[frontmatter] drop_tags must be a list of non-empty strings"),
+        ('date_fields = [""]', "[frontmatter] date_fields must be a list of non-empty strings"),
         ('date_field = ["x"]', "[frontmatter] has no key 'date_field' (known: entity_fields,"),
         ('exclude = ["*.css"]', "[frontmatter] has no key 'exclude': put exclude = [...] before"),
     ],
 )
-def test_a_bad_frontmatter_table_is_one_line_and_the_defaults_are_used(
+def test_a_bad_key_of_a_frontmatter_table_is_one_line_and_the_others_are_read(
     runner: CliRunner, tmp_path: Path, table: str, reason: str
 ) -> None:
-    folder = _corpus(tmp_path / "c", WORKSHOP, toml=f"[frontmatter]\n{table}\n")
+    # The good key beside it is read: a newcomer's try-out found the whole table dropped.
+    toml = f'[frontmatter]\ndrop_tags = ["cubesat developers workshop"]\n{table}\n'
+    folder = _corpus(tmp_path / "c", WORKSHOP, toml=toml)
     checked = run(runner, "-c", str(folder), "check")
     assert checked.exit_code == 1
     [line] = checked.stdout.splitlines()
     assert line.startswith(f"{folder / 'spacenews.toml'}:0: {reason}")  # a path one can open
-    assert line.endswith(": the defaults are used")
-    assert _events(runner, folder)["CubeSat Developers Workshop 2024"]["date"] == "2024-04-23"
+    said = ": not read" if "has no key" in reason else ": its default is used"
+    assert line.endswith(said)
+    event = _events(runner, folder)["CubeSat Developers Workshop 2024"]
+    assert event["date"] == "2024-04-23" and event["entities"] == ["post", "event"]
 
 
 # Posts whose date fields name no real day, and the line check gives each.
@@ -216,10 +220,12 @@ def test_a_date_field_that_is_no_day_is_a_line_of_check(
 def test_each_mistake_of_a_frontmatter_table_is_a_line(runner: CliRunner, tmp_path: Path) -> None:
     folder = _corpus(tmp_path / "c", WORKSHOP, toml='[frontmatter]\ndate_fields = "x"\nbogus = 1\n')
     checked = run(runner, "-c", str(folder), "check")
-    toml, used = folder / "spacenews.toml", "the defaults are used"
+    toml = folder / "spacenews.toml"
     assert checked.stdout.splitlines() == [
-        f"{toml}:0: [frontmatter] date_fields must be a list of non-empty strings: {used}",
-        f"{toml}:0: [frontmatter] has no key 'bogus' (known: {', '.join(Fields._fields)}): {used}",
+        f"{toml}:0: [frontmatter] date_fields must be a list of non-empty strings: its default"
+        " is used",
+        f"{toml}:0: [frontmatter] has no key 'bogus' (known: {', '.join(Fields._fields)}):"
+        " not read",
     ]
 
 
@@ -386,7 +392,8 @@ def test_an_event_date_field_dates_the_event_and_keeps_the_post_date(
 def test_a_frontmatter_table_sets_the_keys_it_gives_and_leaves_the_others(
     table: dict[str, list[str]],
 ) -> None:
-    fields = fields_of(table)
+    fields, reasons = fields_of(table)
+    assert reasons == []
     for key in ("entity_fields", "date_fields", "end_date_fields", "drop_tags"):
         expected = tuple(table[key]) if key in table else getattr(DEFAULT_FIELDS, key)
         assert getattr(fields, key) == expected

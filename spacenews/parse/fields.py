@@ -13,12 +13,7 @@ TOP_KEYS = ("exclude",)  # spacenews.toml's keys that are no table's: before its
 
 
 class FieldsError(ValueError):
-    """A ``[frontmatter]`` table that cannot be used: each of its reasons says why, in one
-    line."""
-
-    def __init__(self, *reasons: str) -> None:
-        super().__init__("; ".join(reasons))
-        self.reasons = reasons
+    """A ``[frontmatter]`` that cannot be used at all: it is no table."""
 
 
 class Fields(NamedTuple):
@@ -50,23 +45,24 @@ class Fields(NamedTuple):
 DEFAULT_FIELDS = Fields()
 
 
-def fields_of(table: object) -> Fields:
-    """The Fields a ``[frontmatter]`` table sets (a key left out keeps its default);
-    FieldsError, with a reason for each, when keys are unknown or values not lists of names."""
+def fields_of(table: object) -> tuple[Fields, list[str]]:
+    """The Fields a ``[frontmatter]`` table sets (a key left out keeps its default), and why
+    each of its keys that is unknown, or whose value is no list of names, is not read (that
+    key alone keeps its default); FieldsError when it is no table."""
     if not isinstance(table, dict):
         raise FieldsError("[frontmatter] must be a table")
     values: dict[str, tuple[str, ...]] = {}
     reasons: list[str] = []
     for key, value in table.items():
         if key not in Fields._fields:
-            reasons.append(no_key("frontmatter", key, Fields._fields))
+            reasons.append(f"{no_key('frontmatter', key, Fields._fields)}: not read")
         elif not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            reasons.append(f"[frontmatter] {key} must be a list of non-empty strings")
+            reasons.append(
+                f"[frontmatter] {key} must be a list of non-empty strings: its default is used"
+            )
         else:
             values[key] = tuple(value)
-    if reasons:
-        raise FieldsError(*reasons)
-    return Fields(**values)
+    return Fields(**values), reasons
 
 
 def no_key(table: str, key: str, known: tuple[str, ...]) -> str:
