@@ -410,3 +410,24 @@ def test_a_date_of_more_digits_than_python_reads_is_no_real_day() -> None:
     assert [document.title for document in parsed.documents] == ["Big"]
     assert [problem.line for problem in parsed.problems] == [3]
     assert "names no real day" in parsed.problems[0].reason
+
+
+@pytest.mark.parametrize(
+    ("header", "sources"),
+    [
+        (
+            "source: https://example.org/a",
+            [{"title": "https://example.org/a", "url": "https://example.org/a"}],
+        ),
+        ("source: ESA\nsourceurl: https://esa.int/", [{"title": "ESA", "url": "https://esa.int/"}]),
+        ("source: ESA", []),  # a name, no address: no source to link
+        ("source: javascript:alert(1)", []),
+    ],
+)
+def test_a_source_is_its_url_or_a_source_that_is_one(
+    runner: CliRunner, tmp_path: Path, header: str, sources: list[dict[str, str]]
+) -> None:
+    # Found by a newcomer's try-out: source: https://... alone was dropped without a word.
+    (tmp_path / "s.md").write_text(f"---\ntitle: S\ndate: 2024-01-01\n{header}\n---\nx\n")
+    (event,) = run_json(runner, "-c", str(tmp_path), "timeline")
+    assert event["sources"] == sources

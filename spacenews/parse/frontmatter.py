@@ -23,7 +23,7 @@ from spacenews.parse.fields import DEFAULT_FIELDS, Fields
 from spacenews.parse.markup import heading_text, html_parts
 from spacenews.parse.plaintext import prose_document
 from spacenews.prose import parse_prose_date
-from spacenews.text import clean_inline, fold, strip_controls
+from spacenews.text import clean_inline, fold, is_web_address, strip_controls
 
 _OPENING = re.compile(r"(---|\+\+\+)[ \t]*\n")  # YAML's, TOML's
 # A date written year first, as ISO does or with / or . (2024/05/23: no other order); a
@@ -269,10 +269,12 @@ def _text_field(metadata: dict[str, Any], name: str) -> str:
 
 
 def _sources(metadata: dict[str, Any]) -> list[Source]:
-    url = _text_field(metadata, "sourceurl")
-    if not url:
-        return []
-    return [Source(_text_field(metadata, "source") or url, url)]
+    """The post's source: sourceurl, titled by source; or source alone when it is a web
+    address (source: https://...)."""
+    url, title = _text_field(metadata, "sourceurl"), _text_field(metadata, "source")
+    if not url and is_web_address(title):
+        url = title
+    return [Source(title or url, url)] if url else []
 
 
 def _first_line_of(content: str) -> str:
