@@ -106,7 +106,8 @@ def timeline(
     noun = "item" if with_mentions else "event"
     if by is not None:
         periods = chart(corpus, query, by.value)
-        empty = _no_events(corpus, query) if not periods else ""
+        # Every period counted, none holding an event: the zeros are printed, and exit 1.
+        empty = _no_events(corpus, query) if not any(p.total for p in periods) else ""
 
         def bars() -> "RenderableType":
             from spacenews.render.plain import chart_caption
@@ -116,6 +117,9 @@ def timeline(
             return bar_chart(periods, caption, f"{noun.capitalize()}s")
 
         output(periods, fmt, bars, empty, pager=opt.settings(ctx).pager)
+        if empty and periods:
+            say(empty)
+            stop(ExitCode.NO_RESULTS)
         return
     items = select(corpus, query)
     empty = _no_events(corpus, query) if not items else ""

@@ -144,12 +144,14 @@ def counts(
     dates: Iterable[date], by: str, start: date | None = None, end: date | None = None
 ) -> list[Count]:
     """Items per year, month or decade (given their dates), empty periods included: from the
-    period of start (else of the first item) to that of end (else of the last item)."""
+    period of start (else of the first item) to that of end (else of the last item); none
+    when there is no item and a side is open."""
     days = sorted(dates)
-    if not days:
+    first, last = start or (days[0] if days else None), end or (days[-1] if days else None)
+    if first is None or last is None:
         return []
     found = Counter(_period_key(day, by) for day in days)
-    keys = _period_keys(start or days[0], end or days[-1], by)
+    keys = _period_keys(first, last, by)
     return [Count(_period_label(key, by), found.get(key, 0)) for key in keys]
 
 

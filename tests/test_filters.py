@@ -5,6 +5,7 @@ and the library's corpus made in memory answers as the database does."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -213,6 +214,27 @@ def test_a_chart_covers_the_period_asked_for(
     assert (periods(counts)[0], periods(counts)[-1]) == (first, last)
     listed = run_json(runner, "timeline", *args[2:])
     assert sum(count["count"] for count in counts) == len(listed)
+
+
+@pytest.mark.parametrize(
+    ("args", "counted"),
+    [
+        (["--by", "year", "2005..2006"], ["2005", "2006"]),
+        (
+            ["--by", "month", "2015-01..2015-03", "--entity", "Mars"],
+            ["2015-01", "2015-02", "2015-03"],
+        ),
+        (["--by", "year", "2030.."], []),  # a side open and no event: no period to count
+    ],
+)
+def test_a_chart_of_no_event_counts_its_periods_as_zero_and_exits_1(
+    runner: CliRunner, args: list[str], counted: list[str]
+) -> None:
+    # Found by a newcomer's try-out: 2004..2006 gave 2, 0, 0, but 2005..2006 gave [], where
+    # a zero-filled report wants its zeros.
+    result = run(runner, "timeline", *args, "--json")
+    assert result.exit_code == 1 and result.stderr.startswith("spacenews: no events match in")
+    assert json.loads(result.stdout) == [{"period": p, "count": 0} for p in counted]
 
 
 def test_a_chart_caption_says_what_was_counted(runner: CliRunner) -> None:
