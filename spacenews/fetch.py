@@ -216,7 +216,10 @@ def _news(data: bytes, url: str) -> tuple[str, int, int]:
     skipped = [problem for problem in parsed.problems if problem.skipped]
     if skipped:
         raise FetchError(f"{url}: the response is no feed ({skipped[0].reason})")
-    return handler.name, len(parsed.records), len(parsed.documents)
+    from spacenews.links import merge_key
+
+    events = {merge_key(record) for record in parsed.records}  # items of one story, one event
+    return handler.name, len(events), len(parsed.documents)
 
 
 def _kind(text: str) -> str:

@@ -261,6 +261,28 @@ def test_an_answer_that_is_no_http_is_one_line(runner: CliRunner, tmp_path: Path
     assert result.stderr == f"spacenews: error: {url}: not an HTTP answer (BadStatusLine)\n"
 
 
+_ONE_STORY_TWICE = b"""<?xml version="1.0"?>
+<rss version="2.0"><channel><title>T</title><link>https://ex.org/</link>
+<item><title>Launch A</title><link>https://ex.org/a?utm_source=x</link>
+<pubDate>Mon, 14 Mar 2016 09:31:00 GMT</pubDate></item>
+<item><title>Launch A again</title><link>https://ex.org/a</link>
+<pubDate>Mon, 14 Mar 2016 10:31:00 GMT</pubDate></item>
+<item><title>Undated</title><link>https://ex.org/b</link></item>
+</channel></rss>"""
+
+
+def test_fetch_counts_the_events_the_corpus_will_hold(
+    runner: CliRunner, server: str, tmp_path: Path
+) -> None:
+    # Found by a newcomer's try-out: two items of one story were told as 2 events, which
+    # the corpus reads as one.
+    _Handler.routes["/twice.rss"] = (200, "application/rss+xml", _ONE_STORY_TWICE)
+    result = run(runner, "fetch", "--into", str(tmp_path), f"{server}/twice.rss")
+    assert result.exit_code == 0 and ": 1 event, 1 document, saved" in result.stderr
+    checked = run(runner, "-c", str(tmp_path), "check")
+    assert checked.stderr == "spacenews: no problems in 1 event and 1 document\n"
+
+
 def test_the_default_folder_belongs_to_the_default_corpus(
     runner: CliRunner, server: str, private_data: Path
 ) -> None:
