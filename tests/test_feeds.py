@@ -269,9 +269,13 @@ def test_an_item_without_title_or_link_is_headed_by_its_first_line_and_has_no_so
         "<description>&lt;p&gt;Rover  wakes up&lt;/p&gt;&lt;p&gt;More news.&lt;/p&gt;"
         "</description><pubDate>Mon, 01 Sep 2025 10:00:00 GMT</pubDate></item></channel></rss>"
     )
-    assert _told(rss, "f.rss") == [
-        ("2025-09-01", "Rover wakes up", "Rover wakes up\n\nMore news.", [], [])
-    ]
+    # Its first line, the headline, is not said again in the body (found by a try-out).
+    assert _told(rss, "f.rss") == [("2025-09-01", "Rover wakes up", "More news.", [], [])]
+    alone = rss.replace("&lt;p&gt;More news.&lt;/p&gt;", "")
+    assert _told(alone, "f.rss") == [("2025-09-01", "Rover wakes up", "", [], [])]
+    long = rss.replace("Rover  wakes up", "Rover wakes up " * 20)  # cut as a headline: kept
+    ((_, headline, body, _, _),) = _told(long, "f.rss")
+    assert headline.endswith("…") and body.startswith("Rover wakes up Rover")
 
 
 def test_an_entry_is_dated_when_published_not_when_updated_and_blank_categories_drop() -> None:

@@ -36,10 +36,16 @@ def item_record(
     *,
     decoded: bool = False,
 ) -> EventRecord:
-    """An item as an event: its title (else its body's first line, else its address) as the
-    headline; the source's name and address cleaned like any text of a document (decoded:
-    the format's parser decoded the title and the source already, see text.clean_inline)."""
-    headline = clean_inline(title, decoded=decoded) or _first_line(body)
+    """An item as an event: its title (else its body's first line, which then leaves the
+    body when it is whole, else its address) as the headline; the source's name and address
+    cleaned like any text of a document (decoded: the format's parser decoded the title and
+    the source already, see text.clean_inline)."""
+    headline = clean_inline(title, decoded=decoded)
+    if not headline and body:
+        first, _, rest = body.partition("\n")
+        headline = _first_line(body)
+        if headline == clean_inline(first):  # whole, not cut: said once, as the headline
+            body = rest.lstrip("\n")
     if source is not None:
         url = clean_inline(source.url, decoded=True) if decoded else _address(source.url)
         source = Source(clean_inline(source.title, decoded=decoded), url)
