@@ -69,13 +69,23 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-_SCRIPTS = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL)
+_SCRIPTS = re.compile(
+    # Markdown code, a fenced block or a code span (not across a blank line), is text as
+    # written: a "<script>" in it is shown, and no element.
+    r"(?P<code>^ {0,3}(?P<fence>`{3,}|~{3,}).*?(?:^ {0,3}(?P=fence)[ \t]*$|\Z)"
+    r"|(?P<ticks>`+)(?:[^\n]|\n(?![ \t]*\n))+?(?<!`)(?P=ticks)(?!`))"
+    r"|<(?P<tag>script|style)\b[^>]*>.*?(?:</(?P=tag)\s*>|\Z)",
+    re.IGNORECASE | re.DOTALL | re.MULTILINE,
+)
 
 
 def without_scripts(text: str) -> str:
     """Text without its HTML script and style elements, which no reader of the page sees
-    (one left open runs to the end, as a browser reads it)."""
-    return _SCRIPTS.sub("", text) if "<" in text else text
+    (one left open runs to the end, as a browser reads it); Markdown code keeps what it
+    shows (`<style>`)."""
+    if "<" not in text:
+        return text
+    return _SCRIPTS.sub(lambda match: "" if match["tag"] else match[0], text)
 
 
 def is_web_address(url: str) -> bool:

@@ -281,6 +281,24 @@ def test_script_and_style_are_neither_shown_nor_searched(tmp_path: Path) -> None
     assert "<script>" in found["title"]  # the headline, as the document gives it
 
 
+def test_script_written_as_code_is_searched_as_shown(tmp_path: Path) -> None:
+    # Found by a review: a `<style>` code span (or a <script> in a fenced block) was read
+    # as an element left open, so search found no word after it, words show displays.
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Web talk with `<script>` tags\ndate: 2021-03-04\n---\n"
+        "Use the `<style>` element. The crew found zebraword.\n\n"
+        "```html\n<script>\nfencedword()\n</script>\n```\n\nThen quaggaword.\n"
+        "Real <script>hiddenword()</script> one.\n"
+    )
+    runner = CliRunner(env={"COLUMNS": "200"})
+    shown = run(runner, "-c", str(tmp_path), "--color", "never", "show", "2021-03-04").stdout
+    for word in ("tags", "zebraword", "fencedword", "quaggaword"):
+        assert word in shown
+        assert run(runner, "-c", str(tmp_path), "search", word).exit_code == 0, word
+    assert "hiddenword" not in shown
+    assert run(runner, "-c", str(tmp_path), "search", "hiddenword").exit_code == 1
+
+
 @pytest.mark.parametrize(
     "source",
     [
