@@ -189,8 +189,11 @@ def export(
     from spacenews.render import export as exporters
 
     if json_ or jsonl:
-        asked = opt.output_format(json_, jsonl)
-        fmt = opt.ExportFormat.json if asked == "json" else opt.ExportFormat.jsonl
+        asked = opt.ExportFormat(opt.output_format(json_, jsonl))
+        source = ctx.get_parameter_source("fmt")
+        if source is not None and source.name != "DEFAULT" and fmt is not asked:
+            fail(f"--{asked} and --format {fmt} cannot be used together")
+        fmt = asked
     query = opt.query_of(period, start, end, entity=entity, on=on, limit=limit, reverse=reverse)
     corpus = opt.load(ctx)
     found = events(corpus, query)

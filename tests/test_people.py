@@ -203,6 +203,20 @@ def test_export_json_is_what_timeline_prints(
     assert target.read_text("utf-8") == listed.stdout
 
 
+@pytest.mark.parametrize(
+    "args", [["--jsonl", "--format", "csv"], ["-f", "ics", "--json"], ["--json", "-f", "jsonl"]]
+)
+def test_export_json_with_another_format_is_a_usage_error(
+    runner: CliRunner, args: list[str]
+) -> None:
+    # Found by a review: export --jsonl --format csv wrote JSON Lines, the --format given
+    # dropped without a word.
+    result = run(runner, "export", *args)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "cannot be used together" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert run(runner, "export", "--json", "-f", "json").exit_code == 0  # the same: no harm
+
+
 def test_completion_of_entities_and_dates(runner: CliRunner) -> None:
     ctx = app_context()
     assert "Mars Express" in complete_entity(ctx, "Mars")
