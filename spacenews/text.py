@@ -69,23 +69,38 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-_SCRIPTS = re.compile(
+_CODE_OR_SCRIPT = re.compile(
     # Markdown code, a fenced block or a code span (not across a blank line), is text as
     # written: a "<script>" in it is shown, and no element.
     r"(?P<code>^ {0,3}(?P<fence>`{3,}|~{3,}).*?(?:^ {0,3}(?P=fence)[ \t]*$|\Z)"
     r"|(?P<ticks>`+)(?:[^\n]|\n(?![ \t]*\n))+?(?<!`)(?P=ticks)(?!`))"
-    r"|<(?P<tag>script|style)\b[^>]*>.*?(?:</(?P=tag)\s*>|\Z)",
+    r"|<(?P<tag>script|style)\b[^>]*>",
     re.IGNORECASE | re.DOTALL | re.MULTILINE,
 )
+_SCRIPT_ENDS = {
+    "script": re.compile(r"</script\s*>", re.IGNORECASE),
+    "style": re.compile(r"</style\s*>", re.IGNORECASE),
+}
 
 
 def without_scripts(text: str) -> str:
-    """Text without its HTML script and style elements, which no reader of the page sees
-    (one left open runs to the end, as a browser reads it); Markdown code keeps what it
-    shows (`<style>`)."""
+    """Text without its HTML script and style elements, which no reader of the page sees.
+    Only an element that is closed: a "<style>" alone is text a feed quoted, as the words
+    after it; and Markdown code keeps what it shows (`<style>`)."""
     if "<" not in text:
         return text
-    return _SCRIPTS.sub(lambda match: "" if match["tag"] else match[0], text)
+    pieces, kept, at = [], 0, 0
+    unclosed: set[str] = set()  # once a tag has no end, no later one of its name has
+    while found := _CODE_OR_SCRIPT.search(text, at):
+        at = found.end()
+        tag = (found["tag"] or "").lower()
+        end = _SCRIPT_ENDS[tag].search(text, at) if tag and tag not in unclosed else None
+        if end is not None:
+            pieces.append(text[kept : found.start()])
+            kept = at = end.end()
+        elif tag:
+            unclosed.add(tag)
+    return "".join([*pieces, text[kept:]])
 
 
 def is_web_address(url: str) -> bool:

@@ -65,7 +65,8 @@ def event_paragraphs(event: Event | EventText) -> tuple[str, ...]:
 def document_paragraphs(document: Document) -> tuple[str, ...]:
     """What search reads of a document: its title and paragraphs, English first (where a
     page says everything twice, the snippet is English when both versions match)."""
-    return (document.title, *(paragraph.text for paragraph in english_first(document)))
+    texts = (document.title, *(paragraph.text for paragraph in english_first(document)))
+    return tuple(map(without_scripts, texts))  # a post without a date, as an event's
 
 
 def unit_text(paragraphs: Sequence[str]) -> tuple[str, int]:

@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from spacenews.text import clean_inline
+from spacenews.text import clean_inline, without_scripts
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -96,7 +96,7 @@ def heading_text(line: str) -> str:
     "" when it is a site's banner (a link to the site, named after its address), which many
     pages of a site start with and which names none of them."""
     line = _CLOSING_HASHES.sub("", _HEADING.sub("", line, count=1))
-    text = inline_text(line)
+    text = inline_text(without_scripts(line))  # the words a reader sees
     return "" if text and _is_banner(line, text) else text
 
 

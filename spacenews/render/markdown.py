@@ -217,13 +217,15 @@ def _append_inline(out: Text, tokens: Sequence[Token], block: bool) -> None:
     opened: list[tuple[str, int, str]] = []  # (tag, where its text starts, its address)
     blank = 0  # the length of the text when it ends with a space or a line break
     hidden = ""  # the script or style element whose content is left out, as a browser does
-    for token in tokens:
+    ends = {_tag(t.content): n for n, t in enumerate(tokens) if t.type == "html_inline"}
+    for number, token in enumerate(tokens):
         kind, size = token.type, len(out)
         if hidden:
             if kind == "html_inline" and _tag(token.content) == ("/", hidden):
                 hidden = ""
         elif kind == "html_inline" and _tag(token.content) in (("", "script"), ("", "style")):
-            hidden = _tag(token.content)[1]
+            name = _tag(token.content)[1]  # closed further on, or text a feed quoted
+            hidden = name if ends.get(("/", name), -1) > number else ""
         elif kind == "code_inline":  # as written
             out.append(strip_controls(token.content), CODE_STYLE)
         elif kind in ("text", "image"):  # an image is its alt text
