@@ -69,18 +69,17 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-_CODE_OR_SCRIPT = re.compile(
-    # Markdown code, a fenced block or a code span (not across a blank line), is text as
-    # written: a "<script>" in it is shown, and no element.
-    r"(?P<code>^ {0,3}(?P<fence>`{3,}|~{3,}).*?(?:^ {0,3}(?P=fence)[ \t]*$|\Z)"
-    r"|(?P<ticks>`+)(?:[^\n]|\n(?![ \t]*\n))+?(?<!`)(?P=ticks)(?!`))"
-    r"|<(?P<tag>script|style)\b[^>]*>",
-    re.IGNORECASE | re.DOTALL | re.MULTILINE,
-)
-_SCRIPT_ENDS = {
-    "script": re.compile(r"</script\s*>", re.IGNORECASE),
-    "style": re.compile(r"</style\s*>", re.IGNORECASE),
-}
+@functools.cache
+def _code_or_script() -> re.Pattern[str]:
+    """Markdown code, a fenced block or a code span (not across a blank line), which is text
+    as written ("<script>" in it is shown, and no element); or a script or style element's
+    opening tag. Made on first need: start-up time counts."""
+    return re.compile(
+        r"(?P<code>^ {0,3}(?P<fence>`{3,}|~{3,}).*?(?:^ {0,3}(?P=fence)[ \t]*$|\Z)"
+        r"|(?P<ticks>`+)(?:[^\n]|\n(?![ \t]*\n))+?(?<!`)(?P=ticks)(?!`))"
+        r"|<(?P<tag>script|style)\b[^>]*>",
+        re.IGNORECASE | re.DOTALL | re.MULTILINE,
+    )
 
 
 def without_scripts(text: str) -> str:
@@ -91,10 +90,12 @@ def without_scripts(text: str) -> str:
         return text
     pieces, kept, at = [], 0, 0
     unclosed: set[str] = set()  # once a tag has no end, no later one of its name has
-    while found := _CODE_OR_SCRIPT.search(text, at):
+    while found := _code_or_script().search(text, at):
         at = found.end()
         tag = (found["tag"] or "").lower()
-        end = _SCRIPT_ENDS[tag].search(text, at) if tag and tag not in unclosed else None
+        end = None
+        if tag and tag not in unclosed:  # its end, compiled once (re keeps the pattern)
+            end = re.compile(rf"</{tag}\s*>", re.IGNORECASE).search(text, at)
         if end is not None:
             pieces.append(text[kept : found.start()])
             kept = at = end.end()
