@@ -167,7 +167,7 @@ def test_export_of_no_event_to_a_file_writes_the_header_and_exits_1(
     result = run(runner, "export", "1990", "-f", "csv", "-o", str(target))
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == "spacenews: no events match in 1990-01-01 to 1990-12-31\n"
-    assert target.read_text("utf-8") == "date,headline,entities,url,body,id,documents\n"
+    assert target.read_text("utf-8") == "date,headline,entities,url,body,id,documents,end_date\n"
 
 
 def test_export_to_a_file_it_cannot_write_is_one_line_and_exit_2(

@@ -307,10 +307,10 @@ def _odd_corpus(tmp_path: Path, files: dict[bytes, str]) -> Path:
 @pytest.mark.parametrize(
     ("command", "written"),
     [
-        (["export", "--format", "csv"], b",2020-01-02/flight-of-nasa,bad \xff.md\n"),
+        (["export", "--format", "csv"], b",2020-01-02/flight-of-nasa,bad \xff.md,\n"),
         (
             ["export", "--format", "csv", "-o", "out.csv"],
-            b",2020-01-02/flight-of-nasa,bad \xff.md\n",
+            b",2020-01-02/flight-of-nasa,bad \xff.md,\n",
         ),
         (["open", "2020", "--path"], b"/bad \xff.md\n"),
     ],

@@ -131,7 +131,7 @@ def test_export_ics_is_a_valid_calendar(runner: CliRunner) -> None:
 
 def test_export_csv(runner: CliRunner) -> None:
     rows = list(csv.reader(io.StringIO(run(runner, "export", "--format", "csv").stdout)))
-    assert rows[0] == ["date", "headline", "entities", "url", "body", "id", "documents"]
+    assert rows[0] == ["date", "headline", "entities", "url", "body", "id", "documents", "end_date"]
     assert len(rows) == 11
     assert rows[9][0] == "2016-03-14" and rows[9][3].startswith("http://www.bbc.com")
 
@@ -215,6 +215,22 @@ def test_export_json_with_another_format_is_a_usage_error(
     assert result.exit_code == 2 and result.stdout == ""
     assert "cannot be used together" in result.stderr and len(result.stderr.splitlines()) == 1
     assert run(runner, "export", "--json", "-f", "json").exit_code == 0  # the same: no harm
+
+
+def test_csv_and_markdown_exports_give_an_events_last_day(runner: CliRunner, tmp_path: Any) -> None:
+    # Found by a newcomer's try-out: only ics and --json kept an end_date.
+    post = "---\ntitle: Span\neventdate: 2025-07-01\nend_date: 2025-07-07\n---\nx\n"
+    (tmp_path / "a.md").write_text(post)
+    (tmp_path / "b.md").write_text("---\ntitle: Day\neventdate: 2025-07-02\n---\ny\n")
+    rows = list(
+        csv.DictReader(io.StringIO(run(runner, "-c", str(tmp_path), "export", "-f", "csv").stdout))
+    )
+    assert [(row["date"], row["end_date"]) for row in rows] == [
+        ("2025-07-01", "2025-07-07"),
+        ("2025-07-02", ""),
+    ]
+    report = run(runner, "-c", str(tmp_path), "export", "-f", "markdown").stdout
+    assert "- **2025-07-01..2025-07-07** Span\n" in report and "- **2025-07-02** Day\n" in report
 
 
 def test_completion_of_entities_and_dates(runner: CliRunner) -> None:

@@ -12,7 +12,7 @@ from spacenews import __version__
 from spacenews.model import Event
 from spacenews.text import is_web_address
 
-CSV_COLUMNS = ["date", "headline", "entities", "url", "body", "id", "documents"]
+CSV_COLUMNS = ["date", "headline", "entities", "url", "body", "id", "documents", "end_date"]
 # Inside a list item only these can start a link, emphasis, code or HTML.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
@@ -81,6 +81,7 @@ def to_csv(events: Sequence[Event]) -> str:
             event.body,
             event.id,
             documents,
+            event.end_date.isoformat() if event.end_date else "",
         ]
         writer.writerow([_defuse(cell) for cell in row])
     return out.getvalue()
@@ -99,7 +100,8 @@ def to_markdown(events: Sequence[Event], caption: str) -> str:
         if event.date.year != year:
             year = event.date.year
             lines += ["", f"## {year}", ""]
-        entry = f"- **{event.date.isoformat()}** {_escape(event.headline)}"
+        days = event.date.isoformat() + (f"..{event.end_date}" if event.end_date else "")
+        entry = f"- **{days}** {_escape(event.headline)}"
         if event.entities:
             entry += f" _({_escape(', '.join(event.entities))})_"
         lines.append(entry)
