@@ -331,10 +331,9 @@ def run(app: Callable[[], object]) -> NoReturn:
 
         from spacenews.text import printable
 
-        if isinstance(error, DatabaseError) or _reading_a_row(error):  # a damaged index
-            said = error if isinstance(error, DatabaseError) else f"a row it never wrote: {error}"
+        if isinstance(error, DatabaseError):  # an index damaged (index.codec.DamagedRow too)
             reason = (
-                f"the index is damaged ({said}): run `spacenews cache clear`,"
+                f"the index is damaged ({error}): run `spacenews cache clear`,"
                 " or remove the file given to --db"
             )
             say(f"error: {printable(reason)}")
@@ -343,24 +342,6 @@ def run(app: Callable[[], object]) -> NoReturn:
             say(f"internal error ({name}): {printable(str(error))}")
         code = ExitCode.INTERNAL
     _leave(code)
-
-
-def _reading_a_row(error: Exception) -> bool:
-    """Whether the error was raised while a row of the index was read back into an event, a
-    record or a document (index.codec's ..._of): JSON of another shape than the one written
-    there ({} for a list), which only a damaged or hand-edited index holds."""
-    if not isinstance(error, TypeError | KeyError | IndexError | ValueError | AttributeError):
-        return False
-    frame = error.__traceback__
-    while frame is not None:
-        code = frame.tb_frame.f_code
-        if code.co_name.endswith("_of") and Path(code.co_filename).parts[-2:] == (
-            "index",
-            "codec.py",
-        ):
-            return True
-        frame = frame.tb_next
-    return False
 
 
 _loaded: list[Corpus] = []  # the corpus of the command, kept to the end: see _leave

@@ -102,6 +102,22 @@ def test_a_value_that_pack_never_wrote_is_a_damaged_row(value: Any, count: int) 
         unpacker(count)(value)
 
 
+@pytest.mark.parametrize(
+    ("read", "value"),
+    [
+        (event_of, {}),
+        (record_of, []),
+        (document_of, [1]),
+        (mention_of, None),
+        (problems_of, b"[1]"),
+    ],
+)
+def test_a_row_of_another_shape_is_a_damaged_row(read: Any, value: Any) -> None:
+    # What a hand-edited index holds ({} where a list was written): told as damaged.
+    with pytest.raises(DamagedRow, match="a row it never wrote"):
+        read(value)
+
+
 # records
 
 

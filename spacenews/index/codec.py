@@ -36,6 +36,14 @@ class DamagedRow(sqlite3.DatabaseError):
     """A row whose value is not what pack writes: the index was changed or damaged."""
 
 
+# What reading back a row of another shape than the one written raises ({} for a list).
+_SHAPES = (TypeError, KeyError, IndexError, ValueError, AttributeError)
+
+
+def _damaged(error: Exception) -> DamagedRow:
+    return DamagedRow(f"a row it never wrote: {error}")
+
+
 def unpack(data: bytes) -> Any:
     """A value from pack's bytes (DamagedRow when they are not)."""
     try:
@@ -88,23 +96,28 @@ def record_row(record: EventRecord) -> list[Any]:
 
 def record_of(row: list[Any]) -> EventRecord:
     """A record from record_row's values."""
-    day, headline, body, sources, entities, related, document, via, date_source, story = row[:10]
-    return EventRecord(
-        _day(day),
-        headline,
-        body,
-        [Source(*source) for source in sources],
-        entities,
-        [_link_of(link) for link in related],
-        document,
-        via,
-        date_source,
-        story,
-        _day_of(row[10]),
-        _day_of(row[11]),
-        row[12],
-        row[13],
-    )
+    try:
+        day, headline, body, sources, entities, related, document, via, date_source, story = row[
+            :10
+        ]
+        return EventRecord(
+            _day(day),
+            headline,
+            body,
+            [Source(*source) for source in sources],
+            entities,
+            [_link_of(link) for link in related],
+            document,
+            via,
+            date_source,
+            story,
+            _day_of(row[10]),
+            _day_of(row[11]),
+            row[12],
+            row[13],
+        )
+    except _SHAPES as error:
+        raise _damaged(error) from None
 
 
 def _day_row(day: date | None) -> str | None:
@@ -146,37 +159,40 @@ def event_row(event: Event) -> list[Any]:
 
 def event_of(row: list[Any]) -> Event:
     """An event from event_row's values."""
-    (
-        key,
-        day,
-        headline,
-        body,
-        sources,
-        entities,
-        related,
-        documents,
-        date_source,
-        ties,
-        story,
-        names,
-    ) = row[:12]
-    return Event(
-        key,
-        _day(day),
-        headline,
-        body,
-        tuple(Source(*source) for source in sources),
-        tuple(entities),
-        tuple(_link_of(link) for link in related),
-        tuple(documents),
-        date_source,
-        tuple((name, via) for name, via in ties),
-        story,
-        tuple(names),
-        _day_of(row[12]),
-        _day_of(row[13]),
-        tuple(Translation(*translation) for translation in row[14]),
-    )
+    try:
+        (
+            key,
+            day,
+            headline,
+            body,
+            sources,
+            entities,
+            related,
+            documents,
+            date_source,
+            ties,
+            story,
+            names,
+        ) = row[:12]
+        return Event(
+            key,
+            _day(day),
+            headline,
+            body,
+            tuple(Source(*source) for source in sources),
+            tuple(entities),
+            tuple(_link_of(link) for link in related),
+            tuple(documents),
+            date_source,
+            tuple((name, via) for name, via in ties),
+            story,
+            tuple(names),
+            _day_of(row[12]),
+            _day_of(row[13]),
+            tuple(Translation(*translation) for translation in row[14]),
+        )
+    except _SHAPES as error:
+        raise _damaged(error) from None
 
 
 def document_row(document: Document) -> list[Any]:
@@ -195,17 +211,20 @@ def document_row(document: Document) -> list[Any]:
 
 def document_of(row: list[Any]) -> Document:
     """A document from document_row's values."""
-    path, title, form, text, tags, paragraphs, mentions, entities = row
-    return Document(
-        path,
-        title,
-        form,
-        text,
-        tuple(tags),
-        tuple(Paragraph(*paragraph) for paragraph in paragraphs),
-        tuple(mention_of(mention) for mention in mentions),
-        tuple(entities),
-    )
+    try:
+        path, title, form, text, tags, paragraphs, mentions, entities = row
+        return Document(
+            path,
+            title,
+            form,
+            text,
+            tuple(tags),
+            tuple(Paragraph(*paragraph) for paragraph in paragraphs),
+            tuple(mention_of(mention) for mention in mentions),
+            tuple(entities),
+        )
+    except _SHAPES as error:
+        raise _damaged(error) from None
 
 
 def mention_row(mention: Mention) -> list[Any]:
@@ -215,12 +234,18 @@ def mention_row(mention: Mention) -> list[Any]:
 
 def mention_of(row: list[Any]) -> Mention:
     """A mention from mention_row's values."""
-    return Mention(_day(row[0]), *row[1:])
+    try:
+        return Mention(_day(row[0]), *row[1:])
+    except _SHAPES as error:
+        raise _damaged(error) from None
 
 
 def problems_of(data: bytes) -> list[Problem]:
     """A file's problems from their packed rows."""
-    return [Problem(*row) for row in unpack(data)]
+    try:
+        return [Problem(*row) for row in unpack(data)]
+    except _SHAPES as error:
+        raise _damaged(error) from None
 
 
 def sql_text(value: str) -> str:
