@@ -116,8 +116,8 @@ def timeline(
             caption = chart_caption(periods, noun, by.value)
             return bar_chart(periods, caption, f"{noun.capitalize()}s")
 
-        output(periods, fmt, bars, empty, pager=opt.settings(ctx).pager)
-        if empty and periods:
+        output(periods, fmt, bars, pager=opt.settings(ctx).pager)  # the zeros too
+        if empty:
             say(empty)
             stop(ExitCode.NO_RESULTS)
         return

@@ -217,14 +217,14 @@ def _append_inline(out: Text, tokens: Sequence[Token], block: bool) -> None:
     opened: list[tuple[str, int, str]] = []  # (tag, where its text starts, its address)
     blank = 0  # the length of the text when it ends with a space or a line break
     hidden = ""  # the script or style element whose content is left out, as a browser does
-    ends = {_tag(t.content): n for n, t in enumerate(tokens) if t.type == "html_inline"}
+    tags = [_tag(t.content) if t.type == "html_inline" else None for t in tokens]
+    ends = {tag: number for number, tag in enumerate(tags) if tag is not None}
     for number, token in enumerate(tokens):
-        kind, size = token.type, len(out)
+        kind, size, tag = token.type, len(out), tags[number]
         if hidden:
-            if kind == "html_inline" and _tag(token.content) == ("/", hidden):
-                hidden = ""
-        elif kind == "html_inline" and _tag(token.content) in (("", "script"), ("", "style")):
-            name = _tag(token.content)[1]  # closed further on, or text a feed quoted
+            hidden = "" if tag == ("/", hidden) else hidden
+        elif tag in (("", "script"), ("", "style")):
+            name = tag[1]  # closed further on, or text a feed quoted
             hidden = name if ends.get(("/", name), -1) > number else ""
         elif kind == "code_inline":  # as written
             out.append(strip_controls(token.content), CODE_STYLE)
