@@ -14,7 +14,7 @@ from typing import Any
 
 from typer import _completion_classes as typer_shells
 
-from spacenews.terminal import click
+from spacenews.usage import click
 
 _BASH_PLAIN = frozenset("_@%+.,/-")  # besides letters and digits, what bash leaves alone
 

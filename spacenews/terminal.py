@@ -246,49 +246,12 @@ def say(message: str) -> None:
 def fail(message: str) -> NoReturn:
     """A usage error: its message on stderr, as one line with where to read the command's
     help, and exit 2."""
+    from spacenews.usage import ARGS_KEY, click, command_names, usage_line
+
     ctx = click().globals.get_current_context(silent=True)
     args = ctx.find_root().meta.get(ARGS_KEY, []) if ctx else []
     say(usage_line(message, command_names(ctx), args))
     stop(ExitCode.USAGE)
-
-
-def click() -> Any:
-    """The click that Typer runs on: typer._click where Typer vendors it (0.28 does); else
-    the click that Typer's core imports (a path not run here, where 0.28 is installed)."""
-    import typer.core
-
-    return vars(typer.core).get("_click") or vars(typer.core)["click"]
-
-
-ARGS_KEY = "spacenews.args"  # where the command group keeps the command line, in ctx.meta
-
-
-def usage_line(message: str, command: list[str], args: list[str]) -> str:
-    """A usage error as said on stderr, ``error: message (see spacenews COMMAND --help)``,
-    the values of the command line ``args`` too long to echo whole shortened."""
-    from spacenews.text import ECHO_CHARS, printable, shorten
-
-    for value in sorted(_long_values(args), key=len, reverse=True):
-        message = message.replace(value, shorten(value, ECHO_CHARS))
-    return f"error: {printable(message)} (see {' '.join(['spacenews', *command])} --help)"
-
-
-def command_names(ctx: Any) -> list[str]:
-    """The names of the command and subcommand of a click context (none for the app's)."""
-    names: list[str] = []
-    while ctx is not None and ctx.parent is not None:
-        names.insert(0, ctx.info_name)
-        ctx = ctx.parent
-    return names
-
-
-def _long_values(args: list[str]) -> set[str]:
-    """The values of the command line too long to echo whole: arguments, and the values of
-    ``--option=value``."""
-    from spacenews.text import ECHO_CHARS
-
-    values = set(args) | {arg.partition("=")[2] for arg in args if arg.startswith("--")}
-    return {value for value in values if len(value) > ECHO_CHARS}
 
 
 def tell_problems(corpus: Corpus, summary: bool) -> None:
