@@ -19,9 +19,6 @@ from spacenews.render.plain import caption, plural
 from spacenews.terminal import ExitCode, fail, output, say, stop, use_color
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-    from pathlib import Path
-
     from rich.console import RenderableType
 
     from spacenews.corpus import Corpus
@@ -138,20 +135,6 @@ def _no_events(corpus: "Corpus", query: "Query") -> str:
     from spacenews.known import nothing_found  # only then: start-up time counts
 
     return nothing_found(corpus, "no events match", query.entity, query.start, query.end, query.on)
-
-
-def _nothing_behind(corpus: "Corpus", target: str) -> str:
-    """What open tells when nothing is behind its target: the days of a period that holds
-    no event, else the event or document that is none."""
-    from spacenews.dates import DateError, parse_range
-    from spacenews.known import nothing_found
-    from spacenews.text import echo
-
-    try:
-        days = parse_range(target)
-    except DateError:  # an event id or a document path that is none
-        return f"no event or document {echo(target)}"
-    return nothing_found(corpus, "no events", None, days.start, days.end)
 
 
 @app.command(cls=usage.Command)
@@ -463,12 +446,12 @@ def open_command(
 
         spacenews open 002_efe6a678f375d53d.txt
     """
-    from spacenews.loader import locate
+    from spacenews.loader import corpus_file, locate
     from spacenews.query import QueryError, files_behind
     from spacenews.terminal import edit
 
     corpus = opt.load(ctx)
-    if (file := _corpus_file(opt.settings(ctx).corpus, target)) is not None:
+    if (file := corpus_file(opt.settings(ctx).corpus, target)) is not None:
         paths = [file]
     else:
         try:
@@ -477,7 +460,9 @@ def open_command(
             fail(f"{error.reason}; nor is it an event id, a document path or a corpus file")
         paths = [found for name in names for found in locate(opt.settings(ctx).corpus, name)]
     if not paths:
-        say(f"{_nothing_behind(corpus, target)}: nothing to open")
+        from spacenews.known import nothing_behind
+
+        say(f"{nothing_behind(corpus, target)}: nothing to open")
         stop(ExitCode.NO_RESULTS)
     if paths_only:
         import sys
@@ -490,19 +475,6 @@ def open_command(
         output((), "text", lambda: "".join(f"{shown(str(path))}\n" for path in paths))
         return
     edit(paths)
-
-
-def _corpus_file(roots: "Sequence[Path]", target: str) -> "Path | None":
-    """The file the target names as a path from here (as check prints them), when it is in
-    a corpus path: the file itself is opened."""
-    from pathlib import Path
-
-    from spacenews.index.store import inside
-    from spacenews.loader import default_roots
-
-    given = Path(target)
-    found = given.is_file() and any(inside(given, root) for root in roots or default_roots())
-    return given if found else None
 
 
 cache_app = typer.Typer(

@@ -160,6 +160,19 @@ def nothing_found(
     return said
 
 
+def nothing_behind(corpus: Corpus, target: str) -> str:
+    """What open tells when nothing is behind its target: the days of a period that holds
+    no event, else the event or document that is none."""
+    from spacenews.dates import DateError, parse_range
+    from spacenews.text import echo
+
+    try:
+        days = parse_range(target)
+    except DateError:  # an event id or a document path that is none
+        return f"no event or document {echo(target)}"
+    return nothing_found(corpus, "no events", None, days.start, days.end)
+
+
 def unheard_of(corpus: Corpus, name: str) -> bool:
     """Whether no event or document of the corpus is tied to this name or names it: no
     filter of that name could keep anything, in any period. (A name it does not know is

@@ -65,6 +65,16 @@ def locate(paths: Sequence[Path] | None, relative: str) -> list[Path]:
     return found
 
 
+def corpus_file(roots: Sequence[Path], target: str) -> Path | None:
+    """The file the target names as a path from here (as check prints them), when it is in
+    a corpus path (default_roots when none are given): open opens the file itself."""
+    from spacenews.index.store import inside
+
+    given = Path(target)
+    found = given.is_file() and any(inside(given, root) for root in roots or default_roots())
+    return given if found else None
+
+
 def load_corpus(
     paths: Sequence[Path] | None = None,
     *,
